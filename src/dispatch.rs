@@ -1,0 +1,76 @@
+//! Targets and operations by name, as the JavaScript API and the worker address them:
+//! `request(target, operation, input, config)` and `interpretResponse(...)`.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::http::{Config, Interpreted, Outcome, Request};
+use crate::issue::Issues;
+use crate::geisenheim;
+
+/// Target names.
+pub const TARGETS: &[&str] = &["geisenheim"];
+
+/// A built request, or the issues that prevent it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RequestResult {
+    /// The request, present when no issue is an error.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub request: Option<Request>,
+    /// Every issue.
+    pub issues: Issues,
+}
+
+fn unknown(what: &str, name: &str, known: &[&str], issues: &mut Issues) {
+    issues.error(
+        what,
+        &format!("unknown_{what}"),
+        format!("unknown {what} {name:?}; known: {}", known.join(", ")),
+        format!("unbekanntes {what} {name:?}; bekannt: {}", known.join(", ")),
+    );
+}
+
+/// Builds the request for `operation` of `target`.
+pub fn request(target: &str, operation: &str, input: &Value, config: &Value) -> RequestResult {
+    let mut issues = Issues::new();
+    let request = match target {
+        "geisenheim" => {
+            let cfg = Config::from_value(config, &["recipientSalt", "strict"], &mut issues);
+            match operation {
+                "createOrder" => {
+                    let options = geisenheim::Options::from_value(config, &mut issues);
+                    let (req, built) = geisenheim::requests::create_order(input, &cfg, &options, issues);
+                    issues = built.issues;
+                    req
+                }
+                "cancelOrder" => geisenheim::requests::cancel_order(input, &cfg, &mut issues),
+                other => {
+                    unknown("operation", other, &["createOrder", "cancelOrder"], &mut issues);
+                    None
+                }
+            }
+        }
+        other => {
+            unknown("target", other, TARGETS, &mut issues);
+            None
+        }
+    };
+    let request = if issues.has_errors() { None } else { request };
+    RequestResult { request, issues }
+}
+
+/// Reads a response to `operation` of `target`.
+pub fn interpret_response(target: &str, operation: &str, status: u16, body: &str) -> Interpreted {
+    match target {
+        "geisenheim" => geisenheim::requests::interpret(operation, status, body),
+        other => {
+            let mut issues = Issues::new();
+            unknown("target", other, TARGETS, &mut issues);
+            Interpreted {
+                outcome: Outcome::Rejected,
+                issues,
+                data: None,
+            }
+        }
+    }
+}

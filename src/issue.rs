@@ -1,0 +1,183 @@
+//! Issues: what is wrong (or doubtful) with an input, named by path, in English and German.
+//!
+//! Every builder in kontor collects issues instead of stopping at the first one; a payload is
+//! only handed out when no issue is an [`Severity::Error`].
+
+use serde::Serialize;
+use std::fmt;
+
+/// How bad an issue is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The target API would reject the payload (or kontor refuses to guess): no payload.
+    Error,
+    /// The payload is built, but something deserves a look (free text, a default was used).
+    Warning,
+}
+
+/// One problem with an input, at a path such as `items[2].product.grapes[0]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Issue {
+    /// Where the problem is, in the input's own key names (`""` for the whole input).
+    pub path: String,
+    /// A stable machine-readable code (`missing_field`, `unknown_grape`, …).
+    pub code: String,
+    /// Error or warning.
+    pub severity: Severity,
+    /// English explanation, naming the fix where there is one.
+    pub message: String,
+    /// German explanation.
+    pub message_de: String,
+}
+
+impl fmt::Display for Issue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sev = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let path = if self.path.is_empty() { "(input)" } else { &self.path };
+        write!(f, "{sev} {path} [{}]: {}", self.code, self.message)
+    }
+}
+
+/// A collector of issues.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Issues(Vec<Issue>);
+
+impl Issues {
+    /// An empty collector.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records an error.
+    pub fn error(&mut self, path: &str, code: &str, message: impl Into<String>, message_de: impl Into<String>) {
+        self.push(path, code, Severity::Error, message.into(), message_de.into());
+    }
+
+    /// Records a warning.
+    pub fn warning(&mut self, path: &str, code: &str, message: impl Into<String>, message_de: impl Into<String>) {
+        self.push(path, code, Severity::Warning, message.into(), message_de.into());
+    }
+
+    /// Records an issue of the given severity.
+    pub fn push(&mut self, path: &str, code: &str, severity: Severity, message: String, message_de: String) {
+        self.0.push(Issue {
+            path: path.to_owned(),
+            code: code.to_owned(),
+            severity,
+            message,
+            message_de,
+        });
+    }
+
+    /// Appends all issues of another collector.
+    pub fn extend(&mut self, other: Issues) {
+        self.0.extend(other.0);
+    }
+
+    /// True when at least one issue is an error.
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(|i| i.severity == Severity::Error)
+    }
+
+    /// True when there are no issues at all.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Number of issues.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// The issues as a slice.
+    pub fn as_slice(&self) -> &[Issue] {
+        &self.0
+    }
+
+    /// The issues, consumed.
+    pub fn into_vec(self) -> Vec<Issue> {
+        self.0
+    }
+
+    /// Iterates over the issues.
+    pub fn iter(&self) -> std::slice::Iter<'_, Issue> {
+        self.0.iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Issues {
+    type Item = &'a Issue;
+    type IntoIter = std::slice::Iter<'a, Issue>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+/// Joins a path and a key: `join("items[0]", "sku")` is `items[0].sku`.
+pub fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+/// Joins a path and an index: `index("items", 2)` is `items[2]`.
+pub fn index(path: &str, i: usize) -> String {
+    format!("{path}[{i}]")
+}
+
+/// The result of a builder: the payload when no issue is an error, and every issue.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Built<T> {
+    /// The payload, present only when `issues` holds no error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payload: Option<T>,
+    /// Every issue found, errors and warnings.
+    pub issues: Issues,
+}
+
+impl<T> Built<T> {
+    /// Wraps a payload candidate: it is dropped when the issues hold an error.
+    pub fn new(payload: Option<T>, issues: Issues) -> Self {
+        let payload = if issues.has_errors() { None } else { payload };
+        Self { payload, issues }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn payload_is_dropped_when_an_error_is_present() {
+        let mut issues = Issues::new();
+        issues.warning("a", "w", "w", "w");
+        assert_eq!(Built::new(Some(1), issues.clone()).payload, Some(1));
+        issues.error("b", "e", "e", "e");
+        assert_eq!(Built::new(Some(1), issues).payload, None);
+    }
+
+    #[test]
+    fn issue_serialises_with_camel_case_keys() {
+        let mut issues = Issues::new();
+        issues.error("items[0].sku", "missing_field", "missing", "fehlt");
+        let json = serde_json::to_string(&issues).unwrap();
+        assert_eq!(
+            json,
+            r#"[{"path":"items[0].sku","code":"missing_field","severity":"error","message":"missing","messageDe":"fehlt"}]"#
+        );
+    }
+
+    #[test]
+    fn paths_join() {
+        assert_eq!(join("", "number"), "number");
+        assert_eq!(join(&index("items", 2), "sku"), "items[2].sku");
+    }
+}

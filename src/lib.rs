@@ -1,0 +1,21 @@
+//! kontor: order mapping and validation for German commerce APIs, compiled to WebAssembly.
+//!
+//! The core is pure Rust: a canonical [`order::Order`] is read from JSON with every problem
+//! collected as an [`issue::Issue`] with its path, and each target module builds that API's
+//! payload and sans-IO [`http::Request`]s. Only the `wasm` module (wasm32 builds) knows
+//! JavaScript.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod dispatch;
+pub mod geisenheim;
+pub mod http;
+pub mod issue;
+pub mod money;
+pub mod order;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use issue::{Built, Issue, Issues, Severity};
+pub use order::Order;

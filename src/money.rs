@@ -1,0 +1,172 @@
+//! Exact decimal amounts: parsing from JSON numbers or decimal strings, VAT split gross ↔ net,
+//! rounding half-up (away from zero) to cents. No `f64` arithmetic anywhere.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use std::str::FromStr;
+use thiserror::Error;
+
+/// Why a value is not an amount.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum AmountError {
+    /// Neither a JSON number nor a string.
+    #[error("expected a decimal number or a decimal string")]
+    NotANumber,
+    /// A string that is not a decimal such as `"7.50"`.
+    #[error("not a decimal: {0:?} (write amounts like \"7.50\", with a dot)")]
+    Malformed(String),
+    /// Too large or too precise to hold exactly.
+    #[error("out of range: {0}")]
+    OutOfRange(String),
+}
+
+/// Largest amount kontor accepts (a billion in the order's currency).
+pub fn max_amount() -> Decimal {
+    Decimal::from(1_000_000_000i64)
+}
+
+/// Reads an amount from a JSON value: a number (read by its shortest decimal representation,
+/// which is what JavaScript prints) or a decimal string such as `"7.50"`.
+pub fn from_json(value: &serde_json::Value) -> Result<Decimal, AmountError> {
+    match value {
+        serde_json::Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                return Ok(Decimal::from(i));
+            }
+            if let Some(u) = n.as_u64() {
+                return Ok(Decimal::from(u));
+            }
+            let f = n.as_f64().ok_or(AmountError::NotANumber)?;
+            let text = f.to_string();
+            if text.len() > 40 {
+                return Err(AmountError::OutOfRange(shorten(&text)));
+            }
+            parse_str(&text)
+        }
+        serde_json::Value::String(s) => parse_str(s.trim()),
+        _ => Err(AmountError::NotANumber),
+    }
+}
+
+/// Parses a decimal string (`"7.50"`, `"-3"`, `".5"` is refused). No exponent, no comma.
+pub fn parse_str(s: &str) -> Result<Decimal, AmountError> {
+    let ok_shape = {
+        let body = s.strip_prefix('-').unwrap_or(s);
+        let mut parts = body.splitn(2, '.');
+        let int = parts.next().unwrap_or("");
+        let frac = parts.next();
+        !int.is_empty()
+            && int.bytes().all(|b| b.is_ascii_digit())
+            && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
+    };
+    if !ok_shape {
+        return Err(AmountError::Malformed(shorten(s)));
+    }
+    if s.len() > 40 {
+        return Err(AmountError::OutOfRange(shorten(s)));
+    }
+    Decimal::from_str(s).map_err(|_| AmountError::OutOfRange(shorten(s)))
+}
+
+fn shorten(s: &str) -> String {
+    if s.chars().count() > 24 {
+        let head: String = s.chars().take(24).collect();
+        format!("{head}…")
+    } else {
+        s.to_owned()
+    }
+}
+
+/// Rounds to cents, half-up (away from zero): 1.195 → 1.20, -1.195 → -1.20.
+pub fn round_cents(d: Decimal) -> Decimal {
+    d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// `rate` percent as a factor: 19 → 1.19.
+fn factor(rate_percent: Decimal) -> Decimal {
+    Decimal::ONE + rate_percent / Decimal::ONE_HUNDRED
+}
+
+/// Gross from net at `rate_percent`, exact (not rounded).
+pub fn gross_from_net(net: Decimal, rate_percent: Decimal) -> Decimal {
+    net * factor(rate_percent)
+}
+
+/// Net from gross at `rate_percent` (exact to 28 digits, not rounded).
+pub fn net_from_gross(gross: Decimal, rate_percent: Decimal) -> Decimal {
+    let f = factor(rate_percent);
+    if f.is_zero() {
+        return gross;
+    }
+    gross / f
+}
+
+/// The VAT contained in a gross amount, rounded to cents: 7.50 at 19 % → 1.20.
+pub fn vat_in_gross(gross: Decimal, rate_percent: Decimal) -> Decimal {
+    round_cents(gross - net_from_gross(gross, rate_percent))
+}
+
+/// A decimal as the `f64` nearest to it, for JSON output only (never for arithmetic).
+///
+/// For amounts of up to 15 significant digits the shortest representation of that `f64` is
+/// the decimal itself, so `7.5` is written `7.5`.
+pub fn to_f64(d: Decimal) -> f64 {
+    d.normalize().to_string().parse::<f64>().unwrap_or(0.0)
+}
+
+/// Serde helper: serialise a decimal as a JSON number.
+pub fn serialize_number<S: serde::Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(to_f64(*d))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn the_geisenheim_example_price_carries_1_20_tax() {
+        assert_eq!(vat_in_gross(d("7.50"), d("19")), d("1.20"));
+    }
+
+    #[test]
+    fn rounding_is_half_up_away_from_zero() {
+        assert_eq!(round_cents(d("1.195")), d("1.20"));
+        assert_eq!(round_cents(d("1.194999")), d("1.19"));
+        assert_eq!(round_cents(d("-1.195")), d("-1.20"));
+    }
+
+    #[test]
+    fn net_to_gross_is_exact() {
+        assert_eq!(gross_from_net(d("6.30"), d("19")), d("7.4970"));
+        assert_eq!(round_cents(gross_from_net(d("0.1"), d("19")) * d("3")), d("0.36"));
+    }
+
+    #[test]
+    fn json_numbers_and_strings_are_read_exactly() {
+        assert_eq!(from_json(&json!(7.5)).unwrap(), d("7.5"));
+        assert_eq!(from_json(&json!(0.1)).unwrap(), d("0.1"));
+        assert_eq!(from_json(&json!("7.50")).unwrap(), d("7.50"));
+        assert_eq!(from_json(&json!(12)).unwrap(), d("12"));
+        assert_eq!(from_json(&json!("-0.5")).unwrap(), d("-0.5"));
+    }
+
+    #[test]
+    fn bad_amounts_are_refused_with_a_reason() {
+        assert!(matches!(from_json(&json!("7,50")), Err(AmountError::Malformed(_))));
+        assert!(matches!(from_json(&json!("abc")), Err(AmountError::Malformed(_))));
+        assert!(matches!(from_json(&json!(true)), Err(AmountError::NotANumber)));
+        assert!(matches!(from_json(&json!(1e308)), Err(AmountError::OutOfRange(_))));
+        assert!(matches!(from_json(&json!("1e5")), Err(AmountError::Malformed(_))));
+    }
+
+    #[test]
+    fn output_numbers_print_as_the_decimal() {
+        assert_eq!(serde_json::to_string(&to_f64(d("7.50"))).unwrap(), "7.5");
+        assert_eq!(serde_json::to_string(&to_f64(d("1.20"))).unwrap(), "1.2");
+        assert_eq!(serde_json::to_string(&to_f64(d("0.30"))).unwrap(), "0.3");
+    }
+}
