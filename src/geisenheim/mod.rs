@@ -16,8 +16,9 @@
 //! - `size` is required for categories 1–5; for category 9 (other) it is omitted with a
 //!   warning when the product has no bottle size.
 //! - Wines always carry `vdp`, `null` when outside the classification (§3.9).
-//! - Values given for fields that do not apply (grapes on a sparkling wine, marketing consent
-//!   of a business customer) are left out with a warning.
+//! - Product values given for fields that do not apply (grapes on a sparkling wine) are left
+//!   out with a warning; consumer-only recipient fields are left out silently for business
+//!   customers, and online-only fields for local sales.
 
 pub mod codes;
 pub mod requests;
@@ -384,22 +385,12 @@ fn map_recipient(order: &Order, options: &Options, rules: &mut Rules<'_>) -> Rec
         }
     }
 
-    let given = |present: bool, path: &str, rules: &mut Rules<'_>| {
-        if present && !consumer {
-            rules.not_applicable(path, "it applies to consumers (category 1) only", "gilt nur für Endverbraucher (Kategorie 1)");
-        }
-        present && consumer
-    };
-    if given(c.birth_year.is_some(), "customer.birthYear", rules) {
+    // Consumer-only fields (§2.1): left out for business customers, silently, since
+    // a business order carrying a payment method or a contact's gender is normal.
+    if consumer {
         r.year_of_birth = c.birth_year;
-    }
-    if given(c.marketing_consent.is_some(), "customer.marketingConsent", rules) {
         r.agrees_to_marketing = c.marketing_consent;
-    }
-    if given(c.gender.is_some(), "customer.gender", rules) {
         r.gender = c.gender.map(|g| g.code());
-    }
-    if given(order.payment.is_some(), "payment.method", rules) {
         r.payment_method = order.payment.as_ref().map(|p| payment_value(p, rules));
     }
     r
