@@ -269,7 +269,7 @@ fn map_order(order: &Order, options: &Options, rules: &mut Rules<'_>) -> Option<
             "Geisenheim braucht `invoiceId`: die fortlaufende Datenbank-ID der Rechnung (nicht die Rechnungsnummer), ohne Lücken",
         );
     }
-    let date = order.invoice_date.map(|d| d.format("%Y-%m-%d").to_string());
+    let date = order.invoice_date.map(crate::order::time::format_date);
     let recipient = map_recipient(order, options, rules);
     let mut items = Vec::with_capacity(order.items.len());
     for (i, item) in order.items.iter().enumerate() {

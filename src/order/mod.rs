@@ -14,6 +14,7 @@ use rust_decimal::Decimal;
 
 use crate::issue::Issues;
 
+pub(crate) use parse::malformed_json;
 pub use parse::MAX_ITEMS;
 
 /// A canonical order, parsed and normalised.

@@ -37,31 +37,29 @@ pub(crate) fn fold_key(s: &str) -> String {
     out
 }
 
+/// Records malformed JSON as one issue at `path`, naming line and column.
+pub(crate) fn malformed_json(e: &serde_json::Error, path: &str, issues: &mut Issues) {
+    let what = match e.classify() {
+        serde_json::error::Category::Eof => "unexpected end of input",
+        _ => "malformed JSON",
+    };
+    let detail = e.to_string();
+    let detail = detail.split(" at line").next().unwrap_or("");
+    let label = if path.is_empty() { String::new() } else { format!("`{path}`: ") };
+    issues.error(
+        path,
+        "malformed_json",
+        format!("{label}{what} at line {} column {}: {detail}", e.line(), e.column()),
+        format!("{label}ungültiges JSON in Zeile {} Spalte {}: {detail}", e.line(), e.column()),
+    );
+}
+
 pub(super) fn parse_json(text: &str) -> (Order, Issues) {
     match serde_json::from_str::<Value>(text) {
         Ok(v) => from_value(&v),
         Err(e) => {
             let mut issues = Issues::new();
-            let what = match e.classify() {
-                serde_json::error::Category::Eof => "unexpected end of input",
-                _ => "malformed JSON",
-            };
-            let detail = e.to_string();
-            let detail = detail.split(" at line").next().unwrap_or("").to_owned();
-            issues.error(
-                "",
-                "malformed_json",
-                format!(
-                    "{what} at line {} column {}: {detail}",
-                    e.line(),
-                    e.column()
-                ),
-                format!(
-                    "Ungültiges JSON in Zeile {} Spalte {}: {detail}",
-                    e.line(),
-                    e.column()
-                ),
-            );
+            malformed_json(&e, "", &mut issues);
             (Order::empty(), issues)
         }
     }
@@ -421,9 +419,9 @@ impl<'a> Reader<'a> {
 
     fn opt_date(&self, key: &str, issues: &mut Issues) -> Option<NaiveDate> {
         let s = self.opt_str(key, 40, issues)?;
-        match NaiveDate::parse_from_str(&s, "%Y-%m-%d") {
-            Ok(d) => Some(d),
-            Err(_) => {
+        match time::parse_date(&s) {
+            Some(d) => Some(d),
+            None => {
                 let path = self.p(key);
                 issues.error(
                     &path,

@@ -8,6 +8,27 @@
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc, Weekday};
 
+/// Parses `YYYY-MM-DD` (exactly that shape) into a date.
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    let shape = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shape {
+        return None;
+    }
+    let y = s.get(0..4)?.parse().ok()?;
+    let m = s.get(5..7)?.parse().ok()?;
+    let d = s.get(8..10)?.parse().ok()?;
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+/// Formats a date as `YYYY-MM-DD`.
+pub fn format_date(d: NaiveDate) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+}
+
 /// The last Sunday of `month` in `year`, at 01:00 UTC.
 fn last_sunday_0100_utc(year: i32, month: u32) -> Option<DateTime<Utc>> {
     let first_next = if month == 12 {
@@ -44,6 +65,15 @@ mod tests {
 
     fn date(s: &str) -> NaiveDate {
         berlin_date(&DateTime::parse_from_rfc3339(s).unwrap())
+    }
+
+    #[test]
+    fn dates_parse_only_in_iso_shape() {
+        assert_eq!(parse_date("2024-02-29").map(format_date).as_deref(), Some("2024-02-29"));
+        assert_eq!(parse_date("2023-02-29"), None);
+        assert_eq!(parse_date("2024-2-9"), None);
+        assert_eq!(parse_date("04.04.2024"), None);
+        assert_eq!(parse_date("2024-04-04T00:00"), None);
     }
 
     #[test]

@@ -1,0 +1,143 @@
+//! The only place that knows JavaScript: `#[wasm_bindgen]` exports that convert at the
+//! boundary and delegate to the core.
+//!
+//! Boundary choice (measured, see README "Speed and size"): inputs arrive as a JS object or a
+//! JSON string; objects are turned into text with the engine's native `JSON.stringify` and
+//! parsed by serde_json; results leave as JSON text turned into objects by `JSON.parse`. Two
+//! native calls instead of one JS call per field (serde-wasm-bindgen), which is several times
+//! faster for orders of realistic size. Every export follows three steps: read the input
+//! (a bad one becomes an issue, never a throw), call the core, write the result.
+
+mod send;
+mod types;
+
+use serde::Serialize;
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+
+use crate::issue::{Built, Issues};
+use crate::{dispatch, geisenheim, order::Order};
+
+/// Reads a JS value (object or JSON text) as JSON; a value that cannot be read is an issue
+/// at `path`.
+fn read(v: &JsValue, path: &str, required: bool, issues: &mut Issues) -> Option<Value> {
+    let label = if path.is_empty() { "order" } else { path };
+    if v.is_undefined() || v.is_null() {
+        if required {
+            issues.error(
+                path,
+                "missing_input",
+                format!("`{label}` is missing: pass an object or a JSON string"),
+                format!("`{label}` fehlt: bitte ein Objekt oder einen JSON-Text übergeben"),
+            );
+        }
+        return None;
+    }
+    let text = match v.as_string() {
+        Some(s) => s,
+        None => match js_sys::JSON::stringify(v).ok().and_then(|s| s.as_string()) {
+            Some(s) => s,
+            None => {
+                issues.error(
+                    path,
+                    "invalid_input",
+                    format!("`{label}` cannot be read as JSON (a cycle, a BigInt or a function?)"),
+                    format!("`{label}` lässt sich nicht als JSON lesen (Zyklus, BigInt oder Funktion?)"),
+                );
+                return None;
+            }
+        },
+    };
+    match serde_json::from_str::<Value>(&text) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            crate::order::malformed_json(&e, path, issues);
+            None
+        }
+    }
+}
+
+/// Writes a result as a plain JS object (through `JSON.parse`, one native call).
+fn write<T: Serialize>(value: &T) -> JsValue {
+    match serde_json::to_string(value) {
+        Ok(text) => js_sys::JSON::parse(&text).unwrap_or(JsValue::NULL),
+        Err(_) => JsValue::NULL,
+    }
+}
+
+/// Reads an order: malformed input stays one issue, otherwise every issue of the order.
+fn read_order(order: &JsValue, issues: &mut Issues) -> Option<(Order, Issues)> {
+    let value = read(order, "", true, issues)?;
+    Some(Order::from_value(&value))
+}
+
+#[derive(Serialize)]
+struct Validation {
+    valid: bool,
+    issues: Issues,
+}
+
+/// `validateOrder(order)`: every issue of the order itself.
+#[wasm_bindgen(js_name = validateOrder, unchecked_return_type = "ValidationResult")]
+pub fn validate_order(#[wasm_bindgen(unchecked_param_type = "Order | string")] order: JsValue) -> JsValue {
+    let mut issues = Issues::new();
+    if let Some((_, order_issues)) = read_order(&order, &mut issues) {
+        issues.extend(order_issues);
+    }
+    write(&Validation {
+        valid: !issues.has_errors(),
+        issues,
+    })
+}
+
+/// `toGeisenheim(order, options?)`: the `POST /erp/orders` body and every issue.
+#[wasm_bindgen(js_name = toGeisenheim, unchecked_return_type = "BuildResult<GeisenheimOrder>")]
+pub fn to_geisenheim(
+    #[wasm_bindgen(unchecked_param_type = "Order | string")] order: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "GeisenheimOptions")] options: JsValue,
+) -> JsValue {
+    let mut issues = Issues::new();
+    let options = read(&options, "options", false, &mut issues)
+        .map(|o| geisenheim::Options::from_value(&o, &mut issues))
+        .unwrap_or_default();
+    let built = match read_order(&order, &mut issues) {
+        Some((order, order_issues)) => {
+            issues.extend(order_issues);
+            geisenheim::build_order(&order, issues, &options)
+        }
+        None => Built::new(None, issues),
+    };
+    write(&built)
+}
+
+/// `request(target, operation, input, config)`: a transport-free HTTP request.
+#[wasm_bindgen(js_name = request, unchecked_return_type = "RequestResult")]
+pub fn request(
+    target: &str,
+    operation: &str,
+    #[wasm_bindgen(unchecked_param_type = "unknown")] input: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "RequestConfig")] config: JsValue,
+) -> JsValue {
+    let mut issues = Issues::new();
+    let input = read(&input, "input", false, &mut issues).unwrap_or(Value::Null);
+    let config = read(&config, "config", false, &mut issues).unwrap_or(Value::Null);
+    if issues.has_errors() {
+        return write(&dispatch::RequestResult { request: None, issues });
+    }
+    let mut result = dispatch::request(target, operation, &input, &config);
+    issues.extend(result.issues);
+    result.issues = issues;
+    write(&result)
+}
+
+/// `interpretResponse(target, operation, status, body)`: what a response means.
+#[wasm_bindgen(js_name = interpretResponse, unchecked_return_type = "Interpreted")]
+pub fn interpret_response(target: &str, operation: &str, status: u16, body: Option<String>) -> JsValue {
+    write(&dispatch::interpret_response(target, operation, status, body.as_deref().unwrap_or("")))
+}
+
+/// `version()`: the package version.
+#[wasm_bindgen(js_name = version)]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_owned()
+}

@@ -1,0 +1,159 @@
+//! TypeScript types of the package (CONTRACT.md §1, §2), emitted into the `.d.ts`.
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = r#"
+/** An amount: a JSON number or a decimal string such as "7.50" (held exactly). */
+export type Amount = number | string;
+
+/** A value list entry: the listed name, or free text where the documents allow it. */
+export type OrFreeText<T extends string> = T | (string & {});
+
+export type CustomerType = OrFreeText<"consumer" | "specialist_retail" | "gastronomy" | "food_retail" |
+  "wholesale" | "export" | "online_retail" | "duty_free" | "airline" | "other_business">;
+export type Gender = "m" | "f" | "x";
+export type PaymentMethodName = OrFreeText<"cash" | "paypal" | "invoice" | "advance" | "credit_card" | "sepa">;
+export type CarrierName = OrFreeText<"DHL" | "DPD" | "GLS" | "own_delivery" | "pickup">;
+export type ProductKind = "wine" | "sparkling" | "semi_sparkling" | "alcohol_free_wine" | "open_wine" | "book" | "other";
+
+export interface Customer {
+  id?: string; email?: string; type?: CustomerType; company?: string; gender?: Gender; title?: string;
+  firstName?: string; lastName?: string; phone?: string; fax?: string; homepage?: string; vatId?: string;
+  birthYear?: number; marketingConsent?: boolean;
+  /** Book trade "Verkehrsnummer". */
+  tradeNumber?: number;
+}
+
+export interface Address {
+  company?: string;
+  /** A person's full name where it differs from the customer's. */
+  name?: string;
+  /** Street with house number, or street alone with `houseNumber`. */
+  street: string; houseNumber?: string; zip: string; city: string;
+  /** ISO 3166-1 alpha-2, or a country name ("Deutschland", "Germany", "Österreich"). */
+  country: string;
+  email?: string; phone?: string; gender?: Gender;
+}
+
+export interface Product {
+  kind: ProductKind;
+  /** Bottles per unit: a case of 6 is 6. */
+  bottles?: number;
+  bottleSizeMl?: number; organic?: boolean;
+  /** Official code or name ("Qualitätswein", 3). */
+  quality?: number | string | null;
+  /** Names (synonyms too) or official variety numbers. */
+  grapes?: Array<number | string>;
+  wineType?: string; taste?: string;
+  vdp?: number | string | null;
+}
+
+export interface OrderItem {
+  sku: string; name?: string;
+  /** Negative for a return. */
+  quantity: number;
+  /** Per unit, before discount, gross or net per `pricesIncludeTax`. */
+  unitPrice: Amount;
+  discount?: Amount; discountPercent?: Amount;
+  taxRate: Amount;
+  unit?: string; weightGrams?: number; isbn?: string;
+  product?: Product;
+}
+
+/** The canonical order every target is built from (CONTRACT.md §1). */
+export interface Order {
+  number: string;
+  /** Sequential invoice database id (no gaps); Geisenheim needs it. */
+  invoiceId?: number;
+  /** RFC 3339. */
+  orderedAt: string;
+  /** Default: the calendar date of `orderedAt` in Germany. */
+  invoiceDate?: string;
+  channel?: OrFreeText<"online" | "local">;
+  currency?: string;
+  /** true: unit prices are gross (b2c); false: net (b2b). */
+  pricesIncludeTax?: boolean;
+  customer: Customer;
+  billingAddress: Address;
+  shippingAddress?: Address;
+  payment?: { method: PaymentMethodName };
+  shipping?: { carrier?: CarrierName; methodName?: string; cost?: Amount; taxRate?: Amount };
+  deliveryDate?: string;
+  notes?: string;
+  items: OrderItem[];
+}
+
+/** One problem, named by path ("items[2].product.grapes[0]"). */
+export interface Issue {
+  path: string;
+  code: string;
+  severity: "error" | "warning";
+  /** English. */
+  message: string;
+  /** German. */
+  messageDe: string;
+}
+
+export interface ValidationResult { valid: boolean; issues: Issue[] }
+
+/** A builder's answer: `payload` only when no issue is an error. */
+export interface BuildResult<T> { payload?: T; issues: Issue[] }
+
+export interface GeisenheimOptions {
+  /** Secret salt of the anonymous recipient id; keep it constant per shop. */
+  recipientSalt?: string;
+  /** Unknown free-text values become errors. */
+  strict?: boolean;
+}
+
+/** Body of Geisenheim `POST /erp/orders` (§2.1). */
+export interface GeisenheimOrder {
+  date: string;
+  id: number;
+  recipient: {
+    id: string; category: number | string; source: string;
+    delivery?: string; postalCode?: string; country?: string;
+    yearOfBirth?: number; agreesToMarketing?: boolean; gender?: Gender; paymentMethod?: string;
+  };
+  items: Array<{
+    id: string; quantity: number; category: 1 | 2 | 3 | 4 | 5 | 9; size?: number;
+    price: number; tax: number; discount: number; organic?: boolean;
+    quality?: number | string; grapes?: Array<number | string>; wineType?: string; taste?: string;
+    vdp?: number | string | null;
+  }>;
+}
+
+export type Target = "geisenheim";
+
+/** Request configuration; credentials stay in the returned request's headers only. */
+export interface RequestConfig extends GeisenheimOptions {
+  environment?: "production" | "staging";
+  baseUrl?: string; username?: string; password?: string; token?: string;
+}
+
+/** A transport-free HTTP request. */
+export interface HttpRequest {
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/** `request()`'s answer: the request fields when no issue is an error, and every issue. */
+export type RequestResult = (HttpRequest & { issues: Issue[] }) | ({ issues: Issue[] } & Partial<HttpRequest>);
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  /** Set when no response came back (status 0). */
+  error?: string;
+}
+
+export interface Interpreted {
+  outcome: "accepted" | "rejected" | "retry" | "auth_failed";
+  issues: Issue[];
+  data?: unknown;
+}
+"#;
