@@ -36,11 +36,16 @@ pub fn from_json(value: &serde_json::Value) -> Result<Decimal, AmountError> {
                 return Ok(Decimal::from(u));
             }
             let f = n.as_f64().ok_or(AmountError::NotANumber)?;
-            let text = f.to_string();
-            if text.len() > 40 {
-                return Err(AmountError::OutOfRange(shorten(&text)));
+            if !f.is_finite() {
+                return Err(AmountError::OutOfRange("not a finite number".into()));
             }
-            parse_str(&text)
+            // The shortest text that reads back as the same f64: what JavaScript prints.
+            let mut buf = zmij::Buffer::new();
+            let text = buf.format_finite(f);
+            if text.contains('e') {
+                return Decimal::from_scientific(text).map_err(|_| AmountError::OutOfRange(text.to_owned()));
+            }
+            parse_str(text)
         }
         serde_json::Value::String(s) => parse_str(s.trim()),
         _ => Err(AmountError::NotANumber),
@@ -110,7 +115,18 @@ pub fn vat_in_gross(gross: Decimal, rate_percent: Decimal) -> Decimal {
 /// For amounts of up to 15 significant digits the shortest representation of that `f64` is
 /// the decimal itself, so `7.5` is written `7.5`.
 pub fn to_f64(d: Decimal) -> f64 {
-    d.normalize().to_string().parse::<f64>().unwrap_or(0.0)
+    let d = d.normalize();
+    let m = d.mantissa();
+    // Both operands are exact f64 values here, and IEEE division rounds correctly, so the
+    // quotient is the f64 nearest to the decimal (no string round trip, no big tables).
+    if m.unsigned_abs() < (1u128 << 53) && d.scale() <= 22 {
+        let mut p = 1.0f64;
+        for _ in 0..d.scale() {
+            p *= 10.0;
+        }
+        return m as f64 / p;
+    }
+    rust_decimal::prelude::ToPrimitive::to_f64(&d).unwrap_or(0.0)
 }
 
 /// Serde helper: serialise a decimal as a JSON number.
@@ -160,6 +176,7 @@ mod tests {
         assert!(matches!(from_json(&json!("abc")), Err(AmountError::Malformed(_))));
         assert!(matches!(from_json(&json!(true)), Err(AmountError::NotANumber)));
         assert!(matches!(from_json(&json!(1e308)), Err(AmountError::OutOfRange(_))));
+        assert_eq!(from_json(&json!(1e-7)).unwrap(), d("0.0000001"));
         assert!(matches!(from_json(&json!("1e5")), Err(AmountError::Malformed(_))));
     }
 
@@ -168,5 +185,8 @@ mod tests {
         assert_eq!(serde_json::to_string(&to_f64(d("7.50"))).unwrap(), "7.5");
         assert_eq!(serde_json::to_string(&to_f64(d("1.20"))).unwrap(), "1.2");
         assert_eq!(serde_json::to_string(&to_f64(d("0.30"))).unwrap(), "0.3");
+        assert_eq!(serde_json::to_string(&to_f64(d("-1234567.89"))).unwrap(), "-1234567.89");
+        assert_eq!(serde_json::to_string(&to_f64(d("0.07"))).unwrap(), "0.07");
+        assert_eq!(to_f64(d("0.1")), 0.1);
     }
 }

@@ -1,19 +1,40 @@
 //! `send(request)`: the gloo-net transport (fetch in browsers, workers and Node 20).
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
 
 use gloo_net::http::{Method, RequestBuilder};
 
-#[derive(Deserialize)]
+/// The request fields `send` reads (`{ method, url, headers, body }`).
 struct Req {
     method: String,
     url: String,
-    #[serde(default)]
-    headers: BTreeMap<String, String>,
-    #[serde(default)]
+    headers: Vec<(String, String)>,
     body: Option<String>,
+}
+
+impl Req {
+    /// Reads a request object by hand (serde's derive would pull float formatting into the
+    /// module for its error messages).
+    fn from_value(v: &serde_json::Value) -> Result<Req, String> {
+        let text = |k: &str| v.get(k).and_then(serde_json::Value::as_str).map(str::to_owned);
+        let method = text("method").ok_or("`method` is missing")?;
+        let url = text("url").ok_or("`url` is missing")?;
+        let mut headers = Vec::new();
+        if let Some(h) = v.get("headers").and_then(serde_json::Value::as_object) {
+            for (k, val) in h {
+                let val = val.as_str().ok_or_else(|| format!("header `{k}` is not a string"))?;
+                headers.push((k.clone(), val.to_owned()));
+            }
+        }
+        Ok(Req {
+            method,
+            url,
+            headers,
+            body: text("body"),
+        })
+    }
 }
 
 #[derive(Serialize, Default)]
@@ -40,7 +61,7 @@ pub async fn send(#[wasm_bindgen(unchecked_param_type = "HttpRequest")] request:
     let Some(value) = super::read(&request, "request", true, &mut issues) else {
         return failed("request is missing or not an object".into());
     };
-    let req: Req = match serde_json::from_value(value) {
+    let req = match Req::from_value(&value) {
         Ok(r) => r,
         Err(e) => return failed(format!("not a request {{ method, url, headers, body }}: {e}")),
     };
