@@ -15,7 +15,8 @@ pub mod money;
 pub mod order;
 
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+#[doc(hidden)]
+pub mod wasm;
 
 pub use issue::{Built, Issue, Issues, Severity};
 pub use order::Order;

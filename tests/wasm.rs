@@ -1,0 +1,127 @@
+//! The exported functions through the real JS boundary, run by wasm-bindgen-test in Node and
+//! (with `WASM_BINDGEN_USE_BROWSER=1`) in headless Chromium. `scripts/test.sh` runs both.
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::{Array, JSON, Object, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+use kontor::wasm::{interpret_response, request, to_geisenheim, validate_order};
+
+const SEED_ORDER: &str = include_str!("fixtures/geisenheim_seed_example.order.json");
+const SALT: &str = r#"{"recipientSalt":"a-long-secret-salt-of-this-shop"}"#;
+
+fn get(v: &JsValue, path: &str) -> JsValue {
+    let mut cur = v.clone();
+    for key in path.split('.') {
+        cur = match key.parse::<u32>() {
+            Ok(i) => Reflect::get_u32(&cur, i).unwrap_or(JsValue::UNDEFINED),
+            Err(_) => Reflect::get(&cur, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED),
+        };
+    }
+    cur
+}
+
+fn parse(json: &str) -> JsValue {
+    JSON::parse(json).unwrap()
+}
+
+fn issue_codes(result: &JsValue) -> Vec<String> {
+    Array::from(&get(result, "issues"))
+        .iter()
+        .map(|i| get(&i, "code").as_string().unwrap_or_default())
+        .collect()
+}
+
+#[wasm_bindgen_test]
+fn object_and_string_inputs_give_the_same_payload() {
+    let from_object = to_geisenheim(parse(SEED_ORDER), parse(SALT));
+    let from_string = to_geisenheim(JsValue::from_str(SEED_ORDER), parse(SALT));
+    assert_eq!(
+        JSON::stringify(&from_object).unwrap().as_string(),
+        JSON::stringify(&from_string).unwrap().as_string()
+    );
+    assert_eq!(get(&from_object, "payload.items.0.price").as_f64(), Some(7.5));
+    assert_eq!(get(&from_object, "payload.items.0.tax").as_f64(), Some(1.2));
+    assert_eq!(get(&from_object, "payload.recipient.postalCode").as_string().as_deref(), Some("124"));
+    assert_eq!(Array::from(&get(&from_object, "issues")).length(), 0);
+}
+
+#[wasm_bindgen_test]
+fn malformed_json_is_one_issue_not_a_throw() {
+    let r = validate_order(JsValue::from_str("{\"number\": \"1\",\n oops"));
+    assert_eq!(issue_codes(&r), vec!["malformed_json"]);
+    assert_eq!(get(&r, "valid").as_bool(), Some(false));
+    let msg = get(&r, "issues.0.message").as_string().unwrap();
+    assert!(msg.contains("line 2"), "{msg}");
+}
+
+#[wasm_bindgen_test]
+fn cyclic_objects_and_missing_input_are_issues() {
+    let cyclic = Object::new();
+    Reflect::set(&cyclic, &"self".into(), &cyclic).unwrap();
+    assert_eq!(issue_codes(&validate_order(cyclic.into())), vec!["invalid_input"]);
+    assert_eq!(issue_codes(&to_geisenheim(JsValue::UNDEFINED, JsValue::UNDEFINED)), vec!["missing_input"]);
+}
+
+#[wasm_bindgen_test]
+fn errors_carry_paths_and_german_messages_and_no_payload() {
+    let mut order: serde_json::Value = serde_json::from_str(SEED_ORDER).unwrap();
+    order["items"][0]["product"]["quality"] = serde_json::json!("Sekt");
+    let r = to_geisenheim(JsValue::from_str(&order.to_string()), parse(SALT));
+    assert!(get(&r, "payload").is_undefined());
+    let issue = get(&r, "issues.0");
+    assert_eq!(get(&issue, "path").as_string().as_deref(), Some("items[0].product.quality"));
+    assert_eq!(get(&issue, "severity").as_string().as_deref(), Some("error"));
+    assert!(get(&issue, "messageDe").as_string().unwrap().contains("Qualitätsstufe"));
+}
+
+#[wasm_bindgen_test]
+fn request_builds_basic_auth_for_staging() {
+    let r = request(
+        "geisenheim",
+        "createOrder",
+        JsValue::from_str(SEED_ORDER),
+        parse(r#"{"username":"api@test.de","password":"pw141819","recipientSalt":"a-long-secret-salt-of-this-shop"}"#),
+    );
+    assert_eq!(get(&r, "method").as_string().as_deref(), Some("POST"));
+    assert_eq!(
+        get(&r, "url").as_string().as_deref(),
+        Some("https://api.staging.geisenheim-portal.de/erp/orders")
+    );
+    assert_eq!(
+        get(&r, "headers.Authorization").as_string().as_deref(),
+        Some("Basic YXBpQHRlc3QuZGU6cHcxNDE4MTk=")
+    );
+    let body = parse(&get(&r, "body").as_string().unwrap());
+    assert_eq!(get(&body, "id").as_f64(), Some(3459872.0));
+}
+
+#[wasm_bindgen_test]
+fn interpret_response_maps_statuses() {
+    let outcome = |status: u16, body: &str| {
+        get(&interpret_response("geisenheim", "createOrder", status, Some(body.into())), "outcome")
+            .as_string()
+            .unwrap()
+    };
+    assert_eq!(outcome(200, "{}"), "accepted");
+    assert_eq!(outcome(400, r#"{"errors":{"recipient.postalCode":["invalid"]}}"#), "rejected");
+    assert_eq!(outcome(401, ""), "auth_failed");
+    assert_eq!(outcome(503, ""), "retry");
+    let r = interpret_response("geisenheim", "createOrder", 400, Some(r#"{"errors":{"items.0.price":["too high"]}}"#.into()));
+    assert_eq!(get(&r, "issues.0.path").as_string().as_deref(), Some("items[0].price"));
+}
+
+#[wasm_bindgen_test]
+fn ten_thousand_items_and_huge_strings_are_handled() {
+    let item = r#"{"sku":"X","quantity":1,"unitPrice":1,"taxRate":19,"product":{"kind":"other","bottleSizeMl":750}}"#;
+    let items = vec![item; 10_000].join(",");
+    let big = format!(
+        r#"{{"number":"1","invoiceId":1,"orderedAt":"2024-01-01T10:00:00Z","customer":{{"id":"c"}},"billingAddress":{{"street":"A 1","zip":"10115","city":"{}","country":"DE"}},"shipping":{{"carrier":"DHL"}},"items":[{items}]}}"#,
+        "x".repeat(1 << 20)
+    );
+    let r = to_geisenheim(JsValue::from_str(&big), parse(SALT));
+    assert!(issue_codes(&r).contains(&"too_long".to_owned()));
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    assert_eq!(issue_codes(&validate_order(JsValue::from_str(&deep))), vec!["malformed_json"]);
+}
