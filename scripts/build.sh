@@ -26,6 +26,11 @@ for dir in pkg.tmp/web pkg.tmp/node; do
   mv "$dir/kontor_bg.opt.wasm" "$dir/kontor_bg.wasm"
 done
 rm -f pkg.tmp/node/kontor_bg.wasm.d.ts pkg.tmp/web/kontor_bg.wasm.d.ts
+# Trailing options are optional in JS; wasm-bindgen cannot say so for a typed JsValue.
+for dts in pkg.tmp/web/kontor.d.ts pkg.tmp/node/kontor.d.ts; do
+  sed -i -e 's/options: GeisenheimOptions)/options?: GeisenheimOptions)/' \
+         -e 's/config: RequestConfig)/config?: RequestConfig)/' "$dts"
+done
 
 cat > pkg.tmp/index.node.mjs <<'JS'
 // Node ESM entry: the web-target glue, instantiated synchronously from the file beside it.

@@ -4,9 +4,9 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::geisenheim;
 use crate::http::{Config, Interpreted, Outcome, Request};
 use crate::issue::Issues;
-use crate::geisenheim;
 
 /// Target names.
 pub const TARGETS: &[&str] = &["geisenheim"];
@@ -39,13 +39,19 @@ pub fn request(target: &str, operation: &str, input: &Value, config: &Value) -> 
             match operation {
                 "createOrder" => {
                     let options = geisenheim::Options::from_value(config, &mut issues);
-                    let (req, built) = geisenheim::requests::create_order(input, &cfg, &options, issues);
+                    let (req, built) =
+                        geisenheim::requests::create_order(input, &cfg, &options, issues);
                     issues = built.issues;
                     req
                 }
                 "cancelOrder" => geisenheim::requests::cancel_order(input, &cfg, &mut issues),
                 other => {
-                    unknown("operation", other, &["createOrder", "cancelOrder"], &mut issues);
+                    unknown(
+                        "operation",
+                        other,
+                        &["createOrder", "cancelOrder"],
+                        &mut issues,
+                    );
                     None
                 }
             }

@@ -171,8 +171,12 @@ impl Config {
             };
             match k.as_str() {
                 "environment" => match val {
-                    Value::String(e) if e.trim() == "production" => c.environment = Environment::Production,
-                    Value::String(e) if e.trim() == "staging" => c.environment = Environment::Staging,
+                    Value::String(e) if e.trim() == "production" => {
+                        c.environment = Environment::Production
+                    }
+                    Value::String(e) if e.trim() == "staging" => {
+                        c.environment = Environment::Staging
+                    }
                     Value::Null => {}
                     _ => issues.error(
                         &path,
@@ -203,7 +207,10 @@ pub fn is_loopback_url(url: &str) -> bool {
     let rest = url.strip_prefix("http://").unwrap_or("");
     let host = rest.split(['/', '?', '#']).next().unwrap_or("");
     let host = if host.starts_with('[') {
-        host.split(']').next().map(|h| h.trim_start_matches('[')).unwrap_or("")
+        host.split(']')
+            .next()
+            .map(|h| h.trim_start_matches('['))
+            .unwrap_or("")
     } else {
         host.split(':').next().unwrap_or("")
     };
@@ -213,7 +220,10 @@ pub fn is_loopback_url(url: &str) -> bool {
 /// Validates a base URL: `https://…`, or `http://` to a loopback host; trailing `/` removed.
 pub fn check_base_url(url: &str, path: &str, issues: &mut Issues) -> Option<String> {
     let ok_scheme = url.starts_with("https://") || is_loopback_url(url);
-    let host_present = url.split("://").nth(1).is_some_and(|r| !r.is_empty() && !r.starts_with('/'));
+    let host_present = url
+        .split("://")
+        .nth(1)
+        .is_some_and(|r| !r.is_empty() && !r.starts_with('/'));
     if !ok_scheme || !host_present || url.contains(char::is_whitespace) {
         issues.error(
             path,
@@ -230,7 +240,10 @@ pub fn check_base_url(url: &str, path: &str, issues: &mut Issues) -> Option<Stri
 pub fn basic_auth(username: &str, password: &str) -> String {
     use base64::Engine;
     let raw = format!("{username}:{password}");
-    format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(raw))
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(raw)
+    )
 }
 
 /// The outcome a status code means for APIs that follow HTTP's conventions.
@@ -336,9 +349,17 @@ fn collect_messages(v: &Value, path: &str, out: &mut Vec<(String, String)>, dept
                     Value::Array(items) => {
                         for it in items {
                             let field = it.as_object().and_then(|o| {
-                                ["propertyPath", "property_path", "field", "path", "property", "pointer", "source"]
-                                    .iter()
-                                    .find_map(|k| o.get(*k).and_then(Value::as_str))
+                                [
+                                    "propertyPath",
+                                    "property_path",
+                                    "field",
+                                    "path",
+                                    "property",
+                                    "pointer",
+                                    "source",
+                                ]
+                                .iter()
+                                .find_map(|k| o.get(*k).and_then(Value::as_str))
                             });
                             if let Some(m) = message_of(it) {
                                 out.push((normalize_path(field.unwrap_or(path)), m));
@@ -375,7 +396,10 @@ mod tests {
 
     #[test]
     fn basic_auth_matches_the_geisenheim_document() {
-        assert_eq!(basic_auth("api@test.de", "pw141819"), "Basic YXBpQHRlc3QuZGU6cHcxNDE4MTk=");
+        assert_eq!(
+            basic_auth("api@test.de", "pw141819"),
+            "Basic YXBpQHRlc3QuZGU6cHcxNDE4MTk="
+        );
     }
 
     #[test]
@@ -409,7 +433,10 @@ mod tests {
     #[test]
     fn base_urls_must_be_https_or_loopback() {
         let mut issues = Issues::new();
-        assert_eq!(check_base_url("https://a.example/", "b", &mut issues).as_deref(), Some("https://a.example"));
+        assert_eq!(
+            check_base_url("https://a.example/", "b", &mut issues).as_deref(),
+            Some("https://a.example")
+        );
         assert!(check_base_url("http://127.0.0.1:8787", "b", &mut issues).is_some());
         assert!(check_base_url("http://[::1]:80", "b", &mut issues).is_some());
         assert!(issues.is_empty());
@@ -425,10 +452,18 @@ mod tests {
             vec![("items[0].price".to_owned(), "must be positive".to_owned())]
         );
         assert_eq!(
-            upstream_messages(r#"{"violations":[{"propertyPath":"recipient.postalCode","message":"too long"}]}"#),
+            upstream_messages(
+                r#"{"violations":[{"propertyPath":"recipient.postalCode","message":"too long"}]}"#
+            ),
             vec![("recipient.postalCode".to_owned(), "too long".to_owned())]
         );
-        assert_eq!(upstream_messages(r#"{"message":"Bad"}"#), vec![(String::new(), "Bad".to_owned())]);
-        assert_eq!(upstream_messages("oops"), vec![(String::new(), "oops".to_owned())]);
+        assert_eq!(
+            upstream_messages(r#"{"message":"Bad"}"#),
+            vec![(String::new(), "Bad".to_owned())]
+        );
+        assert_eq!(
+            upstream_messages("oops"),
+            vec![(String::new(), "oops".to_owned())]
+        );
     }
 }

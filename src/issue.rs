@@ -38,7 +38,11 @@ impl fmt::Display for Issue {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let path = if self.path.is_empty() { "(input)" } else { &self.path };
+        let path = if self.path.is_empty() {
+            "(input)"
+        } else {
+            &self.path
+        };
         write!(f, "{sev} {path} [{}]: {}", self.code, self.message)
     }
 }
@@ -55,17 +59,48 @@ impl Issues {
     }
 
     /// Records an error.
-    pub fn error(&mut self, path: &str, code: &str, message: impl Into<String>, message_de: impl Into<String>) {
-        self.push(path, code, Severity::Error, message.into(), message_de.into());
+    pub fn error(
+        &mut self,
+        path: &str,
+        code: &str,
+        message: impl Into<String>,
+        message_de: impl Into<String>,
+    ) {
+        self.push(
+            path,
+            code,
+            Severity::Error,
+            message.into(),
+            message_de.into(),
+        );
     }
 
     /// Records a warning.
-    pub fn warning(&mut self, path: &str, code: &str, message: impl Into<String>, message_de: impl Into<String>) {
-        self.push(path, code, Severity::Warning, message.into(), message_de.into());
+    pub fn warning(
+        &mut self,
+        path: &str,
+        code: &str,
+        message: impl Into<String>,
+        message_de: impl Into<String>,
+    ) {
+        self.push(
+            path,
+            code,
+            Severity::Warning,
+            message.into(),
+            message_de.into(),
+        );
     }
 
     /// Records an issue of the given severity.
-    pub fn push(&mut self, path: &str, code: &str, severity: Severity, message: String, message_de: String) {
+    pub fn push(
+        &mut self,
+        path: &str,
+        code: &str,
+        severity: Severity,
+        message: String,
+        message_de: String,
+    ) {
         self.0.push(Issue {
             path: path.to_owned(),
             code: code.to_owned(),

@@ -43,7 +43,8 @@ pub fn from_json(value: &serde_json::Value) -> Result<Decimal, AmountError> {
             let mut buf = zmij::Buffer::new();
             let text = buf.format_finite(f);
             if text.contains('e') {
-                return Decimal::from_scientific(text).map_err(|_| AmountError::OutOfRange(text.to_owned()));
+                return Decimal::from_scientific(text)
+                    .map_err(|_| AmountError::OutOfRange(text.to_owned()));
             }
             parse_str(text)
         }
@@ -158,7 +159,10 @@ mod tests {
     #[test]
     fn net_to_gross_is_exact() {
         assert_eq!(gross_from_net(d("6.30"), d("19")), d("7.4970"));
-        assert_eq!(round_cents(gross_from_net(d("0.1"), d("19")) * d("3")), d("0.36"));
+        assert_eq!(
+            round_cents(gross_from_net(d("0.1"), d("19")) * d("3")),
+            d("0.36")
+        );
     }
 
     #[test]
@@ -172,12 +176,27 @@ mod tests {
 
     #[test]
     fn bad_amounts_are_refused_with_a_reason() {
-        assert!(matches!(from_json(&json!("7,50")), Err(AmountError::Malformed(_))));
-        assert!(matches!(from_json(&json!("abc")), Err(AmountError::Malformed(_))));
-        assert!(matches!(from_json(&json!(true)), Err(AmountError::NotANumber)));
-        assert!(matches!(from_json(&json!(1e308)), Err(AmountError::OutOfRange(_))));
+        assert!(matches!(
+            from_json(&json!("7,50")),
+            Err(AmountError::Malformed(_))
+        ));
+        assert!(matches!(
+            from_json(&json!("abc")),
+            Err(AmountError::Malformed(_))
+        ));
+        assert!(matches!(
+            from_json(&json!(true)),
+            Err(AmountError::NotANumber)
+        ));
+        assert!(matches!(
+            from_json(&json!(1e308)),
+            Err(AmountError::OutOfRange(_))
+        ));
         assert_eq!(from_json(&json!(1e-7)).unwrap(), d("0.0000001"));
-        assert!(matches!(from_json(&json!("1e5")), Err(AmountError::Malformed(_))));
+        assert!(matches!(
+            from_json(&json!("1e5")),
+            Err(AmountError::Malformed(_))
+        ));
     }
 
     #[test]
@@ -185,7 +204,10 @@ mod tests {
         assert_eq!(serde_json::to_string(&to_f64(d("7.50"))).unwrap(), "7.5");
         assert_eq!(serde_json::to_string(&to_f64(d("1.20"))).unwrap(), "1.2");
         assert_eq!(serde_json::to_string(&to_f64(d("0.30"))).unwrap(), "0.3");
-        assert_eq!(serde_json::to_string(&to_f64(d("-1234567.89"))).unwrap(), "-1234567.89");
+        assert_eq!(
+            serde_json::to_string(&to_f64(d("-1234567.89"))).unwrap(),
+            "-1234567.89"
+        );
         assert_eq!(serde_json::to_string(&to_f64(d("0.07"))).unwrap(), "0.07");
         assert_eq!(to_f64(d("0.1")), 0.1);
     }

@@ -20,7 +20,9 @@ fn salted() -> Options {
 fn payload(name: &str, options: &Options) -> (Value, Vec<kontor::Issue>) {
     let built = build_from_json(&fixture(name), options);
     let issues = built.issues.clone().into_vec();
-    let p = built.payload.unwrap_or_else(|| panic!("{name}: no payload: {issues:#?}"));
+    let p = built
+        .payload
+        .unwrap_or_else(|| panic!("{name}: no payload: {issues:#?}"));
     (serde_json::to_value(p).unwrap(), issues)
 }
 
@@ -50,7 +52,8 @@ fn diff(path: &str, got: &Value, want: &Value, out: &mut Vec<String>) {
 #[test]
 fn the_documents_example_payload_is_reproduced_from_a_canonical_order() {
     let (mut got, issues) = payload("geisenheim_seed_example.order.json", &salted());
-    let mut want: Value = serde_json::from_str(&fixture("geisenheim_seed_example.expected.json")).unwrap();
+    let mut want: Value =
+        serde_json::from_str(&fixture("geisenheim_seed_example.expected.json")).unwrap();
     // The recipient id is a salted hash, never the document's sample value.
     let id = got["recipient"]["id"].as_str().unwrap().to_owned();
     assert_eq!(id.len(), 20);
@@ -64,8 +67,14 @@ fn the_documents_example_payload_is_reproduced_from_a_canonical_order() {
     // Exact numbers in the text, in the document's key order: 7.5 and 1.2, not 7.499999.
     let built = build_from_json(&fixture("geisenheim_seed_example.order.json"), &salted());
     let text = serde_json::to_string(&built.payload.unwrap()).unwrap();
-    assert!(text.contains(r#""size":750,"price":7.5,"tax":1.2,"discount":0.0,"organic":true"#), "{text}");
-    assert!(text.starts_with(r#"{"date":"2020-09-22","id":3459872,"recipient":{"id":""#), "{text}");
+    assert!(
+        text.contains(r#""size":750,"price":7.5,"tax":1.2,"discount":0.0,"organic":true"#),
+        "{text}"
+    );
+    assert!(
+        text.starts_with(r#"{"date":"2020-09-22","id":3459872,"recipient":{"id":""#),
+        "{text}"
+    );
 }
 
 #[test]
@@ -76,9 +85,15 @@ fn b2c_case_of_six_with_percent_discount() {
     assert_eq!(p["date"], "2024-04-05");
     assert_eq!(p["id"], 3459872);
     let r = &p["recipient"];
-    assert_eq!(r["postalCode"], "109", "postal code from the shipping address");
+    assert_eq!(
+        r["postalCode"], "109",
+        "postal code from the shipping address"
+    );
     assert_eq!(r["country"], "DE");
-    assert_eq!((r["gender"].as_str(), r["yearOfBirth"].as_i64()), (Some("f"), Some(1985)));
+    assert_eq!(
+        (r["gender"].as_str(), r["yearOfBirth"].as_i64()),
+        (Some("f"), Some(1985))
+    );
     let case = &p["items"][0];
     // Two cases of six: 12 bottles; 59.40 − 10 % = 53.46 a case = 8.91 a bottle.
     assert_eq!(case["quantity"], 12);
@@ -89,8 +104,14 @@ fn b2c_case_of_six_with_percent_discount() {
     assert_eq!(case["grapes"], json!([10077]));
     assert_eq!(case["wineType"], "white");
     let gg = &p["items"][1];
-    assert_eq!((gg["price"].as_f64(), gg["tax"].as_f64()), (Some(38.0), Some(6.07)));
-    assert_eq!((gg["quality"].as_i64(), gg["vdp"].as_i64()), (Some(4), Some(6)));
+    assert_eq!(
+        (gg["price"].as_f64(), gg["tax"].as_f64()),
+        (Some(38.0), Some(6.07))
+    );
+    assert_eq!(
+        (gg["quality"].as_i64(), gg["vdp"].as_i64()),
+        (Some(4), Some(6))
+    );
     assert_eq!(gg["grapes"], json!([9279]));
     let brandy = &p["items"][2];
     assert_eq!(brandy["category"], 9);
@@ -113,7 +134,13 @@ fn local_sale_has_no_online_fields_and_an_anonymous_recipient() {
     assert_eq!(p["items"][0]["taste"], "medium-dry");
     assert_eq!(p["items"][0]["vdp"], Value::Null);
     assert_eq!(p["items"][1]["category"], 3);
-    assert_eq!((p["items"][2]["price"].as_f64(), p["items"][2]["tax"].as_f64()), (Some(3.9), Some(0.26)));
+    assert_eq!(
+        (
+            p["items"][2]["price"].as_f64(),
+            p["items"][2]["tax"].as_f64()
+        ),
+        (Some(3.9), Some(0.26))
+    );
 }
 
 #[test]
@@ -123,16 +150,37 @@ fn net_b2b_order_is_converted_to_gross_per_bottle() {
     let r = &p["recipient"];
     assert_eq!(r["category"], 3);
     assert_eq!(r["delivery"], "Zufuhr");
-    for key in ["paymentMethod", "gender", "yearOfBirth", "agreesToMarketing"] {
-        assert!(r.get(key).is_none(), "business customer must not carry {key}");
+    for key in [
+        "paymentMethod",
+        "gender",
+        "yearOfBirth",
+        "agreesToMarketing",
+    ] {
+        assert!(
+            r.get(key).is_none(),
+            "business customer must not carry {key}"
+        );
     }
     // 6.30 net − 0.30 net at 19 %: 7.497 − 0.357 = 7.14 gross, 1.14 tax, 0.36 discount.
     let it = &p["items"][0];
-    assert_eq!((it["price"].as_f64(), it["tax"].as_f64(), it["discount"].as_f64()), (Some(7.14), Some(1.14), Some(0.36)));
+    assert_eq!(
+        (
+            it["price"].as_f64(),
+            it["tax"].as_f64(),
+            it["discount"].as_f64()
+        ),
+        (Some(7.14), Some(1.14), Some(0.36))
+    );
     assert_eq!(it["taste"], "off-dry");
     assert_eq!(p["items"][1]["price"], 6.9);
     assert_eq!(p["items"][1]["grapes"], json!([3659, 4572]));
-    assert_eq!((p["items"][2]["category"].as_i64(), p["items"][2]["price"].as_f64()), (Some(5), Some(49.98)));
+    assert_eq!(
+        (
+            p["items"][2]["category"].as_i64(),
+            p["items"][2]["price"].as_f64()
+        ),
+        (Some(5), Some(49.98))
+    );
 }
 
 #[test]
@@ -140,11 +188,17 @@ fn sparkling_wines_use_sparkling_qualities_and_tastes() {
     let (p, issues) = payload("sparkling_wine.json", &salted());
     assert!(issues.is_empty(), "{issues:#?}");
     let r = &p["recipient"];
-    assert_eq!((r["country"].as_str(), r["postalCode"].as_str()), (Some("AT"), Some("502")));
+    assert_eq!(
+        (r["country"].as_str(), r["postalCode"].as_str()),
+        (Some("AT"), Some("502"))
+    );
     assert_eq!(r["paymentMethod"], "credit");
     assert_eq!(r["gender"], "x");
     let sekt = &p["items"][0];
-    assert_eq!((sekt["category"].as_i64(), sekt["quality"].as_i64()), (Some(2), Some(5)));
+    assert_eq!(
+        (sekt["category"].as_i64(), sekt["quality"].as_i64()),
+        (Some(2), Some(5))
+    );
     assert_eq!(sekt["taste"], "brut-natur");
     assert!(sekt.get("vdp").is_none() && sekt.get("grapes").is_none());
     assert_eq!(p["items"][1]["quality"], 6);
@@ -158,7 +212,10 @@ fn a_return_keeps_negative_quantities_and_the_same_recipient() {
     let (sale, _) = payload("b2c_online_wine.json", &salted());
     assert_eq!(ret["items"][0]["quantity"], -1);
     assert_eq!(ret["items"][0]["price"], 38.0);
-    assert_eq!(ret["recipient"]["id"], sale["recipient"]["id"], "same customer id, same recipient");
+    assert_eq!(
+        ret["recipient"]["id"], sale["recipient"]["id"],
+        "same customer id, same recipient"
+    );
     let other_salt = Options {
         recipient_salt: Some("another-shop-with-another-salt".into()),
         strict: false,
@@ -182,8 +239,13 @@ fn base_order() -> Value {
     serde_json::from_str(&fixture("geisenheim_seed_example.order.json")).unwrap()
 }
 
-fn issue_codes(b: &kontor::Built<kontor::geisenheim::OrderPayload>) -> Vec<(String, String, kontor::Severity)> {
-    b.issues.iter().map(|i| (i.path.clone(), i.code.clone(), i.severity)).collect()
+fn issue_codes(
+    b: &kontor::Built<kontor::geisenheim::OrderPayload>,
+) -> Vec<(String, String, kontor::Severity)> {
+    b.issues
+        .iter()
+        .map(|i| (i.path.clone(), i.code.clone(), i.severity))
+        .collect()
 }
 
 #[test]
@@ -192,7 +254,11 @@ fn missing_invoice_id_is_an_error_and_no_payload() {
     o.as_object_mut().unwrap().remove("invoiceId");
     let b = build(o, &salted());
     assert!(b.payload.is_none());
-    assert!(issue_codes(&b).contains(&("invoiceId".into(), "missing_invoice_id".into(), kontor::Severity::Error)));
+    assert!(issue_codes(&b).contains(&(
+        "invoiceId".into(),
+        "missing_invoice_id".into(),
+        kontor::Severity::Error
+    )));
 }
 
 #[test]
@@ -203,8 +269,19 @@ fn values_of_the_wrong_category_are_errors() {
     let b = build(o, &salted());
     let codes = issue_codes(&b);
     assert!(b.payload.is_none());
-    assert!(codes.contains(&("items[0].product.quality".into(), "quality_wrong_category".into(), kontor::Severity::Error)), "{codes:?}");
-    assert!(codes.contains(&("items[0].product.taste".into(), "taste_wrong_category".into(), kontor::Severity::Error)));
+    assert!(
+        codes.contains(&(
+            "items[0].product.quality".into(),
+            "quality_wrong_category".into(),
+            kontor::Severity::Error
+        )),
+        "{codes:?}"
+    );
+    assert!(codes.contains(&(
+        "items[0].product.taste".into(),
+        "taste_wrong_category".into(),
+        kontor::Severity::Error
+    )));
 }
 
 #[test]
@@ -214,11 +291,22 @@ fn unknown_grapes_are_free_text_warnings_or_strict_errors() {
     let b = build(o.clone(), &salted());
     let p = serde_json::to_value(b.payload.as_ref().unwrap()).unwrap();
     assert_eq!(p["items"][0]["grapes"], json!(["Zweigelt", 9275]));
-    assert!(issue_codes(&b).contains(&("items[0].product.grapes[0]".into(), "unknown_grape".into(), kontor::Severity::Warning)));
-    let strict = Options { strict: true, ..salted() };
+    assert!(issue_codes(&b).contains(&(
+        "items[0].product.grapes[0]".into(),
+        "unknown_grape".into(),
+        kontor::Severity::Warning
+    )));
+    let strict = Options {
+        strict: true,
+        ..salted()
+    };
     let b = build(o, &strict);
     assert!(b.payload.is_none());
-    assert!(issue_codes(&b).contains(&("items[0].product.grapes[0]".into(), "unknown_grape".into(), kontor::Severity::Error)));
+    assert!(issue_codes(&b).contains(&(
+        "items[0].product.grapes[0]".into(),
+        "unknown_grape".into(),
+        kontor::Severity::Error
+    )));
 }
 
 #[test]
@@ -230,10 +318,20 @@ fn online_orders_need_a_carrier_and_wines_their_details() {
     p.remove("wineType");
     p.remove("bottleSizeMl");
     let b = build(o, &salted());
-    let paths: Vec<String> = b.issues.iter().filter(|i| i.severity == kontor::Severity::Error).map(|i| i.path.clone()).collect();
+    let paths: Vec<String> = b
+        .issues
+        .iter()
+        .filter(|i| i.severity == kontor::Severity::Error)
+        .map(|i| i.path.clone())
+        .collect();
     assert_eq!(
         paths,
-        vec!["shipping.carrier", "items[0].product.bottleSizeMl", "items[0].product.grapes", "items[0].product.wineType"]
+        vec![
+            "shipping.carrier",
+            "items[0].product.bottleSizeMl",
+            "items[0].product.grapes",
+            "items[0].product.wineType"
+        ]
     );
 }
 
@@ -245,7 +343,10 @@ fn empty_optional_values_are_omitted_not_sent_as_empty_strings() {
     let b = build(o, &salted());
     let text = serde_json::to_string(b.payload.as_ref().unwrap()).unwrap();
     assert!(!text.contains("\"\""), "{text}");
-    assert!(!text.contains("gender") && !text.contains("organic"), "{text}");
+    assert!(
+        !text.contains("gender") && !text.contains("organic"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -253,12 +354,20 @@ fn non_euro_orders_are_refused() {
     let mut o = base_order();
     o["currency"] = json!("CHF");
     let b = build(o, &salted());
-    assert!(issue_codes(&b).contains(&("currency".into(), "currency_not_eur".into(), kontor::Severity::Error)));
+    assert!(issue_codes(&b).contains(&(
+        "currency".into(),
+        "currency_not_eur".into(),
+        kontor::Severity::Error
+    )));
 }
 
 #[test]
 fn missing_salt_is_a_warning_naming_the_option() {
     let b = build(base_order(), &Options::default());
     assert!(b.payload.is_some());
-    assert!(issue_codes(&b).contains(&("options.recipientSalt".into(), "missing_recipient_salt".into(), kontor::Severity::Warning)));
+    assert!(issue_codes(&b).contains(&(
+        "options.recipientSalt".into(),
+        "missing_recipient_salt".into(),
+        kontor::Severity::Warning
+    )));
 }

@@ -2,7 +2,7 @@
 //! (with `WASM_BINDGEN_USE_BROWSER=1`) in headless Chromium. `scripts/test.sh` runs both.
 #![cfg(target_arch = "wasm32")]
 
-use js_sys::{Array, JSON, Object, Reflect};
+use js_sys::{Array, Object, Reflect, JSON};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -35,15 +35,23 @@ fn issue_codes(result: &JsValue) -> Vec<String> {
 
 #[wasm_bindgen_test]
 fn object_and_string_inputs_give_the_same_payload() {
-    let from_object = to_geisenheim(parse(SEED_ORDER), parse(SALT));
-    let from_string = to_geisenheim(JsValue::from_str(SEED_ORDER), parse(SALT));
+    let from_object = to_geisenheim(parse(SEED_ORDER), Some(parse(SALT)));
+    let from_string = to_geisenheim(JsValue::from_str(SEED_ORDER), Some(parse(SALT)));
     assert_eq!(
         JSON::stringify(&from_object).unwrap().as_string(),
         JSON::stringify(&from_string).unwrap().as_string()
     );
-    assert_eq!(get(&from_object, "payload.items.0.price").as_f64(), Some(7.5));
+    assert_eq!(
+        get(&from_object, "payload.items.0.price").as_f64(),
+        Some(7.5)
+    );
     assert_eq!(get(&from_object, "payload.items.0.tax").as_f64(), Some(1.2));
-    assert_eq!(get(&from_object, "payload.recipient.postalCode").as_string().as_deref(), Some("124"));
+    assert_eq!(
+        get(&from_object, "payload.recipient.postalCode")
+            .as_string()
+            .as_deref(),
+        Some("124")
+    );
     assert_eq!(Array::from(&get(&from_object, "issues")).length(), 0);
 }
 
@@ -60,20 +68,35 @@ fn malformed_json_is_one_issue_not_a_throw() {
 fn cyclic_objects_and_missing_input_are_issues() {
     let cyclic = Object::new();
     Reflect::set(&cyclic, &"self".into(), &cyclic).unwrap();
-    assert_eq!(issue_codes(&validate_order(cyclic.into())), vec!["invalid_input"]);
-    assert_eq!(issue_codes(&to_geisenheim(JsValue::UNDEFINED, JsValue::UNDEFINED)), vec!["missing_input"]);
+    assert_eq!(
+        issue_codes(&validate_order(cyclic.into())),
+        vec!["invalid_input"]
+    );
+    assert_eq!(
+        issue_codes(&to_geisenheim(JsValue::UNDEFINED, None)),
+        vec!["missing_input"]
+    );
 }
 
 #[wasm_bindgen_test]
 fn errors_carry_paths_and_german_messages_and_no_payload() {
     let mut order: serde_json::Value = serde_json::from_str(SEED_ORDER).unwrap();
     order["items"][0]["product"]["quality"] = serde_json::json!("Sekt");
-    let r = to_geisenheim(JsValue::from_str(&order.to_string()), parse(SALT));
+    let r = to_geisenheim(JsValue::from_str(&order.to_string()), Some(parse(SALT)));
     assert!(get(&r, "payload").is_undefined());
     let issue = get(&r, "issues.0");
-    assert_eq!(get(&issue, "path").as_string().as_deref(), Some("items[0].product.quality"));
-    assert_eq!(get(&issue, "severity").as_string().as_deref(), Some("error"));
-    assert!(get(&issue, "messageDe").as_string().unwrap().contains("Qualitätsstufe"));
+    assert_eq!(
+        get(&issue, "path").as_string().as_deref(),
+        Some("items[0].product.quality")
+    );
+    assert_eq!(
+        get(&issue, "severity").as_string().as_deref(),
+        Some("error")
+    );
+    assert!(get(&issue, "messageDe")
+        .as_string()
+        .unwrap()
+        .contains("Qualitätsstufe"));
 }
 
 #[wasm_bindgen_test]
@@ -82,7 +105,9 @@ fn request_builds_basic_auth_for_staging() {
         "geisenheim",
         "createOrder",
         JsValue::from_str(SEED_ORDER),
-        parse(r#"{"username":"api@test.de","password":"pw141819","recipientSalt":"a-long-secret-salt-of-this-shop"}"#),
+        Some(parse(
+            r#"{"username":"api@test.de","password":"pw141819","recipientSalt":"a-long-secret-salt-of-this-shop"}"#,
+        )),
     );
     assert_eq!(get(&r, "method").as_string().as_deref(), Some("POST"));
     assert_eq!(
@@ -100,16 +125,30 @@ fn request_builds_basic_auth_for_staging() {
 #[wasm_bindgen_test]
 fn interpret_response_maps_statuses() {
     let outcome = |status: u16, body: &str| {
-        get(&interpret_response("geisenheim", "createOrder", status, Some(body.into())), "outcome")
-            .as_string()
-            .unwrap()
+        get(
+            &interpret_response("geisenheim", "createOrder", status, Some(body.into())),
+            "outcome",
+        )
+        .as_string()
+        .unwrap()
     };
     assert_eq!(outcome(200, "{}"), "accepted");
-    assert_eq!(outcome(400, r#"{"errors":{"recipient.postalCode":["invalid"]}}"#), "rejected");
+    assert_eq!(
+        outcome(400, r#"{"errors":{"recipient.postalCode":["invalid"]}}"#),
+        "rejected"
+    );
     assert_eq!(outcome(401, ""), "auth_failed");
     assert_eq!(outcome(503, ""), "retry");
-    let r = interpret_response("geisenheim", "createOrder", 400, Some(r#"{"errors":{"items.0.price":["too high"]}}"#.into()));
-    assert_eq!(get(&r, "issues.0.path").as_string().as_deref(), Some("items[0].price"));
+    let r = interpret_response(
+        "geisenheim",
+        "createOrder",
+        400,
+        Some(r#"{"errors":{"items.0.price":["too high"]}}"#.into()),
+    );
+    assert_eq!(
+        get(&r, "issues.0.path").as_string().as_deref(),
+        Some("items[0].price")
+    );
 }
 
 #[wasm_bindgen_test]
@@ -120,8 +159,11 @@ fn ten_thousand_items_and_huge_strings_are_handled() {
         r#"{{"number":"1","invoiceId":1,"orderedAt":"2024-01-01T10:00:00Z","customer":{{"id":"c"}},"billingAddress":{{"street":"A 1","zip":"10115","city":"{}","country":"DE"}},"shipping":{{"carrier":"DHL"}},"items":[{items}]}}"#,
         "x".repeat(1 << 20)
     );
-    let r = to_geisenheim(JsValue::from_str(&big), parse(SALT));
+    let r = to_geisenheim(JsValue::from_str(&big), Some(parse(SALT)));
     assert!(issue_codes(&r).contains(&"too_long".to_owned()));
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
-    assert_eq!(issue_codes(&validate_order(JsValue::from_str(&deep))), vec!["malformed_json"]);
+    assert_eq!(
+        issue_codes(&validate_order(JsValue::from_str(&deep))),
+        vec!["malformed_json"]
+    );
 }

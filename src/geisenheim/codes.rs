@@ -72,47 +72,216 @@ impl ProductCategory {
 
 /// Quality levels (§3.5): number, the category it belongs to, names and synonyms (folded).
 pub const QUALITIES: &[(i64, ProductCategory, &str, &[&str])] = &[
-    (1, ProductCategory::Wine, "Deutscher Wein", &["deutscherwein", "germanwine", "wein", "tafelwein", "deutschertafelwein"]),
-    (2, ProductCategory::Wine, "Landwein", &["landwein", "countrywine", "regionalwine", "pgi"]),
-    (3, ProductCategory::Wine, "Qualitätswein", &["qualitaetswein", "qualitaetsweinba", "qualitaetsweinbestimmteranbaugebiete", "qba", "qualitywine", "pdo"]),
-    (4, ProductCategory::Wine, "Prädikatswein", &["praedikatswein", "praedikat", "qmp", "kabinett", "spaetlese", "auslese", "beerenauslese", "trockenbeerenauslese", "eiswein", "predicatewine"]),
-    (5, ProductCategory::Sparkling, "Winzersekt", &["winzersekt", "winzersektba", "growersekt", "growerssparkling"]),
-    (6, ProductCategory::Sparkling, "Sekt b.A.", &["sektba", "sektbestimmteranbaugebiete", "qualitaetsschaumweinba", "qualitaetsschaumweinbestimmteranbaugebiete"]),
-    (7, ProductCategory::Sparkling, "Sekt", &["sekt", "qualitaetsschaumwein", "schaumwein", "sparklingwine", "qualitysparklingwine"]),
+    (
+        1,
+        ProductCategory::Wine,
+        "Deutscher Wein",
+        &[
+            "deutscherwein",
+            "germanwine",
+            "wein",
+            "tafelwein",
+            "deutschertafelwein",
+        ],
+    ),
+    (
+        2,
+        ProductCategory::Wine,
+        "Landwein",
+        &["landwein", "countrywine", "regionalwine", "pgi"],
+    ),
+    (
+        3,
+        ProductCategory::Wine,
+        "Qualitätswein",
+        &[
+            "qualitaetswein",
+            "qualitaetsweinba",
+            "qualitaetsweinbestimmteranbaugebiete",
+            "qba",
+            "qualitywine",
+            "pdo",
+        ],
+    ),
+    (
+        4,
+        ProductCategory::Wine,
+        "Prädikatswein",
+        &[
+            "praedikatswein",
+            "praedikat",
+            "qmp",
+            "kabinett",
+            "spaetlese",
+            "auslese",
+            "beerenauslese",
+            "trockenbeerenauslese",
+            "eiswein",
+            "predicatewine",
+        ],
+    ),
+    (
+        5,
+        ProductCategory::Sparkling,
+        "Winzersekt",
+        &[
+            "winzersekt",
+            "winzersektba",
+            "growersekt",
+            "growerssparkling",
+        ],
+    ),
+    (
+        6,
+        ProductCategory::Sparkling,
+        "Sekt b.A.",
+        &[
+            "sektba",
+            "sektbestimmteranbaugebiete",
+            "qualitaetsschaumweinba",
+            "qualitaetsschaumweinbestimmteranbaugebiete",
+        ],
+    ),
+    (
+        7,
+        ProductCategory::Sparkling,
+        "Sekt",
+        &[
+            "sekt",
+            "qualitaetsschaumwein",
+            "schaumwein",
+            "sparklingwine",
+            "qualitysparklingwine",
+        ],
+    ),
 ];
 
 /// Grape varieties (§3.6): official variety number, name in the list, synonyms (folded).
 pub const GRAPES: &[(i64, &str, &[&str])] = &[
-    (10077, "Riesling", &["riesling", "weisserriesling", "rheinriesling", "johannisbergriesling", "whiteriesling"]),
-    (8141, "Müller-Thurgau", &["muellerthurgau", "mullerthurgau", "rivaner"]),
-    (9275, "Grauburgunder", &["grauburgunder", "grauerburgunder", "ruelaender", "rulaender", "pinotgris", "pinotgrigio"]),
-    (9272, "Weißburgunder", &["weissburgunder", "weisserburgunder", "pinotblanc", "pinotbianco"]),
-    (11805, "Silvaner", &["silvaner", "sylvaner", "gruenersilvaner"]),
+    (
+        10077,
+        "Riesling",
+        &[
+            "riesling",
+            "weisserriesling",
+            "rheinriesling",
+            "johannisbergriesling",
+            "whiteriesling",
+        ],
+    ),
+    (
+        8141,
+        "Müller-Thurgau",
+        &["muellerthurgau", "mullerthurgau", "rivaner"],
+    ),
+    (
+        9275,
+        "Grauburgunder",
+        &[
+            "grauburgunder",
+            "grauerburgunder",
+            "ruelaender",
+            "rulaender",
+            "pinotgris",
+            "pinotgrigio",
+        ],
+    ),
+    (
+        9272,
+        "Weißburgunder",
+        &[
+            "weissburgunder",
+            "weisserburgunder",
+            "pinotblanc",
+            "pinotbianco",
+        ],
+    ),
+    (
+        11805,
+        "Silvaner",
+        &["silvaner", "sylvaner", "gruenersilvaner"],
+    ),
     (6123, "Kerner", &["kerner"]),
     (2455, "Chardonnay", &["chardonnay"]),
     (851, "Bacchus", &["bacchus"]),
     (10818, "Scheurebe", &["scheurebe", "saemling88"]),
-    (10790, "Sauvignon Blanc", &["sauvignonblanc", "sauvignon", "fumeblanc"]),
-    (2473, "Gutedel", &["gutedel", "chasselas", "fendant", "weissergutedel"]),
-    (12609, "Traminer", &["traminer", "gewuerztraminer", "gewurztraminer", "rotertraminer", "savagnin"]),
+    (
+        10790,
+        "Sauvignon Blanc",
+        &["sauvignonblanc", "sauvignon", "fumeblanc"],
+    ),
+    (
+        2473,
+        "Gutedel",
+        &["gutedel", "chasselas", "fendant", "weissergutedel"],
+    ),
+    (
+        12609,
+        "Traminer",
+        &[
+            "traminer",
+            "gewuerztraminer",
+            "gewurztraminer",
+            "rotertraminer",
+            "savagnin",
+        ],
+    ),
     (3865, "Elbling", &["elbling", "weisserelbling"]),
     (8811, "Ortega", &["ortega"]),
     (5463, "Huxelrebe", &["huxelrebe"]),
-    (9279, "Spätburgunder", &["spaetburgunder", "blauerspaetburgunder", "pinotnoir", "pinotnero", "blauburgunder"]),
+    (
+        9279,
+        "Spätburgunder",
+        &[
+            "spaetburgunder",
+            "blauerspaetburgunder",
+            "pinotnoir",
+            "pinotnero",
+            "blauburgunder",
+        ],
+    ),
     (3659, "Dornfelder", &["dornfelder"]),
     (9620, "Portugieser", &["portugieser", "blauerportugieser"]),
-    (12665, "Trollinger", &["trollinger", "blauertrollinger", "vernatsch", "schiava"]),
-    (1459, "Lemberger/ Blaufränkisch", &["lemberger", "blaufraenkisch", "blaufrankisch", "blauerlemberger", "limberger", "kekfrankos", "lembergerblaufraenkisch"]),
-    (9278, "Schwarzriesling", &["schwarzriesling", "pinotmeunier", "meunier", "muellerrebe"]),
+    (
+        12665,
+        "Trollinger",
+        &["trollinger", "blauertrollinger", "vernatsch", "schiava"],
+    ),
+    (
+        1459,
+        "Lemberger/ Blaufränkisch",
+        &[
+            "lemberger",
+            "blaufraenkisch",
+            "blaufrankisch",
+            "blauerlemberger",
+            "limberger",
+            "kekfrankos",
+            "lembergerblaufraenkisch",
+        ],
+    ),
+    (
+        9278,
+        "Schwarzriesling",
+        &["schwarzriesling", "pinotmeunier", "meunier", "muellerrebe"],
+    ),
     (4572, "Regent", &["regent"]),
     (7657, "Merlot", &["merlot"]),
-    (10470, "St-Laurent", &["stlaurent", "sanktlaurent", "saintlaurent"]),
+    (
+        10470,
+        "St-Laurent",
+        &["stlaurent", "sanktlaurent", "saintlaurent"],
+    ),
     (17123, "Acolon", &["acolon"]),
     (1929, "Cabernet Sauvignon", &["cabernetsauvignon"]),
     (3632, "Domina", &["domina"]),
     (15499, "Cabernet Mitos", &["cabernetmitos"]),
     (20002, "Cabernet Dorsa", &["cabernetdorsa"]),
-    (9280, "Frühburgunder", &["fruehburgunder", "blauerfruehburgunder", "pinotmadeleine"]),
+    (
+        9280,
+        "Frühburgunder",
+        &["fruehburgunder", "blauerfruehburgunder", "pinotmadeleine"],
+    ),
     (3724, "Dunkelfelder", &["dunkelfelder"]),
 ];
 
@@ -139,14 +308,34 @@ pub enum TasteScope {
 /// Tastes (§3.8): wire value, scope, synonyms (folded).
 pub const TASTES: &[(&str, TasteScope, &[&str])] = &[
     ("dry", TasteScope::Both, &["dry", "trocken"]),
-    ("medium-dry", TasteScope::Both, &["mediumdry", "halbtrocken"]),
+    (
+        "medium-dry",
+        TasteScope::Both,
+        &["mediumdry", "halbtrocken"],
+    ),
     ("off-dry", TasteScope::WineOnly, &["offdry", "feinherb"]),
-    ("medium-sweet", TasteScope::WineOnly, &["mediumsweet", "lieblich"]),
-    ("sweet", TasteScope::WineOnly, &["sweet", "suess", "edelsuess"]),
-    ("brut-natur", TasteScope::SparklingOnly, &["brutnatur", "brutnature", "naturherb"]),
+    (
+        "medium-sweet",
+        TasteScope::WineOnly,
+        &["mediumsweet", "lieblich"],
+    ),
+    (
+        "sweet",
+        TasteScope::WineOnly,
+        &["sweet", "suess", "edelsuess"],
+    ),
+    (
+        "brut-natur",
+        TasteScope::SparklingOnly,
+        &["brutnatur", "brutnature", "naturherb"],
+    ),
     ("extra-brut", TasteScope::SparklingOnly, &["extrabrut"]),
     ("brut", TasteScope::SparklingOnly, &["brut", "herb"]),
-    ("extra-dry", TasteScope::SparklingOnly, &["extradry", "extratrocken"]),
+    (
+        "extra-dry",
+        TasteScope::SparklingOnly,
+        &["extradry", "extratrocken"],
+    ),
     ("mild", TasteScope::SparklingOnly, &["mild"]),
 ];
 
@@ -162,7 +351,10 @@ pub const VDP: &[(i64, &str, &[&str])] = &[
 /// Looks up a grape by folded name.
 pub fn grape_by_name(name: &str) -> Option<i64> {
     let key = fold(name);
-    GRAPES.iter().find(|(_, _, syn)| syn.contains(&key.as_str())).map(|(n, _, _)| *n)
+    GRAPES
+        .iter()
+        .find(|(_, _, syn)| syn.contains(&key.as_str()))
+        .map(|(n, _, _)| *n)
 }
 
 /// True when `n` is a variety number of the list.
@@ -181,26 +373,37 @@ pub fn quality_by_name(name: &str) -> Option<(i64, ProductCategory)> {
 
 /// The category a quality number belongs to.
 pub fn quality_category(n: i64) -> Option<ProductCategory> {
-    QUALITIES.iter().find(|(q, _, _, _)| *q == n).map(|(_, c, _, _)| *c)
+    QUALITIES
+        .iter()
+        .find(|(q, _, _, _)| *q == n)
+        .map(|(_, c, _, _)| *c)
 }
 
 /// Looks up a wine type by folded name.
 pub fn wine_type(name: &str) -> Option<&'static str> {
     let key = fold(name);
-    WINE_TYPES.iter().find(|(_, syn)| syn.contains(&key.as_str())).map(|(v, _)| *v)
+    WINE_TYPES
+        .iter()
+        .find(|(_, syn)| syn.contains(&key.as_str()))
+        .map(|(v, _)| *v)
 }
 
 /// Looks up a taste by folded name.
 pub fn taste(name: &str) -> Option<(&'static str, TasteScope)> {
     let key = fold(name);
-    TASTES.iter().find(|(_, _, syn)| syn.contains(&key.as_str())).map(|(v, s, _)| (*v, *s))
+    TASTES
+        .iter()
+        .find(|(_, _, syn)| syn.contains(&key.as_str()))
+        .map(|(v, s, _)| (*v, *s))
 }
 
 /// Looks up a VDP class by folded name (a leading `VDP` is ignored).
 pub fn vdp_by_name(name: &str) -> Option<i64> {
     let key = fold(name);
     let key = key.strip_prefix("vdp").unwrap_or(&key);
-    VDP.iter().find(|(_, _, syn)| syn.contains(&key)).map(|(n, _, _)| *n)
+    VDP.iter()
+        .find(|(_, _, syn)| syn.contains(&key))
+        .map(|(n, _, _)| *n)
 }
 
 /// True when `n` is a VDP class number.
@@ -256,8 +459,14 @@ mod tests {
     fn tastes_know_their_scope() {
         assert_eq!(taste("trocken"), Some(("dry", TasteScope::Both)));
         assert_eq!(taste("feinherb"), Some(("off-dry", TasteScope::WineOnly)));
-        assert_eq!(taste("Brut Nature"), Some(("brut-natur", TasteScope::SparklingOnly)));
-        assert_eq!(taste("Extra Trocken"), Some(("extra-dry", TasteScope::SparklingOnly)));
+        assert_eq!(
+            taste("Brut Nature"),
+            Some(("brut-natur", TasteScope::SparklingOnly))
+        );
+        assert_eq!(
+            taste("Extra Trocken"),
+            Some(("extra-dry", TasteScope::SparklingOnly))
+        );
         assert_eq!(wine_type("Roséwein"), Some("rose"));
         assert_eq!(wine_type("Blanc de Noirs"), Some("blanc de noir"));
     }

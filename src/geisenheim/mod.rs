@@ -145,7 +145,10 @@ pub struct Options {
 impl std::fmt::Debug for Options {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Options")
-            .field("recipient_salt", &self.recipient_salt.as_ref().map(|_| "[redacted]"))
+            .field(
+                "recipient_salt",
+                &self.recipient_salt.as_ref().map(|_| "[redacted]"),
+            )
             .field("strict", &self.strict)
             .finish()
     }
@@ -194,11 +197,21 @@ struct Rules<'a> {
 impl Rules<'_> {
     /// A value outside a list: a warning, or an error in strict mode.
     fn free_text(&mut self, path: &str, code: &str, en: String, de: String) {
-        let sev = if self.strict { Severity::Error } else { Severity::Warning };
-        let (en, de) = if self.strict {
-            (format!("{en} (strict mode: use a listed value)"), format!("{de} (strikter Modus: bitte einen Listenwert verwenden)"))
+        let sev = if self.strict {
+            Severity::Error
         } else {
-            (format!("{en}; it is sent as free text"), format!("{de}; wird als freier Text übertragen"))
+            Severity::Warning
+        };
+        let (en, de) = if self.strict {
+            (
+                format!("{en} (strict mode: use a listed value)"),
+                format!("{de} (strikter Modus: bitte einen Listenwert verwenden)"),
+            )
+        } else {
+            (
+                format!("{en}; it is sent as free text"),
+                format!("{de}; wird als freier Text übertragen"),
+            )
         };
         self.issues.push(path, code, sev, en, de);
     }
@@ -273,7 +286,12 @@ fn map_order(order: &Order, options: &Options, rules: &mut Rules<'_>) -> Option<
     let recipient = map_recipient(order, options, rules);
     let mut items = Vec::with_capacity(order.items.len());
     for (i, item) in order.items.iter().enumerate() {
-        items.push(map_item(item, &index("items", i), order.prices_include_tax, rules));
+        items.push(map_item(
+            item,
+            &index("items", i),
+            order.prices_include_tax,
+            rules,
+        ));
     }
     Some(OrderPayload {
         date: date?,
@@ -329,8 +347,14 @@ fn map_recipient(order: &Order, options: &Options, rules: &mut Rules<'_>) -> Rec
                 rules.free_text(
                     "customer.type",
                     "unknown_customer_type",
-                    format!("customer type {:?} is not in Geisenheim's list (§3.1)", t.as_str()),
-                    format!("Kundentyp {:?} steht nicht in Geisenheims Liste (§3.1)", t.as_str()),
+                    format!(
+                        "customer type {:?} is not in Geisenheim's list (§3.1)",
+                        t.as_str()
+                    ),
+                    format!(
+                        "Kundentyp {:?} steht nicht in Geisenheims Liste (§3.1)",
+                        t.as_str()
+                    ),
                 );
                 CodeValue::Text(t.as_str().to_owned())
             }
@@ -379,7 +403,12 @@ fn map_recipient(order: &Order, options: &Options, rules: &mut Rules<'_>) -> Rec
         if !addr.country.is_empty() {
             if !addr.country_known && rules.strict {
                 let path = join(order.delivery_address_path(), "country");
-                rules.free_text(&path, "unknown_country", format!("country {:?} is no ISO 3166-1 code", addr.country), format!("Land {:?} ist kein ISO-3166-1-Code", addr.country));
+                rules.free_text(
+                    &path,
+                    "unknown_country",
+                    format!("country {:?} is no ISO 3166-1 code", addr.country),
+                    format!("Land {:?} ist kein ISO-3166-1-Code", addr.country),
+                );
             }
             r.country = Some(addr.country.clone());
         }
@@ -524,8 +553,12 @@ fn map_item(item: &Item, path: &str, gross_prices: bool, rules: &mut Rules<'_>) 
             rules.issues.error(
                 &path,
                 "missing_bottle_size",
-                format!("`{path}` is required for Geisenheim's `size`: the bottle size in ml, e.g. 750"),
-                format!("`{path}` ist Pflicht für Geisenheims `size`: Flaschengröße in ml, z. B. 750"),
+                format!(
+                    "`{path}` is required for Geisenheim's `size`: the bottle size in ml, e.g. 750"
+                ),
+                format!(
+                    "`{path}` ist Pflicht für Geisenheims `size`: Flaschengröße in ml, z. B. 750"
+                ),
             );
         }
     }
@@ -537,8 +570,17 @@ fn map_item(item: &Item, path: &str, gross_prices: bool, rules: &mut Rules<'_>) 
     let qpath = join(&pp, "quality");
     match (&p.quality, wine || sparkling) {
         (Some(q), true) => out.quality = quality_value(q, category, &qpath, rules),
-        (Some(_), false) => rules.not_applicable(&qpath, "quality applies to wine and sparkling wine only", "Qualitätsstufe gilt nur für Wein und Schaumwein"),
-        (None, true) => missing(rules, &qpath, "quality", "the quality level, e.g. \"Qualitätswein\" or 3"),
+        (Some(_), false) => rules.not_applicable(
+            &qpath,
+            "quality applies to wine and sparkling wine only",
+            "Qualitätsstufe gilt nur für Wein und Schaumwein",
+        ),
+        (None, true) => missing(
+            rules,
+            &qpath,
+            "quality",
+            "the quality level, e.g. \"Qualitätswein\" or 3",
+        ),
         (None, false) => {}
     }
 
@@ -546,7 +588,12 @@ fn map_item(item: &Item, path: &str, gross_prices: bool, rules: &mut Rules<'_>) 
     let gpath = join(&pp, "grapes");
     if wine {
         if p.grapes.is_empty() {
-            missing(rules, &gpath, "grapes", "the grape varieties, e.g. [\"Riesling\"] or [10077]");
+            missing(
+                rules,
+                &gpath,
+                "grapes",
+                "the grape varieties, e.g. [\"Riesling\"] or [10077]",
+            );
         } else {
             let list = p
                 .grapes
@@ -557,7 +604,11 @@ fn map_item(item: &Item, path: &str, gross_prices: bool, rules: &mut Rules<'_>) 
             out.grapes = Some(list);
         }
     } else if !p.grapes.is_empty() {
-        rules.not_applicable(&gpath, "grapes apply to wine (category 1) only", "Rebsorten gelten nur für Wein (Kategorie 1)");
+        rules.not_applicable(
+            &gpath,
+            "grapes apply to wine (category 1) only",
+            "Rebsorten gelten nur für Wein (Kategorie 1)",
+        );
     }
     let wpath = join(&pp, "wineType");
     match (&p.wine_type, wine) {
@@ -570,8 +621,17 @@ fn map_item(item: &Item, path: &str, gross_prices: bool, rules: &mut Rules<'_>) 
                 }
             })
         }
-        (Some(_), false) => rules.not_applicable(&wpath, "wine type applies to wine (category 1) only", "Weintyp gilt nur für Wein (Kategorie 1)"),
-        (None, true) => missing(rules, &wpath, "wineType", "red, white, rose, rotling or blanc de noir"),
+        (Some(_), false) => rules.not_applicable(
+            &wpath,
+            "wine type applies to wine (category 1) only",
+            "Weintyp gilt nur für Wein (Kategorie 1)",
+        ),
+        (None, true) => missing(
+            rules,
+            &wpath,
+            "wineType",
+            "red, white, rose, rotling or blanc de noir",
+        ),
         (None, false) => {}
     }
 
@@ -579,7 +639,11 @@ fn map_item(item: &Item, path: &str, gross_prices: bool, rules: &mut Rules<'_>) 
     let tpath = join(&pp, "taste");
     match (&p.taste, wine || sparkling) {
         (Some(t), true) => out.taste = Some(taste_value(t, category, &tpath, rules)),
-        (Some(_), false) => rules.not_applicable(&tpath, "taste applies to wine and sparkling wine only", "Geschmack gilt nur für Wein und Schaumwein"),
+        (Some(_), false) => rules.not_applicable(
+            &tpath,
+            "taste applies to wine and sparkling wine only",
+            "Geschmack gilt nur für Wein und Schaumwein",
+        ),
         (None, true) if wine => missing(rules, &tpath, "taste", "e.g. \"trocken\" / \"dry\""),
         _ => {}
     }
@@ -589,7 +653,11 @@ fn map_item(item: &Item, path: &str, gross_prices: bool, rules: &mut Rules<'_>) 
     if wine {
         out.vdp = Some(p.vdp.as_ref().map(|v| vdp_value(v, &vpath, rules)));
     } else if p.vdp.is_some() {
-        rules.not_applicable(&vpath, "VDP classification applies to wine (category 1) only", "VDP-Klassifikation gilt nur für Wein (Kategorie 1)");
+        rules.not_applicable(
+            &vpath,
+            "VDP classification applies to wine (category 1) only",
+            "VDP-Klassifikation gilt nur für Wein (Kategorie 1)",
+        );
     }
     out
 }
@@ -603,7 +671,12 @@ fn missing(rules: &mut Rules<'_>, path: &str, field: &str, hint: &str) {
     );
 }
 
-fn quality_value(q: &Code, category: ProductCategory, path: &str, rules: &mut Rules<'_>) -> Option<CodeValue> {
+fn quality_value(
+    q: &Code,
+    category: ProductCategory,
+    path: &str,
+    rules: &mut Rules<'_>,
+) -> Option<CodeValue> {
     let found = match q {
         Code::Number(n) => codes::quality_category(*n).map(|c| (*n, c)),
         Code::Text(t) => t
@@ -633,7 +706,12 @@ fn quality_value(q: &Code, category: ProductCategory, path: &str, rules: &mut Ru
                 Code::Number(n) => n.to_string(),
                 Code::Text(t) => format!("{t:?}"),
             };
-            rules.free_text(path, "unknown_quality", format!("quality {shown} is not in the list (§3.5)"), format!("Qualitätsstufe {shown} steht nicht in der Liste (§3.5)"));
+            rules.free_text(
+                path,
+                "unknown_quality",
+                format!("quality {shown} is not in the list (§3.5)"),
+                format!("Qualitätsstufe {shown} steht nicht in der Liste (§3.5)"),
+            );
             Some(match q {
                 Code::Number(n) => CodeValue::Number(*n),
                 Code::Text(t) => CodeValue::Text(t.clone()),
@@ -646,15 +724,29 @@ fn grape_value(g: &Code, path: &str, rules: &mut Rules<'_>) -> CodeValue {
     match g {
         Code::Number(n) if codes::grape_number_known(*n) => CodeValue::Number(*n),
         Code::Number(n) => {
-            rules.free_text(path, "unknown_grape", format!("grape variety number {n} is not in the list (§3.6)"), format!("Rebsortennummer {n} steht nicht in der Liste (§3.6)"));
+            rules.free_text(
+                path,
+                "unknown_grape",
+                format!("grape variety number {n} is not in the list (§3.6)"),
+                format!("Rebsortennummer {n} steht nicht in der Liste (§3.6)"),
+            );
             CodeValue::Number(*n)
         }
         Code::Text(t) => {
-            let by_number = t.trim().parse::<i64>().ok().filter(|n| codes::grape_number_known(*n));
+            let by_number = t
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|n| codes::grape_number_known(*n));
             match by_number.or_else(|| codes::grape_by_name(t)) {
                 Some(n) => CodeValue::Number(n),
                 None => {
-                    rules.free_text(path, "unknown_grape", format!("grape {t:?} is not in the list (§3.6)"), format!("Rebsorte {t:?} steht nicht in der Liste (§3.6)"));
+                    rules.free_text(
+                        path,
+                        "unknown_grape",
+                        format!("grape {t:?} is not in the list (§3.6)"),
+                        format!("Rebsorte {t:?} steht nicht in der Liste (§3.6)"),
+                    );
                     CodeValue::Text(t.clone())
                 }
             }
@@ -679,14 +771,21 @@ fn taste_value(t: &str, category: ProductCategory, path: &str, rules: &mut Rules
                 rules.issues.error(
                     path,
                     "taste_wrong_category",
-                    format!("taste {t:?} ({v}) is for {en} (§3.8): use a taste of this line's category"),
+                    format!(
+                        "taste {t:?} ({v}) is for {en} (§3.8): use a taste of this line's category"
+                    ),
                     format!("Geschmack {t:?} ({v}) gilt {de} (§3.8)"),
                 );
             }
             v.to_owned()
         }
         None => {
-            rules.free_text(path, "unknown_taste", format!("taste {t:?} is not in the list (§3.8)"), format!("Geschmack {t:?} steht nicht in der Liste (§3.8)"));
+            rules.free_text(
+                path,
+                "unknown_taste",
+                format!("taste {t:?} is not in the list (§3.8)"),
+                format!("Geschmack {t:?} steht nicht in der Liste (§3.8)"),
+            );
             t.to_owned()
         }
     }
@@ -705,11 +804,21 @@ fn vdp_value(v: &Code, path: &str, rules: &mut Rules<'_>) -> CodeValue {
     match (found, v) {
         (Some(n), _) => CodeValue::Number(n),
         (None, Code::Number(n)) => {
-            rules.free_text(path, "unknown_vdp", format!("VDP class {n} is not in the list (§3.9)"), format!("VDP-Klasse {n} steht nicht in der Liste (§3.9)"));
+            rules.free_text(
+                path,
+                "unknown_vdp",
+                format!("VDP class {n} is not in the list (§3.9)"),
+                format!("VDP-Klasse {n} steht nicht in der Liste (§3.9)"),
+            );
             CodeValue::Number(*n)
         }
         (None, Code::Text(t)) => {
-            rules.free_text(path, "unknown_vdp", format!("VDP class {t:?} is not in the list (§3.9)"), format!("VDP-Klasse {t:?} steht nicht in der Liste (§3.9)"));
+            rules.free_text(
+                path,
+                "unknown_vdp",
+                format!("VDP class {t:?} is not in the list (§3.9)"),
+                format!("VDP-Klasse {t:?} steht nicht in der Liste (§3.9)"),
+            );
             CodeValue::Text(t.clone())
         }
     }

@@ -52,13 +52,21 @@ fn headers(config: &Config, issues: &mut Issues) -> Option<Vec<(String, String)>
 }
 
 /// `POST /erp/orders` (§2.1) for a canonical order: the built payload, the request, every issue.
-pub fn create_order(order: &Value, config: &Config, options: &Options, mut issues: Issues) -> (Option<Request>, Built<OrderPayload>) {
+pub fn create_order(
+    order: &Value,
+    config: &Config,
+    options: &Options,
+    mut issues: Issues,
+) -> (Option<Request>, Built<OrderPayload>) {
     let (parsed, order_issues) = Order::from_value(order);
     issues.extend(order_issues);
     let built = build_order(&parsed, issues, options);
     let mut issues = built.issues.clone();
     let headers = headers(config, &mut issues);
-    let body = built.payload.as_ref().and_then(|p| serde_json::to_string(p).ok());
+    let body = built
+        .payload
+        .as_ref()
+        .and_then(|p| serde_json::to_string(p).ok());
     let request = match (headers, body, issues.has_errors()) {
         (Some(headers), Some(body), false) => Some(Request {
             method: Method::Post,
@@ -68,14 +76,23 @@ pub fn create_order(order: &Value, config: &Config, options: &Options, mut issue
         }),
         _ => None,
     };
-    (request, Built { payload: built.payload, issues })
+    (
+        request,
+        Built {
+            payload: built.payload,
+            issues,
+        },
+    )
 }
 
 /// The invoice id of a cancel input: a number, a digit string, `{ id }` or an order with
 /// `invoiceId`.
 fn cancel_id(input: &Value, issues: &mut Issues) -> Option<u64> {
     let v = match input {
-        Value::Object(o) => o.get("id").or_else(|| o.get("invoiceId")).unwrap_or(&Value::Null),
+        Value::Object(o) => o
+            .get("id")
+            .or_else(|| o.get("invoiceId"))
+            .unwrap_or(&Value::Null),
         other => other,
     };
     let id = match v {

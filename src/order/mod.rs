@@ -14,6 +14,7 @@ use rust_decimal::Decimal;
 
 use crate::issue::Issues;
 
+#[cfg_attr(not(target_arch = "wasm32"), allow(unused_imports))]
 pub(crate) use parse::malformed_json;
 pub use parse::MAX_ITEMS;
 
@@ -65,7 +66,9 @@ impl Order {
 
     /// The address goods go to: the shipping address, or else the billing address.
     pub fn delivery_address(&self) -> &Address {
-        self.shipping_address.as_ref().unwrap_or(&self.billing_address)
+        self.shipping_address
+            .as_ref()
+            .unwrap_or(&self.billing_address)
     }
 
     /// The path of [`Order::delivery_address`] in the input.
@@ -355,8 +358,12 @@ impl ProductKind {
         Some(match parse::fold_key(s).as_str() {
             "wine" | "wein" | "stillwein" => ProductKind::Wine,
             "sparkling" | "schaumwein" | "sekt" | "sparkling_wine" => ProductKind::Sparkling,
-            "semi_sparkling" | "perlwein" | "secco" | "semi_sparkling_wine" => ProductKind::SemiSparkling,
-            "alcohol_free_wine" | "alkoholfreier_wein" | "alcohol_free" => ProductKind::AlcoholFreeWine,
+            "semi_sparkling" | "perlwein" | "secco" | "semi_sparkling_wine" => {
+                ProductKind::SemiSparkling
+            }
+            "alcohol_free_wine" | "alkoholfreier_wein" | "alcohol_free" => {
+                ProductKind::AlcoholFreeWine
+            }
             "open_wine" | "offenwein" | "offener_wein" => ProductKind::OpenWine,
             "book" | "buch" => ProductKind::Book,
             "other" | "sonstiges" => ProductKind::Other,

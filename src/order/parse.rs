@@ -45,12 +45,24 @@ pub(crate) fn malformed_json(e: &serde_json::Error, path: &str, issues: &mut Iss
     };
     let detail = e.to_string();
     let detail = detail.split(" at line").next().unwrap_or("");
-    let label = if path.is_empty() { String::new() } else { format!("`{path}`: ") };
+    let label = if path.is_empty() {
+        String::new()
+    } else {
+        format!("`{path}`: ")
+    };
     issues.error(
         path,
         "malformed_json",
-        format!("{label}{what} at line {} column {}: {detail}", e.line(), e.column()),
-        format!("{label}ungültiges JSON in Zeile {} Spalte {}: {detail}", e.line(), e.column()),
+        format!(
+            "{label}{what} at line {} column {}: {detail}",
+            e.line(),
+            e.column()
+        ),
+        format!(
+            "{label}ungültiges JSON in Zeile {} Spalte {}: {detail}",
+            e.line(),
+            e.column()
+        ),
     );
 }
 
@@ -194,7 +206,12 @@ fn edit_distance(a: &str, b: &str) -> usize {
 
 impl<'a> Reader<'a> {
     /// A reader over `value` if it is an object; otherwise records the problem.
-    fn object(value: Option<&'a Value>, path: String, required: bool, issues: &mut Issues) -> Option<Self> {
+    fn object(
+        value: Option<&'a Value>,
+        path: String,
+        required: bool,
+        issues: &mut Issues,
+    ) -> Option<Self> {
         match value {
             Some(Value::Object(map)) => Some(Reader { map, path }),
             None | Some(Value::Null) => {
@@ -303,7 +320,9 @@ impl<'a> Reader<'a> {
             );
             return None;
         }
-        if s.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
+        if s.chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
+        {
             let path = self.p(key);
             issues.error(
                 &path,
@@ -323,7 +342,13 @@ impl<'a> Reader<'a> {
             Some(s) => s,
             None => {
                 let typed_ok = matches!(self.get(key), None | Some(Value::String(_)));
-                if !present || typed_ok && self.get(key).and_then(Value::as_str).is_some_and(|s| s.trim().is_empty()) {
+                if !present
+                    || typed_ok
+                        && self
+                            .get(key)
+                            .and_then(Value::as_str)
+                            .is_some_and(|s| s.trim().is_empty())
+                {
                     self.missing(key, hint, issues);
                 }
                 String::new()
@@ -382,7 +407,13 @@ impl<'a> Reader<'a> {
     }
 
     /// An exact amount in `min..=max`.
-    fn opt_amount(&self, key: &str, min: Decimal, max: Decimal, issues: &mut Issues) -> Option<Decimal> {
+    fn opt_amount(
+        &self,
+        key: &str,
+        min: Decimal,
+        max: Decimal,
+        issues: &mut Issues,
+    ) -> Option<Decimal> {
         let v = self.get(key)?;
         let path = self.p(key);
         match money::from_json(v) {
@@ -410,7 +441,9 @@ impl<'a> Reader<'a> {
                     &path,
                     "invalid_amount",
                     format!("`{path}`: {e}"),
-                    format!("`{path}` ist kein Betrag; bitte als Zahl oder Text wie \"7.50\" angeben"),
+                    format!(
+                        "`{path}` ist kein Betrag; bitte als Zahl oder Text wie \"7.50\" angeben"
+                    ),
                 );
                 None
             }
@@ -427,7 +460,9 @@ impl<'a> Reader<'a> {
                     &path,
                     "invalid_date",
                     format!("`{path}` is {s:?}; write a date as YYYY-MM-DD, e.g. 2024-04-04"),
-                    format!("`{path}` ist {s:?}; Datum bitte als JJJJ-MM-TT angeben, z. B. 2024-04-04"),
+                    format!(
+                        "`{path}` ist {s:?}; Datum bitte als JJJJ-MM-TT angeben, z. B. 2024-04-04"
+                    ),
                 );
                 None
             }
@@ -467,7 +502,12 @@ pub(super) fn from_value(value: &Value) -> (Order, Issues) {
     };
     r.unknown_keys(ORDER_KEYS, &mut issues);
 
-    order.number = r.req_str("number", 64, "the shop's order number, e.g. \"10023\"", &mut issues);
+    order.number = r.req_str(
+        "number",
+        64,
+        "the shop's order number, e.g. \"10023\"",
+        &mut issues,
+    );
     order.invoice_id = r
         .opt_int("invoiceId", 1, 9_007_199_254_740_991, &mut issues)
         .map(|n| n as u64);
@@ -515,10 +555,20 @@ pub(super) fn from_value(value: &Value) -> (Order, Issues) {
     if let Some(c) = Reader::object(r.get("customer"), "customer".into(), true, &mut issues) {
         order.customer = read_customer(&c, order_year, &mut issues);
     }
-    if let Some(a) = Reader::object(r.get("billingAddress"), "billingAddress".into(), true, &mut issues) {
+    if let Some(a) = Reader::object(
+        r.get("billingAddress"),
+        "billingAddress".into(),
+        true,
+        &mut issues,
+    ) {
         order.billing_address = read_address(&a, &mut issues);
     }
-    if let Some(a) = Reader::object(r.get("shippingAddress"), "shippingAddress".into(), false, &mut issues) {
+    if let Some(a) = Reader::object(
+        r.get("shippingAddress"),
+        "shippingAddress".into(),
+        false,
+        &mut issues,
+    ) {
         order.shipping_address = Some(read_address(&a, &mut issues));
     }
     if let Some(p) = Reader::object(r.get("payment"), "payment".into(), false, &mut issues) {
@@ -533,7 +583,9 @@ pub(super) fn from_value(value: &Value) -> (Order, Issues) {
     if let Some(s) = Reader::object(r.get("shipping"), "shipping".into(), false, &mut issues) {
         s.unknown_keys(SHIPPING_KEYS, &mut issues);
         order.shipping = Some(Shipping {
-            carrier: s.opt_str("carrier", 100, &mut issues).map(|c| Carrier::parse(&c)),
+            carrier: s
+                .opt_str("carrier", 100, &mut issues)
+                .map(|c| Carrier::parse(&c)),
             method_name: s.opt_str("methodName", 200, &mut issues),
             cost: s.opt_amount("cost", Decimal::ZERO, money::max_amount(), &mut issues),
             tax_rate: s.opt_amount("taxRate", Decimal::ZERO, Decimal::ONE_HUNDRED, &mut issues),
@@ -582,7 +634,9 @@ fn read_customer(r: &Reader<'_>, order_year: i32, issues: &mut Issues) -> Custom
     Customer {
         id: r.opt_str("id", 200, issues),
         email,
-        customer_type: r.opt_str("type", 100, issues).map(|t| CustomerType::parse(&t)),
+        customer_type: r
+            .opt_str("type", 100, issues)
+            .map(|t| CustomerType::parse(&t)),
         company: r.opt_str("company", MAX_TEXT, issues),
         gender: r.opt_gender("gender", issues),
         title: r.opt_str("title", 100, issues),
@@ -596,7 +650,9 @@ fn read_customer(r: &Reader<'_>, order_year: i32, issues: &mut Issues) -> Custom
             .opt_int("birthYear", 1900, i64::from(order_year.min(2100)), issues)
             .map(|y| y as i32),
         marketing_consent: r.opt_bool("marketingConsent", issues),
-        trade_number: r.opt_int("tradeNumber", 0, 9_999_999_999, issues).map(|n| n as u64),
+        trade_number: r
+            .opt_int("tradeNumber", 0, 9_999_999_999, issues)
+            .map(|n| n as u64),
     }
 }
 
@@ -645,7 +701,10 @@ fn read_address(r: &Reader<'_>, issues: &mut Issues) -> Address {
         }
     };
     let zip = r.req_str("zip", 20, "the postal code, e.g. \"10115\"", issues);
-    if country == "DE" && !zip.is_empty() && !(zip.len() == 5 && zip.bytes().all(|b| b.is_ascii_digit())) {
+    if country == "DE"
+        && !zip.is_empty()
+        && !(zip.len() == 5 && zip.bytes().all(|b| b.is_ascii_digit()))
+    {
         let path = r.p("zip");
         issues.warning(
             &path,
@@ -661,7 +720,12 @@ fn read_address(r: &Reader<'_>, issues: &mut Issues) -> Address {
     Address {
         company: r.opt_str("company", MAX_TEXT, issues),
         name: r.opt_str("name", MAX_TEXT, issues),
-        street: r.req_str("street", MAX_TEXT, "street and house number, e.g. \"Teststraße 42\"", issues),
+        street: r.req_str(
+            "street",
+            MAX_TEXT,
+            "street and house number, e.g. \"Teststraße 42\"",
+            issues,
+        ),
         house_number: r.opt_str("houseNumber", 20, issues),
         zip,
         city: r.req_str("city", MAX_TEXT, "the city, e.g. \"Berlin\"", issues),
@@ -693,7 +757,11 @@ fn read_item(r: &Reader<'_>, issues: &mut Issues) -> Item {
         Some(q) => item.quantity = q,
         None => {
             if r.get("quantity").is_none() {
-                r.missing("quantity", "the number of units, negative for a return", issues);
+                r.missing(
+                    "quantity",
+                    "the number of units, negative for a return",
+                    issues,
+                );
             }
         }
     }
@@ -702,7 +770,11 @@ fn read_item(r: &Reader<'_>, issues: &mut Issues) -> Item {
         Some(p) => item.unit_price = p,
         None => {
             if r.get("unitPrice").is_none() {
-                r.missing("unitPrice", "the price of one unit before discount, e.g. 7.50", issues);
+                r.missing(
+                    "unitPrice",
+                    "the price of one unit before discount, e.g. 7.50",
+                    issues,
+                );
             }
         }
     }
@@ -715,7 +787,12 @@ fn read_item(r: &Reader<'_>, issues: &mut Issues) -> Item {
         }
     }
     item.discount = r.opt_amount("discount", Decimal::ZERO, max, issues);
-    item.discount_percent = r.opt_amount("discountPercent", Decimal::ZERO, Decimal::ONE_HUNDRED, issues);
+    item.discount_percent = r.opt_amount(
+        "discountPercent",
+        Decimal::ZERO,
+        Decimal::ONE_HUNDRED,
+        issues,
+    );
     if item.discount.is_some() && item.discount_percent.is_some() {
         let path = r.p("discount");
         issues.error(
@@ -731,13 +808,21 @@ fn read_item(r: &Reader<'_>, issues: &mut Issues) -> Item {
             issues.error(
                 &path,
                 "discount_exceeds_price",
-                format!("`{path}` ({d}) is larger than the unit price ({})", item.unit_price),
-                format!("`{path}` ({d}) ist größer als der Einzelpreis ({})", item.unit_price),
+                format!(
+                    "`{path}` ({d}) is larger than the unit price ({})",
+                    item.unit_price
+                ),
+                format!(
+                    "`{path}` ({d}) ist größer als der Einzelpreis ({})",
+                    item.unit_price
+                ),
             );
         }
     }
     item.unit = r.opt_str("unit", 50, issues);
-    item.weight_grams = r.opt_int("weightGrams", 0, 10_000_000, issues).map(|w| w as u64);
+    item.weight_grams = r
+        .opt_int("weightGrams", 0, 10_000_000, issues)
+        .map(|w| w as u64);
     item.isbn = r.opt_str("isbn", 40, issues);
     if let Some(pr) = Reader::object(r.get("product"), r.p("product"), false, issues) {
         item.product = read_product(&pr, issues);
@@ -775,7 +860,10 @@ fn read_code(v: &Value, path: &str, issues: &mut Issues) -> Option<Code> {
             issues.error(
                 path,
                 "invalid_type",
-                format!("`{path}` must be a number or a string, not {}", type_name(other)),
+                format!(
+                    "`{path}` must be a number or a string, not {}",
+                    type_name(other)
+                ),
                 format!("`{path}` muss eine Zahl oder ein Text sein"),
             );
             None
@@ -785,21 +873,36 @@ fn read_code(v: &Value, path: &str, issues: &mut Issues) -> Option<Code> {
 
 fn read_product(r: &Reader<'_>, issues: &mut Issues) -> Option<Product> {
     r.unknown_keys(PRODUCT_KEYS, issues);
-    let kind_text = r.req_str("kind", 50, &format!("one of {}", ProductKind::NAMES.join(", ")), issues);
+    let kind_text = r.req_str(
+        "kind",
+        50,
+        &format!("one of {}", ProductKind::NAMES.join(", ")),
+        issues,
+    );
     let kind = ProductKind::parse(&kind_text);
     if kind.is_none() && !kind_text.is_empty() {
         let path = r.p("kind");
         issues.error(
             &path,
             "unknown_product_kind",
-            format!("`{path}` is {kind_text:?}; use one of {}", ProductKind::NAMES.join(", ")),
-            format!("`{path}` ist {kind_text:?}; erlaubt: {}", ProductKind::NAMES.join(", ")),
+            format!(
+                "`{path}` is {kind_text:?}; use one of {}",
+                ProductKind::NAMES.join(", ")
+            ),
+            format!(
+                "`{path}` ist {kind_text:?}; erlaubt: {}",
+                ProductKind::NAMES.join(", ")
+            ),
         );
     }
     let bottles = r.opt_int("bottles", 1, 10_000, issues).unwrap_or(1) as u32;
-    let bottle_size_ml = r.opt_int("bottleSizeMl", 1, 1_000_000, issues).map(|n| n as u32);
+    let bottle_size_ml = r
+        .opt_int("bottleSizeMl", 1, 1_000_000, issues)
+        .map(|n| n as u32);
     let organic = r.opt_bool("organic", issues);
-    let quality = r.get("quality").and_then(|v| read_code(v, &r.p("quality"), issues));
+    let quality = r
+        .get("quality")
+        .and_then(|v| read_code(v, &r.p("quality"), issues));
     let mut grapes = Vec::new();
     match r.get("grapes") {
         None => {}
@@ -812,10 +915,20 @@ fn read_product(r: &Reader<'_>, issues: &mut Issues) -> Option<Product> {
             }
             if list.len() > 100 {
                 let path = r.p("grapes");
-                issues.error(&path, "too_many_grapes", "more than 100 grape varieties", "mehr als 100 Rebsorten");
+                issues.error(
+                    &path,
+                    "too_many_grapes",
+                    "more than 100 grape varieties",
+                    "mehr als 100 Rebsorten",
+                );
             }
         }
-        Some(other) => r.wrong_type("grapes", "an array of names or variety numbers", other, issues),
+        Some(other) => r.wrong_type(
+            "grapes",
+            "an array of names or variety numbers",
+            other,
+            issues,
+        ),
     }
     let wine_type = r.opt_str("wineType", 100, issues);
     let taste = r.opt_str("taste", 100, issues);
@@ -839,7 +952,10 @@ mod tests {
     use serde_json::json;
 
     fn codes(issues: &Issues) -> Vec<(String, String)> {
-        issues.iter().map(|i| (i.path.clone(), i.code.clone())).collect()
+        issues
+            .iter()
+            .map(|i| (i.path.clone(), i.code.clone()))
+            .collect()
     }
 
     #[test]
@@ -875,13 +991,18 @@ mod tests {
             "items[0].unitPrice",
             "items[0].taxRate",
         ] {
-            assert!(got.contains(&(path.into(), "missing_field".into())), "{path} missing in {got:?}");
+            assert!(
+                got.contains(&(path.into(), "missing_field".into())),
+                "{path} missing in {got:?}"
+            );
         }
     }
 
     #[test]
     fn wrong_types_are_errors_not_panics() {
-        let (_, issues) = from_value(&json!({"number": [], "items": "x", "customer": 3, "pricesIncludeTax": "yes"}));
+        let (_, issues) = from_value(
+            &json!({"number": [], "items": "x", "customer": 3, "pricesIncludeTax": "yes"}),
+        );
         let got = codes(&issues);
         assert!(got.contains(&("number".into(), "invalid_type".into())));
         assert!(got.contains(&("items".into(), "invalid_type".into())));
@@ -899,9 +1020,14 @@ mod tests {
 
     #[test]
     fn absurd_quantities_are_out_of_range() {
-        let (_, issues) = from_value(&json!({"items": [{"quantity": 1e308}, {"quantity": 2.5}, {"quantity": 0}]}));
+        let (_, issues) = from_value(
+            &json!({"items": [{"quantity": 1e308}, {"quantity": 2.5}, {"quantity": 0}]}),
+        );
         let got = codes(&issues);
-        assert!(got.contains(&("items[0].quantity".into(), "invalid_number".into())), "{got:?}");
+        assert!(
+            got.contains(&("items[0].quantity".into(), "invalid_number".into())),
+            "{got:?}"
+        );
         assert!(got.contains(&("items[1].quantity".into(), "invalid_number".into())));
         assert!(got.contains(&("items[2].quantity".into(), "zero_quantity".into())));
     }

@@ -14,7 +14,9 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let shape = b.len() == 10
         && b[4] == b'-'
         && b[7] == b'-'
-        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
     if !shape {
         return None;
     }
@@ -46,7 +48,10 @@ fn last_sunday_0100_utc(year: i32, month: u32) -> Option<DateTime<Utc>> {
 /// The UTC offset of Germany at `instant`, in hours (1 or 2).
 pub fn berlin_offset_hours(instant: DateTime<Utc>) -> i64 {
     let year = instant.year();
-    match (last_sunday_0100_utc(year, 3), last_sunday_0100_utc(year, 10)) {
+    match (
+        last_sunday_0100_utc(year, 3),
+        last_sunday_0100_utc(year, 10),
+    ) {
         (Some(start), Some(end)) if instant >= start && instant < end => 2,
         _ => 1,
     }
@@ -69,7 +74,10 @@ mod tests {
 
     #[test]
     fn dates_parse_only_in_iso_shape() {
-        assert_eq!(parse_date("2024-02-29").map(format_date).as_deref(), Some("2024-02-29"));
+        assert_eq!(
+            parse_date("2024-02-29").map(format_date).as_deref(),
+            Some("2024-02-29")
+        );
         assert_eq!(parse_date("2023-02-29"), None);
         assert_eq!(parse_date("2024-2-9"), None);
         assert_eq!(parse_date("04.04.2024"), None);
@@ -86,11 +94,17 @@ mod tests {
     #[test]
     fn dst_switches_at_one_utc_on_the_last_sundays() {
         // 2024: CEST from 31 March 01:00 UTC to 27 October 01:00 UTC.
-        let before = DateTime::parse_from_rfc3339("2024-03-31T00:59:59Z").unwrap().with_timezone(&Utc);
-        let after = DateTime::parse_from_rfc3339("2024-03-31T01:00:00Z").unwrap().with_timezone(&Utc);
+        let before = DateTime::parse_from_rfc3339("2024-03-31T00:59:59Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let after = DateTime::parse_from_rfc3339("2024-03-31T01:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
         assert_eq!(berlin_offset_hours(before), 1);
         assert_eq!(berlin_offset_hours(after), 2);
-        let end = DateTime::parse_from_rfc3339("2024-10-27T01:00:00Z").unwrap().with_timezone(&Utc);
+        let end = DateTime::parse_from_rfc3339("2024-10-27T01:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
         assert_eq!(berlin_offset_hours(end), 1);
     }
 

@@ -35,18 +35,20 @@ fn read(v: &JsValue, path: &str, required: bool, issues: &mut Issues) -> Option<
     }
     let text = match v.as_string() {
         Some(s) => s,
-        None => match js_sys::JSON::stringify(v).ok().and_then(|s| s.as_string()) {
-            Some(s) => s,
-            None => {
-                issues.error(
+        None => {
+            match js_sys::JSON::stringify(v).ok().and_then(|s| s.as_string()) {
+                Some(s) => s,
+                None => {
+                    issues.error(
                     path,
                     "invalid_input",
                     format!("`{label}` cannot be read as JSON (a cycle, a BigInt or a function?)"),
                     format!("`{label}` lässt sich nicht als JSON lesen (Zyklus, BigInt oder Funktion?)"),
                 );
-                return None;
+                    return None;
+                }
             }
-        },
+        }
     };
     match serde_json::from_str::<Value>(&text) {
         Ok(v) => Some(v),
@@ -79,7 +81,9 @@ struct Validation {
 
 /// `validateOrder(order)`: every issue of the order itself.
 #[wasm_bindgen(js_name = validateOrder, unchecked_return_type = "ValidationResult")]
-pub fn validate_order(#[wasm_bindgen(unchecked_param_type = "Order | string")] order: JsValue) -> JsValue {
+pub fn validate_order(
+    #[wasm_bindgen(unchecked_param_type = "Order | string")] order: JsValue,
+) -> JsValue {
     let mut issues = Issues::new();
     if let Some((_, order_issues)) = read_order(&order, &mut issues) {
         issues.extend(order_issues);
@@ -94,12 +98,17 @@ pub fn validate_order(#[wasm_bindgen(unchecked_param_type = "Order | string")] o
 #[wasm_bindgen(js_name = toGeisenheim, unchecked_return_type = "BuildResult<GeisenheimOrder>")]
 pub fn to_geisenheim(
     #[wasm_bindgen(unchecked_param_type = "Order | string")] order: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "GeisenheimOptions")] options: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "GeisenheimOptions")] options: Option<JsValue>,
 ) -> JsValue {
     let mut issues = Issues::new();
-    let options = read(&options, "options", false, &mut issues)
-        .map(|o| geisenheim::Options::from_value(&o, &mut issues))
-        .unwrap_or_default();
+    let options = read(
+        &options.unwrap_or(JsValue::UNDEFINED),
+        "options",
+        false,
+        &mut issues,
+    )
+    .map(|o| geisenheim::Options::from_value(&o, &mut issues))
+    .unwrap_or_default();
     let built = match read_order(&order, &mut issues) {
         Some((order, order_issues)) => {
             issues.extend(order_issues);
@@ -116,13 +125,17 @@ pub fn request(
     target: &str,
     operation: &str,
     #[wasm_bindgen(unchecked_param_type = "unknown")] input: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "RequestConfig")] config: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "RequestConfig")] config: Option<JsValue>,
 ) -> JsValue {
+    let config = config.unwrap_or(JsValue::UNDEFINED);
     let mut issues = Issues::new();
     let input = read(&input, "input", false, &mut issues).unwrap_or(Value::Null);
     let config = read(&config, "config", false, &mut issues).unwrap_or(Value::Null);
     if issues.has_errors() {
-        return write(&dispatch::RequestResult { request: None, issues });
+        return write(&dispatch::RequestResult {
+            request: None,
+            issues,
+        });
     }
     let mut result = dispatch::request(target, operation, &input, &config);
     issues.extend(result.issues);
@@ -132,8 +145,18 @@ pub fn request(
 
 /// `interpretResponse(target, operation, status, body)`: what a response means.
 #[wasm_bindgen(js_name = interpretResponse, unchecked_return_type = "Interpreted")]
-pub fn interpret_response(target: &str, operation: &str, status: u16, body: Option<String>) -> JsValue {
-    write(&dispatch::interpret_response(target, operation, status, body.as_deref().unwrap_or("")))
+pub fn interpret_response(
+    target: &str,
+    operation: &str,
+    status: u16,
+    body: Option<String>,
+) -> JsValue {
+    write(&dispatch::interpret_response(
+        target,
+        operation,
+        status,
+        body.as_deref().unwrap_or(""),
+    ))
 }
 
 /// `version()`: the package version.

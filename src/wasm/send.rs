@@ -18,13 +18,19 @@ impl Req {
     /// Reads a request object by hand (serde's derive would pull float formatting into the
     /// module for its error messages).
     fn from_value(v: &serde_json::Value) -> Result<Req, String> {
-        let text = |k: &str| v.get(k).and_then(serde_json::Value::as_str).map(str::to_owned);
+        let text = |k: &str| {
+            v.get(k)
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_owned)
+        };
         let method = text("method").ok_or("`method` is missing")?;
         let url = text("url").ok_or("`url` is missing")?;
         let mut headers = Vec::new();
         if let Some(h) = v.get("headers").and_then(serde_json::Value::as_object) {
             for (k, val) in h {
-                let val = val.as_str().ok_or_else(|| format!("header `{k}` is not a string"))?;
+                let val = val
+                    .as_str()
+                    .ok_or_else(|| format!("header `{k}` is not a string"))?;
                 headers.push((k.clone(), val.to_owned()));
             }
         }
@@ -55,15 +61,21 @@ fn failed(msg: String) -> JsValue {
 
 /// `send(request)`: performs a request built by `request()`; resolves to
 /// `{ status, headers, body }`, or `{ status: 0, error }` when nothing came back. Never rejects.
-#[wasm_bindgen(js_name = send, unchecked_return_type = "Promise<HttpResponse>")]
-pub async fn send(#[wasm_bindgen(unchecked_param_type = "HttpRequest")] request: JsValue) -> JsValue {
+#[wasm_bindgen(js_name = send, unchecked_return_type = "HttpResponse")]
+pub async fn send(
+    #[wasm_bindgen(unchecked_param_type = "HttpRequest")] request: JsValue,
+) -> JsValue {
     let mut issues = crate::issue::Issues::new();
     let Some(value) = super::read(&request, "request", true, &mut issues) else {
         return failed("request is missing or not an object".into());
     };
     let req = match Req::from_value(&value) {
         Ok(r) => r,
-        Err(e) => return failed(format!("not a request {{ method, url, headers, body }}: {e}")),
+        Err(e) => {
+            return failed(format!(
+                "not a request {{ method, url, headers, body }}: {e}"
+            ))
+        }
     };
     let method = match req.method.to_ascii_uppercase().as_str() {
         "GET" => Method::GET,

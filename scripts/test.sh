@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Every test kontor has, on a fresh machine too (installs what is missing first):
+# formatting and lints, native cargo tests, the package build, the wasm-bindgen-test suite in
+# Node and in headless Chromium, the TypeScript types, and node --test over the built package.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+mkdir -p .build/tmp
+export TMPDIR="$PWD/.build/tmp"   # each browser run leaves ~16 MB behind: keep it here
+
+step() { echo; echo "=== $*"; }
+
+step "setup"
+bash scripts/setup.sh --browser
+
+step "cargo fmt --check, clippy (native and wasm32)"
+cargo fmt --check
+cargo clippy --all-targets -- -D warnings
+cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
+
+step "native tests"
+cargo test
+
+step "package build"
+bash scripts/build.sh
+
+step "wasm-bindgen-test in Node"
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+cargo test --target wasm32-unknown-unknown --test wasm
+
+step "wasm-bindgen-test in headless Chromium"
+WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER="$(command -v chromedriver)" \
+  cargo test --target wasm32-unknown-unknown --test wasm
+
+step "TypeScript types"
+node_modules/.bin/tsc -p tests/js/tsconfig.json
+
+step "node --test over the built package (ESM, CommonJS, CLI)"
+rm -rf "$TMPDIR"/* 2>/dev/null || true
+node --test tests/js/

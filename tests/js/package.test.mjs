@@ -1,0 +1,133 @@
+// The built package, imported exactly as a user would (`import ... from "kontor"`, ESM).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import * as kontor from "kontor";
+
+const fixture = (name) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), "utf8");
+const SALT = { recipientSalt: "a-long-secret-salt-of-this-shop" };
+const seed = () => JSON.parse(fixture("geisenheim_seed_example.order.json"));
+
+test("exports every documented function", () => {
+  for (const name of ["validateOrder", "toGeisenheim", "request", "interpretResponse", "send", "version"]) {
+    assert.equal(typeof kontor[name], "function", name);
+  }
+});
+
+test("the document's example payload comes out of the seed order", () => {
+  const want = JSON.parse(fixture("geisenheim_seed_example.expected.json"));
+  const { payload, issues } = kontor.toGeisenheim(seed(), SALT);
+  assert.deepEqual(issues, []);
+  assert.match(payload.recipient.id, /^[0-9a-f]{20}$/);
+  assert.deepEqual({ ...payload, recipient: { ...payload.recipient, id: "*" } },
+                   { ...want, recipient: { ...want.recipient, id: "*" } });
+});
+
+test("amounts as decimal strings and numbers give identical payloads", () => {
+  const a = seed();
+  const b = seed();
+  a.items[0].unitPrice = 7.5;
+  b.items[0].unitPrice = "7.50";
+  assert.deepEqual(kontor.toGeisenheim(a, SALT), kontor.toGeisenheim(b, SALT));
+});
+
+test("no binary-float error reaches the output (0.1 + 0.2 style prices)", () => {
+  const o = seed();
+  o.items[0].unitPrice = "0.30";
+  o.items[0].quantity = 3;
+  const { payload } = kontor.toGeisenheim(o, SALT);
+  assert.equal(payload.items[0].price, 0.3);
+  assert.equal(payload.items[0].tax, 0.05);
+});
+
+test("validateOrder reports every problem with its path, in English and German", () => {
+  const r = kontor.validateOrder({ number: "1", items: [{ sku: "A", quantity: "many" }] });
+  assert.equal(r.valid, false);
+  const paths = r.issues.map((i) => i.path);
+  for (const p of ["orderedAt", "customer", "billingAddress", "items[0].quantity", "items[0].unitPrice", "items[0].taxRate"]) {
+    assert.ok(paths.includes(p), `${p} in ${paths}`);
+  }
+  for (const i of r.issues) {
+    assert.ok(i.message && i.messageDe && i.code && ["error", "warning"].includes(i.severity));
+  }
+});
+
+test("bad input never throws", () => {
+  const cases = [undefined, null, 42, "", "{", "[]", "null", { items: 5 }, { number: { deep: [] } },
+                 { number: "1", items: [{ quantity: 1e308, unitPrice: -1, taxRate: 1000 }] },
+                 "[".repeat(5000) + "]".repeat(5000), { number: "x".repeat(1 << 20) }];
+  for (const c of cases) {
+    const r = kontor.toGeisenheim(c, SALT);
+    assert.equal(r.payload, undefined);
+    assert.ok(r.issues.some((i) => i.severity === "error"), JSON.stringify(c)?.slice(0, 40));
+  }
+  const cyclic = {};
+  cyclic.self = cyclic;
+  assert.equal(kontor.validateOrder(cyclic).issues[0].code, "invalid_input");
+  assert.equal(kontor.validateOrder({ n: 1n }).issues[0].code, "invalid_input");
+});
+
+test("request() never puts credentials anywhere but the Authorization header", () => {
+  const r = kontor.request("geisenheim", "createOrder", seed(),
+    { environment: "production", username: "api@test.de", password: "pw141819", ...SALT });
+  assert.equal(r.url, "https://api.geisenheim-portal.de/erp/orders");
+  assert.equal(r.headers.Authorization, "Basic YXBpQHRlc3QuZGU6cHcxNDE4MTk=");
+  assert.equal(r.headers["Content-Type"], "application/json");
+  assert.ok(!r.body.includes("pw141819") && !r.body.includes("piet@example.com"));
+  const missing = kontor.request("geisenheim", "createOrder", seed(), SALT);
+  assert.equal(missing.url, undefined);
+  assert.deepEqual(missing.issues.map((i) => i.path), ["config.username", "config.password"]);
+});
+
+test("cancelOrder is DELETE /erp/orders/{id}", () => {
+  const r = kontor.request("geisenheim", "cancelOrder", { invoiceId: 3459872 },
+    { username: "u", password: "p" });
+  assert.equal(r.method, "DELETE");
+  assert.equal(r.url, "https://api.staging.geisenheim-portal.de/erp/orders/3459872");
+  assert.equal(r.body, undefined);
+});
+
+test("unknown targets and operations are issues", () => {
+  assert.equal(kontor.request("nope", "x", {}, {}).issues[0].code, "unknown_target");
+  assert.equal(kontor.request("geisenheim", "x", {}, {}).issues[0].code, "unknown_operation");
+});
+
+test("send() performs the request over fetch and interpretResponse() reads the answer", async () => {
+  const seen = [];
+  const server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => (body += c));
+    req.on("end", () => {
+      seen.push({ method: req.method, url: req.url, auth: req.headers.authorization, body });
+      const bad = JSON.parse(body).items[0].price > 100;
+      res.writeHead(bad ? 400 : 200, { "content-type": "application/json" });
+      res.end(bad ? JSON.stringify({ errors: { "items.0.price": ["price too high"] } }) : "{}");
+    });
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  const baseUrl = `http://127.0.0.1:${server.address().port}`;
+  try {
+    const config = { baseUrl, username: "api@test.de", password: "pw141819", ...SALT };
+    const req = kontor.request("geisenheim", "createOrder", seed(), config);
+    const res = await kontor.send(req);
+    assert.equal(res.status, 200);
+    assert.equal(kontor.interpretResponse("geisenheim", "createOrder", res.status, res.body).outcome, "accepted");
+    assert.equal(seen[0].method, "POST");
+    assert.equal(seen[0].url, "/erp/orders");
+    assert.equal(seen[0].auth, "Basic YXBpQHRlc3QuZGU6cHcxNDE4MTk=");
+
+    const expensive = seed();
+    expensive.items[0].unitPrice = 250;
+    const res2 = await kontor.send(kontor.request("geisenheim", "createOrder", expensive, config));
+    const meaning = kontor.interpretResponse("geisenheim", "createOrder", res2.status, res2.body);
+    assert.equal(meaning.outcome, "rejected");
+    assert.deepEqual(meaning.issues.map((i) => [i.path, i.message]), [["items[0].price", "Geisenheim: price too high"]]);
+  } finally {
+    server.close();
+  }
+  const down = await kontor.send({ method: "GET", url: "http://127.0.0.1:9/", headers: {} });
+  assert.equal(down.status, 0);
+  assert.ok(down.error);
+  assert.equal(kontor.interpretResponse("geisenheim", "createOrder", down.status, down.body).outcome, "retry");
+});

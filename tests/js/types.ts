@@ -1,0 +1,31 @@
+// Compiled with `tsc --noEmit --strict` by the test command: the package's types are real.
+import { toGeisenheim, validateOrder, request, interpretResponse, send } from "kontor";
+import type { Order, Issue, GeisenheimOrder, HttpRequest } from "kontor";
+
+const order: Order = {
+  number: "10023",
+  orderedAt: "2024-04-04T09:06:27Z",
+  customer: { email: "piet@example.com", type: "consumer", gender: "m" },
+  billingAddress: { street: "Teststraße 42", zip: "10115", city: "Berlin", country: "DE" },
+  items: [{ sku: "127/4", quantity: 6, unitPrice: "7.50", taxRate: 19, product: { kind: "wine", grapes: ["Riesling", 2455] } }],
+};
+
+const built = toGeisenheim(order);
+const firstPrice: number | undefined = built.payload?.items[0]?.price;
+const issues: Issue[] = validateOrder(JSON.stringify(order)).issues;
+const severity: "error" | "warning" | undefined = issues[0]?.severity;
+const payload: GeisenheimOrder | undefined = toGeisenheim(order, { strict: true, recipientSalt: "s" }).payload;
+const req = request("geisenheim", "createOrder", order, { environment: "staging", username: "u", password: "p" });
+if (req.url !== undefined && req.method !== undefined) {
+  const r: HttpRequest = { method: req.method, url: req.url, headers: req.headers ?? {}, body: req.body };
+  void send(r).then((res) => interpretResponse("geisenheim", "createOrder", res.status, res.body).outcome);
+}
+
+// @ts-expect-error: gender is m | f | x
+const badGender: Order["customer"] = { gender: "male" };
+// @ts-expect-error: strict is a boolean
+toGeisenheim(order, { strict: "yes" });
+// @ts-expect-error: product kind is a closed list
+const badKind: Order["items"][number]["product"] = { kind: "beer" };
+
+export { firstPrice, severity, payload, badGender, badKind };
