@@ -6,6 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 mkdir -p .build/tmp
+# Node must read the wasm-bindgen-test runner's temporary files as CommonJS, not as this
+# package's ES modules.
+echo '{"type":"commonjs"}' > .build/package.json
 export TMPDIR="$PWD/.build/tmp"   # each browser run leaves ~16 MB behind: keep it here
 
 step() { echo; echo "=== $*"; }

@@ -164,3 +164,24 @@ pub fn interpret_response(
 pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_owned()
 }
+
+/// Benchmark-only variant of [`to_geisenheim`] converting with serde-wasm-bindgen both ways
+/// (one JS call per field) instead of `JSON.stringify` / `JSON.parse`.
+#[cfg(feature = "bench-boundary")]
+#[wasm_bindgen(js_name = toGeisenheimSerdeWasmBindgen)]
+pub fn to_geisenheim_serde_wasm_bindgen(order: JsValue, options: JsValue) -> JsValue {
+    let mut issues = Issues::new();
+    let options = serde_wasm_bindgen::from_value::<Value>(options)
+        .map(|o| geisenheim::Options::from_value(&o, &mut issues))
+        .unwrap_or_default();
+    let built = match serde_wasm_bindgen::from_value::<Value>(order) {
+        Ok(v) => {
+            let (order, order_issues) = Order::from_value(&v);
+            issues.extend(order_issues);
+            geisenheim::build_order(&order, issues, &options)
+        }
+        Err(_) => Built::new(None, issues),
+    };
+    let ser = serde_wasm_bindgen::Serializer::json_compatible();
+    built.serialize(&ser).unwrap_or(JsValue::NULL)
+}

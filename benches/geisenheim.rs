@@ -1,0 +1,62 @@
+//! Native benchmark: a 10-item order from JSON text to the Geisenheim payload text, and its
+//! stages. Measures and prints; asserts nothing about time. Run: `cargo bench`.
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use kontor::geisenheim::{build_from_json, build_order, Options};
+use kontor::order::Order;
+
+/// Median time of one call of `f`, in microseconds, over 7 samples of `n` calls.
+fn median_us(n: u32, mut f: impl FnMut()) -> f64 {
+    for _ in 0..n / 5 {
+        f();
+    }
+    let mut samples: Vec<f64> = (0..7)
+        .map(|_| {
+            let start = Instant::now();
+            for _ in 0..n {
+                f();
+            }
+            start.elapsed().as_secs_f64() / f64::from(n) * 1e6
+        })
+        .collect();
+    samples.sort_by(|a, b| a.total_cmp(b));
+    samples[samples.len() / 2]
+}
+
+fn main() {
+    let text = include_str!("ten_items.json");
+    let options = Options {
+        recipient_salt: Some("benchmark-salt-0123456789".into()),
+        strict: false,
+    };
+    let check = build_from_json(text, &options);
+    assert!(check.payload.is_some(), "{:?}", check.issues);
+    let value: serde_json::Value = serde_json::from_str(text).unwrap();
+    let (order, issues) = Order::from_value(&value);
+
+    let n = 5_000;
+    let json = median_us(n, || {
+        black_box(serde_json::from_str::<serde_json::Value>(black_box(text)).ok());
+    });
+    let read = median_us(n, || {
+        black_box(Order::from_value(black_box(&value)));
+    });
+    let map = median_us(n, || {
+        black_box(build_order(black_box(&order), issues.clone(), &options));
+    });
+    let write = median_us(n, || {
+        black_box(serde_json::to_string(black_box(&check)).ok());
+    });
+    let all = median_us(n, || {
+        let built = build_from_json(black_box(text), &options);
+        black_box(serde_json::to_string(&built).ok());
+    });
+    println!("geisenheim, 10-item order, native, median per call:");
+    println!("  JSON text -> serde_json::Value   {json:8.2} µs");
+    println!("  Value -> Order (read, validate)  {read:8.2} µs");
+    println!("  Order -> payload (map, rules)    {map:8.2} µs");
+    println!("  result -> JSON text              {write:8.2} µs");
+    println!("  all of it                        {all:8.2} µs");
+}

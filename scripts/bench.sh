@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Benchmarks (not part of the test command): the native stages (cargo bench) and the Wasm
+# boundary in Node, with a bench-only build that also has a serde-wasm-bindgen variant.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+bash scripts/setup.sh
+cargo bench --bench geisenheim 2>/dev/null
+cargo build --release --target wasm32-unknown-unknown --lib --features bench-boundary --target-dir target/bench >&2
+out=.build/bench-pkg
+rm -rf "$out" && mkdir -p "$out"
+wasm-bindgen --target web --out-dir "$out/web" --out-name kontor target/bench/wasm32-unknown-unknown/release/kontor.wasm
+node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-reference-types --enable-multivalue --enable-mutable-globals "$out/web/kontor_bg.wasm" -o "$out/web/kontor_bg.wasm"
+cp pkg/index.node.mjs "$out/"
+node benches/boundary.mjs "$PWD/$out/"
