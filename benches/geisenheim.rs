@@ -33,15 +33,15 @@ fn main() {
     };
     let check = build_from_json(text, &options);
     assert!(check.payload.is_some(), "{:?}", check.issues);
-    let value: serde_json::Value = serde_json::from_str(text).unwrap();
-    let (order, issues) = Order::from_value(&value);
+    let tree = kontor::json::parse(text).unwrap();
+    let (order, issues) = Order::from_json(&tree);
 
     let n = 5_000;
     let json = median_us(n, || {
-        black_box(serde_json::from_str::<serde_json::Value>(black_box(text)).ok());
+        black_box(kontor::json::parse(black_box(text)).ok());
     });
     let read = median_us(n, || {
-        black_box(Order::from_value(black_box(&value)));
+        black_box(Order::from_json(black_box(&tree)));
     });
     let map = median_us(n, || {
         black_box(build_order(black_box(&order), issues.clone(), &options));
@@ -54,8 +54,8 @@ fn main() {
         black_box(serde_json::to_string(&built).ok());
     });
     println!("geisenheim, 10-item order, native, median per call:");
-    println!("  JSON text -> serde_json::Value   {json:8.2} µs");
-    println!("  Value -> Order (read, validate)  {read:8.2} µs");
+    println!("  JSON text -> borrowed JSON tree  {json:8.2} µs");
+    println!("  tree -> Order (read, validate)   {read:8.2} µs");
     println!("  Order -> payload (map, rules)    {map:8.2} µs");
     println!("  result -> JSON text              {write:8.2} µs");
     println!("  all of it                        {all:8.2} µs");

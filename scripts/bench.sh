@@ -10,7 +10,7 @@ cargo build --release --target wasm32-unknown-unknown --lib --features bench-bou
 out=.build/bench-pkg
 rm -rf "$out" && mkdir -p "$out"
 wasm-bindgen --target web --out-dir "$out/web" --out-name kontor target/bench/wasm32-unknown-unknown/release/kontor.wasm
-node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+node_modules/.bin/wasm-opt -O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-reference-types --enable-multivalue --enable-mutable-globals "$out/web/kontor_bg.wasm" -o "$out/web/kontor_bg.wasm"
 cp pkg/index.node.mjs "$out/"
 node benches/boundary.mjs "$PWD/$out/"

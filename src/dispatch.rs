@@ -30,9 +30,13 @@ fn unknown(what: &str, name: &str, known: &[&str], issues: &mut Issues) {
     );
 }
 
-/// Builds the request for `operation` of `target`.
-pub fn request(target: &str, operation: &str, input: &Value, config: &Value) -> RequestResult {
+/// Builds the request for `operation` of `target`; `input` is JSON text (an order, an id, …).
+pub fn request(target: &str, operation: &str, input: &str, config: &Value) -> RequestResult {
     let mut issues = Issues::new();
+    let input_value = || match serde_json::from_str::<Value>(input) {
+        Ok(v) => v,
+        Err(_) => Value::Null,
+    };
     let request = match target {
         "geisenheim" => {
             let cfg = Config::from_value(config, &["recipientSalt", "strict"], &mut issues);
@@ -44,7 +48,9 @@ pub fn request(target: &str, operation: &str, input: &Value, config: &Value) -> 
                     issues = built.issues;
                     req
                 }
-                "cancelOrder" => geisenheim::requests::cancel_order(input, &cfg, &mut issues),
+                "cancelOrder" => {
+                    geisenheim::requests::cancel_order(&input_value(), &cfg, &mut issues)
+                }
                 other => {
                     unknown(
                         "operation",

@@ -61,7 +61,7 @@ impl Issues {
     /// Records an error.
     pub fn error(
         &mut self,
-        path: &str,
+        path: impl fmt::Display,
         code: &str,
         message: impl Into<String>,
         message_de: impl Into<String>,
@@ -78,7 +78,7 @@ impl Issues {
     /// Records a warning.
     pub fn warning(
         &mut self,
-        path: &str,
+        path: impl fmt::Display,
         code: &str,
         message: impl Into<String>,
         message_de: impl Into<String>,
@@ -95,14 +95,14 @@ impl Issues {
     /// Records an issue of the given severity.
     pub fn push(
         &mut self,
-        path: &str,
+        path: impl fmt::Display,
         code: &str,
         severity: Severity,
         message: String,
         message_de: String,
     ) {
         self.0.push(Issue {
-            path: path.to_owned(),
+            path: path.to_string(),
             code: code.to_owned(),
             severity,
             message,
@@ -151,6 +151,44 @@ impl<'a> IntoIterator for &'a Issues {
     type IntoIter = std::slice::Iter<'a, Issue>;
     fn into_iter(self) -> Self::IntoIter {
         self.0.iter()
+    }
+}
+
+/// A path into the input, built without allocating and rendered only when an issue needs
+/// it: `Path::ROOT.key("items")` → `items`, then `.index(2)` → `items[2]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Path<'a> {
+    /// The whole input (renders as `""`).
+    Root,
+    /// A key of an object.
+    Key(&'a Path<'a>, &'a str),
+    /// An element of an array.
+    Index(&'a Path<'a>, usize),
+}
+
+impl<'a> Path<'a> {
+    /// The root path.
+    pub const ROOT: Path<'static> = Path::Root;
+
+    /// The path of `key` below this one.
+    pub fn key(&'a self, key: &'a str) -> Path<'a> {
+        Path::Key(self, key)
+    }
+
+    /// The path of element `i` below this one.
+    pub fn index(&'a self, i: usize) -> Path<'a> {
+        Path::Index(self, i)
+    }
+}
+
+impl fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Path::Root => Ok(()),
+            Path::Key(Path::Root, k) => f.write_str(k),
+            Path::Key(p, k) => write!(f, "{p}.{k}"),
+            Path::Index(p, i) => write!(f, "{p}[{i}]"),
+        }
     }
 }
 
@@ -208,6 +246,16 @@ mod tests {
             json,
             r#"[{"path":"items[0].sku","code":"missing_field","severity":"error","message":"missing","messageDe":"fehlt"}]"#
         );
+    }
+
+    #[test]
+    fn lazy_paths_render_like_joined_ones() {
+        let items = Path::ROOT.key("items");
+        let item = items.index(2);
+        let grapes = item.key("product");
+        let g = grapes.key("grapes");
+        assert_eq!(g.index(0).to_string(), "items[2].product.grapes[0]");
+        assert_eq!(Path::ROOT.to_string(), "");
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod dispatch;
 pub mod geisenheim;
 pub mod http;
 pub mod issue;
+pub mod json;
 pub mod money;
 pub mod order;
 

@@ -5,6 +5,8 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use std::str::FromStr;
 use thiserror::Error;
 
+use crate::json::Json;
+
 /// Why a value is not an amount.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum AmountError {
@@ -26,29 +28,24 @@ pub fn max_amount() -> Decimal {
 
 /// Reads an amount from a JSON value: a number (read by its shortest decimal representation,
 /// which is what JavaScript prints) or a decimal string such as `"7.50"`.
-pub fn from_json(value: &serde_json::Value) -> Result<Decimal, AmountError> {
+pub fn from_json(value: &Json<'_>) -> Result<Decimal, AmountError> {
     match value {
-        serde_json::Value::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                return Ok(Decimal::from(i));
-            }
-            if let Some(u) = n.as_u64() {
-                return Ok(Decimal::from(u));
-            }
-            let f = n.as_f64().ok_or(AmountError::NotANumber)?;
+        Json::Int(i) => Ok(Decimal::from(*i)),
+        Json::UInt(u) => Ok(Decimal::from(*u)),
+        Json::Float(f) => {
             if !f.is_finite() {
                 return Err(AmountError::OutOfRange("not a finite number".into()));
             }
             // The shortest text that reads back as the same f64: what JavaScript prints.
             let mut buf = zmij::Buffer::new();
-            let text = buf.format_finite(f);
+            let text = buf.format_finite(*f);
             if text.contains('e') {
                 return Decimal::from_scientific(text)
                     .map_err(|_| AmountError::OutOfRange(text.to_owned()));
             }
             parse_str(text)
         }
-        serde_json::Value::String(s) => parse_str(s.trim()),
+        Json::Str(s) => parse_str(s.trim()),
         _ => Err(AmountError::NotANumber),
     }
 }
@@ -138,7 +135,11 @@ pub fn serialize_number<S: serde::Serializer>(d: &Decimal, s: S) -> Result<S::Ok
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+
+    fn from_json(v: serde_json::Value) -> Result<Decimal, AmountError> {
+        let text = v.to_string();
+        super::from_json(&crate::json::parse(&text).unwrap())
+    }
 
     fn d(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()
@@ -167,34 +168,34 @@ mod tests {
 
     #[test]
     fn json_numbers_and_strings_are_read_exactly() {
-        assert_eq!(from_json(&json!(7.5)).unwrap(), d("7.5"));
-        assert_eq!(from_json(&json!(0.1)).unwrap(), d("0.1"));
-        assert_eq!(from_json(&json!("7.50")).unwrap(), d("7.50"));
-        assert_eq!(from_json(&json!(12)).unwrap(), d("12"));
-        assert_eq!(from_json(&json!("-0.5")).unwrap(), d("-0.5"));
+        assert_eq!(from_json(serde_json::json!(7.5)).unwrap(), d("7.5"));
+        assert_eq!(from_json(serde_json::json!(0.1)).unwrap(), d("0.1"));
+        assert_eq!(from_json(serde_json::json!("7.50")).unwrap(), d("7.50"));
+        assert_eq!(from_json(serde_json::json!(12)).unwrap(), d("12"));
+        assert_eq!(from_json(serde_json::json!("-0.5")).unwrap(), d("-0.5"));
     }
 
     #[test]
     fn bad_amounts_are_refused_with_a_reason() {
         assert!(matches!(
-            from_json(&json!("7,50")),
+            from_json(serde_json::json!("7,50")),
             Err(AmountError::Malformed(_))
         ));
         assert!(matches!(
-            from_json(&json!("abc")),
+            from_json(serde_json::json!("abc")),
             Err(AmountError::Malformed(_))
         ));
         assert!(matches!(
-            from_json(&json!(true)),
+            from_json(serde_json::json!(true)),
             Err(AmountError::NotANumber)
         ));
         assert!(matches!(
-            from_json(&json!(1e308)),
+            from_json(serde_json::json!(1e308)),
             Err(AmountError::OutOfRange(_))
         ));
-        assert_eq!(from_json(&json!(1e-7)).unwrap(), d("0.0000001"));
+        assert_eq!(from_json(serde_json::json!(1e-7)).unwrap(), d("0.0000001"));
         assert!(matches!(
-            from_json(&json!("1e5")),
+            from_json(serde_json::json!("1e5")),
             Err(AmountError::Malformed(_))
         ));
     }

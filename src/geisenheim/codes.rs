@@ -3,23 +3,53 @@
 //! Every list except product categories also accepts free text ("freie Eingabe"); kontor
 //! passes unknown values on as text with a warning (an error with `strict`).
 
-/// Folds a name for look-up: lower case, umlauts and ß spelled out, only letters and digits.
-/// `"Weißburgunder"`, `"Weissburgunder"` and `"WEISS-BURGUNDER"` all fold alike.
-pub fn fold(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars().flat_map(char::to_lowercase) {
+/// Longest folded name kontor looks up; longer input matches nothing.
+const FOLD_MAX: usize = 64;
+
+/// Folds a name for look-up into `buf`: lower case, umlauts and ß spelled out, only letters
+/// and digits. `"Weißburgunder"`, `"Weissburgunder"` and `"WEISS-BURGUNDER"` fold alike.
+/// `None` when the folded name would not fit (no listed name is that long). No allocation.
+pub fn fold_into<'b>(s: &str, buf: &'b mut [u8; FOLD_MAX]) -> Option<&'b str> {
+    let mut n = 0;
+    let mut put = |bytes: &[u8]| -> Option<()> {
+        let end = n + bytes.len();
+        buf.get_mut(n..end)?.copy_from_slice(bytes);
+        n = end;
+        Some(())
+    };
+    for c in s.chars() {
         match c {
-            'ä' => out.push_str("ae"),
-            'ö' => out.push_str("oe"),
-            'ü' => out.push_str("ue"),
-            'ß' => out.push_str("ss"),
-            'é' | 'è' | 'ê' => out.push('e'),
-            'á' | 'à' | 'â' => out.push('a'),
-            c if c.is_alphanumeric() => out.push(c),
+            'a'..='z' | '0'..='9' => put(&[c as u8])?,
+            'A'..='Z' => put(&[c.to_ascii_lowercase() as u8])?,
+            'ä' | 'Ä' => put(b"ae")?,
+            'ö' | 'Ö' => put(b"oe")?,
+            'ü' | 'Ü' => put(b"ue")?,
+            'ß' | 'ẞ' => put(b"ss")?,
+            'é' | 'è' | 'ê' | 'É' | 'È' | 'Ê' => put(b"e")?,
+            'á' | 'à' | 'â' | 'Á' | 'À' | 'Â' => put(b"a")?,
+            c if c.is_alphanumeric() => {
+                for l in c.to_lowercase() {
+                    let mut tmp = [0u8; 4];
+                    put(l.encode_utf8(&mut tmp).as_bytes())?;
+                }
+            }
             _ => {}
         }
     }
-    out
+    std::str::from_utf8(buf.get(..n)?).ok()
+}
+
+/// Folds a name (allocating); see [`fold_into`].
+pub fn fold(s: &str) -> String {
+    let mut buf = [0u8; FOLD_MAX];
+    fold_into(s, &mut buf).unwrap_or_default().to_owned()
+}
+
+/// Looks `name` up in a table by folded synonyms.
+fn find<'t, T>(name: &str, table: &'t [T], synonyms: impl Fn(&T) -> &[&str]) -> Option<&'t T> {
+    let mut buf = [0u8; FOLD_MAX];
+    let key = fold_into(name, &mut buf)?;
+    table.iter().find(|row| synonyms(row).contains(&key))
 }
 
 /// Customer categories (§3.1): number, German name.
@@ -364,11 +394,7 @@ pub fn grape_number_known(n: i64) -> bool {
 
 /// Looks up a quality by number or folded name.
 pub fn quality_by_name(name: &str) -> Option<(i64, ProductCategory)> {
-    let key = fold(name);
-    QUALITIES
-        .iter()
-        .find(|(_, _, _, syn)| syn.contains(&key.as_str()))
-        .map(|(n, c, _, _)| (*n, *c))
+    find(name, QUALITIES, |row| row.3).map(|row| (row.0, row.1))
 }
 
 /// The category a quality number belongs to.
@@ -414,6 +440,15 @@ pub fn vdp_number_known(n: i64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn folding_spells_out_umlauts_and_drops_punctuation() {
+        assert_eq!(fold("WEISS-Burgunder"), "weissburgunder");
+        assert_eq!(fold("Weißburgunder"), "weissburgunder");
+        assert_eq!(fold("Müller-Thurgau"), "muellerthurgau");
+        assert_eq!(fold("Rosé"), "rose");
+        assert_eq!(fold(&"x".repeat(65)), "", "too long to be any listed name");
+    }
 
     #[test]
     fn grape_synonyms_resolve_to_official_numbers() {

@@ -28,10 +28,11 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use sha2::Sha256;
 
-use crate::issue::{index, join, Built, Issues, Severity};
+use crate::issue::{join, Built, Issues, Path, Severity};
 use crate::money;
 use crate::order::{Carrier, Channel, Code, CustomerType, Item, Order, PaymentMethod, ProductKind};
 use codes::{ProductCategory, TasteScope};
+use std::fmt::Display;
 
 // ---------------------------------------------------------------- wire types (§2.1)
 
@@ -196,7 +197,7 @@ struct Rules<'a> {
 
 impl Rules<'_> {
     /// A value outside a list: a warning, or an error in strict mode.
-    fn free_text(&mut self, path: &str, code: &str, en: String, de: String) {
+    fn free_text(&mut self, path: impl Display, code: &str, en: String, de: String) {
         let sev = if self.strict {
             Severity::Error
         } else {
@@ -216,7 +217,7 @@ impl Rules<'_> {
         self.issues.push(path, code, sev, en, de);
     }
 
-    fn not_applicable(&mut self, path: &str, why: &str, why_de: &str) {
+    fn not_applicable(&mut self, path: impl Display + Copy, why: &str, why_de: &str) {
         self.issues.warning(
             path,
             "not_applicable",
@@ -284,11 +285,12 @@ fn map_order(order: &Order, options: &Options, rules: &mut Rules<'_>) -> Option<
     }
     let date = order.invoice_date.map(crate::order::time::format_date);
     let recipient = map_recipient(order, options, rules);
+    let items_path = Path::ROOT.key("items");
     let mut items = Vec::with_capacity(order.items.len());
     for (i, item) in order.items.iter().enumerate() {
         items.push(map_item(
             item,
-            &index("items", i),
+            items_path.index(i),
             order.prices_include_tax,
             rules,
         ));
@@ -492,13 +494,13 @@ fn product_category(kind: ProductKind) -> ProductCategory {
     }
 }
 
-fn map_item(item: &Item, path: &str, gross_prices: bool, rules: &mut Rules<'_>) -> PayloadItem {
-    let pp = join(path, "product");
+fn map_item(item: &Item, path: Path<'_>, gross_prices: bool, rules: &mut Rules<'_>) -> PayloadItem {
+    let pp = path.key("product");
     let (category, bottles) = match &item.product {
         Some(p) => (product_category(p.kind), p.bottles.max(1)),
         None => {
             rules.issues.warning(
-                &pp,
+                pp,
                 "missing_product",
                 format!("`{pp}` is missing: the line is sent as category 9 (other); add `product.kind` for wines"),
                 format!("`{pp}` fehlt: die Position wird als Kategorie 9 (Sonstiges) übertragen; für Weine `product.kind` angeben"),
@@ -541,17 +543,17 @@ fn map_item(item: &Item, path: &str, gross_prices: bool, rules: &mut Rules<'_>) 
     out.organic = p.organic;
     out.size = p.bottle_size_ml;
     if p.bottle_size_ml.is_none() {
-        let path = join(&pp, "bottleSizeMl");
+        let path = pp.key("bottleSizeMl");
         if category == ProductCategory::Other {
             rules.issues.warning(
-                &path,
+                path,
                 "missing_bottle_size",
                 format!("`{path}` is missing; `size` is left out for this category 9 line"),
                 format!("`{path}` fehlt; `size` entfällt für diese Position der Kategorie 9"),
             );
         } else {
             rules.issues.error(
-                &path,
+                path,
                 "missing_bottle_size",
                 format!(
                     "`{path}` is required for Geisenheim's `size`: the bottle size in ml, e.g. 750"
@@ -567,17 +569,17 @@ fn map_item(item: &Item, path: &str, gross_prices: bool, rules: &mut Rules<'_>) 
     let sparkling = category == ProductCategory::Sparkling;
 
     // quality (§3.5): wine and sparkling wine.
-    let qpath = join(&pp, "quality");
+    let qpath = pp.key("quality");
     match (&p.quality, wine || sparkling) {
-        (Some(q), true) => out.quality = quality_value(q, category, &qpath, rules),
+        (Some(q), true) => out.quality = quality_value(q, category, qpath, rules),
         (Some(_), false) => rules.not_applicable(
-            &qpath,
+            qpath,
             "quality applies to wine and sparkling wine only",
             "Qualitätsstufe gilt nur für Wein und Schaumwein",
         ),
         (None, true) => missing(
             rules,
-            &qpath,
+            qpath,
             "quality",
             "the quality level, e.g. \"Qualitätswein\" or 3",
         ),
@@ -585,12 +587,12 @@ fn map_item(item: &Item, path: &str, gross_prices: bool, rules: &mut Rules<'_>) 
     }
 
     // grapes (§3.6), wineType (§3.7): wine only.
-    let gpath = join(&pp, "grapes");
+    let gpath = pp.key("grapes");
     if wine {
         if p.grapes.is_empty() {
             missing(
                 rules,
-                &gpath,
+                gpath,
                 "grapes",
                 "the grape varieties, e.g. [\"Riesling\"] or [10077]",
             );
@@ -599,36 +601,36 @@ fn map_item(item: &Item, path: &str, gross_prices: bool, rules: &mut Rules<'_>) 
                 .grapes
                 .iter()
                 .enumerate()
-                .map(|(i, g)| grape_value(g, &index(&gpath, i), rules))
+                .map(|(i, g)| grape_value(g, gpath.index(i), rules))
                 .collect();
             out.grapes = Some(list);
         }
     } else if !p.grapes.is_empty() {
         rules.not_applicable(
-            &gpath,
+            gpath,
             "grapes apply to wine (category 1) only",
             "Rebsorten gelten nur für Wein (Kategorie 1)",
         );
     }
-    let wpath = join(&pp, "wineType");
+    let wpath = pp.key("wineType");
     match (&p.wine_type, wine) {
         (Some(t), true) => {
             out.wine_type = Some(match codes::wine_type(t) {
                 Some(v) => v.to_owned(),
                 None => {
-                    rules.free_text(&wpath, "unknown_wine_type", format!("wine type {t:?} is not in the list (red, white, rose, rotling, blanc de noir)"), format!("Weintyp {t:?} steht nicht in der Liste (§3.7)"));
+                    rules.free_text(wpath, "unknown_wine_type", format!("wine type {t:?} is not in the list (red, white, rose, rotling, blanc de noir)"), format!("Weintyp {t:?} steht nicht in der Liste (§3.7)"));
                     t.clone()
                 }
             })
         }
         (Some(_), false) => rules.not_applicable(
-            &wpath,
+            wpath,
             "wine type applies to wine (category 1) only",
             "Weintyp gilt nur für Wein (Kategorie 1)",
         ),
         (None, true) => missing(
             rules,
-            &wpath,
+            wpath,
             "wineType",
             "red, white, rose, rotling or blanc de noir",
         ),
@@ -636,25 +638,25 @@ fn map_item(item: &Item, path: &str, gross_prices: bool, rules: &mut Rules<'_>) 
     }
 
     // taste (§3.8): wine (required) and sparkling wine.
-    let tpath = join(&pp, "taste");
+    let tpath = pp.key("taste");
     match (&p.taste, wine || sparkling) {
-        (Some(t), true) => out.taste = Some(taste_value(t, category, &tpath, rules)),
+        (Some(t), true) => out.taste = Some(taste_value(t, category, tpath, rules)),
         (Some(_), false) => rules.not_applicable(
-            &tpath,
+            tpath,
             "taste applies to wine and sparkling wine only",
             "Geschmack gilt nur für Wein und Schaumwein",
         ),
-        (None, true) if wine => missing(rules, &tpath, "taste", "e.g. \"trocken\" / \"dry\""),
+        (None, true) if wine => missing(rules, tpath, "taste", "e.g. \"trocken\" / \"dry\""),
         _ => {}
     }
 
     // vdp (§3.9): wine only, null outside the classification.
-    let vpath = join(&pp, "vdp");
+    let vpath = pp.key("vdp");
     if wine {
-        out.vdp = Some(p.vdp.as_ref().map(|v| vdp_value(v, &vpath, rules)));
+        out.vdp = Some(p.vdp.as_ref().map(|v| vdp_value(v, vpath, rules)));
     } else if p.vdp.is_some() {
         rules.not_applicable(
-            &vpath,
+            vpath,
             "VDP classification applies to wine (category 1) only",
             "VDP-Klassifikation gilt nur für Wein (Kategorie 1)",
         );
@@ -662,7 +664,7 @@ fn map_item(item: &Item, path: &str, gross_prices: bool, rules: &mut Rules<'_>) 
     out
 }
 
-fn missing(rules: &mut Rules<'_>, path: &str, field: &str, hint: &str) {
+fn missing(rules: &mut Rules<'_>, path: Path<'_>, field: &str, hint: &str) {
     rules.issues.error(
         path,
         "missing_field",
@@ -674,7 +676,7 @@ fn missing(rules: &mut Rules<'_>, path: &str, field: &str, hint: &str) {
 fn quality_value(
     q: &Code,
     category: ProductCategory,
-    path: &str,
+    path: Path<'_>,
     rules: &mut Rules<'_>,
 ) -> Option<CodeValue> {
     let found = match q {
@@ -720,7 +722,7 @@ fn quality_value(
     }
 }
 
-fn grape_value(g: &Code, path: &str, rules: &mut Rules<'_>) -> CodeValue {
+fn grape_value(g: &Code, path: Path<'_>, rules: &mut Rules<'_>) -> CodeValue {
     match g {
         Code::Number(n) if codes::grape_number_known(*n) => CodeValue::Number(*n),
         Code::Number(n) => {
@@ -754,7 +756,12 @@ fn grape_value(g: &Code, path: &str, rules: &mut Rules<'_>) -> CodeValue {
     }
 }
 
-fn taste_value(t: &str, category: ProductCategory, path: &str, rules: &mut Rules<'_>) -> String {
+fn taste_value(
+    t: &str,
+    category: ProductCategory,
+    path: Path<'_>,
+    rules: &mut Rules<'_>,
+) -> String {
     match codes::taste(t) {
         Some((v, scope)) => {
             let fits = match scope {
@@ -791,7 +798,7 @@ fn taste_value(t: &str, category: ProductCategory, path: &str, rules: &mut Rules
     }
 }
 
-fn vdp_value(v: &Code, path: &str, rules: &mut Rules<'_>) -> CodeValue {
+fn vdp_value(v: &Code, path: Path<'_>, rules: &mut Rules<'_>) -> CodeValue {
     let found = match v {
         Code::Number(n) => codes::vdp_number_known(*n).then_some(*n),
         Code::Text(t) => t

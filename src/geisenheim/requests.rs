@@ -51,14 +51,14 @@ fn headers(config: &Config, issues: &mut Issues) -> Option<Vec<(String, String)>
     ])
 }
 
-/// `POST /erp/orders` (§2.1) for a canonical order: the built payload, the request, every issue.
+/// `POST /erp/orders` (§2.1) for a canonical order given as JSON text: the built payload, the request, every issue.
 pub fn create_order(
-    order: &Value,
+    order: &str,
     config: &Config,
     options: &Options,
     mut issues: Issues,
 ) -> (Option<Request>, Built<OrderPayload>) {
-    let (parsed, order_issues) = Order::from_value(order);
+    let (parsed, order_issues) = Order::parse_json(order);
     issues.extend(order_issues);
     let built = build_order(&parsed, issues, options);
     let mut issues = built.issues.clone();

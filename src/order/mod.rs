@@ -59,7 +59,13 @@ impl Order {
         parse::parse_json(text)
     }
 
-    /// Reads an order from a JSON value, collecting every issue with its path.
+    /// Reads an order from a borrowed JSON tree, collecting every issue with its path.
+    pub fn from_json(value: &crate::json::Json<'_>) -> (Order, Issues) {
+        parse::from_json(value)
+    }
+
+    /// Reads an order from a [`serde_json::Value`] (through its text; [`Order::parse_json`]
+    /// and [`Order::from_json`] are faster).
     pub fn from_value(value: &serde_json::Value) -> (Order, Issues) {
         parse::from_value(value)
     }

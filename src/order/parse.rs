@@ -3,13 +3,14 @@
 
 use chrono::{DateTime, Datelike, NaiveDate};
 use rust_decimal::Decimal;
-use serde_json::{Map, Value};
+use std::borrow::Cow;
 
 use super::{
     country, time, Address, Carrier, Channel, Code, Customer, CustomerType, Gender, Item, Order,
     PaymentMethod, Product, ProductKind, Shipping,
 };
-use crate::issue::{index, join, Issues};
+use crate::issue::{Issues, Path};
+use crate::json::{self, Json};
 use crate::money;
 
 /// Most items an order may have.
@@ -67,8 +68,8 @@ pub(crate) fn malformed_json(e: &serde_json::Error, path: &str, issues: &mut Iss
 }
 
 pub(super) fn parse_json(text: &str) -> (Order, Issues) {
-    match serde_json::from_str::<Value>(text) {
-        Ok(v) => from_value(&v),
+    match json::parse(text) {
+        Ok(v) => from_json(&v),
         Err(e) => {
             let mut issues = Issues::new();
             malformed_json(&e, "", &mut issues);
@@ -100,9 +101,9 @@ impl Order {
 }
 
 /// Reads JSON fields of one object, recording problems under `path`.
-struct Reader<'a> {
-    map: &'a Map<String, Value>,
-    path: String,
+struct Reader<'j, 'p> {
+    pairs: &'j [(Cow<'j, str>, Json<'j>)],
+    path: Path<'p>,
 }
 
 const ORDER_KEYS: &[&str] = &[
@@ -176,17 +177,8 @@ const PRODUCT_KEYS: &[&str] = &[
     "taste",
     "vdp",
 ];
-
-fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
+const PRODUCT_KIND_HINT: &str =
+    "one of wine, sparkling, semi_sparkling, alcohol_free_wine, open_wine, book, other";
 
 fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
@@ -194,9 +186,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1];
         for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            let del = prev[j + 1] + 1;
-            let ins = cur[j] + 1;
+            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != *cb);
+            let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
+            let ins = cur.get(j).copied().unwrap_or(0) + 1;
             cur.push(sub.min(del).min(ins));
         }
         prev = cur;
@@ -204,20 +196,39 @@ fn edit_distance(a: &str, b: &str) -> usize {
     prev.last().copied().unwrap_or(0)
 }
 
-impl<'a> Reader<'a> {
+/// Records a missing required value.
+fn missing(path: Path<'_>, hint: &str, issues: &mut Issues) {
+    issues.error(
+        path,
+        "missing_field",
+        format!("`{path}` is required: {hint}"),
+        format!("Pflichtfeld `{path}` fehlt"),
+    );
+}
+
+fn wrong_type(path: Path<'_>, expected: &str, got: &Json<'_>, issues: &mut Issues) {
+    issues.error(
+        path,
+        "invalid_type",
+        format!("`{path}` must be {expected}, not {}", got.type_name()),
+        format!("`{path}` hat den falschen Typ (erwartet: {expected})"),
+    );
+}
+
+impl<'j, 'p> Reader<'j, 'p> {
     /// A reader over `value` if it is an object; otherwise records the problem.
     fn object(
-        value: Option<&'a Value>,
-        path: String,
+        value: Option<&'j Json<'j>>,
+        path: Path<'p>,
         required: bool,
         issues: &mut Issues,
     ) -> Option<Self> {
         match value {
-            Some(Value::Object(map)) => Some(Reader { map, path }),
-            None | Some(Value::Null) => {
+            Some(Json::Object(pairs)) => Some(Reader { pairs, path }),
+            None | Some(Json::Null) => {
                 if required {
                     issues.error(
-                        &path,
+                        path,
                         "missing_field",
                         format!("`{path}` is required: add an object here"),
                         format!("`{path}` fehlt: bitte ein Objekt angeben"),
@@ -226,33 +237,35 @@ impl<'a> Reader<'a> {
                 None
             }
             Some(other) => {
+                let shown = if matches!(path, Path::Root) {
+                    "the order".to_owned()
+                } else {
+                    format!("`{path}`")
+                };
                 issues.error(
-                    &path,
+                    path,
                     "invalid_type",
-                    format!("`{path}` must be an object, not {}", type_name(other)),
-                    format!("`{path}` muss ein Objekt sein"),
+                    format!("{shown} must be an object, not {}", other.type_name()),
+                    format!("{shown} muss ein Objekt sein"),
                 );
                 None
             }
         }
     }
 
-    fn p(&self, key: &str) -> String {
-        join(&self.path, key)
-    }
-
     /// Warns about keys the contract does not know, suggesting the nearest known key.
     fn unknown_keys(&self, allowed: &[&str], issues: &mut Issues) {
-        for key in self.map.keys() {
-            if allowed.contains(&key.as_str()) {
+        for (key, _) in self.pairs {
+            if allowed.contains(&key.as_ref()) {
                 continue;
             }
+            let lower = key.to_lowercase();
             let near = allowed
                 .iter()
-                .map(|k| (edit_distance(&key.to_lowercase(), &k.to_lowercase()), *k))
+                .map(|k| (edit_distance(&lower, &k.to_lowercase()), *k))
                 .filter(|(d, _)| *d <= 2)
                 .min_by_key(|(d, _)| *d);
-            let path = self.p(key);
+            let path = self.path.key(key);
             let (en, de) = match near {
                 Some((_, k)) => (
                     format!("unknown field `{key}` is ignored; did you mean `{k}`?"),
@@ -263,69 +276,52 @@ impl<'a> Reader<'a> {
                     format!("unbekanntes Feld `{key}` wird ignoriert"),
                 ),
             };
-            issues.warning(&path, "unknown_field", en, de);
+            issues.warning(path, "unknown_field", en, de);
         }
     }
 
     /// The value at `key`, `None` when absent or null.
-    fn get(&self, key: &str) -> Option<&'a Value> {
-        match self.map.get(key) {
-            None | Some(Value::Null) => None,
-            Some(v) => Some(v),
-        }
-    }
-
-    fn missing(&self, key: &str, hint: &str, issues: &mut Issues) {
-        let path = self.p(key);
-        issues.error(
-            &path,
-            "missing_field",
-            format!("`{path}` is required: {hint}"),
-            format!("Pflichtfeld `{path}` fehlt"),
-        );
-    }
-
-    fn wrong_type(&self, key: &str, expected: &str, got: &Value, issues: &mut Issues) {
-        let path = self.p(key);
-        issues.error(
-            &path,
-            "invalid_type",
-            format!("`{path}` must be {expected}, not {}", type_name(got)),
-            format!("`{path}` hat den falschen Typ (erwartet: {expected})"),
-        );
+    fn get(&self, key: &str) -> Option<&'j Json<'j>> {
+        self.pairs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v)
+            .filter(|v| !v.is_null())
     }
 
     /// Optional text: trimmed; empty means absent (kontor never sends `""`).
     fn opt_str(&self, key: &str, max: usize, issues: &mut Issues) -> Option<String> {
-        let v = self.get(key)?;
-        let s = match v {
-            Value::String(s) => s.trim(),
-            Value::Number(n) => return Some(n.to_string()),
+        let s = match self.get(key)? {
+            Json::Str(s) => s.trim(),
+            Json::Int(i) => return Some(i.to_string()),
+            Json::UInt(u) => return Some(u.to_string()),
             other => {
-                self.wrong_type(key, "a string", other, issues);
+                wrong_type(self.path.key(key), "a string", other, issues);
                 return None;
             }
         };
         if s.is_empty() {
             return None;
         }
-        let len = s.chars().count();
-        if len > max {
-            let path = self.p(key);
-            issues.error(
-                &path,
-                "too_long",
-                format!("`{path}` has {len} characters; at most {max} are allowed"),
-                format!("`{path}` hat {len} Zeichen; erlaubt sind höchstens {max}"),
-            );
-            return None;
+        if s.len() > max {
+            let len = s.chars().count();
+            if len > max {
+                let path = self.path.key(key);
+                issues.error(
+                    path,
+                    "too_long",
+                    format!("`{path}` has {len} characters; at most {max} are allowed"),
+                    format!("`{path}` hat {len} Zeichen; erlaubt sind höchstens {max}"),
+                );
+                return None;
+            }
         }
         if s.chars()
             .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
         {
-            let path = self.p(key);
+            let path = self.path.key(key);
             issues.error(
-                &path,
+                path,
                 "control_character",
                 format!("`{path}` contains control characters; remove them"),
                 format!("`{path}` enthält Steuerzeichen; bitte entfernen"),
@@ -335,21 +331,18 @@ impl<'a> Reader<'a> {
         Some(s.to_owned())
     }
 
-    /// Required text.
+    /// Required text: absent, `null` or blank is `missing_field`.
     fn req_str(&self, key: &str, max: usize, hint: &str, issues: &mut Issues) -> String {
-        let present = self.get(key).is_some();
         match self.opt_str(key, max, issues) {
             Some(s) => s,
             None => {
-                let typed_ok = matches!(self.get(key), None | Some(Value::String(_)));
-                if !present
-                    || typed_ok
-                        && self
-                            .get(key)
-                            .and_then(Value::as_str)
-                            .is_some_and(|s| s.trim().is_empty())
-                {
-                    self.missing(key, hint, issues);
+                let blank = match self.get(key) {
+                    None => true,
+                    Some(Json::Str(s)) => s.trim().is_empty(),
+                    Some(_) => false,
+                };
+                if blank {
+                    missing(self.path.key(key), hint, issues);
                 }
                 String::new()
             }
@@ -358,9 +351,9 @@ impl<'a> Reader<'a> {
 
     fn opt_bool(&self, key: &str, issues: &mut Issues) -> Option<bool> {
         match self.get(key)? {
-            Value::Bool(b) => Some(*b),
+            Json::Bool(b) => Some(*b),
             other => {
-                self.wrong_type(key, "true or false", other, issues);
+                wrong_type(self.path.key(key), "true or false", other, issues);
                 None
             }
         }
@@ -370,23 +363,23 @@ impl<'a> Reader<'a> {
     fn opt_int(&self, key: &str, min: i64, max: i64, issues: &mut Issues) -> Option<i64> {
         let v = self.get(key)?;
         let n = match v {
-            Value::Number(n) => n.as_i64().or_else(|| {
-                n.as_f64()
-                    .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
-                    .map(|f| f as i64)
-            }),
-            Value::String(s) => s.trim().parse::<i64>().ok(),
+            Json::Int(i) => Some(*i),
+            Json::UInt(_) => None,
+            Json::Float(f) => Some(*f)
+                .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+                .map(|f| f as i64),
+            Json::Str(s) => s.trim().parse::<i64>().ok(),
             other => {
-                self.wrong_type(key, "a whole number", other, issues);
+                wrong_type(self.path.key(key), "a whole number", other, issues);
                 return None;
             }
         };
-        let path = self.p(key);
         match n {
             Some(n) if (min..=max).contains(&n) => Some(n),
             Some(n) => {
+                let path = self.path.key(key);
                 issues.error(
-                    &path,
+                    path,
                     "out_of_range",
                     format!("`{path}` is {n}; it must be between {min} and {max}"),
                     format!("`{path}` ist {n}; erlaubt ist {min} bis {max}"),
@@ -394,9 +387,10 @@ impl<'a> Reader<'a> {
                 None
             }
             None => {
+                let path = self.path.key(key);
                 let shown = short(v);
                 issues.error(
-                    &path,
+                    path,
                     "invalid_number",
                     format!("`{path}` must be a whole number between {min} and {max}, not {shown}"),
                     format!("`{path}` muss eine ganze Zahl zwischen {min} und {max} sein, nicht {shown}"),
@@ -415,12 +409,12 @@ impl<'a> Reader<'a> {
         issues: &mut Issues,
     ) -> Option<Decimal> {
         let v = self.get(key)?;
-        let path = self.p(key);
         match money::from_json(v) {
             Ok(d) if d >= min && d <= max => Some(d),
             Ok(d) => {
+                let path = self.path.key(key);
                 issues.error(
-                    &path,
+                    path,
                     "out_of_range",
                     format!("`{path}` is {d}; it must be between {min} and {max}"),
                     format!("`{path}` ist {d}; erlaubt ist {min} bis {max}"),
@@ -428,8 +422,9 @@ impl<'a> Reader<'a> {
                 None
             }
             Err(money::AmountError::OutOfRange(s)) => {
+                let path = self.path.key(key);
                 issues.error(
-                    &path,
+                    path,
                     "out_of_range",
                     format!("`{path}` ({s}) is out of range; it must be between {min} and {max}"),
                     format!("`{path}` ({s}) liegt außerhalb von {min} bis {max}"),
@@ -437,8 +432,9 @@ impl<'a> Reader<'a> {
                 None
             }
             Err(e) => {
+                let path = self.path.key(key);
                 issues.error(
-                    &path,
+                    path,
                     "invalid_amount",
                     format!("`{path}`: {e}"),
                     format!(
@@ -450,14 +446,34 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// A required amount: absent is `missing_field`.
+    fn req_amount(
+        &self,
+        key: &str,
+        min: Decimal,
+        max: Decimal,
+        hint: &str,
+        issues: &mut Issues,
+    ) -> Decimal {
+        match self.opt_amount(key, min, max, issues) {
+            Some(d) => d,
+            None => {
+                if self.get(key).is_none() {
+                    missing(self.path.key(key), hint, issues);
+                }
+                Decimal::ZERO
+            }
+        }
+    }
+
     fn opt_date(&self, key: &str, issues: &mut Issues) -> Option<NaiveDate> {
         let s = self.opt_str(key, 40, issues)?;
         match time::parse_date(&s) {
             Some(d) => Some(d),
             None => {
-                let path = self.p(key);
+                let path = self.path.key(key);
                 issues.error(
-                    &path,
+                    path,
                     "invalid_date",
                     format!("`{path}` is {s:?}; write a date as YYYY-MM-DD, e.g. 2024-04-04"),
                     format!(
@@ -473,9 +489,9 @@ impl<'a> Reader<'a> {
         let s = self.opt_str(key, 20, issues)?;
         let g = Gender::parse(&s);
         if g.is_none() {
-            let path = self.p(key);
+            let path = self.path.key(key);
             issues.error(
-                &path,
+                path,
                 "invalid_gender",
                 format!("`{path}` is {s:?}; use \"m\", \"f\" or \"x\""),
                 format!("`{path}` ist {s:?}; erlaubt sind \"m\", \"f\" oder \"x\""),
@@ -483,9 +499,23 @@ impl<'a> Reader<'a> {
         }
         g
     }
+
+    /// A child object reader (`None` when absent, or recorded when of the wrong type).
+    fn child<'q>(
+        &self,
+        key: &'q str,
+        path: &'q Path<'q>,
+        required: bool,
+        issues: &mut Issues,
+    ) -> Option<Reader<'j, 'q>>
+    where
+        'p: 'q,
+    {
+        Reader::object(self.get(key), *path, required, issues)
+    }
 }
 
-fn short(v: &Value) -> String {
+fn short(v: &Json<'_>) -> String {
     let s = v.to_string();
     if s.chars().count() > 30 {
         format!("{}…", s.chars().take(30).collect::<String>())
@@ -494,10 +524,17 @@ fn short(v: &Value) -> String {
     }
 }
 
-pub(super) fn from_value(value: &Value) -> (Order, Issues) {
+/// Reads an order from an owned JSON value (via text; prefer [`from_json`]).
+pub(super) fn from_value(value: &serde_json::Value) -> (Order, Issues) {
+    let text = value.to_string();
+    parse_json(&text)
+}
+
+pub(super) fn from_json(value: &Json<'_>) -> (Order, Issues) {
     let mut issues = Issues::new();
     let mut order = Order::empty();
-    let Some(r) = Reader::object(Some(value), String::new(), true, &mut issues) else {
+    let root = Path::ROOT;
+    let Some(r) = Reader::object(Some(value), root, true, &mut issues) else {
         return (order, issues);
     };
     r.unknown_keys(ORDER_KEYS, &mut issues);
@@ -524,7 +561,7 @@ pub(super) fn from_value(value: &Value) -> (Order, Issues) {
         },
         None => {
             if r.get("orderedAt").is_none() {
-                r.missing("orderedAt", "an RFC 3339 time such as 2024-04-04T09:06:27Z", &mut issues);
+                missing(root.key("orderedAt"), "an RFC 3339 time such as 2024-04-04T09:06:27Z", &mut issues);
             }
         }
     }
@@ -552,35 +589,30 @@ pub(super) fn from_value(value: &Value) -> (Order, Issues) {
     }
 
     let order_year = order.ordered_at.map(|t| t.year()).unwrap_or(2100);
-    if let Some(c) = Reader::object(r.get("customer"), "customer".into(), true, &mut issues) {
+    let p = root.key("customer");
+    if let Some(c) = r.child("customer", &p, true, &mut issues) {
         order.customer = read_customer(&c, order_year, &mut issues);
     }
-    if let Some(a) = Reader::object(
-        r.get("billingAddress"),
-        "billingAddress".into(),
-        true,
-        &mut issues,
-    ) {
+    let p = root.key("billingAddress");
+    if let Some(a) = r.child("billingAddress", &p, true, &mut issues) {
         order.billing_address = read_address(&a, &mut issues);
     }
-    if let Some(a) = Reader::object(
-        r.get("shippingAddress"),
-        "shippingAddress".into(),
-        false,
-        &mut issues,
-    ) {
+    let p = root.key("shippingAddress");
+    if let Some(a) = r.child("shippingAddress", &p, false, &mut issues) {
         order.shipping_address = Some(read_address(&a, &mut issues));
     }
-    if let Some(p) = Reader::object(r.get("payment"), "payment".into(), false, &mut issues) {
-        p.unknown_keys(&["method"], &mut issues);
-        order.payment = Some(PaymentMethod::parse(&p.req_str(
+    let p = root.key("payment");
+    if let Some(pr) = r.child("payment", &p, false, &mut issues) {
+        pr.unknown_keys(&["method"], &mut issues);
+        order.payment = Some(PaymentMethod::parse(&pr.req_str(
             "method",
             100,
             "cash, paypal, invoice, advance, credit_card, sepa or free text",
             &mut issues,
         )));
     }
-    if let Some(s) = Reader::object(r.get("shipping"), "shipping".into(), false, &mut issues) {
+    let p = root.key("shipping");
+    if let Some(s) = r.child("shipping", &p, false, &mut issues) {
         s.unknown_keys(SHIPPING_KEYS, &mut issues);
         order.shipping = Some(Shipping {
             carrier: s
@@ -594,8 +626,9 @@ pub(super) fn from_value(value: &Value) -> (Order, Issues) {
     order.delivery_date = r.opt_date("deliveryDate", &mut issues);
     order.notes = r.opt_str("notes", MAX_NOTES, &mut issues);
 
+    let items_path = root.key("items");
     match r.get("items") {
-        Some(Value::Array(items)) => {
+        Some(Json::Array(items)) => {
             if items.is_empty() {
                 issues.error(
                     "items",
@@ -612,24 +645,24 @@ pub(super) fn from_value(value: &Value) -> (Order, Issues) {
                     format!("die Bestellung hat {} Positionen; höchstens {MAX_ITEMS} sind erlaubt: bitte aufteilen", items.len()),
                 );
             }
+            order.items.reserve(items.len().min(MAX_ITEMS));
             for (i, v) in items.iter().enumerate().take(MAX_ITEMS) {
-                let path = index("items", i);
-                if let Some(ir) = Reader::object(Some(v), path, true, &mut issues) {
+                if let Some(ir) = Reader::object(Some(v), items_path.index(i), true, &mut issues) {
                     order.items.push(read_item(&ir, &mut issues));
                 }
             }
         }
-        None => r.missing("items", "an array of order lines", &mut issues),
-        Some(other) => r.wrong_type("items", "an array", other, &mut issues),
+        None => missing(items_path, "an array of order lines", &mut issues),
+        Some(other) => wrong_type(items_path, "an array", other, &mut issues),
     }
     (order, issues)
 }
 
-fn read_customer(r: &Reader<'_>, order_year: i32, issues: &mut Issues) -> Customer {
+fn read_customer(r: &Reader<'_, '_>, order_year: i32, issues: &mut Issues) -> Customer {
     r.unknown_keys(CUSTOMER_KEYS, issues);
     let email = r.opt_str("email", 254, issues);
     if let Some(e) = &email {
-        check_email(&r.p("email"), e, issues);
+        check_email(r.path.key("email"), e, issues);
     }
     Customer {
         id: r.opt_str("id", 200, issues),
@@ -656,7 +689,7 @@ fn read_customer(r: &Reader<'_>, order_year: i32, issues: &mut Issues) -> Custom
     }
 }
 
-fn check_email(path: &str, e: &str, issues: &mut Issues) {
+fn check_email(path: Path<'_>, e: &str, issues: &mut Issues) {
     let ok = match e.split_once('@') {
         Some((local, domain)) => {
             !local.is_empty()
@@ -677,7 +710,7 @@ fn check_email(path: &str, e: &str, issues: &mut Issues) {
     }
 }
 
-fn read_address(r: &Reader<'_>, issues: &mut Issues) -> Address {
+fn read_address(r: &Reader<'_, '_>, issues: &mut Issues) -> Address {
     r.unknown_keys(ADDRESS_KEYS, issues);
     let country_raw = r.req_str(
         "country",
@@ -689,9 +722,9 @@ fn read_address(r: &Reader<'_>, issues: &mut Issues) -> Address {
         Some(code) => (code.to_owned(), true),
         None => {
             if !country_raw.is_empty() {
-                let path = r.p("country");
+                let path = r.path.key("country");
                 issues.warning(
-                    &path,
+                    path,
                     "unknown_country",
                     format!("`{path}` ({country_raw:?}) is no known country; it is passed on as given. Use an ISO code such as \"DE\""),
                     format!("`{path}` ({country_raw:?}) ist kein bekanntes Land und wird unverändert übernommen. Bitte einen ISO-Code wie \"DE\" angeben"),
@@ -705,9 +738,9 @@ fn read_address(r: &Reader<'_>, issues: &mut Issues) -> Address {
         && !zip.is_empty()
         && !(zip.len() == 5 && zip.bytes().all(|b| b.is_ascii_digit()))
     {
-        let path = r.p("zip");
+        let path = r.path.key("zip");
         issues.warning(
-            &path,
+            path,
             "invalid_zip",
             format!("`{path}` ({zip:?}) is not a German postal code of five digits"),
             format!("`{path}` ({zip:?}) ist keine fünfstellige deutsche Postleitzahl"),
@@ -715,7 +748,7 @@ fn read_address(r: &Reader<'_>, issues: &mut Issues) -> Address {
     }
     let email = r.opt_str("email", 254, issues);
     if let Some(e) = &email {
-        check_email(&r.p("email"), e, issues);
+        check_email(r.path.key("email"), e, issues);
     }
     Address {
         company: r.opt_str("company", MAX_TEXT, issues),
@@ -737,7 +770,7 @@ fn read_address(r: &Reader<'_>, issues: &mut Issues) -> Address {
     }
 }
 
-fn read_item(r: &Reader<'_>, issues: &mut Issues) -> Item {
+fn read_item(r: &Reader<'_, '_>, issues: &mut Issues) -> Item {
     r.unknown_keys(ITEM_KEYS, issues);
     let mut item = Item {
         sku: r.req_str("sku", 100, "the article number, e.g. \"127/4\"", issues),
@@ -746,9 +779,9 @@ fn read_item(r: &Reader<'_>, issues: &mut Issues) -> Item {
     };
     match r.opt_int("quantity", -MAX_QUANTITY, MAX_QUANTITY, issues) {
         Some(0) => {
-            let path = r.p("quantity");
+            let path = r.path.key("quantity");
             issues.error(
-                &path,
+                path,
                 "zero_quantity",
                 format!("`{path}` is 0: remove the line, or give a positive quantity (negative for a return)"),
                 format!("`{path}` ist 0: Position entfernen oder Menge angeben (negativ für eine Retoure)"),
@@ -757,8 +790,8 @@ fn read_item(r: &Reader<'_>, issues: &mut Issues) -> Item {
         Some(q) => item.quantity = q,
         None => {
             if r.get("quantity").is_none() {
-                r.missing(
-                    "quantity",
+                missing(
+                    r.path.key("quantity"),
                     "the number of units, negative for a return",
                     issues,
                 );
@@ -766,26 +799,20 @@ fn read_item(r: &Reader<'_>, issues: &mut Issues) -> Item {
         }
     }
     let max = money::max_amount();
-    match r.opt_amount("unitPrice", Decimal::ZERO, max, issues) {
-        Some(p) => item.unit_price = p,
-        None => {
-            if r.get("unitPrice").is_none() {
-                r.missing(
-                    "unitPrice",
-                    "the price of one unit before discount, e.g. 7.50",
-                    issues,
-                );
-            }
-        }
-    }
-    match r.opt_amount("taxRate", Decimal::ZERO, Decimal::ONE_HUNDRED, issues) {
-        Some(t) => item.tax_rate = t,
-        None => {
-            if r.get("taxRate").is_none() {
-                r.missing("taxRate", "the VAT rate in percent, e.g. 19", issues);
-            }
-        }
-    }
+    item.unit_price = r.req_amount(
+        "unitPrice",
+        Decimal::ZERO,
+        max,
+        "the price of one unit before discount, e.g. 7.50",
+        issues,
+    );
+    item.tax_rate = r.req_amount(
+        "taxRate",
+        Decimal::ZERO,
+        Decimal::ONE_HUNDRED,
+        "the VAT rate in percent, e.g. 19",
+        issues,
+    );
     item.discount = r.opt_amount("discount", Decimal::ZERO, max, issues);
     item.discount_percent = r.opt_amount(
         "discountPercent",
@@ -794,9 +821,9 @@ fn read_item(r: &Reader<'_>, issues: &mut Issues) -> Item {
         issues,
     );
     if item.discount.is_some() && item.discount_percent.is_some() {
-        let path = r.p("discount");
+        let path = r.path.key("discount");
         issues.error(
-            &path,
+            path,
             "conflicting_discount",
             format!("`{path}` and `discountPercent` are both given: keep one"),
             format!("`{path}` und `discountPercent` sind beide angegeben: nur eines verwenden"),
@@ -804,9 +831,9 @@ fn read_item(r: &Reader<'_>, issues: &mut Issues) -> Item {
     }
     if let Some(d) = item.discount {
         if d > item.unit_price && r.get("unitPrice").is_some() {
-            let path = r.p("discount");
+            let path = r.path.key("discount");
             issues.error(
-                &path,
+                path,
                 "discount_exceeds_price",
                 format!(
                     "`{path}` ({d}) is larger than the unit price ({})",
@@ -824,28 +851,27 @@ fn read_item(r: &Reader<'_>, issues: &mut Issues) -> Item {
         .opt_int("weightGrams", 0, 10_000_000, issues)
         .map(|w| w as u64);
     item.isbn = r.opt_str("isbn", 40, issues);
-    if let Some(pr) = Reader::object(r.get("product"), r.p("product"), false, issues) {
-        item.product = read_product(&pr, issues);
+    let p = r.path.key("product");
+    if let Some(pr) = r.child("product", &p, false, issues) {
+        item.product = Some(read_product(&pr, issues));
     }
     item
 }
 
-fn read_code(v: &Value, path: &str, issues: &mut Issues) -> Option<Code> {
+fn read_code(v: &Json<'_>, path: Path<'_>, issues: &mut Issues) -> Option<Code> {
     match v {
-        Value::Number(n) => match n.as_i64() {
-            Some(i) => Some(Code::Number(i)),
-            None => {
-                issues.error(
-                    path,
-                    "invalid_code",
-                    format!("`{path}` must be a whole number or a name"),
-                    format!("`{path}` muss eine ganze Zahl oder ein Name sein"),
-                );
-                None
-            }
-        },
-        Value::String(s) if s.trim().is_empty() => None,
-        Value::String(s) if s.chars().count() > 100 => {
+        Json::Int(i) => Some(Code::Number(*i)),
+        Json::UInt(_) | Json::Float(_) => {
+            issues.error(
+                path,
+                "invalid_code",
+                format!("`{path}` must be a whole number or a name"),
+                format!("`{path}` muss eine ganze Zahl oder ein Name sein"),
+            );
+            None
+        }
+        Json::Str(s) if s.trim().is_empty() => None,
+        Json::Str(s) if s.len() > 100 && s.chars().count() > 100 => {
             issues.error(
                 path,
                 "too_long",
@@ -854,15 +880,15 @@ fn read_code(v: &Value, path: &str, issues: &mut Issues) -> Option<Code> {
             );
             None
         }
-        Value::String(s) => Some(Code::Text(s.trim().to_owned())),
-        Value::Null => None,
+        Json::Str(s) => Some(Code::Text(s.trim().to_owned())),
+        Json::Null => None,
         other => {
             issues.error(
                 path,
                 "invalid_type",
                 format!(
                     "`{path}` must be a number or a string, not {}",
-                    type_name(other)
+                    other.type_name()
                 ),
                 format!("`{path}` muss eine Zahl oder ein Text sein"),
             );
@@ -871,24 +897,16 @@ fn read_code(v: &Value, path: &str, issues: &mut Issues) -> Option<Code> {
     }
 }
 
-fn read_product(r: &Reader<'_>, issues: &mut Issues) -> Option<Product> {
+fn read_product(r: &Reader<'_, '_>, issues: &mut Issues) -> Product {
     r.unknown_keys(PRODUCT_KEYS, issues);
-    let kind_text = r.req_str(
-        "kind",
-        50,
-        &format!("one of {}", ProductKind::NAMES.join(", ")),
-        issues,
-    );
+    let kind_text = r.req_str("kind", 50, PRODUCT_KIND_HINT, issues);
     let kind = ProductKind::parse(&kind_text);
     if kind.is_none() && !kind_text.is_empty() {
-        let path = r.p("kind");
+        let path = r.path.key("kind");
         issues.error(
-            &path,
+            path,
             "unknown_product_kind",
-            format!(
-                "`{path}` is {kind_text:?}; use one of {}",
-                ProductKind::NAMES.join(", ")
-            ),
+            format!("`{path}` is {kind_text:?}; use {PRODUCT_KIND_HINT}"),
             format!(
                 "`{path}` ist {kind_text:?}; erlaubt: {}",
                 ProductKind::NAMES.join(", ")
@@ -902,54 +920,56 @@ fn read_product(r: &Reader<'_>, issues: &mut Issues) -> Option<Product> {
     let organic = r.opt_bool("organic", issues);
     let quality = r
         .get("quality")
-        .and_then(|v| read_code(v, &r.p("quality"), issues));
+        .and_then(|v| read_code(v, r.path.key("quality"), issues));
     let mut grapes = Vec::new();
+    let grapes_path = r.path.key("grapes");
     match r.get("grapes") {
         None => {}
-        Some(Value::Array(list)) => {
+        Some(Json::Array(list)) => {
             for (i, g) in list.iter().enumerate().take(100) {
-                let path = index(&r.p("grapes"), i);
-                if let Some(c) = read_code(g, &path, issues) {
+                if let Some(c) = read_code(g, grapes_path.index(i), issues) {
                     grapes.push(c);
                 }
             }
             if list.len() > 100 {
-                let path = r.p("grapes");
                 issues.error(
-                    &path,
+                    grapes_path,
                     "too_many_grapes",
                     "more than 100 grape varieties",
                     "mehr als 100 Rebsorten",
                 );
             }
         }
-        Some(other) => r.wrong_type(
-            "grapes",
+        Some(other) => wrong_type(
+            grapes_path,
             "an array of names or variety numbers",
             other,
             issues,
         ),
     }
-    let wine_type = r.opt_str("wineType", 100, issues);
-    let taste = r.opt_str("taste", 100, issues);
-    let vdp = r.get("vdp").and_then(|v| read_code(v, &r.p("vdp"), issues));
-    Some(Product {
+    Product {
         kind: kind.unwrap_or(ProductKind::Other),
         bottles,
         bottle_size_ml,
         organic,
         quality,
         grapes,
-        wine_type,
-        taste,
-        vdp,
-    })
+        wine_type: r.opt_str("wineType", 100, issues),
+        taste: r.opt_str("taste", 100, issues),
+        vdp: r
+            .get("vdp")
+            .and_then(|v| read_code(v, r.path.key("vdp"), issues)),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    fn from_value(v: &serde_json::Value) -> (Order, Issues) {
+        super::from_value(v)
+    }
 
     fn codes(issues: &Issues) -> Vec<(String, String)> {
         issues

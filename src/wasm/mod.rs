@@ -21,6 +21,18 @@ use crate::{dispatch, geisenheim, order::Order};
 /// Reads a JS value (object or JSON text) as JSON; a value that cannot be read is an issue
 /// at `path`.
 fn read(v: &JsValue, path: &str, required: bool, issues: &mut Issues) -> Option<Value> {
+    let text = read_text(v, path, required, issues)?;
+    match serde_json::from_str::<Value>(&text) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            crate::order::malformed_json(&e, path, issues);
+            None
+        }
+    }
+}
+
+/// The JSON text of a JS value: a string as it is, anything else through `JSON.stringify`.
+fn read_text(v: &JsValue, path: &str, required: bool, issues: &mut Issues) -> Option<String> {
     let label = if path.is_empty() { "order" } else { path };
     if v.is_undefined() || v.is_null() {
         if required {
@@ -50,13 +62,7 @@ fn read(v: &JsValue, path: &str, required: bool, issues: &mut Issues) -> Option<
             }
         }
     };
-    match serde_json::from_str::<Value>(&text) {
-        Ok(v) => Some(v),
-        Err(e) => {
-            crate::order::malformed_json(&e, path, issues);
-            None
-        }
-    }
+    Some(text)
 }
 
 /// Writes a result as a plain JS object (through `JSON.parse`, one native call).
@@ -69,8 +75,13 @@ fn write<T: Serialize>(value: &T) -> JsValue {
 
 /// Reads an order: malformed input stays one issue, otherwise every issue of the order.
 fn read_order(order: &JsValue, issues: &mut Issues) -> Option<(Order, Issues)> {
-    let value = read(order, "", true, issues)?;
-    Some(Order::from_value(&value))
+    let text = read_text(order, "", true, issues)?;
+    let (order, order_issues) = Order::parse_json(&text);
+    if order_issues.iter().any(|i| i.code == "malformed_json") {
+        issues.extend(order_issues);
+        return None;
+    }
+    Some((order, order_issues))
 }
 
 #[derive(Serialize)]
@@ -129,7 +140,7 @@ pub fn request(
 ) -> JsValue {
     let config = config.unwrap_or(JsValue::UNDEFINED);
     let mut issues = Issues::new();
-    let input = read(&input, "input", false, &mut issues).unwrap_or(Value::Null);
+    let input = read_text(&input, "input", false, &mut issues).unwrap_or_else(|| "null".into());
     let config = read(&config, "config", false, &mut issues).unwrap_or(Value::Null);
     if issues.has_errors() {
         return write(&dispatch::RequestResult {

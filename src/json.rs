@@ -1,0 +1,235 @@
+//! A borrowed JSON tree: strings point into the input text, objects are vectors of pairs.
+//!
+//! Reading an order through [`serde_json::Value`] allocates every key and string and builds a
+//! B-tree per object; this tree allocates only for vectors and for strings with escapes,
+//! which makes reading an order several times faster. Parsing is still serde_json's (the same
+//! grammar, recursion limit and line/column errors).
+
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use std::borrow::Cow;
+use std::fmt;
+
+/// A JSON value borrowing from its source text.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Json<'a> {
+    /// `null`.
+    Null,
+    /// `true` / `false`.
+    Bool(bool),
+    /// A number that fits `i64`.
+    Int(i64),
+    /// A non-negative number beyond `i64`.
+    UInt(u64),
+    /// Any other number.
+    Float(f64),
+    /// A string.
+    Str(Cow<'a, str>),
+    /// An array.
+    Array(Vec<Json<'a>>),
+    /// An object, keys in input order.
+    Object(Vec<(Cow<'a, str>, Json<'a>)>),
+}
+
+/// Parses JSON text into a borrowed tree.
+pub fn parse(text: &str) -> Result<Json<'_>, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = Json::deserialize(&mut de)?;
+    de.end()?;
+    Ok(value)
+}
+
+impl<'a> Json<'a> {
+    /// The value at `key` of an object (`None` for other values and absent keys).
+    pub fn get(&self, key: &str) -> Option<&Json<'a>> {
+        match self {
+            Json::Object(pairs) => pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// The string, if this is one.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Json::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// True for `null`.
+    pub fn is_null(&self) -> bool {
+        matches!(self, Json::Null)
+    }
+
+    /// "a string", "an object", … for messages.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Json::Null => "null",
+            Json::Bool(_) => "a boolean",
+            Json::Int(_) | Json::UInt(_) | Json::Float(_) => "a number",
+            Json::Str(_) => "a string",
+            Json::Array(_) => "an array",
+            Json::Object(_) => "an object",
+        }
+    }
+
+    /// The number as `f64`, if this is one.
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Json::Int(i) => Some(*i as f64),
+            Json::UInt(u) => Some(*u as f64),
+            Json::Float(f) => Some(*f),
+            _ => None,
+        }
+    }
+
+    /// Converts to an owned [`serde_json::Value`].
+    pub fn to_value(&self) -> serde_json::Value {
+        use serde_json::Value;
+        match self {
+            Json::Null => Value::Null,
+            Json::Bool(b) => Value::Bool(*b),
+            Json::Int(i) => Value::from(*i),
+            Json::UInt(u) => Value::from(*u),
+            Json::Float(f) => serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number),
+            Json::Str(s) => Value::String(s.to_string()),
+            Json::Array(a) => Value::Array(a.iter().map(Json::to_value).collect()),
+            Json::Object(o) => Value::Object(
+                o.iter()
+                    .map(|(k, v)| (k.to_string(), v.to_value()))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+impl fmt::Display for Json<'_> {
+    /// Compact JSON text.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.to_value())
+    }
+}
+
+/// A string that borrows when the input has no escapes.
+struct Key<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Borrowed(s)))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Owned(s.to_owned())))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for Json<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(JsonVisitor)
+    }
+}
+
+struct JsonVisitor;
+
+impl<'de> Visitor<'de> for JsonVisitor {
+    type Value = Json<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(Json::Null)
+    }
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(Json::Null)
+    }
+    fn visit_bool<E>(self, b: bool) -> Result<Self::Value, E> {
+        Ok(Json::Bool(b))
+    }
+    fn visit_i64<E>(self, i: i64) -> Result<Self::Value, E> {
+        Ok(Json::Int(i))
+    }
+    fn visit_u64<E>(self, u: u64) -> Result<Self::Value, E> {
+        Ok(i64::try_from(u).map_or(Json::UInt(u), Json::Int))
+    }
+    fn visit_f64<E>(self, f: f64) -> Result<Self::Value, E> {
+        Ok(Json::Float(f))
+    }
+    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Self::Value, E> {
+        Ok(Json::Str(Cow::Borrowed(s)))
+    }
+    fn visit_str<E>(self, s: &str) -> Result<Self::Value, E> {
+        Ok(Json::Str(Cow::Owned(s.to_owned())))
+    }
+    fn visit_string<E>(self, s: String) -> Result<Self::Value, E> {
+        Ok(Json::Str(Cow::Owned(s)))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+        while let Some(v) = seq.next_element::<Json<'de>>()? {
+            out.push(v);
+        }
+        Ok(Json::Array(out))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut out: Vec<(Cow<'de, str>, Json<'de>)> =
+            Vec::with_capacity(map.size_hint().unwrap_or(0).min(32));
+        while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
+            let v = map.next_value::<Json<'de>>()?;
+            // Duplicate keys: the last one wins, as in JSON.parse.
+            match out.iter_mut().find(|(ek, _)| *ek == k) {
+                Some(slot) => slot.1 = v,
+                None => out.push((k, v)),
+            }
+        }
+        Ok(Json::Object(out))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_without_escapes_borrow() {
+        let text = r#"{"a":"plain","b":"esc\"aped","c":[1,-2,2.5,null,true]}"#;
+        let j = parse(text).unwrap();
+        assert!(matches!(
+            j.get("a"),
+            Some(Json::Str(Cow::Borrowed("plain")))
+        ));
+        assert!(matches!(j.get("b"), Some(Json::Str(Cow::Owned(s))) if s == "esc\"aped"));
+        assert_eq!(
+            j.get("c"),
+            Some(&Json::Array(vec![
+                Json::Int(1),
+                Json::Int(-2),
+                Json::Float(2.5),
+                Json::Null,
+                Json::Bool(true)
+            ]))
+        );
+    }
+
+    #[test]
+    fn duplicate_keys_keep_the_last_value_like_json_parse() {
+        let j = parse(r#"{"a":1,"a":2}"#).unwrap();
+        assert_eq!(j, Json::Object(vec![(Cow::Borrowed("a"), Json::Int(2))]));
+    }
+
+    #[test]
+    fn errors_keep_line_and_column_and_trailing_text_is_refused() {
+        let e = parse("{\n \"a\": }").unwrap_err();
+        assert_eq!((e.line(), e.column()), (2, 7));
+        assert!(parse("{} x").is_err());
+        assert!(parse(&"[".repeat(1000)).is_err());
+    }
+}
