@@ -38,6 +38,6 @@ WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER="$(command -v chromedriver)" \
 step "TypeScript types"
 node_modules/.bin/tsc -p tests/js/tsconfig.json
 
-step "node --test over the built package (ESM, CommonJS, CLI)"
+step "node --test over the built package (ESM, CommonJS, CLI, Chromium page, workerd)"
 rm -rf "$TMPDIR"/* 2>/dev/null || true
 node --test tests/js/

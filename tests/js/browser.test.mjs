@@ -1,0 +1,52 @@
+// The package's `browser` entry in headless Chromium (playwright-core, Debian's chromium).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import { readFile, mkdtemp, rm } from "node:fs/promises";
+import { join, extname } from "node:path";
+import { tmpdir } from "node:os";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const TYPES = { ".html": "text/html", ".mjs": "text/javascript", ".js": "text/javascript",
+                ".wasm": "application/wasm", ".json": "application/json" };
+
+test("the browser entry imports and maps an order in Chromium", async () => {
+  const server = createServer(async (req, res) => {
+    const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
+    if (path.includes("..")) return res.writeHead(403).end();
+    try {
+      const body = await readFile(join(root, path));
+      res.writeHead(200, { "content-type": TYPES[extname(path)] ?? "application/octet-stream" }).end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  const profile = await mkdtemp(join(tmpdir(), "kontor-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+           "--disable-component-update", "--disable-sync"],
+  });
+  try {
+    const page = await context.newPage();
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    await page.goto(`http://127.0.0.1:${server.address().port}/tests/js/browser/index.html`);
+    await page.waitForFunction(() => window.__result !== undefined, null, { timeout: 20000 });
+    const r = await page.evaluate(() => window.__result);
+    assert.deepEqual(errors, []);
+    assert.deepEqual(r.built.issues, []);
+    assert.equal(r.built.payload.items[0].price, 7.5);
+    assert.equal(r.built.payload.items[0].tax, 1.2);
+    assert.equal(r.malformed.issues[0].code, "malformed_json");
+    assert.equal(r.req.url, "https://api.staging.geisenheim-portal.de/erp/orders/7");
+  } finally {
+    await context.close();
+    server.close();
+    await rm(profile, { recursive: true, force: true });
+  }
+});
