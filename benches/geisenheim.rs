@@ -1,8 +1,39 @@
 //! Native benchmark: a 10-item order from JSON text to the Geisenheim payload text, and its
 //! stages. Measures and prints; asserts nothing about time. Run: `cargo bench`.
 
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
+
+/// Counts allocations, so that the figures show where allocation-heavy code is.
+struct Counting;
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: forwards to the system allocator unchanged; only counts calls.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// Allocations (and reallocations) made by one call of `f`.
+fn allocations(mut f: impl FnMut()) -> usize {
+    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    f();
+    ALLOCATIONS.load(Ordering::Relaxed) - before
+}
 
 use kontor::geisenheim::{build_from_json, build_order, Options};
 use kontor::order::Order;
@@ -53,10 +84,22 @@ fn main() {
         let built = build_from_json(black_box(text), &options);
         black_box(serde_json::to_string(&built).ok());
     });
-    println!("geisenheim, 10-item order, native, median per call:");
-    println!("  JSON text -> borrowed JSON tree  {json:8.2} µs");
-    println!("  tree -> Order (read, validate)   {read:8.2} µs");
-    println!("  Order -> payload (map, rules)    {map:8.2} µs");
-    println!("  result -> JSON text              {write:8.2} µs");
+    let a_json = allocations(|| {
+        black_box(kontor::json::parse(text).ok());
+    });
+    let a_read = allocations(|| {
+        black_box(Order::from_json(&tree));
+    });
+    let a_map = allocations(|| {
+        black_box(build_order(&order, issues.clone(), &options));
+    });
+    let a_write = allocations(|| {
+        black_box(serde_json::to_string(&check).ok());
+    });
+    println!("geisenheim, 10-item order, native, median per call (allocations):");
+    println!("  JSON text -> borrowed JSON tree  {json:8.2} µs  ({a_json})");
+    println!("  tree -> Order (read, validate)   {read:8.2} µs  ({a_read})");
+    println!("  Order -> payload (map, rules)    {map:8.2} µs  ({a_map})");
+    println!("  result -> JSON text              {write:8.2} µs  ({a_write})");
     println!("  all of it                        {all:8.2} µs");
 }

@@ -13,4 +13,5 @@ wasm-bindgen --target web --out-dir "$out/web" --out-name kontor target/bench/wa
 node_modules/.bin/wasm-opt -O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-reference-types --enable-multivalue --enable-mutable-globals "$out/web/kontor_bg.wasm" -o "$out/web/kontor_bg.wasm"
 cp pkg/index.node.mjs "$out/"
+echo '{"type":"module"}' > "$out/package.json"
 node benches/boundary.mjs "$PWD/$out/"

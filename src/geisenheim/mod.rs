@@ -236,7 +236,13 @@ pub fn recipient_id(salt: &str, key: &str) -> String {
     };
     mac.update(key.as_bytes());
     let digest = mac.finalize().into_bytes();
-    digest.iter().take(10).map(|b| format!("{b:02x}")).collect()
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(20);
+    for b in digest.iter().take(10) {
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 15)]));
+    }
+    out
 }
 
 /// Salt used when none is configured (a warning says so).

@@ -101,8 +101,10 @@ macro_rules! text_enum {
         impl $name {
             /// Reads a value: the canonical name or a known alias (case-insensitive), else free text.
             pub fn parse(s: &str) -> Self {
-                let key = crate::order::parse::fold_key(s);
-                $(if key == $canon $(|| key == $alias)* { return Self::$variant; })*
+                let mut buf = [0u8; 48];
+                if let Some(key) = crate::order::parse::fold_key_into(s, &mut buf) {
+                    $(if key == $canon $(|| key == $alias)* { return Self::$variant; })*
+                }
                 Self::Other(s.trim().to_owned())
             }
 
@@ -206,7 +208,8 @@ pub enum Gender {
 impl Gender {
     /// Reads `m`/`f`/`x` and common spellings (`w`, `d`, `male`, `weiblich`, …).
     pub fn parse(s: &str) -> Option<Gender> {
-        match parse::fold_key(s).as_str() {
+        let mut buf = [0u8; 48];
+        match parse::fold_key_into(s, &mut buf)? {
             "m" | "male" | "männlich" | "maennlich" | "herr" | "mr" => Some(Gender::M),
             "f" | "w" | "female" | "weiblich" | "frau" | "mrs" | "ms" => Some(Gender::F),
             "x" | "d" | "diverse" | "divers" | "other" => Some(Gender::X),
@@ -361,7 +364,8 @@ pub enum ProductKind {
 impl ProductKind {
     /// Reads a kind by its canonical name or a German alias.
     pub fn parse(s: &str) -> Option<ProductKind> {
-        Some(match parse::fold_key(s).as_str() {
+        let mut buf = [0u8; 48];
+        Some(match parse::fold_key_into(s, &mut buf)? {
             "wine" | "wein" | "stillwein" => ProductKind::Wine,
             "sparkling" | "schaumwein" | "sekt" | "sparkling_wine" => ProductKind::Sparkling,
             "semi_sparkling" | "perlwein" | "secco" | "semi_sparkling_wine" => {

@@ -25,17 +25,33 @@ const MAX_QUANTITY: i64 = 1_000_000;
 /// Lower-cases and joins words (split at spaces, `-` and `_`) with `_`, so that value lists
 /// match leniently: `"Credit-Card"` and `"credit card"` both fold to `credit_card`.
 pub(crate) fn fold_key(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for word in s.split(|c: char| c.is_whitespace() || c == '-' || c == '_') {
-        if word.is_empty() {
+    let mut buf = [0u8; 48];
+    fold_key_into(s, &mut buf).unwrap_or_default().to_owned()
+}
+
+/// [`fold_key`] into a stack buffer; `None` when the result does not fit (no listed value is
+/// that long). Letters outside ASCII are lower-cased too (`"Großhändler"`).
+pub(crate) fn fold_key_into<'b>(s: &str, buf: &'b mut [u8; 48]) -> Option<&'b str> {
+    let mut n = 0;
+    let mut pending_sep = false;
+    for c in s.chars() {
+        if c.is_whitespace() || c == '-' || c == '_' {
+            pending_sep = n > 0;
             continue;
         }
-        if !out.is_empty() {
-            out.push('_');
+        if pending_sep {
+            *buf.get_mut(n)? = b'_';
+            n += 1;
+            pending_sep = false;
         }
-        out.push_str(&word.to_lowercase());
+        for l in c.to_lowercase() {
+            let mut tmp = [0u8; 4];
+            let bytes = l.encode_utf8(&mut tmp).as_bytes();
+            buf.get_mut(n..n + bytes.len())?.copy_from_slice(bytes);
+            n += bytes.len();
+        }
     }
-    out
+    std::str::from_utf8(buf.get(..n)?).ok()
 }
 
 /// Records malformed JSON as one issue at `path`, naming line and column.
@@ -225,7 +241,7 @@ impl<'j, 'p> Reader<'j, 'p> {
     ) -> Option<Self> {
         match value {
             Some(Json::Object(pairs)) => Some(Reader { pairs, path }),
-            None | Some(Json::Null) => {
+            None | Some(Json::Null) if path != Path::Root => {
                 if required {
                     issues.error(
                         path,
@@ -236,7 +252,8 @@ impl<'j, 'p> Reader<'j, 'p> {
                 }
                 None
             }
-            Some(other) => {
+            other => {
+                let other = other.unwrap_or(&Json::Null);
                 let shown = if matches!(path, Path::Root) {
                     "the order".to_owned()
                 } else {
