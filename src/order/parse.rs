@@ -22,15 +22,9 @@ const MAX_NOTES: usize = 10_000;
 /// Largest absolute quantity of a line.
 const MAX_QUANTITY: i64 = 1_000_000;
 
-/// Lower-cases and joins words (split at spaces, `-` and `_`) with `_`, so that value lists
-/// match leniently: `"Credit-Card"` and `"credit card"` both fold to `credit_card`.
-pub(crate) fn fold_key(s: &str) -> String {
-    let mut buf = [0u8; 48];
-    fold_key_into(s, &mut buf).unwrap_or_default().to_owned()
-}
-
-/// [`fold_key`] into a stack buffer; `None` when the result does not fit (no listed value is
-/// that long). Letters outside ASCII are lower-cased too (`"Großhändler"`).
+/// Lower-cases and joins words (split at spaces, `-` and `_`) with `_` into a stack buffer,
+/// so that value lists match leniently: `"Credit-Card"` and `"credit card"` both fold to
+/// `credit_card`. `None` when the result does not fit (no listed value is that long).
 pub(crate) fn fold_key_into<'b>(s: &str, buf: &'b mut [u8; 48]) -> Option<&'b str> {
     let mut n = 0;
     let mut pending_sep = false;
@@ -986,6 +980,11 @@ mod tests {
 
     fn from_value(v: &serde_json::Value) -> (Order, Issues) {
         super::from_value(v)
+    }
+
+    fn fold_key(s: &str) -> String {
+        let mut buf = [0u8; 48];
+        fold_key_into(s, &mut buf).unwrap_or_default().to_owned()
     }
 
     fn codes(issues: &Issues) -> Vec<(String, String)> {
