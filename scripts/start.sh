@@ -12,7 +12,8 @@ status=0
 for f in examples/*.json; do
   name=$(basename "$f" .json)
   if node bin/kontor.mjs geisenheim "$f" > "$out/$name.geisenheim.json" 2> "$out/$name.issues.txt"; then
-    echo "ok     $f -> $out/$name.geisenheim.json ($(grep -c . "$out/$name.issues.txt" || true) warnings)"
+    n=$(grep -c . "$out/$name.issues.txt" || true)
+    echo "ok     $f -> $out/$name.geisenheim.json ($n warning$([ "$n" = 1 ] || echo s))"
   else
     echo "FAILED $f:"; sed 's/^/       /' "$out/$name.issues.txt"; status=1
   fi

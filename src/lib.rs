@@ -12,6 +12,7 @@ pub mod geisenheim;
 pub mod http;
 pub mod issue;
 pub mod json;
+pub mod kivitendo;
 pub mod money;
 pub mod order;
 
