@@ -137,10 +137,17 @@ struct Frame {
 pub fn to_json(xml: &str) -> Result<(String, Value), XmlError> {
     let err = |pos: usize, message: String| {
         let (line, column) = line_column(xml, pos);
-        XmlError { line, column, message }
+        XmlError {
+            line,
+            column,
+            message,
+        }
     };
     if xml.len() > MAX_BYTES {
-        return Err(err(0, format!("the document is larger than {MAX_BYTES} bytes")));
+        return Err(err(
+            0,
+            format!("the document is larger than {MAX_BYTES} bytes"),
+        ));
     }
     let mut reader = Reader::from_str(xml);
     reader.config_mut().trim_text(true);
@@ -150,12 +157,18 @@ pub fn to_json(xml: &str) -> Result<(String, Value), XmlError> {
     loop {
         let mut before = usize::try_from(reader.buffer_position()).unwrap_or(0);
         // Skipped whitespace belongs to no event: point at the next markup instead.
-        if let Some(skip) = xml.get(before..).and_then(|rest| rest.find(|c: char| !c.is_whitespace())) {
+        if let Some(skip) = xml
+            .get(before..)
+            .and_then(|rest| rest.find(|c: char| !c.is_whitespace()))
+        {
             before += skip;
         }
-        let event = reader
-            .read_event()
-            .map_err(|e| err(usize::try_from(reader.error_position()).unwrap_or(before), e.to_string()))?;
+        let event = reader.read_event().map_err(|e| {
+            err(
+                usize::try_from(reader.error_position()).unwrap_or(before),
+                e.to_string(),
+            )
+        })?;
         match event {
             Event::Start(e) | Event::Empty(e) if root.is_some() => {
                 let _ = e;
@@ -163,13 +176,19 @@ pub fn to_json(xml: &str) -> Result<(String, Value), XmlError> {
             }
             Event::Start(e) => {
                 if stack.len() >= MAX_DEPTH {
-                    return Err(err(before, format!("elements nested deeper than {MAX_DEPTH}")));
+                    return Err(err(
+                        before,
+                        format!("elements nested deeper than {MAX_DEPTH}"),
+                    ));
                 }
                 stack.push(frame(&e, before, &err)?);
             }
             Event::Empty(e) => {
                 if stack.len() >= MAX_DEPTH {
-                    return Err(err(before, format!("elements nested deeper than {MAX_DEPTH}")));
+                    return Err(err(
+                        before,
+                        format!("elements nested deeper than {MAX_DEPTH}"),
+                    ));
                 }
                 let f = frame(&e, before, &err)?;
                 let (name, value) = finish(f);
@@ -214,7 +233,10 @@ pub fn to_json(xml: &str) -> Result<(String, Value), XmlError> {
         }
     }
     if let Some(open) = stack.last() {
-        return Err(err(xml.len(), format!("unexpected end of document: <{}> is not closed", open.name)));
+        return Err(err(
+            xml.len(),
+            format!("unexpected end of document: <{}> is not closed", open.name),
+        ));
     }
     root.ok_or_else(|| err(0, "no root element".into()))
 }
@@ -250,7 +272,10 @@ fn finish(f: Frame) -> (String, Value) {
         return (f.name, Value::Null);
     }
     let typed = f.type_attr.as_deref();
-    if typed == Some("array") || (f.children.len() > 1 && all_same_name(&f.children)) || wrapper_of_one(&f) {
+    if typed == Some("array")
+        || (f.children.len() > 1 && all_same_name(&f.children))
+        || wrapper_of_one(&f)
+    {
         let items = f.children.into_iter().map(|(_, v)| v).collect();
         return (f.name, Value::Array(items));
     }
@@ -272,7 +297,10 @@ fn finish(f: Frame) -> (String, Value) {
     }
     let text = f.text;
     let value = match typed {
-        Some("integer") => text.trim().parse::<i64>().map_or(Value::String(text), Value::from),
+        Some("integer") => text
+            .trim()
+            .parse::<i64>()
+            .map_or(Value::String(text), Value::from),
         Some("boolean") => match text.trim() {
             "true" => Value::Bool(true),
             "false" => Value::Bool(false),
@@ -367,7 +395,11 @@ mod tests {
 
     #[test]
     fn depth_is_bounded() {
-        let deep = format!("{}{}", "<a>".repeat(MAX_DEPTH + 1), "</a>".repeat(MAX_DEPTH + 1));
+        let deep = format!(
+            "{}{}",
+            "<a>".repeat(MAX_DEPTH + 1),
+            "</a>".repeat(MAX_DEPTH + 1)
+        );
         assert!(to_json(&deep).unwrap_err().message.contains("deeper"));
         let ok = format!("{}{}", "<a>".repeat(MAX_DEPTH), "</a>".repeat(MAX_DEPTH));
         assert!(to_json(&ok).is_ok());
