@@ -5,6 +5,21 @@ use kontor::geisenheim::{build_from_json, Options};
 use kontor::order::Order;
 use kontor::Severity;
 
+/// Asserts that reading `text` reports each `(path, code)`.
+fn assert_reports(text: &str, expected: &[(&str, &str)]) {
+    let (_, issues) = Order::parse_json(text);
+    let got: Vec<(String, String)> = issues
+        .iter()
+        .map(|i| (i.path.clone(), i.code.clone()))
+        .collect();
+    for (path, code) in expected {
+        assert!(
+            got.contains(&((*path).to_owned(), (*code).to_owned())),
+            "{path} {code} in {got:?}"
+        );
+    }
+}
+
 fn codes(text: &str) -> Vec<String> {
     let (_, issues) = Order::parse_json(text);
     issues.iter().map(|i| i.code.clone()).collect()
@@ -35,22 +50,15 @@ fn deep_nesting_hits_the_recursion_limit_not_the_stack() {
 #[test]
 fn absurd_numbers_are_out_of_range() {
     let text = r#"{"items":[{"sku":"A","quantity":1e308,"unitPrice":1e308,"taxRate":-5,"discountPercent":101}]}"#;
-    let (_, issues) = Order::parse_json(text);
-    let got: Vec<(String, String)> = issues
-        .iter()
-        .map(|i| (i.path.clone(), i.code.clone()))
-        .collect();
-    for (path, code) in [
-        ("items[0].quantity", "invalid_number"),
-        ("items[0].unitPrice", "out_of_range"),
-        ("items[0].taxRate", "out_of_range"),
-        ("items[0].discountPercent", "out_of_range"),
-    ] {
-        assert!(
-            got.contains(&(path.into(), code.into())),
-            "{path} {code} in {got:?}"
-        );
-    }
+    assert_reports(
+        text,
+        &[
+            ("items[0].quantity", "invalid_number"),
+            ("items[0].unitPrice", "out_of_range"),
+            ("items[0].taxRate", "out_of_range"),
+            ("items[0].discountPercent", "out_of_range"),
+        ],
+    );
 }
 
 #[test]
@@ -94,21 +102,14 @@ fn ten_thousand_items_are_mapped_and_more_are_refused() {
 #[test]
 fn control_characters_and_wrong_types_everywhere_are_issues() {
     let text = r#"{"number":"1\u0000","customer":{"email":5,"birthYear":"old"},"billingAddress":{"street":[],"zip":{},"city":true,"country":1}}"#;
-    let (_, issues) = Order::parse_json(text);
-    let got: Vec<(String, String)> = issues
-        .iter()
-        .map(|i| (i.path.clone(), i.code.clone()))
-        .collect();
-    for (path, code) in [
-        ("number", "control_character"),
-        ("customer.birthYear", "invalid_number"),
-        ("billingAddress.street", "invalid_type"),
-        ("billingAddress.zip", "invalid_type"),
-        ("billingAddress.city", "invalid_type"),
-    ] {
-        assert!(
-            got.contains(&(path.into(), code.into())),
-            "{path} {code} in {got:?}"
-        );
-    }
+    assert_reports(
+        text,
+        &[
+            ("number", "control_character"),
+            ("customer.birthYear", "invalid_number"),
+            ("billingAddress.street", "invalid_type"),
+            ("billingAddress.zip", "invalid_type"),
+            ("billingAddress.city", "invalid_type"),
+        ],
+    );
 }
