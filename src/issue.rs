@@ -110,6 +110,11 @@ impl Issues {
         });
     }
 
+    /// A collector holding `issues`.
+    pub fn from_vec(issues: Vec<Issue>) -> Self {
+        Self(issues)
+    }
+
     /// Appends all issues of another collector.
     pub fn extend(&mut self, other: Issues) {
         self.0.extend(other.0);

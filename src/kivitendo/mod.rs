@@ -1,3 +1,707 @@
-//! kivitendo REST API (the Rails application `kivitendo_rest_api` beside the kivitendo ERP).
+//! kivitendo REST API: the Rails application `kivitendo_rest_api` beside the kivitendo ERP
+//! (`/api/v1/…`, HTTP Basic, XML by default or JSON with `.json`).
+//!
+//! Read top to bottom as the slides and the API's source are: the record model and XML
+//! ([`record`], [`xml`]), the options carrying kivitendo's ids, the mappings from the canonical
+//! order to `<customer>` (with `<contacts>` and `<shippings>`) and `<order>` (with
+//! `<orderitems>`), `<product>` and `<category>`, and the requests ([`requests`]).
+//!
+//! The API validates nothing itself; the database requires customer `name`, `taxzone-id`,
+//! `currency-id`; order `taxzone-id`, `currency-id`, `record-type` (kivitendo ≥ 3.9); item
+//! `position`; product `productnumber`, `unit`, `part-type`; category `sortkey`. kontor checks
+//! them before a request is built.
+//!
+//! Decisions, all tested:
+//! - Street and house number are joined (`Teststraße 42`), as kivitendo keeps them.
+//! - Countries are written as German names (`Deutschland`), as the slides' example does;
+//!   unknown countries as given.
+//! - Contact first names use `<first-name>` (kivitendo since April 2025); the option
+//!   `legacyFirstNameTag` writes the slides' `<fist-name>` for older installations.
+//! - The order carries the shop's order number in `shop-number` and, unless
+//!   `orderNumber: "kivitendo"`, also in `order-number`: the API can only find orders by
+//!   `order_number`, so this is what makes a second sync find the first one.
+//! - Totals are computed exactly: each line `qty × price × (1 − discount)` rounded to cents;
+//!   the tax per rate on the sum of its lines, rounded to cents.
 
+pub mod record;
+pub mod requests;
 pub mod xml;
+
+use rust_decimal::Decimal;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+use crate::issue::{Built, Issues, Path};
+use crate::money;
+use crate::order::{country, Address, Order};
+use record::{Fields, FieldsBuilder, Format, Record};
+
+/// Options for kivitendo documents: the ids kivitendo needs.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Options {
+    /// `customer-id` of the order (required for orders).
+    pub customer_id: Option<i64>,
+    /// `contact-id` of the order.
+    pub contact_id: Option<i64>,
+    /// `taxzone-id` (required).
+    pub taxzone_id: Option<i64>,
+    /// `currency-id` (required).
+    pub currency_id: Option<i64>,
+    /// `payment-id` (payment terms).
+    pub payment_id: Option<i64>,
+    /// `product-id` per SKU (required for orders).
+    pub product_ids: BTreeMap<String, i64>,
+    /// Product id of the shipping cost item; without it shipping is not an item.
+    pub shipping_product_id: Option<i64>,
+    /// `record-type`, `sales_order` by default.
+    pub record_type: String,
+    /// Write `<fist-name>` instead of `<first-name>`.
+    pub legacy_first_name_tag: bool,
+    /// Use the shop's order number as kivitendo's `order-number` (default) or let kivitendo
+    /// number the order.
+    pub shop_order_number: bool,
+    /// XML or JSON.
+    pub format: Format,
+}
+
+/// Option keys, for callers that carry them in a request configuration.
+pub const OPTION_KEYS: &[&str] = &[
+    "customerId",
+    "contactId",
+    "taxzoneId",
+    "currencyId",
+    "paymentId",
+    "productIds",
+    "shippingProductId",
+    "recordType",
+    "legacyFirstNameTag",
+    "orderNumber",
+    "format",
+];
+
+fn id_of(v: &Value) -> Option<i64> {
+    match v {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+    .filter(|i| *i > 0)
+}
+
+impl Options {
+    /// Reads the options from JSON (`{ customerId, taxzoneId, productIds: { sku: id }, … }`).
+    pub fn from_value(v: &Value, issues: &mut Issues) -> Options {
+        let mut o = Options {
+            record_type: "sales_order".into(),
+            shop_order_number: true,
+            ..Options::default()
+        };
+        let Some(map) = v.as_object() else {
+            return o;
+        };
+        for (key, val) in map {
+            if val.is_null() {
+                continue;
+            }
+            let path = format!("options.{key}");
+            let bad_id = |issues: &mut Issues| {
+                issues.error(
+                    &path,
+                    "invalid_id",
+                    format!("`{path}` must be a positive whole number (a kivitendo database id)"),
+                    format!(
+                        "`{path}` muss eine positive ganze Zahl sein (eine kivitendo-Datenbank-ID)"
+                    ),
+                )
+            };
+            let slot = match key.as_str() {
+                "customerId" => Some(&mut o.customer_id),
+                "contactId" => Some(&mut o.contact_id),
+                "taxzoneId" => Some(&mut o.taxzone_id),
+                "currencyId" => Some(&mut o.currency_id),
+                "paymentId" => Some(&mut o.payment_id),
+                "shippingProductId" => Some(&mut o.shipping_product_id),
+                _ => None,
+            };
+            if let Some(slot) = slot {
+                match id_of(val) {
+                    Some(id) => *slot = Some(id),
+                    None => bad_id(issues),
+                }
+                continue;
+            }
+            match key.as_str() {
+                "productIds" => match val.as_object() {
+                    Some(ids) => {
+                        for (sku, id) in ids {
+                            match id_of(id) {
+                                Some(id) => {
+                                    o.product_ids.insert(sku.clone(), id);
+                                }
+                                None => issues.error(
+                                    format!("options.productIds.{sku}"),
+                                    "invalid_id",
+                                    format!("the product id of SKU {sku:?} must be a positive whole number"),
+                                    format!("die Produkt-ID der Artikelnummer {sku:?} muss eine positive ganze Zahl sein"),
+                                ),
+                            }
+                        }
+                    }
+                    None => issues.error(
+                        &path,
+                        "invalid_type",
+                        "`options.productIds` must be an object { sku: productId }",
+                        "`options.productIds` muss ein Objekt { Artikelnummer: Produkt-ID } sein",
+                    ),
+                },
+                "recordType" => match val.as_str().map(str::trim) {
+                    Some(t) if !t.is_empty() => o.record_type = t.to_owned(),
+                    _ => issues.error(
+                        &path,
+                        "invalid_type",
+                        "`options.recordType` must be a text such as \"sales_order\"",
+                        "`options.recordType` muss ein Text wie \"sales_order\" sein",
+                    ),
+                },
+                "legacyFirstNameTag" => match val.as_bool() {
+                    Some(b) => o.legacy_first_name_tag = b,
+                    None => issues.error(
+                        &path,
+                        "invalid_type",
+                        "`options.legacyFirstNameTag` must be true or false",
+                        "`options.legacyFirstNameTag` muss true oder false sein",
+                    ),
+                },
+                "orderNumber" => match val.as_str() {
+                    Some("shop") => o.shop_order_number = true,
+                    Some("kivitendo") => o.shop_order_number = false,
+                    _ => issues.error(
+                        &path,
+                        "invalid_value",
+                        "`options.orderNumber` must be \"shop\" or \"kivitendo\"",
+                        "`options.orderNumber` muss \"shop\" oder \"kivitendo\" sein",
+                    ),
+                },
+                "format" => match val.as_str() {
+                    Some("xml") => o.format = Format::Xml,
+                    Some("json") => o.format = Format::Json,
+                    _ => issues.error(
+                        &path,
+                        "invalid_value",
+                        "`options.format` must be \"xml\" or \"json\"",
+                        "`options.format` muss \"xml\" oder \"json\" sein",
+                    ),
+                },
+                _ => {}
+            }
+        }
+        o
+    }
+}
+
+fn require_id(
+    value: Option<i64>,
+    key: &str,
+    what: &str,
+    what_de: &str,
+    issues: &mut Issues,
+) -> Option<i64> {
+    if value.is_none() {
+        issues.error(
+            format!("options.{key}"),
+            "missing_option",
+            format!("kivitendo needs `options.{key}`: {what}"),
+            format!("kivitendo braucht `options.{key}`: {what_de}"),
+        );
+    }
+    value
+}
+
+fn num(i: i64) -> Option<String> {
+    Some(i.to_string())
+}
+
+/// Street and house number as kivitendo keeps them: one line.
+pub fn street_line(a: &Address) -> String {
+    match &a.house_number {
+        Some(n) => format!("{} {}", a.street, n),
+        None => a.street.clone(),
+    }
+}
+
+/// The country as kivitendo keeps it: the German name (`Deutschland`), or the text as given.
+pub fn country_text(a: &Address) -> String {
+    if a.country_known {
+        country::country_name_de(&a.country).map_or_else(|| a.country.clone(), str::to_owned)
+    } else {
+        a.country.clone()
+    }
+}
+
+fn person_name(first: Option<&str>, last: Option<&str>) -> Option<String> {
+    match (first, last) {
+        (Some(f), Some(l)) => Some(format!("{f} {l}")),
+        (Some(n), None) | (None, Some(n)) => Some(n.to_owned()),
+        (None, None) => None,
+    }
+}
+
+/// `<customer>` with `<contacts>` and `<shippings>` from an order.
+pub fn build_customer(order: &Order, order_issues: Issues, options: &Options) -> Built<Record> {
+    let mut issues = order_issues;
+    let c = &order.customer;
+    let b = &order.billing_address;
+    let name = c
+        .company
+        .clone()
+        .or_else(|| b.company.clone())
+        .or_else(|| person_name(c.first_name.as_deref(), c.last_name.as_deref()))
+        .or_else(|| b.name.clone());
+    if name.is_none() {
+        issues.error(
+            "customer.company",
+            "missing_name",
+            "kivitendo needs a customer name: give `customer.company`, or `customer.firstName`/`lastName`, or `billingAddress.name`",
+            "kivitendo braucht einen Kundennamen: `customer.company`, `customer.firstName`/`lastName` oder `billingAddress.name` angeben",
+        );
+    }
+    let taxzone = require_id(
+        options.taxzone_id,
+        "taxzoneId",
+        "the tax zone id (GET /api/v1/tax_zones)",
+        "die Steuerzonen-ID (GET /api/v1/tax_zones)",
+        &mut issues,
+    );
+    let currency = require_id(
+        options.currency_id,
+        "currencyId",
+        "the currency id (GET /api/v1/currencies)",
+        "die Währungs-ID (GET /api/v1/currencies)",
+        &mut issues,
+    );
+
+    let mut contacts = Vec::new();
+    if c.first_name.is_some() || c.last_name.is_some() {
+        let first_tag = if options.legacy_first_name_tag {
+            "fist-name"
+        } else {
+            "first-name"
+        };
+        contacts.push(
+            FieldsBuilder::new()
+                .text("gender", c.gender.map(|g| g.code()))
+                .text("title", c.title.as_deref())
+                .text(first_tag, c.first_name.as_deref())
+                .text("last-name", c.last_name.as_deref())
+                .build(),
+        );
+    }
+    let mut shippings = Vec::new();
+    if let Some(s) = &order.shipping_address {
+        shippings.push(
+            FieldsBuilder::new()
+                .text("company", s.company.as_deref())
+                .text("contact", s.name.as_deref())
+                .text("gender", s.gender.map(|g| g.code()))
+                .text("street", Some(&street_line(s)))
+                .text("zipcode", Some(&s.zip))
+                .text("city", Some(&s.city))
+                .text("country", Some(&country_text(s)))
+                .text("email", s.email.as_deref())
+                .build(),
+        );
+    }
+    let fields = FieldsBuilder::new()
+        .text("name", name.as_deref())
+        .text("street", Some(&street_line(b)))
+        .text("zipcode", Some(&b.zip))
+        .text("city", Some(&b.city))
+        .text("country", Some(&country_text(b)))
+        .text("phone", c.phone.as_deref().or(b.phone.as_deref()))
+        .text("fax", c.fax.as_deref())
+        .text("homepage", c.homepage.as_deref())
+        .text("email", c.email.as_deref().or(b.email.as_deref()))
+        .text("ustid", c.vat_id.as_deref())
+        .num("taxzone-id", taxzone.and_then(num))
+        .num("currency-id", currency.and_then(num))
+        .num("payment-id", options.payment_id.and_then(num))
+        .list("contacts", "contact", contacts)
+        .list("shippings", "shipping", shippings)
+        .build();
+    Built::new(
+        Some(Record {
+            root: "customer",
+            fields,
+        }),
+        issues,
+    )
+}
+
+/// Formats an exact amount with two decimals (`49.00`).
+fn money_text(d: Decimal) -> String {
+    let mut r = money::round_cents(d);
+    r.rescale(2);
+    r.to_string()
+}
+
+/// Formats a decimal without trailing zeros (`0.1`, `6`).
+fn plain(d: Decimal) -> String {
+    d.normalize().to_string()
+}
+
+/// `<order>` with `<orderitems>` from an order.
+pub fn build_order(order: &Order, order_issues: Issues, options: &Options) -> Built<Record> {
+    let mut issues = order_issues;
+    let customer = require_id(
+        options.customer_id,
+        "customerId",
+        "the kivitendo id of the customer (create or find it first)",
+        "die kivitendo-ID des Kunden (vorher anlegen oder suchen)",
+        &mut issues,
+    );
+    let taxzone = require_id(
+        options.taxzone_id,
+        "taxzoneId",
+        "the tax zone id (GET /api/v1/tax_zones)",
+        "die Steuerzonen-ID (GET /api/v1/tax_zones)",
+        &mut issues,
+    );
+    let currency = require_id(
+        options.currency_id,
+        "currencyId",
+        "the currency id (GET /api/v1/currencies)",
+        "die Währungs-ID (GET /api/v1/currencies)",
+        &mut issues,
+    );
+
+    // Sums of line amounts per tax rate, in the order's price basis.
+    let mut per_rate: BTreeMap<Decimal, Decimal> = BTreeMap::new();
+    let mut items = Vec::with_capacity(order.items.len() + 1);
+    let items_path = Path::ROOT.key("items");
+    for (i, item) in order.items.iter().enumerate() {
+        let path = items_path.index(i);
+        let product_id = options.product_ids.get(&item.sku).copied();
+        if product_id.is_none() && !item.sku.is_empty() {
+            let p = path.key("sku");
+            issues.error(
+                p,
+                "missing_product_id",
+                format!("no kivitendo product id for SKU {:?}: add it to `options.productIds` (create the product first)", item.sku),
+                format!("keine kivitendo-Produkt-ID für Artikelnummer {:?}: in `options.productIds` ergänzen (Produkt vorher anlegen)", item.sku),
+            );
+        }
+        let discount = if item.unit_price.is_zero() {
+            Decimal::ZERO
+        } else if let Some(p) = item.discount_percent {
+            p / Decimal::ONE_HUNDRED
+        } else {
+            item.unit_discount() / item.unit_price
+        };
+        let qty = Decimal::from(item.quantity);
+        let line = money::round_cents(qty * item.unit_price * (Decimal::ONE - discount));
+        *per_rate.entry(item.tax_rate).or_default() += line;
+        items.push(
+            FieldsBuilder::new()
+                .num("position", num(i as i64 + 1))
+                .num("product-id", product_id.and_then(num))
+                .text(
+                    "description",
+                    Some(item.name.as_deref().unwrap_or(&item.sku)),
+                )
+                .num("price", Some(plain(item.unit_price)))
+                .num("discount", Some(plain(discount.round_dp(10))))
+                .num("qty", Some(item.quantity.to_string()))
+                .text("unit", Some(item.unit.as_deref().unwrap_or("Stck")))
+                .build(),
+        );
+    }
+    if let (Some(ship_id), Some(s)) = (options.shipping_product_id, &order.shipping) {
+        if let Some(cost) = s.cost.filter(|c| !c.is_zero()) {
+            let rates: Vec<Decimal> = per_rate.keys().copied().collect();
+            let rate = match (s.tax_rate, rates.as_slice()) {
+                (Some(r), _) => Some(r),
+                (None, [only]) => Some(*only),
+                _ => {
+                    issues.error(
+                        "shipping.taxRate",
+                        "missing_field",
+                        "the shipping cost becomes an order item: give `shipping.taxRate` (the items have several rates)",
+                        "die Versandkosten werden eine Position: bitte `shipping.taxRate` angeben (die Positionen haben mehrere Steuersätze)",
+                    );
+                    None
+                }
+            };
+            if let Some(rate) = rate {
+                *per_rate.entry(rate).or_default() += money::round_cents(cost);
+            }
+            items.push(
+                FieldsBuilder::new()
+                    .num("position", num(order.items.len() as i64 + 1))
+                    .num("product-id", num(ship_id))
+                    .text(
+                        "description",
+                        Some(s.method_name.as_deref().unwrap_or("Versand")),
+                    )
+                    .num("price", Some(plain(cost)))
+                    .num("discount", Some("0".into()))
+                    .num("qty", Some("1".into()))
+                    .text("unit", Some("Stck"))
+                    .build(),
+            );
+        }
+    }
+    let (gross, net) = totals(&per_rate, order.prices_include_tax);
+    let date = order
+        .ordered_at
+        .as_ref()
+        .map(crate::order::time::berlin_date)
+        .or(order.invoice_date);
+    let fields = FieldsBuilder::new()
+        .text(
+            "order-number",
+            options.shop_order_number.then_some(order.number.as_str()),
+        )
+        .text("shop-number", Some(&order.number))
+        .text("record-type", Some(&options.record_type))
+        .num("customer-id", customer.and_then(num))
+        .num("contact-id", options.contact_id.and_then(num))
+        .num("gross-total", Some(money_text(gross)))
+        .num("net-total", Some(money_text(net)))
+        .bool("taxincluded", Some(order.prices_include_tax))
+        .text(
+            "order-date",
+            date.map(crate::order::time::format_date).as_deref(),
+        )
+        .text(
+            "delivery-date",
+            order
+                .delivery_date
+                .map(crate::order::time::format_date)
+                .as_deref(),
+        )
+        .text(
+            "shipvia",
+            order.shipping.as_ref().and_then(|s| {
+                s.method_name
+                    .as_deref()
+                    .or(s.carrier.as_ref().map(|c| c.as_str()))
+            }),
+        )
+        .text("notes", order.notes.as_deref())
+        .num("payment-id", options.payment_id.and_then(num))
+        .num("taxzone-id", taxzone.and_then(num))
+        .num("currency-id", currency.and_then(num))
+        .list("orderitems", "orderitem", items)
+        .build();
+    Built::new(
+        Some(Record {
+            root: "order",
+            fields,
+        }),
+        issues,
+    )
+}
+
+/// Gross and net totals from line sums per rate: gross prices carry their tax, net prices get
+/// it added; the tax of each rate is rounded to cents once.
+pub fn totals(per_rate: &BTreeMap<Decimal, Decimal>, gross_prices: bool) -> (Decimal, Decimal) {
+    let mut gross = Decimal::ZERO;
+    let mut net = Decimal::ZERO;
+    for (rate, sum) in per_rate {
+        if gross_prices {
+            let tax = money::vat_in_gross(*sum, *rate);
+            gross += sum;
+            net += sum - tax;
+        } else {
+            let tax = money::round_cents(sum * rate / Decimal::ONE_HUNDRED);
+            net += sum;
+            gross += sum + tax;
+        }
+    }
+    (gross, net)
+}
+
+/// Parses an order from JSON text and builds `<customer>`.
+pub fn customer_from_json(text: &str, options: &Options) -> Built<Record> {
+    let (order, issues) = Order::parse_json(text);
+    if issues.iter().any(|i| i.code == "malformed_json") {
+        return Built::new(None, issues);
+    }
+    build_customer(&order, issues, options)
+}
+
+/// Parses an order from JSON text and builds `<order>`.
+pub fn order_from_json(text: &str, options: &Options) -> Built<Record> {
+    let (order, issues) = Order::parse_json(text);
+    if issues.iter().any(|i| i.code == "malformed_json") {
+        return Built::new(None, issues);
+    }
+    build_order(&order, issues, options)
+}
+
+/// Part types kivitendo knows (`parts.part_type`).
+pub const PART_TYPES: &[&str] = &["part", "service", "assembly", "assortment"];
+
+/// `<product>` from `{ productnumber, description, unit, partType, sellprice, listprice,
+/// lastcost, categoryId, taxGroupId, ean, weight, notes, shop, obsolete }`.
+pub fn build_product(input: &Value) -> Built<Record> {
+    let mut issues = Issues::new();
+    let text = |k: &str| {
+        input
+            .get(k)
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    };
+    let required = |k: &str, hint: &str, issues: &mut Issues| {
+        let v = text(k);
+        if v.is_none() {
+            issues.error(
+                k,
+                "missing_field",
+                format!("`{k}` is required by kivitendo: {hint}"),
+                format!("`{k}` ist bei kivitendo Pflicht"),
+            );
+        }
+        v
+    };
+    let amount = |k: &str, issues: &mut Issues| -> Option<String> {
+        let v = input.get(k).filter(|v| !v.is_null())?;
+        let text = v.to_string();
+        let parsed = crate::json::parse(&text)
+            .ok()
+            .and_then(|j| money::from_json(&j).ok());
+        match parsed {
+            Some(d) => Some(plain(d)),
+            None => {
+                issues.error(
+                    k,
+                    "invalid_amount",
+                    format!("`{k}` must be a decimal amount such as 7.50"),
+                    format!("`{k}` muss ein Betrag wie 7.50 sein"),
+                );
+                None
+            }
+        }
+    };
+    let id = |k: &str, issues: &mut Issues| -> Option<String> {
+        let v = input.get(k).filter(|v| !v.is_null())?;
+        match id_of(v) {
+            Some(i) => Some(i.to_string()),
+            None => {
+                issues.error(
+                    k,
+                    "invalid_id",
+                    format!("`{k}` must be a positive whole number"),
+                    format!("`{k}` muss eine positive ganze Zahl sein"),
+                );
+                None
+            }
+        }
+    };
+    if !input.is_object() {
+        issues.error(
+            "",
+            "invalid_type",
+            "a product must be an object",
+            "ein Produkt muss ein Objekt sein",
+        );
+        return Built::new(None, issues);
+    }
+    let number = required("productnumber", "the article number (unique)", &mut issues);
+    let unit = required("unit", "a unit kivitendo knows, e.g. \"Stck\"", &mut issues);
+    let part_type = required(
+        "partType",
+        "part, service, assembly or assortment",
+        &mut issues,
+    );
+    if let Some(t) = part_type {
+        if !PART_TYPES.contains(&t) {
+            issues.error(
+                "partType",
+                "invalid_value",
+                format!("`partType` is {t:?}; use part, service, assembly or assortment"),
+                format!("`partType` ist {t:?}; erlaubt: part, service, assembly, assortment"),
+            );
+        }
+    }
+    let fields = FieldsBuilder::new()
+        .text("productnumber", number)
+        .text("description", text("description"))
+        .text("unit", unit)
+        .text("part-type", part_type)
+        .num("sellprice", amount("sellprice", &mut issues))
+        .num("listprice", amount("listprice", &mut issues))
+        .num("lastcost", amount("lastcost", &mut issues))
+        .num("category-id", id("categoryId", &mut issues))
+        .num("tax-group-id", id("taxGroupId", &mut issues))
+        .text("ean", text("ean"))
+        .num("weight", amount("weight", &mut issues))
+        .text("notes", text("notes"))
+        .bool("shop", input.get("shop").and_then(Value::as_bool))
+        .bool("obsolete", input.get("obsolete").and_then(Value::as_bool))
+        .build();
+    Built::new(
+        Some(Record {
+            root: "product",
+            fields,
+        }),
+        issues,
+    )
+}
+
+/// `<category>` from `{ name, sortkey, obsolete }` (kivitendo's `partsgroup`).
+pub fn build_category(input: &Value) -> Built<Record> {
+    let mut issues = Issues::new();
+    let name = input
+        .get("name")
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    if name.is_none() {
+        issues.error(
+            "name",
+            "missing_field",
+            "`name` is required: the category's name",
+            "`name` ist Pflicht: der Name der Warengruppe",
+        );
+    }
+    let sortkey = match input.get("sortkey") {
+        Some(Value::Number(n)) if n.as_i64().is_some() => n.as_i64(),
+        None | Some(Value::Null) => {
+            issues.error(
+                "sortkey",
+                "missing_field",
+                "`sortkey` is required by kivitendo's database (a whole number)",
+                "`sortkey` ist in kivitendos Datenbank Pflicht (ganze Zahl)",
+            );
+            None
+        }
+        Some(_) => {
+            issues.error(
+                "sortkey",
+                "invalid_type",
+                "`sortkey` must be a whole number",
+                "`sortkey` muss eine ganze Zahl sein",
+            );
+            None
+        }
+    };
+    let fields = FieldsBuilder::new()
+        .text("name", name)
+        .num("sortkey", sortkey.map(|k| k.to_string()))
+        .bool("obsolete", input.get("obsolete").and_then(Value::as_bool))
+        .build();
+    Built::new(
+        Some(Record {
+            root: "category",
+            fields,
+        }),
+        issues,
+    )
+}
+
+/// The fields of a record by name (for tests and callers that inspect a document).
+pub fn field<'a>(fields: &'a Fields, name: &str) -> Option<&'a record::Val> {
+    fields.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
+}

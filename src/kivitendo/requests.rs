@@ -1,0 +1,661 @@
+//! Requests of the kivitendo REST API, sans-IO, what its responses mean, and the slides'
+//! sync flow (customer by e-mail → create if missing → order by number → create if missing).
+//!
+//! Routes (from the API's source): `/api/v1/{customers,orders,products,categories,tax_zones,
+//! currencies}`, XML by default or JSON with a `.json` suffix; HTTP Basic. Look-ups:
+//! `GET /customers?email=` (exact), `GET /orders?order_number=`, `?created_at_gte=` on both.
+//! Answers: `200` with `<id>` and an `<errors>` node (empty on success) for creates, `204` for
+//! updates, Rails' `{status, error}` documents for failures.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::record::{Format, Record};
+use super::{build_category, build_customer, build_order, build_product, xml, Options};
+use crate::http::{self, Config, Interpreted, Method, Outcome, Request};
+use crate::issue::{Built, Issues};
+use crate::order::Order;
+
+/// Percent-encodes a query value (RFC 3986 unreserved characters stay).
+pub fn encode_query(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                out.push(char::from(b))
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// The API root for a configuration: `baseUrl` (the installation), with `/api/v1` added
+/// unless it is already there.
+fn api_root(config: &Config, issues: &mut Issues) -> Option<String> {
+    match &config.base_url {
+        Some(u) if u.ends_with("/api/v1") => Some(u.clone()),
+        Some(u) => Some(format!("{u}/api/v1")),
+        None => {
+            issues.error(
+                "config.baseUrl",
+                "missing_base_url",
+                "kivitendo runs on your own server: set `config.baseUrl` (e.g. https://erp.example.com)",
+                "kivitendo läuft auf Ihrem Server: bitte `config.baseUrl` setzen (z. B. https://erp.example.com)",
+            );
+            None
+        }
+    }
+}
+
+fn auth(config: &Config, issues: &mut Issues) -> Option<String> {
+    match (&config.username, &config.password) {
+        (Some(u), Some(p)) => Some(http::basic_auth(u, p)),
+        _ => {
+            issues.error(
+                "config.username",
+                "missing_credentials",
+                "kivitendo's API needs `config.username` and `config.password` (HTTP Basic, from the API's Rails credentials)",
+                "kivitendos API braucht `config.username` und `config.password` (HTTP Basic, aus den Rails-Credentials der API)",
+            );
+            None
+        }
+    }
+}
+
+/// Builds a request for `resource` (`customers`, `orders/12`, …) with an optional query and body.
+fn build(
+    config: &Config,
+    format: Format,
+    method: Method,
+    resource: &str,
+    query: Option<(&str, &str)>,
+    body: Option<String>,
+    issues: &mut Issues,
+) -> Option<Request> {
+    let root = api_root(config, issues);
+    let authorization = auth(config, issues);
+    let (suffix, mime) = match format {
+        Format::Xml => ("", "application/xml"),
+        Format::Json => (".json", "application/json"),
+    };
+    let mut url = format!("{}/{resource}{suffix}", root?);
+    if let Some((k, v)) = query {
+        url.push('?');
+        url.push_str(k);
+        url.push('=');
+        url.push_str(&encode_query(v));
+    }
+    let mut headers = vec![
+        ("Authorization".to_owned(), authorization?),
+        ("Accept".to_owned(), mime.to_owned()),
+    ];
+    if body.is_some() {
+        headers.push(("Content-Type".to_owned(), format!("{mime}; charset=utf-8")));
+    }
+    Some(Request {
+        method,
+        url,
+        headers,
+        body,
+    })
+}
+
+/// Reads the look-up input `{ key }` or `{ createdSince }`.
+fn lookup<'a>(
+    input: &'a Value,
+    key: &'static str,
+    param: &'static str,
+    issues: &mut Issues,
+) -> Option<(&'static str, &'a str)> {
+    let text = |k: &str| {
+        input
+            .get(k)
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    };
+    if let Some(v) = text(key) {
+        return Some((param, v));
+    }
+    if let Some(since) = text("createdSince") {
+        let ok = chrono::DateTime::parse_from_rfc3339(since).is_ok()
+            || crate::order::time::parse_date(since).is_some()
+            || chrono::NaiveDateTime::parse_from_str(since, "%Y-%m-%d %H:%M").is_ok();
+        if !ok {
+            issues.error(
+                "input.createdSince",
+                "invalid_datetime",
+                format!("`createdSince` is {since:?}; use 2024-04-04, 2024-04-04 09:00 or an RFC 3339 time"),
+                format!("`createdSince` ist {since:?}; bitte 2024-04-04, 2024-04-04 09:00 oder eine RFC-3339-Zeit angeben"),
+            );
+            return None;
+        }
+        return Some(("created_at_gte", since));
+    }
+    issues.error(
+        "input",
+        "missing_field",
+        format!("give `{{ {key} }}` or `{{ createdSince }}` to look up"),
+        format!("zum Suchen `{{ {key} }}` oder `{{ createdSince }}` angeben"),
+    );
+    None
+}
+
+/// A built document or its issues, rendered in the installation's format.
+fn document(built: Built<Record>, format: Format, issues: &mut Issues) -> Option<String> {
+    issues.extend(built.issues);
+    built.payload.map(|r| r.render(format))
+}
+
+/// The order of an operation's input (JSON text).
+fn parse_order(input: &str, issues: &mut Issues) -> Option<Order> {
+    let (order, order_issues) = Order::parse_json(input);
+    let malformed = order_issues.iter().any(|i| i.code == "malformed_json");
+    issues.extend(order_issues);
+    (!malformed).then_some(order)
+}
+
+/// Operation names.
+pub const OPERATIONS: &[&str] = &[
+    "createCustomer",
+    "updateCustomer",
+    "findCustomers",
+    "createOrder",
+    "findOrders",
+    "createProduct",
+    "createCategory",
+    "listTaxZones",
+    "listCurrencies",
+];
+
+/// Builds the request of `operation`; `input` is JSON text (an order, a product, `{ email }`…).
+pub fn request(
+    operation: &str,
+    input: &str,
+    config: &Config,
+    options: &Options,
+    issues: &mut Issues,
+) -> Option<Request> {
+    let f = options.format;
+    let value = || serde_json::from_str::<Value>(input).unwrap_or(Value::Null);
+    match operation {
+        "createCustomer" => {
+            let order = parse_order(input, issues)?;
+            let body = document(build_customer(&order, Issues::new(), options), f, issues);
+            build(config, f, Method::Post, "customers", None, body, issues)
+                .filter(|_| !issues.has_errors())
+        }
+        "updateCustomer" => {
+            let order = parse_order(input, issues)?;
+            let id = options.customer_id;
+            if id.is_none() {
+                issues.error(
+                    "options.customerId",
+                    "missing_option",
+                    "updating needs `options.customerId`",
+                    "zum Ändern wird `options.customerId` benötigt",
+                );
+            }
+            let body = document(build_customer(&order, Issues::new(), options), f, issues);
+            build(
+                config,
+                f,
+                Method::Put,
+                &format!("customers/{}", id?),
+                None,
+                body,
+                issues,
+            )
+            .filter(|_| !issues.has_errors())
+        }
+        "findCustomers" => {
+            let v = value();
+            let q = lookup(&v, "email", "email", issues)?;
+            build(config, f, Method::Get, "customers", Some(q), None, issues)
+        }
+        "createOrder" => {
+            let order = parse_order(input, issues)?;
+            let body = document(build_order(&order, Issues::new(), options), f, issues);
+            build(config, f, Method::Post, "orders", None, body, issues)
+                .filter(|_| !issues.has_errors())
+        }
+        "findOrders" => {
+            let v = value();
+            let q = lookup(&v, "orderNumber", "order_number", issues)?;
+            build(config, f, Method::Get, "orders", Some(q), None, issues)
+        }
+        "createProduct" => {
+            let body = document(build_product(&value()), f, issues);
+            build(config, f, Method::Post, "products", None, body, issues)
+                .filter(|_| !issues.has_errors())
+        }
+        "createCategory" => {
+            let body = document(build_category(&value()), f, issues);
+            build(config, f, Method::Post, "categories", None, body, issues)
+                .filter(|_| !issues.has_errors())
+        }
+        "listTaxZones" => build(config, f, Method::Get, "tax_zones", None, None, issues),
+        "listCurrencies" => build(config, f, Method::Get, "currencies", None, None, issues),
+        other => {
+            issues.error(
+                "operation",
+                "unknown_operation",
+                format!(
+                    "unknown kivitendo operation {other:?}; known: {}",
+                    OPERATIONS.join(", ")
+                ),
+                format!(
+                    "unbekannte kivitendo-Operation {other:?}; bekannt: {}",
+                    OPERATIONS.join(", ")
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// A response body as JSON: XML (Rails' `to_xml`) or JSON, whichever it is.
+pub fn body_json(body: &str) -> Result<Value, xml::XmlError> {
+    let trimmed = body.trim_start();
+    if trimmed.is_empty() {
+        return Ok(Value::Null);
+    }
+    if trimmed.starts_with('<') {
+        let (root, v) = xml::to_json(body)?;
+        let mut m = serde_json::Map::new();
+        m.insert(root, v);
+        Ok(Value::Object(m))
+    } else {
+        serde_json::from_str(body).map_err(|e| xml::XmlError {
+            line: e.line(),
+            column: e.column(),
+            message: e.to_string(),
+        })
+    }
+}
+
+/// Unwraps the API's envelopes to plain records: `{customer: {…}}` → `{…}`,
+/// `{customers: [...]}` / `[{customer: {…}}]` → `[{…}]`.
+pub fn records(v: &Value) -> Value {
+    match v {
+        Value::Object(m) if m.len() == 1 => match m.values().next() {
+            Some(inner @ Value::Array(_)) => records(inner),
+            Some(inner @ Value::Object(_)) => inner.clone(),
+            Some(other) => other.clone(),
+            None => Value::Null,
+        },
+        Value::Array(items) => Value::Array(
+            items
+                .iter()
+                .map(|i| match i {
+                    Value::Object(m) if m.len() == 1 && m.values().all(Value::is_object) => {
+                        m.values().next().cloned().unwrap_or(Value::Null)
+                    }
+                    other => other.clone(),
+                })
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// The messages of an `errors` node: `""`, `[]` and absent mean none.
+fn error_messages(record: &Value) -> Vec<String> {
+    match record.get("errors") {
+        Some(Value::String(s)) => s
+            .split(';')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .map(|e| e.as_str().map_or_else(|| e.to_string(), str::to_owned))
+            .collect(),
+        Some(Value::Object(o)) => o
+            .iter()
+            .map(|(k, v)| {
+                format!(
+                    "{k}: {}",
+                    v.as_str().map_or_else(|| v.to_string(), str::to_owned)
+                )
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// What a kivitendo response means.
+pub fn interpret(operation: &str, status: u16, body: &str) -> Interpreted {
+    let mut issues = Issues::new();
+    let parsed = body_json(body);
+    let data = match &parsed {
+        Ok(Value::Null) => None,
+        Ok(v) => Some(records(v)),
+        Err(_) => http::body_data(body),
+    };
+    let mut outcome = http::outcome_for_status(status);
+    match outcome {
+        Outcome::Accepted => {
+            if let Err(e) = &parsed {
+                issues.warning("", "malformed_response", format!("kivitendo answered {status}, but the body is not readable: {e}"), format!("kivitendo hat {status} geantwortet, aber die Antwort ist nicht lesbar: {e}"));
+            }
+            let msgs = data.as_ref().map(error_messages).unwrap_or_default();
+            if !msgs.is_empty() {
+                outcome = Outcome::Rejected;
+                for m in msgs {
+                    issues.error("", "upstream_validation", format!("kivitendo ({operation}): {m}"), format!("kivitendo ({operation}): {m}"));
+                }
+            }
+        }
+        Outcome::AuthFailed => issues.error(
+            "config.username",
+            "auth_failed",
+            format!("kivitendo refused the credentials ({status}): check username and password of the REST API"),
+            format!("kivitendo hat die Zugangsdaten abgelehnt ({status}): Nutzername und Passwort der REST-API prüfen"),
+        ),
+        Outcome::Rejected | Outcome::Retry => {
+            let rails = parsed.as_ref().ok().and_then(|v| {
+                let h = v.get("hash").unwrap_or(v);
+                h.get("error").and_then(Value::as_str).map(str::to_owned)
+            });
+            let detail = rails.unwrap_or_else(|| http::truncate(body.trim(), 300));
+            let (code, en, de) = match (outcome, status) {
+                (Outcome::Retry, 500) => (
+                    "retry_later",
+                    format!("kivitendo failed ({status} {detail}); if it keeps failing, a database constraint is likely (e.g. a missing record-type on kivitendo 3.9)"),
+                    format!("kivitendo ist fehlgeschlagen ({status} {detail}); wiederholt sich das, verletzt die Anfrage wohl eine Datenbankregel"),
+                ),
+                (Outcome::Retry, _) => ("retry_later", format!("kivitendo is not available ({status} {detail}): send again later"), format!("kivitendo ist nicht erreichbar ({status} {detail}): später erneut senden")),
+                (_, 404) => ("not_found", format!("kivitendo has no such record (404 {detail})"), format!("kivitendo kennt diesen Datensatz nicht (404 {detail})")),
+                _ => ("upstream_rejected", format!("kivitendo rejected the request ({status} {detail})"), format!("kivitendo hat die Anfrage abgelehnt ({status} {detail})")),
+            };
+            if outcome == Outcome::Retry {
+                issues.warning("", code, en, de);
+            } else {
+                issues.error("", code, en, de);
+            }
+        }
+    }
+    Interpreted {
+        outcome,
+        issues,
+        data,
+    }
+}
+
+/// Where the sync flow stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum SyncStep {
+    /// `GET /customers?email=`.
+    FindCustomer,
+    /// `POST /customers`.
+    CreateCustomer,
+    /// `GET /orders?order_number=`.
+    FindOrder,
+    /// `POST /orders`.
+    CreateOrder,
+    /// Finished.
+    Done,
+}
+
+/// The sync flow's state: plain data, so a worker can keep it between steps (KV, queue).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncState {
+    /// The step whose request is (or was last) out.
+    pub step: SyncStep,
+    /// kivitendo's customer id, once known.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub customer_id: Option<i64>,
+    /// kivitendo's order id, once known.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub order_id: Option<i64>,
+    /// True when this run created the customer.
+    #[serde(default)]
+    pub created_customer: bool,
+    /// True when this run created the order.
+    #[serde(default)]
+    pub created_order: bool,
+}
+
+/// One step of the sync flow: the next request (if any), the new state and what happened.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncAdvance {
+    /// The request to perform next; absent when done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<Request>,
+    /// Pass this back with the response to the request.
+    pub state: SyncState,
+    /// True when the flow has ended (successfully or not).
+    pub done: bool,
+    /// The last response's outcome (absent before the first response).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<Outcome>,
+    /// Every issue.
+    pub issues: Issues,
+}
+
+fn first_id(data: Option<&Value>) -> Option<i64> {
+    let v = data?;
+    let rec = match v {
+        Value::Array(a) => a.first()?,
+        other => other,
+    };
+    match rec.get("id")? {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// Advances the sync flow of the slides for one order (JSON text). Call it first with no state
+/// and no response; then, after performing each returned request, with the returned state and
+/// the response's status and body. Running it again for an order that was synced finds the
+/// customer and the order and creates nothing.
+pub fn sync_step(
+    input: &str,
+    config: &Config,
+    options: &Options,
+    state: Option<SyncState>,
+    response: Option<(u16, &str)>,
+) -> SyncAdvance {
+    let mut issues = Issues::new();
+    let done = |state: SyncState, outcome: Option<Outcome>, issues: Issues| SyncAdvance {
+        request: None,
+        state: SyncState {
+            step: SyncStep::Done,
+            ..state
+        },
+        done: true,
+        outcome,
+        issues,
+    };
+    let Some(order) = parse_order(input, &mut issues) else {
+        let st = state.unwrap_or(SyncState {
+            step: SyncStep::Done,
+            customer_id: None,
+            order_id: None,
+            created_customer: false,
+            created_order: false,
+        });
+        return done(st, None, issues);
+    };
+    let email = order
+        .customer
+        .email
+        .clone()
+        .or_else(|| order.billing_address.email.clone());
+    let mut opts = options.clone();
+    let request_for = |step: SyncStep,
+                       st: &SyncState,
+                       opts: &mut Options,
+                       issues: &mut Issues|
+     -> Option<Request> {
+        match step {
+            SyncStep::FindCustomer => {
+                let q = serde_json::json!({ "email": email }).to_string();
+                request("findCustomers", &q, config, opts, issues)
+            }
+            SyncStep::CreateCustomer => request("createCustomer", input, config, opts, issues),
+            SyncStep::FindOrder => {
+                let q = serde_json::json!({ "orderNumber": order.number }).to_string();
+                request("findOrders", &q, config, opts, issues)
+            }
+            SyncStep::CreateOrder => {
+                opts.customer_id = st.customer_id;
+                request("createOrder", input, config, opts, issues)
+            }
+            SyncStep::Done => None,
+        }
+    };
+
+    let Some(mut st) = state else {
+        // First call: check everything the flow will need before anything is sent.
+        if email.is_none() {
+            issues.error(
+                "customer.email",
+                "missing_field",
+                "the sync finds customers by e-mail: give `customer.email`",
+                "der Abgleich sucht Kunden per E-Mail: bitte `customer.email` angeben",
+            );
+        }
+        if !options.shop_order_number {
+            issues.error("options.orderNumber", "invalid_value", "the sync finds orders by the shop's order number: `options.orderNumber` must be \"shop\"", "der Abgleich sucht Bestellungen über die Shop-Bestellnummer: `options.orderNumber` muss \"shop\" sein");
+        }
+        let mut check = options.clone();
+        check.customer_id = Some(check.customer_id.unwrap_or(1));
+        issues.extend(build_customer(&order, Issues::new(), options).issues);
+        let order_check = build_order(&order, Issues::new(), &check).issues;
+        // The order's own issues are already in the customer check; add only the order rules.
+        issues.extend(Issues::from_vec(
+            order_check
+                .into_vec()
+                .into_iter()
+                .filter(|i| {
+                    i.path.starts_with("options")
+                        || i.code == "missing_product_id"
+                        || i.path == "shipping.taxRate"
+                })
+                .collect(),
+        ));
+        dedup(&mut issues);
+        let st = SyncState {
+            step: SyncStep::FindCustomer,
+            customer_id: None,
+            order_id: None,
+            created_customer: false,
+            created_order: false,
+        };
+        if issues.has_errors() {
+            return done(st, None, issues);
+        }
+        let req = request_for(SyncStep::FindCustomer, &st, &mut opts, &mut issues);
+        return SyncAdvance {
+            request: req,
+            state: st,
+            done: false,
+            outcome: None,
+            issues,
+        };
+    };
+
+    let Some((status, body)) = response else {
+        // Asked again without a response: repeat the pending request.
+        let req = request_for(st.step, &st, &mut opts, &mut issues);
+        let finished = st.step == SyncStep::Done;
+        return SyncAdvance {
+            request: req,
+            state: st,
+            done: finished,
+            outcome: None,
+            issues,
+        };
+    };
+    let op = match st.step {
+        SyncStep::FindCustomer => "findCustomers",
+        SyncStep::CreateCustomer => "createCustomer",
+        SyncStep::FindOrder => "findOrders",
+        SyncStep::CreateOrder => "createOrder",
+        SyncStep::Done => return done(st, None, issues),
+    };
+    let meaning = interpret(op, status, body);
+    issues.extend(meaning.issues);
+    match meaning.outcome {
+        Outcome::Accepted => {}
+        Outcome::Retry => {
+            let req = request_for(st.step, &st, &mut opts, &mut issues);
+            return SyncAdvance {
+                request: req,
+                state: st,
+                done: false,
+                outcome: Some(Outcome::Retry),
+                issues,
+            };
+        }
+        other => return done(st, Some(other), issues),
+    }
+    let id = first_id(meaning.data.as_ref());
+    let next = match st.step {
+        SyncStep::FindCustomer => match id {
+            Some(id) => {
+                st.customer_id = Some(id);
+                SyncStep::FindOrder
+            }
+            None => SyncStep::CreateCustomer,
+        },
+        SyncStep::CreateCustomer | SyncStep::CreateOrder if id.is_none() => {
+            issues.error(
+                "",
+                "missing_id",
+                "kivitendo accepted the record but returned no id",
+                "kivitendo hat den Datensatz angenommen, aber keine ID geliefert",
+            );
+            return done(st, Some(Outcome::Rejected), issues);
+        }
+        SyncStep::CreateCustomer => {
+            st.customer_id = id;
+            st.created_customer = true;
+            SyncStep::FindOrder
+        }
+        SyncStep::FindOrder => match id {
+            Some(id) => {
+                st.order_id = Some(id);
+                SyncStep::Done
+            }
+            None => SyncStep::CreateOrder,
+        },
+        SyncStep::CreateOrder => {
+            st.order_id = id;
+            st.created_order = true;
+            SyncStep::Done
+        }
+        SyncStep::Done => SyncStep::Done,
+    };
+    st.step = next;
+    if next == SyncStep::Done {
+        return done(st, Some(Outcome::Accepted), issues);
+    }
+    let req = request_for(next, &st, &mut opts, &mut issues);
+    SyncAdvance {
+        request: req,
+        state: st,
+        done: false,
+        outcome: Some(Outcome::Accepted),
+        issues,
+    }
+}
+
+fn dedup(issues: &mut Issues) {
+    let mut seen = std::collections::HashSet::new();
+    let kept: Vec<_> = issues
+        .clone()
+        .into_vec()
+        .into_iter()
+        .filter(|i| seen.insert((i.path.clone(), i.code.clone())))
+        .collect();
+    *issues = Issues::from_vec(kept);
+}
