@@ -175,7 +175,7 @@ fn order_options() -> Options {
     }))
 }
 
-fn field<'a>(record: &'a kivitendo::record::Record, name: &str) -> String {
+fn field(record: &kivitendo::record::Record, name: &str) -> String {
     match kivitendo::field(&record.fields, name) {
         Some(kivitendo::record::Val::Text(t) | kivitendo::record::Val::Num(t)) => t.clone(),
         Some(kivitendo::record::Val::Bool(b)) => b.to_string(),
