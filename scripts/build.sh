@@ -29,7 +29,9 @@ rm -f pkg.tmp/node/kontor_bg.wasm.d.ts pkg.tmp/web/kontor_bg.wasm.d.ts
 # Trailing options are optional in JS; wasm-bindgen cannot say so for a typed JsValue.
 for dts in pkg.tmp/web/kontor.d.ts pkg.tmp/node/kontor.d.ts; do
   sed -i -e 's/options: GeisenheimOptions)/options?: GeisenheimOptions)/' \
-         -e 's/config: RequestConfig)/config?: RequestConfig)/' "$dts"
+         -e 's/config: RequestConfig)/config?: RequestConfig)/' \
+         -e 's/options: KivitendoOptions)/options?: KivitendoOptions)/' \
+         -e 's/state: KivitendoSyncState | undefined, response: { status: number, body: string } | undefined)/state?: KivitendoSyncState, response?: { status: number, body: string })/' "$dts"
 done
 
 cat > pkg.tmp/index.node.mjs <<'JS'

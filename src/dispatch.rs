@@ -4,12 +4,12 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::geisenheim;
 use crate::http::{Config, Interpreted, Outcome, Request};
 use crate::issue::Issues;
+use crate::{geisenheim, kivitendo};
 
 /// Target names.
-pub const TARGETS: &[&str] = &["geisenheim"];
+pub const TARGETS: &[&str] = &["geisenheim", "kivitendo"];
 
 /// A built request, or the issues that prevent it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -62,6 +62,11 @@ pub fn request(target: &str, operation: &str, input: &str, config: &Value) -> Re
                 }
             }
         }
+        "kivitendo" => {
+            let cfg = Config::from_value(config, kivitendo::OPTION_KEYS, &mut issues);
+            let options = kivitendo::Options::from_value(config, &mut issues);
+            kivitendo::requests::request(operation, input, &cfg, &options, &mut issues)
+        }
         other => {
             unknown("target", other, TARGETS, &mut issues);
             None
@@ -75,6 +80,7 @@ pub fn request(target: &str, operation: &str, input: &str, config: &Value) -> Re
 pub fn interpret_response(target: &str, operation: &str, status: u16, body: &str) -> Interpreted {
     match target {
         "geisenheim" => geisenheim::requests::interpret(operation, status, body),
+        "kivitendo" => kivitendo::requests::interpret(operation, status, body),
         other => {
             let mut issues = Issues::new();
             unknown("target", other, TARGETS, &mut issues);

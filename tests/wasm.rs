@@ -6,7 +6,10 @@ use js_sys::{Array, Object, Reflect, JSON};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::wasm_bindgen_test;
 
-use kontor::wasm::{interpret_response, request, to_geisenheim, validate_order};
+use kontor::wasm::{
+    interpret_response, parse_kivitendo_xml, request, to_geisenheim, to_kivitendo_customer_xml,
+    validate_order,
+};
 
 const SEED_ORDER: &str = include_str!("fixtures/geisenheim_seed_example.order.json");
 const SALT: &str = r#"{"recipientSalt":"a-long-secret-salt-of-this-shop"}"#;
@@ -165,5 +168,35 @@ fn ten_thousand_items_and_huge_strings_are_handled() {
     assert_eq!(
         issue_codes(&validate_order(JsValue::from_str(&deep))),
         vec!["malformed_json"]
+    );
+}
+
+const KIVITENDO_ORDER: &str = include_str!("fixtures/kivitendo/customer_seed_example.order.json");
+const KIVITENDO_XML: &str = include_str!("fixtures/kivitendo/customer_seed_example.xml");
+const KIVITENDO_BROKEN: &str = include_str!("fixtures/kivitendo/customer_seed_broken.xml");
+
+#[wasm_bindgen_test]
+fn kivitendo_customer_xml_matches_the_slides() {
+    let r = to_kivitendo_customer_xml(
+        JsValue::from_str(KIVITENDO_ORDER),
+        Some(parse(
+            r#"{"taxzoneId":4,"currencyId":1,"legacyFirstNameTag":true}"#,
+        )),
+    );
+    assert_eq!(get(&r, "xml").as_string().as_deref(), Some(KIVITENDO_XML));
+}
+
+#[wasm_bindgen_test]
+fn kivitendo_broken_xml_names_line_and_column() {
+    let r = parse_kivitendo_xml(KIVITENDO_BROKEN);
+    assert_eq!(issue_codes(&r), vec!["malformed_xml"]);
+    assert!(get(&r, "issues.0.message")
+        .as_string()
+        .unwrap()
+        .contains("line 27"));
+    let ok = parse_kivitendo_xml(KIVITENDO_XML);
+    assert_eq!(
+        get(&ok, "data.contacts.0.fist_name").as_string().as_deref(),
+        Some("Piet")
     );
 }

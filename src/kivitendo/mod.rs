@@ -701,6 +701,77 @@ pub fn build_category(input: &Value) -> Built<Record> {
     )
 }
 
+/// A built kivitendo document for callers: XML text (`format: "xml"`, the default) or the
+/// JSON document (`format: "json"`), and every issue.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Document {
+    /// The XML text, when the format is XML and no issue is an error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub xml: Option<String>,
+    /// The JSON document, when the format is JSON and no issue is an error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payload: Option<Value>,
+    /// Every issue.
+    pub issues: Issues,
+}
+
+impl Document {
+    /// Renders a built record in `format`.
+    pub fn new(built: Built<Record>, format: Format) -> Document {
+        let (xml, payload) = match (built.payload, format) {
+            (Some(r), Format::Xml) => (Some(r.to_xml()), None),
+            (Some(r), Format::Json) => (None, Some(r.to_json())),
+            (None, _) => (None, None),
+        };
+        Document {
+            xml,
+            payload,
+            issues: built.issues,
+        }
+    }
+}
+
+/// The result of [`parse_document`]: the root element's name and the data, or an issue.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Parsed {
+    /// The root element (`customer`, `order`, `hash` for Rails errors …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub root: Option<String>,
+    /// The document as JSON (keys with `_`, Rails types honoured, lists as arrays).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Value>,
+    /// The problem, naming line and column, if the document could not be read.
+    pub issues: Issues,
+}
+
+/// Reads a kivitendo XML document (a request body or an API answer).
+pub fn parse_document(text: &str) -> Parsed {
+    match xml::to_json(text) {
+        Ok((root, data)) => Parsed {
+            root: Some(root),
+            data: Some(data),
+            issues: Issues::new(),
+        },
+        Err(e) => {
+            let mut issues = Issues::new();
+            issues.error(
+                "",
+                "malformed_xml",
+                format!("malformed XML: {e}"),
+                format!(
+                    "ungültiges XML in Zeile {} Spalte {}: {}",
+                    e.line, e.column, e.message
+                ),
+            );
+            Parsed {
+                root: None,
+                data: None,
+                issues,
+            }
+        }
+    }
+}
+
 /// The fields of a record by name (for tests and callers that inspect a document).
 pub fn field<'a>(fields: &'a Fields, name: &str) -> Option<&'a record::Val> {
     fields.iter().find(|(n, _)| *n == name).map(|(_, v)| v)

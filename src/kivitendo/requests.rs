@@ -7,7 +7,7 @@
 //! Answers: `200` with `<id>` and an `<errors>` node (empty on success) for creates, `204` for
 //! updates, Rails' `{status, error}` documents for failures.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
 use super::record::{Format, Record};
@@ -101,6 +101,16 @@ fn build(
     })
 }
 
+/// `HH:MM`, 00:00 to 23:59.
+fn is_hh_mm(t: &str) -> bool {
+    match t.split_once(':') {
+        Some((h, m)) if h.len() == 2 && m.len() == 2 => {
+            matches!(h.parse::<u8>(), Ok(0..=23)) && matches!(m.parse::<u8>(), Ok(0..=59))
+        }
+        _ => false,
+    }
+}
+
 /// Reads the look-up input `{ key }` or `{ createdSince }`.
 fn lookup<'a>(
     input: &'a Value,
@@ -121,7 +131,9 @@ fn lookup<'a>(
     if let Some(since) = text("createdSince") {
         let ok = chrono::DateTime::parse_from_rfc3339(since).is_ok()
             || crate::order::time::parse_date(since).is_some()
-            || chrono::NaiveDateTime::parse_from_str(since, "%Y-%m-%d %H:%M").is_ok();
+            || since
+                .split_once(' ')
+                .is_some_and(|(d, t)| crate::order::time::parse_date(d).is_some() && is_hh_mm(t));
         if !ok {
             issues.error(
                 "input.createdSince",
@@ -386,7 +398,7 @@ pub fn interpret(operation: &str, status: u16, body: &str) -> Interpreted {
 }
 
 /// Where the sync flow stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum SyncStep {
     /// `GET /customers?email=`.
@@ -402,23 +414,44 @@ pub enum SyncStep {
 }
 
 /// The sync flow's state: plain data, so a worker can keep it between steps (KV, queue).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SyncState {
     /// The step whose request is (or was last) out.
     pub step: SyncStep,
     /// kivitendo's customer id, once known.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<i64>,
     /// kivitendo's order id, once known.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_id: Option<i64>,
     /// True when this run created the customer.
-    #[serde(default)]
     pub created_customer: bool,
     /// True when this run created the order.
-    #[serde(default)]
     pub created_order: bool,
+}
+
+impl SyncState {
+    /// Reads a state written by `Serialize` (by hand: serde's derive would pull float
+    /// formatting into the Wasm module); `None` when it is not one.
+    pub fn from_value(v: &Value) -> Option<SyncState> {
+        let step = match v.get("step")?.as_str()? {
+            "findCustomer" => SyncStep::FindCustomer,
+            "createCustomer" => SyncStep::CreateCustomer,
+            "findOrder" => SyncStep::FindOrder,
+            "createOrder" => SyncStep::CreateOrder,
+            "done" => SyncStep::Done,
+            _ => return None,
+        };
+        let flag = |k: &str| v.get(k).and_then(Value::as_bool).unwrap_or(false);
+        Some(SyncState {
+            step,
+            customer_id: v.get("customerId").and_then(Value::as_i64),
+            order_id: v.get("orderId").and_then(Value::as_i64),
+            created_customer: flag("createdCustomer"),
+            created_order: flag("createdOrder"),
+        })
+    }
 }
 
 /// One step of the sync flow: the next request (if any), the new state and what happened.

@@ -16,7 +16,7 @@ use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 use crate::issue::{Built, Issues};
-use crate::{dispatch, geisenheim, order::Order};
+use crate::{dispatch, geisenheim, kivitendo, order::Order};
 
 /// Reads a JS value (object or JSON text) as JSON; a value that cannot be read is an issue
 /// at `path`.
@@ -168,6 +168,141 @@ pub fn interpret_response(
         status,
         body.as_deref().unwrap_or(""),
     ))
+}
+
+/// Reads kivitendo options (`{ taxzoneId, currencyId, customerId, productIds, … }`).
+fn kivitendo_options(options: Option<JsValue>, issues: &mut Issues) -> kivitendo::Options {
+    let v = read(
+        &options.unwrap_or(JsValue::UNDEFINED),
+        "options",
+        false,
+        issues,
+    )
+    .unwrap_or(Value::Null);
+    kivitendo::Options::from_value(&v, issues)
+}
+
+/// Builds a kivitendo document from an order with `build`.
+fn kivitendo_order_document(
+    order: &JsValue,
+    options: Option<JsValue>,
+    build: fn(&Order, Issues, &kivitendo::Options) -> Built<kivitendo::record::Record>,
+) -> JsValue {
+    let mut issues = Issues::new();
+    let options = kivitendo_options(options, &mut issues);
+    let built = match read_order(order, &mut issues) {
+        Some((order, order_issues)) => {
+            issues.extend(order_issues);
+            build(&order, issues, &options)
+        }
+        None => Built::new(None, issues),
+    };
+    write(&kivitendo::Document::new(built, options.format))
+}
+
+/// `toKivitendoCustomerXml(order, options?)`: `<customer>` with contacts and shippings.
+#[wasm_bindgen(js_name = toKivitendoCustomerXml, unchecked_return_type = "KivitendoDocument")]
+pub fn to_kivitendo_customer_xml(
+    #[wasm_bindgen(unchecked_param_type = "Order | string")] order: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "KivitendoOptions")] options: Option<JsValue>,
+) -> JsValue {
+    kivitendo_order_document(&order, options, kivitendo::build_customer)
+}
+
+/// `toKivitendoOrderXml(order, options)`: `<order>` with orderitems and exact totals.
+#[wasm_bindgen(js_name = toKivitendoOrderXml, unchecked_return_type = "KivitendoDocument")]
+pub fn to_kivitendo_order_xml(
+    #[wasm_bindgen(unchecked_param_type = "Order | string")] order: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "KivitendoOptions")] options: Option<JsValue>,
+) -> JsValue {
+    kivitendo_order_document(&order, options, kivitendo::build_order)
+}
+
+/// Builds a product or category document from its JS description.
+fn kivitendo_input_document(
+    input: &JsValue,
+    options: Option<JsValue>,
+    build: fn(&Value) -> Built<kivitendo::record::Record>,
+) -> JsValue {
+    let mut issues = Issues::new();
+    let options = kivitendo_options(options, &mut issues);
+    let built = match read(input, "input", true, &mut issues) {
+        Some(v) => {
+            let mut b = build(&v);
+            issues.extend(b.issues);
+            b.issues = issues;
+            Built::new(b.payload, b.issues)
+        }
+        None => Built::new(None, issues),
+    };
+    write(&kivitendo::Document::new(built, options.format))
+}
+
+/// `toKivitendoProductXml(product, options?)`: `<product>` (productnumber, unit, partType required).
+#[wasm_bindgen(js_name = toKivitendoProductXml, unchecked_return_type = "KivitendoDocument")]
+pub fn to_kivitendo_product_xml(
+    #[wasm_bindgen(unchecked_param_type = "KivitendoProduct | string")] product: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "KivitendoOptions")] options: Option<JsValue>,
+) -> JsValue {
+    kivitendo_input_document(&product, options, kivitendo::build_product)
+}
+
+/// `toKivitendoCategoryXml(category, options?)`: `<category>` (name and sortkey required).
+#[wasm_bindgen(js_name = toKivitendoCategoryXml, unchecked_return_type = "KivitendoDocument")]
+pub fn to_kivitendo_category_xml(
+    #[wasm_bindgen(unchecked_param_type = "KivitendoCategory | string")] category: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "KivitendoOptions")] options: Option<JsValue>,
+) -> JsValue {
+    kivitendo_input_document(&category, options, kivitendo::build_category)
+}
+
+/// `parseKivitendoXml(xml)`: a document or API answer as an object, or an issue naming line
+/// and column.
+#[wasm_bindgen(js_name = parseKivitendoXml, unchecked_return_type = "KivitendoParsed")]
+pub fn parse_kivitendo_xml(xml: &str) -> JsValue {
+    write(&kivitendo::parse_document(xml))
+}
+
+/// `kivitendoSync(order, config, state?, response?)`: one step of the sync flow (customer by
+/// e-mail, created if missing; order by number, created if missing).
+#[wasm_bindgen(js_name = kivitendoSync, unchecked_return_type = "KivitendoSyncStep")]
+pub fn kivitendo_sync(
+    #[wasm_bindgen(unchecked_param_type = "Order | string")] order: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "RequestConfig & KivitendoOptions")] config: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "KivitendoSyncState | undefined")] state: Option<JsValue>,
+    #[wasm_bindgen(unchecked_param_type = "{ status: number, body: string } | undefined")] response: Option<JsValue>,
+) -> JsValue {
+    let mut issues = Issues::new();
+    let text = read_text(&order, "", true, &mut issues).unwrap_or_else(|| "null".into());
+    let config = read(&config, "config", false, &mut issues).unwrap_or(Value::Null);
+    let cfg = crate::http::Config::from_value(&config, kivitendo::OPTION_KEYS, &mut issues);
+    let options = kivitendo::Options::from_value(&config, &mut issues);
+    let state = read(
+        &state.unwrap_or(JsValue::UNDEFINED),
+        "state",
+        false,
+        &mut issues,
+    )
+    .and_then(|v| kivitendo::requests::SyncState::from_value(&v));
+    let response = read(
+        &response.unwrap_or(JsValue::UNDEFINED),
+        "response",
+        false,
+        &mut issues,
+    );
+    let resp = response.as_ref().map(|r| {
+        let status = r
+            .get("status")
+            .and_then(Value::as_u64)
+            .and_then(|s| u16::try_from(s).ok())
+            .unwrap_or(0);
+        let body = r.get("body").and_then(Value::as_str).unwrap_or("");
+        (status, body)
+    });
+    let mut step = kivitendo::requests::sync_step(&text, &cfg, &options, state, resp);
+    issues.extend(step.issues);
+    step.issues = issues;
+    write(&step)
 }
 
 /// `version()`: the package version.

@@ -124,10 +124,63 @@ export interface GeisenheimOrder {
   }>;
 }
 
-export type Target = "geisenheim";
+export type Target = "geisenheim" | "kivitendo";
+
+/** Options of the kivitendo builders: the ids kivitendo needs. */
+export interface KivitendoOptions {
+  /** Required for orders. */
+  customerId?: number;
+  contactId?: number;
+  /** Required. */
+  taxzoneId?: number;
+  /** Required. */
+  currencyId?: number;
+  paymentId?: number;
+  /** Required for orders: kivitendo product id per SKU. */
+  productIds?: Record<string, number>;
+  /** With it, shipping cost becomes an order item. */
+  shippingProductId?: number;
+  /** Default "sales_order" (kivitendo >= 3.9 requires it). */
+  recordType?: string;
+  /** Write <fist-name> for installations older than April 2025. */
+  legacyFirstNameTag?: boolean;
+  /** "shop" (default): the shop's number is also kivitendo's order-number; "kivitendo": kivitendo numbers it. */
+  orderNumber?: "shop" | "kivitendo";
+  /** "xml" (default) or "json" (the `.json` routes). */
+  format?: "xml" | "json";
+}
+
+/** A kivitendo document: `xml` (format xml) or `payload` (format json), only without errors. */
+export interface KivitendoDocument { xml?: string; payload?: Record<string, unknown>; issues: Issue[] }
+
+export interface KivitendoProduct {
+  productnumber: string; unit: string; partType: "part" | "service" | "assembly" | "assortment";
+  description?: string; sellprice?: Amount; listprice?: Amount; lastcost?: Amount;
+  categoryId?: number; taxGroupId?: number; ean?: string; weight?: Amount; notes?: string;
+  shop?: boolean; obsolete?: boolean;
+}
+
+export interface KivitendoCategory { name: string; sortkey: number; obsolete?: boolean }
+
+/** `parseKivitendoXml()`: the root element and the data, or an issue naming line and column. */
+export interface KivitendoParsed { root?: string; data?: unknown; issues: Issue[] }
+
+export interface KivitendoSyncState {
+  step: "findCustomer" | "createCustomer" | "findOrder" | "createOrder" | "done";
+  customerId?: number; orderId?: number; createdCustomer: boolean; createdOrder: boolean;
+}
+
+/** One step of `kivitendoSync()`: perform `request`, then call again with `state` and the response. */
+export interface KivitendoSyncStep {
+  request?: HttpRequest;
+  state: KivitendoSyncState;
+  done: boolean;
+  outcome?: Interpreted["outcome"];
+  issues: Issue[];
+}
 
 /** Request configuration; credentials stay in the returned request's headers only. */
-export interface RequestConfig extends GeisenheimOptions {
+export interface RequestConfig extends GeisenheimOptions, KivitendoOptions {
   environment?: "production" | "staging";
   baseUrl?: string; username?: string; password?: string; token?: string;
 }

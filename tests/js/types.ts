@@ -1,5 +1,5 @@
 // Compiled with `tsc --noEmit --strict` by the test command: the package's types are real.
-import { toGeisenheim, validateOrder, request, interpretResponse, send } from "kontor";
+import { toGeisenheim, validateOrder, request, interpretResponse, send, toKivitendoOrderXml, parseKivitendoXml, kivitendoSync } from "kontor";
 import type { Order, Issue, GeisenheimOrder, HttpRequest } from "kontor";
 
 const order: Order = {
@@ -21,6 +21,13 @@ if (req.url !== undefined && req.method !== undefined) {
   void send(r).then((res) => interpretResponse("geisenheim", "createOrder", res.status, res.body).outcome);
 }
 
+const xml: string | undefined = toKivitendoOrderXml(order, { customerId: 1, taxzoneId: 4, currencyId: 1, productIds: { "127/4": 5 } }).xml;
+const root: string | undefined = parseKivitendoXml("<a/>").root;
+const step = kivitendoSync(order, { baseUrl: "https://erp.example.com", taxzoneId: 4, currencyId: 1 });
+const next = step.request ? kivitendoSync(order, {}, step.state, { status: 200, body: "" }) : step;
+// @ts-expect-error: format is xml | json
+toKivitendoOrderXml(order, { format: "yaml" });
+
 // @ts-expect-error: gender is m | f | x
 const badGender: Order["customer"] = { gender: "male" };
 // @ts-expect-error: strict is a boolean
@@ -28,4 +35,4 @@ toGeisenheim(order, { strict: "yes" });
 // @ts-expect-error: product kind is a closed list
 const badKind: Order["items"][number]["product"] = { kind: "beer" };
 
-export { firstPrice, severity, payload, badGender, badKind };
+export { firstPrice, severity, payload, badGender, badKind, xml, root, next };
