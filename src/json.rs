@@ -127,7 +127,10 @@ impl<'de> Deserialize<'de> for Key<'de> {
                 Ok(Key(Cow::Owned(s.to_owned())))
             }
         }
-        d.deserialize_str(V)
+        // `deserialize_any`: serde_json's `deserialize_str` reports wrong types through
+        // `Unexpected`, which drags float formatting into the Wasm module; object keys are
+        // always strings, so only the string visits below are ever called.
+        d.deserialize_any(V)
     }
 }
 

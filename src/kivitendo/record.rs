@@ -110,6 +110,18 @@ fn fields_json(fields: &Fields) -> Value {
     Value::Object(map)
 }
 
+/// A JSON number from exact decimal text (`"4"` → 4, `"49.00"` → 49.0); text that is no
+/// number stays a string.
+fn number(t: &str) -> Value {
+    if let Ok(i) = t.parse::<i64>() {
+        return Value::from(i);
+    }
+    crate::money::parse_str(t)
+        .ok()
+        .and_then(|d| serde_json::Number::from_f64(crate::money::to_f64(d)))
+        .map_or_else(|| Value::String(t.to_owned()), Value::Number)
+}
+
 /// Builds a field list, skipping absent values (kontor never sends empty elements).
 #[derive(Debug, Default)]
 pub struct FieldsBuilder(Fields);

@@ -683,12 +683,11 @@ pub fn sync_step(
 }
 
 fn dedup(issues: &mut Issues) {
-    let mut seen = std::collections::HashSet::new();
-    let kept: Vec<_> = issues
-        .clone()
-        .into_vec()
-        .into_iter()
-        .filter(|i| seen.insert((i.path.clone(), i.code.clone())))
-        .collect();
+    let mut kept: Vec<crate::issue::Issue> = Vec::new();
+    for i in issues.clone().into_vec() {
+        if !kept.iter().any(|k| k.path == i.path && k.code == i.code) {
+            kept.push(i);
+        }
+    }
     *issues = Issues::from_vec(kept);
 }

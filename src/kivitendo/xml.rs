@@ -130,8 +130,8 @@ struct Frame {
 }
 
 /// Reads an XML document into JSON, the way Rails' `to_xml` writes records: element names
-/// become keys with `-` turned into `_`; `type="integer|float|decimal|boolean"` and
-/// `nil="true"` are honoured (decimals stay strings, to stay exact); `type="array"` and
+/// become keys with `-` turned into `_`; `type="integer|boolean"` and
+/// `nil="true"` are honoured (decimals and floats stay strings, to stay exact); `type="array"` and
 /// wrappers whose children all share one name (`<contacts><contact/>…</contacts>`) become
 /// arrays; repeated names become arrays. The root element's name is returned beside it.
 pub fn to_json(xml: &str) -> Result<(String, Value), XmlError> {
@@ -306,12 +306,6 @@ fn finish(f: Frame) -> (String, Value) {
             "false" => Value::Bool(false),
             _ => Value::String(text),
         },
-        Some("float") => text
-            .trim()
-            .parse::<f64>()
-            .ok()
-            .and_then(serde_json::Number::from_f64)
-            .map_or(Value::String(text), Value::Number),
         _ => Value::String(text),
     };
     (f.name, value)
