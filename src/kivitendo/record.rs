@@ -93,8 +93,7 @@ fn fields_json(fields: &Fields) -> Value {
         let key = name.replace('-', "_");
         let v = match val {
             Val::Text(t) => Value::String(t.clone()),
-            Val::Num(t) => serde_json::from_str::<serde_json::Number>(t)
-                .map_or_else(|_| Value::String(t.clone()), Value::Number),
+            Val::Num(t) => number(t),
             Val::Bool(b) => Value::Bool(*b),
             Val::List(item, records) => {
                 let mut wrapper = Map::new();
