@@ -42,7 +42,11 @@ pub struct Request {
     pub body: Option<String>,
 }
 
-fn headers_as_object<S: Serializer>(h: &[(String, String)], s: S) -> Result<S::Ok, S::Error> {
+/// Serialises header pairs as one JSON object.
+pub(crate) fn headers_as_object<S: Serializer>(
+    h: &[(String, String)],
+    s: S,
+) -> Result<S::Ok, S::Error> {
     let mut map = s.serialize_map(Some(h.len()))?;
     for (k, v) in h {
         map.serialize_entry(k, v)?;

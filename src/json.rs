@@ -81,32 +81,58 @@ impl<'a> Json<'a> {
             _ => None,
         }
     }
-
-    /// Converts to an owned [`serde_json::Value`].
-    pub fn to_value(&self) -> serde_json::Value {
-        use serde_json::Value;
-        match self {
-            Json::Null => Value::Null,
-            Json::Bool(b) => Value::Bool(*b),
-            Json::Int(i) => Value::from(*i),
-            Json::UInt(u) => Value::from(*u),
-            Json::Float(f) => serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number),
-            Json::Str(s) => Value::String(s.to_string()),
-            Json::Array(a) => Value::Array(a.iter().map(Json::to_value).collect()),
-            Json::Object(o) => Value::Object(
-                o.iter()
-                    .map(|(k, v)| (k.to_string(), v.to_value()))
-                    .collect(),
-            ),
-        }
-    }
 }
 
 impl fmt::Display for Json<'_> {
     /// Compact JSON text.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.to_value())
+        match self {
+            Json::Null => f.write_str("null"),
+            Json::Bool(b) => write!(f, "{b}"),
+            Json::Int(i) => write!(f, "{i}"),
+            Json::UInt(u) => write!(f, "{u}"),
+            Json::Float(x) => f.write_str(zmij::Buffer::new().format(*x)),
+            Json::Str(s) => write_quoted(f, s),
+            Json::Array(items) => {
+                f.write_str("[")?;
+                for (i, v) in items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(",")?;
+                    }
+                    write!(f, "{v}")?;
+                }
+                f.write_str("]")
+            }
+            Json::Object(pairs) => {
+                f.write_str("{")?;
+                for (i, (k, v)) in pairs.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(",")?;
+                    }
+                    write_quoted(f, k)?;
+                    write!(f, ":{v}")?;
+                }
+                f.write_str("}")
+            }
+        }
     }
+}
+
+/// Writes `s` as a JSON string literal.
+fn write_quoted(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
+    f.write_str("\"")?;
+    for c in s.chars() {
+        match c {
+            '"' => f.write_str("\\\"")?,
+            '\\' => f.write_str("\\\\")?,
+            '\n' => f.write_str("\\n")?,
+            '\r' => f.write_str("\\r")?,
+            '\t' => f.write_str("\\t")?,
+            c if (c as u32) < 0x20 => write!(f, "\\u{:04x}", c as u32)?,
+            c => write!(f, "{c}")?,
+        }
+    }
+    f.write_str("\"")
 }
 
 /// A string that borrows when the input has no escapes.
@@ -220,6 +246,12 @@ mod tests {
                 Json::Bool(true)
             ]))
         );
+    }
+
+    #[test]
+    fn display_writes_compact_json() {
+        let text = r#"{"a":[1,-2,2.5,null,true],"b":"q\"\\\n\u0001"}"#;
+        assert_eq!(parse(text).unwrap().to_string(), text);
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod json;
 pub mod kivitendo;
 pub mod money;
 pub mod order;
+pub mod text;
 
 #[cfg(target_arch = "wasm32")]
 #[doc(hidden)]

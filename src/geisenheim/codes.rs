@@ -27,11 +27,9 @@ pub fn fold_into<'b>(s: &str, buf: &'b mut [u8; FOLD_MAX]) -> Option<&'b str> {
             'ß' | 'ẞ' => put(b"ss")?,
             'é' | 'è' | 'ê' | 'É' | 'È' | 'Ê' => put(b"e")?,
             'á' | 'à' | 'â' | 'Á' | 'À' | 'Â' => put(b"a")?,
-            c if c.is_alphanumeric() => {
-                for l in c.to_lowercase() {
-                    let mut tmp = [0u8; 4];
-                    put(l.encode_utf8(&mut tmp).as_bytes())?;
-                }
+            c if crate::text::is_latin_alphanumeric(c) => {
+                let mut tmp = [0u8; 4];
+                put(crate::text::lower_char(c).encode_utf8(&mut tmp).as_bytes())?;
             }
             _ => {}
         }

@@ -336,7 +336,7 @@ fn map_recipient(order: &Order, options: &Options, rules: &mut Rules<'_>) -> Rec
     let key = if let Some(id) = &c.id {
         format!("customer:{id}")
     } else if let Some(e) = &c.email {
-        format!("email:{}", e.trim().to_lowercase())
+        format!("email:{}", crate::text::lower(e.trim()))
     } else {
         rules.issues.warning(
             "customer",

@@ -29,7 +29,6 @@ pub mod xml;
 
 use rust_decimal::Decimal;
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 use crate::issue::{Built, Issues, Path};
 use crate::money;
@@ -50,7 +49,7 @@ pub struct Options {
     /// `payment-id` (payment terms).
     pub payment_id: Option<i64>,
     /// `product-id` per SKU (required for orders).
-    pub product_ids: BTreeMap<String, i64>,
+    pub product_ids: Vec<(String, i64)>,
     /// Product id of the shipping cost item; without it shipping is not an item.
     pub shipping_product_id: Option<i64>,
     /// `record-type`, `sales_order` by default.
@@ -89,6 +88,15 @@ fn id_of(v: &Value) -> Option<i64> {
 }
 
 impl Options {
+    /// The kivitendo product id of `sku` (the last one given wins).
+    pub fn product_id(&self, sku: &str) -> Option<i64> {
+        self.product_ids
+            .iter()
+            .rev()
+            .find(|(s, _)| s == sku)
+            .map(|(_, id)| *id)
+    }
+
     /// Reads the options from JSON (`{ customerId, taxzoneId, productIds: { sku: id }, … }`).
     pub fn from_value(v: &Value, issues: &mut Issues) -> Options {
         let mut o = Options {
@@ -135,9 +143,7 @@ impl Options {
                     Some(ids) => {
                         for (sku, id) in ids {
                             match id_of(id) {
-                                Some(id) => {
-                                    o.product_ids.insert(sku.clone(), id);
-                                }
+                                Some(id) => o.product_ids.push((sku.clone(), id)),
                                 None => issues.error(
                                     format!("options.productIds.{sku}"),
                                     "invalid_id",
@@ -375,12 +381,12 @@ pub fn build_order(order: &Order, order_issues: Issues, options: &Options) -> Bu
     );
 
     // Sums of line amounts per tax rate, in the order's price basis.
-    let mut per_rate: BTreeMap<Decimal, Decimal> = BTreeMap::new();
+    let mut per_rate: Vec<(Decimal, Decimal)> = Vec::new();
     let mut items = Vec::with_capacity(order.items.len() + 1);
     let items_path = Path::ROOT.key("items");
     for (i, item) in order.items.iter().enumerate() {
         let path = items_path.index(i);
-        let product_id = options.product_ids.get(&item.sku).copied();
+        let product_id = options.product_id(&item.sku);
         if product_id.is_none() && !item.sku.is_empty() {
             let p = path.key("sku");
             issues.error(
@@ -399,7 +405,7 @@ pub fn build_order(order: &Order, order_issues: Issues, options: &Options) -> Bu
         };
         let qty = Decimal::from(item.quantity);
         let line = money::round_cents(qty * item.unit_price * (Decimal::ONE - discount));
-        *per_rate.entry(item.tax_rate).or_default() += line;
+        add_to_rate(&mut per_rate, item.tax_rate, line);
         items.push(
             FieldsBuilder::new()
                 .num("position", num(i as i64 + 1))
@@ -417,7 +423,7 @@ pub fn build_order(order: &Order, order_issues: Issues, options: &Options) -> Bu
     }
     if let (Some(ship_id), Some(s)) = (options.shipping_product_id, &order.shipping) {
         if let Some(cost) = s.cost.filter(|c| !c.is_zero()) {
-            let rates: Vec<Decimal> = per_rate.keys().copied().collect();
+            let rates: Vec<Decimal> = per_rate.iter().map(|(r, _)| *r).collect();
             let rate = match (s.tax_rate, rates.as_slice()) {
                 (Some(r), _) => Some(r),
                 (None, [only]) => Some(*only),
@@ -432,7 +438,7 @@ pub fn build_order(order: &Order, order_issues: Issues, options: &Options) -> Bu
                 }
             };
             if let Some(rate) = rate {
-                *per_rate.entry(rate).or_default() += money::round_cents(cost);
+                add_to_rate(&mut per_rate, rate, money::round_cents(cost));
             }
             items.push(
                 FieldsBuilder::new()
@@ -502,9 +508,17 @@ pub fn build_order(order: &Order, order_issues: Issues, options: &Options) -> Bu
     )
 }
 
+/// Adds `amount` to the sum of `rate`.
+fn add_to_rate(per_rate: &mut Vec<(Decimal, Decimal)>, rate: Decimal, amount: Decimal) {
+    match per_rate.iter_mut().find(|(r, _)| *r == rate) {
+        Some((_, sum)) => *sum += amount,
+        None => per_rate.push((rate, amount)),
+    }
+}
+
 /// Gross and net totals from line sums per rate: gross prices carry their tax, net prices get
 /// it added; the tax of each rate is rounded to cents once.
-pub fn totals(per_rate: &BTreeMap<Decimal, Decimal>, gross_prices: bool) -> (Decimal, Decimal) {
+pub fn totals(per_rate: &[(Decimal, Decimal)], gross_prices: bool) -> (Decimal, Decimal) {
     let mut gross = Decimal::ZERO;
     let mut net = Decimal::ZERO;
     for (rate, sum) in per_rate {

@@ -110,7 +110,7 @@ fn lookup_name(key: &str) -> Option<&'static str> {
 fn normalize_name(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + 8);
     let mut pending_space = false;
-    for c in input.chars().flat_map(char::to_lowercase) {
+    for c in input.chars().map(crate::text::lower_char) {
         match c {
             '.' => {}
             '-' | '\u{2010}'..='\u{2015}' => pending_space = true,

@@ -38,12 +38,10 @@ pub(crate) fn fold_key_into<'b>(s: &str, buf: &'b mut [u8; 48]) -> Option<&'b st
             n += 1;
             pending_sep = false;
         }
-        for l in c.to_lowercase() {
-            let mut tmp = [0u8; 4];
-            let bytes = l.encode_utf8(&mut tmp).as_bytes();
-            buf.get_mut(n..n + bytes.len())?.copy_from_slice(bytes);
-            n += bytes.len();
-        }
+        let mut tmp = [0u8; 4];
+        let bytes = crate::text::lower_char(c).encode_utf8(&mut tmp).as_bytes();
+        buf.get_mut(n..n + bytes.len())?.copy_from_slice(bytes);
+        n += bytes.len();
     }
     std::str::from_utf8(buf.get(..n)?).ok()
 }
@@ -270,10 +268,10 @@ impl<'j, 'p> Reader<'j, 'p> {
             if allowed.contains(&key.as_ref()) {
                 continue;
             }
-            let lower = key.to_lowercase();
+            let lower = crate::text::lower(key);
             let near = allowed
                 .iter()
-                .map(|k| (edit_distance(&lower, &k.to_lowercase()), *k))
+                .map(|k| (edit_distance(&lower, &crate::text::lower(k)), *k))
                 .filter(|(d, _)| *d <= 2)
                 .min_by_key(|(d, _)| *d);
             let path = self.path.key(key);

@@ -1,7 +1,6 @@
 //! `send(request)`: the gloo-net transport (fetch in browsers, workers and Node 20).
 
 use serde::Serialize;
-use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
 
 use gloo_net::http::{Method, RequestBuilder};
@@ -46,7 +45,8 @@ impl Req {
 #[derive(Serialize, Default)]
 struct Resp {
     status: u16,
-    headers: BTreeMap<String, String>,
+    #[serde(serialize_with = "crate::http::headers_as_object")]
+    headers: Vec<(String, String)>,
     body: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
