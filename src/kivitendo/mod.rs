@@ -223,6 +223,34 @@ fn require_id(
     value
 }
 
+/// The two ids every customer and order needs, each missing one named.
+fn taxzone_and_currency(options: &Options, issues: &mut Issues) -> (Option<i64>, Option<i64>) {
+    let taxzone = require_id(
+        options.taxzone_id,
+        "taxzoneId",
+        "the tax zone id (GET /api/v1/tax_zones)",
+        "die Steuerzonen-ID (GET /api/v1/tax_zones)",
+        issues,
+    );
+    let currency = require_id(
+        options.currency_id,
+        "currencyId",
+        "the currency id (GET /api/v1/currencies)",
+        "die Währungs-ID (GET /api/v1/currencies)",
+        issues,
+    );
+    (taxzone, currency)
+}
+
+/// The trimmed, non-empty text at `key` of a JSON object.
+pub(crate) fn text_at<'v>(input: &'v Value, key: &str) -> Option<&'v str> {
+    input
+        .get(key)
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+}
+
 fn num(i: i64) -> Option<String> {
     Some(i.to_string())
 }
@@ -271,20 +299,7 @@ pub fn build_customer(order: &Order, order_issues: Issues, options: &Options) ->
             "kivitendo braucht einen Kundennamen: `customer.company`, `customer.firstName`/`lastName` oder `billingAddress.name` angeben",
         );
     }
-    let taxzone = require_id(
-        options.taxzone_id,
-        "taxzoneId",
-        "the tax zone id (GET /api/v1/tax_zones)",
-        "die Steuerzonen-ID (GET /api/v1/tax_zones)",
-        &mut issues,
-    );
-    let currency = require_id(
-        options.currency_id,
-        "currencyId",
-        "the currency id (GET /api/v1/currencies)",
-        "die Währungs-ID (GET /api/v1/currencies)",
-        &mut issues,
-    );
+    let (taxzone, currency) = taxzone_and_currency(options, &mut issues);
 
     let mut contacts = Vec::new();
     if c.first_name.is_some() || c.last_name.is_some() {
@@ -365,20 +380,7 @@ pub fn build_order(order: &Order, order_issues: Issues, options: &Options) -> Bu
         "die kivitendo-ID des Kunden (vorher anlegen oder suchen)",
         &mut issues,
     );
-    let taxzone = require_id(
-        options.taxzone_id,
-        "taxzoneId",
-        "the tax zone id (GET /api/v1/tax_zones)",
-        "die Steuerzonen-ID (GET /api/v1/tax_zones)",
-        &mut issues,
-    );
-    let currency = require_id(
-        options.currency_id,
-        "currencyId",
-        "the currency id (GET /api/v1/currencies)",
-        "die Währungs-ID (GET /api/v1/currencies)",
-        &mut issues,
-    );
+    let (taxzone, currency) = taxzone_and_currency(options, &mut issues);
 
     // Sums of line amounts per tax rate, in the order's price basis.
     let mut per_rate: Vec<(Decimal, Decimal)> = Vec::new();
@@ -560,13 +562,7 @@ pub const PART_TYPES: &[&str] = &["part", "service", "assembly", "assortment"];
 /// lastcost, categoryId, taxGroupId, ean, weight, notes, shop, obsolete }`.
 pub fn build_product(input: &Value) -> Built<Record> {
     let mut issues = Issues::new();
-    let text = |k: &str| {
-        input
-            .get(k)
-            .and_then(Value::as_str)
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-    };
+    let text = |k: &str| text_at(input, k);
     let required = |k: &str, hint: &str, issues: &mut Issues| {
         let v = text(k);
         if v.is_none() {

@@ -118,13 +118,7 @@ fn lookup<'a>(
     param: &'static str,
     issues: &mut Issues,
 ) -> Option<(&'static str, &'a str)> {
-    let text = |k: &str| {
-        input
-            .get(k)
-            .and_then(Value::as_str)
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-    };
+    let text = |k: &str| super::text_at(input, k);
     if let Some(v) = text(key) {
         return Some((param, v));
     }
