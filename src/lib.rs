@@ -16,6 +16,7 @@ pub mod kivitendo;
 pub mod money;
 pub mod order;
 pub mod text;
+pub mod westarp;
 
 #[cfg(target_arch = "wasm32")]
 #[doc(hidden)]

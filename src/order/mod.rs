@@ -7,6 +7,7 @@
 
 pub mod country;
 mod parse;
+pub mod street;
 pub mod time;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
