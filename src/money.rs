@@ -132,6 +132,18 @@ pub fn serialize_number<S: serde::Serializer>(d: &Decimal, s: S) -> Result<S::Ok
     s.serialize_f64(to_f64(*d))
 }
 
+/// Serde helper: serialise a decimal as a JSON integer when it is whole (`20`), else as a
+/// number (`12.5`); for rates and percentages.
+pub fn serialize_compact<S: serde::Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+    let n = d.normalize();
+    if n.scale() == 0 {
+        if let Ok(i) = i64::try_from(n.mantissa()) {
+            return s.serialize_i64(i);
+        }
+    }
+    s.serialize_f64(to_f64(n))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,6 +210,14 @@ mod tests {
             from_json(serde_json::json!("1e5")),
             Err(AmountError::Malformed(_))
         ));
+    }
+
+    #[test]
+    fn compact_numbers_are_integers_when_whole() {
+        #[derive(serde::Serialize)]
+        struct R(#[serde(serialize_with = "serialize_compact")] Decimal);
+        assert_eq!(serde_json::to_string(&R(d("20.00"))).unwrap(), "20");
+        assert_eq!(serde_json::to_string(&R(d("12.50"))).unwrap(), "12.5");
     }
 
     #[test]
