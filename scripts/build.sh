@@ -31,6 +31,7 @@ for dts in pkg.tmp/web/kontor.d.ts pkg.tmp/node/kontor.d.ts; do
   sed -i -e 's/options: GeisenheimOptions)/options?: GeisenheimOptions)/' \
          -e 's/config: RequestConfig)/config?: RequestConfig)/' \
          -e 's/options: KivitendoOptions)/options?: KivitendoOptions)/' \
+         -e 's/options: WestarpOptions)/options?: WestarpOptions)/' \
          -e 's/state: KivitendoSyncState | undefined, response: { status: number, body: string } | undefined)/state?: KivitendoSyncState, response?: { status: number, body: string })/' "$dts"
 done
 

@@ -305,6 +305,34 @@ pub fn kivitendo_sync(
     write(&step)
 }
 
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct StreetResult {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    street: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    house_number: Option<String>,
+    issues: Issues,
+}
+
+/// `splitStreet(line)`: `{ street, houseNumber }` for a German address line, or an issue.
+#[wasm_bindgen(js_name = splitStreet, unchecked_return_type = "SplitStreetResult")]
+pub fn split_street(line: &str) -> JsValue {
+    let mut issues = Issues::new();
+    let (street, house_number) = match crate::order::street::split_street(line) {
+        Ok(p) => (Some(p.street), Some(p.house_number)),
+        Err(e) => {
+            issues.error("", "unsplittable_street", e.to_string(), "Straße und Hausnummer lassen sich nicht trennen; bitte die Hausnummer getrennt angeben");
+            (None, None)
+        }
+    };
+    write(&StreetResult {
+        street,
+        house_number,
+        issues,
+    })
+}
+
 /// `version()`: the package version.
 #[wasm_bindgen(js_name = version)]
 pub fn version() -> String {

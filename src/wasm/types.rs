@@ -126,6 +126,9 @@ export interface GeisenheimOrder {
 
 export type Target = "geisenheim" | "kivitendo";
 
+export interface SplitStreetResult { street?: string; houseNumber?: string; issues: Issue[] }
+
+
 /** Options of the kivitendo builders: the ids kivitendo needs. */
 export interface KivitendoOptions {
   /** Required for orders. */

@@ -10,7 +10,9 @@ const SALT = { recipientSalt: "a-long-secret-salt-of-this-shop" };
 const seed = () => JSON.parse(fixture("geisenheim_seed_example.order.json"));
 
 test("exports every documented function", () => {
-  for (const name of ["validateOrder", "toGeisenheim", "request", "interpretResponse", "send", "version"]) {
+  for (const name of ["validateOrder", "toGeisenheim", "request", "interpretResponse", "send", "version",
+                      "toKivitendoCustomerXml", "toKivitendoOrderXml", "toKivitendoProductXml", "toKivitendoCategoryXml",
+                      "parseKivitendoXml", "kivitendoSync", "splitStreet"]) {
     assert.equal(typeof kontor[name], "function", name);
   }
 });
@@ -86,6 +88,15 @@ test("cancelOrder is DELETE /erp/orders/{id}", () => {
   assert.equal(r.method, "DELETE");
   assert.equal(r.url, "https://api.staging.geisenheim-portal.de/erp/orders/3459872");
   assert.equal(r.body, undefined);
+});
+
+test("splitStreet splits German address lines and refuses to guess", () => {
+  assert.deepEqual(kontor.splitStreet("Straße des 17. Juni 135"), { street: "Straße des 17. Juni", houseNumber: "135", issues: [] });
+  assert.deepEqual(kontor.splitStreet("C 3 54"), { street: "C 3", houseNumber: "54", issues: [] });
+  assert.deepEqual(kontor.splitStreet("Brückenstr. 12a-13c").houseNumber, "12a-13c");
+  const none = kontor.splitStreet("Am Markt");
+  assert.equal(none.street, undefined);
+  assert.equal(none.issues[0].code, "unsplittable_street");
 });
 
 test("unknown targets and operations are issues", () => {
