@@ -90,3 +90,197 @@ fn configured_payment_ids_and_isbn10_work() {
     assert_eq!(p["items"][0]["isbn"], "9783499135996");
     assert!(p["items"][0].get("discount_rate").is_none());
 }
+
+mod requests {
+    use super::*;
+    use kontor::http::{Config, Method, Outcome};
+    use kontor::westarp::requests::{interpret, next_page_input, request, Publisher};
+
+    fn config() -> Config {
+        Config {
+            base_url: Some("https://api.example-westarp.de/v2".into()),
+            token: Some("tok123".into()),
+            ..Config::default()
+        }
+    }
+
+    fn req(op: &str, input: Value) -> (Option<kontor::http::Request>, Vec<String>) {
+        let mut issues = Issues::new();
+        let r = request(
+            op,
+            &input.to_string(),
+            &config(),
+            &email_type(),
+            &mut issues,
+        );
+        (
+            r,
+            issues
+                .iter()
+                .map(|i| format!("{} {}", i.path, i.code))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn lists_carry_filters_and_bearer_auth() {
+        let (r, issues) = req(
+            "listBooks",
+            json!({"publisherId": 78, "status": "non_web", "isbn": "978-0"}),
+        );
+        let r = r.unwrap();
+        assert!(issues.is_empty());
+        assert_eq!(
+            r.url,
+            "https://api.example-westarp.de/v2/books?publisher_id=78&status=nonweb&isbn=978-0"
+        );
+        assert_eq!(r.header("Authorization"), Some("Bearer tok123"));
+        let (r, _) = req("listStocks", json!({"bookId": "62", "page": 2}));
+        assert_eq!(
+            r.unwrap().url,
+            "https://api.example-westarp.de/v2/stocks?book_id=62&page=2"
+        );
+        let (r, _) = req("listShippingMethods", Value::Null);
+        assert_eq!(
+            r.unwrap().url,
+            "https://api.example-westarp.de/v2/shipping-methods"
+        );
+    }
+
+    #[test]
+    fn deleting_a_book_needs_its_id_repeated() {
+        let (r, issues) = req("deleteBook", json!({"id": "78.154"}));
+        assert!(r.is_none());
+        assert_eq!(issues, vec!["input.confirmDeletion confirmation_required"]);
+        let (r, _) = req(
+            "deleteBook",
+            json!({"id": "78.154", "confirmDeletion": true}),
+        );
+        assert!(r.is_none(), "a boolean is not the id");
+        let (r, _) = req(
+            "deleteBook",
+            json!({"id": "78.154", "confirmDeletion": "78.154"}),
+        );
+        let r = r.unwrap();
+        assert_eq!(
+            (r.method, r.url.as_str()),
+            (
+                Method::Delete,
+                "https://api.example-westarp.de/v2/books/78.154"
+            )
+        );
+    }
+
+    #[test]
+    fn book_bodies_are_checked() {
+        let (r, issues) = req(
+            "createBook",
+            json!({"title": "Die verlorenen Träume", "status": "nonweb", "isbn13": "978-0-246810-14-6"}),
+        );
+        assert!(r.is_none());
+        assert_eq!(
+            issues,
+            vec![
+                "input.publisher_id missing_field",
+                "input.isbn13 invalid_isbn"
+            ]
+        );
+        let (r, issues) = req(
+            "updateBook",
+            json!({"id": "78.154", "status": "nonweb", "title": "Neu"}),
+        );
+        assert!(issues.is_empty(), "{issues:?}");
+        let body: Value = serde_json::from_str(r.unwrap().body.as_deref().unwrap()).unwrap();
+        assert_eq!(body, json!({"status": "non_web", "title": "Neu"}));
+    }
+
+    #[test]
+    fn create_order_builds_the_body_and_needs_the_token() {
+        let (r, issues) = req(
+            "createOrder",
+            serde_json::from_str(&fixture("westarp/order_seed_example.order.json")).unwrap(),
+        );
+        assert!(issues.is_empty(), "{issues:?}");
+        let r = r.unwrap();
+        assert_eq!(
+            (r.method, r.header("Content-Type")),
+            (Method::Post, Some("application/json"))
+        );
+        let mut issues = Issues::new();
+        assert!(request(
+            "listOrders",
+            "{}",
+            &Config::default(),
+            &email_type(),
+            &mut issues
+        )
+        .is_none());
+        assert_eq!(
+            issues.iter().map(|i| i.path.as_str()).collect::<Vec<_>>(),
+            vec!["config.baseUrl", "config.token"]
+        );
+    }
+
+    #[test]
+    fn pages_are_followed_until_the_last() {
+        let page1 =
+            json!({"current_page": 1, "last_page": 3, "data": [], "next_page_url": "x?page=2"});
+        let next = next_page_input(&json!({"publisherId": 78}), &page1).unwrap();
+        assert_eq!(next, json!({"publisherId": 78, "page": 2}));
+        assert_eq!(
+            next_page_input(&next, &json!({"current_page": 3, "last_page": 3})),
+            None
+        );
+        let stocks = json!({"data": [], "meta": {"current_page": 0, "from": 0, "last_page": 0}});
+        assert_eq!(next_page_input(&json!({}), &stocks), None);
+    }
+
+    #[test]
+    fn answers_mean_what_they_say() {
+        let split = interpret(
+            "createOrder",
+            200,
+            r#"{"data":[{"id":"74.1"},{"id":"76.2"}]}"#,
+            &[],
+        );
+        assert_eq!(split.outcome, Outcome::Accepted);
+        assert_eq!(split.data, Some(json!([{"id": "74.1"}, {"id": "76.2"}])));
+        let unauth = interpret("listBooks", 401, r#"{"message":"Unauthenticated."}"#, &[]);
+        assert_eq!(unauth.outcome, Outcome::AuthFailed);
+        let invalid = interpret(
+            "createOrder",
+            422,
+            r#"{"message":"The items.0.isbn field is invalid. (and 1 more error)","errors":{"items.0.isbn":["The items.0.isbn field is invalid."],"payment_address.zip_code":["required"]}}"#,
+            &[],
+        );
+        assert_eq!(invalid.outcome, Outcome::Rejected);
+        let paths: Vec<&str> = invalid.issues.iter().map(|i| i.path.as_str()).collect();
+        assert_eq!(paths, vec!["items[0].isbn", "payment_address.zip_code"]);
+        assert_eq!(
+            interpret("listOrders", 503, "", &[]).outcome,
+            Outcome::Retry
+        );
+    }
+
+    #[test]
+    fn vlb_secrets_never_show_unless_asked_for_by_name() {
+        let body = r#"[{"id":51,"name":"Wundersam Verlag","short":"wundersam","email":"info@wundersam-verlag.de","vlb_user":"wundersam-652","vlb_pass":"624de7eb38","vlb_token":"174ccbd8-ba9e-470e-854f-b72ccdb9aba8","vlb_media_token":"c6799ac9-7916-4392-9065-cffc348629d4"}]"#;
+        let r = interpret("listPublishers", 200, body, &[]);
+        let text = r.data.as_ref().unwrap().to_string();
+        assert!(
+            !text.contains("624de7eb38")
+                && !text.contains("174ccbd8")
+                && !text.contains("c6799ac9"),
+            "{text}"
+        );
+        assert!(text.contains("wundersam-652"));
+        let r = interpret("listPublishers", 200, body, &["vlb_token".to_owned()]);
+        let text = r.data.unwrap().to_string();
+        assert!(text.contains("174ccbd8") && !text.contains("624de7eb38"));
+        let v: Value = serde_json::from_str(body).unwrap();
+        let p = Publisher::from_value(&v[0]).unwrap();
+        let shown = format!("{p:?}");
+        assert!(!shown.contains("624de7eb38") && shown.contains("[redacted]"));
+        assert_eq!(p.vlb_pass.unwrap().reveal(), "624de7eb38");
+    }
+}
