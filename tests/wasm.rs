@@ -7,8 +7,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::wasm_bindgen_test;
 
 use kontor::wasm::{
-    interpret_response, parse_kivitendo_xml, request, to_geisenheim, to_kivitendo_customer_xml,
-    validate_order,
+    interpret_response, parse_kivitendo_xml, request, split_street, to_geisenheim,
+    to_kivitendo_customer_xml, to_westarp_order, validate_order,
 };
 
 const SEED_ORDER: &str = include_str!("fixtures/geisenheim_seed_example.order.json");
@@ -199,4 +199,32 @@ fn kivitendo_broken_xml_names_line_and_column() {
         get(&ok, "data.contacts.0.fist_name").as_string().as_deref(),
         Some("Piet")
     );
+}
+
+#[wasm_bindgen_test]
+fn westarp_order_and_street_splitting() {
+    let order = include_str!("fixtures/westarp/order_seed_example.order.json");
+    let r = to_westarp_order(JsValue::from_str(order), Some(parse(r#"{"type":"email"}"#)));
+    assert_eq!(
+        get(&r, "payload.payment_address.street")
+            .as_string()
+            .as_deref(),
+        Some("Waßmannsdorfer Chaussee")
+    );
+    assert_eq!(
+        get(&r, "payload.payment_address.house_number")
+            .as_string()
+            .as_deref(),
+        Some("98")
+    );
+    assert_eq!(
+        get(&r, "payload.items.0.isbn").as_string().as_deref(),
+        Some("9784178702706")
+    );
+    let s = split_street("In den 30 Morgen 34b");
+    assert_eq!(
+        get(&s, "street").as_string().as_deref(),
+        Some("In den 30 Morgen")
+    );
+    assert_eq!(get(&s, "houseNumber").as_string().as_deref(), Some("34b"));
 }

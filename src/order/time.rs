@@ -31,6 +31,26 @@ pub fn format_date(d: NaiveDate) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
 }
 
+/// Formats a time as RFC 3339 (`2019-08-20T10:00:00+00:00`), seconds precision, without
+/// chrono's general formatter (which would cost the Wasm module several kilobytes).
+pub fn format_rfc3339(t: &DateTime<chrono::FixedOffset>) -> String {
+    use chrono::Timelike;
+    let offset = t.offset().local_minus_utc();
+    let sign = if offset < 0 { '-' } else { '+' };
+    let off = offset.unsigned_abs();
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{sign}{:02}:{:02}",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        off / 3600,
+        off % 3600 / 60
+    )
+}
+
 /// The last Sunday of `month` in `year`, at 01:00 UTC.
 fn last_sunday_0100_utc(year: i32, month: u32) -> Option<DateTime<Utc>> {
     let first_next = if month == 12 {
@@ -70,6 +90,18 @@ mod tests {
 
     fn date(s: &str) -> NaiveDate {
         berlin_date(&DateTime::parse_from_rfc3339(s).unwrap())
+    }
+
+    #[test]
+    fn rfc3339_output_matches_chrono() {
+        for text in [
+            "2019-08-20T10:00:00Z",
+            "2024-04-04T09:06:27+02:00",
+            "2024-12-31T23:59:59-05:30",
+        ] {
+            let t = DateTime::parse_from_rfc3339(text).unwrap();
+            assert_eq!(format_rfc3339(&t), t.to_rfc3339());
+        }
     }
 
     #[test]

@@ -16,7 +16,7 @@ use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 use crate::issue::{Built, Issues};
-use crate::{dispatch, geisenheim, kivitendo, order::Order};
+use crate::{dispatch, geisenheim, kivitendo, order::Order, westarp};
 
 /// Reads a JS value (object or JSON text) as JSON; a value that cannot be read is an issue
 /// at `path`.
@@ -331,6 +331,31 @@ pub fn split_street(line: &str) -> JsValue {
         house_number,
         issues,
     })
+}
+
+/// `toWestarpOrder(order, options?)`: the Westarp `POST /orders` body and every issue.
+#[wasm_bindgen(js_name = toWestarpOrder, unchecked_return_type = "BuildResult<WestarpOrder>")]
+pub fn to_westarp_order(
+    #[wasm_bindgen(unchecked_param_type = "Order | string")] order: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "WestarpOptions")] options: Option<JsValue>,
+) -> JsValue {
+    let mut issues = Issues::new();
+    let options = read(
+        &options.unwrap_or(JsValue::UNDEFINED),
+        "options",
+        false,
+        &mut issues,
+    )
+    .map(|o| westarp::order::Options::from_value(&o, &mut issues))
+    .unwrap_or_default();
+    let built = match read_order(&order, &mut issues) {
+        Some((order, order_issues)) => {
+            issues.extend(order_issues);
+            westarp::order::build_order(&order, issues, &options)
+        }
+        None => Built::new(None, issues),
+    };
+    write(&built)
 }
 
 /// `version()`: the package version.

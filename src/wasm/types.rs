@@ -126,6 +126,29 @@ export interface GeisenheimOrder {
 
 export type Target = "geisenheim" | "kivitendo";
 
+/** Options of `toWestarpOrder`. */
+export interface WestarpOptions {
+  /** Order type, "shop" by default. */
+  type?: "email" | "shop" | "phone" | "fax" | "post";
+  /** payment.method → payment_method_id (1, 3, 6, 8, 9); `invoice` → 3 is built in. */
+  paymentMethodIds?: Record<string, 1 | 3 | 6 | 8 | 9>;
+}
+
+export interface WestarpAddress {
+  name1: string; name2?: string; street: string; house_number: string; zip_code: string;
+  city: string; country: string; email?: string; phone?: string;
+}
+
+/** Body of Westarp `POST /orders`. */
+export interface WestarpOrder {
+  code: string; type: string;
+  person: { firstname?: string; lastname?: string; company?: string; email?: string; verkehrsnummer?: number };
+  payment_address: WestarpAddress; shipping_address: WestarpAddress;
+  payment_method_id: number; shipping_method_name: string; shipping_cost: number;
+  items: Array<{ type: "book"; isbn: string; quantity: number; discount_rate?: number }>;
+  delivery_date?: string; notes?: string; created_at?: string;
+}
+
 export interface SplitStreetResult { street?: string; houseNumber?: string; issues: Issue[] }
 
 

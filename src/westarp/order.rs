@@ -380,7 +380,10 @@ pub fn build_order(order: &Order, order_issues: Issues, options: &Options) -> Bu
         items,
         delivery_date: order.delivery_date.map(crate::order::time::format_date),
         notes: order.notes.clone(),
-        created_at: order.ordered_at.map(|t| t.to_rfc3339()),
+        created_at: order
+            .ordered_at
+            .as_ref()
+            .map(crate::order::time::format_rfc3339),
     };
     Built::new(Some(payload), issues)
 }

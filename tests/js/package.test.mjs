@@ -12,7 +12,7 @@ const seed = () => JSON.parse(fixture("geisenheim_seed_example.order.json"));
 test("exports every documented function", () => {
   for (const name of ["validateOrder", "toGeisenheim", "request", "interpretResponse", "send", "version",
                       "toKivitendoCustomerXml", "toKivitendoOrderXml", "toKivitendoProductXml", "toKivitendoCategoryXml",
-                      "parseKivitendoXml", "kivitendoSync", "splitStreet"]) {
+                      "parseKivitendoXml", "kivitendoSync", "splitStreet", "toWestarpOrder"]) {
     assert.equal(typeof kontor[name], "function", name);
   }
 });
@@ -97,6 +97,20 @@ test("splitStreet splits German address lines and refuses to guess", () => {
   const none = kontor.splitStreet("Am Markt");
   assert.equal(none.street, undefined);
   assert.equal(none.issues[0].code, "unsplittable_street");
+});
+
+test("toWestarpOrder reproduces the document's order sample", () => {
+  const order = JSON.parse(fixture("westarp/order_seed_example.order.json"));
+  const want = JSON.parse(fixture("westarp/order_seed_example.expected.json"));
+  const { payload, issues } = kontor.toWestarpOrder(order, { type: "email" });
+  assert.deepEqual(issues, []);
+  assert.equal(payload.created_at, "2019-08-20T10:00:00+00:00");
+  delete payload.created_at;
+  want.items[0].isbn = "9784178702706";
+  assert.deepEqual(payload, want);
+  const bad = kontor.toWestarpOrder({ ...order, payment: { method: "paypal" } });
+  assert.equal(bad.payload, undefined);
+  assert.equal(bad.issues.find((i) => i.path === "payment.method").code, "unmapped_payment_method");
 });
 
 test("unknown targets and operations are issues", () => {

@@ -1,5 +1,5 @@
 // Compiled with `tsc --noEmit --strict` by the test command: the package's types are real.
-import { toGeisenheim, validateOrder, request, interpretResponse, send, toKivitendoOrderXml, parseKivitendoXml, kivitendoSync } from "kontor";
+import { toGeisenheim, validateOrder, request, interpretResponse, send, toKivitendoOrderXml, parseKivitendoXml, kivitendoSync, toWestarpOrder, splitStreet } from "kontor";
 import type { Order, Issue, GeisenheimOrder, HttpRequest } from "kontor";
 
 const order: Order = {
@@ -25,6 +25,10 @@ const xml: string | undefined = toKivitendoOrderXml(order, { customerId: 1, taxz
 const root: string | undefined = parseKivitendoXml("<a/>").root;
 const step = kivitendoSync(order, { baseUrl: "https://erp.example.com", taxzoneId: 4, currencyId: 1 });
 const next = step.request ? kivitendoSync(order, {}, step.state, { status: 200, body: "" }) : step;
+const isbn: string | undefined = toWestarpOrder(order, { type: "email", paymentMethodIds: { paypal: 8 } }).payload?.items[0]?.isbn;
+const houseNumber: string | undefined = splitStreet("Hauptstr. 5a").houseNumber;
+// @ts-expect-error: 2 is no Westarp payment method id
+toWestarpOrder(order, { paymentMethodIds: { paypal: 2 } });
 // @ts-expect-error: format is xml | json
 toKivitendoOrderXml(order, { format: "yaml" });
 
@@ -35,4 +39,4 @@ toGeisenheim(order, { strict: "yes" });
 // @ts-expect-error: product kind is a closed list
 const badKind: Order["items"][number]["product"] = { kind: "beer" };
 
-export { firstPrice, severity, payload, badGender, badKind, xml, root, next };
+export { firstPrice, severity, payload, badGender, badKind, xml, root, next, isbn, houseNumber };
