@@ -284,3 +284,58 @@ mod requests {
         assert_eq!(p.vlb_pass.unwrap().reveal(), "624de7eb38");
     }
 }
+
+mod records {
+    use super::*;
+    use kontor::westarp::records::{page, Book, BookStatus, OrderRecord, Stock};
+    use rust_decimal::Decimal;
+    use std::str::FromStr;
+
+    #[test]
+    fn the_documents_list_samples_read_into_typed_records() {
+        let books: Value =
+            serde_json::from_str(&fixture("westarp/books_list_sample.json")).unwrap();
+        let p = page(&books, Book::from_value);
+        assert_eq!(p.items.len(), 1);
+        let b = &p.items[0];
+        assert_eq!((b.id.as_str(), b.publisher_id), ("78.154", Some(78)));
+        assert_eq!(b.status, Some(BookStatus::Available));
+        assert_eq!(b.price, Some(Decimal::from_str("19.95").unwrap()));
+        assert_eq!(b.authors, vec!["Elias Silber"]);
+        assert_eq!(p.page.map(|i| (i.current_page, i.last_page)), Some((1, 1)));
+
+        let stocks: Value =
+            serde_json::from_str(&fixture("westarp/stocks_list_sample.json")).unwrap();
+        let s = page(&stocks, Stock::from_value);
+        assert_eq!(
+            s.items[0],
+            Stock {
+                id: "136".into(),
+                storage_id: Some(4),
+                place: Some("636".into()),
+                book_id: Some("62".into()),
+                quantity: 378
+            }
+        );
+
+        let orders: Value =
+            serde_json::from_str(&fixture("westarp/orders_list_sample.json")).unwrap();
+        let o = page(&orders, OrderRecord::from_value);
+        assert_eq!(o.items[0].code.as_deref(), Some("545515 8884 AAZ"));
+        assert_eq!(
+            o.items[0].total_net,
+            Some(Decimal::from_str("48.14").unwrap())
+        );
+        assert_eq!(o.page.map(|i| i.last_page), Some(122));
+    }
+
+    #[test]
+    fn both_spellings_of_nonweb_are_one_status() {
+        assert_eq!(BookStatus::parse("nonweb"), BookStatus::NonWeb);
+        assert_eq!(BookStatus::parse("non_web"), BookStatus::NonWeb);
+        assert_eq!(
+            BookStatus::parse("something_new"),
+            BookStatus::Other("something_new".into())
+        );
+    }
+}

@@ -15,6 +15,7 @@ use rust_decimal::Decimal;
 
 use crate::issue::Issues;
 
+pub(crate) use parse::fold_key_into;
 #[cfg_attr(not(target_arch = "wasm32"), allow(unused_imports))]
 pub(crate) use parse::malformed_json;
 pub use parse::MAX_ITEMS;
@@ -103,7 +104,7 @@ macro_rules! text_enum {
             /// Reads a value: the canonical name or a known alias (case-insensitive), else free text.
             pub fn parse(s: &str) -> Self {
                 let mut buf = [0u8; 48];
-                if let Some(key) = crate::order::parse::fold_key_into(s, &mut buf) {
+                if let Some(key) = crate::order::fold_key_into(s, &mut buf) {
                     $(if key == $canon $(|| key == $alias)* { return Self::$variant; })*
                 }
                 Self::Other(s.trim().to_owned())

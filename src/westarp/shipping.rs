@@ -122,6 +122,24 @@ impl ShippingMethod {
     }
 }
 
+/// The weight of an order's parcel: each item's `weightGrams` × `quantity`. Items without a
+/// weight are returned as their indexes (the cost would be a guess without them).
+pub fn order_weight_grams(order: &crate::order::Order) -> Result<u64, Vec<usize>> {
+    let mut total: u64 = 0;
+    let mut missing = Vec::new();
+    for (i, item) in order.items.iter().enumerate() {
+        match item.weight_grams {
+            Some(w) => total = total.saturating_add(w.saturating_mul(item.quantity.unsigned_abs())),
+            None => missing.push(i),
+        }
+    }
+    if missing.is_empty() {
+        Ok(total)
+    } else {
+        Err(missing)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -175,6 +193,19 @@ mod tests {
         )
         .unwrap();
         assert_eq!(fixed.cost(99), Ok(d("4.90")));
+    }
+
+    #[test]
+    fn an_orders_weight_comes_from_its_items() {
+        let text = r#"{"items":[{"sku":"a","quantity":2,"unitPrice":1,"taxRate":7,"weightGrams":348},
+                                {"sku":"b","quantity":1,"unitPrice":1,"taxRate":7,"weightGrams":500}]}"#;
+        let (order, _) = crate::order::Order::parse_json(text);
+        assert_eq!(order_weight_grams(&order), Ok(1196));
+        assert_eq!(sample()[1].cost(1196), Ok(d("4.99")));
+        let (partial, _) = crate::order::Order::parse_json(
+            r#"{"items":[{"sku":"a","quantity":1},{"sku":"b","quantity":1,"weightGrams":5}]}"#,
+        );
+        assert_eq!(order_weight_grams(&partial), Err(vec![0]));
     }
 
     #[test]
