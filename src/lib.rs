@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod decimal;
 pub mod dispatch;
 pub mod geisenheim;
 pub mod http;

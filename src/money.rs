@@ -1,7 +1,7 @@
 //! Exact decimal amounts: parsing from JSON numbers or decimal strings, VAT split gross ↔ net,
 //! rounding half-up (away from zero) to cents. No `f64` arithmetic anywhere.
 
-use rust_decimal::{Decimal, RoundingStrategy};
+use crate::decimal::Decimal;
 use std::str::FromStr;
 use thiserror::Error;
 
@@ -82,7 +82,7 @@ fn shorten(s: &str) -> String {
 
 /// Rounds to cents, half-up (away from zero): 1.195 → 1.20, -1.195 → -1.20.
 pub fn round_cents(d: Decimal) -> Decimal {
-    d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+    d.round_dp(2)
 }
 
 /// `rate` percent as a factor: 19 → 1.19.
@@ -125,7 +125,7 @@ pub fn to_f64(d: Decimal) -> f64 {
         }
         return m as f64 / p;
     }
-    rust_decimal::prelude::ToPrimitive::to_f64(&d).unwrap_or(0.0)
+    d.to_f64()
 }
 
 /// Serde helper: serialise a decimal as a JSON number.

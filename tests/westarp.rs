@@ -287,8 +287,8 @@ mod requests {
 
 mod records {
     use super::*;
+    use kontor::decimal::Decimal;
     use kontor::westarp::records::{page, Book, BookStatus, OrderRecord, Stock};
-    use rust_decimal::Decimal;
     use std::str::FromStr;
 
     #[test]

@@ -23,8 +23,8 @@
 pub mod codes;
 pub mod requests;
 
+use crate::decimal::Decimal;
 use hmac::{Hmac, Mac};
-use rust_decimal::Decimal;
 use serde::Serialize;
 use sha2::Sha256;
 

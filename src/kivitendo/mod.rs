@@ -27,7 +27,7 @@ pub mod record;
 pub mod requests;
 pub mod xml;
 
-use rust_decimal::Decimal;
+use crate::decimal::Decimal;
 use serde_json::Value;
 
 use crate::issue::{Built, Issues, Path};

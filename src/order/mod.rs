@@ -10,8 +10,8 @@ mod parse;
 pub mod street;
 pub mod time;
 
+use crate::decimal::Decimal;
 use chrono::{DateTime, FixedOffset, NaiveDate};
-use rust_decimal::Decimal;
 
 use crate::issue::Issues;
 

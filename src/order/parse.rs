@@ -1,8 +1,8 @@
 //! One pass from JSON to [`Order`]: types, required fields, ranges and formats, every issue
 //! with its path. Nothing here stops at the first problem.
 
+use crate::decimal::Decimal;
 use chrono::{DateTime, Datelike, NaiveDate};
-use rust_decimal::Decimal;
 use std::borrow::Cow;
 
 use super::{

@@ -6,7 +6,7 @@
 //! (ISBN-10 converted); `discount_rate` is sent when there is a discount; `created_at` is
 //! `orderedAt`. Returns (negative quantities) are refused: Westarp orders ship books.
 
-use rust_decimal::Decimal;
+use crate::decimal::Decimal;
 use serde::Serialize;
 
 use super::isbn::Isbn;

@@ -3,7 +3,7 @@
 //! Ids are read as text (`"78.154"`, or a number written as text), amounts exactly, and the
 //! book status accepts the list filter's `nonweb` as well as the update body's `non_web`.
 
-use rust_decimal::Decimal;
+use crate::decimal::Decimal;
 use serde_json::Value;
 
 use super::requests::{page_info, PageInfo};

@@ -3,7 +3,7 @@
 //! the text says `fixed`, the sample shows `fix`: both are read) and `linear` (a price per
 //! started kilogram).
 
-use rust_decimal::Decimal;
+use crate::decimal::Decimal;
 use serde_json::Value;
 use thiserror::Error;
 
