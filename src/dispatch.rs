@@ -6,10 +6,10 @@ use serde_json::Value;
 
 use crate::http::{Config, Interpreted, Outcome, Request};
 use crate::issue::Issues;
-use crate::{geisenheim, kivitendo};
+use crate::{geisenheim, kivitendo, westarp};
 
 /// Target names.
-pub const TARGETS: &[&str] = &["geisenheim", "kivitendo"];
+pub const TARGETS: &[&str] = &["geisenheim", "kivitendo", "westarp"];
 
 /// A built request, or the issues that prevent it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -67,6 +67,15 @@ pub fn request(target: &str, operation: &str, input: &str, config: &Value) -> Re
             let options = kivitendo::Options::from_value(config, &mut issues);
             kivitendo::requests::request(operation, input, &cfg, &options, &mut issues)
         }
+        "westarp" => {
+            let cfg = Config::from_value(
+                config,
+                &["type", "paymentMethodIds", "revealSecrets"],
+                &mut issues,
+            );
+            let options = westarp::order::Options::from_value(config, &mut issues);
+            westarp::requests::request(operation, input, &cfg, &options, &mut issues)
+        }
         other => {
             unknown("target", other, TARGETS, &mut issues);
             None
@@ -81,6 +90,7 @@ pub fn interpret_response(target: &str, operation: &str, status: u16, body: &str
     match target {
         "geisenheim" => geisenheim::requests::interpret(operation, status, body),
         "kivitendo" => kivitendo::requests::interpret(operation, status, body),
+        "westarp" => westarp::requests::interpret(operation, status, body, &[]),
         other => {
             let mut issues = Issues::new();
             unknown("target", other, TARGETS, &mut issues);

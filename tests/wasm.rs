@@ -8,7 +8,7 @@ use wasm_bindgen_test::wasm_bindgen_test;
 
 use kontor::wasm::{
     interpret_response, parse_kivitendo_xml, request, split_street, to_geisenheim,
-    to_kivitendo_customer_xml, to_westarp_order, validate_order,
+    to_kivitendo_customer_xml, to_westarp_order, validate_order, westarp_shipping_cost,
 };
 
 const SEED_ORDER: &str = include_str!("fixtures/geisenheim_seed_example.order.json");
@@ -227,4 +227,17 @@ fn westarp_order_and_street_splitting() {
         Some("In den 30 Morgen")
     );
     assert_eq!(get(&s, "houseNumber").as_string().as_deref(), Some("34b"));
+}
+
+#[wasm_bindgen_test]
+fn westarp_shipping_cost_by_weight() {
+    let dhl = parse(r#"{"type":"weight","rates":{"0":2.95,"1001":4.99}}"#);
+    assert_eq!(
+        get(&westarp_shipping_cost(dhl.clone(), 1001.0), "cost").as_f64(),
+        Some(4.99)
+    );
+    assert_eq!(
+        issue_codes(&westarp_shipping_cost(dhl, 1.5)),
+        vec!["out_of_range"]
+    );
 }

@@ -358,6 +358,58 @@ pub fn to_westarp_order(
     write(&built)
 }
 
+#[derive(Serialize)]
+struct CostResult {
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "opt_money")]
+    cost: Option<crate::decimal::Decimal>,
+    issues: Issues,
+}
+
+fn opt_money<S: serde::Serializer>(
+    d: &Option<crate::decimal::Decimal>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => crate::money::serialize_number(d, s),
+        None => s.serialize_none(),
+    }
+}
+
+/// `westarpShippingCost(method, weightGrams)`: the net cost from a shipping method of type
+/// weight, fixed/fix or linear.
+#[wasm_bindgen(js_name = westarpShippingCost, unchecked_return_type = "ShippingCostResult")]
+pub fn westarp_shipping_cost(
+    #[wasm_bindgen(unchecked_param_type = "WestarpShippingMethod")] method: JsValue,
+    weight_grams: f64,
+) -> JsValue {
+    let mut issues = Issues::new();
+    let mut cost = None;
+    if !(weight_grams.is_finite()
+        && (0.0..=1e9).contains(&weight_grams)
+        && weight_grams.fract() == 0.0)
+    {
+        issues.error(
+            "weightGrams",
+            "out_of_range",
+            "`weightGrams` must be a whole number of grams from 0",
+            "`weightGrams` muss eine ganze Grammzahl ab 0 sein",
+        );
+    } else if let Some(v) = read(&method, "method", true, &mut issues) {
+        match westarp::shipping::ShippingMethod::from_value(&v)
+            .and_then(|m| m.cost(weight_grams as u64))
+        {
+            Ok(c) => cost = Some(c),
+            Err(e) => issues.error(
+                "method",
+                "shipping_cost",
+                e.to_string(),
+                format!("Versandkosten nicht berechenbar: {e}"),
+            ),
+        }
+    }
+    write(&CostResult { cost, issues })
+}
+
 /// `version()`: the package version.
 #[wasm_bindgen(js_name = version)]
 pub fn version() -> String {

@@ -124,7 +124,7 @@ export interface GeisenheimOrder {
   }>;
 }
 
-export type Target = "geisenheim" | "kivitendo";
+export type Target = "geisenheim" | "kivitendo" | "westarp";
 
 /** Options of `toWestarpOrder`. */
 export interface WestarpOptions {
@@ -148,6 +148,13 @@ export interface WestarpOrder {
   items: Array<{ type: "book"; isbn: string; quantity: number; discount_rate?: number }>;
   delivery_date?: string; notes?: string; created_at?: string;
 }
+
+export interface WestarpShippingMethod {
+  id?: number; name?: string; type: "weight" | "fixed" | "fix" | "linear";
+  price?: Amount | null; rates?: Record<string, Amount> | null;
+}
+
+export interface ShippingCostResult { cost?: number; issues: Issue[] }
 
 export interface SplitStreetResult { street?: string; houseNumber?: string; issues: Issue[] }
 
@@ -206,7 +213,7 @@ export interface KivitendoSyncStep {
 }
 
 /** Request configuration; credentials stay in the returned request's headers only. */
-export interface RequestConfig extends GeisenheimOptions, KivitendoOptions {
+export interface RequestConfig extends GeisenheimOptions, KivitendoOptions, WestarpOptions {
   environment?: "production" | "staging";
   baseUrl?: string; username?: string; password?: string; token?: string;
 }

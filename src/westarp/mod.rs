@@ -5,8 +5,7 @@
 //! order's weight from its items), [`records`] (books, stocks, orders with paging) and
 //! [`requests`] (Bearer requests for every endpoint, `deleteBook` only with a confirmation,
 //! paged lists, 200/401/422 answers, the publishers' VLB secrets redacted). Street splitting
-//! for its addresses lives with the canonical order ([`crate::order::street`]). Not yet
-//! exported to JavaScript except the order body (the Wasm size budget needs room first).
+//! for its addresses lives with the canonical order ([`crate::order::street`]).
 
 pub mod isbn;
 pub mod order;
