@@ -105,11 +105,13 @@ pub fn validate_order(
     })
 }
 
-/// `toGeisenheim(order, options?)`: the `POST /erp/orders` body and every issue.
-#[wasm_bindgen(js_name = toGeisenheim, unchecked_return_type = "BuildResult<GeisenheimOrder>")]
-pub fn to_geisenheim(
-    #[wasm_bindgen(unchecked_param_type = "Order | string")] order: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "GeisenheimOptions")] options: Option<JsValue>,
+/// Reads the options with `read_options` and the order, then builds with `build`: the three
+/// steps every order builder export takes.
+fn build_from_order<O: Default, T: Serialize>(
+    order: &JsValue,
+    options: Option<JsValue>,
+    read_options: fn(&Value, &mut Issues) -> O,
+    build: fn(&Order, Issues, &O) -> Built<T>,
 ) -> JsValue {
     let mut issues = Issues::new();
     let options = read(
@@ -118,16 +120,30 @@ pub fn to_geisenheim(
         false,
         &mut issues,
     )
-    .map(|o| geisenheim::Options::from_value(&o, &mut issues))
+    .map(|o| read_options(&o, &mut issues))
     .unwrap_or_default();
-    let built = match read_order(&order, &mut issues) {
+    let built = match read_order(order, &mut issues) {
         Some((order, order_issues)) => {
             issues.extend(order_issues);
-            geisenheim::build_order(&order, issues, &options)
+            build(&order, issues, &options)
         }
         None => Built::new(None, issues),
     };
     write(&built)
+}
+
+/// `toGeisenheim(order, options?)`: the `POST /erp/orders` body and every issue.
+#[wasm_bindgen(js_name = toGeisenheim, unchecked_return_type = "BuildResult<GeisenheimOrder>")]
+pub fn to_geisenheim(
+    #[wasm_bindgen(unchecked_param_type = "Order | string")] order: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "GeisenheimOptions")] options: Option<JsValue>,
+) -> JsValue {
+    build_from_order(
+        &order,
+        options,
+        geisenheim::Options::from_value,
+        geisenheim::build_order,
+    )
 }
 
 /// `request(target, operation, input, config)`: a transport-free HTTP request.
@@ -339,23 +355,12 @@ pub fn to_westarp_order(
     #[wasm_bindgen(unchecked_param_type = "Order | string")] order: JsValue,
     #[wasm_bindgen(unchecked_param_type = "WestarpOptions")] options: Option<JsValue>,
 ) -> JsValue {
-    let mut issues = Issues::new();
-    let options = read(
-        &options.unwrap_or(JsValue::UNDEFINED),
-        "options",
-        false,
-        &mut issues,
+    build_from_order(
+        &order,
+        options,
+        westarp::order::Options::from_value,
+        westarp::order::build_order,
     )
-    .map(|o| westarp::order::Options::from_value(&o, &mut issues))
-    .unwrap_or_default();
-    let built = match read_order(&order, &mut issues) {
-        Some((order, order_issues)) => {
-            issues.extend(order_issues);
-            westarp::order::build_order(&order, issues, &options)
-        }
-        None => Built::new(None, issues),
-    };
-    write(&built)
 }
 
 #[derive(Serialize)]
