@@ -123,7 +123,7 @@ fn lookup<'a>(
         return Some((param, v));
     }
     if let Some(since) = text("createdSince") {
-        let ok = chrono::DateTime::parse_from_rfc3339(since).is_ok()
+        let ok = crate::order::time::Timestamp::parse_rfc3339(since).is_some()
             || crate::order::time::parse_date(since).is_some()
             || since
                 .split_once(' ')

@@ -11,7 +11,6 @@ pub mod street;
 pub mod time;
 
 use crate::decimal::Decimal;
-use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use crate::issue::Issues;
 
@@ -28,9 +27,9 @@ pub struct Order {
     /// Sequential invoice database id (no gaps); Geisenheim needs it.
     pub invoice_id: Option<u64>,
     /// When the order was placed.
-    pub ordered_at: Option<DateTime<FixedOffset>>,
+    pub ordered_at: Option<time::Timestamp>,
     /// The invoice date: given, or the calendar date of `ordered_at` in Germany.
-    pub invoice_date: Option<NaiveDate>,
+    pub invoice_date: Option<time::Date>,
     /// Where the sale happened.
     pub channel: Channel,
     /// ISO 4217 currency code, `EUR` by default.
@@ -48,7 +47,7 @@ pub struct Order {
     /// How the order is shipped.
     pub shipping: Option<Shipping>,
     /// Requested delivery date.
-    pub delivery_date: Option<NaiveDate>,
+    pub delivery_date: Option<time::Date>,
     /// Free-text notes.
     pub notes: Option<String>,
     /// The order lines.

@@ -2,7 +2,6 @@
 //! with its path. Nothing here stops at the first problem.
 
 use crate::decimal::Decimal;
-use chrono::{DateTime, Datelike, NaiveDate};
 use std::borrow::Cow;
 
 use super::{
@@ -475,7 +474,7 @@ impl<'j, 'p> Reader<'j, 'p> {
         }
     }
 
-    fn opt_date(&self, key: &str, issues: &mut Issues) -> Option<NaiveDate> {
+    fn opt_date(&self, key: &str, issues: &mut Issues) -> Option<time::Date> {
         let s = self.opt_str(key, 40, issues)?;
         match time::parse_date(&s) {
             Some(d) => Some(d),
@@ -559,9 +558,9 @@ pub(super) fn from_json(value: &Json<'_>) -> (Order, Issues) {
         .map(|n| n as u64);
 
     match r.opt_str("orderedAt", 64, &mut issues) {
-        Some(s) => match DateTime::parse_from_rfc3339(&s) {
-            Ok(t) => order.ordered_at = Some(t),
-            Err(_) => issues.error(
+        Some(s) => match time::Timestamp::parse_rfc3339(&s) {
+            Some(t) => order.ordered_at = Some(t),
+            None => issues.error(
                 "orderedAt",
                 "invalid_datetime",
                 format!("`orderedAt` is {s:?}; write an RFC 3339 time such as 2024-04-04T09:06:27Z"),

@@ -1,106 +1,297 @@
-//! Dates in Germany: the calendar date of an instant in Europe/Berlin.
+//! Dates and times as orders carry them: `YYYY-MM-DD` dates, RFC 3339 times, and the calendar
+//! date of an instant in Germany.
 //!
 //! Germany is on CET (UTC+1) and, from the last Sunday of March 01:00 UTC to the last Sunday
 //! of October 01:00 UTC, on CEST (UTC+2): the EU rule in force since 1996 (Directive
-//! 2000/84/EC). kontor applies that rule rather than shipping a time-zone database, which
-//! would cost more Wasm than the rest of the module; dates before 1996 are not expected on
-//! invoices.
+//! 2000/84/EC). kontor applies that rule rather than shipping a time-zone database, and does
+//! its calendar arithmetic itself (proleptic Gregorian, days since 1970) rather than with a
+//! date crate: both would cost the Wasm module more than all of this.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc, Weekday};
+use std::fmt;
+
+/// A calendar date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    /// Year (1 to 9999).
+    pub year: i32,
+    /// Month, 1 to 12.
+    pub month: u32,
+    /// Day of the month, from 1.
+    pub day: u32,
+}
+
+fn is_leap(y: i32) -> bool {
+    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+}
+
+fn days_in_month(y: i32, m: u32) -> u32 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if is_leap(y) => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+impl Date {
+    /// The date, if it exists (years 1 to 9999).
+    pub fn from_ymd(year: i32, month: u32, day: u32) -> Option<Date> {
+        ((1..=9999).contains(&year) && day >= 1 && day <= days_in_month(year, month))
+            .then_some(Date { year, month, day })
+    }
+
+    /// Days since 1970-01-01 (negative before).
+    pub fn days_since_epoch(&self) -> i64 {
+        let (m, d) = (i64::from(self.month), i64::from(self.day));
+        let y = i64::from(self.year) - i64::from(m <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let mp = (m + 9) % 12;
+        let doy = (153 * mp + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// The date `days` after 1970-01-01.
+    pub fn from_days_since_epoch(days: i64) -> Date {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        Date { year, month, day }
+    }
+
+    /// Day of the week, 0 = Sunday.
+    pub fn weekday_from_sunday(&self) -> i64 {
+        (self.days_since_epoch() + 4).rem_euclid(7)
+    }
+}
+
+impl fmt::Display for Date {
+    /// `YYYY-MM-DD`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// An instant as RFC 3339 gives it: local date and time with its UTC offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timestamp {
+    /// Local date.
+    pub date: Date,
+    /// Hour, 0 to 23.
+    pub hour: u32,
+    /// Minute, 0 to 59.
+    pub minute: u32,
+    /// Second, 0 to 60 (a leap second counts as 59).
+    pub second: u32,
+    /// UTC offset in minutes (`+02:00` is 120).
+    pub offset_minutes: i32,
+}
+
+fn num(s: &str) -> Option<u32> {
+    (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| s.parse().ok())
+        .flatten()
+}
+
+impl Timestamp {
+    /// Parses `2024-04-04T09:06:27Z`, `…T09:06:27.123+02:00` (`t` or a space for `T`, `z`
+    /// for `Z`; fractions of a second are accepted and ignored).
+    pub fn parse_rfc3339(s: &str) -> Option<Timestamp> {
+        let date = parse_date(s.get(..10)?)?;
+        let rest = s.get(10..)?;
+        let rest = rest.strip_prefix(['T', 't', ' '])?;
+        let (hour, minute, second) = (
+            num(rest.get(0..2)?)?,
+            num(rest.get(3..5)?)?,
+            num(rest.get(6..8)?)?,
+        );
+        if rest.get(2..3)? != ":"
+            || rest.get(5..6)? != ":"
+            || hour > 23
+            || minute > 59
+            || second > 60
+        {
+            return None;
+        }
+        let mut tail = rest.get(8..)?;
+        if let Some(frac) = tail.strip_prefix('.') {
+            let digits = frac.bytes().take_while(u8::is_ascii_digit).count();
+            if digits == 0 {
+                return None;
+            }
+            tail = frac.get(digits..)?;
+        }
+        let offset_minutes = match tail {
+            "Z" | "z" => 0,
+            _ => {
+                let sign = match tail.get(0..1)? {
+                    "+" => 1,
+                    "-" => -1,
+                    _ => return None,
+                };
+                if tail.len() != 6 || tail.get(3..4)? != ":" {
+                    return None;
+                }
+                let (h, m) = (num(tail.get(1..3)?)?, num(tail.get(4..6)?)?);
+                if h > 23 || m > 59 {
+                    return None;
+                }
+                sign * (h * 60 + m) as i32
+            }
+        };
+        Some(Timestamp {
+            date,
+            hour,
+            minute,
+            second: second.min(59),
+            offset_minutes,
+        })
+    }
+
+    /// Seconds since 1970-01-01T00:00:00Z.
+    pub fn unix_seconds(&self) -> i64 {
+        self.date.days_since_epoch() * 86_400
+            + i64::from(self.hour * 3600 + self.minute * 60 + self.second)
+            - i64::from(self.offset_minutes) * 60
+    }
+
+    /// The year of the local date.
+    pub fn year(&self) -> i32 {
+        self.date.year
+    }
+}
 
 /// Parses `YYYY-MM-DD` (exactly that shape) into a date.
-pub fn parse_date(s: &str) -> Option<NaiveDate> {
+pub fn parse_date(s: &str) -> Option<Date> {
     let b = s.as_bytes();
     let shape = b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
+        && b.get(4) == Some(&b'-')
+        && b.get(7) == Some(&b'-')
         && b.iter()
             .enumerate()
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
     if !shape {
         return None;
     }
-    let y = s.get(0..4)?.parse().ok()?;
-    let m = s.get(5..7)?.parse().ok()?;
-    let d = s.get(8..10)?.parse().ok()?;
-    NaiveDate::from_ymd_opt(y, m, d)
-}
-
-/// Formats a date as `YYYY-MM-DD`.
-pub fn format_date(d: NaiveDate) -> String {
-    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
-}
-
-/// Formats a time as RFC 3339 (`2019-08-20T10:00:00+00:00`), seconds precision, without
-/// chrono's general formatter (which would cost the Wasm module several kilobytes).
-pub fn format_rfc3339(t: &DateTime<chrono::FixedOffset>) -> String {
-    use chrono::Timelike;
-    let offset = t.offset().local_minus_utc();
-    let sign = if offset < 0 { '-' } else { '+' };
-    let off = offset.unsigned_abs();
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{sign}{:02}:{:02}",
-        t.year(),
-        t.month(),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second(),
-        off / 3600,
-        off % 3600 / 60
+    Date::from_ymd(
+        s.get(0..4)?.parse().ok()?,
+        s.get(5..7)?.parse().ok()?,
+        s.get(8..10)?.parse().ok()?,
     )
 }
 
-/// The last Sunday of `month` in `year`, at 01:00 UTC.
-fn last_sunday_0100_utc(year: i32, month: u32) -> Option<DateTime<Utc>> {
-    let first_next = if month == 12 {
-        NaiveDate::from_ymd_opt(year + 1, 1, 1)?
-    } else {
-        NaiveDate::from_ymd_opt(year, month + 1, 1)?
-    };
-    let last = first_next.pred_opt()?;
-    let back = last.weekday().num_days_from_sunday();
-    let sunday = last - Duration::days(i64::from(back));
-    debug_assert_eq!(sunday.weekday(), Weekday::Sun);
-    Utc.from_utc_datetime(&sunday.and_hms_opt(1, 0, 0)?).into()
+/// Formats a date as `YYYY-MM-DD`.
+pub fn format_date(d: Date) -> String {
+    d.to_string()
 }
 
-/// The UTC offset of Germany at `instant`, in hours (1 or 2).
-pub fn berlin_offset_hours(instant: DateTime<Utc>) -> i64 {
-    let year = instant.year();
+/// Formats a time as RFC 3339 (`2019-08-20T10:00:00+00:00`), seconds precision.
+pub fn format_rfc3339(t: &Timestamp) -> String {
+    let sign = if t.offset_minutes < 0 { '-' } else { '+' };
+    let off = t.offset_minutes.unsigned_abs();
+    format!(
+        "{}T{:02}:{:02}:{:02}{sign}{:02}:{:02}",
+        t.date,
+        t.hour,
+        t.minute,
+        t.second,
+        off / 60,
+        off % 60
+    )
+}
+
+/// The last Sunday of `month` in `year`, at 01:00 UTC, in Unix seconds.
+fn last_sunday_0100_utc(year: i32, month: u32) -> Option<i64> {
+    let last = Date::from_ymd(year, month, days_in_month(year, month))?;
+    let sunday = last.days_since_epoch() - last.weekday_from_sunday();
+    Some(sunday * 86_400 + 3600)
+}
+
+/// The UTC offset of Germany at `unix_seconds`, in hours (1 or 2).
+pub fn berlin_offset_hours(unix_seconds: i64) -> i64 {
+    let year = Date::from_days_since_epoch(unix_seconds.div_euclid(86_400)).year;
     match (
         last_sunday_0100_utc(year, 3),
         last_sunday_0100_utc(year, 10),
     ) {
-        (Some(start), Some(end)) if instant >= start && instant < end => 2,
+        (Some(start), Some(end)) if unix_seconds >= start && unix_seconds < end => 2,
         _ => 1,
     }
 }
 
-/// The calendar date in Germany at `instant`.
-pub fn berlin_date<Tz: TimeZone>(instant: &DateTime<Tz>) -> NaiveDate {
-    let utc = instant.with_timezone(&Utc);
-    let local = utc + Duration::hours(berlin_offset_hours(utc));
-    local.date_naive()
+/// The calendar date in Germany at `t`.
+pub fn berlin_date(t: &Timestamp) -> Date {
+    let utc = t.unix_seconds();
+    let local = utc + berlin_offset_hours(utc) * 3600;
+    Date::from_days_since_epoch(local.div_euclid(86_400))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn date(s: &str) -> NaiveDate {
-        berlin_date(&DateTime::parse_from_rfc3339(s).unwrap())
+    fn ts(s: &str) -> Timestamp {
+        Timestamp::parse_rfc3339(s).unwrap()
+    }
+
+    fn date(s: &str) -> String {
+        berlin_date(&ts(s)).to_string()
     }
 
     #[test]
-    fn rfc3339_output_matches_chrono() {
-        for text in [
-            "2019-08-20T10:00:00Z",
-            "2024-04-04T09:06:27+02:00",
-            "2024-12-31T23:59:59-05:30",
+    fn calendar_arithmetic_round_trips() {
+        for days in [-800_000i64, -1, 0, 1, 19_000, 20_000, 2_932_896] {
+            let d = Date::from_days_since_epoch(days);
+            assert_eq!(d.days_since_epoch(), days, "{d}");
+        }
+        assert_eq!(Date::from_days_since_epoch(0).to_string(), "1970-01-01");
+        assert_eq!(
+            parse_date("2024-02-29").map(|d| d.days_since_epoch()),
+            Some(19_782)
+        );
+        assert_eq!(
+            parse_date("2024-03-31").map(|d| d.weekday_from_sunday()),
+            Some(0)
+        );
+    }
+
+    #[test]
+    fn rfc3339_parses_and_prints() {
+        assert_eq!(ts("2024-04-04T09:06:27Z").unix_seconds(), 1_712_221_587);
+        assert_eq!(
+            ts("2024-04-04T11:06:27+02:00").unix_seconds(),
+            1_712_221_587
+        );
+        assert_eq!(
+            ts("2024-04-04t09:06:27.123456z").unix_seconds(),
+            1_712_221_587
+        );
+        assert_eq!(
+            format_rfc3339(&ts("2024-12-31T23:59:59-05:30")),
+            "2024-12-31T23:59:59-05:30"
+        );
+        assert_eq!(
+            format_rfc3339(&ts("2019-08-20T10:00:00Z")),
+            "2019-08-20T10:00:00+00:00"
+        );
+        for bad in [
+            "2024-04-04",
+            "2024-04-04T25:00:00Z",
+            "2024-02-30T10:00:00Z",
+            "2024-04-04T09:06:27",
+            "2024-04-04T09:06:27+2:00",
+            "2024-04-04T09:06:27.Z",
+            "04.04.2024 09:06",
         ] {
-            let t = DateTime::parse_from_rfc3339(text).unwrap();
-            assert_eq!(format_rfc3339(&t), t.to_rfc3339());
+            assert_eq!(Timestamp::parse_rfc3339(bad), None, "{bad}");
         }
     }
 
@@ -118,31 +309,35 @@ mod tests {
 
     #[test]
     fn late_evening_utc_is_the_next_day_in_germany() {
-        assert_eq!(date("2024-04-04T22:30:00Z").to_string(), "2024-04-05");
-        assert_eq!(date("2024-01-04T22:30:00Z").to_string(), "2024-01-04");
-        assert_eq!(date("2024-01-04T23:00:00Z").to_string(), "2024-01-05");
+        assert_eq!(date("2024-04-04T22:30:00Z"), "2024-04-05");
+        assert_eq!(date("2024-01-04T22:30:00Z"), "2024-01-04");
+        assert_eq!(date("2024-01-04T23:00:00Z"), "2024-01-05");
     }
 
     #[test]
     fn dst_switches_at_one_utc_on_the_last_sundays() {
         // 2024: CEST from 31 March 01:00 UTC to 27 October 01:00 UTC.
-        let before = DateTime::parse_from_rfc3339("2024-03-31T00:59:59Z")
-            .unwrap()
-            .with_timezone(&Utc);
-        let after = DateTime::parse_from_rfc3339("2024-03-31T01:00:00Z")
-            .unwrap()
-            .with_timezone(&Utc);
-        assert_eq!(berlin_offset_hours(before), 1);
-        assert_eq!(berlin_offset_hours(after), 2);
-        let end = DateTime::parse_from_rfc3339("2024-10-27T01:00:00Z")
-            .unwrap()
-            .with_timezone(&Utc);
-        assert_eq!(berlin_offset_hours(end), 1);
+        assert_eq!(
+            berlin_offset_hours(ts("2024-03-31T00:59:59Z").unix_seconds()),
+            1
+        );
+        assert_eq!(
+            berlin_offset_hours(ts("2024-03-31T01:00:00Z").unix_seconds()),
+            2
+        );
+        assert_eq!(
+            berlin_offset_hours(ts("2024-10-27T00:59:59Z").unix_seconds()),
+            2
+        );
+        assert_eq!(
+            berlin_offset_hours(ts("2024-10-27T01:00:00Z").unix_seconds()),
+            1
+        );
     }
 
     #[test]
     fn offsets_in_the_input_are_respected() {
-        assert_eq!(date("2024-04-05T00:30:00+02:00").to_string(), "2024-04-05");
-        assert_eq!(date("2024-04-04T18:00:00-05:00").to_string(), "2024-04-05");
+        assert_eq!(date("2024-04-05T00:30:00+02:00"), "2024-04-05");
+        assert_eq!(date("2024-04-04T18:00:00-05:00"), "2024-04-05");
     }
 }
