@@ -15,6 +15,7 @@ pub mod issue;
 pub mod json;
 pub mod kivitendo;
 pub mod money;
+pub mod omniseller;
 pub mod order;
 pub mod text;
 pub mod westarp;
