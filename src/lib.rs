@@ -14,6 +14,7 @@ pub mod http;
 pub mod issue;
 pub mod json;
 pub mod kivitendo;
+pub mod kvik;
 pub mod money;
 pub mod omniseller;
 pub mod order;

@@ -1,0 +1,329 @@
+//! kvik.shop App API: requests under `/api/app`, HTTPS only (the API answers `403` on plain
+//! HTTP and does not redirect), always `Accept-Encoding: gzip` (`400` otherwise) and
+//! `Content-Type: application/json` on bodies; reading orders, sending order changes back
+//! (`PATCH`), and the product price for a user.
+//!
+//! The document names no resource paths; kontor uses `/api/app/orders`,
+//! `/api/app/orders/{id}` and `/api/app/products/{id}/price?user={user}` under the shop's
+//! base URL (decision; a configured path prefix would replace `/api/app`). Plain HTTP is
+//! allowed only for a loopback base URL with the explicit test setting `allowInsecure`.
+//! Native only so far: not yet exported to JavaScript.
+
+use serde_json::Value;
+
+use crate::http::{self, Config, Interpreted, Method, Outcome, Request};
+use crate::issue::Issues;
+use crate::kivitendo::requests::encode_query;
+
+/// The API's path prefix.
+pub const PREFIX: &str = "/api/app";
+
+/// Operation names.
+pub const OPERATIONS: &[&str] = &["listOrders", "getOrder", "updateOrder", "getPrice"];
+
+/// The base URL, refusing plain HTTP unless `allow_insecure` and the host is loopback.
+fn base(config: &Config, allow_insecure: bool, issues: &mut Issues) -> Option<String> {
+    let Some(url) = &config.base_url else {
+        issues.error("config.baseUrl", "missing_base_url", "kvik.shop runs on the shop's domain: set `config.baseUrl` (https://yourshop.com)", "kvik.shop läuft auf der Shop-Domain: bitte `config.baseUrl` setzen (https://ihrshop.de)");
+        return None;
+    };
+    if url.starts_with("https://") || (allow_insecure && http::is_loopback_url(url)) {
+        return Some(url.clone());
+    }
+    issues.error(
+        "config.baseUrl",
+        "https_required",
+        "kvik.shop's App API works over HTTPS only: it answers 403 on HTTP and does not redirect. Use an https:// base URL",
+        "Die App-API von kvik.shop funktioniert nur über HTTPS: auf HTTP antwortet sie mit 403 und leitet nicht um. Bitte eine https://-Basis-URL verwenden",
+    );
+    None
+}
+
+fn auth(config: &Config, issues: &mut Issues) -> Option<String> {
+    match (&config.token, &config.username, &config.password) {
+        (Some(t), _, _) => Some(format!("Bearer {t}")),
+        (None, Some(u), Some(p)) => Some(http::basic_auth(u, p)),
+        _ => {
+            issues.error("config.token", "missing_credentials", "kvik.shop sends credentials when the module is activated: set `config.token` (or username and password)", "kvik.shop verschickt Zugangsdaten bei Aktivierung des Moduls: bitte `config.token` (oder Nutzername und Passwort) setzen");
+            None
+        }
+    }
+}
+
+/// Builds the request of `operation`. `input`: `{ id }`, `{ id, changes }` (PATCH body),
+/// `{ productId, user }`, or list filters passed as query parameters.
+pub fn request(
+    operation: &str,
+    input: &Value,
+    config: &Config,
+    allow_insecure: bool,
+    issues: &mut Issues,
+) -> Option<Request> {
+    let base = base(config, allow_insecure, issues);
+    let authorization = auth(config, issues);
+    let text = |k: &str| match input.get(k) {
+        Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    let need = |k: &str, issues: &mut Issues| {
+        let v = text(k);
+        if v.is_none() {
+            issues.error(
+                format!("input.{k}"),
+                "missing_field",
+                format!("`{k}` is required for {operation}"),
+                format!("`{k}` ist für {operation} Pflicht"),
+            );
+        }
+        v
+    };
+    let (method, path, body) = match operation {
+        "listOrders" => {
+            let mut q = String::new();
+            if let Some(m) = input.as_object() {
+                for (k, v) in m {
+                    let v = match v {
+                        Value::String(s) => s.clone(),
+                        Value::Number(n) => n.to_string(),
+                        Value::Bool(b) => b.to_string(),
+                        _ => continue,
+                    };
+                    q.push(if q.is_empty() { '?' } else { '&' });
+                    q.push_str(&encode_query(k));
+                    q.push('=');
+                    q.push_str(&encode_query(&v));
+                }
+            }
+            (Method::Get, format!("{PREFIX}/orders{q}"), None)
+        }
+        "getOrder" => (
+            Method::Get,
+            format!("{PREFIX}/orders/{}", encode_query(&need("id", issues)?)),
+            None,
+        ),
+        "updateOrder" => {
+            let id = need("id", issues);
+            let changes = input.get("changes").filter(|c| c.is_object());
+            if changes.is_none() {
+                issues.error(
+                    "input.changes",
+                    "missing_field",
+                    "`changes` (an object) is required: the fields of the order to change",
+                    "`changes` (ein Objekt) ist Pflicht: die zu ändernden Felder der Bestellung",
+                );
+            }
+            (
+                Method::Patch,
+                format!("{PREFIX}/orders/{}", encode_query(&id?)),
+                Some(changes?.to_string()),
+            )
+        }
+        "getPrice" => {
+            let product = need("productId", issues);
+            let user = need("user", issues);
+            (
+                Method::Get,
+                format!(
+                    "{PREFIX}/products/{}/price?user={}",
+                    encode_query(&product?),
+                    encode_query(&user?)
+                ),
+                None,
+            )
+        }
+        other => {
+            issues.error(
+                "operation",
+                "unknown_operation",
+                format!(
+                    "unknown kvik.shop operation {other:?}; known: {}",
+                    OPERATIONS.join(", ")
+                ),
+                format!("unbekannte kvik.shop-Operation {other:?}"),
+            );
+            return None;
+        }
+    };
+    let mut headers = vec![
+        ("Authorization".to_owned(), authorization?),
+        ("Accept".to_owned(), "application/json".to_owned()),
+        ("Accept-Encoding".to_owned(), "gzip".to_owned()),
+    ];
+    if body.is_some() {
+        headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
+    }
+    Some(Request {
+        method,
+        url: format!("{}{path}", base?),
+        headers,
+        body,
+    })
+}
+
+/// What a kvik.shop answer means; `400` and `403` are explained (missing gzip header, plain
+/// HTTP), since the API says no more than the status.
+pub fn interpret(status: u16, body: &str) -> Interpreted {
+    let mut issues = Issues::new();
+    let outcome = match status {
+        400 => {
+            issues.error("", "upstream_rejected", "kvik.shop answered 400: the request lacks `Accept-Encoding: gzip` (kontor always sends it; check proxies) or its data is invalid", "kvik.shop hat 400 geantwortet: der Anfrage fehlt `Accept-Encoding: gzip` (kontor sendet ihn immer; Proxys prüfen) oder die Daten sind ungültig");
+            Outcome::Rejected
+        }
+        403 => {
+            issues.error("config.baseUrl", "auth_failed", "kvik.shop answered 403: plain HTTP (the API needs HTTPS) or credentials the App API module does not accept", "kvik.shop hat 403 geantwortet: unverschlüsseltes HTTP (die API braucht HTTPS) oder vom App-API-Modul nicht akzeptierte Zugangsdaten");
+            Outcome::AuthFailed
+        }
+        s => {
+            let o = http::outcome_for_status(s);
+            match o {
+                Outcome::Rejected => issues.error(
+                    "",
+                    "upstream_rejected",
+                    format!("kvik.shop rejected the request ({s})"),
+                    format!("kvik.shop hat die Anfrage abgelehnt ({s})"),
+                ),
+                Outcome::AuthFailed => issues.error(
+                    "config.token",
+                    "auth_failed",
+                    format!("kvik.shop refused the credentials ({s})"),
+                    format!("kvik.shop hat die Zugangsdaten abgelehnt ({s})"),
+                ),
+                Outcome::Retry => issues.warning(
+                    "",
+                    "retry_later",
+                    format!("kvik.shop is not available ({s}): send again later"),
+                    format!("kvik.shop ist nicht erreichbar ({s}): später erneut senden"),
+                ),
+                Outcome::Accepted => {}
+            }
+            o
+        }
+    };
+    Interpreted {
+        outcome,
+        issues,
+        data: http::body_data(body),
+    }
+}
+
+/// Decodes a gzip body, for native callers whose HTTP client does not (fetch does).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn gunzip(bytes: &[u8]) -> Result<String, std::io::Error> {
+    use std::io::Read;
+    let mut out = String::new();
+    flate2::read::GzDecoder::new(bytes)
+        .take(64 << 20)
+        .read_to_string(&mut out)?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn config(url: &str) -> Config {
+        Config {
+            base_url: Some(url.into()),
+            token: Some("t0k".into()),
+            ..Config::default()
+        }
+    }
+
+    #[test]
+    fn requests_are_https_gzip_and_json() {
+        let mut issues = Issues::new();
+        let r = request(
+            "updateOrder",
+            &json!({"id": 42, "changes": {"status": "shipped"}}),
+            &config("https://shop.example.com"),
+            false,
+            &mut issues,
+        )
+        .unwrap();
+        assert_eq!(
+            (r.method, r.url.as_str()),
+            (Method::Patch, "https://shop.example.com/api/app/orders/42")
+        );
+        assert_eq!(r.header("Accept-Encoding"), Some("gzip"));
+        assert_eq!(r.header("Content-Type"), Some("application/json"));
+        let g = request(
+            "getPrice",
+            &json!({"productId": "P-1", "user": "u 7"}),
+            &config("https://shop.example.com"),
+            false,
+            &mut issues,
+        )
+        .unwrap();
+        assert_eq!(
+            g.url,
+            "https://shop.example.com/api/app/products/P-1/price?user=u%207"
+        );
+        assert_eq!(
+            (g.header("Accept-Encoding"), g.header("Content-Type")),
+            (Some("gzip"), None)
+        );
+        assert!(issues.is_empty());
+    }
+
+    #[test]
+    fn plain_http_is_refused_except_loopback_in_tests() {
+        let mut issues = Issues::new();
+        assert!(request(
+            "listOrders",
+            &json!({}),
+            &config("http://shop.example.com"),
+            true,
+            &mut issues
+        )
+        .is_none());
+        assert_eq!(issues.as_slice()[0].code, "https_required");
+        let mut issues = Issues::new();
+        assert!(request(
+            "listOrders",
+            &json!({}),
+            &config("http://127.0.0.1:8787"),
+            false,
+            &mut issues
+        )
+        .is_none());
+        let mut issues = Issues::new();
+        let r = request(
+            "listOrders",
+            &json!({"status": "new"}),
+            &config("http://127.0.0.1:8787"),
+            true,
+            &mut issues,
+        )
+        .unwrap();
+        assert_eq!(r.url, "http://127.0.0.1:8787/api/app/orders?status=new");
+    }
+
+    #[test]
+    fn statuses_400_and_403_are_explained() {
+        let r = interpret(400, "");
+        assert_eq!(r.outcome, Outcome::Rejected);
+        assert!(r.issues.as_slice()[0]
+            .message
+            .contains("Accept-Encoding: gzip"));
+        let r = interpret(403, "");
+        assert_eq!(r.outcome, Outcome::AuthFailed);
+        assert!(r.issues.as_slice()[0].message.contains("HTTPS"));
+        assert_eq!(
+            interpret(200, r#"{"orders":[]}"#).data,
+            Some(json!({"orders": []}))
+        );
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn gzip_bodies_are_decoded() {
+        use std::io::Write;
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        enc.write_all(r#"{"price":"12.90"}"#.as_bytes()).unwrap();
+        let gz = enc.finish().unwrap();
+        assert_eq!(gunzip(&gz).unwrap(), r#"{"price":"12.90"}"#);
+        assert!(gunzip(b"not gzip").is_err());
+    }
+}
