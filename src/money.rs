@@ -32,23 +32,39 @@ pub fn from_json(value: &Json<'_>) -> Result<Decimal, AmountError> {
     match value {
         Json::Int(i) => Ok(Decimal::from(*i)),
         Json::UInt(u) => Ok(Decimal::from(*u)),
-        Json::Float(f) => {
-            if !f.is_finite() {
-                return Err(AmountError::OutOfRange("not a finite number".into()));
-            }
-            // The shortest text that reads back as the same f64: what JavaScript prints.
-            let mut buf = zmij::Buffer::new();
-            let text = buf.format_finite(*f);
-            // Exponent notation means below 0.00001 or beyond 10^16: no order amount (as a
-            // decimal string such amounts are read exactly).
-            if text.contains('e') {
-                return Err(AmountError::OutOfRange(text.to_owned()));
-            }
-            parse_str(text)
-        }
+        Json::Float(f) => from_f64(*f),
         Json::Str(s) => parse_str(s.trim()),
         _ => Err(AmountError::NotANumber),
     }
+}
+
+/// [`from_json`] for an owned [`serde_json::Value`] (API answers, options).
+pub fn from_value(value: &serde_json::Value) -> Result<Decimal, AmountError> {
+    match value {
+        serde_json::Value::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
+            (Some(i), _, _) => Ok(Decimal::from(i)),
+            (None, Some(u), _) => Ok(Decimal::from(u)),
+            (None, None, Some(f)) => from_f64(f),
+            _ => Err(AmountError::NotANumber),
+        },
+        serde_json::Value::String(s) => parse_str(s.trim()),
+        _ => Err(AmountError::NotANumber),
+    }
+}
+
+/// A JSON float by its shortest decimal text (what JavaScript prints).
+fn from_f64(f: f64) -> Result<Decimal, AmountError> {
+    if !f.is_finite() {
+        return Err(AmountError::OutOfRange("not a finite number".into()));
+    }
+    let mut buf = zmij::Buffer::new();
+    let text = buf.format_finite(f);
+    // Exponent notation means below 0.00001 or beyond 10^16: no order amount (as a decimal
+    // string such amounts are read exactly).
+    if text.contains('e') {
+        return Err(AmountError::OutOfRange(text.to_owned()));
+    }
+    parse_str(text)
 }
 
 /// Parses a decimal string (`"7.50"`, `"-3"`, `".5"` is refused). No exponent, no comma.
@@ -186,6 +202,19 @@ mod tests {
         assert_eq!(from_json(serde_json::json!("7.50")).unwrap(), d("7.50"));
         assert_eq!(from_json(serde_json::json!(12)).unwrap(), d("12"));
         assert_eq!(from_json(serde_json::json!("-0.5")).unwrap(), d("-0.5"));
+    }
+
+    #[test]
+    fn owned_values_read_like_the_borrowed_tree() {
+        for v in [
+            serde_json::json!(7.5),
+            serde_json::json!("7.50"),
+            serde_json::json!(12),
+            serde_json::json!(1e-7),
+            serde_json::json!(true),
+        ] {
+            assert_eq!(super::from_value(&v), from_json(v.clone()), "{v}");
+        }
     }
 
     #[test]

@@ -140,6 +140,14 @@ mod requests {
             r.unwrap().url,
             "https://api.example-westarp.de/v2/stocks?book_id=62&page=2"
         );
+        let (r, _) = req("getBook", json!({"id": "78.154"}));
+        assert_eq!(
+            r.unwrap().url,
+            "https://api.example-westarp.de/v2/books/78.154"
+        );
+        let (r, issues) = req("getOrder", json!({}));
+        assert!(r.is_none());
+        assert_eq!(issues, vec!["input.id missing_field"]);
         let (r, _) = req("listShippingMethods", Value::Null);
         assert_eq!(
             r.unwrap().url,

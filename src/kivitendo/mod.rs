@@ -577,13 +577,9 @@ pub fn build_product(input: &Value) -> Built<Record> {
     };
     let amount = |k: &str, issues: &mut Issues| -> Option<String> {
         let v = input.get(k).filter(|v| !v.is_null())?;
-        let text = v.to_string();
-        let parsed = crate::json::parse(&text)
-            .ok()
-            .and_then(|j| money::from_json(&j).ok());
-        match parsed {
-            Some(d) => Some(plain(d)),
-            None => {
+        match money::from_value(v) {
+            Ok(d) => Some(plain(d)),
+            Err(_) => {
                 issues.error(
                     k,
                     "invalid_amount",

@@ -59,10 +59,7 @@ fn int(v: &Value, k: &str) -> Option<i64> {
 }
 
 fn amount(v: &Value, k: &str) -> Option<Decimal> {
-    let raw = v.get(k).filter(|x| !x.is_null())?.to_string();
-    crate::json::parse(&raw)
-        .ok()
-        .and_then(|j| crate::money::from_json(&j).ok())
+    crate::money::from_value(v.get(k)?).ok()
 }
 
 /// A book of `GET /books`.

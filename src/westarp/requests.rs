@@ -320,6 +320,24 @@ fn book_body(input: &Value, create: bool, issues: &mut Issues) -> Option<String>
     (!issues.has_errors()).then(|| Value::Object(book).to_string())
 }
 
+/// `GET {resource}/{id}` for `input.id`.
+fn get_by_id(
+    config: &Config,
+    resource: &str,
+    input: &Value,
+    issues: &mut Issues,
+) -> Option<Request> {
+    let id = id_of(input, issues)?;
+    build(
+        config,
+        Method::Get,
+        &format!("{resource}/{}", encode_query(id)),
+        &[],
+        None,
+        issues,
+    )
+}
+
 /// Builds the request of `operation`; `input` is JSON text (an order, a book, filters, `{ id }`).
 pub fn request(
     operation: &str,
@@ -347,18 +365,7 @@ pub fn request(
             );
             build(config, Method::Get, "/books", &q, None, issues)
         }
-        "getBook" => {
-            let input = v();
-            let id = id_of(&input, issues)?;
-            build(
-                config,
-                Method::Get,
-                &format!("/books/{}", encode_query(id)),
-                &[],
-                None,
-                issues,
-            )
-        }
+        "getBook" => get_by_id(config, "/books", &v(), issues),
         "createBook" => {
             let body = book_body(&v(), true, issues);
             build(config, Method::Post, "/books", &[], body, issues)
@@ -431,18 +438,7 @@ pub fn request(
             );
             build(config, Method::Get, "/orders", &q, None, issues)
         }
-        "getOrder" => {
-            let input = v();
-            let id = id_of(&input, issues)?;
-            build(
-                config,
-                Method::Get,
-                &format!("/orders/{}", encode_query(id)),
-                &[],
-                None,
-                issues,
-            )
-        }
+        "getOrder" => get_by_id(config, "/orders", &v(), issues),
         "createOrder" => {
             let (order, order_issues) = Order::parse_json(input);
             let built = build_order(&order, order_issues, options);

@@ -68,11 +68,8 @@ impl ShippingMethod {
             None => return Err(ShippingError::Invalid("`type` is missing".into())),
         };
         let amount = |v: &Value| -> Result<Decimal, ShippingError> {
-            let text = v.to_string();
-            crate::json::parse(&text)
-                .ok()
-                .and_then(|j| money::from_json(&j).ok())
-                .ok_or_else(|| ShippingError::Invalid(format!("{text} is not an amount")))
+            money::from_value(v)
+                .map_err(|_| ShippingError::Invalid(format!("{v} is not an amount")))
         };
         let price = match obj.get("price") {
             None | Some(Value::Null) => None,
