@@ -6,10 +6,10 @@ use serde_json::Value;
 
 use crate::http::{Config, Interpreted, Outcome, Request};
 use crate::issue::Issues;
-use crate::{geisenheim, kivitendo, westarp};
+use crate::{geisenheim, kivitendo, kvik, omniseller, westarp};
 
 /// Target names.
-pub const TARGETS: &[&str] = &["geisenheim", "kivitendo", "westarp"];
+pub const TARGETS: &[&str] = &["geisenheim", "kivitendo", "westarp", "omniseller", "kvik"];
 
 /// A built request, or the issues that prevent it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -30,8 +30,15 @@ fn unknown(what: &str, name: &str, known: &[&str], issues: &mut Issues) {
     );
 }
 
-/// Builds the request for `operation` of `target`; `input` is JSON text (an order, an id, …).
-pub fn request(target: &str, operation: &str, input: &str, config: &Value) -> RequestResult {
+/// Builds the request for `operation` of `target`; `input` is JSON text (an order, an id, …);
+/// `now` is the caller's clock in Unix seconds (OmniSeller sessions expire).
+pub fn request(
+    target: &str,
+    operation: &str,
+    input: &str,
+    config: &Value,
+    now: i64,
+) -> RequestResult {
     let mut issues = Issues::new();
     let input_value = || match serde_json::from_str::<Value>(input) {
         Ok(v) => v,
@@ -76,6 +83,15 @@ pub fn request(target: &str, operation: &str, input: &str, config: &Value) -> Re
             let options = westarp::order::Options::from_value(config, &mut issues);
             westarp::requests::request(operation, input, &cfg, &options, &mut issues)
         }
+        "omniseller" => {
+            let cfg = Config::from_value(config, omniseller::OPTION_KEYS, &mut issues);
+            omniseller::request(operation, &input_value(), &cfg, config, now, &mut issues)
+        }
+        "kvik" => {
+            let cfg = Config::from_value(config, &["allowInsecure"], &mut issues);
+            let insecure = matches!(config.get("allowInsecure"), Some(Value::Bool(true)));
+            kvik::request(operation, &input_value(), &cfg, insecure, &mut issues)
+        }
         other => {
             unknown("target", other, TARGETS, &mut issues);
             None
@@ -85,12 +101,20 @@ pub fn request(target: &str, operation: &str, input: &str, config: &Value) -> Re
     RequestResult { request, issues }
 }
 
-/// Reads a response to `operation` of `target`.
-pub fn interpret_response(target: &str, operation: &str, status: u16, body: &str) -> Interpreted {
+/// Reads a response to `operation` of `target`; `now` as for [`request`].
+pub fn interpret_response(
+    target: &str,
+    operation: &str,
+    status: u16,
+    body: &str,
+    now: i64,
+) -> Interpreted {
     match target {
         "geisenheim" => geisenheim::requests::interpret(operation, status, body),
         "kivitendo" => kivitendo::requests::interpret(operation, status, body),
         "westarp" => westarp::requests::interpret(operation, status, body, &[]),
+        "omniseller" => omniseller::interpret(operation, status, body, now),
+        "kvik" => kvik::interpret(status, body),
         other => {
             let mut issues = Issues::new();
             unknown("target", other, TARGETS, &mut issues);

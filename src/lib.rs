@@ -25,5 +25,11 @@ pub mod westarp;
 #[doc(hidden)]
 pub mod wasm;
 
+/// Talc instead of Rust's default dlmalloc in Wasm: smaller and faster (measured, README
+/// "Speed and size").
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 pub use issue::{Built, Issue, Issues, Severity};
 pub use order::Order;

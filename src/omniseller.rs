@@ -5,22 +5,39 @@
 //! 11 one order), the `{status, debugMessage, data}` envelope, and the category tree.
 //!
 //! The wiki gives GetOrder's route as `Tokenrequest.php`; every other function call goes to
-//! `HTKService4.php`, and so does kontor's (decision, tested). Native only so far: not yet
-//! exported to JavaScript.
+//! `HTKService4.php`, and so does kontor's (decision, tested). What the wiki leaves open is
+//! configuration: the stock function's number (`config.stockFunction`, the wiki's "Stock"
+//! section is empty), and the order's shape (a mapping the integrator writes, see
+//! [`order_from`]). GetOrder sends the order's `ID` as `data` (the wiki's sample sends `""`).
 
+use serde::Serialize;
 use serde_json::{json, Value};
 
-use crate::http::{Config, Method, Request};
+use crate::http::{self, Config, Interpreted, Method, Outcome, Request};
 use crate::issue::Issues;
 use crate::kivitendo::record::{FieldsBuilder, Record};
+use crate::order::time::{format_rfc3339, Timestamp};
 
 /// Route of the token request.
 pub const TOKEN_PATH: &str = "/omniseller/Tokenrequest.php";
 /// Route of every function call.
 pub const SERVICE_PATH: &str = "/omniseller/HTKService4.php";
 
-/// The function numbers the wiki documents.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Operation names, as `request("omniseller", …)` takes them.
+pub const OPERATIONS: &[&str] = &[
+    "requestToken",
+    "getCategories",
+    "getOrderIds",
+    "getOrder",
+    "getStock",
+];
+
+/// Configuration keys besides [`Config`]'s: `session` (`{ token, expiresAt }`, from the
+/// token answer) and `stockFunction` (the undocumented number of the stock function).
+pub const OPTION_KEYS: &[&str] = &["session", "stockFunction"];
+
+/// The functions of HTKService4.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Function {
     /// 5: category download.
     Categories,
@@ -28,15 +45,18 @@ pub enum Function {
     Order,
     /// 12: order ids.
     OrderIds,
+    /// A function the wiki does not number (stock): the configured number.
+    Other(String),
 }
 
 impl Function {
     /// The wire number (sent as a string, as the wiki's samples do).
-    pub fn number(self) -> &'static str {
+    pub fn number(&self) -> &str {
         match self {
             Function::Categories => "5",
             Function::Order => "11",
             Function::OrderIds => "12",
+            Function::Other(n) => n,
         }
     }
 }
@@ -145,7 +165,7 @@ impl Session {
     pub fn call(
         &self,
         config: &Config,
-        function: Function,
+        function: &Function,
         data: &str,
         now: i64,
         issues: &mut Issues,
@@ -158,6 +178,272 @@ impl Session {
             format!("{base}{SERVICE_PATH}"),
             json!({ "token": self.token, "function": function.number(), "data": data }),
         ))
+    }
+}
+
+impl Session {
+    /// Reads `config.session` (`{ token, expiresAt }`; `expiresAt` as RFC 3339 text or Unix
+    /// milliseconds, as JavaScript's `Date.now()` counts).
+    pub fn from_value(v: &Value, issues: &mut Issues) -> Option<Session> {
+        let token = v
+            .get("token")
+            .and_then(Value::as_str)
+            .filter(|t| !t.is_empty());
+        let expires_at = match v.get("expiresAt") {
+            Some(Value::String(t)) => Timestamp::parse_rfc3339(t).map(|t| t.unix_seconds()),
+            Some(Value::Number(n)) => n.as_i64().map(|ms| ms.div_euclid(1000)),
+            _ => None,
+        };
+        match (token, expires_at) {
+            (Some(token), Some(expires_at)) => Some(Session {
+                token: token.to_owned(),
+                expires_at,
+            }),
+            _ => {
+                issues.error(
+                    "config.session",
+                    "missing_session",
+                    "OmniSeller calls need `config.session` ({ token, expiresAt }): request one with the operation requestToken and pass the `data` of its interpreted answer",
+                    "OmniSeller-Aufrufe brauchen `config.session` ({ token, expiresAt }): mit der Operation requestToken anfordern und `data` der ausgewerteten Antwort übergeben",
+                );
+                None
+            }
+        }
+    }
+
+    /// `{ token, expiresAt }` (RFC 3339, UTC): what `config.session` takes back.
+    pub fn to_value(&self) -> Value {
+        json!({
+            "token": self.token,
+            "expiresAt": format_rfc3339(&Timestamp::from_unix(self.expires_at)),
+        })
+    }
+}
+
+/// Builds the request of `operation` (see [`OPERATIONS`]). `options` is the configuration
+/// object (its `session` and `stockFunction`); `now` is the caller's clock in Unix seconds.
+/// A call whose session expires within [`REFRESH_MARGIN`] is not built: the issue
+/// `session_expired` asks for a new token first.
+pub fn request(
+    operation: &str,
+    input: &Value,
+    config: &Config,
+    options: &Value,
+    now: i64,
+    issues: &mut Issues,
+) -> Option<Request> {
+    let (function, data) = match operation {
+        "requestToken" => return token_request(config, issues),
+        "getCategories" => (Function::Categories, String::new()),
+        "getOrderIds" => (Function::OrderIds, String::new()),
+        "getOrder" => {
+            let id = match input {
+                Value::String(s) => Some(s.trim().to_owned()),
+                Value::Object(o) => o.get("id").and_then(Value::as_str).map(str::to_owned),
+                _ => None,
+            }
+            .filter(|s| !s.is_empty());
+            if id.is_none() {
+                issues.error(
+                    "input.id",
+                    "missing_field",
+                    "getOrder needs the order's `ID` (as listed by getOrderIds): pass it as text or { id }",
+                    "getOrder braucht die `ID` der Bestellung (wie von getOrderIds geliefert): als Text oder { id } übergeben",
+                );
+            }
+            (Function::Order, id.unwrap_or_default())
+        }
+        "getStock" => {
+            let number = match options.get("stockFunction") {
+                Some(Value::String(n)) if !n.trim().is_empty() => Some(n.trim().to_owned()),
+                Some(Value::Number(n)) => Some(n.to_string()),
+                _ => None,
+            };
+            if number.is_none() {
+                issues.error(
+                    "config.stockFunction",
+                    "missing_option",
+                    "the wiki gives no number for the stock function: set `config.stockFunction` to the number your HTKService4 uses",
+                    "das Wiki nennt keine Nummer für die Bestandsfunktion: bitte `config.stockFunction` auf die Nummer Ihres HTKService4 setzen",
+                );
+            }
+            let data = match input {
+                Value::Null => String::new(),
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            (Function::Other(number.unwrap_or_default()), data)
+        }
+        other => {
+            issues.error(
+                "operation",
+                "unknown_operation",
+                format!(
+                    "unknown OmniSeller operation `{other}`; known: {}",
+                    OPERATIONS.join(", ")
+                ),
+                format!("unbekannte OmniSeller-Operation `{other}`"),
+            );
+            return None;
+        }
+    };
+    let session = Session::from_value(options.get("session").unwrap_or(&Value::Null), issues)?;
+    let call = session.call(config, &function, &data, now, issues);
+    if call.is_none() && session.needs_refresh(now) {
+        let at = format_rfc3339(&Timestamp::from_unix(session.expires_at));
+        issues.error(
+            "config.session",
+            "session_expired",
+            format!("the OmniSeller token expires at {at}, less than {REFRESH_MARGIN} s from now: request a new one (requestToken) before this call, so that no call runs on an expiring token"),
+            format!("das OmniSeller-Token läuft um {at} ab, in weniger als {REFRESH_MARGIN} s: vor diesem Aufruf ein neues anfordern (requestToken), damit kein Aufruf mit ablaufendem Token läuft"),
+        );
+    }
+    call
+}
+
+/// What an answer to `operation` means: HTTP status first, then the envelope. `data` is the
+/// session (`{ token, expiresAt }`) for requestToken, the category tree in order (`id`,
+/// `parentId`, `name`, `active`, `depth`) for getCategories, and the envelope's `data` as
+/// sent otherwise. `now`: the caller's clock, Unix seconds (for the session's expiry).
+pub fn interpret(operation: &str, status: u16, body: &str, now: i64) -> Interpreted {
+    let mut issues = Issues::new();
+    let http_outcome = http::outcome_for_status(status);
+    if http_outcome != Outcome::Accepted {
+        issues.error(
+            "",
+            "upstream_status",
+            format!("OmniSeller answered HTTP {status}"),
+            format!("OmniSeller hat mit HTTP {status} geantwortet"),
+        );
+        return Interpreted {
+            outcome: http_outcome,
+            issues,
+            data: http::body_data(body),
+        };
+    }
+    let Ok(value) = serde_json::from_str::<Value>(body) else {
+        issues.error(
+            "",
+            "malformed_answer",
+            "OmniSeller's answer is not JSON (is the base URL the shop's, with HTKService4 installed?)",
+            "Die Antwort von OmniSeller ist kein JSON (ist die Basis-URL die des Shops, mit installiertem HTKService4?)",
+        );
+        return Interpreted {
+            outcome: Outcome::Rejected,
+            issues,
+            data: http::body_data(body),
+        };
+    };
+    let data = if operation == "requestToken" {
+        Session::from_token_response(&value, now, &mut issues).map(|s| {
+            let mut v = s.to_value();
+            if let (Some(o), Some(user)) = (
+                v.as_object_mut(),
+                value.get("token").and_then(|t| t.get("user")),
+            ) {
+                o.insert("user".into(), user.clone());
+            }
+            v
+        })
+    } else {
+        envelope(&value, &mut issues).map(|d| match (operation, d) {
+            ("getCategories", Value::Array(list)) => Value::Array(
+                category_tree(list, &mut issues)
+                    .into_iter()
+                    .map(|c| {
+                        json!({"id": c.id, "parentId": c.parent, "name": c.name, "active": c.active, "depth": c.depth})
+                    })
+                    .collect(),
+            ),
+            _ => d.clone(),
+        })
+    };
+    let outcome = match (&data, operation) {
+        (Some(_), _) => Outcome::Accepted,
+        (None, "requestToken") => Outcome::AuthFailed,
+        (None, _) => Outcome::Rejected,
+    };
+    Interpreted {
+        outcome,
+        issues,
+        data,
+    }
+}
+
+/// The `data` of an order answer: the envelope is opened when the whole answer is passed
+/// (its status checked), an order object is taken as it is.
+pub fn order_data<'a>(raw: &'a Value, issues: &mut Issues) -> Option<&'a Value> {
+    let data = if raw.get("status").is_some() && raw.get("data").is_some() {
+        envelope(raw, issues)?
+    } else {
+        raw
+    };
+    if data.is_object() {
+        return Some(data);
+    }
+    issues.error(
+        "order",
+        "missing_order",
+        "OmniSeller's answer holds no order object (GetOrder answered empty `data`: is the order's ID right?)",
+        "Die Antwort von OmniSeller enthält kein Bestellobjekt (GetOrder lieferte leeres `data`: stimmt die ID der Bestellung?)",
+    );
+    None
+}
+
+/// An order read from OmniSeller, mapped and validated.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Mapped {
+    /// The canonical order the mapping produced (present even when invalid, to be looked at).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<Value>,
+    /// True when the order has no error: every builder will take it.
+    pub valid: bool,
+    /// Mapping issues and the order's own.
+    pub issues: Issues,
+}
+
+impl Mapped {
+    /// Validates the canonical order JSON a mapping produced.
+    pub fn validate(order: Value, mut issues: Issues) -> Mapped {
+        let (_, order_issues) = crate::order::Order::from_value(&order);
+        issues.extend(order_issues);
+        Mapped {
+            order: Some(order),
+            valid: !issues.has_errors(),
+            issues,
+        }
+    }
+}
+
+/// Says that no mapping was given, with what one looks like.
+pub fn missing_mapping(issues: &mut Issues) {
+    issues.error(
+        "mapping",
+        "missing_mapping",
+        "OmniSeller's order format is not documented, so kontor needs your mapping: a function (order) => canonical order, or a field-path table such as { \"number\": { \"from\": \"DisplayID\", \"as\": \"string\" }, \"customer.email\": \"Customer.Email\", \"items\": { \"each\": \"Articles\", \"map\": { \"sku\": \"ArtNum\" } } }",
+        "Das Bestellformat von OmniSeller ist nicht dokumentiert, daher braucht kontor Ihre Zuordnung: eine Funktion (order) => kanonische Bestellung oder eine Feldpfad-Tabelle wie { \"number\": { \"from\": \"DisplayID\", \"as\": \"string\" }, \"customer.email\": \"Customer.Email\", \"items\": { \"each\": \"Articles\", \"map\": { \"sku\": \"ArtNum\" } } }",
+    );
+}
+
+/// An OmniSeller order (the answer of getOrder, or its `data`) as a canonical order, by a
+/// field-path `table` (see [`crate::order::mapping`]); `Null` for no table is the
+/// `missing_mapping` error.
+pub fn order_from(raw: &Value, table: &Value) -> Mapped {
+    let mut issues = Issues::new();
+    if table.is_null() {
+        missing_mapping(&mut issues);
+    }
+    let data = order_data(raw, &mut issues);
+    match data {
+        Some(d) if !issues.has_errors() => {
+            let order = crate::order::mapping::map_order(d, table, &mut issues);
+            Mapped::validate(order, issues)
+        }
+        _ => Mapped {
+            order: None,
+            valid: false,
+            issues,
+        },
     }
 }
 
@@ -237,7 +523,7 @@ pub fn category_tree(list: &[Value], issues: &mut Issues) -> Vec<Category> {
         .enumerate()
         .map(|(i, e)| (e.1.as_str(), i))
         .collect();
-    by_parent.sort();
+    heap_sort(&mut by_parent);
     let children = |parent: &str| -> Vec<usize> {
         let start = by_parent.partition_point(|(p, _)| *p < parent);
         by_parent[start..]
@@ -295,6 +581,34 @@ pub fn category_tree(list: &[Value], issues: &mut Issues) -> Vec<Category> {
     out
 }
 
+/// Heapsort: O(n log n) without the standard library's sort, whose Wasm code was larger than
+/// this whole module's logic (measured: 4.5 KB).
+fn heap_sort<T: Ord>(v: &mut [T]) {
+    fn sift<T: Ord>(v: &mut [T], mut root: usize, end: usize) {
+        loop {
+            let mut child = 2 * root + 1;
+            if child >= end {
+                return;
+            }
+            if child + 1 < end && v[child] < v[child + 1] {
+                child += 1;
+            }
+            if v[root] >= v[child] {
+                return;
+            }
+            v.swap(root, child);
+            root = child;
+        }
+    }
+    for i in (0..v.len() / 2).rev() {
+        sift(v, i, v.len());
+    }
+    for end in (1..v.len()).rev() {
+        v.swap(0, end);
+        sift(v, 0, end);
+    }
+}
+
 /// kivitendo `<category>` documents for a tree, as the slides' connector syncs them: the
 /// name, a sort key by tree position (10, 20, …), `obsolete` for inactive categories.
 pub fn to_kivitendo_categories(tree: &[Category]) -> Vec<Record> {
@@ -309,6 +623,88 @@ pub fn to_kivitendo_categories(tree: &[Category]) -> Vec<Record> {
                 .build(),
         })
         .collect()
+}
+
+/// One kivitendo `<category>` document of an OmniSeller category.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CategoryDocument {
+    /// The category's OXID id (kivitendo gives the new category its own id).
+    pub omniseller_id: String,
+    /// The XML text (format `xml`, the default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub xml: Option<String>,
+    /// The JSON document (format `json`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payload: Option<Value>,
+}
+
+/// kivitendo category documents, in tree order, and the issues of the tree.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CategoryDocuments {
+    /// One document per placed category.
+    pub documents: Vec<CategoryDocument>,
+    /// Orphans, cycles, unreadable input.
+    pub issues: Issues,
+}
+
+/// kivitendo `<category>` documents from OmniSeller categories: the getCategories answer,
+/// its flat `data` list (`ID`, `ParentID`, `Aktiv`, `Name`), or the tree getCategories'
+/// interpreted `data` gives (`id`, `name`, `active`).
+pub fn kivitendo_category_documents(
+    input: &Value,
+    format: crate::kivitendo::record::Format,
+) -> CategoryDocuments {
+    let mut issues = Issues::new();
+    let list = if input.get("status").is_some() {
+        envelope(input, &mut issues)
+    } else {
+        Some(input)
+    };
+    let tree = match list.and_then(Value::as_array) {
+        Some(list) if list.iter().any(|c| c.get("ID").is_some()) => {
+            category_tree(list, &mut issues)
+        }
+        Some(list) => list
+            .iter()
+            .filter_map(|c| {
+                Some(Category {
+                    id: c.get("id")?.as_str()?.to_owned(),
+                    name: c.get("name")?.as_str()?.to_owned(),
+                    active: active(c.get("active")),
+                    depth: 0,
+                    parent: None,
+                })
+            })
+            .collect(),
+        None => {
+            if !issues.has_errors() {
+                issues.error(
+                    "categories",
+                    "invalid_type",
+                    "pass the getCategories answer, its `data` list or its interpreted tree",
+                    "bitte die getCategories-Antwort, ihre `data`-Liste oder den ausgewerteten Baum übergeben",
+                );
+            }
+            Vec::new()
+        }
+    };
+    let documents = tree
+        .iter()
+        .zip(to_kivitendo_categories(&tree))
+        .map(|(c, r)| {
+            let (xml, payload) = match format {
+                crate::kivitendo::record::Format::Xml => (Some(r.to_xml()), None),
+                crate::kivitendo::record::Format::Json => (None, Some(r.to_json())),
+            };
+            CategoryDocument {
+                omniseller_id: c.id.clone(),
+                xml,
+                payload,
+            }
+        })
+        .collect();
+    CategoryDocuments { documents, issues }
 }
 
 #[cfg(test)]
@@ -346,7 +742,7 @@ mod tests {
         assert_eq!(s.expires_at, 1_900);
         assert!(!format!("{s:?}").contains("410C2DC6"));
         let call = s
-            .call(&config(), Function::Categories, "", 1_000, &mut issues)
+            .call(&config(), &Function::Categories, "", 1_000, &mut issues)
             .unwrap();
         assert_eq!(
             call.url,
@@ -358,10 +754,10 @@ mod tests {
             json!({"token": "410C2DC6-88F0-4DAA-81DF-F3A62299B467", "function": "5", "data": ""})
         );
         assert!(s
-            .call(&config(), Function::Order, "", 1_839, &mut issues)
+            .call(&config(), &Function::Order, "", 1_839, &mut issues)
             .is_some());
         assert!(
-            s.call(&config(), Function::Order, "", 1_840, &mut issues)
+            s.call(&config(), &Function::Order, "", 1_840, &mut issues)
                 .is_none(),
             "within the margin: renew first"
         );
@@ -414,6 +810,19 @@ mod tests {
         );
         let docs = to_kivitendo_categories(&tree);
         assert_eq!(docs[2].to_xml(), "<category>\n  <name>Archiv</name>\n  <sortkey>30</sortkey>\n  <obsolete>true</obsolete>\n</category>\n");
+    }
+
+    #[test]
+    fn heap_sort_sorts() {
+        let mut v = vec![5, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5];
+        heap_sort(&mut v);
+        assert_eq!(v, vec![1, 1, 2, 3, 4, 5, 5, 5, 5, 6, 9]);
+        let mut pairs = vec![("b", 1), ("a", 2), ("b", 0), ("oxrootID", 3)];
+        heap_sort(&mut pairs);
+        assert_eq!(pairs, vec![("a", 2), ("b", 0), ("b", 1), ("oxrootID", 3)]);
+        let mut empty: Vec<u8> = Vec::new();
+        heap_sort(&mut empty);
+        assert!(empty.is_empty());
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! their own issues; a payload is never produced while any error stands.
 
 pub mod country;
+pub mod mapping;
 mod parse;
 pub mod street;
 pub mod time;

@@ -163,6 +163,32 @@ impl Timestamp {
             - i64::from(self.offset_minutes) * 60
     }
 
+    /// The UTC instant `unix_seconds` (offset `+00:00`).
+    pub fn from_unix(unix_seconds: i64) -> Timestamp {
+        let secs = unix_seconds.rem_euclid(86_400) as u32;
+        Timestamp {
+            date: Date::from_days_since_epoch(unix_seconds.div_euclid(86_400)),
+            hour: secs / 3600,
+            minute: secs / 60 % 60,
+            second: secs % 60,
+            offset_minutes: 0,
+        }
+    }
+
+    /// Reads a German wall-clock time without zone (`2021-02-17 13:50:25`, as OXID writes
+    /// it) and gives it its Berlin offset. In the autumn's repeated hour the earlier (summer)
+    /// instant is taken; a time in the spring gap does not exist and is `None`.
+    pub fn from_berlin_local(s: &str) -> Option<Timestamp> {
+        let naive = Timestamp::parse_rfc3339(&format!("{}Z", s.trim()))?;
+        let wall = naive.unix_seconds();
+        [2i64, 1].into_iter().find_map(|off| {
+            (berlin_offset_hours(wall - off * 3600) == off).then_some(Timestamp {
+                offset_minutes: (off * 60) as i32,
+                ..naive
+            })
+        })
+    }
+
     /// The year of the local date.
     pub fn year(&self) -> i32 {
         self.date.year
@@ -237,6 +263,27 @@ pub fn berlin_date(t: &Timestamp) -> Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unix_seconds_and_berlin_wall_clock_round_trip() {
+        let t = Timestamp::from_unix(1_613_569_829);
+        assert_eq!(format_rfc3339(&t), "2021-02-17T13:50:29+00:00");
+        assert_eq!(Timestamp::from_unix(-1).date.to_string(), "1969-12-31");
+        let winter = Timestamp::from_berlin_local("2021-02-17 13:50:25").unwrap();
+        assert_eq!(format_rfc3339(&winter), "2021-02-17T13:50:25+01:00");
+        let summer = Timestamp::from_berlin_local("2024-07-01 08:00:00").unwrap();
+        assert_eq!(format_rfc3339(&summer), "2024-07-01T08:00:00+02:00");
+        // 2024-10-27 02:30 happens twice: the earlier (summer) one is taken.
+        let repeated = Timestamp::from_berlin_local("2024-10-27 02:30:00").unwrap();
+        assert_eq!(repeated.offset_minutes, 120);
+        // 2024-03-31 02:30 does not exist in Germany.
+        assert_eq!(Timestamp::from_berlin_local("2024-03-31 02:30:00"), None);
+        assert_eq!(
+            Timestamp::from_berlin_local("2024-03-31T02:30:00+02:00"),
+            None
+        );
+        assert_eq!(Timestamp::from_berlin_local("yesterday"), None);
+    }
 
     fn ts(s: &str) -> Timestamp {
         Timestamp::parse_rfc3339(s).unwrap()

@@ -16,7 +16,7 @@ use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 use crate::issue::{Built, Issues};
-use crate::{dispatch, geisenheim, kivitendo, order::Order, westarp};
+use crate::{dispatch, geisenheim, kivitendo, omniseller, order::Order, westarp};
 
 /// Reads a JS value (object or JSON text) as JSON; a value that cannot be read is an issue
 /// at `path`.
@@ -63,6 +63,11 @@ fn read_text(v: &JsValue, path: &str, required: bool, issues: &mut Issues) -> Op
         }
     };
     Some(text)
+}
+
+/// The engine's clock in Unix seconds (OmniSeller sessions expire).
+fn now() -> i64 {
+    (js_sys::Date::now() / 1000.0) as i64
 }
 
 /// Writes a result as a plain JS object (through `JSON.parse`, one native call).
@@ -164,7 +169,7 @@ pub fn request(
             issues,
         });
     }
-    let mut result = dispatch::request(target, operation, &input, &config);
+    let mut result = dispatch::request(target, operation, &input, &config, now());
     issues.extend(result.issues);
     result.issues = issues;
     write(&result)
@@ -183,6 +188,7 @@ pub fn interpret_response(
         operation,
         status,
         body.as_deref().unwrap_or(""),
+        now(),
     ))
 }
 
@@ -413,6 +419,88 @@ pub fn westarp_shipping_cost(
         }
     }
     write(&CostResult { cost, issues })
+}
+
+/// `fromOmnisellerOrder(order, mapping)`: an OmniSeller order (getOrder's answer or its
+/// `data`) as a canonical order, by the integrator's mapping: a function (synchronous, given
+/// the order object) or a field-path table. `{ order, valid, issues }`.
+#[wasm_bindgen(js_name = fromOmnisellerOrder, unchecked_return_type = "MappedOrder")]
+pub fn from_omniseller_order(
+    #[wasm_bindgen(unchecked_param_type = "object | string")] order: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "OrderMapping | ((order: any) => Order)")]
+    mapping: JsValue,
+) -> JsValue {
+    let mut issues = Issues::new();
+    let raw = read(&order, "order", true, &mut issues);
+    let Some(f) = mapping.dyn_ref::<js_sys::Function>() else {
+        let table = read(&mapping, "mapping", false, &mut issues).unwrap_or(Value::Null);
+        let mut mapped = omniseller::order_from(raw.as_ref().unwrap_or(&Value::Null), &table);
+        if issues.has_errors() {
+            // The input could not be read: that, and a missing mapping, are what to fix.
+            if table.is_null() {
+                omniseller::missing_mapping(&mut issues);
+            }
+            mapped.issues = issues;
+        }
+        return write(&mapped);
+    };
+    let data = raw
+        .as_ref()
+        .and_then(|r| omniseller::order_data(r, &mut issues));
+    let result = data.map(|d| f.call1(&JsValue::NULL, &write(d)));
+    let mapped = match result {
+        Some(Ok(v)) if v.is_instance_of::<js_sys::Promise>() => {
+            issues.error("mapping", "mapping_failed", "the mapping function returned a Promise: map synchronously (await what you need before calling fromOmnisellerOrder)", "die Zuordnungsfunktion lieferte ein Promise: bitte synchron zuordnen (Benötigtes vor fromOmnisellerOrder abwarten)");
+            None
+        }
+        Some(Ok(v)) => read(&v, "mapping", true, &mut issues),
+        Some(Err(e)) => {
+            let msg = e
+                .dyn_ref::<js_sys::Error>()
+                .map(|e| String::from(e.message()))
+                .or_else(|| e.as_string())
+                .unwrap_or_default();
+            issues.error(
+                "mapping",
+                "mapping_failed",
+                format!("the mapping function threw: {msg}"),
+                format!("die Zuordnungsfunktion hat einen Fehler geworfen: {msg}"),
+            );
+            None
+        }
+        None => None,
+    };
+    match mapped {
+        Some(order) => write(&omniseller::Mapped::validate(order, issues)),
+        None => write(&omniseller::Mapped {
+            order: None,
+            valid: false,
+            issues,
+        }),
+    }
+}
+
+/// `omnisellerToKivitendoCategories(categories, options?)`: kivitendo `<category>` documents
+/// for OmniSeller's categories (the getCategories answer, its `data` or its interpreted tree).
+#[wasm_bindgen(
+    js_name = omnisellerToKivitendoCategories,
+    unchecked_return_type = "KivitendoCategoryDocuments"
+)]
+pub fn omniseller_to_kivitendo_categories(
+    #[wasm_bindgen(unchecked_param_type = "unknown")] categories: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "KivitendoOptions")] options: Option<JsValue>,
+) -> JsValue {
+    let mut issues = Issues::new();
+    let format = kivitendo_options(options, &mut issues).format;
+    let input = read(&categories, "categories", true, &mut issues).unwrap_or(Value::Null);
+    let mut docs = omniseller::kivitendo_category_documents(&input, format);
+    if issues.has_errors() {
+        docs.issues = issues;
+    } else {
+        issues.extend(docs.issues);
+        docs.issues = issues;
+    }
+    write(&docs)
 }
 
 /// `version()`: the package version.
