@@ -224,20 +224,32 @@ impl FromStr for Decimal {
 
 impl fmt::Display for Decimal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let digits = self.m.unsigned_abs().to_string();
+        // Digits by hand: `u128`'s own formatting costs 1.4 KB of Wasm.
+        let mut n = self.m.unsigned_abs();
+        let mut buf = [b'0'; 40];
+        let mut i = buf.len();
+        while i > 0 {
+            i -= 1;
+            buf[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        let digits = std::str::from_utf8(buf.get(i..).unwrap_or(b"0")).unwrap_or("0");
         if self.m < 0 {
             f.write_str("-")?;
         }
         let s = self.s as usize;
         if s == 0 {
-            return f.write_str(&digits);
+            return f.write_str(digits);
         }
         if digits.len() <= s {
             f.write_str("0.")?;
             for _ in digits.len()..s {
                 f.write_str("0")?;
             }
-            f.write_str(&digits)
+            f.write_str(digits)
         } else {
             let (i, fr) = digits.split_at(digits.len() - s);
             write!(f, "{i}.{fr}")

@@ -21,12 +21,13 @@ pub struct RequestResult {
     pub issues: Issues,
 }
 
-fn unknown(what: &str, name: &str, known: &[&str], issues: &mut Issues) {
+fn unknown_target(name: &str, issues: &mut Issues) {
+    let known = TARGETS.join(", ");
     issues.error(
-        what,
-        &format!("unknown_{what}"),
-        format!("unknown {what} {name:?}; known: {}", known.join(", ")),
-        format!("unbekanntes {what} {name:?}; bekannt: {}", known.join(", ")),
+        "target",
+        "unknown_target",
+        format!("unknown target `{name}`; known: {known}"),
+        format!("unbekanntes Ziel `{name}`; bekannt: {known}"),
     );
 }
 
@@ -59,12 +60,7 @@ pub fn request(
                     geisenheim::requests::cancel_order(&input_value(), &cfg, &mut issues)
                 }
                 other => {
-                    unknown(
-                        "operation",
-                        other,
-                        &["createOrder", "cancelOrder"],
-                        &mut issues,
-                    );
+                    issues.unknown_operation("Geisenheim", other, &["createOrder", "cancelOrder"]);
                     None
                 }
             }
@@ -93,7 +89,7 @@ pub fn request(
             kvik::request(operation, &input_value(), &cfg, insecure, &mut issues)
         }
         other => {
-            unknown("target", other, TARGETS, &mut issues);
+            unknown_target(other, &mut issues);
             None
         }
     };
@@ -117,7 +113,7 @@ pub fn interpret_response(
         "kvik" => kvik::interpret(status, body),
         other => {
             let mut issues = Issues::new();
-            unknown("target", other, TARGETS, &mut issues);
+            unknown_target(other, &mut issues);
             Interpreted {
                 outcome: Outcome::Rejected,
                 issues,

@@ -337,8 +337,14 @@ fn message_of(v: &Value) -> Option<String> {
     match v {
         Value::String(s) => Some(s.clone()),
         Value::Array(a) => {
-            let parts: Vec<String> = a.iter().filter_map(message_of).collect();
-            (!parts.is_empty()).then(|| parts.join("; "))
+            let mut joined = String::new();
+            for part in a.iter().filter_map(message_of) {
+                if !joined.is_empty() {
+                    joined.push_str("; ");
+                }
+                joined.push_str(&part);
+            }
+            (!joined.is_empty()).then_some(joined)
         }
         Value::Object(o) => ["message", "msg", "error", "title", "detail", "description"]
             .iter()

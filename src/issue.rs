@@ -149,6 +149,17 @@ impl Issues {
     pub fn iter(&self) -> std::slice::Iter<'_, Issue> {
         self.0.iter()
     }
+
+    /// `unknown_operation` at `operation`: `{target}` has no operation `name`, with the list.
+    pub fn unknown_operation(&mut self, target: &str, name: &str, known: &[&str]) {
+        let known = known.join(", ");
+        self.error(
+            "operation",
+            "unknown_operation",
+            format!("{target} has no operation `{name}`; known: {known}"),
+            format!("{target} kennt die Operation `{name}` nicht; bekannt: {known}"),
+        );
+    }
 }
 
 impl<'a> IntoIterator for &'a Issues {

@@ -133,15 +133,7 @@ pub fn request(
             )
         }
         other => {
-            issues.error(
-                "operation",
-                "unknown_operation",
-                format!(
-                    "unknown kvik.shop operation {other:?}; known: {}",
-                    OPERATIONS.join(", ")
-                ),
-                format!("unbekannte kvik.shop-Operation {other:?}"),
-            );
+            issues.unknown_operation("kvik.shop", other, OPERATIONS);
             return None;
         }
     };

@@ -275,15 +275,7 @@ pub fn request(
             (Function::Other(number.unwrap_or_default()), data)
         }
         other => {
-            issues.error(
-                "operation",
-                "unknown_operation",
-                format!(
-                    "unknown OmniSeller operation `{other}`; known: {}",
-                    OPERATIONS.join(", ")
-                ),
-                format!("unbekannte OmniSeller-Operation `{other}`"),
-            );
+            issues.unknown_operation("OmniSeller", other, OPERATIONS);
             return None;
         }
     };

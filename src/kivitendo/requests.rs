@@ -244,18 +244,7 @@ pub fn request(
         "listTaxZones" => build(config, f, Method::Get, "tax_zones", None, None, issues),
         "listCurrencies" => build(config, f, Method::Get, "currencies", None, None, issues),
         other => {
-            issues.error(
-                "operation",
-                "unknown_operation",
-                format!(
-                    "unknown kivitendo operation {other:?}; known: {}",
-                    OPERATIONS.join(", ")
-                ),
-                format!(
-                    "unbekannte kivitendo-Operation {other:?}; bekannt: {}",
-                    OPERATIONS.join(", ")
-                ),
-            );
+            issues.unknown_operation("kivitendo", other, OPERATIONS);
             None
         }
     }

@@ -1,12 +1,10 @@
 //! XML as kivitendo's REST API (Rails) writes and reads it: a small indenting writer that
-//! escapes every text, and a hardened reader (quick-xml) that turns documents into JSON.
+//! escapes every text, and a small hardened reader that turns documents into JSON.
 //!
 //! The reader refuses DTDs (so no external entities and no entity-expansion attacks such as
 //! "billion laughs"), knows only XML's five predefined entities and character references,
 //! limits nesting depth and input size, and names line and column of the first error.
 
-use quick_xml::events::Event;
-use quick_xml::Reader;
 use serde_json::{Map, Value};
 use thiserror::Error;
 
@@ -129,13 +127,171 @@ struct Frame {
     text: String,
 }
 
+/// One piece of markup, as [`Lexer`] reads it.
+enum Event<'a> {
+    /// `<name attrs>` or `<name attrs/>` (`empty`).
+    Start {
+        name: &'a str,
+        attrs: &'a str,
+        empty: bool,
+    },
+    /// `</name>`.
+    End(&'a str),
+    /// Character data, entities resolved, trimmed (never empty).
+    Text(String),
+    /// `<![CDATA[…]]>`, as it is.
+    CData(&'a str),
+    /// The end of the input.
+    Eof,
+}
+
+/// A position and what is wrong there.
+type LexError = (usize, String);
+
+/// Reads the XML subset kivitendo speaks: elements, attributes, text, CDATA, comments,
+/// declarations and processing instructions (skipped). DTDs are refused. A few dozen lines
+/// instead of quick-xml, whose reader cost 13 KB of Wasm for this one use (README "Speed
+/// and size"); the tests below cover what it did for us.
+struct Lexer<'a> {
+    s: &'a str,
+    pos: usize,
+}
+
+impl<'a> Lexer<'a> {
+    /// The next event and where it starts.
+    fn next(&mut self) -> Result<(usize, Event<'a>), LexError> {
+        loop {
+            let at = self.pos;
+            let Some(rest) = self.s.get(at..).filter(|r| !r.is_empty()) else {
+                return Ok((at, Event::Eof));
+            };
+            let skip = |lexer: &mut Self, close: &str, what: &str| match rest.find(close) {
+                Some(i) => {
+                    lexer.pos = at + i + close.len();
+                    Ok(i)
+                }
+                None => Err((at, format!("{what} is not closed"))),
+            };
+            if !rest.starts_with('<') {
+                let len = rest.find('<').unwrap_or(rest.len());
+                self.pos = at + len;
+                let raw = rest.get(..len).unwrap_or("");
+                let text = raw.trim();
+                if text.is_empty() {
+                    continue;
+                }
+                let lead = raw.len() - raw.trim_start().len();
+                return Ok((at + lead, Event::Text(unescape(text, at + lead)?)));
+            }
+            if rest.starts_with("<?") {
+                skip(self, "?>", "`<?`")?;
+            } else if rest.starts_with("<!--") {
+                skip(self, "-->", "comment `<!--`")?;
+            } else if let Some(body) = rest.strip_prefix("<![CDATA[") {
+                let len = skip(self, "]]>", "`<![CDATA[`")?;
+                return Ok((
+                    at,
+                    Event::CData(body.get(..len.saturating_sub(9)).unwrap_or("")),
+                ));
+            } else if rest.starts_with("<!") {
+                return Err((at, "DTDs (<!DOCTYPE …>) are not accepted: kivitendo documents need none, and entity definitions are a known attack".into()));
+            } else {
+                // A tag: up to the first `>` outside quotes.
+                let mut quote = None;
+                let close = rest.char_indices().skip(1).find_map(|(i, c)| {
+                    match (quote, c) {
+                        (None, '"' | '\'') => quote = Some(c),
+                        (Some(q), c) if c == q => quote = None,
+                        (None, '>') => return Some(i),
+                        _ => {}
+                    }
+                    None
+                });
+                let Some(close) = close else {
+                    return Err((at, "a tag is not closed with `>`".into()));
+                };
+                self.pos = at + close + 1;
+                let inner = rest.get(1..close).unwrap_or("");
+                if let Some(name) = inner.strip_prefix('/') {
+                    return Ok((at, Event::End(valid_name(name.trim_end(), at)?)));
+                }
+                let (inner, empty) = match inner.strip_suffix('/') {
+                    Some(i) => (i, true),
+                    None => (inner, false),
+                };
+                let n = inner.find(char::is_whitespace).unwrap_or(inner.len());
+                return Ok((
+                    at,
+                    Event::Start {
+                        name: valid_name(inner.get(..n).unwrap_or(""), at)?,
+                        attrs: inner.get(n..).unwrap_or(""),
+                        empty,
+                    },
+                ));
+            }
+        }
+    }
+}
+
+/// XML's name rule, with every non-ASCII character allowed (Unicode tables would cost more
+/// than the rest of the reader).
+fn valid_name(name: &str, at: usize) -> Result<&str, LexError> {
+    let ok = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || !c.is_ascii() || c == '_' || c == ':')
+        && name.chars().all(|c| {
+            c.is_ascii_alphanumeric() || !c.is_ascii() || matches!(c, '_' | ':' | '-' | '.')
+        });
+    if ok {
+        Ok(name)
+    } else {
+        Err((at, format!("`{name}` is not an element name")))
+    }
+}
+
+/// Resolves XML's five predefined entities and character references; any other entity is an
+/// error (no DTD defines one).
+fn unescape(text: &str, at: usize) -> Result<String, LexError> {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(rest.get(..amp).unwrap_or(""));
+        let tail = rest.get(amp + 1..).unwrap_or("");
+        let semi = tail.find(';').filter(|&i| i <= 10);
+        let name = semi.and_then(|i| tail.get(..i)).unwrap_or("");
+        let c = match name {
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "amp" => Some('&'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            _ => name
+                .strip_prefix("#x")
+                .map(|h| u32::from_str_radix(h, 16))
+                .or_else(|| name.strip_prefix('#').map(str::parse))
+                .and_then(Result::ok)
+                .filter(|&n| n != 0)
+                .and_then(char::from_u32),
+        };
+        let (Some(c), Some(semi)) = (c, semi) else {
+            let shown: String = tail.chars().take_while(|&c| c != ';').take(12).collect();
+            return Err((at, format!("unknown entity `&{shown};` (only &lt; &gt; &amp; &quot; &apos; and &#…; are defined)")));
+        };
+        out.push(c);
+        rest = tail.get(semi + 1..).unwrap_or("");
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
 /// Reads an XML document into JSON, the way Rails' `to_xml` writes records: element names
 /// become keys with `-` turned into `_`; `type="integer|boolean"` and
 /// `nil="true"` are honoured (decimals and floats stay strings, to stay exact); `type="array"` and
 /// wrappers whose children all share one name (`<contacts><contact/>…</contacts>`) become
 /// arrays; repeated names become arrays. The root element's name is returned beside it.
 pub fn to_json(xml: &str) -> Result<(String, Value), XmlError> {
-    let err = |pos: usize, message: String| {
+    let err = |(pos, message): LexError| {
         let (line, column) = line_column(xml, pos);
         XmlError {
             line,
@@ -144,127 +300,116 @@ pub fn to_json(xml: &str) -> Result<(String, Value), XmlError> {
         }
     };
     if xml.len() > MAX_BYTES {
-        return Err(err(
+        return Err(err((
             0,
             format!("the document is larger than {MAX_BYTES} bytes"),
-        ));
+        )));
     }
-    let mut reader = Reader::from_str(xml);
-    reader.config_mut().trim_text(true);
-    reader.config_mut().check_end_names = true;
+    let mut lexer = Lexer { s: xml, pos: 0 };
     let mut stack: Vec<Frame> = Vec::new();
     let mut root: Option<(String, Value)> = None;
     loop {
-        let mut before = usize::try_from(reader.buffer_position()).unwrap_or(0);
-        // Skipped whitespace belongs to no event: point at the next markup instead.
-        if let Some(skip) = xml
-            .get(before..)
-            .and_then(|rest| rest.find(|c: char| !c.is_whitespace()))
-        {
-            before += skip;
-        }
-        let event = reader.read_event().map_err(|e| {
-            err(
-                usize::try_from(reader.error_position()).unwrap_or(before),
-                e.to_string(),
-            )
-        })?;
-        match event {
-            Event::Start(e) | Event::Empty(e) if root.is_some() => {
-                let _ = e;
-                return Err(err(before, "content after the root element".into()));
+        let (at, event) = lexer.next().map_err(err)?;
+        let done = match event {
+            Event::Start { .. } if root.is_some() => {
+                return Err(err((at, "content after the root element".into())));
             }
-            Event::Start(e) => {
-                if stack.len() >= MAX_DEPTH {
-                    return Err(err(
-                        before,
-                        format!("elements nested deeper than {MAX_DEPTH}"),
-                    ));
+            Event::Start { .. } if stack.len() >= MAX_DEPTH => {
+                return Err(err((
+                    at,
+                    format!("elements nested deeper than {MAX_DEPTH}"),
+                )));
+            }
+            Event::Start { name, attrs, empty } => {
+                let f = frame(name, attrs, at).map_err(err)?;
+                if !empty {
+                    stack.push(f);
+                    continue;
                 }
-                stack.push(frame(&e, before, &err)?);
+                f
             }
-            Event::Empty(e) => {
-                if stack.len() >= MAX_DEPTH {
-                    return Err(err(
-                        before,
-                        format!("elements nested deeper than {MAX_DEPTH}"),
-                    ));
+            Event::End(name) => match stack.pop() {
+                Some(f) if f.name == name.replace('-', "_") => f,
+                Some(f) => {
+                    return Err(err((
+                        at,
+                        format!("`</{name}>` does not close `<{}>`", f.name),
+                    )));
                 }
-                let f = frame(&e, before, &err)?;
-                let (name, value) = finish(f);
-                match stack.last_mut() {
-                    Some(parent) => parent.children.push((name, value)),
-                    None => root = Some((name, value)),
+                None => {
+                    return Err(err((at, "closing tag without an opening one".into())));
                 }
-            }
-            Event::End(_) => {
-                let Some(f) = stack.pop() else {
-                    return Err(err(before, "closing tag without an opening one".into()));
-                };
-                let (name, value) = finish(f);
-                match stack.last_mut() {
-                    Some(parent) => parent.children.push((name, value)),
-                    None => root = Some((name, value)),
+            },
+            Event::Text(t) => match stack.last_mut() {
+                Some(f) => {
+                    f.text.push_str(&t);
+                    continue;
                 }
-            }
-            Event::Text(t) => {
-                let text = t.unescape().map_err(|e| err(before, e.to_string()))?;
-                match stack.last_mut() {
-                    Some(f) => f.text.push_str(&text),
-                    None => return Err(err(before, "text outside the root element".into())),
+                None => return Err(err((at, "text outside the root element".into()))),
+            },
+            Event::CData(t) => match stack.last_mut() {
+                Some(f) => {
+                    f.text.push_str(t);
+                    continue;
                 }
-            }
-            Event::CData(t) => {
-                let raw = t.into_inner();
-                let text = std::str::from_utf8(&raw).map_err(|e| err(before, e.to_string()))?;
-                match stack.last_mut() {
-                    Some(f) => f.text.push_str(text),
-                    None => return Err(err(before, "CDATA outside the root element".into())),
-                }
-            }
-            Event::DocType(_) => {
-                return Err(err(
-                    before,
-                    "DTDs (<!DOCTYPE …>) are not accepted: kivitendo documents need none, and entity definitions are a known attack".into(),
-                ));
-            }
-            Event::Decl(_) | Event::Comment(_) | Event::PI(_) => {}
+                None => return Err(err((at, "CDATA outside the root element".into()))),
+            },
             Event::Eof => break,
+        };
+        let (name, value) = finish(done);
+        match stack.last_mut() {
+            Some(parent) => parent.children.push((name, value)),
+            None => root = Some((name, value)),
         }
     }
     if let Some(open) = stack.last() {
-        return Err(err(
+        return Err(err((
             xml.len(),
             format!("unexpected end of document: <{}> is not closed", open.name),
-        ));
+        )));
     }
-    root.ok_or_else(|| err(0, "no root element".into()))
+    root.ok_or_else(|| err((0, "no root element".into())))
 }
 
-fn frame<F>(e: &quick_xml::events::BytesStart<'_>, pos: usize, err: &F) -> Result<Frame, XmlError>
-where
-    F: Fn(usize, String) -> XmlError,
-{
-    let name = std::str::from_utf8(e.name().as_ref())
-        .map_err(|x| err(pos, x.to_string()))?
-        .replace('-', "_");
+/// A new element from its name and attribute text (`type` and `nil` are kept).
+fn frame(name: &str, mut attrs: &str, at: usize) -> Result<Frame, LexError> {
     let mut f = Frame {
-        name,
+        name: name.replace('-', "_"),
         type_attr: None,
         nil: false,
         children: Vec::new(),
         text: String::new(),
     };
-    for a in e.attributes() {
-        let a = a.map_err(|x| err(pos, x.to_string()))?;
-        let value = a.unescape_value().map_err(|x| err(pos, x.to_string()))?;
-        match a.key.as_ref() {
-            b"type" => f.type_attr = Some(value.into_owned()),
-            b"nil" => f.nil = value == "true",
+    loop {
+        attrs = attrs.trim_start();
+        if attrs.is_empty() {
+            return Ok(f);
+        }
+        let bad = || {
+            (
+                at,
+                format!("malformed attribute in `<{name}>`: write name=\"value\""),
+            )
+        };
+        let eq = attrs.find('=').ok_or_else(bad)?;
+        let key = attrs.get(..eq).unwrap_or("").trim();
+        let after = attrs.get(eq + 1..).unwrap_or("").trim_start();
+        let quote = after
+            .chars()
+            .next()
+            .filter(|c| matches!(c, '"' | '\''))
+            .ok_or_else(bad)?;
+        let body = after.get(1..).unwrap_or("");
+        let end = body.find(quote).ok_or_else(bad)?;
+        valid_name(key, at)?;
+        let value = unescape(body.get(..end).unwrap_or(""), at)?;
+        match key {
+            "type" => f.type_attr = Some(value),
+            "nil" => f.nil = value == "true",
             _ => {}
         }
+        attrs = body.get(end + 1..).unwrap_or("");
     }
-    Ok(f)
 }
 
 fn finish(f: Frame) -> (String, Value) {
@@ -385,6 +530,40 @@ mod tests {
         let xxe = r#"<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><x>&xxe;</x>"#;
         assert!(to_json(xxe).is_err());
         assert!(to_json("<x>&unknown;</x>").is_err());
+    }
+
+    #[test]
+    fn the_reader_handles_what_rails_and_hand_written_documents_contain() {
+        let xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- a comment -->\n<order>\n  <note><![CDATA[<b>5 & 6</b>  ]]></note>\n  <name> M&#252;ller &#x26; S&#xF6;hne &apos;&quot;&lt;&gt; </name>\n  <id type='integer'>7</id>\n  <fax nil=\"true\"/>\n  <tag a=\"x > y\" type=\"boolean\">true</tag>\n  <?pi skipped?>\n  <shop-number>12</shop-number>\n</order>\n";
+        let (root, v) = to_json(xml).unwrap();
+        assert_eq!(root, "order");
+        assert_eq!(
+            v,
+            json!({"note": "<b>5 & 6</b>  ", "name": "Müller & Söhne '\"<>", "id": 7, "fax": null, "tag": true, "shop_number": "12"})
+        );
+    }
+
+    #[test]
+    fn malformed_documents_are_errors_with_their_place() {
+        for (xml, line, column, says) in [
+            ("<a>\n  <b></c>\n</a>", 2, 6, "does not close"),
+            ("<a>&nbsp;</a>", 1, 4, "unknown entity `&nbsp;`"),
+            ("<a>fish & chips</a>", 1, 4, "unknown entity"),
+            ("<a>&#0;</a>", 1, 4, "unknown entity"),
+            ("<a b=c/>", 1, 1, "malformed attribute"),
+            ("<a b=\"c/>", 1, 1, "not closed"),
+            ("<1a/>", 1, 1, "not an element name"),
+            ("<a/><b/>", 1, 5, "after the root"),
+            ("text<a/>", 1, 1, "outside the root"),
+            ("</a>", 1, 1, "without an opening"),
+            ("<a><!-- open", 1, 4, "comment"),
+            ("<a><![CDATA[x", 1, 4, "CDATA"),
+            ("", 1, 1, "no root element"),
+        ] {
+            let e = to_json(xml).unwrap_err();
+            assert_eq!((e.line, e.column), (line, column), "{xml}: {e}");
+            assert!(e.message.contains(says), "{xml}: {e}");
+        }
     }
 
     #[test]

@@ -240,7 +240,7 @@ fn convert(v: &Value, to: &str) -> Result<Value, ConvError> {
     };
     let ok = |o: Option<Value>| o.ok_or(Failed);
     match to {
-        "string" => ok((!text.is_empty() || v.is_string()).then(|| Value::String(text))),
+        "string" => ok((!text.is_empty() || v.is_string()).then_some(Value::String(text))),
         "integer" => ok(text.parse::<i64>().ok().map(Value::from)),
         "decimal" => {
             let t = text.replace(',', ".");

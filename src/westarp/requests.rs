@@ -449,18 +449,7 @@ pub fn request(
         }
         "listShippingMethods" => build(config, Method::Get, "/shipping-methods", &[], None, issues),
         other => {
-            issues.error(
-                "operation",
-                "unknown_operation",
-                format!(
-                    "unknown Westarp operation {other:?}; known: {}",
-                    OPERATIONS.join(", ")
-                ),
-                format!(
-                    "unbekannte Westarp-Operation {other:?}; bekannt: {}",
-                    OPERATIONS.join(", ")
-                ),
-            );
+            issues.unknown_operation("Westarp", other, OPERATIONS);
             None
         }
     }
