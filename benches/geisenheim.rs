@@ -6,7 +6,9 @@ use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-/// Counts allocations, so that the figures show where allocation-heavy code is.
+/// Counts allocations, so that the figures show where allocation-heavy code is (native only:
+/// in Wasm the crate brings its own allocator).
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 struct Counting;
 static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
 
@@ -25,7 +27,8 @@ unsafe impl GlobalAlloc for Counting {
     }
 }
 
-#[global_allocator]
+#[cfg_attr(not(target_arch = "wasm32"), global_allocator)]
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 static GLOBAL: Counting = Counting;
 
 /// Allocations (and reallocations) made by one call of `f`.
