@@ -23,12 +23,16 @@ pub const OPERATIONS: &[&str] = &["listOrders", "getOrder", "updateOrder", "getP
 
 /// The base URL, refusing plain HTTP unless `allow_insecure` and the host is loopback.
 fn base(config: &Config, allow_insecure: bool, issues: &mut Issues) -> Option<String> {
-    let Some(url) = &config.base_url else {
+    let url = match &config.base_url {
+        Some(url) if url.starts_with("https://") => return Some(url.clone()),
+        Some(url) if allow_insecure && http::is_loopback_url(url) => return Some(url.clone()),
+        Some(url) => Some(url),
+        None => None,
+    };
+    // No URL, or one refused (also by the general check, which already reported it).
+    if url.is_none() && !issues.iter().any(|i| i.path == "config.baseUrl") {
         issues.error("config.baseUrl", "missing_base_url", "kvik.shop runs on the shop's domain: set `config.baseUrl` (https://yourshop.com)", "kvik.shop läuft auf der Shop-Domain: bitte `config.baseUrl` setzen (https://ihrshop.de)");
         return None;
-    };
-    if url.starts_with("https://") || (allow_insecure && http::is_loopback_url(url)) {
-        return Some(url.clone());
     }
     issues.error(
         "config.baseUrl",

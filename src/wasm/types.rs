@@ -124,7 +124,7 @@ export interface GeisenheimOrder {
   }>;
 }
 
-export type Target = "geisenheim" | "kivitendo" | "westarp";
+export type Target = "geisenheim" | "kivitendo" | "westarp" | "omniseller" | "kvik";
 
 /** Options of `toWestarpOrder`. */
 export interface WestarpOptions {
@@ -216,6 +216,41 @@ export interface KivitendoSyncStep {
 export interface RequestConfig extends GeisenheimOptions, KivitendoOptions, WestarpOptions {
   environment?: "production" | "staging";
   baseUrl?: string; username?: string; password?: string; token?: string;
+  /** OmniSeller: the session from `interpretResponse("omniseller", "requestToken", …).data`. */
+  session?: OmnisellerSession;
+  /** OmniSeller: the number of the stock function (the wiki gives none). */
+  stockFunction?: string | number;
+  /** kvik.shop: allow plain HTTP to a loopback host (tests and mocks only). */
+  allowInsecure?: boolean;
+}
+
+/** An OmniSeller token and when it expires (RFC 3339, or Unix milliseconds). */
+export interface OmnisellerSession { token: string; expiresAt: string | number; user?: string }
+
+/** One category of `interpretResponse("omniseller", "getCategories", …).data`, in tree order. */
+export interface OmnisellerCategory {
+  id: string; parentId: string | null; name: string; active: boolean; depth: number;
+}
+
+/** Where a canonical order field comes from: a source path (`Bill.Street`, `Items[0].Sku`),
+ * alternatives (the first present wins), a conversion, a constant, or a mapped list. */
+export type MappingSpec =
+  | string
+  | string[]
+  | { from: string | string[]; as?: "string" | "integer" | "decimal" | "boolean" | "berlinTime" | "date"; default?: unknown }
+  | { value: unknown }
+  | { each: string; map: OrderMapping };
+
+/** A field-path table: canonical order paths (`customer.email`) to their sources. */
+export interface OrderMapping { [targetPath: string]: MappingSpec }
+
+/** `fromOmnisellerOrder()`'s answer: the mapped order (also when invalid, to look at). */
+export interface MappedOrder { order?: Order; valid: boolean; issues: Issue[] }
+
+/** `omnisellerToKivitendoCategories()`'s answer: one document per placed category. */
+export interface KivitendoCategoryDocuments {
+  documents: Array<{ omnisellerId: string; xml?: string; payload?: Record<string, unknown> }>;
+  issues: Issue[];
 }
 
 /** A transport-free HTTP request. */
