@@ -41,8 +41,12 @@ pub fn request(
     now: i64,
 ) -> RequestResult {
     let mut issues = Issues::new();
+    // JSON text; an id passed as a bare JS string (`"6132af…"`, not JSON) is taken as text.
     let input_value = || match serde_json::from_str::<Value>(input) {
         Ok(v) => v,
+        Err(_) if !input.trim_start().starts_with(['{', '[', '"']) => {
+            Value::String(input.trim().to_owned())
+        }
         Err(_) => Value::Null,
     };
     let request = match target {

@@ -7,8 +7,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::wasm_bindgen_test;
 
 use kontor::wasm::{
-    interpret_response, parse_kivitendo_xml, request, split_street, to_geisenheim,
-    to_kivitendo_customer_xml, to_westarp_order, validate_order, westarp_shipping_cost,
+    from_omniseller_order, interpret_response, omniseller_to_kivitendo_categories,
+    parse_kivitendo_xml, request, split_street, to_geisenheim, to_kivitendo_customer_xml,
+    to_westarp_order, validate_order, westarp_shipping_cost,
 };
 
 const SEED_ORDER: &str = include_str!("fixtures/geisenheim_seed_example.order.json");
@@ -240,4 +241,134 @@ fn westarp_shipping_cost_by_weight() {
         issue_codes(&westarp_shipping_cost(dhl, 1.5)),
         vec!["out_of_range"]
     );
+}
+
+const OMNI_ORDER: &str = include_str!("fixtures/omniseller/order_answer.json");
+const OMNI_MAPPING: &str = include_str!("fixtures/omniseller/order_mapping.json");
+
+#[wasm_bindgen_test]
+fn omniseller_orders_map_by_function_or_table() {
+    let by_table = from_omniseller_order(parse(OMNI_ORDER), parse(OMNI_MAPPING));
+    assert_eq!(
+        get(&by_table, "valid").as_bool(),
+        Some(true),
+        "{:?}",
+        issue_codes(&by_table)
+    );
+    assert_eq!(
+        get(&by_table, "order.items.0.unitPrice")
+            .as_string()
+            .as_deref(),
+        Some("7.50")
+    );
+    // A JS function gets the envelope's `data` as an object.
+    let f = js_sys::Function::new_with_args(
+        "o",
+        "return { number: String(o.OXORDERNR), orderedAt: '2021-02-17T12:50:25Z', \
+         customer: { email: o.Customer.OXUSERNAME }, \
+         billingAddress: { street: o.BillAddress.OXBILLSTREET + ' ' + o.BillAddress.OXBILLSTREETNR, \
+           zip: o.BillAddress.OXBILLZIP, city: o.BillAddress.OXBILLCITY, country: 'DE' }, \
+         items: o.Articles.map(a => ({ sku: a.OXARTNUM, quantity: Number(a.OXAMOUNT), \
+           unitPrice: String(a.OXBPRICE).replace(',', '.'), taxRate: 19 })) };",
+    );
+    let by_fn = from_omniseller_order(JsValue::from_str(OMNI_ORDER), f.into());
+    assert_eq!(
+        get(&by_fn, "valid").as_bool(),
+        Some(true),
+        "{:?}",
+        issue_codes(&by_fn)
+    );
+    assert_eq!(
+        get(&by_fn, "order.number").as_string().as_deref(),
+        Some("2")
+    );
+    // A throwing function, an async one, and none at all are issues, never throws.
+    let throws = js_sys::Function::new_with_args("o", "throw new Error('no Articles here')");
+    let r = from_omniseller_order(parse(OMNI_ORDER), throws.into());
+    assert_eq!(issue_codes(&r), vec!["mapping_failed"]);
+    assert!(get(&r, "issues.0.message")
+        .as_string()
+        .unwrap_or_default()
+        .contains("no Articles here"));
+    let promise = js_sys::Function::new_with_args("o", "return Promise.resolve({})");
+    assert_eq!(
+        issue_codes(&from_omniseller_order(parse(OMNI_ORDER), promise.into())),
+        vec!["mapping_failed"]
+    );
+    assert_eq!(
+        issue_codes(&from_omniseller_order(
+            parse(OMNI_ORDER),
+            JsValue::UNDEFINED
+        )),
+        vec!["missing_mapping"]
+    );
+}
+
+#[wasm_bindgen_test]
+fn omniseller_session_calls_and_categories() {
+    let config = parse(
+        r#"{"baseUrl":"https://shop.example.com","username":"apiuser","password":"apipass"}"#,
+    );
+    let token = interpret_response(
+        "omniseller",
+        "requestToken",
+        200,
+        Some(include_str!("fixtures/omniseller/token_answer.json").into()),
+    );
+    assert_eq!(
+        get(&token, "outcome").as_string().as_deref(),
+        Some("accepted")
+    );
+    let session = get(&token, "data");
+    Reflect::set(&config, &"session".into(), &session).unwrap();
+    let call = request(
+        "omniseller",
+        "getOrder",
+        JsValue::from_str("6132af04178eabb83271b3c6579431be"),
+        Some(config.clone()),
+    );
+    assert_eq!(issue_codes(&call), Vec::<String>::new());
+    let body = parse(&get(&call, "body").as_string().unwrap_or_default());
+    assert_eq!(get(&body, "function").as_string().as_deref(), Some("11"));
+    // A session that ends in 30 s (engine clock) is renewed before any call.
+    let soon = js_sys::Date::now() + 30_000.0;
+    Reflect::set(&session, &"expiresAt".into(), &JsValue::from_f64(soon)).unwrap();
+    let late = request("omniseller", "getOrderIds", JsValue::NULL, Some(config));
+    assert_eq!(issue_codes(&late), vec!["session_expired"]);
+    let docs = omniseller_to_kivitendo_categories(
+        JsValue::from_str(include_str!("fixtures/omniseller/categories_answer.json")),
+        None,
+    );
+    assert_eq!(Array::from(&get(&docs, "documents")).length(), 4);
+    assert_eq!(issue_codes(&docs), vec!["orphan_category"]);
+}
+
+#[wasm_bindgen_test]
+fn kvik_requests_are_https_gzip_and_json() {
+    let r = request(
+        "kvik",
+        "updateOrder",
+        parse(r#"{"id":1001,"changes":{"status":"shipped"}}"#),
+        Some(parse(
+            r#"{"baseUrl":"https://yourshopname.com","token":"t"}"#,
+        )),
+    );
+    assert_eq!(get(&r, "method").as_string().as_deref(), Some("PATCH"));
+    assert_eq!(
+        get(&r, "headers.Accept-Encoding").as_string().as_deref(),
+        Some("gzip")
+    );
+    assert_eq!(
+        get(&r, "headers.Content-Type").as_string().as_deref(),
+        Some("application/json")
+    );
+    let http = request(
+        "kvik",
+        "listOrders",
+        JsValue::NULL,
+        Some(parse(
+            r#"{"baseUrl":"http://yourshopname.com","token":"t"}"#,
+        )),
+    );
+    assert!(issue_codes(&http).contains(&"https_required".to_owned()));
 }

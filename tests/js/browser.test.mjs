@@ -12,7 +12,7 @@ const root = fileURLToPath(new URL("../../", import.meta.url));
 const TYPES = { ".html": "text/html", ".mjs": "text/javascript", ".js": "text/javascript",
                 ".wasm": "application/wasm", ".json": "application/json" };
 
-test("the browser entry imports and maps an order in Chromium", async () => {
+test("the browser entry imports and maps an order in Chromium (and the shop-side targets)", async () => {
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
     if (path.includes("..")) return res.writeHead(403).end();
@@ -44,6 +44,18 @@ test("the browser entry imports and maps an order in Chromium", async () => {
     assert.equal(r.built.payload.items[0].tax, 1.2);
     assert.equal(r.malformed.issues[0].code, "malformed_json");
     assert.equal(r.req.url, "https://api.staging.geisenheim-portal.de/erp/orders/7");
+    assert.equal(r.token.outcome, "accepted");
+    assert.ok(Date.parse(r.token.data.expiresAt) > Date.now() + 800_000);
+    assert.equal(r.call.url, "https://shop.example.com/omniseller/HTKService4.php");
+    assert.equal(JSON.parse(r.call.body).function, "12");
+    assert.equal(r.mapped.valid, true, JSON.stringify(r.mapped.issues));
+    assert.equal(r.mapped.order.orderedAt, "2021-02-17T13:50:25+01:00");
+    assert.equal(r.mappedByFunction.order.number, "2");
+    assert.equal(r.mappedByFunction.valid, false);
+    assert.equal(r.categories.documents.length, 4);
+    assert.deepEqual([r.kvik.method, r.kvik.headers["Accept-Encoding"], r.kvik.headers["Content-Type"]],
+                     ["PATCH", "gzip", "application/json"]);
+    assert.ok(r.kvikHttp.issues.some((i) => i.code === "https_required"));
   } finally {
     await context.close();
     server.close();

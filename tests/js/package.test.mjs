@@ -12,7 +12,8 @@ const seed = () => JSON.parse(fixture("geisenheim_seed_example.order.json"));
 test("exports every documented function", () => {
   for (const name of ["validateOrder", "toGeisenheim", "request", "interpretResponse", "send", "version",
                       "toKivitendoCustomerXml", "toKivitendoOrderXml", "toKivitendoProductXml", "toKivitendoCategoryXml",
-                      "parseKivitendoXml", "kivitendoSync", "splitStreet", "toWestarpOrder", "westarpShippingCost"]) {
+                      "parseKivitendoXml", "kivitendoSync", "splitStreet", "toWestarpOrder", "westarpShippingCost",
+                      "fromOmnisellerOrder", "omnisellerToKivitendoCategories"]) {
     assert.equal(typeof kontor[name], "function", name);
   }
 });

@@ -1,6 +1,6 @@
 // Compiled with `tsc --noEmit --strict` by the test command: the package's types are real.
-import { toGeisenheim, validateOrder, request, interpretResponse, send, toKivitendoOrderXml, parseKivitendoXml, kivitendoSync, toWestarpOrder, splitStreet } from "kontor";
-import type { Order, Issue, GeisenheimOrder, HttpRequest } from "kontor";
+import { toGeisenheim, validateOrder, request, interpretResponse, send, toKivitendoOrderXml, parseKivitendoXml, kivitendoSync, toWestarpOrder, splitStreet, fromOmnisellerOrder, omnisellerToKivitendoCategories } from "kontor";
+import type { Order, Issue, GeisenheimOrder, HttpRequest, OrderMapping, OmnisellerSession, OmnisellerCategory } from "kontor";
 
 const order: Order = {
   number: "10023",
@@ -39,4 +39,23 @@ toGeisenheim(order, { strict: "yes" });
 // @ts-expect-error: product kind is a closed list
 const badKind: Order["items"][number]["product"] = { kind: "beer" };
 
+const mapping: OrderMapping = {
+  number: { from: "OXORDERNR", as: "string" },
+  "customer.email": ["Customer.OXUSERNAME", "BillAddress.OXBILLEMAIL"],
+  currency: { value: "EUR" },
+  items: { each: "Articles", map: { sku: "OXARTNUM", quantity: { from: "OXAMOUNT", as: "integer" } } },
+};
+const mapped = fromOmnisellerOrder({ OXORDERNR: 2 }, mapping);
+const mappedNumber: string | undefined = mapped.valid ? mapped.order?.number : undefined;
+const byFunction = fromOmnisellerOrder("{}", (o: { OXORDERNR: number }) => ({ ...order, number: String(o.OXORDERNR) }));
+const token = interpretResponse("omniseller", "requestToken", 200, "{}");
+const session = token.data as OmnisellerSession;
+const call = request("omniseller", "getCategories", null, { baseUrl: "https://shop.example.com", session });
+const tree = interpretResponse("omniseller", "getCategories", 200, "{}").data as OmnisellerCategory[];
+const categoryXml: string | undefined = omnisellerToKivitendoCategories(tree).documents[0]?.xml;
+const kvik = request("kvik", "updateOrder", { id: 1, changes: {} }, { baseUrl: "https://shop.example.com", token: "t", allowInsecure: false });
+// @ts-expect-error: "as" is a closed list of conversions
+const badMapping: OrderMapping = { number: { from: "x", as: "euro" } };
+
+export { mapped, mappedNumber, byFunction, call, categoryXml, kvik, badMapping };
 export { firstPrice, severity, payload, badGender, badKind, xml, root, next, isbn, houseNumber };
