@@ -150,6 +150,15 @@ impl Issues {
         self.0.iter()
     }
 
+    /// `(path, code)` of every issue, for tests that compare them.
+    #[cfg(test)]
+    pub(crate) fn path_codes(&self) -> Vec<(String, String)> {
+        self.0
+            .iter()
+            .map(|i| (i.path.clone(), i.code.clone()))
+            .collect()
+    }
+
     /// `unknown_operation` at `operation`: `{target}` has no operation `name`, with the list.
     pub fn unknown_operation(&mut self, target: &str, name: &str, known: &[&str]) {
         let known = known.join(", ");

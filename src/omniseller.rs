@@ -685,10 +685,7 @@ pub fn kivitendo_category_documents(
         .iter()
         .zip(to_kivitendo_categories(&tree))
         .map(|(c, r)| {
-            let (xml, payload) = match format {
-                crate::kivitendo::record::Format::Xml => (Some(r.to_xml()), None),
-                crate::kivitendo::record::Format::Json => (None, Some(r.to_json())),
-            };
+            let (xml, payload) = r.xml_or_json(format);
             CategoryDocument {
                 omniseller_id: c.id.clone(),
                 xml,

@@ -724,11 +724,9 @@ pub struct Document {
 impl Document {
     /// Renders a built record in `format`.
     pub fn new(built: Built<Record>, format: Format) -> Document {
-        let (xml, payload) = match (built.payload, format) {
-            (Some(r), Format::Xml) => (Some(r.to_xml()), None),
-            (Some(r), Format::Json) => (None, Some(r.to_json())),
-            (None, _) => (None, None),
-        };
+        let (xml, payload) = built
+            .payload
+            .map_or((None, None), |r| r.xml_or_json(format));
         Document {
             xml,
             payload,

@@ -60,6 +60,14 @@ impl Record {
         Value::Object(root)
     }
 
+    /// The document in `format`, split as callers receive it: `(xml, None)` or `(None, json)`.
+    pub fn xml_or_json(&self, format: Format) -> (Option<String>, Option<Value>) {
+        match format {
+            Format::Xml => (Some(self.to_xml()), None),
+            Format::Json => (None, Some(self.to_json())),
+        }
+    }
+
     /// The document in `format`, as text.
     pub fn render(&self, format: Format) -> String {
         match format {

@@ -321,10 +321,7 @@ mod tests {
     use serde_json::json;
 
     fn codes(issues: &Issues) -> Vec<(String, String)> {
-        issues
-            .iter()
-            .map(|i| (i.path.clone(), i.code.clone()))
-            .collect()
+        issues.path_codes()
     }
 
     #[test]

@@ -985,10 +985,7 @@ mod tests {
     }
 
     fn codes(issues: &Issues) -> Vec<(String, String)> {
-        issues
-            .iter()
-            .map(|i| (i.path.clone(), i.code.clone()))
-            .collect()
+        issues.path_codes()
     }
 
     #[test]
