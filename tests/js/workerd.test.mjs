@@ -7,7 +7,7 @@ import { Miniflare } from "miniflare";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
-test("the workerd entry imports and maps an order in workerd", async () => {
+test("the workerd entry imports and maps an order in workerd (and builds shop-side calls)", async () => {
   const mf = new Miniflare({
     modules: true,
     modulesRoot: root,
@@ -29,6 +29,13 @@ test("the workerd entry imports and maps an order in workerd", async () => {
     const bad = await mf.dispatchFetch("http://localhost/", { method: "POST", body: "{ not json" });
     assert.equal(bad.status, 422);
     assert.equal((await bad.json()).issues[0].code, "malformed_json");
+    // The shop-side targets in workerd, with the worker's clock for the session.
+    const token = readFileSync(new URL("../fixtures/omniseller/token_answer.json", import.meta.url), "utf8");
+    const shop = await (await mf.dispatchFetch("http://localhost/shop", { method: "POST", body: token })).json();
+    assert.equal(shop.token.outcome, "accepted");
+    assert.ok(Date.parse(shop.token.data.expiresAt) > Date.now() + 800_000, shop.token.data.expiresAt);
+    assert.equal(JSON.parse(shop.call.body).function, "12");
+    assert.equal(shop.kvik.headers["Accept-Encoding"], "gzip");
   } finally {
     await mf.dispose();
   }
