@@ -463,7 +463,10 @@ mod tests {
             body: Some(r#"{"apiuser":"u","apipass":"hunter2"}"#.into()),
         };
         let shown = format!("{r:?}");
-        assert!(!shown.contains("c2VjcmV0") && !shown.contains("hunter2"), "{shown}");
+        assert!(
+            !shown.contains("c2VjcmV0") && !shown.contains("hunter2"),
+            "{shown}"
+        );
         assert!(shown.contains("body_bytes: Some(35)"), "{shown}");
         let c = Config {
             password: Some("hunter2".into()),
