@@ -209,17 +209,42 @@ impl Config {
 
 /// True for loopback hosts, where plain HTTP is allowed (local tests and mocks).
 pub fn is_loopback_url(url: &str) -> bool {
-    let rest = url.strip_prefix("http://").unwrap_or("");
-    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host = if host.starts_with('[') {
-        host.split(']')
-            .next()
-            .map(|h| h.trim_start_matches('['))
-            .unwrap_or("")
-    } else {
-        host.split(':').next().unwrap_or("")
+    let Some(rest) = url.strip_prefix("http://") else {
+        return false;
     };
-    host == "localhost" || host == "::1" || host.starts_with("127.")
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    // The host after any `user@`: `http://127.0.0.1@evil.example` goes to evil.example.
+    let host_port = authority.rsplit('@').next().unwrap_or("");
+    let (host, port) = if let Some(v6) = host_port.strip_prefix('[') {
+        match v6.split_once(']') {
+            Some((host, after)) => (host, after.strip_prefix(':')),
+            None => return false,
+        }
+    } else {
+        match host_port.split_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (host_port, None),
+        }
+    };
+    if authority.contains('@') {
+        return false;
+    }
+    if port.is_some_and(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit())) {
+        return false;
+    }
+    host.eq_ignore_ascii_case("localhost") || host == "::1" || is_loopback_ipv4(host)
+}
+
+/// `127.x.y.z` with four decimal octets, each at most 255.
+fn is_loopback_ipv4(host: &str) -> bool {
+    let octets: Vec<&str> = host.split('.').collect();
+    octets.len() == 4
+        && octets[0] == "127"
+        && octets.iter().all(|o| {
+            !o.is_empty() && o.len() <= 3 && o.bytes().all(|b| b.is_ascii_digit()) && {
+                o.parse::<u16>().is_ok_and(|n| n <= 255)
+            }
+        })
 }
 
 /// Validates a base URL: `https://…`, or `http://` to a loopback host; trailing `/` removed.
@@ -500,6 +525,36 @@ mod tests {
         assert!(check_base_url("http://example.com", "b", &mut issues).is_none());
         assert!(check_base_url("http://localhost.evil.com", "b", &mut issues).is_none());
         assert_eq!(issues.len(), 2);
+    }
+
+    #[test]
+    fn loopback_means_the_host_itself_not_a_prefix() {
+        for url in [
+            "http://localhost",
+            "http://LOCALHOST:8080/api",
+            "http://127.0.0.1",
+            "http://127.1.2.3:9/x?y",
+            "http://[::1]",
+            "http://[::1]:8787/",
+        ] {
+            assert!(is_loopback_url(url), "{url} is loopback");
+        }
+        for url in [
+            "https://127.0.0.1",
+            "http://127.evil.com",
+            "http://127.0.0.1.evil.com",
+            "http://127.0.0.1@evil.com",
+            "http://evil.com@127.0.0.1",
+            "http://localhost.evil.com",
+            "http://127.0.0.256",
+            "http://127.0.0.1:80x",
+            "http://127.0.0.1:",
+            "http://[::1",
+            "http://[::2]",
+            "http://",
+        ] {
+            assert!(!is_loopback_url(url), "{url} is not loopback");
+        }
     }
 
     #[test]

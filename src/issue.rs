@@ -159,6 +159,14 @@ impl Issues {
             .collect()
     }
 
+    /// Removes the issues with this `path` and `code`; true if there was one (a target that
+    /// says the same thing more precisely replaces a general issue).
+    pub fn remove(&mut self, path: &str, code: &str) -> bool {
+        let before = self.0.len();
+        self.0.retain(|i| i.path != path || i.code != code);
+        self.0.len() != before
+    }
+
     /// `unknown_operation` at `operation`: `{target}` has no operation `name`, with the list.
     pub fn unknown_operation(&mut self, target: &str, name: &str, known: &[&str]) {
         let known = known.join(", ");

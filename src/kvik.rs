@@ -22,23 +22,38 @@ pub const PREFIX: &str = "/api/app";
 pub const OPERATIONS: &[&str] = &["listOrders", "getOrder", "updateOrder", "getPrice"];
 
 /// The base URL, refusing plain HTTP unless `allow_insecure` and the host is loopback.
+/// A non-loopback `http://` URL was already refused by the general check; its issue is
+/// replaced by the more precise `https_required`.
 fn base(config: &Config, allow_insecure: bool, issues: &mut Issues) -> Option<String> {
-    let url = match &config.base_url {
+    let hint = match &config.base_url {
         Some(url) if url.starts_with("https://") => return Some(url.clone()),
         Some(url) if allow_insecure && http::is_loopback_url(url) => return Some(url.clone()),
-        Some(url) => Some(url),
-        None => None,
+        Some(_) => (
+            " (for a local mock on a loopback host, set `config.allowInsecure: true`)",
+            " (für einen lokalen Mock auf Loopback `config.allowInsecure: true` setzen)",
+        ),
+        None if issues.remove("config.baseUrl", "invalid_base_url") => {
+            if allow_insecure {
+                (
+                    " (`allowInsecure` applies to loopback hosts only)",
+                    " (`allowInsecure` gilt nur für Loopback-Hosts)",
+                )
+            } else {
+                ("", "")
+            }
+        }
+        None => {
+            if !issues.iter().any(|i| i.path == "config.baseUrl") {
+                issues.error("config.baseUrl", "missing_base_url", "kvik.shop runs on the shop's domain: set `config.baseUrl` (https://yourshop.com)", "kvik.shop läuft auf der Shop-Domain: bitte `config.baseUrl` setzen (https://ihrshop.de)");
+            }
+            return None;
+        }
     };
-    // No URL, or one refused (also by the general check, which already reported it).
-    if url.is_none() && !issues.iter().any(|i| i.path == "config.baseUrl") {
-        issues.error("config.baseUrl", "missing_base_url", "kvik.shop runs on the shop's domain: set `config.baseUrl` (https://yourshop.com)", "kvik.shop läuft auf der Shop-Domain: bitte `config.baseUrl` setzen (https://ihrshop.de)");
-        return None;
-    }
     issues.error(
         "config.baseUrl",
         "https_required",
-        "kvik.shop's App API works over HTTPS only: it answers 403 on HTTP and does not redirect. Use an https:// base URL",
-        "Die App-API von kvik.shop funktioniert nur über HTTPS: auf HTTP antwortet sie mit 403 und leitet nicht um. Bitte eine https://-Basis-URL verwenden",
+        format!("kvik.shop's App API works over HTTPS only: it answers 403 on HTTP and does not redirect. Use an https:// base URL{}", hint.0),
+        format!("Die App-API von kvik.shop funktioniert nur über HTTPS: auf HTTP antwortet sie mit 403 und leitet nicht um. Bitte eine https://-Basis-URL verwenden{}", hint.1),
     );
     None
 }

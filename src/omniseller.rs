@@ -62,7 +62,8 @@ impl Function {
 }
 
 fn base(config: &Config, issues: &mut Issues) -> Option<String> {
-    if config.base_url.is_none() {
+    // An invalid URL was already reported at the same path by the general check.
+    if config.base_url.is_none() && !issues.iter().any(|i| i.path == "config.baseUrl") {
         issues.error(
             "config.baseUrl",
             "missing_base_url",

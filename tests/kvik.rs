@@ -73,15 +73,18 @@ fn every_request_is_https_under_api_app_with_gzip() {
 
 #[test]
 fn plain_http_is_refused_except_loopback_with_the_test_setting() {
-    for url in ["http://yourshopname.com", "http://127.0.0.1:8080"] {
+    for (url, hint) in [
+        ("http://yourshopname.com", None),
+        ("http://127.0.0.1:8080", Some("allowInsecure")),
+    ] {
         let r = request("kvik", "listOrders", "{}", &config(url), 0);
         assert!(r.request.is_none(), "{url}");
-        assert!(
-            codes(&r.issues).contains(&"https_required")
-                || codes(&r.issues).contains(&"insecure_url"),
-            "{url}: {:?}",
-            r.issues
-        );
+        // One issue about the URL, not a general one plus a contradicting kvik one.
+        let at_url: Vec<_> = r.issues.iter().filter(|i| i.path == "config.baseUrl").collect();
+        assert_eq!(at_url.len(), 1, "{url}: {:?}", r.issues);
+        assert_eq!(at_url[0].code, "https_required");
+        assert!(at_url[0].message.contains("403"));
+        assert_eq!(hint.is_some(), at_url[0].message.contains("allowInsecure"), "{url}");
     }
     let mut cfg = config("http://127.0.0.1:8080");
     cfg["allowInsecure"] = json!(true);
@@ -92,9 +95,10 @@ fn plain_http_is_refused_except_loopback_with_the_test_setting() {
     );
     let mut remote = config("http://yourshopname.com");
     remote["allowInsecure"] = json!(true);
-    assert!(request("kvik", "listOrders", "{}", &remote, 0)
-        .request
-        .is_none());
+    let r = request("kvik", "listOrders", "{}", &remote, 0);
+    assert!(r.request.is_none());
+    assert_eq!(r.issues.len(), 1, "{:?}", r.issues);
+    assert!(r.issues.as_slice()[0].message.contains("loopback hosts only"));
 }
 
 #[test]

@@ -134,6 +134,10 @@ fn missing_session_stock_number_and_order_id_are_named() {
         codes(&nobase.issues),
         ["missing_base_url", "missing_credentials"]
     );
+    let mut plain = base();
+    plain["baseUrl"] = json!("http://shop.example.com");
+    let plain = request("omniseller", "requestToken", "null", &plain, NOW);
+    assert_eq!(codes(&plain.issues), ["invalid_base_url"]);
 }
 
 #[test]
