@@ -211,6 +211,17 @@ pub fn interpret(status: u16, body: &str) -> Interpreted {
             o
         }
     };
+    // The API's own words, where it gave any (a 400's validation messages, a 403's reason).
+    if matches!(outcome, Outcome::Rejected | Outcome::AuthFailed) {
+        for (path, msg) in http::upstream_messages(body) {
+            issues.error(
+                &path,
+                "upstream_validation",
+                format!("kvik.shop: {msg}"),
+                format!("kvik.shop: {msg}"),
+            );
+        }
+    }
     Interpreted {
         outcome,
         issues,
@@ -318,6 +329,17 @@ mod tests {
         assert!(r.issues.as_slice()[0]
             .message
             .contains("Accept-Encoding: gzip"));
+        let r = interpret(400, r#"{"errors":{"status":["unknown status 'sent'"]}}"#);
+        assert_eq!(
+            r.issues.path_codes(),
+            [
+                ("".to_owned(), "upstream_rejected".to_owned()),
+                ("status".to_owned(), "upstream_validation".to_owned())
+            ]
+        );
+        assert!(r.issues.as_slice()[1]
+            .message
+            .contains("unknown status 'sent'"));
         let r = interpret(403, "");
         assert_eq!(r.outcome, Outcome::AuthFailed);
         assert!(r.issues.as_slice()[0].message.contains("HTTPS"));

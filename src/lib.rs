@@ -18,6 +18,7 @@ pub mod kvik;
 pub mod money;
 pub mod omniseller;
 pub mod order;
+pub mod sha256;
 pub mod text;
 pub mod westarp;
 

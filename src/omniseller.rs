@@ -244,7 +244,19 @@ pub fn request(
                 _ => None,
             }
             .filter(|s| !s.is_empty());
-            if id.is_none() {
+            let numeric = match input {
+                Value::Number(_) => true,
+                Value::Object(o) => o.get("id").is_some_and(Value::is_number),
+                _ => false,
+            };
+            if numeric {
+                issues.error(
+                    "input.id",
+                    "invalid_type",
+                    "getOrder needs the order's `ID` as text (the hex value from getOrderIds, e.g. \"6132af04…\"), not the numeric `DisplayID`",
+                    "getOrder braucht die `ID` der Bestellung als Text (den Hex-Wert aus getOrderIds, z. B. \"6132af04…\"), nicht die numerische `DisplayID`",
+                );
+            } else if id.is_none() {
                 issues.error(
                     "input.id",
                     "missing_field",

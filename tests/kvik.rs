@@ -80,11 +80,19 @@ fn plain_http_is_refused_except_loopback_with_the_test_setting() {
         let r = request("kvik", "listOrders", "{}", &config(url), 0);
         assert!(r.request.is_none(), "{url}");
         // One issue about the URL, not a general one plus a contradicting kvik one.
-        let at_url: Vec<_> = r.issues.iter().filter(|i| i.path == "config.baseUrl").collect();
+        let at_url: Vec<_> = r
+            .issues
+            .iter()
+            .filter(|i| i.path == "config.baseUrl")
+            .collect();
         assert_eq!(at_url.len(), 1, "{url}: {:?}", r.issues);
         assert_eq!(at_url[0].code, "https_required");
         assert!(at_url[0].message.contains("403"));
-        assert_eq!(hint.is_some(), at_url[0].message.contains("allowInsecure"), "{url}");
+        assert_eq!(
+            hint.is_some(),
+            at_url[0].message.contains("allowInsecure"),
+            "{url}"
+        );
     }
     let mut cfg = config("http://127.0.0.1:8080");
     cfg["allowInsecure"] = json!(true);
@@ -98,7 +106,9 @@ fn plain_http_is_refused_except_loopback_with_the_test_setting() {
     let r = request("kvik", "listOrders", "{}", &remote, 0);
     assert!(r.request.is_none());
     assert_eq!(r.issues.len(), 1, "{:?}", r.issues);
-    assert!(r.issues.as_slice()[0].message.contains("loopback hosts only"));
+    assert!(r.issues.as_slice()[0]
+        .message
+        .contains("loopback hosts only"));
 }
 
 #[test]

@@ -129,6 +129,17 @@ fn missing_session_stock_number_and_order_id_are_named() {
     assert_eq!(body["data"], "{\"sku\":\"TB-05\"}");
     let order = request("omniseller", "getOrder", "{}", &with_session(&s), NOW);
     assert_eq!(codes(&order.issues), ["missing_field"]);
+    let display_id = request(
+        "omniseller",
+        "getOrder",
+        "{\"id\":2}",
+        &with_session(&s),
+        NOW,
+    );
+    assert_eq!(codes(&display_id.issues), ["invalid_type"]);
+    assert!(display_id.issues.as_slice()[0]
+        .message
+        .contains("DisplayID"));
     let nobase = request("omniseller", "requestToken", "null", &json!({}), NOW);
     assert_eq!(
         codes(&nobase.issues),

@@ -290,6 +290,13 @@ fn omniseller_orders_map_by_function_or_table() {
         .as_string()
         .unwrap_or_default()
         .contains("no Articles here"));
+    let nothing = js_sys::Function::new_with_args("o", "o.OXORDERNR");
+    let r = from_omniseller_order(parse(OMNI_ORDER), nothing.into());
+    assert_eq!(issue_codes(&r), vec!["mapping_failed"]);
+    assert!(get(&r, "issues.0.message")
+        .as_string()
+        .unwrap_or_default()
+        .contains("returned nothing"));
     let promise = js_sys::Function::new_with_args("o", "return Promise.resolve({})");
     assert_eq!(
         issue_codes(&from_omniseller_order(parse(OMNI_ORDER), promise.into())),

@@ -24,9 +24,7 @@ pub mod codes;
 pub mod requests;
 
 use crate::decimal::Decimal;
-use hmac::{Hmac, Mac};
 use serde::Serialize;
-use sha2::Sha256;
 
 use crate::issue::{join, Built, Issues, Path, Severity};
 use crate::money;
@@ -229,13 +227,7 @@ impl Rules<'_> {
 
 /// The anonymous recipient id: `HMAC-SHA256(salt, key)`, 20 hex digits.
 pub fn recipient_id(salt: &str, key: &str) -> String {
-    let mut mac = match Hmac::<Sha256>::new_from_slice(salt.as_bytes()) {
-        Ok(m) => m,
-        // HMAC takes keys of any length; this arm exists only because the API is fallible.
-        Err(_) => return String::new(),
-    };
-    mac.update(key.as_bytes());
-    let digest = mac.finalize().into_bytes();
+    let digest = crate::sha256::hmac_sha256(salt.as_bytes(), key.as_bytes());
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(20);
     for b in digest.iter().take(10) {

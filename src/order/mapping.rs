@@ -89,10 +89,11 @@ fn map_value(
                 return map_each(source, each, o.get("map"), target, at, issues);
             }
             let Some(from) = o.get("from") else {
+                let shown = crate::http::truncate(&spec.to_string(), 60);
                 bad_spec(
                     at,
-                    "a spec object needs `from`, `value` or `each`",
-                    "ein Zuordnungsobjekt braucht `from`, `value` oder `each`",
+                    &format!("{shown}: a spec object needs `from`, `value` or `each`"),
+                    &format!("{shown}: ein Zuordnungsobjekt braucht `from`, `value` oder `each`"),
                     issues,
                 );
                 return None;
@@ -100,7 +101,8 @@ fn map_value(
             (from, o.get("as"), o.get("default"))
         }
         _ => {
-            bad_spec(at, "a spec is a source path, a list of paths or an object ({ from }, { value }, { each, map })", "eine Zuordnung ist ein Quellpfad, eine Liste von Pfaden oder ein Objekt ({ from }, { value }, { each, map })", issues);
+            let shown = crate::http::truncate(&spec.to_string(), 60);
+            bad_spec(at, &format!("{shown} is no spec: write a source path, a list of paths or an object ({{ from }}, {{ value }}, {{ each, map }})"), &format!("{shown} ist keine Zuordnung: bitte einen Quellpfad, eine Liste von Pfaden oder ein Objekt ({{ from }}, {{ value }}, {{ each, map }}) angeben"), issues);
             return None;
         }
     };
@@ -170,6 +172,15 @@ fn map_value(
             );
             None
         }
+        Err(NoSuchTime) => {
+            issues.error(
+                target,
+                "mapping_conversion_failed",
+                format!("`{path}` is {value}, a time that does not exist in Germany (clocks jump from 02:00 to 03:00 on the last Sunday of March; mapped to `{target}`)"),
+                format!("`{path}` ist {value}, eine Uhrzeit, die es in Deutschland nicht gibt (die Uhr springt am letzten Märzsonntag von 02:00 auf 03:00; zugeordnet zu `{target}`)"),
+            );
+            None
+        }
     }
 }
 
@@ -181,11 +192,12 @@ fn map_each(
     at: &str,
     issues: &mut Issues,
 ) -> Option<Value> {
-    let (Some(path), Some(map)) = (each.as_str(), map.and_then(Value::as_object)) else {
+    let map = map.and_then(Value::as_object).filter(|m| !m.is_empty());
+    let (Some(path), Some(map)) = (each.as_str(), map) else {
         bad_spec(
             at,
-            "`each` needs a source path and `map` an object of fields",
-            "`each` braucht einen Quellpfad und `map` ein Objekt von Feldern",
+            "`each` needs a source path and `map` a non-empty object of fields",
+            "`each` braucht einen Quellpfad und `map` ein nicht leeres Objekt von Feldern",
             issues,
         );
         return None;
@@ -228,8 +240,10 @@ fn map_each(
 enum ConvError {
     Unknown,
     Failed,
+    /// A wall-clock time in the spring gap of German summer time.
+    NoSuchTime,
 }
-use ConvError::{Failed, Unknown};
+use ConvError::{Failed, NoSuchTime, Unknown};
 
 fn convert(v: &Value, to: &str) -> Result<Value, ConvError> {
     let text = match v {
@@ -252,9 +266,13 @@ fn convert(v: &Value, to: &str) -> Result<Value, ConvError> {
             "" if v.is_string() => Some(Value::Bool(false)),
             _ => None,
         }),
-        "berlinTime" => ok(Timestamp::parse_rfc3339(&text)
-            .or_else(|| Timestamp::from_berlin_local(&text))
-            .map(|t| Value::String(format_rfc3339(&t)))),
+        "berlinTime" => {
+            match Timestamp::parse_rfc3339(&text).or_else(|| Timestamp::from_berlin_local(&text)) {
+                Some(t) => Ok(Value::String(format_rfc3339(&t))),
+                None if Timestamp::parse_rfc3339(&format!("{text}Z")).is_some() => Err(NoSuchTime),
+                None => Err(Failed),
+            }
+        }
         "date" => ok(text
             .get(..10)
             .filter(|d| crate::order::time::parse_date(d).is_some())
@@ -380,7 +398,8 @@ mod tests {
             "items": {"each": "Articles", "map": {"sku": "Sku", "quantity": {"from": "Amount", "as": "integer"}}},
             "notes": {"from": "A[x]"},
             "currency": {"from": "A", "as": "euro"},
-            "channel": 5
+            "channel": 5,
+            "payments": {"each": "A", "map": {}}
         });
         let mut issues = Issues::new();
         map_order(&source, &table, &mut issues);
@@ -397,12 +416,36 @@ mod tests {
                 ("items[0].sku".into(), "mapping_source_missing".into()),
                 ("mapping[\"notes\"]".into(), "invalid_mapping".into()),
                 ("number".into(), "mapping_source_missing".into()),
+                ("mapping[\"payments\"]".into(), "invalid_mapping".into()),
             ]
         );
+        let channel = issues.iter().find(|i| i.path == "mapping[\"channel\"]");
+        assert!(channel.is_some_and(|i| i.message.starts_with("5 is no spec")));
         let conv = issues
             .iter()
             .find(|i| i.code == "mapping_conversion_failed");
         assert!(conv.is_some_and(|i| i.message.contains("`Amount` is \"six\"")));
+    }
+
+    #[test]
+    fn a_berlin_time_in_the_spring_gap_is_named_as_such() {
+        let table = json!({"orderedAt": {"from": "D", "as": "berlinTime"}});
+        let mut issues = Issues::new();
+        let got = map_order(&json!({"D": "2021-03-28 02:30:00"}), &table, &mut issues);
+        assert_eq!(got, json!({}));
+        assert_eq!(
+            codes(&issues),
+            vec![("orderedAt".into(), "mapping_conversion_failed".into())]
+        );
+        assert!(issues.as_slice()[0]
+            .message
+            .contains("does not exist in Germany"));
+        let mut issues = Issues::new();
+        let got = map_order(&json!({"D": "2021-03-28 03:30:00"}), &table, &mut issues);
+        assert_eq!(got, json!({"orderedAt": "2021-03-28T03:30:00+02:00"}));
+        let mut issues = Issues::new();
+        map_order(&json!({"D": "28.03.2021"}), &table, &mut issues);
+        assert!(!issues.as_slice()[0].message.contains("Germany"));
     }
 
     #[test]

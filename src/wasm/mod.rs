@@ -453,6 +453,10 @@ pub fn from_omniseller_order(
             issues.error("mapping", "mapping_failed", "the mapping function returned a Promise: map synchronously (await what you need before calling fromOmnisellerOrder)", "die Zuordnungsfunktion lieferte ein Promise: bitte synchron zuordnen (Benötigtes vor fromOmnisellerOrder abwarten)");
             None
         }
+        Some(Ok(v)) if v.is_undefined() || v.is_null() => {
+            issues.error("mapping", "mapping_failed", "the mapping function returned nothing: return the canonical order object", "die Zuordnungsfunktion lieferte nichts zurück: bitte das kanonische Bestellobjekt zurückgeben");
+            None
+        }
         Some(Ok(v)) => read(&v, "mapping", true, &mut issues),
         Some(Err(e)) => {
             let msg = e
