@@ -282,26 +282,23 @@ fn omniseller_orders_map_by_function_or_table() {
         get(&by_fn, "order.number").as_string().as_deref(),
         Some("2")
     );
-    // A throwing function, an async one, and none at all are issues, never throws.
-    let throws = js_sys::Function::new_with_args("o", "throw new Error('no Articles here')");
-    let r = from_omniseller_order(parse(OMNI_ORDER), throws.into());
-    assert_eq!(issue_codes(&r), vec!["mapping_failed"]);
-    assert!(get(&r, "issues.0.message")
-        .as_string()
-        .unwrap_or_default()
-        .contains("no Articles here"));
-    let nothing = js_sys::Function::new_with_args("o", "o.OXORDERNR");
-    let r = from_omniseller_order(parse(OMNI_ORDER), nothing.into());
-    assert_eq!(issue_codes(&r), vec!["mapping_failed"]);
-    assert!(get(&r, "issues.0.message")
-        .as_string()
-        .unwrap_or_default()
-        .contains("returned nothing"));
-    let promise = js_sys::Function::new_with_args("o", "return Promise.resolve({})");
-    assert_eq!(
-        issue_codes(&from_omniseller_order(parse(OMNI_ORDER), promise.into())),
-        vec!["mapping_failed"]
-    );
+    // A throwing function, an async one, one returning nothing, and none at all are issues.
+    for (body, says) in [
+        ("throw new Error('no Articles here')", "no Articles here"),
+        ("o.OXORDERNR", "returned nothing"),
+        ("return Promise.resolve({})", "Promise"),
+    ] {
+        let f = js_sys::Function::new_with_args("o", body);
+        let r = from_omniseller_order(parse(OMNI_ORDER), f.into());
+        assert_eq!(issue_codes(&r), vec!["mapping_failed"], "{body}");
+        assert!(
+            get(&r, "issues.0.message")
+                .as_string()
+                .unwrap_or_default()
+                .contains(says),
+            "{body}"
+        );
+    }
     assert_eq!(
         issue_codes(&from_omniseller_order(
             parse(OMNI_ORDER),
