@@ -213,22 +213,21 @@ pub fn is_loopback_url(url: &str) -> bool {
         return false;
     };
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    // The host after any `user@`: `http://127.0.0.1@evil.example` goes to evil.example.
-    let host_port = authority.rsplit('@').next().unwrap_or("");
-    let (host, port) = if let Some(v6) = host_port.strip_prefix('[') {
+    // No user info: `http://127.0.0.1@evil.example` goes to evil.example.
+    if authority.contains('@') {
+        return false;
+    }
+    let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
         match v6.split_once(']') {
             Some((host, after)) => (host, after.strip_prefix(':')),
             None => return false,
         }
     } else {
-        match host_port.split_once(':') {
+        match authority.split_once(':') {
             Some((host, port)) => (host, Some(port)),
-            None => (host_port, None),
+            None => (authority, None),
         }
     };
-    if authority.contains('@') {
-        return false;
-    }
     if port.is_some_and(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit())) {
         return false;
     }
@@ -241,9 +240,9 @@ fn is_loopback_ipv4(host: &str) -> bool {
     octets.len() == 4
         && octets[0] == "127"
         && octets.iter().all(|o| {
-            !o.is_empty() && o.len() <= 3 && o.bytes().all(|b| b.is_ascii_digit()) && {
-                o.parse::<u16>().is_ok_and(|n| n <= 255)
-            }
+            (1..=3).contains(&o.len())
+                && o.bytes().all(|b| b.is_ascii_digit())
+                && o.parse::<u16>().is_ok_and(|n| n <= 255)
         })
 }
 
