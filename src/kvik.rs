@@ -7,7 +7,7 @@
 //! `/api/app/orders/{id}` and `/api/app/products/{id}/price?user={user}` under the shop's
 //! base URL (decision; a configured path prefix would replace `/api/app`). Plain HTTP is
 //! allowed only for a loopback base URL with the explicit test setting `allowInsecure`.
-//! Native only so far: not yet exported to JavaScript.
+//! Exported to JavaScript as the `kvik` target of `request` / `interpretResponse`.
 
 use serde_json::Value;
 
@@ -25,35 +25,38 @@ pub const OPERATIONS: &[&str] = &["listOrders", "getOrder", "updateOrder", "getP
 /// A non-loopback `http://` URL was already refused by the general check; its issue is
 /// replaced by the more precise `https_required`.
 fn base(config: &Config, allow_insecure: bool, issues: &mut Issues) -> Option<String> {
-    let hint = match &config.base_url {
-        Some(url) if url.starts_with("https://") => return Some(url.clone()),
-        Some(url) if allow_insecure && http::is_loopback_url(url) => return Some(url.clone()),
-        Some(_) => (
-            " (for a local mock on a loopback host, set `config.allowInsecure: true`)",
-            " (für einen lokalen Mock auf Loopback `config.allowInsecure: true` setzen)",
-        ),
-        None if issues.remove("config.baseUrl", "invalid_base_url") => {
-            if allow_insecure {
-                (
-                    " (`allowInsecure` applies to loopback hosts only)",
-                    " (`allowInsecure` gilt nur für Loopback-Hosts)",
-                )
-            } else {
-                ("", "")
-            }
+    let url = config.base_url.as_deref();
+    let loopback = url.is_some_and(http::is_loopback_url);
+    match url {
+        Some(u) if u.starts_with("https://") || (allow_insecure && loopback) => {
+            return Some(u.to_owned())
         }
-        None => {
+        None if !issues.remove("config.baseUrl", "invalid_base_url") => {
             if !issues.iter().any(|i| i.path == "config.baseUrl") {
                 issues.error("config.baseUrl", "missing_base_url", "kvik.shop runs on the shop's domain: set `config.baseUrl` (https://yourshop.com)", "kvik.shop läuft auf der Shop-Domain: bitte `config.baseUrl` setzen (https://ihrshop.de)");
             }
             return None;
         }
+        _ => {}
+    }
+    let (hint, hint_de) = if loopback {
+        (
+            " (for a local mock on a loopback host, set `config.allowInsecure: true`)",
+            " (für einen lokalen Mock auf Loopback `config.allowInsecure: true` setzen)",
+        )
+    } else if allow_insecure {
+        (
+            " (`allowInsecure` applies to loopback hosts only)",
+            " (`allowInsecure` gilt nur für Loopback-Hosts)",
+        )
+    } else {
+        ("", "")
     };
     issues.error(
         "config.baseUrl",
         "https_required",
-        format!("kvik.shop's App API works over HTTPS only: it answers 403 on HTTP and does not redirect. Use an https:// base URL{}", hint.0),
-        format!("Die App-API von kvik.shop funktioniert nur über HTTPS: auf HTTP antwortet sie mit 403 und leitet nicht um. Bitte eine https://-Basis-URL verwenden{}", hint.1),
+        format!("kvik.shop's App API works over HTTPS only: it answers 403 on HTTP and does not redirect. Use an https:// base URL{hint}"),
+        format!("Die App-API von kvik.shop funktioniert nur über HTTPS: auf HTTP antwortet sie mit 403 und leitet nicht um. Bitte eine https://-Basis-URL verwenden{hint_de}"),
     );
     None
 }
@@ -291,25 +294,33 @@ mod tests {
 
     #[test]
     fn plain_http_is_refused_except_loopback_in_tests() {
-        let mut issues = Issues::new();
-        assert!(request(
-            "listOrders",
-            &json!({}),
-            &config("http://shop.example.com"),
-            true,
-            &mut issues
-        )
-        .is_none());
-        assert_eq!(issues.as_slice()[0].code, "https_required");
-        let mut issues = Issues::new();
-        assert!(request(
-            "listOrders",
-            &json!({}),
-            &config("http://127.0.0.1:8787"),
-            false,
-            &mut issues
-        )
-        .is_none());
+        // A `Config` built in Rust may hold any http:// URL (dispatch's general check refuses
+        // non-loopback ones earlier); the hint fits the host and the setting.
+        for (url, insecure, hint) in [
+            ("http://shop.example.com", false, None),
+            ("http://shop.example.com", true, Some("loopback hosts only")),
+            (
+                "http://127.0.0.1:8787",
+                false,
+                Some("set `config.allowInsecure: true`"),
+            ),
+        ] {
+            let mut issues = Issues::new();
+            assert!(request(
+                "listOrders",
+                &json!({}),
+                &config(url),
+                insecure,
+                &mut issues
+            )
+            .is_none());
+            let [issue] = issues.as_slice() else {
+                panic!("{url}: {issues:?}");
+            };
+            assert_eq!(issue.code, "https_required", "{url}");
+            assert_eq!(issue.message.contains('('), hint.is_some(), "{url}");
+            assert!(hint.is_none_or(|h| issue.message.contains(h)), "{url}");
+        }
         let mut issues = Issues::new();
         let r = request(
             "listOrders",
