@@ -11,14 +11,26 @@ use crate::{geisenheim, kivitendo, kvik, omniseller, westarp};
 /// Target names.
 pub const TARGETS: &[&str] = &["geisenheim", "kivitendo", "westarp", "omniseller", "kvik"];
 
-/// A built request, or the issues that prevent it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// A built request, or the issues that prevent it: `{ ok: true, request, issues }` or
+/// `{ ok: false, issues }`.
+#[derive(Debug, Clone, PartialEq)]
 pub struct RequestResult {
     /// The request, present when no issue is an error.
-    #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub request: Option<Request>,
     /// Every issue.
     pub issues: Issues,
+}
+
+impl Serialize for RequestResult {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        crate::issue::with_ok(
+            s,
+            "RequestResult",
+            "request",
+            self.request.as_ref(),
+            &self.issues,
+        )
+    }
 }
 
 fn unknown_target(name: &str, issues: &mut Issues) {

@@ -240,10 +240,11 @@ pub fn index(path: &str, i: usize) -> String {
 }
 
 /// The result of a builder: the payload when no issue is an error, and every issue.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// Serialised as `{ ok: true, payload, issues }` or `{ ok: false, issues }`, so that a
+/// check of `ok` narrows the type in TypeScript.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Built<T> {
     /// The payload, present only when `issues` holds no error.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<T>,
     /// Every issue found, errors and warnings.
     pub issues: Issues,
@@ -257,9 +258,50 @@ impl<T> Built<T> {
     }
 }
 
+impl<T: Serialize> Serialize for Built<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        with_ok(s, "Built", "payload", self.payload.as_ref(), &self.issues)
+    }
+}
+
+/// Writes a result `{ ok, <name>?, issues }`: `ok` is true exactly when `value` is present.
+/// The one shape every result of the package takes (builders, `request`, documents).
+pub fn with_ok<S: serde::Serializer, T: Serialize + ?Sized>(
+    s: S,
+    struct_name: &'static str,
+    name: &'static str,
+    value: Option<&T>,
+    issues: &Issues,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeStruct;
+    let mut st = s.serialize_struct(struct_name, 3)?;
+    st.serialize_field("ok", &value.is_some())?;
+    match value {
+        Some(v) => st.serialize_field(name, v)?,
+        None => st.skip_field(name)?,
+    }
+    st.serialize_field("issues", issues)?;
+    st.end()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn built_serialises_with_an_ok_discriminant() {
+        let mut issues = Issues::new();
+        issues.warning("a", "w", "w", "w");
+        let ok = serde_json::to_value(Built::new(Some(1), issues.clone())).unwrap_or_default();
+        assert_eq!(ok["ok"], true);
+        assert_eq!(ok["payload"], 1);
+        assert_eq!(ok["issues"][0]["code"], "w");
+        issues.error("b", "e", "e", "e");
+        let bad = serde_json::to_value(Built::new(Some(1), issues)).unwrap_or_default();
+        assert_eq!(bad["ok"], false);
+        assert!(bad.get("payload").is_none(), "{bad}");
+        assert_eq!(bad["issues"][1]["code"], "e");
+    }
 
     #[test]
     fn payload_is_dropped_when_an_error_is_present() {

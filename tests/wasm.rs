@@ -113,16 +113,22 @@ fn request_builds_basic_auth_for_staging() {
             r#"{"username":"api@test.de","password":"pw141819","recipientSalt":"a-long-secret-salt-of-this-shop"}"#,
         )),
     );
-    assert_eq!(get(&r, "method").as_string().as_deref(), Some("POST"));
+    assert_eq!(get(&r, "ok").as_bool(), Some(true));
     assert_eq!(
-        get(&r, "url").as_string().as_deref(),
+        get(&r, "request.method").as_string().as_deref(),
+        Some("POST")
+    );
+    assert_eq!(
+        get(&r, "request.url").as_string().as_deref(),
         Some("https://api.staging.geisenheim-portal.de/erp/orders")
     );
     assert_eq!(
-        get(&r, "headers.Authorization").as_string().as_deref(),
+        get(&r, "request.headers.Authorization")
+            .as_string()
+            .as_deref(),
         Some("Basic YXBpQHRlc3QuZGU6cHcxNDE4MTk=")
     );
-    let body = parse(&get(&r, "body").as_string().unwrap());
+    let body = parse(&get(&r, "request.body").as_string().unwrap());
     assert_eq!(get(&body, "id").as_f64(), Some(3459872.0));
 }
 
@@ -332,7 +338,7 @@ fn omniseller_session_calls_and_categories() {
         Some(config.clone()),
     );
     assert_eq!(issue_codes(&call), Vec::<String>::new());
-    let body = parse(&get(&call, "body").as_string().unwrap_or_default());
+    let body = parse(&get(&call, "request.body").as_string().unwrap_or_default());
     assert_eq!(get(&body, "function").as_string().as_deref(), Some("11"));
     // A session that ends in 30 s (engine clock) is renewed before any call.
     let soon = js_sys::Date::now() + 30_000.0;
@@ -357,13 +363,20 @@ fn kvik_requests_are_https_gzip_and_json() {
             r#"{"baseUrl":"https://yourshopname.com","token":"t"}"#,
         )),
     );
-    assert_eq!(get(&r, "method").as_string().as_deref(), Some("PATCH"));
     assert_eq!(
-        get(&r, "headers.Accept-Encoding").as_string().as_deref(),
+        get(&r, "request.method").as_string().as_deref(),
+        Some("PATCH")
+    );
+    assert_eq!(
+        get(&r, "request.headers.Accept-Encoding")
+            .as_string()
+            .as_deref(),
         Some("gzip")
     );
     assert_eq!(
-        get(&r, "headers.Content-Type").as_string().as_deref(),
+        get(&r, "request.headers.Content-Type")
+            .as_string()
+            .as_deref(),
         Some("application/json")
     );
     let http = request(

@@ -708,9 +708,11 @@ pub fn build_category(input: &Value) -> Built<Record> {
 }
 
 /// A built kivitendo document for callers: XML text (`format: "xml"`, the default) or the
-/// JSON document (`format: "json"`), and every issue.
+/// JSON document (`format: "json"`), and every issue; `ok` is true when one of them is there.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Document {
+    /// True when `xml` or `payload` is present.
+    pub ok: bool,
     /// The XML text, when the format is XML and no issue is an error.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xml: Option<String>,
@@ -728,6 +730,7 @@ impl Document {
             .payload
             .map_or((None, None), |r| r.xml_or_json(format));
         Document {
+            ok: xml.is_some() || payload.is_some(),
             xml,
             payload,
             issues: built.issues,
@@ -738,6 +741,8 @@ impl Document {
 /// The result of [`parse_document`]: the root element's name and the data, or an issue.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Parsed {
+    /// True when the document was read (`root` and `data` present).
+    pub ok: bool,
     /// The root element (`customer`, `order`, `hash` for Rails errors …).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub root: Option<String>,
@@ -752,6 +757,7 @@ pub struct Parsed {
 pub fn parse_document(text: &str) -> Parsed {
     match xml::to_json(text) {
         Ok((root, data)) => Parsed {
+            ok: true,
             root: Some(root),
             data: Some(data),
             issues: Issues::new(),
@@ -768,6 +774,7 @@ pub fn parse_document(text: &str) -> Parsed {
                 ),
             );
             Parsed {
+                ok: false,
                 root: None,
                 data: None,
                 issues,

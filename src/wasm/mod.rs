@@ -152,13 +152,9 @@ pub fn to_geisenheim(
 }
 
 /// `request(target, operation, input, config)`: a transport-free HTTP request.
-#[wasm_bindgen(js_name = request, unchecked_return_type = "RequestResult")]
-pub fn request(
-    target: &str,
-    operation: &str,
-    #[wasm_bindgen(unchecked_param_type = "unknown")] input: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "RequestConfig")] config: Option<JsValue>,
-) -> JsValue {
+// Typed by hand in `types.rs` (literal unions of targets and operations).
+#[wasm_bindgen(js_name = request, skip_typescript)]
+pub fn request(target: &str, operation: &str, input: JsValue, config: Option<JsValue>) -> JsValue {
     let config = config.unwrap_or(JsValue::UNDEFINED);
     let mut issues = Issues::new();
     let input = read_text(&input, "input", false, &mut issues).unwrap_or_else(|| "null".into());
@@ -176,7 +172,7 @@ pub fn request(
 }
 
 /// `interpretResponse(target, operation, status, body)`: what a response means.
-#[wasm_bindgen(js_name = interpretResponse, unchecked_return_type = "Interpreted")]
+#[wasm_bindgen(js_name = interpretResponse, skip_typescript)]
 pub fn interpret_response(
     target: &str,
     operation: &str,
@@ -330,6 +326,7 @@ pub fn kivitendo_sync(
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct StreetResult {
+    ok: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     street: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -349,6 +346,7 @@ pub fn split_street(line: &str) -> JsValue {
         }
     };
     write(&StreetResult {
+        ok: street.is_some(),
         street,
         house_number,
         issues,
@@ -371,6 +369,7 @@ pub fn to_westarp_order(
 
 #[derive(Serialize)]
 struct CostResult {
+    ok: bool,
     #[serde(skip_serializing_if = "Option::is_none", serialize_with = "opt_money")]
     cost: Option<crate::decimal::Decimal>,
     issues: Issues,
@@ -418,7 +417,11 @@ pub fn westarp_shipping_cost(
             ),
         }
     }
-    write(&CostResult { cost, issues })
+    write(&CostResult {
+        ok: cost.is_some(),
+        cost,
+        issues,
+    })
 }
 
 /// `fromOmnisellerOrder(order, mapping)`: an OmniSeller order (getOrder's answer or its

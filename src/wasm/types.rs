@@ -95,10 +95,13 @@ export interface Issue {
   messageDe: string;
 }
 
+/** `validateOrder()`'s answer: `valid` is false when an issue is an error. */
 export interface ValidationResult { valid: boolean; issues: Issue[] }
 
-/** A builder's answer: `payload` only when no issue is an error. */
-export interface BuildResult<T> { payload?: T; issues: Issue[] }
+/** A builder's answer: `ok` and the payload when no issue is an error, else the issues. */
+export type BuildResult<T> =
+  | { ok: true; payload: T; issues: Issue[] }
+  | { ok: false; payload?: undefined; issues: Issue[] };
 
 export interface GeisenheimOptions {
   /** Secret salt of the anonymous recipient id; keep it constant per shop. */
@@ -154,9 +157,15 @@ export interface WestarpShippingMethod {
   price?: Amount | null; rates?: Record<string, Amount> | null;
 }
 
-export interface ShippingCostResult { cost?: number; issues: Issue[] }
+/** `westarpShippingCost()`'s answer: the net cost, or the issue why there is none. */
+export type ShippingCostResult =
+  | { ok: true; cost: number; issues: Issue[] }
+  | { ok: false; cost?: undefined; issues: Issue[] };
 
-export interface SplitStreetResult { street?: string; houseNumber?: string; issues: Issue[] }
+/** `splitStreet()`'s answer: street and house number, or `unsplittable_street`. */
+export type SplitStreetResult =
+  | { ok: true; street: string; houseNumber: string; issues: Issue[] }
+  | { ok: false; street?: undefined; houseNumber?: undefined; issues: Issue[] };
 
 
 /** Options of the kivitendo builders: the ids kivitendo needs. */
@@ -184,7 +193,9 @@ export interface KivitendoOptions {
 }
 
 /** A kivitendo document: `xml` (format xml) or `payload` (format json), only without errors. */
-export interface KivitendoDocument { xml?: string; payload?: Record<string, unknown>; issues: Issue[] }
+export type KivitendoDocument =
+  | { ok: true; xml?: string; payload?: Record<string, unknown>; issues: Issue[] }
+  | { ok: false; xml?: undefined; payload?: undefined; issues: Issue[] };
 
 export interface KivitendoProduct {
   productnumber: string; unit: string; partType: "part" | "service" | "assembly" | "assortment";
@@ -196,7 +207,9 @@ export interface KivitendoProduct {
 export interface KivitendoCategory { name: string; sortkey: number; obsolete?: boolean }
 
 /** `parseKivitendoXml()`: the root element and the data, or an issue naming line and column. */
-export interface KivitendoParsed { root?: string; data?: unknown; issues: Issue[] }
+export type KivitendoParsed =
+  | { ok: true; root: string; data: unknown; issues: Issue[] }
+  | { ok: false; root?: undefined; data?: undefined; issues: Issue[] };
 
 export interface KivitendoSyncState {
   step: "findCustomer" | "createCustomer" | "findOrder" | "createOrder" | "done";
@@ -205,10 +218,11 @@ export interface KivitendoSyncState {
 
 /** One step of `kivitendoSync()`: perform `request`, then call again with `state` and the response. */
 export interface KivitendoSyncStep {
+  /** The next request; absent once `done`. */
   request?: HttpRequest;
   state: KivitendoSyncState;
   done: boolean;
-  outcome?: Interpreted["outcome"];
+  outcome?: Outcome;
   issues: Issue[];
 }
 
@@ -245,7 +259,9 @@ export type MappingSpec =
 export interface OrderMapping { [targetPath: string]: MappingSpec }
 
 /** `fromOmnisellerOrder()`'s answer: the mapped order (also when invalid, to look at). */
-export interface MappedOrder { order?: Order; valid: boolean; issues: Issue[] }
+export type MappedOrder =
+  | { valid: true; order: Order; issues: Issue[] }
+  | { valid: false; order?: unknown; issues: Issue[] };
 
 /** `omnisellerToKivitendoCategories()`'s answer: one document per placed category. */
 export interface KivitendoCategoryDocuments {
@@ -261,8 +277,10 @@ export interface HttpRequest {
   body?: string;
 }
 
-/** `request()`'s answer: the request fields when no issue is an error, and every issue. */
-export type RequestResult = (HttpRequest & { issues: Issue[] }) | ({ issues: Issue[] } & Partial<HttpRequest>);
+/** `request()`'s answer: `ok` and the request when no issue is an error, else the issues. */
+export type RequestResult =
+  | { ok: true; request: HttpRequest; issues: Issue[] }
+  | { ok: false; request?: undefined; issues: Issue[] };
 
 export interface HttpResponse {
   status: number;
@@ -272,9 +290,78 @@ export interface HttpResponse {
   error?: string;
 }
 
-export interface Interpreted {
-  outcome: "accepted" | "rejected" | "retry" | "auth_failed";
-  issues: Issue[];
-  data?: unknown;
+/** What an answer means: send nothing more (`accepted`), fix and resend (`rejected`), the
+ * same request later (`retry`), or fix the credentials (`auth_failed`). */
+export type Outcome = "accepted" | "rejected" | "retry" | "auth_failed";
+
+/** `interpretResponse()`'s answer; `data` is typed per operation when `accepted`. */
+export type Interpreted<D = unknown> =
+  | { outcome: "accepted"; issues: Issue[]; data: D }
+  | { outcome: "rejected" | "retry" | "auth_failed"; issues: Issue[]; data?: unknown };
+
+/** A page query of Westarp's lists. */
+export interface WestarpPage { page?: number }
+
+/** Every target's operations: what `request()` takes as `input`, and the `data` of an
+ * accepted answer in `interpretResponse()`. */
+export interface Operations {
+  geisenheim: {
+    createOrder: { input: Order | string; data: unknown };
+    /** The order's `invoiceId` (Geisenheim's `id`). */
+    cancelOrder: { input: number | string | { invoiceId: number } | { id: number }; data: unknown };
+  };
+  kivitendo: {
+    createCustomer: { input: Order | string; data: Record<string, unknown> };
+    updateCustomer: { input: Order | string; data: Record<string, unknown> };
+    findCustomers: { input: { email: string } | { createdSince: string }; data: Array<Record<string, unknown>> };
+    createOrder: { input: Order | string; data: Record<string, unknown> };
+    findOrders: { input: { orderNumber: string } | { createdSince: string }; data: Array<Record<string, unknown>> };
+    createProduct: { input: KivitendoProduct | string; data: Record<string, unknown> };
+    createCategory: { input: KivitendoCategory | string; data: Record<string, unknown> };
+    listTaxZones: { input?: null; data: Array<Record<string, unknown>> };
+    listCurrencies: { input?: null; data: Array<Record<string, unknown>> };
+  };
+  westarp: {
+    listPublishers: { input?: WestarpPage | null; data: unknown };
+    listBooks: { input?: (WestarpPage & { publisherId?: number; status?: string; author?: string; isbn?: string; term?: string; place?: string }) | null; data: unknown };
+    getBook: { input: string | { id: string }; data: unknown };
+    createBook: { input: Record<string, unknown>; data: unknown };
+    updateBook: { input: { id: string } & Record<string, unknown>; data: unknown };
+    /** `confirmDeletion` must repeat the id. */
+    deleteBook: { input: { id: string; confirmDeletion: string }; data: unknown };
+    listStocks: { input?: (WestarpPage & { publisherId?: number }) | null; data: unknown };
+    listOrders: { input?: (WestarpPage & { publisherId?: number }) | null; data: unknown };
+    getOrder: { input: string | number | { id: string | number }; data: unknown };
+    createOrder: { input: Order | string; data: unknown[] };
+    listShippingMethods: { input?: null; data: WestarpShippingMethod[] | unknown };
+  };
+  omniseller: {
+    requestToken: { input?: null; data: OmnisellerSession };
+    getCategories: { input?: null; data: OmnisellerCategory[] };
+    getOrderIds: { input?: null; data: Array<{ ID: string } & Record<string, unknown>> };
+    /** The order's hex `ID` from getOrderIds. */
+    getOrder: { input: string | { id: string }; data: Record<string, unknown> };
+    getStock: { input?: unknown; data: unknown };
+  };
+  kvik: {
+    listOrders: { input?: Record<string, string | number | boolean> | null; data: unknown };
+    getOrder: { input: { id: number | string }; data: unknown };
+    updateOrder: { input: { id: number | string; changes: Record<string, unknown> }; data: unknown };
+    getPrice: { input: Record<string, unknown>; data: unknown };
+  };
 }
+
+/** The operations of `target`. */
+export type Operation<T extends Target> = keyof Operations[T] & string;
+
+/** A transport-free HTTP request for `operation` of `target`, with the credentials of
+ * `config` in its `Authorization` header only. Never throws. */
+export function request<T extends Target, O extends Operation<T>>(
+  target: T, operation: O, input: Operations[T][O] extends { input?: infer I } ? I : never, config?: RequestConfig,
+): RequestResult;
+
+/** What an answer to `operation` of `target` means. Never throws. */
+export function interpretResponse<T extends Target, O extends Operation<T>>(
+  target: T, operation: O, status: number, body?: string | null,
+): Interpreted<Operations[T][O] extends { data: infer D } ? D : unknown>;
 "#;

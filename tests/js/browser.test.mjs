@@ -43,17 +43,17 @@ test("the browser entry imports and maps an order in Chromium (and the shop-side
     assert.equal(r.built.payload.items[0].price, 7.5);
     assert.equal(r.built.payload.items[0].tax, 1.2);
     assert.equal(r.malformed.issues[0].code, "malformed_json");
-    assert.equal(r.req.url, "https://api.staging.geisenheim-portal.de/erp/orders/7");
+    assert.equal(r.req.request.url, "https://api.staging.geisenheim-portal.de/erp/orders/7");
     assert.equal(r.token.outcome, "accepted");
     assert.ok(Date.parse(r.token.data.expiresAt) > Date.now() + 800_000);
-    assert.equal(r.call.url, "https://shop.example.com/omniseller/HTKService4.php");
-    assert.equal(JSON.parse(r.call.body).function, "12");
+    assert.equal(r.call.request.url, "https://shop.example.com/omniseller/HTKService4.php");
+    assert.equal(JSON.parse(r.call.request.body).function, "12");
     assert.equal(r.mapped.valid, true, JSON.stringify(r.mapped.issues));
     assert.equal(r.mapped.order.orderedAt, "2021-02-17T13:50:25+01:00");
     assert.equal(r.mappedByFunction.order.number, "2");
     assert.equal(r.mappedByFunction.valid, false);
     assert.equal(r.categories.documents.length, 4);
-    assert.deepEqual([r.kvik.method, r.kvik.headers["Accept-Encoding"], r.kvik.headers["Content-Type"]],
+    assert.deepEqual([r.kvik.request.method, r.kvik.request.headers["Accept-Encoding"], r.kvik.request.headers["Content-Type"]],
                      ["PATCH", "gzip", "application/json"]);
     assert.ok(r.kvikHttp.issues.some((i) => i.code === "https_required"));
   } finally {

@@ -98,7 +98,7 @@ test("sync creates customer and order once; the second run finds both", async ()
 test("kivitendo requests and answers through request() and interpretResponse()", () => {
   const r = kontor.request("kivitendo", "findCustomers", { email: "piet@example.com" },
     { baseUrl: "https://erp.example.com", username: "api", password: "secret" });
-  assert.equal(r.url, "https://erp.example.com/api/v1/customers?email=piet%40example.com");
+  assert.equal(r.request.url, "https://erp.example.com/api/v1/customers?email=piet%40example.com");
   const answer = kontor.interpretResponse("kivitendo", "createCustomer", 200, '{"customer":{"id":null,"errors":"Name can\'t be blank"}}');
   assert.equal(answer.outcome, "rejected");
   assert.match(answer.issues[0].message, /Name can't be blank/);

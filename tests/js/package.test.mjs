@@ -74,26 +74,28 @@ test("bad input never throws", () => {
 test("request() never puts credentials anywhere but the Authorization header", () => {
   const r = kontor.request("geisenheim", "createOrder", seed(),
     { environment: "production", username: "api@test.de", password: "pw141819", ...SALT });
-  assert.equal(r.url, "https://api.geisenheim-portal.de/erp/orders");
-  assert.equal(r.headers.Authorization, "Basic YXBpQHRlc3QuZGU6cHcxNDE4MTk=");
-  assert.equal(r.headers["Content-Type"], "application/json");
-  assert.ok(!r.body.includes("pw141819") && !r.body.includes("piet@example.com"));
+  assert.equal(r.ok, true);
+  assert.equal(r.request.url, "https://api.geisenheim-portal.de/erp/orders");
+  assert.equal(r.request.headers.Authorization, "Basic YXBpQHRlc3QuZGU6cHcxNDE4MTk=");
+  assert.equal(r.request.headers["Content-Type"], "application/json");
+  assert.ok(!r.request.body.includes("pw141819") && !r.request.body.includes("piet@example.com"));
   const missing = kontor.request("geisenheim", "createOrder", seed(), SALT);
-  assert.equal(missing.url, undefined);
+  assert.equal(missing.ok, false);
+  assert.equal(missing.request, undefined);
   assert.deepEqual(missing.issues.map((i) => i.path), ["config.username", "config.password"]);
 });
 
 test("cancelOrder is DELETE /erp/orders/{id}", () => {
   const r = kontor.request("geisenheim", "cancelOrder", { invoiceId: 3459872 },
     { username: "u", password: "p" });
-  assert.equal(r.method, "DELETE");
-  assert.equal(r.url, "https://api.staging.geisenheim-portal.de/erp/orders/3459872");
-  assert.equal(r.body, undefined);
+  assert.equal(r.request.method, "DELETE");
+  assert.equal(r.request.url, "https://api.staging.geisenheim-portal.de/erp/orders/3459872");
+  assert.equal(r.request.body, undefined);
 });
 
 test("splitStreet splits German address lines and refuses to guess", () => {
-  assert.deepEqual(kontor.splitStreet("Straße des 17. Juni 135"), { street: "Straße des 17. Juni", houseNumber: "135", issues: [] });
-  assert.deepEqual(kontor.splitStreet("C 3 54"), { street: "C 3", houseNumber: "54", issues: [] });
+  assert.deepEqual(kontor.splitStreet("Straße des 17. Juni 135"), { ok: true, street: "Straße des 17. Juni", houseNumber: "135", issues: [] });
+  assert.deepEqual(kontor.splitStreet("C 3 54"), { ok: true, street: "C 3", houseNumber: "54", issues: [] });
   assert.deepEqual(kontor.splitStreet("Brückenstr. 12a-13c").houseNumber, "12a-13c");
   const none = kontor.splitStreet("Am Markt");
   assert.equal(none.street, undefined);
@@ -136,7 +138,7 @@ test("send() performs the request over fetch and interpretResponse() reads the a
   try {
     const config = { baseUrl, username: "api@test.de", password: "pw141819", ...SALT };
     const req = kontor.request("geisenheim", "createOrder", seed(), config);
-    const res = await kontor.send(req);
+    const res = await kontor.send(req.request);
     assert.equal(res.status, 200);
     assert.equal(kontor.interpretResponse("geisenheim", "createOrder", res.status, res.body).outcome, "accepted");
     assert.equal(seen[0].method, "POST");
@@ -145,7 +147,7 @@ test("send() performs the request over fetch and interpretResponse() reads the a
 
     const expensive = seed();
     expensive.items[0].unitPrice = 250;
-    const res2 = await kontor.send(kontor.request("geisenheim", "createOrder", expensive, config));
+    const res2 = await kontor.send(kontor.request("geisenheim", "createOrder", expensive, config).request);
     const meaning = kontor.interpretResponse("geisenheim", "createOrder", res2.status, res2.body);
     assert.equal(meaning.outcome, "rejected");
     assert.deepEqual(meaning.issues.map((i) => [i.path, i.message]), [["items[0].price", "Geisenheim: price too high"]]);

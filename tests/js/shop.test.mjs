@@ -40,7 +40,7 @@ test("OmniSeller: token, calls with the session, categories to kivitendo, an ord
     const call = async (op, input) => {
       const r = kontor.request("omniseller", op, input, config);
       assert.deepEqual(r.issues, [], op);
-      const res = await kontor.send(r);
+      const res = await kontor.send(r.request);
       return kontor.interpretResponse("omniseller", op, res.status, res.body);
     };
     const token = await call("requestToken");
@@ -68,11 +68,11 @@ test("OmniSeller: token, calls with the session, categories to kivitendo, an ord
     // Near the end of the token's life, no call is built: ask for a new token first.
     config.session = { ...token.data, expiresAt: Date.now() + 30_000 };
     const late = kontor.request("omniseller", "getOrderIds", null, config);
-    assert.equal(late.url, undefined);
+    assert.equal(late.ok, false);
     assert.equal(late.issues[0].code, "session_expired");
     // A wrong password: the envelope's status decides, with its debugMessage.
     const bad = kontor.request("omniseller", "requestToken", null, { ...config, password: "nope" });
-    const res = await kontor.send(bad);
+    const res = await kontor.send(bad.request);
     const refused = kontor.interpretResponse("omniseller", "requestToken", res.status, res.body);
     assert.equal(refused.outcome, "auth_failed");
     assert.match(refused.issues[0].message, /Login failed/);
@@ -105,17 +105,17 @@ test("kvik.shop: HTTPS only, gzip always, JSON bodies; gzip answers decoded by f
   });
   try {
     const https = kontor.request("kvik", "listOrders", {}, { baseUrl: "https://yourshopname.com", token: "t" });
-    assert.equal(https.url, "https://yourshopname.com/api/app/orders");
+    assert.equal(https.request.url, "https://yourshopname.com/api/app/orders");
     const plain = kontor.request("kvik", "listOrders", {}, { baseUrl: url, token: "t" });
     assert.ok(plain.issues.some((i) => i.code === "https_required"), JSON.stringify(plain.issues));
     const config = { baseUrl: url, token: "t", allowInsecure: true };
     const list = kontor.request("kvik", "listOrders", { status: "new" }, config);
-    const answer = await kontor.send(list);
+    const answer = await kontor.send(list.request);
     const got = kontor.interpretResponse("kvik", "listOrders", answer.status, answer.body);
     assert.equal(got.outcome, "accepted");
     assert.deepEqual(got.data, { orders: [{ id: 1001 }] });
     const patch = kontor.request("kvik", "updateOrder", { id: 1001, changes: { status: "shipped" } }, config);
-    const res = await kontor.send(patch);
+    const res = await kontor.send(patch.request);
     assert.equal(res.status, 200);
     assert.deepEqual(JSON.parse(res.body), { id: 1001, status: "shipped" });
     assert.deepEqual(seen.at(-1), ["PATCH", "/api/app/orders/1001", "gzip", "application/json", '{"status":"shipped"}']);

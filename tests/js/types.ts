@@ -11,15 +11,24 @@ const order: Order = {
 };
 
 const built = toGeisenheim(order);
-const firstPrice: number | undefined = built.payload?.items[0]?.price;
+const firstPrice: number | undefined = built.ok ? built.payload.items[0]?.price : undefined;
 const issues: Issue[] = validateOrder(JSON.stringify(order)).issues;
 const severity: "error" | "warning" | undefined = issues[0]?.severity;
 const payload: GeisenheimOrder | undefined = toGeisenheim(order, { strict: true, recipientSalt: "s" }).payload;
 const req = request("geisenheim", "createOrder", order, { environment: "staging", username: "u", password: "p" });
-if (req.url !== undefined && req.method !== undefined) {
-  const r: HttpRequest = { method: req.method, url: req.url, headers: req.headers ?? {}, body: req.body };
+if (req.ok) {
+  const r: HttpRequest = req.request;
   void send(r).then((res) => interpretResponse("geisenheim", "createOrder", res.status, res.body).outcome);
+} else {
+  const codes: string[] = req.issues.map((i) => i.code);
+  void codes;
 }
+// @ts-expect-error: no request without checking `ok`
+send(req.request);
+// @ts-expect-error: Geisenheim has no operation "createCustomer"
+request("geisenheim", "createCustomer", order, {});
+// @ts-expect-error: no target "shopify"
+request("shopify", "createOrder", order, {});
 
 const xml: string | undefined = toKivitendoOrderXml(order, { customerId: 1, taxzoneId: 4, currencyId: 1, productIds: { "127/4": 5 } }).xml;
 const root: string | undefined = parseKivitendoXml("<a/>").root;
@@ -49,9 +58,10 @@ const mapped = fromOmnisellerOrder({ OXORDERNR: 2 }, mapping);
 const mappedNumber: string | undefined = mapped.valid ? mapped.order?.number : undefined;
 const byFunction = fromOmnisellerOrder("{}", (o: { OXORDERNR: number }) => ({ ...order, number: String(o.OXORDERNR) }));
 const token = interpretResponse("omniseller", "requestToken", 200, "{}");
-const session = token.data as OmnisellerSession;
+const session: OmnisellerSession | undefined = token.outcome === "accepted" ? token.data : undefined;
 const call = request("omniseller", "getCategories", null, { baseUrl: "https://shop.example.com", session });
-const tree = interpretResponse("omniseller", "getCategories", 200, "{}").data as OmnisellerCategory[];
+const cats = interpretResponse("omniseller", "getCategories", 200, "{}");
+const tree: OmnisellerCategory[] = cats.outcome === "accepted" ? cats.data : [];
 const categoryXml: string | undefined = omnisellerToKivitendoCategories(tree).documents[0]?.xml;
 const kvik = request("kvik", "updateOrder", { id: 1, changes: {} }, { baseUrl: "https://shop.example.com", token: "t", allowInsecure: false });
 // @ts-expect-error: "as" is a closed list of conversions

@@ -10,7 +10,7 @@ const config = { baseUrl: "https://api.example-westarp.de/v2", token: "tok123", 
 test("westarpShippingCost prices the document's three methods", () => {
   const dhl = { id: 4, name: "DHL, Inland", type: "weight", price: null,
     rates: { 0: 2.95, 1001: 4.99, 2001: 8.69, 5001: 12.69, 10001: 24.39 } };
-  assert.deepEqual(kontor.westarpShippingCost(dhl, 1000), { cost: 2.95, issues: [] });
+  assert.deepEqual(kontor.westarpShippingCost(dhl, 1000), { ok: true, cost: 2.95, issues: [] });
   assert.equal(kontor.westarpShippingCost(dhl, 1001).cost, 4.99);
   assert.equal(kontor.westarpShippingCost({ type: "linear", price: 0.75 }, 2500).cost, 2.25);
   assert.equal(kontor.westarpShippingCost({ type: "fix", price: 0 }, 9999).cost, 0);
@@ -22,16 +22,16 @@ test("westarpShippingCost prices the document's three methods", () => {
 test("request() builds Westarp calls with Bearer auth; deleting needs the id repeated", () => {
   const order = JSON.parse(fixture("westarp/order_seed_example.order.json"));
   const create = kontor.request("westarp", "createOrder", order, config);
-  assert.equal(create.url, "https://api.example-westarp.de/v2/orders");
-  assert.equal(create.headers.Authorization, "Bearer tok123");
-  assert.equal(JSON.parse(create.body).type, "email");
+  assert.equal(create.request.url, "https://api.example-westarp.de/v2/orders");
+  assert.equal(create.request.headers.Authorization, "Bearer tok123");
+  assert.equal(JSON.parse(create.request.body).type, "email");
   const list = kontor.request("westarp", "listBooks", { publisherId: 78, status: "non_web" }, config);
-  assert.equal(list.url, "https://api.example-westarp.de/v2/books?publisher_id=78&status=nonweb");
+  assert.equal(list.request.url, "https://api.example-westarp.de/v2/books?publisher_id=78&status=nonweb");
   const unconfirmed = kontor.request("westarp", "deleteBook", { id: "78.154" }, config);
-  assert.equal(unconfirmed.url, undefined);
+  assert.equal(unconfirmed.ok, false);
   assert.equal(unconfirmed.issues[0].code, "confirmation_required");
   const confirmed = kontor.request("westarp", "deleteBook", { id: "78.154", confirmDeletion: "78.154" }, config);
-  assert.equal(confirmed.method, "DELETE");
+  assert.equal(confirmed.request.method, "DELETE");
 });
 
 test("interpretResponse() reads 422 field messages and hides VLB secrets", () => {

@@ -34,8 +34,8 @@ test("the workerd entry imports and maps an order in workerd (and builds shop-si
     const shop = await (await mf.dispatchFetch("http://localhost/shop", { method: "POST", body: token })).json();
     assert.equal(shop.token.outcome, "accepted");
     assert.ok(Date.parse(shop.token.data.expiresAt) > Date.now() + 800_000, shop.token.data.expiresAt);
-    assert.equal(JSON.parse(shop.call.body).function, "12");
-    assert.equal(shop.kvik.headers["Accept-Encoding"], "gzip");
+    assert.equal(JSON.parse(shop.call.request.body).function, "12");
+    assert.equal(shop.kvik.request.headers["Accept-Encoding"], "gzip");
   } finally {
     await mf.dispose();
   }
