@@ -8,6 +8,7 @@
 #![deny(missing_docs)]
 
 pub mod decimal;
+pub mod delivery;
 pub mod dispatch;
 pub mod geisenheim;
 pub mod http;

@@ -10,6 +10,7 @@
 
 mod send;
 mod types;
+mod worker;
 
 use serde::Serialize;
 use serde_json::Value;

@@ -1,0 +1,128 @@
+//! Exports for the edge worker (`worker/`): the decisions of `crate::delivery`, converted at
+//! the boundary like every other export.
+
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+
+use super::{read, write};
+use crate::delivery;
+use crate::http::Outcome;
+use crate::issue::Issues;
+
+#[wasm_bindgen(typescript_custom_section)]
+const WORKER_TYPES: &'static str = r#"
+/** The worker's variables and secrets, by name (CONTRACT.md §3). */
+export type WorkerEnv = { [name: string]: unknown };
+
+/** `workerConfig()`'s answer: the configuration for `request()` / `kivitendoSync()` (it holds
+ * credentials: never answer or log it), or the issues (`options.*`: the caller's, `env.*`:
+ * the worker's configuration). */
+export type WorkerConfigResult =
+  | { ok: true; config: RequestConfig; issues: Issue[] }
+  | { ok: false; issues: Issue[] };
+
+/** `deliveryKey()`'s answer. */
+export type DeliveryKeyResult = { ok: true; key: string; issues: Issue[] } | { ok: false; issues: Issue[] };
+
+/** A delivery's status (CONTRACT.md §3). */
+export type DeliveryStatus = "accepted" | "rejected" | "queued" | "dead" | "auth_failed";
+
+/** `settleDelivery()`'s answer. */
+export interface SettledDelivery {
+  status: DeliveryStatus;
+  /** The worker's answer: 200, 202, 422 or 502. */
+  httpStatus: 200 | 202 | 422 | 502;
+  upstreamId?: string;
+  /** For `queued`: seconds until the next attempt. */
+  retryInSeconds?: number;
+}
+"#;
+
+/// `workerConfig(target, env, options?)`: the request configuration of a target from the
+/// worker's variables and secrets and the options a caller may set.
+#[wasm_bindgen(js_name = workerConfig, unchecked_return_type = "WorkerConfigResult")]
+pub fn worker_config(
+    target: &str,
+    #[wasm_bindgen(unchecked_param_type = "WorkerEnv")] env: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "object | null | undefined")] options: Option<JsValue>,
+) -> JsValue {
+    let mut issues = Issues::new();
+    let env = read(&env, "env", false, &mut issues).unwrap_or(Value::Null);
+    let options = read(
+        &options.unwrap_or(JsValue::UNDEFINED),
+        "options",
+        false,
+        &mut issues,
+    )
+    .unwrap_or(Value::Null);
+    let mut c = delivery::worker_config(target, &env, &options);
+    issues.extend(c.issues);
+    c.issues = issues;
+    write(&c)
+}
+
+/// `deliveryKey(target, operation, input, header?)`: the idempotency key of a delivery.
+#[wasm_bindgen(js_name = deliveryKey, unchecked_return_type = "DeliveryKeyResult")]
+pub fn delivery_key(
+    target: &str,
+    operation: &str,
+    #[wasm_bindgen(unchecked_param_type = "unknown")] input: JsValue,
+    header: Option<String>,
+) -> JsValue {
+    let mut issues = Issues::new();
+    let input = read(&input, "", false, &mut issues).unwrap_or(Value::Null);
+    write(&delivery::delivery_key(
+        target,
+        operation,
+        &input,
+        header.as_deref(),
+    ))
+}
+
+/// `settleDelivery(outcome, data, attempts, env)`: a delivery's status, HTTP answer, upstream
+/// id and next attempt after an interpreted answer.
+#[wasm_bindgen(js_name = settleDelivery, unchecked_return_type = "SettledDelivery")]
+pub fn settle_delivery(
+    #[wasm_bindgen(unchecked_param_type = "Outcome")] outcome: &str,
+    #[wasm_bindgen(unchecked_param_type = "unknown")] data: JsValue,
+    attempts: u32,
+    #[wasm_bindgen(unchecked_param_type = "WorkerEnv")] env: JsValue,
+) -> JsValue {
+    let mut issues = Issues::new();
+    let data = read(&data, "data", false, &mut issues).unwrap_or(Value::Null);
+    let env = read(&env, "env", false, &mut issues).unwrap_or(Value::Null);
+    let outcome = match outcome {
+        "accepted" => Outcome::Accepted,
+        "retry" => Outcome::Retry,
+        "auth_failed" => Outcome::AuthFailed,
+        _ => Outcome::Rejected,
+    };
+    write(&delivery::settle(
+        outcome,
+        &data,
+        attempts,
+        &env,
+        js_sys::Math::random(),
+    ))
+}
+
+/// `mayResend(status)`: whether an existing delivery may be sent again (rejected, dead,
+/// auth_failed) or is answered as it is (accepted, queued).
+#[wasm_bindgen(js_name = mayResend)]
+pub fn may_resend(#[wasm_bindgen(unchecked_param_type = "DeliveryStatus")] status: &str) -> bool {
+    delivery::may_resend(status)
+}
+
+/// `redactSecrets(value, env)`: `value` without any secret of `env` (raw or as HTTP Basic)
+/// nor Westarp's VLB credentials, for answers, delivery records and logs.
+#[wasm_bindgen(js_name = redactSecrets, unchecked_return_type = "T")]
+pub fn redact_secrets(
+    #[wasm_bindgen(unchecked_param_type = "T")] value: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "WorkerEnv")] env: JsValue,
+) -> JsValue {
+    let mut issues = Issues::new();
+    let mut v = read(&value, "value", false, &mut issues).unwrap_or(Value::Null);
+    let env = read(&env, "env", false, &mut issues).unwrap_or(Value::Null);
+    delivery::redact(&mut v, &env);
+    write(&v)
+}

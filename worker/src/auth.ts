@@ -1,0 +1,47 @@
+// Caller authentication (CONTRACT.md §3): `Authorization: Bearer <KONTOR_API_TOKEN>` or
+// `X-Kontor-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(KONTOR_HMAC_SECRET, "<t>.<body>")>`
+// within 300 s. WebCrypto only; both compared in constant time.
+import type { Env } from "./env";
+
+const WINDOW_SECONDS = 300;
+const enc = new TextEncoder();
+
+/** Constant-time equality of two strings: their SHA-256 digests compared with
+ * `crypto.subtle.timingSafeEqual` (equal lengths, so the length leaks nothing either). */
+async function sameSecret(a: string, b: string): Promise<boolean> {
+  const [da, db] = await Promise.all([crypto.subtle.digest("SHA-256", enc.encode(a)), crypto.subtle.digest("SHA-256", enc.encode(b))]);
+  return crypto.subtle.timingSafeEqual(da, db);
+}
+
+function secret(env: Env, name: string): string | null {
+  const v = env[name];
+  return typeof v === "string" && v.length > 0 ? v : null;
+}
+
+/** The scheme a request claims, before its body is read: a bearer token is checked at once. */
+export async function checkBearer(env: Env, request: Request): Promise<"ok" | "bad" | "none"> {
+  const header = request.headers.get("Authorization");
+  if (header === null) return "none";
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  const token = secret(env, "KONTOR_API_TOKEN");
+  if (!m || token === null) return "bad";
+  return (await sameSecret(m[1]!, token)) ? "ok" : "bad";
+}
+
+/** Why a signature is refused, or `null` when it is valid for `body` at `nowSeconds`. */
+export async function checkSignature(env: Env, header: string | null, body: string, nowSeconds: number): Promise<string | null> {
+  const key = secret(env, "KONTOR_HMAC_SECRET");
+  if (header === null) return "send Authorization: Bearer <token> or X-Kontor-Signature";
+  if (key === null) return "this worker accepts no signatures (no KONTOR_HMAC_SECRET)";
+  const m = /^t=(\d{1,12}),v1=([0-9a-fA-F]{64})$/.exec(header.trim());
+  if (!m) return "X-Kontor-Signature must read t=<unix seconds>,v1=<64 hex digits>";
+  const t = Number(m[1]);
+  if (Math.abs(nowSeconds - t) > WINDOW_SECONDS) return `the signature's time t=${t} is more than ${WINDOW_SECONDS} s from the worker's clock (${nowSeconds}): sign again`;
+  const hex = m[2]!;
+  const mac = new Uint8Array(32);
+  for (let i = 0; i < 32; i++) mac[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  const k = await crypto.subtle.importKey("raw", enc.encode(key), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
+  // verify() compares in constant time.
+  const ok = await crypto.subtle.verify("HMAC", k, mac, enc.encode(`${t}.${body}`));
+  return ok ? null : "the signature does not match the body: sign HMAC-SHA256(secret, \"<t>.<raw body>\")";
+}

@@ -1,0 +1,134 @@
+// Sending a delivery: kontor builds every request and reads every answer; this file only
+// performs them (fetch with a timeout) and keeps the ledger.
+import {
+  request, interpretResponse, kivitendoSync, workerConfig, deliveryKey, settleDelivery, mayResend, redactSecrets,
+  type Issue, type Order, type HttpRequest, type KivitendoSyncState, type Outcome, type RequestConfig,
+} from "kontor";
+import { type Env, vars, intVar } from "./env";
+import * as ledger from "./ledger";
+
+/** What to deliver: an order to a target, or Geisenheim's cancel of an invoice id. */
+export interface Job { target: string; operation: "createOrder" | "cancelOrder"; input: unknown; options?: unknown; idempotencyKey?: string | null }
+
+/** The result of one delivery request, answered with `httpStatus`. */
+export interface Result { httpStatus: number; body: Record<string, unknown> }
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Performs a request built by kontor; a network failure or timeout is status 0. */
+async function perform(env: Env, req: HttpRequest): Promise<{ status: number; body: string }> {
+  const timeout = intVar(env, "UPSTREAM_TIMEOUT_SECONDS", 20) * 1000;
+  try {
+    const res = await fetch(req.url, { method: req.method, headers: req.headers, body: req.body ?? null, signal: AbortSignal.timeout(timeout) });
+    return { status: res.status, body: await res.text() };
+  } catch {
+    return { status: 0, body: "" };
+  }
+}
+
+/** Issues whose path names the worker's own configuration make a 500, others a 422. */
+function refused(issues: Issue[], target: string): Result {
+  const config = issues.some((i) => i.severity === "error" && i.path.startsWith("env."));
+  return { httpStatus: config ? 500 : 422, body: { target, status: "rejected", error: config ? "worker_misconfigured" : "invalid_request", issues } };
+}
+
+/** Builds, claims, sends and settles one delivery. `existing` is a delivery being retried. */
+export async function deliver(env: Env, job: Job, existing?: ledger.Stored): Promise<Result> {
+  const v = vars(env);
+  const cfg = workerConfig(job.target, v, (job.options ?? undefined) as object | undefined);
+  if (!cfg.ok) return refused(cfg.issues, job.target);
+  const config = cfg.config;
+  // Check before anything is stored or sent: an invalid order never goes upstream.
+  let first: HttpRequest | undefined;
+  let firstIssues: Issue[];
+  if (job.target === "kivitendo") {
+    const step = kivitendoSync(job.input as Order, config);
+    first = step.request;
+    firstIssues = step.issues;
+  } else {
+    const built = request(job.target as "geisenheim", job.operation, job.input as never, config);
+    first = built.ok ? built.request : undefined;
+    firstIssues = built.issues;
+  }
+  if (!first) return refused(firstIssues, job.target);
+
+  const now = Date.now();
+  const lease = iso(now + 60_000);
+  let row: ledger.Stored;
+  if (existing) {
+    if (!mayResend(existing.status) || !(await ledger.reopen(env.DB, existing, iso(now), lease, job.input))) {
+      const again = (await ledger.get(env.DB, existing.id)) ?? existing;
+      return { httpStatus: 409, body: { ...ledger.publicDelivery(again), error: "not_retryable", issues: [{ path: "", code: "not_retryable", severity: "error",
+        message: `delivery ${again.id} is ${again.status}: only rejected, dead or auth_failed deliveries are sent again`,
+        messageDe: `Zustellung ${again.id} ist ${again.status}: nur abgelehnte, tote oder an der Anmeldung gescheiterte werden erneut gesendet` }] } };
+    }
+    row = existing;
+  } else {
+    const key = deliveryKey(job.target, job.operation, job.input, job.idempotencyKey ?? undefined);
+    if (!key.ok) return refused(key.issues, job.target);
+    const claimed = await ledger.claim(env.DB, { target: job.target, operation: job.operation, key: key.key, input: job.input, options: job.options }, iso(now), lease);
+    row = claimed.row;
+    if (!claimed.fresh) {
+      // The same key again: answered from the ledger unless its delivery may be sent again.
+      if (!mayResend(row.status) || !(await ledger.reopen(env.DB, row, iso(now), lease, job.input))) {
+        const current = (await ledger.get(env.DB, row.id)) ?? row;
+        return { httpStatus: current.status === "accepted" ? 200 : current.status === "queued" ? 202 : 409,
+          body: { ...ledger.publicDelivery(current), duplicate: true } };
+      }
+    }
+  }
+
+  const started = Date.now();
+  const requests: { method: string; url: string; status: number }[] = [];
+  let outcome: Outcome;
+  let issues: Issue[];
+  let data: unknown;
+  let payload: unknown;
+  let state: KivitendoSyncState | undefined;
+  let upstreamStatus: number | null = null;
+  if (job.target === "kivitendo") {
+    // Resume where an earlier attempt stopped (kontor repeats the pending request).
+    const saved = row.state as KivitendoSyncState | null;
+    let step = saved && saved.step !== "done" ? kivitendoSync(job.input as Order, config, saved) : kivitendoSync(job.input as Order, config);
+    let warnings = step.issues;
+    for (let i = 0; step.request && i < 8; i++) {
+      const req = step.request;
+      if (req.body !== undefined) payload = req.body;
+      const res = await perform(env, req);
+      requests.push({ method: req.method, url: req.url, status: res.status });
+      upstreamStatus = res.status;
+      step = kivitendoSync(job.input as Order, config, step.state, res);
+      if (step.outcome === "retry") break;
+    }
+    outcome = step.outcome ?? "retry";
+    issues = [...warnings.filter((w) => w.severity === "warning"), ...step.issues];
+    state = step.state;
+    data = step.state;
+  } else {
+    const res = await perform(env, first);
+    requests.push({ method: first.method, url: first.url, status: res.status });
+    upstreamStatus = res.status;
+    const meaning = interpretResponse(job.target as "geisenheim", job.operation, res.status, res.body);
+    outcome = meaning.outcome;
+    issues = [...firstIssues, ...meaning.issues];
+    data = meaning.data;
+    payload = first.body === undefined ? undefined : JSON.parse(first.body);
+  }
+  const attempt = row.attempts + 1;
+  const settled = settleDelivery(outcome, data ?? null, attempt, v);
+  const end = Date.now();
+  const nextAttemptAt = settled.retryInSeconds === undefined ? null : iso(end + settled.retryInSeconds * 1000);
+  const safeIssues = redactSecrets(issues, v);
+  await ledger.settle(env.DB, row.id, { n: attempt, at: iso(end), outcome, upstreamStatus, issues: safeIssues, requests, durationMs: end - started },
+    { status: settled.status, upstreamStatus, upstreamId: settled.upstreamId ?? null, issues: safeIssues, payload: redactSecrets(payload ?? null, v), state, nextAttemptAt });
+  if (settled.status === "queued" && env.DELIVERIES) {
+    await env.DELIVERIES.send({ id: row.id }, { delaySeconds: settled.retryInSeconds ?? 0 });
+  }
+  const stored = (await ledger.get(env.DB, row.id))!;
+  const body: Record<string, unknown> = { ...ledger.publicDelivery(stored) };
+  if (outcome === "accepted" && data !== undefined && job.target !== "kivitendo") body.upstream = data;
+  return { httpStatus: settled.httpStatus, body };
+}
+
+/** Re-exported for the router's type checks. */
+export type { RequestConfig };

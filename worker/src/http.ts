@@ -1,0 +1,89 @@
+// Answers, CORS and bounded body reading. Every JSON answer passes kontor's redactSecrets.
+import { redactSecrets, type Issue } from "kontor";
+import { type Env, vars, intVar } from "./env";
+
+/** An issue raised by the worker itself (same shape as kontor's). */
+export function issue(path: string, code: string, message: string, messageDe: string): Issue {
+  return { path, code, severity: "error", message, messageDe };
+}
+
+/** A JSON answer, with every configured secret redacted. */
+export function json(env: Env, status: number, body: unknown, headers: HeadersInit = {}): Response {
+  const safe = redactSecrets(body, vars(env));
+  return new Response(JSON.stringify(safe), {
+    status,
+    headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store", ...headers },
+  });
+}
+
+/** An error answer `{ error, issues }`. */
+export function problem(env: Env, status: number, error: string, issues: Issue[], headers: HeadersInit = {}): Response {
+  return json(env, status, { error, issues }, headers);
+}
+
+const CORS_METHODS = "GET, POST, DELETE, OPTIONS";
+const CORS_HEADERS = "Authorization, Content-Type, Idempotency-Key, X-Kontor-Signature";
+
+/** The exact origins of `ALLOWED_ORIGINS` (comma-separated). */
+function allowedOrigins(env: Env): string[] {
+  const v = typeof env.ALLOWED_ORIGINS === "string" ? env.ALLOWED_ORIGINS : "";
+  return v.split(",").map((s) => s.trim()).filter(Boolean);
+}
+
+/** CORS: `null` when there is no Origin (server to server), `"forbidden"` for an origin not
+ * in ALLOWED_ORIGINS (exact match), else the headers to add. */
+export function cors(env: Env, request: Request): Record<string, string> | "forbidden" | null {
+  const origin = request.headers.get("Origin");
+  if (origin === null) return null;
+  if (!allowedOrigins(env).includes(origin)) return "forbidden";
+  return { "Access-Control-Allow-Origin": origin, Vary: "Origin" };
+}
+
+/** The answer to a preflight from an allowed origin. */
+export function preflight(headers: Record<string, string>): Response {
+  return new Response(null, {
+    status: 204,
+    headers: { ...headers, "Access-Control-Allow-Methods": CORS_METHODS, "Access-Control-Allow-Headers": CORS_HEADERS, "Access-Control-Max-Age": "600" },
+  });
+}
+
+/** A body read as text, or the answer refusing it (413 past MAX_BODY_BYTES, never read whole;
+ * 415 when it is not JSON). */
+export async function readBody(env: Env, request: Request): Promise<{ text: string } | { refuse: Response }> {
+  const max = intVar(env, "MAX_BODY_BYTES", 1_048_576);
+  const tooLarge = () => ({ refuse: problem(env, 413, "payload_too_large", [issue("", "payload_too_large", `the body is larger than ${max} bytes (MAX_BODY_BYTES): send smaller orders`, `der Inhalt ist größer als ${max} Bytes (MAX_BODY_BYTES): bitte kleinere Bestellungen senden`)]) });
+  const type = (request.headers.get("Content-Type") ?? "").split(";")[0]!.trim().toLowerCase();
+  const length = Number(request.headers.get("Content-Length") ?? "0");
+  if (length > max) return tooLarge();
+  if (request.body === null) return { text: "" };
+  if (type !== "application/json" && !type.endsWith("+json")) {
+    return { refuse: problem(env, 415, "unsupported_media_type", [issue("Content-Type", "unsupported_media_type", `send JSON with Content-Type: application/json (got ${JSON.stringify(type || "none")})`, `bitte JSON mit Content-Type: application/json senden (erhalten: ${JSON.stringify(type || "keiner")})`)]) };
+  }
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel();
+      return tooLarge();
+    }
+    chunks.push(value);
+  }
+  const all = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) { all.set(c, at); at += c.byteLength; }
+  return { text: new TextDecoder().decode(all) };
+}
+
+/** Parses a JSON body; `undefined` for an empty one; an issue for malformed JSON. */
+export function parseJson(text: string): { value: unknown } | { issue: Issue } {
+  if (text.trim() === "") return { value: undefined };
+  try {
+    return { value: JSON.parse(text) };
+  } catch (e) {
+    return { issue: issue("", "malformed_json", `the body is not JSON: ${(e as Error).message}`, `der Inhalt ist kein JSON: ${(e as Error).message}`) };
+  }
+}

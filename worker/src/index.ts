@@ -1,0 +1,174 @@
+// kontor's edge worker (CONTRACT.md §3): routes, authenticates, reads its configuration and
+// does the I/O. Every decision about a document or an answer comes from the package.
+import { request, kivitendoSync, workerConfig, version, type Issue, type Order } from "kontor";
+import { type Env, vars } from "./env";
+import { json, problem, issue, cors, preflight, readBody, parseJson } from "./http";
+import { checkBearer, checkSignature } from "./auth";
+import { deliver, type Job, type Result } from "./deliver";
+import * as ledger from "./ledger";
+
+const ORDER_TARGETS = ["geisenheim", "kivitendo", "westarp"];
+const PREVIEW_TARGETS = [...ORDER_TARGETS, "kivitendo-customer", "kivitendo-order"];
+const STATUSES = ["accepted", "rejected", "queued", "dead", "auth_failed"];
+
+/** `{ order, options? }` or the order itself. */
+function orderAndOptions(body: unknown): { order: unknown; options: unknown } {
+  if (body !== null && typeof body === "object" && !Array.isArray(body) && "order" in body && typeof (body as { order: unknown }).order === "object") {
+    const b = body as { order: unknown; options?: unknown };
+    return { order: b.order, options: b.options };
+  }
+  return { order: body, options: undefined };
+}
+
+/** The payload a target would be sent, and its issues; no upstream call. */
+function preview(env: Env, target: string, body: unknown): Result {
+  const { order, options } = orderAndOptions(body);
+  const cfg = workerConfig(target, vars(env), (options ?? undefined) as object | undefined);
+  if (!cfg.ok) return { httpStatus: cfg.issues.some((i) => i.path.startsWith("env.")) ? 500 : 422, body: { ok: false, target, issues: cfg.issues } };
+  let built;
+  let issues: Issue[];
+  if (target === "kivitendo") {
+    // The checks of the whole flow, and the customer document it would create.
+    const check = kivitendoSync(order as Order, cfg.config);
+    built = check.request ? request("kivitendo", "createCustomer", order as never, cfg.config) : undefined;
+    issues = check.issues;
+  } else {
+    const op = target === "kivitendo-customer" ? "createCustomer" : "createOrder";
+    built = request((target.startsWith("kivitendo") ? "kivitendo" : target) as "kivitendo", op, order as never, cfg.config);
+    issues = built.issues;
+  }
+  const body_ = built?.ok ? built.request.body : undefined;
+  if (body_ === undefined) return { httpStatus: 422, body: { ok: false, target, issues } };
+  const xml = target.startsWith("kivitendo") && !body_.trimStart().startsWith("{");
+  return { httpStatus: 200, body: xml ? { ok: true, target, xml: body_, issues } : { ok: true, target, payload: JSON.parse(body_), issues } };
+}
+
+/** The worst of several answers: 422, then 502, 500, 409, 202, 200. */
+function worst(statuses: number[]): number {
+  for (const s of [422, 502, 500, 409, 202]) if (statuses.includes(s)) return s;
+  return 200;
+}
+
+async function route(env: Env, req: Request, url: URL, body: unknown): Promise<Response> {
+  const path = url.pathname.replace(/\/+$/, "");
+  const m = req.method;
+  const answer = (r: Result) => json(env, r.httpStatus, r.body);
+  const notAllowed = (allow: string) => problem(env, 405, "method_not_allowed", [issue("", "method_not_allowed", `${m} is not allowed here; use ${allow}`, `${m} ist hier nicht erlaubt; bitte ${allow}`)], { Allow: allow });
+  const key = req.headers.get("Idempotency-Key");
+  let p: RegExpExecArray | null;
+
+  if ((p = /^\/v1\/([a-z-]+)\/preview$/.exec(path))) {
+    if (m !== "POST") return notAllowed("POST");
+    if (!PREVIEW_TARGETS.includes(p[1]!)) return unknownTarget(env, p[1]!, PREVIEW_TARGETS);
+    return answer(preview(env, p[1]!, body));
+  }
+  if ((p = /^\/v1\/([a-z-]+)\/orders$/.exec(path))) {
+    if (m !== "POST") return notAllowed("POST");
+    if (!ORDER_TARGETS.includes(p[1]!)) return unknownTarget(env, p[1]!, ORDER_TARGETS);
+    const { order, options } = orderAndOptions(body);
+    return answer(await deliver(env, { target: p[1]!, operation: "createOrder", input: order, options, idempotencyKey: key }));
+  }
+  if (path === "/v1/orders") {
+    if (m !== "POST") return notAllowed("POST");
+    const b = (body ?? {}) as { order?: unknown; targets?: unknown; options?: Record<string, unknown> };
+    const targets = b.targets;
+    if (!Array.isArray(targets) || targets.length === 0 || !targets.every((t) => typeof t === "string" && ORDER_TARGETS.includes(t)) || new Set(targets).size !== targets.length) {
+      return problem(env, 422, "invalid_request", [issue("targets", "invalid_targets", `\`targets\` must list distinct targets of ${ORDER_TARGETS.join(", ")}`, `\`targets\` muss verschiedene Ziele aus ${ORDER_TARGETS.join(", ")} nennen`)]);
+    }
+    const opts = b.options && typeof b.options === "object" ? b.options : {};
+    const results = await Promise.all((targets as string[]).map((t) => deliver(env, { target: t, operation: "createOrder", input: b.order, options: opts[t], idempotencyKey: key })));
+    return json(env, worst(results.map((r) => r.httpStatus)), { deliveries: results.map((r) => ({ ...r.body, httpStatus: r.httpStatus })) });
+  }
+  if ((p = /^\/v1\/geisenheim\/orders\/([^/]+)$/.exec(path))) {
+    if (m !== "DELETE") return notAllowed("DELETE");
+    const id = decodeURIComponent(p[1]!);
+    return answer(await deliver(env, { target: "geisenheim", operation: "cancelOrder", input: /^\d+$/.test(id) ? Number(id) : id, idempotencyKey: key }));
+  }
+  if (path === "/v1/deliveries") {
+    if (m !== "GET") return notAllowed("GET");
+    const status = url.searchParams.get("status") ?? undefined;
+    const target = url.searchParams.get("target") ?? undefined;
+    const limitText = url.searchParams.get("limit") ?? "50";
+    const limit = Number(limitText);
+    const bad: Issue[] = [];
+    if (status !== undefined && !STATUSES.includes(status)) bad.push(issue("status", "invalid_value", `status must be one of ${STATUSES.join(", ")}`, `status muss einer von ${STATUSES.join(", ")} sein`));
+    if (target !== undefined && !ORDER_TARGETS.includes(target)) bad.push(issue("target", "invalid_value", `target must be one of ${ORDER_TARGETS.join(", ")}`, `target muss eines von ${ORDER_TARGETS.join(", ")} sein`));
+    if (!Number.isInteger(limit) || limit < 1 || limit > 200) bad.push(issue("limit", "invalid_value", "limit must be a whole number from 1 to 200", "limit muss eine ganze Zahl von 1 bis 200 sein"));
+    if (bad.length) return problem(env, 422, "invalid_request", bad);
+    return json(env, 200, { deliveries: await ledger.list(env.DB, { status, target, limit }) });
+  }
+  if ((p = /^\/v1\/deliveries\/([0-9a-f-]{36})(\/retry)?$/.exec(path))) {
+    const stored = await ledger.get(env.DB, p[1]!);
+    if (!stored) return problem(env, 404, "not_found", [issue("id", "not_found", `no delivery ${p[1]}`, `keine Zustellung ${p[1]}`)]);
+    if (!p[2]) {
+      if (m !== "GET") return notAllowed("GET");
+      return json(env, 200, { ...ledger.publicDelivery(stored), attemptLog: await ledger.attempts(env.DB, stored.id) });
+    }
+    if (m !== "POST") return notAllowed("POST");
+    const corrected = body && typeof body === "object" && "order" in body ? (body as { order: unknown }).order : undefined;
+    const job: Job = { target: stored.target, operation: stored.operation as Job["operation"], input: corrected ?? stored.input, options: stored.options ?? undefined };
+    return answer(await deliver(env, job, stored));
+  }
+  if (path === "/v1/sync") {
+    if (m !== "POST") return notAllowed("POST");
+    return problem(env, 501, "not_implemented", [issue("", "not_implemented", "the scheduled shop → targets sync comes with issue 8", "der geplante Abgleich Shop → Ziele kommt mit Issue 8")]);
+  }
+  return problem(env, 404, "not_found", [issue("", "not_found", `no route ${m} ${path}; see the README's worker section`, `keine Route ${m} ${path}; siehe README, Abschnitt zum Worker`)]);
+}
+
+function unknownTarget(env: Env, target: string, known: string[]): Response {
+  return problem(env, 404, "unknown_target", [issue("target", "unknown_target", `unknown target \`${target}\`; known: ${known.join(", ")}`, `unbekanntes Ziel \`${target}\`; bekannt: ${known.join(", ")}`)]);
+}
+
+async function handle(req: Request, env: Env): Promise<Response> {
+  const url = new URL(req.url);
+  const c = cors(env, req);
+  if (c === "forbidden") {
+    return problem(env, 403, "origin_not_allowed", [issue("Origin", "origin_not_allowed", "this origin is not in the worker's ALLOWED_ORIGINS", "dieser Origin steht nicht in ALLOWED_ORIGINS des Workers")]);
+  }
+  const withCors = (r: Response) => {
+    if (!c) return r;
+    const h = new Headers(r.headers);
+    for (const [k, v] of Object.entries(c)) h.set(k, v);
+    return new Response(r.body, { status: r.status, headers: h });
+  };
+  if (req.method === "OPTIONS") return c ? preflight(c) : new Response(null, { status: 204, headers: { Allow: "GET, POST, DELETE, OPTIONS" } });
+  if (url.pathname === "/healthz") return withCors(json(env, 200, { ok: true, service: "kontor-worker", version: version() }));
+
+  const unauthorized = (why: string) => withCors(problem(env, 401, "unauthorized", [issue("Authorization", "unauthorized", why, "Aufrufer nicht angemeldet: Authorization: Bearer <Token> oder X-Kontor-Signature senden")], { "WWW-Authenticate": 'Bearer realm="kontor"' }));
+  const bearer = await checkBearer(env, req);
+  if (bearer === "bad") return unauthorized("the bearer token is not this worker's KONTOR_API_TOKEN");
+  const signature = req.headers.get("X-Kontor-Signature");
+  if (bearer === "none" && signature === null) return unauthorized("send Authorization: Bearer <token> or X-Kontor-Signature: t=…,v1=…");
+
+  let text = "";
+  if (req.method === "POST" || req.method === "PUT" || req.method === "PATCH") {
+    const read = await readBody(env, req);
+    if ("refuse" in read) return withCors(read.refuse);
+    text = read.text;
+  }
+  if (bearer !== "ok") {
+    const why = await checkSignature(env, signature, text, Math.floor(Date.now() / 1000));
+    if (why !== null) return unauthorized(why);
+  }
+  const parsed = parseJson(text);
+  if ("issue" in parsed) return withCors(problem(env, 400, "malformed_json", [parsed.issue]));
+  return withCors(await route(env, req, url, parsed.value));
+}
+
+export default {
+  async fetch(req: Request, env: Env): Promise<Response> {
+    const started = Date.now();
+    let res: Response;
+    try {
+      res = await handle(req, env);
+    } catch (e) {
+      // The message only: a stack or a request could carry data; redacted like every answer.
+      console.error(JSON.stringify({ level: "error", error: e instanceof Error ? e.message : "unknown" }));
+      res = problem(env, 500, "internal_error", [issue("", "internal_error", "the worker failed; see its log", "der Worker ist fehlgeschlagen; siehe sein Protokoll")]);
+    }
+    // One line per request: method, path, status, time. No header, body or secret.
+    console.log(JSON.stringify({ method: req.method, path: new URL(req.url).pathname, status: res.status, ms: Date.now() - started }));
+    return res;
+  },
+} satisfies ExportedHandler<Env>;
