@@ -26,6 +26,12 @@ if [ ! -x node_modules/.bin/wasm-opt ] || [ package.json -nt node_modules/.stamp
   touch node_modules/.stamp
 fi
 
+if [ ! -x worker/node_modules/.bin/wrangler ] || [ worker/package.json -nt worker/node_modules/.stamp ]; then
+  say "installing the worker's npm packages (wrangler, workers types)"
+  (cd worker && npm install --no-audit --no-fund --loglevel=error >&2)
+  touch worker/node_modules/.stamp
+fi
+
 if [ "${1:-}" = "--browser" ]; then
   if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
     say "installing chromium and chromedriver (Debian packages)"

@@ -41,3 +41,7 @@ node_modules/.bin/tsc -p tests/js/tsconfig.json
 step "node --test over the built package (ESM, CommonJS, CLI, Chromium page, workerd)"
 rm -rf "$TMPDIR"/* 2>/dev/null || true
 node --test tests/js/
+
+step "the edge worker in workerd (tsc --strict, wrangler dev against the upstream stand-ins)"
+worker/node_modules/.bin/tsc -p worker/tsconfig.json
+node --test worker/test/

@@ -15,7 +15,8 @@ export async function serve(handle) {
       requests.push(rec);
       let answer;
       try {
-        answer = forced.length ? forced.shift() : handle(rec);
+        const i = forced.findIndex((f) => !f.when || f.when(rec));
+        answer = i >= 0 ? forced.splice(i, 1)[0].answer : handle(rec);
       } catch (e) {
         answer = { status: 500, body: String(e) };
       }
@@ -31,8 +32,9 @@ export async function serve(handle) {
     url: `http://127.0.0.1:${port}`,
     /** Every request received: `{ method, url, headers (lower-case names), body }`. */
     requests,
-    /** Answers the next request with `{ status, body, type? }` instead of the stand-in's logic. */
-    respondNext(answer) { forced.push(answer); },
+    /** Answers the next request (the next one `when(request)` accepts, if given) with
+     * `{ status, body, type? }` instead of the stand-in's logic. */
+    respondNext(answer, when) { forced.push({ answer, when }); },
     close: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(() => resolve()); }),
   };
 }

@@ -55,7 +55,8 @@ export async function readBody(env: Env, request: Request): Promise<{ text: stri
   const type = (request.headers.get("Content-Type") ?? "").split(";")[0]!.trim().toLowerCase();
   const length = Number(request.headers.get("Content-Length") ?? "0");
   if (length > max) return tooLarge();
-  if (request.body === null) return { text: "" };
+  // No body (retry without a corrected order, DELETE): nothing to check.
+  if (request.body === null || request.headers.get("Content-Length") === "0") return { text: "" };
   if (type !== "application/json" && !type.endsWith("+json")) {
     return { refuse: problem(env, 415, "unsupported_media_type", [issue("Content-Type", "unsupported_media_type", `send JSON with Content-Type: application/json (got ${JSON.stringify(type || "none")})`, `bitte JSON mit Content-Type: application/json senden (erhalten: ${JSON.stringify(type || "keiner")})`)]) };
   }

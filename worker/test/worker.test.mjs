@@ -195,6 +195,34 @@ test("kivitendo's 401 is auth_failed (502), Rails' 422 reason comes back", async
   assert.equal(kivitendo.requests.length, before + 2);
 });
 
+test("a rejected kivitendo delivery sent again finds the customer it created: nothing is created twice", async () => {
+  const before = kivitendo.requests.length;
+  kivitendo.respondNext({ status: 422, type: "application/xml", body: "<hash><status>422</status><error>product-id 5 is obsolete</error></hash>" },
+    (q) => q.method === "POST" && q.url === "/api/v1/orders");
+  const o = order({ number: "10026", customer: { ...wineOrder.customer, email: "anna@example.com" } });
+  const r = await call("POST", "/v1/kivitendo/orders", o);
+  assert.equal(r.status, 422, r.text);
+  const retried = await call("POST", `/v1/deliveries/${r.json.id}/retry`);
+  assert.equal(retried.status, 200, retried.text);
+  assert.equal(retried.json.attempts, 2);
+  assert.deepEqual(kivitendo.requests.slice(before).map((q) => `${q.method} ${q.url.split("?")[0]}`), [
+    "GET /api/v1/customers", "POST /api/v1/customers", "GET /api/v1/orders", "POST /api/v1/orders",
+    "GET /api/v1/customers", "GET /api/v1/orders", "POST /api/v1/orders"]);
+});
+
+test("two identical orders at once go upstream once", async () => {
+  const before = geisenheim.requests.length;
+  const o = order({ invoiceId: 3459890 });
+  const [a, b] = await Promise.all([call("POST", "/v1/geisenheim/orders", o), call("POST", "/v1/geisenheim/orders", o)]);
+  assert.equal(a.json.id, b.json.id);
+  const [first, second] = a.json.duplicate ? [b, a] : [a, b];
+  assert.deepEqual([first.status, first.json.status, first.json.duplicate], [200, "accepted", undefined]);
+  // The second is answered from the ledger: in flight (202 queued) or already accepted (200).
+  assert.equal(second.json.duplicate, true);
+  assert.ok([200, 202].includes(second.status), String(second.status));
+  assert.equal(geisenheim.requests.length, before + 1);
+});
+
 test("Westarp: the exact upstream request; 422 field errors on their paths; 401 auth_failed with nothing secret passed back", async () => {
   const r = await call("POST", "/v1/westarp/orders", { order: bookOrder, options: { type: "email" } });
   assert.equal(r.status, 200, r.text);
@@ -310,6 +338,7 @@ test("no configured secret in any answer, the D1 ledger or the worker's output",
   assert.ok(ledger.includes("3459872"), "the ledger file was found");
   const basic = [b64(`${secrets.GEISENHEIM_USERNAME}:${secrets.GEISENHEIM_PASSWORD}`), b64(`${secrets.KIVITENDO_USERNAME}:${secrets.KIVITENDO_PASSWORD}`)];
   const haystacks = { answers: answers.join("\n"), ledger, output: worker.output() };
+  assert.match(haystacks.output, /\{"method":"POST","path":"\/v1\/westarp\/orders","status":502,"ms":\d+\}/, "the worker's log lines were captured");
   assert.ok(answers.length > 30, `${answers.length} answers scanned`);
   for (const [where, text] of Object.entries(haystacks)) {
     for (const s of [...Object.values(secrets).filter((v) => v !== secrets.GEISENHEIM_USERNAME), ...basic, "624de7eb38"]) {
