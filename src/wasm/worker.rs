@@ -115,9 +115,9 @@ pub fn may_resend(#[wasm_bindgen(unchecked_param_type = "DeliveryStatus")] statu
 
 /// `redactSecrets(value, env)`: `value` without any secret of `env` (raw or as HTTP Basic)
 /// nor Westarp's VLB credentials, for answers, delivery records and logs.
-#[wasm_bindgen(js_name = redactSecrets, unchecked_return_type = "T")]
+#[wasm_bindgen(js_name = redactSecrets, unchecked_return_type = "unknown")]
 pub fn redact_secrets(
-    #[wasm_bindgen(unchecked_param_type = "T")] value: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "unknown")] value: JsValue,
     #[wasm_bindgen(unchecked_param_type = "WorkerEnv")] env: JsValue,
 ) -> JsValue {
     let mut issues = Issues::new();

@@ -118,9 +118,9 @@ export async function deliver(env: Env, job: Job, existing?: ledger.Stored): Pro
   const settled = settleDelivery(outcome, data ?? null, attempt, v);
   const end = Date.now();
   const nextAttemptAt = settled.retryInSeconds === undefined ? null : iso(end + settled.retryInSeconds * 1000);
-  const safeIssues = redactSecrets(issues, v);
+  const safeIssues = redactSecrets(issues, v) as Issue[];
   await ledger.settle(env.DB, row.id, { n: attempt, at: iso(end), outcome, upstreamStatus, issues: safeIssues, requests, durationMs: end - started },
-    { status: settled.status, upstreamStatus, upstreamId: settled.upstreamId ?? null, issues: safeIssues, payload: redactSecrets({ payload: payload ?? null }, v).payload, state, nextAttemptAt });
+    { status: settled.status, upstreamStatus, upstreamId: settled.upstreamId ?? null, issues: safeIssues, payload: (redactSecrets({ payload: payload ?? null }, v) as { payload: unknown }).payload, state, nextAttemptAt });
   if (settled.status === "queued" && env.DELIVERIES) {
     await env.DELIVERIES.send({ id: row.id }, { delaySeconds: settled.retryInSeconds ?? 0 });
   }
