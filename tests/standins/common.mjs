@@ -20,6 +20,7 @@ export async function serve(handle) {
       } catch (e) {
         answer = { status: 500, body: String(e) };
       }
+      if (answer.hang) return; // never answers (a timeout test); close() ends the connection
       const text = typeof answer.body === "string" ? answer.body : answer.body === undefined ? "" : JSON.stringify(answer.body);
       const type = answer.type ?? (typeof answer.body === "string" ? "text/plain; charset=utf-8" : "application/json");
       res.writeHead(answer.status, text ? { "Content-Type": type, ...answer.headers } : { ...answer.headers });
@@ -33,7 +34,7 @@ export async function serve(handle) {
     /** Every request received: `{ method, url, headers (lower-case names), body }`. */
     requests,
     /** Answers the next request (the next one `when(request)` accepts, if given) with
-     * `{ status, body, type? }` instead of the stand-in's logic. */
+     * `{ status, body, type? }` (or `{ hang: true }`: no answer) instead of the stand-in's logic. */
     respondNext(answer, when) { forced.push({ answer, when }); },
     close: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(() => resolve()); }),
   };
