@@ -90,7 +90,7 @@ export async function deliver(env: Env, job: Job, existing?: ledger.Stored): Pro
     // Resume where an earlier attempt stopped (kontor repeats the pending request).
     const saved = row.state as KivitendoSyncState | null;
     let step = saved && saved.step !== "done" ? kivitendoSync(job.input as Order, config, saved) : kivitendoSync(job.input as Order, config);
-    let warnings = step.issues;
+    const warnings = step.issues;
     for (let i = 0; step.request && i < 8; i++) {
       const req = step.request;
       if (req.body !== undefined) payload = req.body;
@@ -100,7 +100,8 @@ export async function deliver(env: Env, job: Job, existing?: ledger.Stored): Pro
       step = kivitendoSync(job.input as Order, config, step.state, res);
       if (step.outcome === "retry") break;
     }
-    outcome = step.outcome ?? "retry";
+    // Not done (a retry, or the step budget spent): the next attempt resumes from `state`.
+    outcome = step.done ? (step.outcome ?? "rejected") : "retry";
     issues = [...warnings.filter((w) => w.severity === "warning"), ...step.issues];
     state = step.state;
     data = step.state;

@@ -1,6 +1,6 @@
 // kontor's edge worker (CONTRACT.md §3): routes, authenticates, reads its configuration and
 // does the I/O. Every decision about a document or an answer comes from the package.
-import { request, kivitendoSync, workerConfig, version, type Issue, type Order } from "kontor";
+import { request, kivitendoSync, workerConfig, redactSecrets, version, type Issue, type Order } from "kontor";
 import { type Env, vars } from "./env";
 import { json, problem, issue, cors, preflight, readBody, parseJson } from "./http";
 import { checkBearer, checkSignature } from "./auth";
@@ -164,7 +164,7 @@ export default {
       res = await handle(req, env);
     } catch (e) {
       // The message only: a stack or a request could carry data; redacted like every answer.
-      console.error(JSON.stringify({ level: "error", error: e instanceof Error ? e.message : "unknown" }));
+      console.error(JSON.stringify(redactSecrets({ level: "error", error: e instanceof Error ? e.message : "unknown" }, vars(env))));
       res = problem(env, 500, "internal_error", [issue("", "internal_error", "the worker failed; see its log", "der Worker ist fehlgeschlagen; siehe sein Protokoll")]);
     }
     // One line per request: method, path, status, time. No header, body or secret.

@@ -249,6 +249,35 @@ test("Westarp: the exact upstream request; 422 field errors on their paths; 401 
   assert.ok(!auth.text.includes("624de7eb38") && !auth.text.includes(secrets.WESTARP_TOKEN), auth.text);
 });
 
+test("an Idempotency-Key header is the key; the same header again is answered from the ledger", async () => {
+  const before = westarp.requests.length;
+  const headers = { "Idempotency-Key": "shop-7f1c2a" };
+  const o = { order: { ...bookOrder, number: "B-10" }, options: { type: "email" } };
+  const r = await call("POST", "/v1/westarp/orders", o, { headers });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.key, "shop-7f1c2a");
+  const again = await call("POST", "/v1/westarp/orders", { ...o, order: { ...o.order, number: "B-11" } }, { headers });
+  assert.equal(again.json.duplicate, true);
+  assert.equal(westarp.requests.length, before + 1);
+  const bad = await call("POST", "/v1/westarp/orders", o, { headers: { "Idempotency-Key": "has space" } });
+  assert.equal(bad.status, 422);
+  assert.equal(bad.json.issues[0].path, "Idempotency-Key");
+});
+
+test("unknown routes, targets and list filters name the fix", async () => {
+  const t = await call("POST", "/v1/amazon/orders", wineOrder);
+  assert.equal(t.status, 404);
+  assert.match(t.json.issues[0].message, /geisenheim, kivitendo, westarp/);
+  const l = await call("GET", "/v1/deliveries?limit=0&status=done");
+  assert.equal(l.status, 422);
+  assert.deepEqual(l.json.issues.map((i) => i.path), ["status", "limit"]);
+  const m = await call("GET", "/v1/geisenheim/orders");
+  assert.equal(m.status, 405);
+  assert.equal(m.headers.get("allow"), "POST");
+  const sync = await call("POST", "/v1/sync", {});
+  assert.equal(sync.status, 501);
+});
+
 test("POST /v1/orders fans out: one delivery per target", async () => {
   const o = order({ number: "20001", invoiceId: 3459880 });
   const r = await call("POST", "/v1/orders", { order: o, targets: ["geisenheim", "kivitendo"] });
