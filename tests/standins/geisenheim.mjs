@@ -5,12 +5,14 @@
 // the status, not the body: `{ message, errors: { "items.0.size": ["…"] } }` here).
 import { serve, basic } from "./common.mjs";
 
-/** Starts the stand-in; `credentials` are the only ones it accepts. */
+/** Starts the stand-in; `credentials` (changeable: `standin.credentials.password = …`, as when
+ * the API is re-activated in the backend) are the only ones it accepts. */
 export async function startGeisenheim({ username = "api@test.de", password = "pw141819" } = {}) {
   const orders = new Map();
-  return serve((r) => {
+  const credentials = { username, password };
+  const standin = await serve((r) => {
     const auth = basic(r.headers);
-    if (!auth || auth.username !== username || auth.password !== password) {
+    if (!auth || auth.username !== credentials.username || auth.password !== credentials.password) {
       return { status: 401, body: { message: "Unauthorized" } };
     }
     const path = r.url.split("?")[0];
@@ -44,4 +46,5 @@ export async function startGeisenheim({ username = "api@test.de", password = "pw
     orders.set(String(o.id), o);
     return { status: 200, body: { id: o.id } };
   });
+  return { ...standin, credentials };
 }
