@@ -37,10 +37,10 @@ function preview(env: Env, target: string, body: unknown): Result {
     built = request((target.startsWith("kivitendo") ? "kivitendo" : target) as "kivitendo", op, order as never, cfg.config);
     issues = built.issues;
   }
-  const body_ = built?.ok ? built.request.body : undefined;
-  if (body_ === undefined) return { httpStatus: 422, body: { ok: false, target, issues } };
-  const xml = target.startsWith("kivitendo") && !body_.trimStart().startsWith("{");
-  return { httpStatus: 200, body: xml ? { ok: true, target, xml: body_, issues } : { ok: true, target, payload: JSON.parse(body_), issues } };
+  const sent = built?.ok ? built.request.body : undefined;
+  if (sent === undefined) return { httpStatus: 422, body: { ok: false, target, issues } };
+  const xml = target.startsWith("kivitendo") && !sent.trimStart().startsWith("{");
+  return { httpStatus: 200, body: xml ? { ok: true, target, xml: sent, issues } : { ok: true, target, payload: JSON.parse(sent), issues } };
 }
 
 /** The worst of several answers: 422, then 502, 500, 409, 202, 200. */
