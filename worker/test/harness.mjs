@@ -44,8 +44,13 @@ export async function startWorker({ vars = {}, secrets = {} } = {}) {
   writeFileSync(join(dir, ".dev.vars"), Object.entries(secrets).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join("\n") + "\n");
   const persist = join(dir, "state");
   const configPath = join(dir, "wrangler.json");
-  await promisify(execFile)(process.execPath, [wrangler, "d1", "migrations", "apply", "DB", "--local", "--persist-to", persist, "--config", configPath],
-    { cwd: dir, env: quietEnv, timeout: 120_000 });
+  try {
+    await promisify(execFile)(process.execPath, [wrangler, "d1", "migrations", "apply", "DB", "--local", "--persist-to", persist, "--config", configPath],
+      { cwd: dir, env: quietEnv, timeout: 120_000 });
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
   const port = await freePort();
   const child = spawn(process.execPath, [wrangler, "dev", "--config", configPath, "--ip", "127.0.0.1", "--port", String(port),
     "--persist-to", persist, "--show-interactive-dev-session=false", "--inspector-port", String(await freePort()), "--log-level", "log"],
