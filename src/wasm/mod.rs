@@ -95,14 +95,40 @@ struct Validation {
     issues: Issues,
 }
 
-/// `validateOrder(order)`: every issue of the order itself.
+/// `validateOrder(order, { target?, options? })`: every issue of the order itself; with a
+/// `target`, also every issue that target's order document would have.
 #[wasm_bindgen(js_name = validateOrder, unchecked_return_type = "ValidationResult")]
 pub fn validate_order(
     #[wasm_bindgen(unchecked_param_type = "Order | string")] order: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ValidateOptions")] options: Option<JsValue>,
 ) -> JsValue {
     let mut issues = Issues::new();
-    if let Some((_, order_issues)) = read_order(&order, &mut issues) {
-        issues.extend(order_issues);
+    let options = read(
+        &options.unwrap_or(JsValue::UNDEFINED),
+        "options",
+        false,
+        &mut issues,
+    );
+    let target = options
+        .as_ref()
+        .and_then(|o| o.get("target"))
+        .and_then(Value::as_str);
+    if let Some((order, order_issues)) = read_order(&order, &mut issues) {
+        match target {
+            Some(t) => {
+                let target_options = options
+                    .as_ref()
+                    .and_then(|o| o.get("options"))
+                    .unwrap_or(&Value::Null);
+                issues.extend(dispatch::check_order(
+                    t,
+                    &order,
+                    order_issues,
+                    target_options,
+                ));
+            }
+            None => issues.extend(order_issues),
+        }
     }
     write(&Validation {
         valid: !issues.has_errors(),

@@ -95,6 +95,14 @@ export interface Issue {
   messageDe: string;
 }
 
+/** `validateOrder()`'s options: with a `target`, the order is also checked against that
+ * target's order document, built with its `options` (what `toGeisenheim`, the kivitendo
+ * builders or `toWestarpOrder` would refuse). */
+export interface ValidateOptions {
+  target?: "geisenheim" | "kivitendo-customer" | "kivitendo-order" | "westarp";
+  options?: GeisenheimOptions | KivitendoOptions | WestarpOptions;
+}
+
 /** `validateOrder()`'s answer: `valid` is false when an issue is an error. */
 export interface ValidationResult { valid: boolean; issues: Issue[] }
 
