@@ -9,6 +9,7 @@
 
 pub mod decimal;
 pub mod dispatch;
+pub mod explain;
 pub mod geisenheim;
 pub mod http;
 pub mod issue;

@@ -196,3 +196,24 @@ test("the browser entry has no top-level await: init() loads it, a call before s
   // Node's entries are ready at import; init() resolves at once there too.
   await kontor.init();
 });
+
+test("explain: every payload field names the order fields it was made from and the rule", () => {
+  const order = seed();
+  order.items[0].discount = "0.50";
+  order.items[0].product.bottles = 6;
+  const r = kontor.toGeisenheim(order, { ...SALT, explain: true });
+  assert.equal(r.ok, true);
+  const price = r.lineage.find((e) => e.field === "items[0].price");
+  // The seed says `pricesIncludeTax: true`: gross prices, which the rule takes as they are.
+  assert.deepEqual(price.from, ["items[0].unitPrice", "items[0].discount", "items[0].product.bottles", "pricesIncludeTax"]);
+  assert.match(price.rule, /gross price of one bottle after discount.*§2\.1/);
+  assert.match(price.ruleDe, /Bruttopreis einer Flasche/);
+  assert.equal(r.payload.items[0].price, 1.17); // (7.50 − 0.50) / 6, half-up
+  assert.equal(kontor.toGeisenheim(order, SALT).lineage, undefined, "only when asked");
+  const ids = { taxzoneId: 4, currencyId: 1, customerId: 17, productIds: { "127/4": 5 }, explain: true };
+  const xml = kontor.toKivitendoOrderXml(order, ids);
+  assert.deepEqual(xml.lineage.find((e) => e.field === "order.orderitems.orderitem[0].product-id").from,
+    ["items[0].sku", "options.productIds"]);
+  const w = kontor.toWestarpOrder(JSON.parse(fixture("westarp/order_seed_example.order.json")), { explain: true });
+  assert.deepEqual(w.lineage.find((e) => e.field === "shipping_address.house_number").from, ["billingAddress.street"]);
+});
