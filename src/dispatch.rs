@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use crate::http::{Config, Interpreted, Outcome, Request};
 use crate::issue::Issues;
+use crate::order::Order;
 use crate::{geisenheim, kivitendo, kvik, omniseller, westarp};
 
 /// Target names.
@@ -113,6 +114,49 @@ pub fn request(
     RequestResult { request, issues }
 }
 
+/// Documents an order can be checked against: `validateOrder(order, { target })`.
+pub const ORDER_DOCUMENTS: &[&str] = &[
+    "geisenheim",
+    "kivitendo-customer",
+    "kivitendo-order",
+    "westarp",
+];
+
+/// Every issue `order` (already read, with its own issues) has for the order document of
+/// `target` (one of [`ORDER_DOCUMENTS`]) built with `options`: what the target's builder
+/// would refuse, beyond the canonical order's own rules.
+pub fn check_order(target: &str, order: &Order, order_issues: Issues, options: &Value) -> Issues {
+    let mut issues = order_issues;
+    match target {
+        "geisenheim" => {
+            let o = geisenheim::Options::from_value(options, &mut issues);
+            geisenheim::build_order(order, issues, &o).issues
+        }
+        "kivitendo-customer" | "kivitendo-order" => {
+            let o = kivitendo::Options::from_value(options, &mut issues);
+            if target == "kivitendo-customer" {
+                kivitendo::build_customer(order, issues, &o).issues
+            } else {
+                kivitendo::build_order(order, issues, &o).issues
+            }
+        }
+        "westarp" => {
+            let o = westarp::order::Options::from_value(options, &mut issues);
+            westarp::order::build_order(order, issues, &o).issues
+        }
+        other => {
+            let known = ORDER_DOCUMENTS.join(", ");
+            issues.error(
+                "options.target",
+                "unknown_target",
+                format!("no order document `{other}` to check against; known: {known}"),
+                format!("kein Bestelldokument `{other}` zum Prüfen; bekannt: {known}"),
+            );
+            issues
+        }
+    }
+}
+
 /// Reads a response to `operation` of `target`; `now` as for [`request`].
 pub fn interpret_response(
     target: &str,
@@ -136,5 +180,60 @@ pub fn interpret_response(
                 data: None,
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(issues: &Issues) -> Vec<(String, String)> {
+        issues
+            .iter()
+            .filter(|i| i.severity == crate::issue::Severity::Error)
+            .map(|i| (i.path.clone(), i.code.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn an_order_valid_on_its_own_is_checked_against_each_document() {
+        let text = include_str!("../tests/fixtures/geisenheim_seed_example.order.json");
+        let (order, own) = Order::parse_json(text);
+        assert_eq!(codes(&own), vec![]);
+        let salt = serde_json::json!({ "recipientSalt": "a-long-secret-salt-of-this-shop" });
+        assert_eq!(
+            codes(&check_order("geisenheim", &order, own.clone(), &salt)),
+            vec![]
+        );
+        // The same order without the wine's quality: fine as an order, refused by Geisenheim.
+        let mut v: Value = serde_json::from_str(text).unwrap_or_default();
+        v["items"][0]["product"]
+            .as_object_mut()
+            .map(|p| p.remove("quality"));
+        let (order2, own2) = Order::from_value(&v);
+        assert_eq!(codes(&own2), vec![]);
+        assert_eq!(
+            codes(&check_order("geisenheim", &order2, own2, &salt)),
+            vec![(
+                "items[0].product.quality".to_owned(),
+                "missing_field".to_owned()
+            )]
+        );
+        // kivitendo needs its ids, named as options.
+        let kivi = codes(&check_order(
+            "kivitendo-order",
+            &order,
+            own.clone(),
+            &Value::Null,
+        ));
+        assert!(
+            kivi.iter().any(|(p, _)| p == "options.customerId"),
+            "{kivi:?}"
+        );
+        let unknown = codes(&check_order("shopify", &order, own, &Value::Null));
+        assert_eq!(
+            unknown,
+            vec![("options.target".to_owned(), "unknown_target".to_owned())]
+        );
     }
 }

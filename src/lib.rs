@@ -10,6 +10,7 @@
 pub mod decimal;
 pub mod delivery;
 pub mod dispatch;
+pub mod explain;
 pub mod geisenheim;
 pub mod http;
 pub mod issue;

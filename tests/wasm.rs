@@ -61,7 +61,7 @@ fn object_and_string_inputs_give_the_same_payload() {
 
 #[wasm_bindgen_test]
 fn malformed_json_is_one_issue_not_a_throw() {
-    let r = validate_order(JsValue::from_str("{\"number\": \"1\",\n oops"));
+    let r = validate_order(JsValue::from_str("{\"number\": \"1\",\n oops"), None);
     assert_eq!(issue_codes(&r), vec!["malformed_json"]);
     assert_eq!(get(&r, "valid").as_bool(), Some(false));
     let msg = get(&r, "issues.0.message").as_string().unwrap();
@@ -73,7 +73,7 @@ fn cyclic_objects_and_missing_input_are_issues() {
     let cyclic = Object::new();
     Reflect::set(&cyclic, &"self".into(), &cyclic).unwrap();
     assert_eq!(
-        issue_codes(&validate_order(cyclic.into())),
+        issue_codes(&validate_order(cyclic.into(), None)),
         vec!["invalid_input"]
     );
     assert_eq!(
@@ -173,7 +173,7 @@ fn ten_thousand_items_and_huge_strings_are_handled() {
     assert!(issue_codes(&r).contains(&"too_long".to_owned()));
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
     assert_eq!(
-        issue_codes(&validate_order(JsValue::from_str(&deep))),
+        issue_codes(&validate_order(JsValue::from_str(&deep), None)),
         vec!["malformed_json"]
     );
 }

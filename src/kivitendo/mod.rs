@@ -23,6 +23,7 @@
 //! - Totals are computed exactly: each line `qty × price × (1 − discount)` rounded to cents;
 //!   the tax per rate on the sum of its lines, rounded to cents.
 
+pub mod lineage;
 pub mod record;
 pub mod requests;
 pub mod xml;

@@ -16,6 +16,7 @@ use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
+use crate::explain::Explained;
 use crate::issue::{Built, Issues};
 use crate::{dispatch, geisenheim, kivitendo, omniseller, order::Order, westarp};
 
@@ -81,13 +82,45 @@ fn write<T: Serialize>(value: &T) -> JsValue {
 
 /// Reads an order: malformed input stays one issue, otherwise every issue of the order.
 fn read_order(order: &JsValue, issues: &mut Issues) -> Option<(Order, Issues)> {
+    read_order_text(order, issues).map(|(o, i, _)| (o, i))
+}
+
+/// [`read_order`], also giving the order's JSON text (for the lineage of `explain`).
+fn read_order_text(order: &JsValue, issues: &mut Issues) -> Option<(Order, Issues, String)> {
     let text = read_text(order, "", true, issues)?;
     let (order, order_issues) = Order::parse_json(&text);
     if order_issues.iter().any(|i| i.code == "malformed_json") {
         issues.extend(order_issues);
         return None;
     }
-    Some((order, order_issues))
+    Some((order, order_issues, text))
+}
+
+/// `options.explain === true`: the caller asks for the payload's field lineage.
+fn wants_lineage(options: Option<&Value>) -> bool {
+    options
+        .and_then(|o| o.get("explain"))
+        .and_then(Value::as_bool)
+        == Some(true)
+}
+
+/// The lineage of `payload` by `lineage`, with the order read again as JSON.
+fn lineage_of(
+    payload: &Value,
+    order_text: &str,
+    lineage: fn(&Value, &Value) -> Vec<Explained>,
+) -> Vec<Explained> {
+    let order = serde_json::from_str::<Value>(order_text).unwrap_or(Value::Null);
+    lineage(payload, &order)
+}
+
+/// A result with the field lineage beside it (`explain: true`).
+#[derive(Serialize)]
+struct WithLineage<'a, T: Serialize> {
+    #[serde(flatten)]
+    result: &'a T,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lineage: Option<Vec<Explained>>,
 }
 
 #[derive(Serialize)]
@@ -96,14 +129,40 @@ struct Validation {
     issues: Issues,
 }
 
-/// `validateOrder(order)`: every issue of the order itself.
+/// `validateOrder(order, { target?, options? })`: every issue of the order itself; with a
+/// `target`, also every issue that target's order document would have.
 #[wasm_bindgen(js_name = validateOrder, unchecked_return_type = "ValidationResult")]
 pub fn validate_order(
     #[wasm_bindgen(unchecked_param_type = "Order | string")] order: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ValidateOptions")] options: Option<JsValue>,
 ) -> JsValue {
     let mut issues = Issues::new();
-    if let Some((_, order_issues)) = read_order(&order, &mut issues) {
-        issues.extend(order_issues);
+    let options = read(
+        &options.unwrap_or(JsValue::UNDEFINED),
+        "options",
+        false,
+        &mut issues,
+    );
+    let target = options
+        .as_ref()
+        .and_then(|o| o.get("target"))
+        .and_then(Value::as_str);
+    if let Some((order, order_issues)) = read_order(&order, &mut issues) {
+        match target {
+            Some(t) => {
+                let target_options = options
+                    .as_ref()
+                    .and_then(|o| o.get("options"))
+                    .unwrap_or(&Value::Null);
+                issues.extend(dispatch::check_order(
+                    t,
+                    &order,
+                    order_issues,
+                    target_options,
+                ));
+            }
+            None => issues.extend(order_issues),
+        }
     }
     write(&Validation {
         valid: !issues.has_errors(),
@@ -112,30 +171,40 @@ pub fn validate_order(
 }
 
 /// Reads the options with `read_options` and the order, then builds with `build`: the three
-/// steps every order builder export takes.
+/// steps every order builder export takes (and the lineage by `lineage` with `explain`).
 fn build_from_order<O: Default, T: Serialize>(
     order: &JsValue,
     options: Option<JsValue>,
     read_options: fn(&Value, &mut Issues) -> O,
     build: fn(&Order, Issues, &O) -> Built<T>,
+    lineage: fn(&Value, &Value) -> Vec<Explained>,
 ) -> JsValue {
     let mut issues = Issues::new();
-    let options = read(
+    let raw = read(
         &options.unwrap_or(JsValue::UNDEFINED),
         "options",
         false,
         &mut issues,
-    )
-    .map(|o| read_options(&o, &mut issues))
-    .unwrap_or_default();
-    let built = match read_order(order, &mut issues) {
-        Some((order, order_issues)) => {
+    );
+    let explain = wants_lineage(raw.as_ref());
+    let options = raw
+        .map(|o| read_options(&o, &mut issues))
+        .unwrap_or_default();
+    let (built, text) = match read_order_text(order, &mut issues) {
+        Some((order, order_issues, text)) => {
             issues.extend(order_issues);
-            build(&order, issues, &options)
+            (build(&order, issues, &options), text)
         }
-        None => Built::new(None, issues),
+        None => (Built::new(None, issues), String::new()),
     };
-    write(&built)
+    let lineage = built.payload.as_ref().filter(|_| explain).map(|p| {
+        let payload = serde_json::to_value(p).unwrap_or(Value::Null);
+        lineage_of(&payload, &text, lineage)
+    });
+    write(&WithLineage {
+        result: &built,
+        lineage,
+    })
 }
 
 /// `toGeisenheim(order, options?)`: the `POST /erp/orders` body and every issue.
@@ -149,6 +218,7 @@ pub fn to_geisenheim(
         options,
         geisenheim::Options::from_value,
         geisenheim::build_order,
+        geisenheim::lineage::of,
     )
 }
 
@@ -201,22 +271,51 @@ fn kivitendo_options(options: Option<JsValue>, issues: &mut Issues) -> kivitendo
     kivitendo::Options::from_value(&v, issues)
 }
 
-/// Builds a kivitendo document from an order with `build`.
+/// Builds a kivitendo document from an order with `build` (and its lineage by `lineage`
+/// with `explain`, named in XML's `-` spelling for XML documents).
 fn kivitendo_order_document(
     order: &JsValue,
     options: Option<JsValue>,
     build: fn(&Order, Issues, &kivitendo::Options) -> Built<kivitendo::record::Record>,
+    lineage: fn(&Value, &Value) -> Vec<Explained>,
 ) -> JsValue {
     let mut issues = Issues::new();
-    let options = kivitendo_options(options, &mut issues);
-    let built = match read_order(order, &mut issues) {
-        Some((order, order_issues)) => {
+    let raw = read(
+        &options.unwrap_or(JsValue::UNDEFINED),
+        "options",
+        false,
+        &mut issues,
+    )
+    .unwrap_or(Value::Null);
+    let options = kivitendo::Options::from_value(&raw, &mut issues);
+    let (built, text) = match read_order_text(order, &mut issues) {
+        Some((order, order_issues, text)) => {
             issues.extend(order_issues);
-            build(&order, issues, &options)
+            (build(&order, issues, &options), text)
         }
-        None => Built::new(None, issues),
+        None => (Built::new(None, issues), String::new()),
     };
-    write(&kivitendo::Document::new(built, options.format))
+    let lineage = built
+        .payload
+        .as_ref()
+        .filter(|_| wants_lineage(Some(&raw)))
+        .map(|record| {
+            let json = record
+                .xml_or_json(kivitendo::record::Format::Json)
+                .1
+                .unwrap_or(Value::Null);
+            let mut all = lineage_of(&json, &text, lineage);
+            if options.format == kivitendo::record::Format::Xml {
+                for e in &mut all {
+                    e.field = e.field.replace('_', "-");
+                }
+            }
+            all
+        });
+    write(&WithLineage {
+        result: &kivitendo::Document::new(built, options.format),
+        lineage,
+    })
 }
 
 /// `toKivitendoCustomerXml(order, options?)`: `<customer>` with contacts and shippings.
@@ -225,7 +324,12 @@ pub fn to_kivitendo_customer_xml(
     #[wasm_bindgen(unchecked_param_type = "Order | string")] order: JsValue,
     #[wasm_bindgen(unchecked_param_type = "KivitendoOptions")] options: Option<JsValue>,
 ) -> JsValue {
-    kivitendo_order_document(&order, options, kivitendo::build_customer)
+    kivitendo_order_document(
+        &order,
+        options,
+        kivitendo::build_customer,
+        kivitendo::lineage::customer,
+    )
 }
 
 /// `toKivitendoOrderXml(order, options)`: `<order>` with orderitems and exact totals.
@@ -234,7 +338,12 @@ pub fn to_kivitendo_order_xml(
     #[wasm_bindgen(unchecked_param_type = "Order | string")] order: JsValue,
     #[wasm_bindgen(unchecked_param_type = "KivitendoOptions")] options: Option<JsValue>,
 ) -> JsValue {
-    kivitendo_order_document(&order, options, kivitendo::build_order)
+    kivitendo_order_document(
+        &order,
+        options,
+        kivitendo::build_order,
+        kivitendo::lineage::order,
+    )
 }
 
 /// Builds a product or category document from its JS description.
@@ -365,6 +474,7 @@ pub fn to_westarp_order(
         options,
         westarp::order::Options::from_value,
         westarp::order::build_order,
+        westarp::lineage::of,
     )
 }
 

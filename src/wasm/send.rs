@@ -93,9 +93,15 @@ pub async fn send(
         Some(b) => builder.body(b),
         None => builder.build(),
     };
-    let response = match built {
-        Ok(r) => r.send().await,
+    let raw: web_sys::Request = match built {
+        Ok(r) => r.into(),
         Err(e) => return failed(e.to_string()),
+    };
+    // The runtime's own fetch, called directly rather than through gloo-net's `send`, so
+    // that a network error keeps its cause (Node: `fetch failed` ← `connect ECONNREFUSED`).
+    let response = match fetch(&raw).await {
+        Ok(resp) => Ok(gloo_net::http::Response::from(resp)),
+        Err(e) => Err(describe(&e)),
     };
     match response {
         Ok(resp) => {
@@ -111,6 +117,42 @@ pub async fn send(
                 Err(e) => failed(format!("reading the response failed: {e}")),
             }
         }
-        Err(e) => failed(e.to_string()),
+        Err(e) => failed(e),
     }
+}
+
+/// `globalThis.fetch(request)`, awaited.
+async fn fetch(request: &web_sys::Request) -> Result<web_sys::Response, JsValue> {
+    let global = js_sys::global();
+    let fetch = js_sys::Reflect::get(&global, &JsValue::from_str("fetch"))?
+        .dyn_into::<js_sys::Function>()
+        .map_err(|_| JsValue::from_str("this runtime has no fetch()"))?;
+    let promise = fetch
+        .call1(&global, request)?
+        .dyn_into::<js_sys::Promise>()?;
+    wasm_bindgen_futures::JsFuture::from(promise)
+        .await?
+        .dyn_into::<web_sys::Response>()
+}
+
+/// An error's message followed by its causes' (`fetch failed: connect ECONNREFUSED
+/// 127.0.0.1:9`), at most four deep.
+fn describe(e: &JsValue) -> String {
+    let mut out = String::new();
+    let mut cur = e.clone();
+    for _ in 0..4 {
+        if cur.is_undefined() || cur.is_null() {
+            break;
+        }
+        let msg = match cur.dyn_ref::<js_sys::Error>() {
+            Some(err) => String::from(err.message()),
+            None => cur.as_string().unwrap_or_else(|| "unknown error".into()),
+        };
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&msg);
+        cur = js_sys::Reflect::get(&cur, &JsValue::from_str("cause")).unwrap_or(JsValue::UNDEFINED);
+    }
+    out
 }

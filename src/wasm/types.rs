@@ -95,15 +95,42 @@ export interface Issue {
   messageDe: string;
 }
 
+/** `validateOrder()`'s options: with a `target`, the order is also checked against that
+ * target's order document, built with its `options` (what `toGeisenheim`, the kivitendo
+ * builders or `toWestarpOrder` would refuse). */
+export interface ValidateOptions {
+  target?: "geisenheim" | "kivitendo-customer" | "kivitendo-order" | "westarp";
+  options?: GeisenheimOptions | KivitendoOptions | WestarpOptions;
+}
+
 /** `validateOrder()`'s answer: `valid` is false when an issue is an error. */
 export interface ValidationResult { valid: boolean; issues: Issue[] }
 
-/** A builder's answer: `ok` and the payload when no issue is an error, else the issues. */
-export type BuildResult<T> =
-  | { ok: true; payload: T; issues: Issue[] }
-  | { ok: false; payload?: undefined; issues: Issue[] };
+/** Where one payload field comes from (`explain: true`): the order fields it was made from
+ * (those the order has) and the rule of the document that shaped it. */
+export interface FieldLineage {
+  /** The payload field: `items[0].price` (kivitendo XML: `order.orderitems.orderitem[0].product-id`). */
+  field: string;
+  /** Canonical order fields (or `options.…`): `["items[0].unitPrice", "items[0].product.bottles"]`. */
+  from: string[];
+  /** The rule, citing the document: "gross price of one bottle after discount … (§2.1 price)". */
+  rule: string;
+  /** The rule in German. */
+  ruleDe: string;
+}
 
-export interface GeisenheimOptions {
+/** Asks a builder for the field lineage of its payload (`lineage` in the answer). */
+export interface ExplainOption {
+  explain?: boolean;
+}
+
+/** A builder's answer: `ok` and the payload when no issue is an error, else the issues.
+ * With `explain: true`, `lineage` names the sources and rule of every payload field. */
+export type BuildResult<T> =
+  | { ok: true; payload: T; issues: Issue[]; lineage?: FieldLineage[] }
+  | { ok: false; payload?: undefined; issues: Issue[]; lineage?: undefined };
+
+export interface GeisenheimOptions extends ExplainOption {
   /** Secret salt of the anonymous recipient id; keep it constant per shop. */
   recipientSalt?: string;
   /** Unknown free-text values become errors. */
@@ -130,7 +157,7 @@ export interface GeisenheimOrder {
 export type Target = "geisenheim" | "kivitendo" | "westarp" | "omniseller" | "kvik";
 
 /** Options of `toWestarpOrder`. */
-export interface WestarpOptions {
+export interface WestarpOptions extends ExplainOption {
   /** Order type, "shop" by default. */
   type?: "email" | "shop" | "phone" | "fax" | "post";
   /** payment.method → payment_method_id (1, 3, 6, 8, 9); `invoice` → 3 is built in. */
@@ -169,7 +196,7 @@ export type SplitStreetResult =
 
 
 /** Options of the kivitendo builders: the ids kivitendo needs. */
-export interface KivitendoOptions {
+export interface KivitendoOptions extends ExplainOption {
   /** Required for orders. */
   customerId?: number;
   contactId?: number;
@@ -194,8 +221,8 @@ export interface KivitendoOptions {
 
 /** A kivitendo document: `xml` (format xml) or `payload` (format json), only without errors. */
 export type KivitendoDocument =
-  | { ok: true; xml?: string; payload?: Record<string, unknown>; issues: Issue[] }
-  | { ok: false; xml?: undefined; payload?: undefined; issues: Issue[] };
+  | { ok: true; xml?: string; payload?: Record<string, unknown>; issues: Issue[]; lineage?: FieldLineage[] }
+  | { ok: false; xml?: undefined; payload?: undefined; issues: Issue[]; lineage?: undefined };
 
 export interface KivitendoProduct {
   productnumber: string; unit: string; partType: "part" | "service" | "assembly" | "assortment";

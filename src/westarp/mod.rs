@@ -8,6 +8,7 @@
 //! for its addresses lives with the canonical order ([`crate::order::street`]).
 
 pub mod isbn;
+pub mod lineage;
 pub mod order;
 pub mod records;
 pub mod requests;

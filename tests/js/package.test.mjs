@@ -1,7 +1,7 @@
 // The built package, imported exactly as a user would (`import ... from "kontor"`, ESM).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import * as kontor from "kontor";
 
@@ -154,8 +154,66 @@ test("send() performs the request over fetch and interpretResponse() reads the a
   } finally {
     server.close();
   }
-  const down = await kontor.send({ method: "GET", url: "http://127.0.0.1:9/", headers: {} });
+  // A port nothing listens on (one just freed).
+  const gone = createServer();
+  await new Promise((r) => gone.listen(0, "127.0.0.1", r));
+  const port = gone.address().port;
+  await new Promise((r) => gone.close(r));
+  const down = await kontor.send({ method: "GET", url: `http://127.0.0.1:${port}/`, headers: {} });
   assert.equal(down.status, 0);
-  assert.ok(down.error);
+  // The network error keeps its cause (Node's fetch says only "fetch failed" on its own).
+  assert.match(down.error, /fetch failed: .*ECONNREFUSED/);
   assert.equal(kontor.interpretResponse("geisenheim", "createOrder", down.status, down.body).outcome, "retry");
+});
+
+test("validateOrder with a target also reports what that document refuses", () => {
+  const order = seed();
+  delete order.items[0].product.quality;
+  assert.equal(kontor.validateOrder(order).valid, true);
+  const r = kontor.validateOrder(order, { target: "geisenheim", options: SALT });
+  assert.equal(r.valid, false);
+  assert.deepEqual(r.issues.filter((i) => i.severity === "error").map((i) => [i.path, i.code]),
+    [["items[0].product.quality", "missing_field"]]);
+  assert.equal(kontor.toGeisenheim(order, SALT).ok, false);
+  const kivi = kontor.validateOrder(seed(), { target: "kivitendo-order" });
+  assert.ok(kivi.issues.some((i) => i.path === "options.customerId"), JSON.stringify(kivi.issues));
+  assert.equal(kontor.validateOrder(seed(), { target: "shopify" }).issues[0].path, "options.target");
+});
+
+test("the browser entry has no top-level await: init() loads it, a call before says so", async () => {
+  const entry = readFileSync(new URL("../../pkg/index.browser.mjs", import.meta.url), "utf8");
+  assert.doesNotMatch(entry, /^await /m);
+  // A copy of the package, so that this import does not share the glue Node's entry loaded.
+  const copy = new URL(`../../.build/tmp/browser-entry-${process.pid}/`, import.meta.url);
+  cpSync(new URL("../../pkg/", import.meta.url), copy, { recursive: true });
+  writeFileSync(new URL("package.json", copy), '{"type":"module"}');
+  const browser = await import(new URL("index.browser.mjs", copy));
+  assert.throws(() => browser.toGeisenheim(seed(), SALT), /toGeisenheim\(\) was called before the module was loaded: `await init\(\)`/);
+  await assert.rejects(browser.init("file:///nowhere/kontor_bg.wasm"), /serve kontor_bg.wasm and pass its URL to init\(\)/);
+  await browser.init(readFileSync(new URL("../../pkg/web/kontor_bg.wasm", import.meta.url)));
+  await browser.init(); // again: harmless
+  assert.equal(browser.toGeisenheim(seed(), SALT).payload.items[0].price, 7.5);
+  // Node's entries are ready at import; init() resolves at once there too.
+  await kontor.init();
+});
+
+test("explain: every payload field names the order fields it was made from and the rule", () => {
+  const order = seed();
+  order.items[0].discount = "0.50";
+  order.items[0].product.bottles = 6;
+  const r = kontor.toGeisenheim(order, { ...SALT, explain: true });
+  assert.equal(r.ok, true);
+  const price = r.lineage.find((e) => e.field === "items[0].price");
+  // The seed says `pricesIncludeTax: true`: gross prices, which the rule takes as they are.
+  assert.deepEqual(price.from, ["items[0].unitPrice", "items[0].discount", "items[0].product.bottles", "pricesIncludeTax"]);
+  assert.match(price.rule, /gross price of one bottle after discount.*§2\.1/);
+  assert.match(price.ruleDe, /Bruttopreis einer Flasche/);
+  assert.equal(r.payload.items[0].price, 1.17); // (7.50 − 0.50) / 6, half-up
+  assert.equal(kontor.toGeisenheim(order, SALT).lineage, undefined, "only when asked");
+  const ids = { taxzoneId: 4, currencyId: 1, customerId: 17, productIds: { "127/4": 5 }, explain: true };
+  const xml = kontor.toKivitendoOrderXml(order, ids);
+  assert.deepEqual(xml.lineage.find((e) => e.field === "order.orderitems.orderitem[0].product-id").from,
+    ["items[0].sku", "options.productIds"]);
+  const w = kontor.toWestarpOrder(JSON.parse(fixture("westarp/order_seed_example.order.json")), { explain: true });
+  assert.deepEqual(w.lineage.find((e) => e.field === "shipping_address.house_number").from, ["billingAddress.street"]);
 });
