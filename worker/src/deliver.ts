@@ -2,7 +2,7 @@
 // performs them (fetch with a timeout) and keeps the ledger.
 import {
   request, interpretResponse, kivitendoSync, workerConfig, deliveryKey, settleDelivery, mayResend, redactSecrets,
-  type Issue, type Order, type HttpRequest, type KivitendoSyncState, type Outcome, type RequestConfig,
+  type Issue, type Order, type HttpRequest, type KivitendoSyncState, type Outcome,
 } from "kontor";
 import { type Env, vars, intVar } from "./env";
 import * as ledger from "./ledger";
@@ -32,9 +32,17 @@ function refused(issues: Issue[], target: string): Result {
   return { httpStatus: config ? 500 : 422, body: { target, status: "rejected", error: config ? "worker_misconfigured" : "invalid_request", issues } };
 }
 
+/** The answer to a retry of a delivery that is accepted or queued (409). */
+function notRetryable(d: ledger.Stored): Result {
+  return { httpStatus: 409, body: { ...ledger.publicDelivery(d), error: "not_retryable", issues: [{ path: "", code: "not_retryable", severity: "error",
+    message: `delivery ${d.id} is ${d.status}: only rejected, dead or auth_failed deliveries are sent again`,
+    messageDe: `Zustellung ${d.id} ist ${d.status}: nur abgelehnte, tote oder an der Anmeldung gescheiterte werden erneut gesendet` }] } };
+}
+
 /** Builds, claims, sends and settles one delivery. `existing` is a delivery being retried. */
 export async function deliver(env: Env, job: Job, existing?: ledger.Stored): Promise<Result> {
   const v = vars(env);
+  if (existing && !mayResend(existing.status)) return notRetryable(existing);
   const cfg = workerConfig(job.target, v, (job.options ?? undefined) as object | undefined);
   if (!cfg.ok) return refused(cfg.issues, job.target);
   const config = cfg.config;
@@ -56,11 +64,8 @@ export async function deliver(env: Env, job: Job, existing?: ledger.Stored): Pro
   const lease = iso(now + 60_000);
   let row: ledger.Stored;
   if (existing) {
-    if (!mayResend(existing.status) || !(await ledger.reopen(env.DB, existing, iso(now), lease, job.input))) {
-      const again = (await ledger.get(env.DB, existing.id)) ?? existing;
-      return { httpStatus: 409, body: { ...ledger.publicDelivery(again), error: "not_retryable", issues: [{ path: "", code: "not_retryable", severity: "error",
-        message: `delivery ${again.id} is ${again.status}: only rejected, dead or auth_failed deliveries are sent again`,
-        messageDe: `Zustellung ${again.id} ist ${again.status}: nur abgelehnte, tote oder an der Anmeldung gescheiterte werden erneut gesendet` }] } };
+    if (!(await ledger.reopen(env.DB, existing, iso(now), lease, job.input, job.options))) {
+      return notRetryable((await ledger.get(env.DB, existing.id)) ?? existing);
     }
     row = existing;
   } else {
@@ -70,7 +75,7 @@ export async function deliver(env: Env, job: Job, existing?: ledger.Stored): Pro
     row = claimed.row;
     if (!claimed.fresh) {
       // The same key again: answered from the ledger unless its delivery may be sent again.
-      if (!mayResend(row.status) || !(await ledger.reopen(env.DB, row, iso(now), lease, job.input))) {
+      if (!mayResend(row.status) || !(await ledger.reopen(env.DB, row, iso(now), lease, job.input, job.options))) {
         const current = (await ledger.get(env.DB, row.id)) ?? row;
         return { httpStatus: current.status === "accepted" ? 200 : current.status === "queued" ? 202 : 409,
           body: { ...ledger.publicDelivery(current), duplicate: true } };
@@ -130,6 +135,3 @@ export async function deliver(env: Env, job: Job, existing?: ledger.Stored): Pro
   if (outcome === "accepted" && data !== undefined && job.target !== "kivitendo") body.upstream = data;
   return { httpStatus: settled.httpStatus, body };
 }
-
-/** Re-exported for the router's type checks. */
-export type { RequestConfig };

@@ -56,12 +56,12 @@ export async function claim(db: D1Database, d: { target: string; operation: stri
 }
 
 /** Re-opens a rejected, dead or auth_failed delivery for one more attempt (compare-and-set on
- * its status); `input`/`options` replace the stored ones when given. False when another
- * request got there first. */
-export async function reopen(db: D1Database, row: Stored, now: string, lease: string, input?: unknown): Promise<boolean> {
+ * its status); `input` and `options` replace the stored ones. False when another request got
+ * there first. */
+export async function reopen(db: D1Database, row: Stored, now: string, lease: string, input: unknown, options: unknown): Promise<boolean> {
   const r = await db.prepare(
-    "UPDATE deliveries SET status = 'queued', updated_at = ?1, next_attempt_at = ?2, input = COALESCE(?3, input) WHERE id = ?4 AND status = ?5",
-  ).bind(now, lease, input === undefined ? null : JSON.stringify(input), row.id, row.status).run();
+    "UPDATE deliveries SET status = 'queued', updated_at = ?1, next_attempt_at = ?2, input = ?3, options = ?4 WHERE id = ?5 AND status = ?6",
+  ).bind(now, lease, JSON.stringify(input ?? null), JSON.stringify(options ?? null), row.id, row.status).run();
   return (r.meta.changes ?? 0) === 1;
 }
 

@@ -144,6 +144,9 @@ test("Geisenheim's 400 reasons come back on their paths; the delivery is rejecte
   assert.deepEqual(one.json.attemptLog.map((a) => [a.n, a.outcome, a.upstreamStatus]), [[1, "rejected", 400], [2, "accepted", 200]]);
   const notAgain = await call("POST", `/v1/deliveries/${rejectedId}/retry`, {});
   assert.equal(notAgain.status, 409);
+  assert.equal(notAgain.json.issues[0].code, "not_retryable");
+  const notEvenBroken = await call("POST", `/v1/deliveries/${rejectedId}/retry`, { order: {} });
+  assert.equal(notEvenBroken.status, 409, "an accepted delivery is not re-validated either");
 });
 
 test("Geisenheim refuses the worker's credentials (401): auth_failed (502); sent again once they match", async () => {
