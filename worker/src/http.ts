@@ -30,11 +30,12 @@ function allowedOrigins(env: Env): string[] {
   return v.split(",").map((s) => s.trim()).filter(Boolean);
 }
 
-/** CORS: `null` when there is no Origin (server to server), `"forbidden"` for an origin not
- * in ALLOWED_ORIGINS (exact match), else the headers to add. */
+/** CORS: `null` when there is no Origin (server to server) or it is the worker's own (browsers
+ * send Origin on same-origin POSTs too, e.g. from the admin page it serves), `"forbidden"` for
+ * an origin not in ALLOWED_ORIGINS (exact match), else the headers to add. */
 export function cors(env: Env, request: Request): Record<string, string> | "forbidden" | null {
   const origin = request.headers.get("Origin");
-  if (origin === null) return null;
+  if (origin === null || origin === new URL(request.url).origin) return null;
   if (!allowedOrigins(env).includes(origin)) return "forbidden";
   return { "Access-Control-Allow-Origin": origin, Vary: "Origin" };
 }

@@ -370,6 +370,10 @@ test("CORS: an allowed origin gets its preflight and headers, a foreign one 403"
   assert.equal(foreign.headers.get("access-control-allow-origin"), null);
   const foreignPre = await call("OPTIONS", "/v1/orders", undefined, { auth: null, headers: { Origin: "https://evil.test" } });
   assert.equal(foreignPre.status, 403);
+  // The worker's own origin (a page it serves) is not cross-origin: no CORS headers needed.
+  const own = await call("POST", "/v1/geisenheim/preview", wineOrder, { headers: { Origin: worker.url } });
+  assert.equal(own.status, 200, own.text);
+  assert.equal(own.headers.get("access-control-allow-origin"), null);
 });
 
 test("413 past MAX_BODY_BYTES (also without Content-Length), 415 for a body that is not JSON", async () => {
