@@ -559,6 +559,12 @@ pub(super) fn from_json(value: &Json<'_>) -> (Order, Issues) {
 
     match r.opt_str("orderedAt", 64, &mut issues) {
         Some(s) => match time::Timestamp::parse_rfc3339(&s) {
+            Some(t) if t.unix_seconds() < time::BERLIN_RULES_FROM => issues.error(
+                "orderedAt",
+                "invalid_datetime",
+                format!("`orderedAt` is {s:?}, before 1950: kontor does not know Germany's calendar rules of that time"),
+                format!("`orderedAt` ist {s:?}, vor 1950: kontor kennt die deutschen Zeitregeln dieser Zeit nicht"),
+            ),
             Some(t) => order.ordered_at = Some(t),
             None => issues.error(
                 "orderedAt",
@@ -575,7 +581,7 @@ pub(super) fn from_json(value: &Json<'_>) -> (Order, Issues) {
     }
     order.invoice_date = r
         .opt_date("invoiceDate", &mut issues)
-        .or_else(|| order.ordered_at.as_ref().map(time::berlin_date));
+        .or_else(|| order.ordered_at.as_ref().and_then(time::berlin_date));
 
     if let Some(c) = r.opt_str("channel", 100, &mut issues) {
         order.channel = Channel::parse(&c);
