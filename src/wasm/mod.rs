@@ -9,7 +9,9 @@
 //! (a bad one becomes an issue, never a throw), call the core, write the result.
 
 mod send;
+mod text;
 mod types;
+mod types_text;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -111,12 +113,14 @@ pub fn validate_order(
 }
 
 /// Reads the options with `read_options` and the order, then builds with `build`: the three
-/// steps every order builder export takes.
+/// steps every order builder export takes. With `{ as: "text" }` the core's `text` builds the
+/// body text from the order text instead.
 fn build_from_order<O: Default, T: Serialize>(
     order: &JsValue,
     options: Option<JsValue>,
     read_options: fn(&Value, &mut Issues) -> O,
     build: fn(&Order, Issues, &O) -> Built<T>,
+    text: fn(&str, &Value, Issues) -> crate::body::Body,
 ) -> JsValue {
     let mut issues = Issues::new();
     let options = read(
@@ -124,9 +128,16 @@ fn build_from_order<O: Default, T: Serialize>(
         "options",
         false,
         &mut issues,
-    )
-    .map(|o| read_options(&o, &mut issues))
-    .unwrap_or_default();
+    );
+    if let Some(o) = options
+        .as_ref()
+        .filter(|o| crate::body::wants_text(o, &mut issues))
+    {
+        return text_body(order, o, issues, text);
+    }
+    let options = options
+        .map(|o| read_options(&o, &mut issues))
+        .unwrap_or_default();
     let built = match read_order(order, &mut issues) {
         Some((order, order_issues)) => {
             issues.extend(order_issues);
@@ -135,6 +146,19 @@ fn build_from_order<O: Default, T: Serialize>(
         None => Built::new(None, issues),
     };
     write(&built)
+}
+
+/// The text path: the order as JSON text (a string as it is) into the core's `text`.
+fn text_body(
+    order: &JsValue,
+    options: &Value,
+    mut issues: Issues,
+    text: fn(&str, &Value, Issues) -> crate::body::Body,
+) -> JsValue {
+    match read_text(order, "", true, &mut issues) {
+        Some(order) => text::write_body(&text(&order, options, issues)),
+        None => text::write_body(&crate::body::Body::new(None, issues)),
+    }
 }
 
 /// `toGeisenheim(order, options?)`: the `POST /erp/orders` body and every issue.
@@ -148,6 +172,7 @@ pub fn to_geisenheim(
         options,
         geisenheim::Options::from_value,
         geisenheim::build_order,
+        crate::body::geisenheim_order,
     )
 }
 
@@ -194,14 +219,19 @@ pub fn interpret_response(
 
 /// Reads kivitendo options (`{ taxzoneId, currencyId, customerId, productIds, … }`).
 fn kivitendo_options(options: Option<JsValue>, issues: &mut Issues) -> kivitendo::Options {
-    let v = read(
+    let v = kivitendo_options_value(options, issues);
+    kivitendo::Options::from_value(&v, issues)
+}
+
+/// The kivitendo options as JSON (`null` when there are none).
+fn kivitendo_options_value(options: Option<JsValue>, issues: &mut Issues) -> Value {
+    read(
         &options.unwrap_or(JsValue::UNDEFINED),
         "options",
         false,
         issues,
     )
-    .unwrap_or(Value::Null);
-    kivitendo::Options::from_value(&v, issues)
+    .unwrap_or(Value::Null)
 }
 
 /// Builds a kivitendo document from an order with `build`.
@@ -209,9 +239,14 @@ fn kivitendo_order_document(
     order: &JsValue,
     options: Option<JsValue>,
     build: fn(&Order, Issues, &kivitendo::Options) -> Built<kivitendo::record::Record>,
+    text: fn(&str, &Value, Issues) -> crate::body::Body,
 ) -> JsValue {
     let mut issues = Issues::new();
-    let options = kivitendo_options(options, &mut issues);
+    let v = kivitendo_options_value(options, &mut issues);
+    if crate::body::wants_text(&v, &mut issues) {
+        return text_body(order, &v, issues, text);
+    }
+    let options = kivitendo::Options::from_value(&v, &mut issues);
     let built = match read_order(order, &mut issues) {
         Some((order, order_issues)) => {
             issues.extend(order_issues);
@@ -228,7 +263,12 @@ pub fn to_kivitendo_customer_xml(
     #[wasm_bindgen(unchecked_param_type = "Order | string")] order: JsValue,
     #[wasm_bindgen(unchecked_param_type = "KivitendoOptions")] options: Option<JsValue>,
 ) -> JsValue {
-    kivitendo_order_document(&order, options, kivitendo::build_customer)
+    kivitendo_order_document(
+        &order,
+        options,
+        kivitendo::build_customer,
+        crate::body::kivitendo_customer,
+    )
 }
 
 /// `toKivitendoOrderXml(order, options)`: `<order>` with orderitems and exact totals.
@@ -237,7 +277,12 @@ pub fn to_kivitendo_order_xml(
     #[wasm_bindgen(unchecked_param_type = "Order | string")] order: JsValue,
     #[wasm_bindgen(unchecked_param_type = "KivitendoOptions")] options: Option<JsValue>,
 ) -> JsValue {
-    kivitendo_order_document(&order, options, kivitendo::build_order)
+    kivitendo_order_document(
+        &order,
+        options,
+        kivitendo::build_order,
+        crate::body::kivitendo_order,
+    )
 }
 
 /// Builds a product or category document from its JS description.
@@ -247,7 +292,15 @@ fn kivitendo_input_document(
     build: fn(&Value) -> Built<kivitendo::record::Record>,
 ) -> JsValue {
     let mut issues = Issues::new();
-    let options = kivitendo_options(options, &mut issues);
+    let v = kivitendo_options_value(options, &mut issues);
+    if crate::body::wants_text(&v, &mut issues) {
+        let input = read(input, "input", true, &mut issues);
+        return text::write_body(&match input {
+            Some(input) => crate::body::kivitendo_input(&input, &v, issues, build),
+            None => crate::body::Body::new(None, issues),
+        });
+    }
+    let options = kivitendo::Options::from_value(&v, &mut issues);
     let built = match read(input, "input", true, &mut issues) {
         Some(v) => {
             let mut b = build(&v);
@@ -366,6 +419,7 @@ pub fn to_westarp_order(
         options,
         westarp::order::Options::from_value,
         westarp::order::build_order,
+        crate::body::westarp_order,
     )
 }
 
