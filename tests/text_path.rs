@@ -107,7 +107,7 @@ fn errors_give_no_body_and_every_issue() {
     let b = body::geisenheim_order(&fixture("b2c_online_wine.json"), &Value::Null, before);
     assert!(!b.ok);
 
-    let json = serde_json::to_value(&body::Body::new(Some("x".into()), Issues::new())).unwrap();
+    let json = serde_json::to_value(body::Body::new(Some("x".into()), Issues::new())).unwrap();
     assert_eq!(json, json!({"ok": true, "body": "x", "issues": []}));
 }
 
