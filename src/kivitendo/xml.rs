@@ -25,27 +25,45 @@ pub struct XmlError {
     pub message: String,
 }
 
-/// Writes indented XML (two spaces), escaping all text.
-#[derive(Debug, Default)]
+/// Writes indented XML (two spaces) with quick-xml's writer, escaping all text.
 pub struct XmlWriter {
-    out: String,
-    depth: usize,
+    out: quick_xml::Writer<Vec<u8>>,
 }
 
-/// Escapes text for XML content or attribute values; drops characters XML 1.0 forbids
-/// (control characters other than tab, line feed and carriage return).
-pub fn escape(text: &str, out: &mut String) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
+impl std::fmt::Debug for XmlWriter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("XmlWriter").finish_non_exhaustive()
+    }
+}
+
+impl Default for XmlWriter {
+    fn default() -> Self {
+        XmlWriter {
+            out: quick_xml::Writer::new_with_indent(Vec::new(), b' ', 2),
         }
+    }
+}
+
+/// Escapes text for XML content or attribute values (quick-xml's `escape`: `& < > " '`);
+/// drops characters XML 1.0 forbids (control characters other than tab, line feed and
+/// carriage return, U+FFFE, U+FFFF).
+pub fn escape(text: &str, out: &mut String) {
+    out.push_str(&quick_xml::escape::escape(xml_chars(text)));
+}
+
+/// `text` without the characters XML 1.0 forbids.
+fn xml_chars(text: &str) -> std::borrow::Cow<'_, str> {
+    let forbidden = |c: char| {
+        ((c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r'))
+            || matches!(c, '\u{FFFE}' | '\u{FFFF}')
+    };
+    if text.contains(forbidden) {
+        text.chars()
+            .filter(|&c| !forbidden(c))
+            .collect::<String>()
+            .into()
+    } else {
+        text.into()
     }
 }
 
@@ -55,40 +73,32 @@ impl XmlWriter {
         Self::default()
     }
 
-    fn indent(&mut self) {
-        for _ in 0..self.depth {
-            self.out.push_str("  ");
-        }
+    fn event(&mut self, e: quick_xml::events::Event<'_>) {
+        // Writing into a `Vec` cannot fail.
+        let _ = self.out.write_event(e);
     }
 
     /// Opens `<name>` on its own line.
     pub fn open(&mut self, name: &str) {
-        self.indent();
-        self.out.push('<');
-        self.out.push_str(name);
-        self.out.push_str(">\n");
-        self.depth += 1;
+        self.event(quick_xml::events::Event::Start(
+            quick_xml::events::BytesStart::new(name),
+        ));
     }
 
     /// Closes `</name>` on its own line.
     pub fn close(&mut self, name: &str) {
-        self.depth = self.depth.saturating_sub(1);
-        self.indent();
-        self.out.push_str("</");
-        self.out.push_str(name);
-        self.out.push_str(">\n");
+        self.event(quick_xml::events::Event::End(
+            quick_xml::events::BytesEnd::new(name),
+        ));
     }
 
     /// Writes `<name>text</name>`.
     pub fn leaf(&mut self, name: &str, text: &str) {
-        self.indent();
-        self.out.push('<');
-        self.out.push_str(name);
-        self.out.push('>');
-        escape(text, &mut self.out);
-        self.out.push_str("</");
-        self.out.push_str(name);
-        self.out.push_str(">\n");
+        self.open(name);
+        self.event(quick_xml::events::Event::Text(
+            quick_xml::events::BytesText::new(&xml_chars(text)),
+        ));
+        self.close(name);
     }
 
     /// Writes `<name>text</name>` when there is a text.
@@ -98,9 +108,17 @@ impl XmlWriter {
         }
     }
 
-    /// The document.
+    /// The document, ending with a line feed.
     pub fn finish(self) -> String {
-        self.out
+        let bytes = self.out.into_inner();
+        let mut text = match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        };
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text
     }
 }
 

@@ -587,3 +587,17 @@ pub fn to_geisenheim_serde_wasm_bindgen(order: JsValue, options: JsValue) -> JsV
     let ser = serde_wasm_bindgen::Serializer::json_compatible();
     built.serialize(&ser).unwrap_or(JsValue::NULL)
 }
+
+/// Benchmark-only: the text path's core (`body::geisenheim_order`) `n` times inside Wasm, so
+/// that the benchmark can tell the boundary's share (text path − core).
+#[cfg(feature = "bench-boundary")]
+#[wasm_bindgen(js_name = benchCoreText)]
+pub fn bench_core_text(order: &str, n: u32) -> usize {
+    let options = serde_json::json!({"as": "text", "recipientSalt": "benchmark-salt-0123456789"});
+    let mut len = 0;
+    for _ in 0..n {
+        let b = crate::body::geisenheim_order(order, &options, Issues::new());
+        len += b.body.map_or(0, |s| s.len());
+    }
+    len
+}
