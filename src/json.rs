@@ -202,7 +202,8 @@ impl<'de> Visitor<'de> for JsonVisitor {
         Ok(Json::Str(Cow::Owned(s)))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+        // serde_json gives no size hint: room for a few elements saves most regrowing.
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(4).min(64));
         while let Some(v) = seq.next_element::<Json<'de>>()? {
             out.push(v);
         }
@@ -210,7 +211,7 @@ impl<'de> Visitor<'de> for JsonVisitor {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut out: Vec<(Cow<'de, str>, Json<'de>)> =
-            Vec::with_capacity(map.size_hint().unwrap_or(0).min(32));
+            Vec::with_capacity(map.size_hint().unwrap_or(8).min(32));
         while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
             let v = map.next_value::<Json<'de>>()?;
             // Duplicate keys: the last one wins, as in JSON.parse.
