@@ -1074,4 +1074,22 @@ mod tests {
         assert_eq!(order.customer.email, None);
         assert_eq!(order.customer.company, None);
     }
+
+    #[test]
+    fn ordered_at_before_1950_is_refused_not_guessed() {
+        let (order, issues) = from_value(&json!({"orderedAt": "1949-06-01T10:00:00Z"}));
+        assert!(order.ordered_at.is_none());
+        assert!(order.invoice_date.is_none());
+        assert!(
+            codes(&issues).contains(&("orderedAt".into(), "invalid_datetime".into())),
+            "{issues:?}"
+        );
+        let (order, issues) = from_value(&json!({"orderedAt": "1995-09-23T22:30:00Z"}));
+        assert!(!codes(&issues).iter().any(|(p, _)| p == "orderedAt"));
+        // CEST until 24 September in 1995: already the next day in Germany.
+        assert_eq!(
+            order.invoice_date.map(|d| d.to_string()).as_deref(),
+            Some("1995-09-24")
+        );
+    }
 }
