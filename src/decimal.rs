@@ -268,6 +268,14 @@ mod tests {
         assert!("".parse::<Decimal>().is_err());
         assert!("1.".parse::<Decimal>().is_ok_and(|x| x == Decimal::ONE));
         assert!("9".repeat(40).parse::<Decimal>().is_err());
+        assert_eq!(d("+5"), d("5"));
+        for bad in [
+            "1_000", "1e5", "0x10", ".5", "-", "+", "1.2.3", " 1", "1,5", "NaN",
+        ] {
+            assert!(bad.parse::<Decimal>().is_err(), "{bad}");
+        }
+        assert_eq!(d("79228162514264337593543950335"), Decimal::MAX);
+        assert!("79228162514264337593543950336".parse::<Decimal>().is_err());
     }
 
     #[test]
