@@ -245,7 +245,7 @@ impl Run {
     fn take(&mut self) -> Option<(usize, String)> {
         let start = self.start.take()?;
         let mut text = std::mem::take(&mut self.text);
-        text.truncate(text.len() - self.trailing);
+        text.truncate(text.len().saturating_sub(self.trailing));
         self.trailing = 0;
         Some((start, text))
     }
