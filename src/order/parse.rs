@@ -264,7 +264,7 @@ impl<'j, 'p> Reader<'j, 'p> {
     /// Warns about keys the contract does not know, suggesting the nearest known key.
     fn unknown_keys(&self, allowed: &[&str], issues: &mut Issues) {
         for (key, _) in self.pairs {
-            if allowed.contains(&key.as_ref()) {
+            if allowed.iter().any(|a| crate::json::same_key(a, key)) {
                 continue;
             }
             let lower = crate::text::lower(key);
@@ -292,7 +292,7 @@ impl<'j, 'p> Reader<'j, 'p> {
     fn get(&self, key: &str) -> Option<&'j Json<'j>> {
         self.pairs
             .iter()
-            .find(|(k, _)| k == key)
+            .find(|(k, _)| crate::json::same_key(k, key))
             .map(|(_, v)| v)
             .filter(|v| !v.is_null())
     }
