@@ -45,6 +45,18 @@ pub(crate) fn fold_key_into<'b>(s: &str, buf: &'b mut [u8; 48]) -> Option<&'b st
     std::str::from_utf8(buf.get(..n)?).ok()
 }
 
+/// True when `s` has a control character (Unicode `Cc`: U+0000–U+001F, U+007F, U+0080–U+009F)
+/// other than tab, line feed and carriage return; by bytes (C1 controls are `C2 80`–`C2 9F` in
+/// UTF-8), without decoding characters.
+fn has_control(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.iter().enumerate().any(|(i, &x)| {
+        (x < 0x20 && !matches!(x, b'\t' | b'\n' | b'\r'))
+            || x == 0x7F
+            || (x == 0xC2 && b.get(i + 1).is_some_and(|n| (0x80..=0x9F).contains(n)))
+    })
+}
+
 /// Records malformed JSON as one issue at `path`, naming line and column.
 pub(crate) fn malformed_json(e: &serde_json::Error, path: &str, issues: &mut Issues) {
     let what = match e.classify() {
@@ -324,9 +336,7 @@ impl<'j, 'p> Reader<'j, 'p> {
                 return None;
             }
         }
-        if s.chars()
-            .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
-        {
+        if has_control(s) {
             let path = self.path.key(key);
             issues.error(
                 path,
@@ -1091,5 +1101,14 @@ mod tests {
             order.invoice_date.map(|d| d.to_string()).as_deref(),
             Some("1995-09-24")
         );
+    }
+
+    #[test]
+    fn control_characters_are_found_by_bytes_as_unicode_defines_them() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let text = format!("a{c}b");
+            let want = c.is_control() && !matches!(c, '\t' | '\n' | '\r');
+            assert_eq!(has_control(&text), want, "U+{:04X}", c as u32);
+        }
     }
 }
