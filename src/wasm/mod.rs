@@ -9,7 +9,9 @@
 //! (a bad one becomes an issue, never a throw), call the core, write the result.
 
 mod send;
+mod text;
 mod types;
+mod types_text;
 mod worker;
 
 use serde::Serialize;
@@ -172,12 +174,14 @@ pub fn validate_order(
 
 /// Reads the options with `read_options` and the order, then builds with `build`: the three
 /// steps every order builder export takes (and the lineage by `lineage` with `explain`).
+/// With `{ as: "text" }` the core's `text` builds the body text from the order text instead.
 fn build_from_order<O: Default, T: Serialize>(
     order: &JsValue,
     options: Option<JsValue>,
     read_options: fn(&Value, &mut Issues) -> O,
     build: fn(&Order, Issues, &O) -> Built<T>,
     lineage: fn(&Value, &Value) -> Vec<Explained>,
+    text: fn(&str, &Value, Issues) -> crate::body::Body,
 ) -> JsValue {
     let mut issues = Issues::new();
     let raw = read(
@@ -186,6 +190,12 @@ fn build_from_order<O: Default, T: Serialize>(
         false,
         &mut issues,
     );
+    if let Some(o) = raw
+        .as_ref()
+        .filter(|o| crate::body::wants_text(o, &mut issues))
+    {
+        return text_body(order, o, issues, text);
+    }
     let explain = wants_lineage(raw.as_ref());
     let options = raw
         .map(|o| read_options(&o, &mut issues))
@@ -207,6 +217,19 @@ fn build_from_order<O: Default, T: Serialize>(
     })
 }
 
+/// The text path: the order as JSON text (a string as it is) into the core's `text`.
+fn text_body(
+    order: &JsValue,
+    options: &Value,
+    mut issues: Issues,
+    text: fn(&str, &Value, Issues) -> crate::body::Body,
+) -> JsValue {
+    match read_text(order, "", true, &mut issues) {
+        Some(order) => text::write_body(&text(&order, options, issues)),
+        None => text::write_body(&crate::body::Body::new(None, issues)),
+    }
+}
+
 /// `toGeisenheim(order, options?)`: the `POST /erp/orders` body and every issue.
 #[wasm_bindgen(js_name = toGeisenheim, unchecked_return_type = "BuildResult<GeisenheimOrder>")]
 pub fn to_geisenheim(
@@ -219,6 +242,7 @@ pub fn to_geisenheim(
         geisenheim::Options::from_value,
         geisenheim::build_order,
         geisenheim::lineage::of,
+        crate::body::geisenheim_order,
     )
 }
 
@@ -261,14 +285,19 @@ pub fn interpret_response(
 
 /// Reads kivitendo options (`{ taxzoneId, currencyId, customerId, productIds, … }`).
 fn kivitendo_options(options: Option<JsValue>, issues: &mut Issues) -> kivitendo::Options {
-    let v = read(
+    let v = kivitendo_options_value(options, issues);
+    kivitendo::Options::from_value(&v, issues)
+}
+
+/// The kivitendo options as JSON (`null` when there are none).
+fn kivitendo_options_value(options: Option<JsValue>, issues: &mut Issues) -> Value {
+    read(
         &options.unwrap_or(JsValue::UNDEFINED),
         "options",
         false,
         issues,
     )
-    .unwrap_or(Value::Null);
-    kivitendo::Options::from_value(&v, issues)
+    .unwrap_or(Value::Null)
 }
 
 /// Builds a kivitendo document from an order with `build` (and its lineage by `lineage`
@@ -278,15 +307,13 @@ fn kivitendo_order_document(
     options: Option<JsValue>,
     build: fn(&Order, Issues, &kivitendo::Options) -> Built<kivitendo::record::Record>,
     lineage: fn(&Value, &Value) -> Vec<Explained>,
+    text: fn(&str, &Value, Issues) -> crate::body::Body,
 ) -> JsValue {
     let mut issues = Issues::new();
-    let raw = read(
-        &options.unwrap_or(JsValue::UNDEFINED),
-        "options",
-        false,
-        &mut issues,
-    )
-    .unwrap_or(Value::Null);
+    let raw = kivitendo_options_value(options, &mut issues);
+    if crate::body::wants_text(&raw, &mut issues) {
+        return text_body(order, &raw, issues, text);
+    }
     let options = kivitendo::Options::from_value(&raw, &mut issues);
     let (built, text) = match read_order_text(order, &mut issues) {
         Some((order, order_issues, text)) => {
@@ -329,6 +356,7 @@ pub fn to_kivitendo_customer_xml(
         options,
         kivitendo::build_customer,
         kivitendo::lineage::customer,
+        crate::body::kivitendo_customer,
     )
 }
 
@@ -343,6 +371,7 @@ pub fn to_kivitendo_order_xml(
         options,
         kivitendo::build_order,
         kivitendo::lineage::order,
+        crate::body::kivitendo_order,
     )
 }
 
@@ -353,7 +382,15 @@ fn kivitendo_input_document(
     build: fn(&Value) -> Built<kivitendo::record::Record>,
 ) -> JsValue {
     let mut issues = Issues::new();
-    let options = kivitendo_options(options, &mut issues);
+    let v = kivitendo_options_value(options, &mut issues);
+    if crate::body::wants_text(&v, &mut issues) {
+        let input = read(input, "input", true, &mut issues);
+        return text::write_body(&match input {
+            Some(input) => crate::body::kivitendo_input(&input, &v, issues, build),
+            None => crate::body::Body::new(None, issues),
+        });
+    }
+    let options = kivitendo::Options::from_value(&v, &mut issues);
     let built = match read(input, "input", true, &mut issues) {
         Some(v) => {
             let mut b = build(&v);
@@ -475,6 +512,7 @@ pub fn to_westarp_order(
         westarp::order::Options::from_value,
         westarp::order::build_order,
         westarp::lineage::of,
+        crate::body::westarp_order,
     )
 }
 
@@ -646,4 +684,18 @@ pub fn to_geisenheim_serde_wasm_bindgen(order: JsValue, options: JsValue) -> JsV
     };
     let ser = serde_wasm_bindgen::Serializer::json_compatible();
     built.serialize(&ser).unwrap_or(JsValue::NULL)
+}
+
+/// Benchmark-only: the text path's core (`body::geisenheim_order`) `n` times inside Wasm, so
+/// that the benchmark can tell the boundary's share (text path − core).
+#[cfg(feature = "bench-boundary")]
+#[wasm_bindgen(js_name = benchCoreText)]
+pub fn bench_core_text(order: &str, n: u32) -> usize {
+    let options = serde_json::json!({"as": "text", "recipientSalt": "benchmark-salt-0123456789"});
+    let mut len = 0;
+    for _ in 0..n {
+        let b = crate::body::geisenheim_order(order, &options, Issues::new());
+        len += b.body.map_or(0, |s| s.len());
+    }
+    len
 }
