@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod catalogue;
 pub mod decimal;
 pub mod dispatch;
 pub mod geisenheim;
@@ -19,6 +20,7 @@ pub mod money;
 pub mod omniseller;
 pub mod order;
 pub mod sha256;
+pub mod shops;
 pub mod text;
 pub mod westarp;
 
