@@ -123,6 +123,16 @@ impl Catalogue {
         }
     }
 
+    /// [`Catalogue::complete`] on an order's JSON text; `None` when the text is no JSON
+    /// object (the order's reader reports that).
+    pub fn complete_text(&self, text: &str) -> Option<String> {
+        let mut v = serde_json::from_str::<Value>(text)
+            .ok()
+            .filter(Value::is_object)?;
+        self.complete(&mut v);
+        Some(v.to_string())
+    }
+
     /// Adds the kivitendo part ids to kivitendo's `productIds` (ids given there win).
     pub fn fill_product_ids(&self, ids: &mut Vec<(String, i64)>) {
         // `productIds` are looked up last-first, so the catalogue's go in front.

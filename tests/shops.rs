@@ -464,3 +464,52 @@ fn builders_are_filled_from_the_catalogue() {
     assert_eq!(kivi.product_id("IPOD2008PINK"), Some(42));
     assert_eq!(kivi.product_id("OTHER"), Some(7));
 }
+
+#[test]
+fn requests_take_the_catalogue_from_the_configuration() {
+    use kontor::dispatch;
+    let order = json!({
+        "number": "1", "invoiceId": 7, "orderedAt": "2024-04-04T09:06:27Z",
+        "customer": {"email": "piet@example.com", "firstName": "Piet", "lastName": "Pauls"},
+        "billingAddress": {"street": "Teststraße 42", "zip": "12435", "city": "Berlin", "country": "DE"},
+        "shipping": {"carrier": "DHL"},
+        "items": [{"sku": "IPOD2008PINK", "quantity": 6, "unitPrice": "7.50", "taxRate": 19}]
+    })
+    .to_string();
+    let mut config = json!({"environment": "staging", "username": "u", "password": "p",
+        "recipientSalt": "a-long-secret-salt-of-this-shop"});
+    let body = |r: &dispatch::RequestResult| {
+        r.request
+            .as_ref()
+            .and_then(|q| q.body.clone())
+            .unwrap_or_default()
+    };
+    let bare = dispatch::request("geisenheim", "createOrder", &order, &config, 0);
+    assert!(
+        !body(&bare).contains("\"size\":750"),
+        "no product facts: {}",
+        body(&bare)
+    );
+    config["catalogue"] = wine_catalogue().to_value();
+    let r = dispatch::request("geisenheim", "createOrder", &order, &config, 0);
+    assert!(
+        body(&r).contains("\"size\":750"),
+        "{:?} {}",
+        r.issues,
+        body(&r)
+    );
+    assert!(
+        r.issues.iter().all(|i| i.code != "unknown_field"),
+        "{:?}",
+        r.issues
+    );
+    let kivi = json!({"baseUrl": "https://erp.example.com", "username": "u", "password": "p", "customerId": 1, "taxzoneId": 4,
+        "currencyId": 1, "catalogue": wine_catalogue().to_value()});
+    let r = dispatch::request("kivitendo", "createOrder", &order, &kivi, 0);
+    assert!(
+        body(&r).contains("<product-id>42</product-id>"),
+        "the part id from the catalogue: {:?} {}",
+        r.issues,
+        body(&r)
+    );
+}

@@ -9,6 +9,7 @@
 //! (a bad one becomes an issue, never a throw), call the core, write the result.
 
 mod send;
+mod shops;
 mod types;
 
 use serde::Serialize;
@@ -78,10 +79,15 @@ fn write<T: Serialize>(value: &T) -> JsValue {
     }
 }
 
-/// Reads an order: malformed input stays one issue, otherwise every issue of the order.
-fn read_order(order: &JsValue, issues: &mut Issues) -> Option<(Order, Issues)> {
+/// Reads an order (its items completed from `catalogue` when given): malformed input stays
+/// one issue, otherwise every issue of the order.
+fn read_order(
+    order: &JsValue,
+    catalogue: Option<&crate::catalogue::Catalogue>,
+    issues: &mut Issues,
+) -> Option<(Order, Issues)> {
     let text = read_text(order, "", true, issues)?;
-    let (order, order_issues) = Order::parse_json(&text);
+    let (order, order_issues) = crate::catalogue::parse_order(&text, catalogue);
     if order_issues.iter().any(|i| i.code == "malformed_json") {
         issues.extend(order_issues);
         return None;
@@ -113,13 +119,14 @@ pub fn validate_order(
         .as_ref()
         .and_then(|o| o.get("target"))
         .and_then(Value::as_str);
-    if let Some((order, order_issues)) = read_order(&order, &mut issues) {
+    let target_options = options
+        .as_ref()
+        .and_then(|o| o.get("options"))
+        .unwrap_or(&Value::Null);
+    let catalogue = crate::catalogue::from_option(target_options, &mut issues);
+    if let Some((order, order_issues)) = read_order(&order, catalogue.as_ref(), &mut issues) {
         match target {
             Some(t) => {
-                let target_options = options
-                    .as_ref()
-                    .and_then(|o| o.get("options"))
-                    .unwrap_or(&Value::Null);
                 issues.extend(dispatch::check_order(
                     t,
                     &order,
@@ -145,15 +152,20 @@ fn build_from_order<O: Default, T: Serialize>(
     build: fn(&Order, Issues, &O) -> Built<T>,
 ) -> JsValue {
     let mut issues = Issues::new();
-    let options = read(
+    let raw = read(
         &options.unwrap_or(JsValue::UNDEFINED),
         "options",
         false,
         &mut issues,
-    )
-    .map(|o| read_options(&o, &mut issues))
-    .unwrap_or_default();
-    let built = match read_order(order, &mut issues) {
+    );
+    let options = raw
+        .as_ref()
+        .map(|o| read_options(o, &mut issues))
+        .unwrap_or_default();
+    let catalogue = raw
+        .as_ref()
+        .and_then(|o| crate::catalogue::from_option(o, &mut issues));
+    let built = match read_order(order, catalogue.as_ref(), &mut issues) {
         Some((order, order_issues)) => {
             issues.extend(order_issues);
             build(&order, issues, &options)
@@ -233,8 +245,19 @@ fn kivitendo_order_document(
     build: fn(&Order, Issues, &kivitendo::Options) -> Built<kivitendo::record::Record>,
 ) -> JsValue {
     let mut issues = Issues::new();
-    let options = kivitendo_options(options, &mut issues);
-    let built = match read_order(order, &mut issues) {
+    let raw = read(
+        &options.unwrap_or(JsValue::UNDEFINED),
+        "options",
+        false,
+        &mut issues,
+    )
+    .unwrap_or(Value::Null);
+    let mut options = kivitendo::Options::from_value(&raw, &mut issues);
+    let catalogue = crate::catalogue::from_option(&raw, &mut issues);
+    if let Some(c) = &catalogue {
+        c.fill_product_ids(&mut options.product_ids);
+    }
+    let built = match read_order(order, catalogue.as_ref(), &mut issues) {
         Some((order, order_issues)) => {
             issues.extend(order_issues);
             build(&order, issues, &options)
