@@ -8,6 +8,9 @@
 //! `discount_allocations`), `refunds[].refund_line_items`.
 //!
 //! Decisions where the document is silent:
+//! - The customer id is read from `customer.admin_graphql_api_id`
+//!   (`gid://shopify/Customer/115310627314723954`), else `customer.id`: the ids exceed 2^53,
+//!   so a payload that went through JavaScript's `JSON.parse` has `id` rounded.
 //! - `number` is `order_number` (digits; `name` such as `#1001` adds the shop's prefix);
 //!   the time is `processed_at` (when the order was placed), else `created_at`, in UTC.
 //! - Amounts are the shop currency's (`price`, not `price_set.presentment_money`); unit
@@ -109,7 +112,16 @@ pub fn map(o: &Value, issues: &mut Issues) -> Value {
     let billing = o.get("billing_address").filter(|b| b.is_object());
     let b = billing.unwrap_or(&empty);
     let mut customer = Map::new();
-    put_text(&mut customer, "id", text(c, "id"));
+    // Shopify ids exceed 2^53: `admin_graphql_api_id` keeps the digits exact even after a
+    // JavaScript `JSON.parse` rounded `id`.
+    let gid = text(c, "admin_graphql_api_id")
+        .and_then(|g| g.rsplit('/').next().map(str::to_owned))
+        .filter(|g| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit()));
+    put_text(
+        &mut customer,
+        "id",
+        gid.or_else(|| text(c, "id").map(|i| i.into_owned())),
+    );
     put_text(
         &mut customer,
         "email",
