@@ -513,3 +513,29 @@ fn requests_take_the_catalogue_from_the_configuration() {
         body(&r)
     );
 }
+
+#[test]
+fn the_readme_csv_example_reads_cleanly() {
+    let readme = std::fs::read_to_string(format!("{}/README.md", env!("CARGO_MANIFEST_DIR")))
+        .unwrap_or_default();
+    let start = readme
+        .find("```\nArtikelnummer;")
+        .map(|i| i + 4)
+        .unwrap_or(0);
+    let end = readme[start..].find("```").map_or(start, |e| start + e);
+    let r = catalogue::read(&readme[start..end], None);
+    assert!(r.issues.is_empty(), "{:?}", r.issues);
+    assert_eq!(r.catalogue.entries().len(), 2);
+    assert_eq!(
+        r.catalogue
+            .get("127/4")
+            .map(|e| e.product["bottleSizeMl"].clone()),
+        Some(json!(750))
+    );
+    assert_eq!(
+        r.catalogue
+            .get("978-3-16-148410-0")
+            .and_then(|e| e.weight_grams),
+        Some(450)
+    );
+}
