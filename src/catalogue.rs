@@ -713,8 +713,8 @@ fn csv_error(e: &csv::Error, issues: &mut Issues) {
     issues.error(
         format!("lines[{line}]"),
         "malformed_csv",
-        format!("line {line} cannot be read as CSV: {e}"),
-        format!("Zeile {line} lässt sich nicht als CSV lesen: {e}"),
+        format!("line {line} cannot be read as CSV (is it UTF-8?)"),
+        format!("Zeile {line} lässt sich nicht als CSV lesen (ist sie UTF-8?)"),
     );
 }
 

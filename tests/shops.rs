@@ -145,6 +145,15 @@ fn woocommerce_fields_it_did_not_send_are_named() {
     assert_eq!(sku.len(), 1);
     assert!(sku[0].message.contains("line_items[0]") && sku[0].message.contains("Inventory"));
     assert!(sku[0].message_de.contains("Artikelnummer"));
+    let zip: Vec<_> = m
+        .issues
+        .iter()
+        .filter(|i| i.path == "billingAddress.zip")
+        .collect();
+    assert!(
+        zip.len() == 1 && zip[0].message.contains("billing.postcode"),
+        "{zip:?}"
+    );
     let street = m.issues.iter().find(|i| i.path == "billingAddress.street");
     assert!(street.is_some_and(|i| i.message.contains("billing.address_1")));
     // date_created alone is the site's (German) time.

@@ -252,6 +252,28 @@ pub(crate) fn put_street(
     }
 }
 
+/// Names, for each of `zip`, `city` and `country` absent from an address built at `path`,
+/// the shop's field (`fields`, in the same order) that did not come.
+pub(crate) fn require_place(
+    out: &Map<String, Value>,
+    path: &str,
+    shop: &str,
+    fields: [&str; 3],
+    platform: &str,
+    issues: &mut Issues,
+) {
+    for (key, field) in ["zip", "city", "country"].into_iter().zip(fields) {
+        if !out.contains_key(key) {
+            missing(
+                &format!("{path}.{key}"),
+                format!("{platform} sent no `{shop}.{field}`: make it a required address field at checkout"),
+                format!("{platform} sendet kein `{shop}.{field}`: bitte im Checkout zum Pflichtfeld der Adresse machen"),
+                issues,
+            );
+        }
+    }
+}
+
 /// Warns about a second address line, which the canonical address has no field for.
 pub(crate) fn second_line_warning(line: &str, path: &str, shop_field: &str, issues: &mut Issues) {
     issues.warning(

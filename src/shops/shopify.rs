@@ -316,6 +316,14 @@ fn address(
         "country",
         text(a, "country_code").or_else(|| text(a, "country")),
     );
+    super::require_place(
+        &out,
+        path,
+        shop,
+        ["zip", "city", "country_code"],
+        "Shopify",
+        issues,
+    );
     put_text(&mut out, "phone", text(a, "phone"));
     out
 }

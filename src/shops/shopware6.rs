@@ -321,6 +321,17 @@ fn address(
         ),
     }
     put_text(&mut out, "phone", text(a, "phoneNumber"));
+    // A missing `country.iso` is named above, with the association to load.
+    let mut place = out.clone();
+    place.entry("country").or_insert(Value::Null);
+    super::require_place(
+        &place,
+        path,
+        shop,
+        ["zipcode", "city", "country.iso"],
+        "Shopware",
+        issues,
+    );
     out
 }
 

@@ -260,6 +260,14 @@ fn address(
     put_text(&mut out, "zip", text(a, "postcode"));
     put_text(&mut out, "city", text(a, "city"));
     put_text(&mut out, "country", text(a, "country"));
+    super::require_place(
+        &out,
+        path,
+        shop,
+        ["postcode", "city", "country"],
+        "WooCommerce",
+        issues,
+    );
     put_text(&mut out, "email", text(a, "email"));
     put_text(&mut out, "phone", text(a, "phone"));
     out
