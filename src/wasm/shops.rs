@@ -42,6 +42,20 @@ export interface ShopOrderOptions {
   catalogue?: Catalogue;
 }
 
+// The builders' options (and so `validateOrder`'s and `request`'s) take a catalogue too.
+export interface GeisenheimOptions {
+  /** Completes the items' product facts, weight and ISBN first (an item's own values win). */
+  catalogue?: Catalogue;
+}
+export interface WestarpOptions {
+  /** Completes the items' product facts, weight and ISBN first (an item's own values win). */
+  catalogue?: Catalogue;
+}
+export interface KivitendoOptions {
+  /** Completes the items first; `kivitendoPartId`s fill `productIds` (ids given there win). */
+  catalogue?: Catalogue;
+}
+
 /** `readCatalogue`'s answer: the good rows are in `catalogue` even when `ok` is false. */
 export interface CatalogueRead { ok: boolean; catalogue: CatalogueEntry[]; issues: Issue[] }
 
