@@ -16,6 +16,8 @@
 //! the catalogue's ([`Catalogue::complete`]); a kivitendo part id fills kivitendo's
 //! `productIds`.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -43,6 +45,8 @@ pub struct Entry {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Catalogue {
     entries: Vec<Entry>,
+    /// SKU → position in `entries` (look-ups stay fast for catalogues of many thousands).
+    index: BTreeMap<String, usize>,
 }
 
 /// The field names of an entry, in order (CSV headers map to these).
@@ -63,9 +67,23 @@ pub const FIELDS: &[&str] = &[
 ];
 
 impl Catalogue {
-    /// A catalogue of `entries` (a later duplicate SKU is ignored by [`Catalogue::get`]).
+    /// A catalogue of `entries` (a later duplicate SKU is left out).
     pub fn new(entries: Vec<Entry>) -> Self {
-        Self { entries }
+        let mut c = Self::default();
+        for e in entries {
+            c.insert(e);
+        }
+        c
+    }
+
+    /// Adds an entry; `false` (and nothing added) when its SKU is already there.
+    pub fn insert(&mut self, e: Entry) -> bool {
+        if self.index.contains_key(&e.sku) {
+            return false;
+        }
+        self.index.insert(e.sku.clone(), self.entries.len());
+        self.entries.push(e);
+        true
     }
 
     /// The entries, in input order.
@@ -76,7 +94,9 @@ impl Catalogue {
     /// The entry of `sku` (exact match after trimming).
     pub fn get(&self, sku: &str) -> Option<&Entry> {
         let sku = sku.trim();
-        self.entries.iter().find(|e| e.sku == sku)
+        self.index
+            .get(sku.trim())
+            .and_then(|i| self.entries.get(*i))
     }
 
     /// Completes the items of a canonical order (JSON) from the catalogue: a missing
@@ -300,7 +320,7 @@ pub fn parse_order(text: &str, catalogue: Option<&Catalogue>) -> (crate::Order, 
 
 /// Reads a catalogue from JSON: an array of entries or an object by SKU.
 pub fn from_value(v: &Value, issues: &mut Issues) -> Catalogue {
-    let mut entries: Vec<Entry> = Vec::new();
+    let mut entries = Catalogue::default();
     match v {
         Value::Array(list) => {
             for (i, e) in list.iter().enumerate() {
@@ -338,7 +358,7 @@ pub fn from_value(v: &Value, issues: &mut Issues) -> Catalogue {
             "ein Katalog ist eine Liste von Einträgen ([{ \"sku\": \"127/4\", \"kind\": \"wine\", … }]), ein Objekt nach Artikelnummer oder CSV-Text",
         ),
     }
-    Catalogue::new(entries)
+    entries
 }
 
 fn not_an_entry(path: &str, issues: &mut Issues) {
@@ -351,23 +371,16 @@ fn not_an_entry(path: &str, issues: &mut Issues) {
 }
 
 /// Adds `e` unless its SKU is already there (then an error at `path`).
-fn push(entries: &mut Vec<Entry>, e: Entry, path: &str, issues: &mut Issues) {
-    if entries.iter().any(|x| x.sku == e.sku) {
+fn push(entries: &mut Catalogue, e: Entry, path: &str, issues: &mut Issues) {
+    let sku = e.sku.clone();
+    if !entries.insert(e) {
         issues.error(
             format!("{path}.sku"),
             "duplicate_sku",
-            format!(
-                "SKU {:?} appears more than once; the first entry is kept",
-                e.sku
-            ),
-            format!(
-                "Artikelnummer {:?} kommt mehrfach vor; der erste Eintrag gilt",
-                e.sku
-            ),
+            format!("SKU {sku:?} appears more than once; the first entry is kept"),
+            format!("Artikelnummer {sku:?} kommt mehrfach vor; der erste Eintrag gilt"),
         );
-        return;
     }
-    entries.push(e);
 }
 
 /// The canonical field of a JSON key or CSV header (`Bottle size ml`, `Rebsorten`), or
@@ -654,7 +667,7 @@ pub fn read_csv(text: &str, issues: &mut Issues) -> Catalogue {
         );
         return Catalogue::default();
     };
-    let mut entries = Vec::new();
+    let mut entries = Catalogue::default();
     for record in reader.records() {
         let record = match record {
             Ok(r) => r,
@@ -705,7 +718,7 @@ pub fn read_csv(text: &str, issues: &mut Issues) -> Catalogue {
             push(&mut entries, e, &path, issues);
         }
     }
-    Catalogue::new(entries)
+    entries
 }
 
 fn csv_error(e: &csv::Error, issues: &mut Issues) {

@@ -548,3 +548,47 @@ fn the_readme_csv_example_reads_cleanly() {
         Some(450)
     );
 }
+
+#[test]
+fn large_catalogues_and_orders_stay_fast() {
+    let mut text = String::from("sku;kind;bottleSizeMl\n");
+    for i in 0..50_000 {
+        text.push_str(&format!("W-{i};wine;750\n"));
+    }
+    text.push_str("W-7;wine;750\n");
+    let started = std::time::Instant::now();
+    let r = catalogue::read(&text, None);
+    assert_eq!(r.catalogue.entries().len(), 50_000);
+    assert_eq!(
+        r.issues.iter().map(|i| i.path.as_str()).collect::<Vec<_>>(),
+        vec!["lines[50002].sku"]
+    );
+    let items: Vec<Value> = (0..5_000)
+        .map(|i| json!({"sku": format!("W-{}", i * 10), "quantity": 1, "unitPrice": "7.50", "taxRate": 19}))
+        .collect();
+    let mut order = json!({"items": items});
+    r.catalogue.complete(&mut order);
+    assert_eq!(order["items"][4_999]["product"]["bottleSizeMl"], 750);
+    assert_eq!(r.catalogue.missing(&order).0.len(), 0);
+    // A Shopify order of many lines without SKUs: every issue once, quickly.
+    let mut o = fixture("shopify_orders_create.json");
+    let line = o["line_items"][0].clone();
+    o["line_items"] = Value::Array(
+        (0..5_000)
+            .map(|_| {
+                let mut l = line.clone();
+                l["sku"] = Value::Null;
+                l
+            })
+            .collect(),
+    );
+    let m = from_shop_order("shopify", &o, None);
+    assert_eq!(
+        m.issues
+            .iter()
+            .filter(|i| i.code == "missing_field")
+            .count(),
+        5_000
+    );
+    assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+}

@@ -85,8 +85,12 @@ pub fn from_shop_order(platform: &str, raw: &Value, catalogue: Option<&Catalogue
 /// where the adapter already said the same (same path and code) in the shop's terms.
 fn validate(order: Value, mut issues: Issues) -> Mapped {
     let (_, own) = crate::order::Order::from_value(&order);
+    let said: std::collections::BTreeSet<(String, String)> = issues
+        .iter()
+        .map(|a| (a.path.clone(), a.code.clone()))
+        .collect();
     for i in own.into_vec() {
-        if !issues.iter().any(|a| a.path == i.path && a.code == i.code) {
+        if !said.contains(&(i.path.clone(), i.code.clone())) {
             issues.push(i.path, &i.code, i.severity, i.message, i.message_de);
         }
     }
