@@ -150,7 +150,11 @@ pub fn check_order(target: &str, order: &Order, order_issues: Issues, options: &
             geisenheim::build_order(order, issues, &o).issues
         }
         "kivitendo-customer" | "kivitendo-order" => {
-            let o = kivitendo::Options::from_value(options, &mut issues);
+            let mut o = kivitendo::Options::from_value(options, &mut issues);
+            // The catalogue's part ids count as productIds (its own issues come with the order).
+            if let Some(c) = crate::catalogue::from_option(options, &mut Issues::new()) {
+                c.fill_product_ids(&mut o.product_ids);
+            }
             if target == "kivitendo-customer" {
                 kivitendo::build_customer(order, issues, &o).issues
             } else {

@@ -592,3 +592,31 @@ fn large_catalogues_and_orders_stay_fast() {
     );
     assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
 }
+
+#[test]
+fn checking_an_order_for_kivitendo_counts_the_catalogue_part_ids() {
+    use kontor::{dispatch, Order};
+    let (order, own) = Order::from_value(&json!({
+        "number": "1", "orderedAt": "2024-04-04T09:06:27Z",
+        "customer": {"email": "piet@example.com", "firstName": "Piet", "lastName": "Pauls"},
+        "billingAddress": {"street": "Teststraße 42", "zip": "12435", "city": "Berlin", "country": "DE"},
+        "items": [{"sku": "IPOD2008PINK", "quantity": 6, "unitPrice": "7.50", "taxRate": 19}]
+    }));
+    let mut options = json!({"customerId": 1, "taxzoneId": 4, "currencyId": 1});
+    let errors = |i: &kontor::Issues| {
+        i.iter()
+            .filter(|i| i.severity == kontor::Severity::Error)
+            .count()
+    };
+    assert!(
+        errors(&dispatch::check_order(
+            "kivitendo-order",
+            &order,
+            own.clone(),
+            &options
+        )) > 0
+    );
+    options["catalogue"] = wine_catalogue().to_value();
+    let issues = dispatch::check_order("kivitendo-order", &order, own, &options);
+    assert_eq!(errors(&issues), 0, "{issues:?}");
+}
