@@ -16,8 +16,6 @@
 //! the catalogue's ([`Catalogue::complete`]); a kivitendo part id fills kivitendo's
 //! `productIds`.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -45,8 +43,10 @@ pub struct Entry {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Catalogue {
     entries: Vec<Entry>,
-    /// SKU → position in `entries` (look-ups stay fast for catalogues of many thousands).
-    index: BTreeMap<String, usize>,
+    /// SKU → position in `entries`, so that look-ups stay fast for catalogues of many
+    /// thousands (serde_json's map: its code is in the module already, a `BTreeMap<String,
+    /// usize>` would add kilobytes).
+    index: Map<String, Value>,
 }
 
 /// The field names of an entry, in order (CSV headers map to these).
@@ -81,7 +81,8 @@ impl Catalogue {
         if self.index.contains_key(&e.sku) {
             return false;
         }
-        self.index.insert(e.sku.clone(), self.entries.len());
+        self.index
+            .insert(e.sku.clone(), Value::from(self.entries.len()));
         self.entries.push(e);
         true
     }
@@ -93,10 +94,8 @@ impl Catalogue {
 
     /// The entry of `sku` (exact match after trimming).
     pub fn get(&self, sku: &str) -> Option<&Entry> {
-        let sku = sku.trim();
-        self.index
-            .get(sku.trim())
-            .and_then(|i| self.entries.get(*i))
+        let i = self.index.get(sku.trim()).and_then(Value::as_u64)?;
+        self.entries.get(usize::try_from(i).ok()?)
     }
 
     /// Completes the items of a canonical order (JSON) from the catalogue: a missing

@@ -85,12 +85,15 @@ pub fn from_shop_order(platform: &str, raw: &Value, catalogue: Option<&Catalogue
 /// where the adapter already said the same (same path and code) in the shop's terms.
 fn validate(order: Value, mut issues: Issues) -> Mapped {
     let (_, own) = crate::order::Order::from_value(&order);
-    let said: std::collections::BTreeSet<(String, String)> = issues
-        .iter()
-        .map(|a| (a.path.clone(), a.code.clone()))
-        .collect();
+    // (path, code) of what the adapter said, in serde_json's map (no further map type: size).
+    let key = |path: &str, code: &str| format!("{path}\u{0}{code}");
+    let mut said = Map::new();
+    for a in issues.iter() {
+        // Inserted one by one: collecting into the map would sort, and sorting code is large.
+        said.insert(key(&a.path, &a.code), Value::Null);
+    }
     for i in own.into_vec() {
-        if !said.contains(&(i.path.clone(), i.code.clone())) {
+        if !said.contains_key(&key(&i.path, &i.code)) {
             issues.push(i.path, &i.code, i.severity, i.message, i.message_de);
         }
     }
