@@ -307,6 +307,20 @@ pub(crate) fn differs(ship: &Map<String, Value>, bill: &Map<String, Value>) -> b
     .any(|k| ship.get(*k) != bill.get(*k))
 }
 
+/// `first last`, either alone, or empty.
+pub(crate) fn name_of(first: Option<&str>, last: Option<&str>) -> String {
+    let mut name = String::new();
+    for part in [first, last].into_iter().flatten().map(str::trim) {
+        if !part.is_empty() {
+            if !name.is_empty() {
+                name.push(' ');
+            }
+            name.push_str(part);
+        }
+    }
+    name
+}
+
 /// Inserts `value` at `key` when it is a non-empty text.
 pub(crate) fn put_text(out: &mut Map<String, Value>, key: &str, value: Option<impl AsRef<str>>) {
     if let Some(v) = value {

@@ -150,12 +150,10 @@ pub fn map(o: &Value, issues: &mut Issues) -> Value {
     if let Some(Value::Bool(m)) = o.get("buyer_accepts_marketing") {
         customer.insert("marketingConsent".into(), Value::Bool(*m));
     }
-    let customer_name = [customer.get("firstName"), customer.get("lastName")]
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect::<Vec<_>>()
-        .join(" ");
+    let customer_name = super::name_of(
+        customer.get("firstName").and_then(Value::as_str),
+        customer.get("lastName").and_then(Value::as_str),
+    );
     out.insert("customer".into(), Value::Object(customer));
     let bill = match billing {
         Some(b) => address(
@@ -287,11 +285,10 @@ fn address(
     let mut out = Map::new();
     put_text(&mut out, "company", text(a, "company"));
     let name = text(a, "name").map(|n| n.into_owned()).or_else(|| {
-        let n = [text(a, "first_name"), text(a, "last_name")]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" ");
+        let n = super::name_of(
+            text(a, "first_name").as_deref(),
+            text(a, "last_name").as_deref(),
+        );
         (!n.is_empty()).then_some(n)
     });
     if let Some(n) = name.filter(|n| n != customer_name) {

@@ -165,12 +165,10 @@ pub fn map(raw: &Value, issues: &mut Issues) -> Option<Value> {
             "Shopware sendet kein `orderCustomer.email`: bitte die Bestellung mit der Assoziation `orderCustomer` laden",
         );
     }
-    let customer_name = [customer.get("firstName"), customer.get("lastName")]
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect::<Vec<_>>()
-        .join(" ");
+    let customer_name = super::name_of(
+        customer.get("firstName").and_then(Value::as_str),
+        customer.get("lastName").and_then(Value::as_str),
+    );
     out.insert("customer".into(), Value::Object(customer));
 
     let billing = o
@@ -285,11 +283,10 @@ fn address(
 ) -> Map<String, Value> {
     let mut out = Map::new();
     put_text(&mut out, "company", text(a, "company"));
-    let name = [text(a, "firstName"), text(a, "lastName")]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let name = super::name_of(
+        text(a, "firstName").as_deref(),
+        text(a, "lastName").as_deref(),
+    );
     if !name.is_empty() && name != customer_name {
         out.insert("name".into(), Value::String(name));
     }

@@ -222,11 +222,10 @@ fn ordered_at(o: &Value, out: &mut Map<String, Value>, issues: &mut Issues) {
 }
 
 fn full_name(a: &Value) -> Option<String> {
-    let name = [text(a, "first_name"), text(a, "last_name")]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let name = super::name_of(
+        text(a, "first_name").as_deref(),
+        text(a, "last_name").as_deref(),
+    );
     (!name.is_empty()).then_some(name)
 }
 
