@@ -9,6 +9,7 @@
 //! (a bad one becomes an issue, never a throw), call the core, write the result.
 
 mod send;
+mod shops;
 mod text;
 mod types;
 mod types_text;
@@ -82,15 +83,24 @@ fn write<T: Serialize>(value: &T) -> JsValue {
     }
 }
 
-/// Reads an order: malformed input stays one issue, otherwise every issue of the order.
-fn read_order(order: &JsValue, issues: &mut Issues) -> Option<(Order, Issues)> {
-    read_order_text(order, issues).map(|(o, i, _)| (o, i))
+/// Reads an order (its items completed from `catalogue` when given): malformed input stays
+/// one issue, otherwise every issue of the order.
+fn read_order(
+    order: &JsValue,
+    catalogue: Option<&crate::catalogue::Catalogue>,
+    issues: &mut Issues,
+) -> Option<(Order, Issues)> {
+    read_order_text(order, catalogue, issues).map(|(o, i, _)| (o, i))
 }
 
 /// [`read_order`], also giving the order's JSON text (for the lineage of `explain`).
-fn read_order_text(order: &JsValue, issues: &mut Issues) -> Option<(Order, Issues, String)> {
+fn read_order_text(
+    order: &JsValue,
+    catalogue: Option<&crate::catalogue::Catalogue>,
+    issues: &mut Issues,
+) -> Option<(Order, Issues, String)> {
     let text = read_text(order, "", true, issues)?;
-    let (order, order_issues) = Order::parse_json(&text);
+    let (order, order_issues) = crate::catalogue::parse_order(&text, catalogue);
     if order_issues.iter().any(|i| i.code == "malformed_json") {
         issues.extend(order_issues);
         return None;
@@ -149,13 +159,14 @@ pub fn validate_order(
         .as_ref()
         .and_then(|o| o.get("target"))
         .and_then(Value::as_str);
-    if let Some((order, order_issues)) = read_order(&order, &mut issues) {
+    let target_options = options
+        .as_ref()
+        .and_then(|o| o.get("options"))
+        .unwrap_or(&Value::Null);
+    let catalogue = crate::catalogue::from_option(target_options, &mut issues);
+    if let Some((order, order_issues)) = read_order(&order, catalogue.as_ref(), &mut issues) {
         match target {
             Some(t) => {
-                let target_options = options
-                    .as_ref()
-                    .and_then(|o| o.get("options"))
-                    .unwrap_or(&Value::Null);
                 issues.extend(dispatch::check_order(
                     t,
                     &order,
@@ -194,13 +205,17 @@ fn build_from_order<O: Default, T: Serialize>(
         .as_ref()
         .filter(|o| crate::body::wants_text(o, &mut issues))
     {
-        return text_body(order, o, issues, text);
+        return text_body(order, o, issues, text, false);
     }
     let explain = wants_lineage(raw.as_ref());
     let options = raw
-        .map(|o| read_options(&o, &mut issues))
+        .as_ref()
+        .map(|o| read_options(o, &mut issues))
         .unwrap_or_default();
-    let (built, text) = match read_order_text(order, &mut issues) {
+    let catalogue = raw
+        .as_ref()
+        .and_then(|o| crate::catalogue::from_option(o, &mut issues));
+    let (built, text) = match read_order_text(order, catalogue.as_ref(), &mut issues) {
         Some((order, order_issues, text)) => {
             issues.extend(order_issues);
             (build(&order, issues, &options), text)
@@ -217,17 +232,40 @@ fn build_from_order<O: Default, T: Serialize>(
     })
 }
 
-/// The text path: the order as JSON text (a string as it is) into the core's `text`.
+/// The text path: the order as JSON text (a string as it is) into the core's `text`; with a
+/// `catalogue` option, the order's items are completed from it first (and, for kivitendo,
+/// its part ids join `productIds`).
 fn text_body(
     order: &JsValue,
     options: &Value,
     mut issues: Issues,
     text: fn(&str, &Value, Issues) -> crate::body::Body,
+    kivitendo: bool,
 ) -> JsValue {
-    match read_text(order, "", true, &mut issues) {
-        Some(order) => text::write_body(&text(&order, options, issues)),
-        None => text::write_body(&crate::body::Body::new(None, issues)),
+    let catalogue = crate::catalogue::from_option(options, &mut issues);
+    let Some(order) = read_text(order, "", true, &mut issues) else {
+        return text::write_body(&crate::body::Body::new(None, issues));
+    };
+    let Some(c) = catalogue else {
+        return text::write_body(&text(&order, options, issues));
+    };
+    let order = c.complete_text(&order).unwrap_or(order);
+    let mut options = options.clone();
+    if kivitendo {
+        let mut ids = Vec::new();
+        c.fill_product_ids(&mut ids);
+        if let Some(o) = options.as_object_mut() {
+            let entry = o
+                .entry("productIds")
+                .or_insert_with(|| Value::Object(Default::default()));
+            if let Some(m) = entry.as_object_mut() {
+                for (sku, id) in ids {
+                    m.entry(sku).or_insert(id.into());
+                }
+            }
+        }
     }
+    text::write_body(&text(&order, &options, issues))
 }
 
 /// `toGeisenheim(order, options?)`: the `POST /erp/orders` body and every issue.
@@ -312,10 +350,14 @@ fn kivitendo_order_document(
     let mut issues = Issues::new();
     let raw = kivitendo_options_value(options, &mut issues);
     if crate::body::wants_text(&raw, &mut issues) {
-        return text_body(order, &raw, issues, text);
+        return text_body(order, &raw, issues, text, true);
     }
-    let options = kivitendo::Options::from_value(&raw, &mut issues);
-    let (built, text) = match read_order_text(order, &mut issues) {
+    let mut options = kivitendo::Options::from_value(&raw, &mut issues);
+    let catalogue = crate::catalogue::from_option(&raw, &mut issues);
+    if let Some(c) = &catalogue {
+        c.fill_product_ids(&mut options.product_ids);
+    }
+    let (built, text) = match read_order_text(order, catalogue.as_ref(), &mut issues) {
         Some((order, order_issues, text)) => {
             issues.extend(order_issues);
             (build(&order, issues, &options), text)
