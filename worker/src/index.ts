@@ -113,8 +113,9 @@ async function route(env: Env, req: Request, url: URL, body: unknown): Promise<R
     // The non-secret target options (KIVITENDO_OPTIONS, WESTARP_OPTIONS: ids, never
     // credentials), so that the admin page previews what the worker will send.
     if (m !== "GET") return notAllowed("GET");
-    const read = (name: "KIVITENDO_OPTIONS" | "WESTARP_OPTIONS") => {
-      try { return JSON.parse(env[name] || "{}") as unknown; } catch { return {}; }
+    const read = (name: "KIVITENDO_OPTIONS" | "WESTARP_OPTIONS"): unknown => {
+      const text = vars(env)[name];
+      try { return text ? JSON.parse(text) as unknown : {}; } catch { return {}; }
     };
     return json(env, 200, { kivitendo: read("KIVITENDO_OPTIONS"), westarp: read("WESTARP_OPTIONS") });
   }
