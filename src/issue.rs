@@ -52,6 +52,10 @@ impl fmt::Display for Issue {
 #[serde(transparent)]
 pub struct Issues(Vec<Issue>);
 
+/// The most issues one answer carries; past it, one `too_many_issues` error says so (an input
+/// with a million bad fields must not cost a million messages).
+pub const MAX_ISSUES: usize = 1000;
+
 impl Issues {
     /// An empty collector.
     pub fn new() -> Self {
@@ -101,6 +105,18 @@ impl Issues {
         message: String,
         message_de: String,
     ) {
+        if self.0.len() >= MAX_ISSUES {
+            if self.0.last().is_some_and(|i| i.code != "too_many_issues") {
+                self.0.push(Issue {
+                    path: String::new(),
+                    code: "too_many_issues".to_owned(),
+                    severity: Severity::Error,
+                    message: format!("more than {MAX_ISSUES} issues: the rest are left out; fix these first (is this the right kind of document?)"),
+                    message_de: format!("mehr als {MAX_ISSUES} Probleme: die übrigen sind weggelassen; bitte zuerst diese beheben (ist es das richtige Dokument?)"),
+                });
+            }
+            return;
+        }
         self.0.push(Issue {
             path: path.to_string(),
             code: code.to_owned(),
@@ -115,9 +131,15 @@ impl Issues {
         Self(issues)
     }
 
-    /// Appends all issues of another collector.
+    /// Appends all issues of another collector (up to [`MAX_ISSUES`]).
     pub fn extend(&mut self, other: Issues) {
-        self.0.extend(other.0);
+        if self.0.len() + other.0.len() <= MAX_ISSUES {
+            self.0.extend(other.0);
+            return;
+        }
+        for i in other.0 {
+            self.push(i.path, &i.code, i.severity, i.message, i.message_de);
+        }
     }
 
     /// True when at least one issue is an error.
@@ -287,6 +309,27 @@ pub fn with_ok<S: serde::Serializer, T: Serialize + ?Sized>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn issues_stop_at_the_limit_with_one_too_many_issues() {
+        let mut issues = Issues::new();
+        for i in 0..MAX_ISSUES + 500 {
+            issues.warning(format!("items[{i}]"), "w", "w", "w");
+        }
+        let mut more = Issues::new();
+        more.error("x", "e", "e", "e");
+        issues.extend(more);
+        assert_eq!(issues.len(), MAX_ISSUES + 1);
+        let last = issues.iter().last().map(|i| (i.code.as_str(), i.severity));
+        assert_eq!(last, Some(("too_many_issues", Severity::Error)));
+        assert_eq!(
+            issues
+                .iter()
+                .filter(|i| i.code == "too_many_issues")
+                .count(),
+            1
+        );
+    }
 
     #[test]
     fn built_serialises_with_an_ok_discriminant() {

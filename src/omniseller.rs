@@ -125,6 +125,10 @@ impl std::fmt::Debug for Session {
 /// that could run out while it is under way.
 pub const REFRESH_MARGIN: i64 = 60;
 
+/// The longest token life believed (a day; the wiki's tokens live 900 s): a larger
+/// `timeLeft` is an issue, not a session that never expires.
+pub const MAX_TOKEN_SECONDS: i64 = 86_400;
+
 impl Session {
     /// Reads a token answer received at `now` (Unix seconds): `timeLeft` counts from the
     /// answer (the wiki's `expirationdate` carries no time zone, so it is not used).
@@ -135,14 +139,23 @@ impl Session {
             .and_then(|t| t.get("token"))
             .and_then(Value::as_str)
             .filter(|s| !s.is_empty());
-        let left = t
-            .and_then(|t| t.get("timeLeft"))
-            .and_then(Value::as_i64)
-            .unwrap_or(900);
+        let left = match t.and_then(|t| t.get("timeLeft")) {
+            None | Some(Value::Null) => Some(900),
+            Some(v) => v.as_i64().filter(|s| (1..=MAX_TOKEN_SECONDS).contains(s)),
+        };
+        let Some(expires_at) = left.and_then(|l| now.checked_add(l)) else {
+            issues.error(
+                "token.timeLeft",
+                "implausible_expiry",
+                format!("OmniSeller's token answer says `timeLeft` {}: a token lives from 1 second to a day (the wiki: 900); request a new one", t.and_then(|t| t.get("timeLeft")).map(Value::to_string).unwrap_or_default()),
+                format!("die Token-Antwort von OmniSeller nennt `timeLeft` {}: ein Token gilt 1 Sekunde bis einen Tag (laut Wiki 900); bitte ein neues anfordern", t.and_then(|t| t.get("timeLeft")).map(Value::to_string).unwrap_or_default()),
+            );
+            return None;
+        };
         match token {
             Some(tok) => Some(Session {
                 token: tok.to_owned(),
-                expires_at: now + left,
+                expires_at,
             }),
             None => {
                 issues.error(
@@ -158,7 +171,7 @@ impl Session {
 
     /// True when a new token must be requested before the next call.
     pub fn needs_refresh(&self, now: i64) -> bool {
-        now + REFRESH_MARGIN >= self.expires_at
+        now.saturating_add(REFRESH_MARGIN) >= self.expires_at
     }
 
     /// A function call with this session's token, or `None` when the token must be renewed
@@ -194,7 +207,9 @@ impl Session {
             Some(Value::String(t)) => Timestamp::parse_rfc3339(t).map(|t| t.unix_seconds()),
             Some(Value::Number(n)) => n.as_i64().map(|ms| ms.div_euclid(1000)),
             _ => None,
-        };
+        }
+        // Years 1970 to 9999: a session expiring outside them was not read from an answer.
+        .filter(|s| (0..=253_402_300_799).contains(s));
         match (token, expires_at) {
             (Some(token), Some(expires_at)) => Some(Session {
                 token: token.to_owned(),
@@ -692,6 +707,45 @@ mod tests {
             password: Some("apipass".into()),
             ..Config::default()
         }
+    }
+
+    #[test]
+    fn implausible_time_left_is_an_issue_not_an_overflow() {
+        let answer =
+            |left: Value| json!({"status": "OK", "token": {"token": "T", "timeLeft": left}});
+        for left in [
+            json!(9_223_372_036_854_775_807_i64),
+            json!(0),
+            json!(-5),
+            json!(86_401),
+            json!("900"),
+        ] {
+            let mut issues = Issues::new();
+            assert_eq!(
+                Session::from_token_response(&answer(left.clone()), 1_000, &mut issues),
+                None,
+                "{left}"
+            );
+            assert_eq!(
+                issues.path_codes(),
+                vec![("token.timeLeft".into(), "implausible_expiry".into())]
+            );
+        }
+        // At the clock's end: no overflow, and the session is simply due for renewal.
+        let mut issues = Issues::new();
+        let s = Session::from_token_response(&answer(json!(900)), i64::MAX - 10, &mut issues);
+        assert_eq!(s, None, "now + timeLeft overflows: refused");
+        let s = Session {
+            token: "T".into(),
+            expires_at: i64::MAX,
+        };
+        assert!(s.needs_refresh(i64::MAX));
+        // A caller's session far outside the calendar is not taken.
+        let mut issues = Issues::new();
+        assert_eq!(
+            Session::from_value(&json!({"token": "T", "expiresAt": i64::MAX}), &mut issues),
+            None
+        );
     }
 
     #[test]

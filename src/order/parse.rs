@@ -279,12 +279,21 @@ impl<'j, 'p> Reader<'j, 'p> {
             if allowed.iter().any(|a| crate::json::same_key(a, key)) {
                 continue;
             }
-            let lower = crate::text::lower(key);
-            let near = allowed
-                .iter()
-                .map(|k| (edit_distance(&lower, &crate::text::lower(k)), *k))
-                .filter(|(d, _)| *d <= 2)
-                .min_by_key(|(d, _)| *d);
+            // The distance is at least the difference in length: only keys of about the
+            // same length are compared, so a 40,000-character key costs no more than a
+            // short one.
+            let len = key.chars().count();
+            let near = if len > 64 {
+                None
+            } else {
+                let lower = crate::text::lower(key);
+                allowed
+                    .iter()
+                    .filter(|k| k.len().abs_diff(len) <= 2)
+                    .map(|k| (edit_distance(&lower, &crate::text::lower(k)), *k))
+                    .filter(|(d, _)| *d <= 2)
+                    .min_by_key(|(d, _)| *d)
+            };
             let path = self.path.key(key);
             let (en, de) = match near {
                 Some((_, k)) => (
@@ -989,6 +998,22 @@ fn read_product(r: &Reader<'_, '_>, issues: &mut Issues) -> Product {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unknown_keys_get_a_suggestion_only_when_about_as_long_as_a_known_one() {
+        let long = "n".repeat(40_000);
+        let text = format!(
+            r#"{{"number":"1","numbr":2,"{long}":3,"orderedAt":"2024-04-04T09:06:27Z","customer":{{}},"billingAddress":{{"street":"Teststraße 42","zip":"10115","city":"Berlin","country":"DE"}},"items":[{{"sku":"a","quantity":1,"unitPrice":1,"taxRate":19}}]}}"#
+        );
+        let (_, issues) = crate::order::Order::parse_json(&text);
+        let unknown: Vec<&crate::issue::Issue> = issues
+            .iter()
+            .filter(|i| i.code == "unknown_field")
+            .collect();
+        assert_eq!(unknown.len(), 2, "{:?}", issues.path_codes());
+        assert!(unknown[0].message.contains("did you mean `number`?"));
+        assert!(!unknown[1].message.contains("did you mean"));
+    }
     use serde_json::json;
 
     fn from_value(v: &serde_json::Value) -> (Order, Issues) {
