@@ -550,13 +550,12 @@ fn the_readme_csv_example_reads_cleanly() {
 }
 
 #[test]
-fn large_catalogues_and_orders_stay_fast() {
+fn large_catalogues_and_orders_are_read_whole() {
     let mut text = String::from("sku;kind;bottleSizeMl\n");
     for i in 0..50_000 {
         text.push_str(&format!("W-{i};wine;750\n"));
     }
     text.push_str("W-7;wine;750\n");
-    let started = std::time::Instant::now();
     let r = catalogue::read(&text, None);
     assert_eq!(r.catalogue.entries().len(), 50_000);
     assert_eq!(
@@ -570,7 +569,6 @@ fn large_catalogues_and_orders_stay_fast() {
     r.catalogue.complete(&mut order);
     assert_eq!(order["items"][4_999]["product"]["bottleSizeMl"], 750);
     assert_eq!(r.catalogue.missing(&order).0.len(), 0);
-    // A Shopify order of many lines without SKUs: every issue once, quickly.
     let mut o = fixture("shopify_orders_create.json");
     let line = o["line_items"][0].clone();
     o["line_items"] = Value::Array(
@@ -582,15 +580,18 @@ fn large_catalogues_and_orders_stay_fast() {
             })
             .collect(),
     );
+    // A Shopify order of 5,000 lines without SKUs: issues up to the limit, then one
+    // `too_many_issues`.
     let m = from_shop_order("shopify", &o, None);
+    assert!(m
+        .issues
+        .iter()
+        .any(|i| i.code == "missing_field" && i.path == "items[0].sku"));
+    assert_eq!(m.issues.len(), kontor::issue::MAX_ISSUES + 1);
     assert_eq!(
-        m.issues
-            .iter()
-            .filter(|i| i.code == "missing_field")
-            .count(),
-        5_000
+        m.issues.iter().last().map(|i| i.code.as_str()),
+        Some("too_many_issues")
     );
-    assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
 }
 
 #[test]
