@@ -36,6 +36,15 @@ export interface SettledDelivery {
   /** For `queued`: seconds until the next attempt. */
   retryInSeconds?: number;
 }
+
+/** `syncPlan()`'s answer: the scheduled sync's shop side, targets, request configuration (it
+ * holds the shop's credentials: never answer or log it) and order mapping, or the issues. */
+export type SyncPlanResult =
+  | { ok: true; source: "omniseller" | "kvik"; targets: string[]; config: RequestConfig; mapping: OrderMapping | null; issues: Issue[] }
+  | { ok: false; issues: Issue[] };
+
+/** A shop order named by a listing: its id, and the order itself when the listing carries it. */
+export interface SyncListed { id: string; order?: Record<string, unknown> }
 "#;
 
 /// `workerConfig(target, env, options?)`: the request configuration of a target from the
@@ -125,4 +134,63 @@ pub fn redact_secrets(
     let env = read(&env, "env", false, &mut issues).unwrap_or(Value::Null);
     delivery::redact(&mut v, &env);
     write(&v)
+}
+
+/// `resumeState(target, state)`: the state a retried delivery resumes from; a kivitendo
+/// delivery whose pending step created something asks kivitendo first (find by e-mail, by
+/// order number), since the lost answer's request may have gone through.
+#[wasm_bindgen(js_name = resumeState, unchecked_return_type = "KivitendoSyncState")]
+pub fn resume_state(
+    target: &str,
+    #[wasm_bindgen(unchecked_param_type = "KivitendoSyncState")] state: JsValue,
+) -> JsValue {
+    let mut issues = Issues::new();
+    let state = read(&state, "state", false, &mut issues).unwrap_or(Value::Null);
+    write(&delivery::resume_state(target, &state))
+}
+
+/// `answerExcerpt(body, env)`: at most 500 characters of an upstream answer for the attempt
+/// log, every secret redacted.
+#[wasm_bindgen(js_name = answerExcerpt)]
+pub fn answer_excerpt(
+    body: &str,
+    #[wasm_bindgen(unchecked_param_type = "WorkerEnv")] env: JsValue,
+) -> String {
+    let mut issues = Issues::new();
+    let env = read(&env, "env", false, &mut issues).unwrap_or(Value::Null);
+    delivery::excerpt(body, &env)
+}
+
+/// `syncPlan(env)`: the scheduled sync's source, targets, request configuration and mapping
+/// from the worker's variables and secrets.
+#[wasm_bindgen(js_name = syncPlan, unchecked_return_type = "SyncPlanResult")]
+pub fn sync_plan(#[wasm_bindgen(unchecked_param_type = "WorkerEnv")] env: JsValue) -> JsValue {
+    let mut issues = Issues::new();
+    let env = read(&env, "env", false, &mut issues).unwrap_or(Value::Null);
+    write(&delivery::sync_plan(&env))
+}
+
+/// `syncListing(source, data)`: the shop orders of a listing's interpreted `data`
+/// (OmniSeller's getOrderIds, kvik.shop's listOrders).
+#[wasm_bindgen(js_name = syncListing, unchecked_return_type = "SyncListed[]")]
+pub fn sync_listing(
+    source: &str,
+    #[wasm_bindgen(unchecked_param_type = "unknown")] data: JsValue,
+) -> JsValue {
+    let mut issues = Issues::new();
+    let data = read(&data, "data", false, &mut issues).unwrap_or(Value::Null);
+    write(&Value::Array(delivery::sync_listing(source, &data)))
+}
+
+/// `syncOrder(source, raw, mapping)`: a shop order as a canonical order, validated.
+#[wasm_bindgen(js_name = syncOrder, unchecked_return_type = "MappedOrder")]
+pub fn sync_order(
+    source: &str,
+    #[wasm_bindgen(unchecked_param_type = "unknown")] raw: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "OrderMapping | null")] mapping: JsValue,
+) -> JsValue {
+    let mut issues = Issues::new();
+    let raw = read(&raw, "order", false, &mut issues).unwrap_or(Value::Null);
+    let mapping = read(&mapping, "mapping", false, &mut issues).unwrap_or(Value::Null);
+    write(&delivery::sync_order(source, &raw, &mapping))
 }
