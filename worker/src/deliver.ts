@@ -2,7 +2,8 @@
 // performs them (fetch with a timeout) and keeps the ledger.
 import {
   request, interpretResponse, kivitendoSync, workerConfig, deliveryKey, settleDelivery, mayResend, redactSecrets,
-  type Issue, type Order, type HttpRequest, type KivitendoSyncState, type Outcome,
+  resumeState, answerExcerpt, type Issue, type Order, type HttpRequest, type KivitendoSyncState, type Outcome,
+  type RequestConfig,
 } from "kontor";
 import { type Env, vars, intVar } from "./env";
 import * as ledger from "./ledger";
@@ -15,8 +16,11 @@ export interface Result { httpStatus: number; body: Record<string, unknown> }
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** How long one attempt holds a delivery (its lease): past it, another may take it. */
+export const LEASE_MS = 60_000;
+
 /** Performs a request built by kontor; a network failure or timeout is status 0. */
-async function perform(env: Env, req: HttpRequest): Promise<{ status: number; body: string }> {
+export async function perform(env: Env, req: HttpRequest): Promise<{ status: number; body: string }> {
   const timeout = intVar(env, "UPSTREAM_TIMEOUT_SECONDS", 20) * 1000;
   try {
     const res = await fetch(req.url, { method: req.method, headers: req.headers, body: req.body ?? null, signal: AbortSignal.timeout(timeout) });
@@ -39,8 +43,9 @@ function notRetryable(d: ledger.Stored): Result {
     messageDe: `Zustellung ${d.id} ist ${d.status}: nur abgelehnte, tote oder an der Anmeldung gescheiterte werden erneut gesendet` }] } };
 }
 
-/** Builds, claims, sends and settles one delivery. `existing` is a delivery being retried. */
-export async function deliver(env: Env, job: Job, existing?: ledger.Stored): Promise<Result> {
+/** Builds, claims, sends and settles one delivery. `existing` is a delivery being retried;
+ * with `noResend` (the sync) an existing key is answered from the ledger, never sent again. */
+export async function deliver(env: Env, job: Job, existing?: ledger.Stored, noResend = false): Promise<Result> {
   const v = vars(env);
   if (existing && !mayResend(existing.status)) return notRetryable(existing);
   const cfg = workerConfig(job.target, v, (job.options ?? undefined) as object | undefined);
@@ -61,7 +66,7 @@ export async function deliver(env: Env, job: Job, existing?: ledger.Stored): Pro
   if (!first) return refused(firstIssues, job.target);
 
   const now = Date.now();
-  const lease = iso(now + 60_000);
+  const lease = iso(now + LEASE_MS);
   let row: ledger.Stored;
   if (existing) {
     if (!(await ledger.reopen(env.DB, existing, iso(now), lease, job.input, job.options))) {
@@ -75,7 +80,7 @@ export async function deliver(env: Env, job: Job, existing?: ledger.Stored): Pro
     row = claimed.row;
     if (!claimed.fresh) {
       // The same key again: answered from the ledger unless its delivery may be sent again.
-      if (!mayResend(row.status) || !(await ledger.reopen(env.DB, row, iso(now), lease, job.input, job.options))) {
+      if (noResend || !mayResend(row.status) || !(await ledger.reopen(env.DB, row, iso(now), lease, job.input, job.options))) {
         const current = (await ledger.get(env.DB, row.id)) ?? row;
         return { httpStatus: current.status === "accepted" ? 200 : current.status === "queued" ? 202 : 409,
           body: { ...ledger.publicDelivery(current), duplicate: true } };
@@ -83,6 +88,15 @@ export async function deliver(env: Env, job: Job, existing?: ledger.Stored): Pro
     }
   }
 
+  return attempt(env, job, row, config, first, firstIssues);
+}
+
+/** One attempt of a delivery this caller holds (claimed, re-opened or leased): sends it,
+ * records the attempt, settles the delivery; a retriable outcome is queued again (a message
+ * with the backoff's delay, unless `requeue` is false: the consumer retries its own message),
+ * a dead one goes to the dead-letter queue. */
+export async function attempt(env: Env, job: Job, row: ledger.Stored, config: RequestConfig, first: HttpRequest, firstIssues: Issue[], requeue = true): Promise<Result & { retryInSeconds?: number }> {
+  const v = vars(env);
   const started = Date.now();
   const requests: { method: string; url: string; status: number }[] = [];
   let outcome: Outcome;
@@ -91,10 +105,12 @@ export async function deliver(env: Env, job: Job, existing?: ledger.Stored): Pro
   let payload: unknown;
   let state: KivitendoSyncState | undefined;
   let upstreamStatus: number | null = null;
+  let answerBody: string | null = null;
   if (job.target === "kivitendo") {
-    // Resume where an earlier attempt stopped (kontor repeats the pending request).
+    // Resume where an earlier attempt stopped; a create whose answer was lost is looked up
+    // first (kontor's resumeState), so that nothing is created twice.
     const saved = row.state as KivitendoSyncState | null;
-    let step = saved && saved.step !== "done" ? kivitendoSync(job.input as Order, config, saved) : kivitendoSync(job.input as Order, config);
+    let step = saved && saved.step !== "done" ? kivitendoSync(job.input as Order, config, resumeState("kivitendo", saved)) : kivitendoSync(job.input as Order, config);
     const warnings = step.issues;
     for (let i = 0; step.request && i < 8; i++) {
       const req = step.request;
@@ -102,6 +118,7 @@ export async function deliver(env: Env, job: Job, existing?: ledger.Stored): Pro
       const res = await perform(env, req);
       requests.push({ method: req.method, url: req.url, status: res.status });
       upstreamStatus = res.status;
+      answerBody = res.body;
       step = kivitendoSync(job.input as Order, config, step.state, res);
       if (step.outcome === "retry") break;
     }
@@ -114,6 +131,7 @@ export async function deliver(env: Env, job: Job, existing?: ledger.Stored): Pro
     const res = await perform(env, first);
     requests.push({ method: first.method, url: first.url, status: res.status });
     upstreamStatus = res.status;
+    answerBody = res.body;
     const meaning = interpretResponse(job.target as "geisenheim", job.operation, res.status, res.body);
     outcome = meaning.outcome;
     issues = [...firstIssues, ...meaning.issues];
@@ -125,13 +143,31 @@ export async function deliver(env: Env, job: Job, existing?: ledger.Stored): Pro
   const end = Date.now();
   const nextAttemptAt = settled.retryInSeconds === undefined ? null : iso(end + settled.retryInSeconds * 1000);
   const safeIssues = redactSecrets(issues, v) as Issue[];
-  await ledger.settle(env.DB, row.id, { n: attempt, at: iso(end), outcome, upstreamStatus, issues: safeIssues, requests, durationMs: end - started },
+  await ledger.settle(env.DB, row.id, { n: attempt, at: iso(end), outcome, upstreamStatus, issues: safeIssues, requests, durationMs: end - started,
+    excerpt: answerBody === null || answerBody === "" ? null : answerExcerpt(answerBody, v) },
     { status: settled.status, upstreamStatus, upstreamId: settled.upstreamId ?? null, issues: safeIssues, payload: (redactSecrets({ payload: payload ?? null }, v) as { payload: unknown }).payload, state, nextAttemptAt });
-  if (settled.status === "queued" && env.DELIVERIES) {
+  if (settled.status === "queued" && requeue && env.DELIVERIES) {
     await env.DELIVERIES.send({ id: row.id }, { delaySeconds: settled.retryInSeconds ?? 0 });
+  }
+  if (settled.status === "dead" && env.DEAD_LETTERS) {
+    await env.DEAD_LETTERS.send({ id: row.id, reason: "max_attempts" });
   }
   const stored = (await ledger.get(env.DB, row.id))!;
   const body: Record<string, unknown> = { ...ledger.publicDelivery(stored) };
   if (outcome === "accepted" && data !== undefined && job.target !== "kivitendo") body.upstream = data;
-  return { httpStatus: settled.httpStatus, body };
+  return { httpStatus: settled.httpStatus, body, retryInSeconds: settled.retryInSeconds };
+}
+
+/** What a stored delivery's next attempt needs: its job, configuration and first request
+ * (built again from the stored order and options), or the issues that stop it. */
+export function prepare(env: Env, row: ledger.Stored): { job: Job; config: RequestConfig; first: HttpRequest; firstIssues: Issue[] } | { issues: Issue[] } {
+  const job: Job = { target: row.target, operation: row.operation as Job["operation"], input: row.input, options: row.options ?? undefined };
+  const cfg = workerConfig(job.target, vars(env), (job.options ?? undefined) as object | undefined);
+  if (!cfg.ok) return { issues: cfg.issues };
+  if (job.target === "kivitendo") {
+    const step = kivitendoSync(job.input as Order, cfg.config);
+    return step.request ? { job, config: cfg.config, first: step.request, firstIssues: step.issues } : { issues: step.issues };
+  }
+  const built = request(job.target as "geisenheim", job.operation, job.input as never, cfg.config);
+  return built.ok ? { job, config: cfg.config, first: built.request, firstIssues: built.issues } : { issues: built.issues };
 }

@@ -32,8 +32,10 @@ async function freePort() {
   return port;
 }
 
-/** Starts the worker with `vars` (variables) and `secrets`; returns `{ url, output, stop }`. */
-export async function startWorker({ vars = {}, secrets = {} } = {}) {
+/** Starts the worker with `vars` (variables) and `secrets`; returns `{ url, output, stop }`.
+ * `persistTo`: a folder for the local state (D1, queues) that outlives `stop()`, so that a
+ * second start with the same folder finds it. Cron Triggers run on `GET /__scheduled`. */
+export async function startWorker({ vars = {}, secrets = {}, persistTo } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "kontor-worker-"));
   const config = workerConfig();
   config.main = join(workerDir, config.main);
@@ -42,7 +44,7 @@ export async function startWorker({ vars = {}, secrets = {} } = {}) {
   delete config.$schema;
   writeFileSync(join(dir, "wrangler.json"), JSON.stringify(config, null, 2));
   writeFileSync(join(dir, ".dev.vars"), Object.entries(secrets).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join("\n") + "\n");
-  const persist = join(dir, "state");
+  const persist = persistTo ?? join(dir, "state");
   const configPath = join(dir, "wrangler.json");
   try {
     await promisify(execFile)(process.execPath, [wrangler, "d1", "migrations", "apply", "DB", "--local", "--persist-to", persist, "--config", configPath],
@@ -53,7 +55,7 @@ export async function startWorker({ vars = {}, secrets = {} } = {}) {
   }
   const port = await freePort();
   const child = spawn(process.execPath, [wrangler, "dev", "--config", configPath, "--ip", "127.0.0.1", "--port", String(port),
-    "--persist-to", persist, "--show-interactive-dev-session=false", "--inspector-port", String(await freePort()), "--log-level", "log"],
+    "--persist-to", persist, "--test-scheduled", "--show-interactive-dev-session=false", "--inspector-port", String(await freePort()), "--log-level", "log"],
   { cwd: dir, env: quietEnv, stdio: ["ignore", "pipe", "pipe"], detached: true });
   let output = "";
   child.stdout.on("data", (d) => { output += d; });
