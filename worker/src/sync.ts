@@ -19,7 +19,7 @@ export interface SyncedOrder {
 }
 
 /** A run's report; `ok: false` with the issues when the run could not read the shop. */
-export interface SyncReport { ok: boolean; source?: string; listed: number; delivered: number; skipped: number; orders: SyncedOrder[]; issues: Issue[] }
+export interface SyncReport { ok: boolean; error?: "worker_misconfigured" | "shop_unavailable"; source?: string; listed: number; delivered: number; skipped: number; orders: SyncedOrder[]; issues: Issue[] }
 
 /** A shop call, its interpreted answer. */
 type Call = { ok: true; data: unknown } | { ok: false; issues: Issue[] };
@@ -52,14 +52,14 @@ async function answer(env: Env, source: "omniseller" | "kvik", operation: string
 export async function runSync(env: Env): Promise<{ httpStatus: number; report: SyncReport }> {
   const plan = syncPlan(vars(env));
   const empty = { listed: 0, delivered: 0, skipped: 0, orders: [] };
-  if (!plan.ok) return { httpStatus: 500, report: { ok: false, ...empty, issues: plan.issues } };
+  if (!plan.ok) return { httpStatus: 500, report: { ok: false, error: "worker_misconfigured", ...empty, issues: plan.issues } };
   let listing: Call;
   if (plan.source === "omniseller") listing = await omnisellerCall(env, plan, "getOrderIds", null);
   else {
     const req = request("kvik", "listOrders", null, plan.config);
     listing = req.ok ? await answer(env, "kvik", "listOrders", req.request) : { ok: false, issues: req.issues };
   }
-  if (!listing.ok) return { httpStatus: 502, report: { ok: false, source: plan.source, ...empty, issues: listing.issues } };
+  if (!listing.ok) return { httpStatus: 502, report: { ok: false, error: "shop_unavailable", source: plan.source, ...empty, issues: listing.issues } };
   const listed = syncListing(plan.source, listing.data);
   const seen = await ledger.syncedIds(env.DB, plan.source, listed.map((l) => l.id));
   const orders: SyncedOrder[] = [];

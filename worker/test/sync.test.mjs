@@ -114,6 +114,7 @@ test("an unconfigured sync names what to set", async () => {
     const r = await sync(w);
     assert.equal(r.status, 500);
     assert.equal(r.json.ok, false);
+    assert.equal(r.json.error, "worker_misconfigured");
     const paths = r.json.issues.map((i) => i.path);
     for (const p of ["env.SYNC_TARGETS", "env.OMNISELLER_BASE_URL", "env.OMNISELLER_PASSWORD", "env.OMNISELLER_ORDER_MAPPING"]) assert.ok(paths.includes(p), paths.join());
   } finally {
