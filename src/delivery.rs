@@ -239,6 +239,10 @@ pub fn delivery_key(target: &str, operation: &str, input: &Value, header: Option
     Key { key, issues }
 }
 
+/// The longest wait before a next attempt: 12 hours, the longest `delaySeconds` Cloudflare
+/// Queues take for a message.
+pub const MAX_DELAY_SECONDS: u64 = 43_200;
+
 /// What an answer means for a delivery.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -271,7 +275,8 @@ fn upstream_id(data: &Value) -> Option<String> {
 /// Settles a delivery after attempt number `attempts` (1 for the first) with `outcome` and
 /// the interpreted answer's `data`: `retry` stays `queued` for another attempt after
 /// `RETRY_BASE_SECONDS` (default 30) doubled per attempt plus up to a quarter of jitter
-/// (`random` in 0..1), at most a day, until `MAX_ATTEMPTS` (default 8) attempts are spent:
+/// (`random` in 0..1), at most [`MAX_DELAY_SECONDS`] (the longest delay a Cloudflare Queue
+/// message may have), until `MAX_ATTEMPTS` (default 8) attempts are spent:
 /// then `dead`.
 pub fn settle(outcome: Outcome, data: &Value, attempts: u32, env: &Value, random: f64) -> Settled {
     let num = |name: &str, default: u64| {
@@ -288,10 +293,10 @@ pub fn settle(outcome: Outcome, data: &Value, attempts: u32, env: &Value, random
         Outcome::Retry => ("queued", 202),
     };
     let retry_in_seconds = (status == "queued").then(|| {
-        let base = num("RETRY_BASE_SECONDS", 30).min(86_400);
+        let base = num("RETRY_BASE_SECONDS", 30).min(MAX_DELAY_SECONDS);
         let delay = base.saturating_mul(1 << attempts.clamp(1, 20).saturating_sub(1));
         let jitter = (random.clamp(0.0, 1.0) * (delay / 4) as f64) as u64;
-        (delay + jitter).min(86_400)
+        (delay + jitter).min(MAX_DELAY_SECONDS)
     });
     Settled {
         status,
@@ -748,6 +753,11 @@ mod tests {
             Some(5)
         );
         assert_eq!(settle(Outcome::Retry, &none, 2, &env, 0.0).status, "dead");
+        let long = json!({ "MAX_ATTEMPTS": "30" });
+        assert_eq!(
+            settle(Outcome::Retry, &none, 20, &long, 0.9).retry_in_seconds,
+            Some(MAX_DELAY_SECONDS)
+        );
         assert!(may_resend("rejected") && may_resend("dead") && may_resend("auth_failed"));
         assert!(!may_resend("accepted") && !may_resend("queued"));
     }

@@ -35,8 +35,10 @@ async function omnisellerCall(env: Env, plan: Plan, operation: "getOrderIds" | "
     const res = await perform(env, tokenReq.request);
     const token = interpretResponse("omniseller", "requestToken", res.status, res.body);
     if (token.outcome !== "accepted") return { ok: false, issues: token.issues };
-    await ledger.keepSyncSession(env.DB, "omniseller", token.data, new Date().toISOString());
-    built = build(token.data);
+    // What `config.session` takes (no `user`: the apiuser is one of the worker's secrets).
+    const session = { token: token.data.token, expiresAt: token.data.expiresAt };
+    await ledger.keepSyncSession(env.DB, "omniseller", session, new Date().toISOString());
+    built = build(session);
   }
   if (!built.ok) return { ok: false, issues: built.issues };
   return answer(env, "omniseller", operation, built.request);

@@ -4,7 +4,8 @@
 // RETRY_BASE_SECONDS and MAX_ATTEMPTS keep it to seconds.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { startWorker } from "./harness.mjs";
 import { startGeisenheim } from "../../tests/standins/geisenheim.mjs";
 import { startKivitendo } from "../../tests/standins/kivitendo.mjs";
@@ -170,4 +171,19 @@ test("a delivery dead after MAX_ATTEMPTS has its dead letter with every attempt;
   assert.equal(westarp.requests.filter((q) => mine(q) && q.answered === 200).length, 1, "accepted once upstream");
   const again = await call("POST", `/v1/deliveries/${d.id}/retry`);
   assert.equal(again.status, 409, "an accepted delivery is not sent again");
+});
+
+test("no configured secret in the D1 state (ledger, dead letters, sync session) or the worker's output", async () => {
+  const b64 = (x) => Buffer.from(x).toString("base64");
+  const basic = [b64(`${secrets.KIVITENDO_USERNAME}:${secrets.KIVITENDO_PASSWORD}`)];
+  for (const w of [worker]) {
+    const files = [];
+    const walk = (d) => { for (const f of readdirSync(d)) { const p = join(d, f); if (statSync(p).isDirectory()) walk(p); else files.push(p); } };
+    walk(w.persist);
+    const state = files.filter((f) => f.endsWith(".sqlite") || f.endsWith(".sqlite-wal")).map((f) => readFileSync(f).toString("latin1")).join("");
+    assert.ok(state.length > 0, "the D1 files were found");
+    for (const [where, text] of Object.entries({ state, output: w.output() })) {
+      for (const s of [...Object.values(secrets), ...basic]) assert.ok(!text.includes(s), `${where} holds a secret (${s.slice(0, 3)}…)`);
+    }
+  }
 });

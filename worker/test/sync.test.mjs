@@ -5,7 +5,8 @@
 // order reaches each target once.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { startWorker } from "./harness.mjs";
 import { startKivitendo } from "../../tests/standins/kivitendo.mjs";
 import { startWestarp } from "../../tests/standins/westarp.mjs";
@@ -24,23 +25,26 @@ const KIVITENDO_OPTIONS = { taxzoneId: 4, currencyId: 1, productIds: { "2021-RI-
 const shopOrder = (n) => ({ ...structuredClone(oxid), OXID: `${n.toString(16).padStart(8, "0")}178eabb83271b3c6579431be`, OXORDERNR: n,
   Customer: { ...oxid.Customer, OXUSERNAME: `buyer${n}@example.com` } });
 const kvikOrder = (n) => ({ ...structuredClone(bookOrder), id: n, number: `KV-${n}` });
-let kivitendo, westarp, omniseller, kvik, omniWorker, kvikWorker;
+let kivitendo, westarp, omniseller, kvik, omniWorker, kvikWorker, shortOmniseller, shortWorker;
 
 before(async () => {
   kivitendo = await startKivitendo({ username: secrets.KIVITENDO_USERNAME, password: secrets.KIVITENDO_PASSWORD });
   westarp = await startWestarp({ token: secrets.WESTARP_TOKEN });
   omniseller = await startOmniseller({ username: secrets.OMNISELLER_USERNAME, password: secrets.OMNISELLER_PASSWORD, orders: [1, 2, 3, 4, 5].map(shopOrder) });
   kvik = await startKvik({ token: secrets.KVIK_TOKEN, orders: [1001, 1002, 1003].map(kvikOrder) });
+  // Tokens valid 62 s: kontor renews a session within 60 s of its expiry.
+  shortOmniseller = await startOmniseller({ username: secrets.OMNISELLER_USERNAME, password: secrets.OMNISELLER_PASSWORD, orders: [shopOrder(101)], timeLeft: 62 });
   const common = { KIVITENDO_BASE_URL: kivitendo.url, WESTARP_BASE_URL: `${westarp.url}/v2`, KIVITENDO_OPTIONS: JSON.stringify(KIVITENDO_OPTIONS), RETRY_BASE_SECONDS: "1", MAX_ATTEMPTS: "3" };
-  [omniWorker, kvikWorker] = await Promise.all([
+  [omniWorker, kvikWorker, shortWorker] = await Promise.all([
     startWorker({ secrets, vars: { ...common, SYNC_SOURCE: "omniseller", SYNC_TARGETS: "kivitendo", OMNISELLER_BASE_URL: omniseller.url, OMNISELLER_ORDER_MAPPING: JSON.stringify(mapping) } }),
     startWorker({ secrets, vars: { ...common, SYNC_SOURCE: "kvik", SYNC_TARGETS: "westarp", KVIK_BASE_URL: kvik.url, KVIK_ALLOW_INSECURE: "true" } }),
+    startWorker({ secrets, vars: { ...common, SYNC_SOURCE: "omniseller", SYNC_TARGETS: "kivitendo", OMNISELLER_BASE_URL: shortOmniseller.url, OMNISELLER_ORDER_MAPPING: JSON.stringify(mapping) } }),
   ]);
 });
 
 after(async () => {
-  await Promise.all([omniWorker?.stop(), kvikWorker?.stop()]);
-  await Promise.all([kivitendo?.close(), westarp?.close(), omniseller?.close(), kvik?.close()]);
+  await Promise.all([omniWorker?.stop(), kvikWorker?.stop(), shortWorker?.stop()]);
+  await Promise.all([kivitendo?.close(), westarp?.close(), omniseller?.close(), kvik?.close(), shortOmniseller?.close()]);
 });
 
 const auth = { Authorization: `Bearer ${secrets.KONTOR_API_TOKEN}` };
@@ -85,6 +89,18 @@ test("OmniSeller: overlapping runs (two POST /v1/sync and the Cron Trigger at on
   assert.equal(kivitendo.state.orders.filter((o) => /^[1-9]$/.test(o.number)).length, 9);
 });
 
+test("OmniSeller: the kept session is used until shortly before it expires, then renewed", async () => {
+  assert.equal((await sync(shortWorker)).json.delivered, 1);
+  assert.equal((await sync(shortWorker)).status, 200);
+  assert.equal(shortOmniseller.state.tokenRequests, 1, "still more than 60 s left: the kept token");
+  await new Promise((r) => setTimeout(r, 2500));
+  const r = await sync(shortWorker);
+  assert.equal(r.status, 200, JSON.stringify(r.json));
+  assert.equal(shortOmniseller.state.tokenRequests, 2, "within 60 s of expiry: a new token before the call");
+  assert.ok(shortOmniseller.requests.every((q) => q.answered === 200));
+  assert.equal(ordersIn("101"), 1);
+});
+
 test("kvik.shop → Westarp: gzip listOrders; run twice and overlapping, each order once; an order that fails is retried on the queue", async () => {
   const first = await sync(kvikWorker);
   assert.equal(first.status, 200, JSON.stringify(first.json));
@@ -119,5 +135,20 @@ test("an unconfigured sync names what to set", async () => {
     for (const p of ["env.SYNC_TARGETS", "env.OMNISELLER_BASE_URL", "env.OMNISELLER_PASSWORD", "env.OMNISELLER_ORDER_MAPPING"]) assert.ok(paths.includes(p), paths.join());
   } finally {
     await w.stop();
+  }
+});
+
+test("no configured secret in the D1 state (ledger, dead letters, sync session) or the worker's output", async () => {
+  const b64 = (x) => Buffer.from(x).toString("base64");
+  const basic = [b64(`${secrets.KIVITENDO_USERNAME}:${secrets.KIVITENDO_PASSWORD}`)];
+  for (const w of [omniWorker, kvikWorker, shortWorker]) {
+    const files = [];
+    const walk = (d) => { for (const f of readdirSync(d)) { const p = join(d, f); if (statSync(p).isDirectory()) walk(p); else files.push(p); } };
+    walk(w.persist);
+    const state = files.filter((f) => f.endsWith(".sqlite") || f.endsWith(".sqlite-wal")).map((f) => readFileSync(f).toString("latin1")).join("");
+    assert.ok(state.length > 0, "the D1 files were found");
+    for (const [where, text] of Object.entries({ state, output: w.output() })) {
+      for (const s of [...Object.values(secrets), ...basic]) assert.ok(!text.includes(s), `${where} holds a secret (${s.slice(0, 3)}…)`);
+    }
   }
 });
