@@ -390,6 +390,65 @@ pub fn resume_state(target: &str, state: &Value) -> Value {
     state
 }
 
+/// The look-up a retried delivery makes before sending again, where the upstream can say
+/// whether the earlier request went through although its answer was lost: for Westarp's
+/// `createOrder`, the first page of `listOrders` (the 50 newest orders, newest first), in
+/// which [`find_sent`] looks for the order's `code`. `(operation, input)`, or `None` (kivitendo
+/// looks up through [`resume_state`]; Geisenheim has no read endpoint).
+pub fn lookup_before_resend(target: &str, operation: &str) -> Option<(&'static str, Value)> {
+    match (target, operation) {
+        ("westarp", "createOrder") => Some(("listOrders", serde_json::json!({ "page": 1 }))),
+        _ => None,
+    }
+}
+
+/// What a look-up of [`lookup_before_resend`] found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Found {
+    /// `found` (the order is there: accepted, not sent again), `absent` (send it) or
+    /// `unknown` (the look-up failed: try again later, nothing sent).
+    pub result: &'static str,
+    /// The upstream's id of the order found.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub upstream_id: Option<String>,
+}
+
+/// Reads the look-up's answer (`status`, `body`) for the `payload` about to be sent again:
+/// Westarp's order list holds an order whose `code` is the payload's `code`.
+pub fn find_sent(target: &str, payload: &Value, status: u16, body: &str) -> Found {
+    let unknown = Found {
+        result: "unknown",
+        upstream_id: None,
+    };
+    if !(200..300).contains(&status) {
+        return unknown;
+    }
+    let Ok(list) = serde_json::from_str::<Value>(body) else {
+        return unknown;
+    };
+    let code = payload.get("code").and_then(Value::as_str);
+    let hit = match (target, code) {
+        ("westarp", Some(code)) => {
+            crate::westarp::records::page(&list, crate::westarp::records::OrderRecord::from_value)
+                .items
+                .into_iter()
+                .find(|o| o.code.as_deref() == Some(code))
+        }
+        _ => None,
+    };
+    match hit {
+        Some(o) => Found {
+            result: "found",
+            upstream_id: Some(o.id),
+        },
+        None => Found {
+            result: "absent",
+            upstream_id: None,
+        },
+    }
+}
+
 /// At most this many characters of an upstream answer are kept per attempt.
 pub const EXCERPT_CHARS: usize = 500;
 
@@ -866,6 +925,32 @@ mod tests {
         assert_eq!(
             m.issues.iter().next().map(|i| i.code.as_str()),
             Some("missing_mapping")
+        );
+    }
+
+    #[test]
+    fn westarp_is_asked_before_an_order_is_sent_again() {
+        assert_eq!(
+            lookup_before_resend("westarp", "createOrder").map(|(op, _)| op),
+            Some("listOrders")
+        );
+        assert!(lookup_before_resend("geisenheim", "createOrder").is_none());
+        assert!(lookup_before_resend("kivitendo", "createOrder").is_none());
+        let list = r#"{"data":[{"id":"74.1121","content":{"publisher_id":74,"code":"545515 8884 AAZ","status":"pending"}}],"current_page":1,"last_page":1}"#;
+        let payload = json!({ "code": "545515 8884 AAZ" });
+        let f = find_sent("westarp", &payload, 200, list);
+        assert_eq!(
+            (f.result, f.upstream_id.as_deref()),
+            ("found", Some("74.1121"))
+        );
+        assert_eq!(
+            find_sent("westarp", &json!({ "code": "other" }), 200, list).result,
+            "absent"
+        );
+        assert_eq!(find_sent("westarp", &payload, 503, "").result, "unknown");
+        assert_eq!(
+            find_sent("westarp", &payload, 200, "<html>").result,
+            "unknown"
         );
     }
 }

@@ -43,6 +43,10 @@ export type SyncPlanResult =
   | { ok: true; source: "omniseller" | "kvik"; targets: string[]; config: RequestConfig; mapping: OrderMapping | null; issues: Issue[] }
   | { ok: false; issues: Issue[] };
 
+/** `findSent()`'s answer: the order is upstream already (`found`, with its id), is not
+ * (`absent`: send it), or the look-up failed (`unknown`: try again later, send nothing). */
+export interface FoundSent { result: "found" | "absent" | "unknown"; upstreamId?: string }
+
 /** A shop order named by a listing: its id, and the order itself when the listing carries it. */
 export interface SyncListed { id: string; order?: Record<string, unknown> }
 "#;
@@ -193,4 +197,28 @@ pub fn sync_order(
     let raw = read(&raw, "order", false, &mut issues).unwrap_or(Value::Null);
     let mapping = read(&mapping, "mapping", false, &mut issues).unwrap_or(Value::Null);
     write(&delivery::sync_order(source, &raw, &mapping))
+}
+
+/// `lookupBeforeResend(target, operation)`: the look-up a retried delivery makes before
+/// sending again (`{ operation, input }` for `request(target, …)`), or `null`.
+#[wasm_bindgen(js_name = lookupBeforeResend, unchecked_return_type = "{ operation: string; input: unknown } | null")]
+pub fn lookup_before_resend(target: &str, operation: &str) -> JsValue {
+    match delivery::lookup_before_resend(target, operation) {
+        Some((op, input)) => write(&serde_json::json!({ "operation": op, "input": input })),
+        None => JsValue::NULL,
+    }
+}
+
+/// `findSent(target, payload, status, body)`: whether the look-up's answer holds the order
+/// about to be sent again.
+#[wasm_bindgen(js_name = findSent, unchecked_return_type = "FoundSent")]
+pub fn find_sent(
+    target: &str,
+    #[wasm_bindgen(unchecked_param_type = "unknown")] payload: JsValue,
+    status: u16,
+    body: &str,
+) -> JsValue {
+    let mut issues = Issues::new();
+    let payload = read(&payload, "payload", false, &mut issues).unwrap_or(Value::Null);
+    write(&delivery::find_sent(target, &payload, status, body))
 }

@@ -2,11 +2,12 @@
 // performs them (fetch with a timeout) and keeps the ledger.
 import {
   request, interpretResponse, kivitendoSync, workerConfig, deliveryKey, settleDelivery, mayResend, redactSecrets,
-  resumeState, answerExcerpt, type Issue, type Order, type HttpRequest, type KivitendoSyncState, type Outcome,
+  resumeState, answerExcerpt, lookupBeforeResend, findSent, type FoundSent, type Issue, type Order, type HttpRequest, type KivitendoSyncState, type Outcome,
   type RequestConfig,
 } from "kontor";
 import { type Env, vars, intVar } from "./env";
 import * as ledger from "./ledger";
+import { issue } from "./http";
 
 /** What to deliver: an order to a target, or Geisenheim's cancel of an invoice id. */
 export interface Job { target: string; operation: "createOrder" | "cancelOrder"; input: unknown; options?: unknown; idempotencyKey?: string | null }
@@ -128,15 +129,41 @@ export async function attempt(env: Env, job: Job, row: ledger.Stored, config: Re
     state = step.state;
     data = step.state;
   } else {
-    const res = await perform(env, first);
-    requests.push({ method: first.method, url: first.url, status: res.status });
-    upstreamStatus = res.status;
-    answerBody = res.body;
-    const meaning = interpretResponse(job.target as "geisenheim", job.operation, res.status, res.body);
-    outcome = meaning.outcome;
-    issues = [...firstIssues, ...meaning.issues];
-    data = meaning.data;
     payload = first.body === undefined ? undefined : JSON.parse(first.body);
+    // An earlier attempt ended without an answer that settles it (queued, or dead by hand
+    // retried): its request may have gone through. Ask first where the upstream can say.
+    const lookup = row.attempts > 0 && (row.status === "queued" || row.status === "dead") ? lookupBeforeResend(job.target, job.operation) : null;
+    let found: FoundSent | null = null;
+    if (lookup) {
+      const built = request(job.target as "westarp", lookup.operation as "listOrders", lookup.input as never, config);
+      if (built.ok) {
+        const res = await perform(env, built.request);
+        requests.push({ method: built.request.method, url: built.request.url, status: res.status });
+        upstreamStatus = res.status;
+        answerBody = res.body;
+        found = findSent(job.target, payload ?? null, res.status, res.body);
+      }
+    }
+    if (found?.result === "found") {
+      outcome = "accepted";
+      issues = [...firstIssues, issue("", "found_upstream", `the order is already at ${job.target} (id ${found.upstreamId}): the earlier attempt went through, its answer was lost; not sent again`,
+        `die Bestellung ist bei ${job.target} schon vorhanden (ID ${found.upstreamId}): der frühere Versuch kam an, nur seine Antwort ging verloren; nicht erneut gesendet`, "warning")];
+      data = { id: found.upstreamId };
+    } else if (found?.result === "unknown") {
+      outcome = "retry";
+      issues = [...firstIssues, issue("", "lookup_failed", `${job.target} could not be asked whether the earlier attempt went through (HTTP ${upstreamStatus}): nothing sent, try again later`,
+        `${job.target} konnte nicht gefragt werden, ob der frühere Versuch ankam (HTTP ${upstreamStatus}): nichts gesendet, später erneut`, "warning")];
+      data = undefined;
+    } else {
+      const res = await perform(env, first);
+      requests.push({ method: first.method, url: first.url, status: res.status });
+      upstreamStatus = res.status;
+      answerBody = res.body;
+      const meaning = interpretResponse(job.target as "geisenheim", job.operation, res.status, res.body);
+      outcome = meaning.outcome;
+      issues = [...firstIssues, ...meaning.issues];
+      data = meaning.data;
+    }
   }
   const attempt = row.attempts + 1;
   const settled = settleDelivery(outcome, data ?? null, attempt, v);

@@ -28,7 +28,7 @@ before(async () => {
   westarp = await startWestarp({ token: secrets.WESTARP_TOKEN });
   worker = await startWorker({ secrets, vars: {
     GEISENHEIM_BASE_URL: geisenheim.url, KIVITENDO_BASE_URL: kivitendo.url, WESTARP_BASE_URL: `${westarp.url}/v2`,
-    KIVITENDO_OPTIONS: JSON.stringify(KIVITENDO_OPTIONS), UPSTREAM_TIMEOUT_SECONDS: "2", MAX_ATTEMPTS: String(MAX_ATTEMPTS), RETRY_BASE_SECONDS: "1",
+    KIVITENDO_OPTIONS: JSON.stringify(KIVITENDO_OPTIONS), UPSTREAM_TIMEOUT_SECONDS: "5", MAX_ATTEMPTS: String(MAX_ATTEMPTS), RETRY_BASE_SECONDS: "1",
   } });
 });
 
@@ -125,6 +125,33 @@ test("kivitendo stores the order and answers 500: the retry finds it by number, 
   assert.equal((await until(r2.json.id, settled)).status, "accepted");
   assert.equal(kivitendo.state.customers.filter((x) => x.email === "lost-customer@example.com").length, 1, "one customer");
   assert.equal(kivitendo.state.orders.filter((x) => x.number === "K-500-2").length, 1, "one order");
+});
+
+test("Westarp stores the order and answers 500: the retry finds its code in the newest orders and sends nothing again", async () => {
+  const code = "W-500-1";
+  const posts = (q) => q.method === "POST" && q.url === "/v2/orders" && JSON.parse(q.body).code === code;
+  westarp.loseAnswerNext(posts);
+  const r = await call("POST", "/v1/westarp/orders", { ...structuredClone(bookOrder), number: code });
+  assert.equal(r.status, 202, r.text);
+  const d = await until(r.json.id, settled);
+  assert.equal(d.status, "accepted", JSON.stringify(d));
+  assert.equal(westarp.requests.filter(posts).length, 1, "sent once");
+  assert.equal(westarp.orders.filter((o) => o.content.code === code).length, 1, "one order at Westarp");
+  assert.equal(d.upstreamId, westarp.orders.find((o) => o.content.code === code).id);
+  assert.deepEqual(d.attemptLog[1].requests.map((q) => `${q.method} ${q.url.replace(westarp.url, "")}`), ["GET /v2/orders?page=1"]);
+  assert.ok(d.issues.some((i) => i.code === "found_upstream"), JSON.stringify(d.issues));
+
+  // The look-up failing too sends nothing; the attempt after it asks again, then sends.
+  const code2 = "W-500-2";
+  const posts2 = (q) => q.method === "POST" && q.url === "/v2/orders" && JSON.parse(q.body).code === code2;
+  westarp.respondNext({ status: 503, body: { message: "Service Unavailable" } }, posts2);
+  westarp.respondNext({ status: 503, body: { message: "Service Unavailable" } }, (q) => q.method === "GET" && q.url.startsWith("/v2/orders"));
+  const r2 = await call("POST", "/v1/westarp/orders", { ...structuredClone(bookOrder), number: code2 });
+  assert.equal(r2.status, 202, r2.text);
+  const d2 = await until(r2.json.id, settled);
+  assert.equal(d2.status, "accepted", JSON.stringify(d2));
+  assert.deepEqual(d2.attemptLog.map((a) => a.requests.map((q) => q.method).join("+")), ["POST", "GET", "GET+POST"]);
+  assert.equal(westarp.orders.filter((o) => o.content.code === code2).length, 1);
 });
 
 test("fan-out: one delivery per target, each retried on its own; a failing target holds back none", async () => {
