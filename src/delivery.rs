@@ -449,6 +449,23 @@ pub fn find_sent(target: &str, payload: &Value, status: u16, body: &str) -> Foun
     }
 }
 
+/// The most upstream requests one attempt makes (kivitendo's flow: look-ups and creations,
+/// with its step budget).
+pub const MAX_REQUESTS_PER_ATTEMPT: u64 = 8;
+
+/// How long one attempt holds a delivery (its lease, seconds): longer than the longest attempt
+/// (`UPSTREAM_TIMEOUT_SECONDS`, default 20, per request, [`MAX_REQUESTS_PER_ATTEMPT`]
+/// requests, plus 5 s for the ledger), so that no second attempt starts beside a live one;
+/// after a stop mid-attempt, the delivery is free again once it has passed.
+pub fn lease_seconds(env: &Value) -> u64 {
+    let timeout = var(env, "UPSTREAM_TIMEOUT_SECONDS")
+        .and_then(|s| s.parse::<u64>().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or(20)
+        .min(3_600);
+    timeout * MAX_REQUESTS_PER_ATTEMPT + 5
+}
+
 /// At most this many characters of an upstream answer are kept per attempt.
 pub const EXCERPT_CHARS: usize = 500;
 
@@ -854,6 +871,19 @@ mod tests {
         assert_eq!(
             resume_state("westarp", &json!({ "step": "createOrder" }))["step"],
             "createOrder"
+        );
+    }
+
+    #[test]
+    fn a_lease_outlasts_the_longest_attempt() {
+        assert_eq!(lease_seconds(&json!({})), 165);
+        assert_eq!(
+            lease_seconds(&json!({ "UPSTREAM_TIMEOUT_SECONDS": "2" })),
+            21
+        );
+        assert_eq!(
+            lease_seconds(&json!({ "UPSTREAM_TIMEOUT_SECONDS": "x" })),
+            165
         );
     }
 

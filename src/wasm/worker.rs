@@ -222,3 +222,14 @@ pub fn find_sent(
     let payload = read(&payload, "payload", false, &mut issues).unwrap_or(Value::Null);
     write(&delivery::find_sent(target, &payload, status, body))
 }
+
+/// `attemptLeaseSeconds(env)`: how long one attempt holds a delivery, longer than the longest
+/// attempt (`UPSTREAM_TIMEOUT_SECONDS` per request, at most 8 requests, plus 5 s).
+#[wasm_bindgen(js_name = attemptLeaseSeconds)]
+pub fn attempt_lease_seconds(
+    #[wasm_bindgen(unchecked_param_type = "WorkerEnv")] env: JsValue,
+) -> u32 {
+    let mut issues = Issues::new();
+    let env = read(&env, "env", false, &mut issues).unwrap_or(Value::Null);
+    u32::try_from(delivery::lease_seconds(&env)).unwrap_or(u32::MAX)
+}

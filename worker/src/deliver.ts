@@ -2,7 +2,7 @@
 // performs them (fetch with a timeout) and keeps the ledger.
 import {
   request, interpretResponse, kivitendoSync, workerConfig, deliveryKey, settleDelivery, mayResend, redactSecrets,
-  resumeState, answerExcerpt, lookupBeforeResend, findSent, type FoundSent, type Issue, type Order, type HttpRequest, type KivitendoSyncState, type Outcome,
+  resumeState, answerExcerpt, attemptLeaseSeconds, lookupBeforeResend, findSent, type FoundSent, type Issue, type Order, type HttpRequest, type KivitendoSyncState, type Outcome,
   type RequestConfig,
 } from "kontor";
 import { type Env, vars, intVar } from "./env";
@@ -17,8 +17,8 @@ export interface Result { httpStatus: number; body: Record<string, unknown> }
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** How long one attempt holds a delivery (its lease): past it, another may take it. */
-export const LEASE_MS = 60_000;
+/** How long one attempt holds a delivery (its lease, from kontor): past it, another may take it. */
+export const leaseMs = (env: Env) => attemptLeaseSeconds(vars(env)) * 1000;
 
 /** Performs a request built by kontor; a network failure or timeout is status 0. */
 export async function perform(env: Env, req: HttpRequest): Promise<{ status: number; body: string }> {
@@ -67,7 +67,7 @@ export async function deliver(env: Env, job: Job, existing?: ledger.Stored, noRe
   if (!first) return refused(firstIssues, job.target);
 
   const now = Date.now();
-  const lease = iso(now + LEASE_MS);
+  const lease = iso(now + leaseMs(env));
   let row: ledger.Stored;
   if (existing) {
     if (!(await ledger.reopen(env.DB, existing, iso(now), lease, job.input, job.options))) {

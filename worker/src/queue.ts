@@ -4,7 +4,7 @@
 // to `kontor-deliveries-dead`, whose consumer records the full context. Queues' own
 // `max_retries` sends a message the consumer failed on each time there too.
 import { type Env, type DeliveryMessage, type DeadLetterMessage } from "./env";
-import { attempt, prepare, LEASE_MS } from "./deliver";
+import { attempt, prepare, leaseMs } from "./deliver";
 import * as ledger from "./ledger";
 
 /** A message may arrive this early before its delivery's `nextAttemptAt`. */
@@ -15,7 +15,7 @@ export async function consumeDeliveries(batch: MessageBatch<DeliveryMessage>, en
   await Promise.all(batch.messages.map(async (msg) => {
     const id = msg.body?.id;
     if (typeof id !== "string") { msg.ack(); return; }
-    const row = await ledger.lease(env.DB, id, Date.now(), SLACK_MS, LEASE_MS);
+    const row = await ledger.lease(env.DB, id, Date.now(), SLACK_MS, leaseMs(env));
     // Not queued any more, not yet due, or held by another attempt: this message is a
     // duplicate (the ledger's recovery re-sends what it needs).
     if (!row) { msg.ack(); return; }

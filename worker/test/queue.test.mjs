@@ -19,7 +19,7 @@ const secrets = {
   KIVITENDO_USERNAME: "kivi-api", KIVITENDO_PASSWORD: "kivi-pw-8842", WESTARP_TOKEN: "westarp-token-2c7a91", KONTOR_API_TOKEN: "caller-token-94af0e",
 };
 const KIVITENDO_OPTIONS = { taxzoneId: 4, currencyId: 1, productIds: { "127/4": 5 }, shippingProductId: 99 };
-const MAX_ATTEMPTS = 4;
+const MAX_ATTEMPTS = 3;
 let geisenheim, kivitendo, westarp, worker;
 
 before(async () => {
@@ -91,6 +91,8 @@ test("200 orders while Geisenheim fails 30 % of calls at random: each accepted e
       assert.equal(d.status, "dead", JSON.stringify(d));
       assert.equal(d.attempts, MAX_ATTEMPTS);
       assert.equal(ok.length, 0, `dead order ${ids[i]} never accepted upstream`);
+      const letter = await until(d.id, (x) => x.deadLetters?.length > 0);
+      assert.equal(letter.deadLetters[0].reason, "max_attempts");
     }
     // Exponential backoff: attempt n+1 no sooner than RETRY_BASE_SECONDS · 2^(n-1) after n.
     for (let n = 1; n < d.attemptLog.length; n++) {
