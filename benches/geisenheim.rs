@@ -40,6 +40,7 @@ fn allocations(mut f: impl FnMut()) -> usize {
 
 use kontor::geisenheim::{build_from_json, build_order, Options};
 use kontor::order::Order;
+use serde_json::Value;
 
 /// Median time of one call of `f`, in microseconds, over 7 samples of `n` calls.
 fn median_us(n: u32, mut f: impl FnMut()) -> f64 {
@@ -59,6 +60,21 @@ fn median_us(n: u32, mut f: impl FnMut()) -> f64 {
     samples[samples.len() / 2]
 }
 
+/// The 10-item order with its items repeated to `n` (distinct SKUs).
+fn order_of(text: &str, n: usize) -> String {
+    let mut v: Value = serde_json::from_str(text).expect("the benchmark order is JSON");
+    let items = v["items"].as_array().cloned().unwrap_or_default();
+    let many: Vec<Value> = (0..n)
+        .map(|i| {
+            let mut it = items[i % items.len()].clone();
+            it["sku"] = Value::String(format!("SKU-{i}"));
+            it
+        })
+        .collect();
+    v["items"] = Value::Array(many);
+    v.to_string()
+}
+
 fn main() {
     let text = include_str!("ten_items.json");
     let options = Options {
@@ -69,6 +85,9 @@ fn main() {
     assert!(check.payload.is_some(), "{:?}", check.issues);
     let tree = kontor::json::parse(text).unwrap();
     let (order, issues) = Order::from_json(&tree);
+    let payload = check.payload.clone();
+    let options_json =
+        serde_json::json!({"as": "text", "recipientSalt": "benchmark-salt-0123456789"});
 
     let n = 5_000;
     let json = median_us(n, || {
@@ -81,11 +100,14 @@ fn main() {
         black_box(build_order(black_box(&order), issues.clone(), &options));
     });
     let write = median_us(n, || {
-        black_box(serde_json::to_string(black_box(&check)).ok());
+        black_box(serde_json::to_string(black_box(&payload)).ok());
     });
     let all = median_us(n, || {
-        let built = build_from_json(black_box(text), &options);
-        black_box(serde_json::to_string(&built).ok());
+        black_box(kontor::body::geisenheim_order(
+            black_box(text),
+            &options_json,
+            kontor::Issues::new(),
+        ));
     });
     let a_json = allocations(|| {
         black_box(kontor::json::parse(text).ok());
@@ -97,12 +119,44 @@ fn main() {
         black_box(build_order(&order, issues.clone(), &options));
     });
     let a_write = allocations(|| {
-        black_box(serde_json::to_string(&check).ok());
+        black_box(serde_json::to_string(&payload).ok());
     });
     println!("geisenheim, 10-item order, native, median per call (allocations):");
-    println!("  JSON text -> borrowed JSON tree  {json:8.2} µs  ({a_json})");
-    println!("  tree -> Order (read, validate)   {read:8.2} µs  ({a_read})");
-    println!("  Order -> payload (map, rules)    {map:8.2} µs  ({a_map})");
-    println!("  result -> JSON text              {write:8.2} µs  ({a_write})");
-    println!("  all of it                        {all:8.2} µs");
+    println!("  parse: JSON text -> borrowed JSON tree  {json:8.2} µs  ({a_json})");
+    println!("  read: tree -> Order (validate)          {read:8.2} µs  ({a_read})");
+    println!("  map: Order -> payload (rules)           {map:8.2} µs  ({a_map})");
+    println!("  serialize: payload -> body text         {write:8.2} µs  ({a_write})");
+    println!("  all of it (text path, body::geisenheim_order) {all:8.2} µs");
+    println!("geisenheim text path by order size, native, median per order:");
+    for items in [1usize, 10, 100, 1000] {
+        let t = order_of(text, items);
+        let reps = (20_000 / items).max(20) as u32;
+        let us = median_us(reps, || {
+            black_box(kontor::body::geisenheim_order(
+                black_box(&t),
+                &options_json,
+                kontor::Issues::new(),
+            ));
+        });
+        println!(
+            "  {items:5} items  {us:10.2} µs  ({:.2} µs per item)",
+            us / items as f64
+        );
+    }
+    let batch: Vec<String> = (0..10_000)
+        .map(|i| text.replace("WS-2024-20001", &format!("WS-{i}")))
+        .collect();
+    let start = Instant::now();
+    for t in &batch {
+        black_box(kontor::body::geisenheim_order(
+            black_box(t),
+            &options_json,
+            kontor::Issues::new(),
+        ));
+    }
+    let ms = start.elapsed().as_secs_f64() * 1e3;
+    println!(
+        "  batch of 10,000 10-item orders  {ms:8.1} ms  ({:.2} µs per order)",
+        ms * 0.1
+    );
 }

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Benchmarks (not part of the test command): the native stages (cargo bench) and the Wasm
-# boundary in Node, with a bench-only build that also has a serde-wasm-bindgen variant.
+# Benchmarks (not part of the test command): the native stages (cargo bench) and the package in
+# Node against the hand-written JS mapper, with a bench-only build that also has a
+# serde-wasm-bindgen variant and the core alone (the same profile and wasm-opt flags as the
+# package, so the figures are the shipped module's).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -10,8 +12,9 @@ cargo build --release --target wasm32-unknown-unknown --lib --features bench-bou
 out=.build/bench-pkg
 rm -rf "$out" && mkdir -p "$out"
 wasm-bindgen --target web --out-dir "$out/web" --out-name kontor target/bench/wasm32-unknown-unknown/release/kontor.wasm
-node_modules/.bin/wasm-opt -O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-reference-types --enable-multivalue --enable-mutable-globals "$out/web/kontor_bg.wasm" -o "$out/web/kontor_bg.wasm"
+opt_flags=$(grep -o 'wasm-opt -O[^$]*' scripts/build.sh | sed -e 's/^wasm-opt //' -e 's/ "$//')
+# shellcheck disable=SC2086
+node_modules/.bin/wasm-opt $opt_flags "$out/web/kontor_bg.wasm" -o "$out/web/kontor_bg.wasm"
 cp pkg/index.node.mjs "$out/"
 echo '{"type":"module"}' > "$out/package.json"
 node benches/boundary.mjs "$PWD/$out/"

@@ -24,8 +24,9 @@ cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
 step "native tests"
 cargo test
 
-step "package build"
+step "package build, and the admin page's files (.build/site, the worker's assets)"
 bash scripts/build.sh
+bash scripts/site.sh
 
 step "wasm-bindgen-test in Node"
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
@@ -45,3 +46,7 @@ node --test tests/js/
 step "the edge worker in workerd (tsc --strict, wrangler dev against the upstream stand-ins)"
 worker/node_modules/.bin/tsc -p worker/tsconfig.json
 node --test worker/test/
+
+step "the admin page in headless Chromium against npm start's local system"
+rm -rf "$TMPDIR"/* 2>/dev/null || true
+node --test tests/page/

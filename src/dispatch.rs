@@ -54,6 +54,20 @@ pub fn request(
     now: i64,
 ) -> RequestResult {
     let mut issues = Issues::new();
+    // `config.catalogue` completes an order's items (and kivitendo's productIds) first.
+    let catalogue = crate::catalogue::from_option(config, &mut issues);
+    let completed = catalogue.as_ref().and_then(|c| c.complete_text(input));
+    let input = completed.as_deref().unwrap_or(input);
+    let stripped;
+    let config = match config.as_object() {
+        Some(o) if o.contains_key("catalogue") => {
+            let mut o = o.clone();
+            o.remove("catalogue");
+            stripped = Value::Object(o);
+            &stripped
+        }
+        _ => config,
+    };
     // JSON text; an id passed as a bare JS string (`"6132af…"`, not JSON) is taken as text.
     let input_value = || match serde_json::from_str::<Value>(input) {
         Ok(v) => v,
@@ -84,7 +98,10 @@ pub fn request(
         }
         "kivitendo" => {
             let cfg = Config::from_value(config, kivitendo::OPTION_KEYS, &mut issues);
-            let options = kivitendo::Options::from_value(config, &mut issues);
+            let mut options = kivitendo::Options::from_value(config, &mut issues);
+            if let Some(c) = &catalogue {
+                c.fill_product_ids(&mut options.product_ids);
+            }
             kivitendo::requests::request(operation, input, &cfg, &options, &mut issues)
         }
         "westarp" => {
@@ -133,7 +150,11 @@ pub fn check_order(target: &str, order: &Order, order_issues: Issues, options: &
             geisenheim::build_order(order, issues, &o).issues
         }
         "kivitendo-customer" | "kivitendo-order" => {
-            let o = kivitendo::Options::from_value(options, &mut issues);
+            let mut o = kivitendo::Options::from_value(options, &mut issues);
+            // The catalogue's part ids count as productIds (its own issues come with the order).
+            if let Some(c) = crate::catalogue::from_option(options, &mut Issues::new()) {
+                c.fill_product_ids(&mut o.product_ids);
+            }
             if target == "kivitendo-customer" {
                 kivitendo::build_customer(order, issues, &o).issues
             } else {

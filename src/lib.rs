@@ -7,6 +7,8 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod body;
+pub mod catalogue;
 pub mod decimal;
 pub mod delivery;
 pub mod dispatch;
@@ -21,6 +23,7 @@ pub mod money;
 pub mod omniseller;
 pub mod order;
 pub mod sha256;
+pub mod shops;
 pub mod text;
 pub mod westarp;
 

@@ -528,7 +528,7 @@ pub fn category_tree(list: &[Value], issues: &mut Issues) -> Vec<Category> {
         .enumerate()
         .map(|(i, e)| (e.1.as_str(), i))
         .collect();
-    heap_sort(&mut by_parent);
+    by_parent.sort_unstable();
     let children = |parent: &str| -> Vec<usize> {
         let start = by_parent.partition_point(|(p, _)| *p < parent);
         by_parent[start..]
@@ -584,34 +584,6 @@ pub fn category_tree(list: &[Value], issues: &mut Issues) -> Vec<Category> {
         }
     }
     out
-}
-
-/// Heapsort: O(n log n) without the standard library's sort, whose Wasm code was larger than
-/// this whole module's logic (measured: 4.5 KB).
-fn heap_sort<T: Ord>(v: &mut [T]) {
-    fn sift<T: Ord>(v: &mut [T], mut root: usize, end: usize) {
-        loop {
-            let mut child = 2 * root + 1;
-            if child >= end {
-                return;
-            }
-            if child + 1 < end && v[child] < v[child + 1] {
-                child += 1;
-            }
-            if v[root] >= v[child] {
-                return;
-            }
-            v.swap(root, child);
-            root = child;
-        }
-    }
-    for i in (0..v.len() / 2).rev() {
-        sift(v, i, v.len());
-    }
-    for end in (1..v.len()).rev() {
-        v.swap(0, end);
-        sift(v, 0, end);
-    }
 }
 
 /// kivitendo `<category>` documents for a tree, as the slides' connector syncs them: the
@@ -812,19 +784,6 @@ mod tests {
         );
         let docs = to_kivitendo_categories(&tree);
         assert_eq!(docs[2].to_xml(), "<category>\n  <name>Archiv</name>\n  <sortkey>30</sortkey>\n  <obsolete>true</obsolete>\n</category>\n");
-    }
-
-    #[test]
-    fn heap_sort_sorts() {
-        let mut v = vec![5, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5];
-        heap_sort(&mut v);
-        assert_eq!(v, vec![1, 1, 2, 3, 4, 5, 5, 5, 5, 6, 9]);
-        let mut pairs = vec![("b", 1), ("a", 2), ("b", 0), ("oxrootID", 3)];
-        heap_sort(&mut pairs);
-        assert_eq!(pairs, vec![("a", 2), ("b", 0), ("b", 1), ("oxrootID", 3)]);
-        let mut empty: Vec<u8> = Vec::new();
-        heap_sort(&mut empty);
-        assert!(empty.is_empty());
     }
 
     #[test]

@@ -1,23 +1,14 @@
-//! Small text helpers for the Latin scripts the documents use, without Unicode's full case
-//! tables (which would cost the Wasm module more than all of Geisenheim's rules).
+//! Small text helpers: Unicode lower case (the standard library's tables) one character for one
+//! character, and the letters the Geisenheim value lists compare.
 
-/// Lower case of `c` for ASCII, Latin-1 and Latin Extended-A letters (`Ä` → `ä`, `Ł` → `ł`,
-/// `ẞ` → `ß`); other characters are returned unchanged.
+/// Lower case of `c` by Unicode's mapping (`Ä` → `ä`, `ẞ` → `ß`, `Σ` → `σ`). Where Unicode
+/// maps to more than one character (only `İ`, U+0130, → `i` + U+0307 COMBINING DOT ABOVE)
+/// the base letter is kept, so `İ` → `i`, as in case-insensitive e-mail addresses.
 pub fn lower_char(c: char) -> char {
-    let u = c as u32;
-    let lowered = match u {
-        0x41..=0x5A => u + 0x20,
-        0xC0..=0xDE if u != 0xD7 => u + 0x20,
-        // Latin Extended-A: upper and lower case alternate (even/odd), with a shifted block
-        // in the middle (Ĺ … Ň) and a few singletons.
-        0x100..=0x137 | 0x14A..=0x177 if u % 2 == 0 => u + 1,
-        0x139..=0x148 if u % 2 == 1 => u + 1,
-        0x178 => 0xFF,
-        0x179..=0x17E if u % 2 == 1 => u + 1,
-        0x1E9E => 0xDF,
-        _ => u,
-    };
-    char::from_u32(lowered).unwrap_or(c)
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
+    c.to_lowercase().next().unwrap_or(c)
 }
 
 /// `s` with [`lower_char`] applied to every character.
@@ -38,14 +29,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn latin_letters_lower_like_unicode_does() {
-        for c in ('\u{0}'..='\u{17F}').chain(['\u{1E9E}']) {
+    fn every_character_lowers_like_unicode_does() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
             let want: Vec<char> = c.to_lowercase().collect();
-            if want.len() == 1 && (c.is_ascii() || c as u32 >= 0xC0) && c != '\u{130}' {
-                assert_eq!(lower_char(c), want[0], "{c:?} U+{:04X}", c as u32);
-            }
+            assert_eq!(lower_char(c), want[0], "U+{:04X}", c as u32);
         }
         assert_eq!(lower("ÄÖÜ Straße ẞ Łódź"), "äöü straße ß łódź");
-        assert_eq!(lower_char('Ж'), 'Ж', "other scripts stay as they are");
+        assert_eq!(lower("ΣΟΦΊΑ Жук"), "σοφία жук");
+    }
+
+    #[test]
+    fn dotted_capital_i_lowers_to_i() {
+        assert_eq!(lower_char('\u{130}'), 'i');
+        assert_eq!(lower("\u{130}LKER@EXAMPLE.DE"), "ilker@example.de");
+        assert_eq!(lower_char('I'), 'i');
+        assert_eq!(lower_char('\u{131}'), '\u{131}', "dotless ı stays");
     }
 }

@@ -19,7 +19,7 @@ const WORDS = {
     tagline: "See an order as each API will, fix it, send it, follow it.", language: "Language",
     orderHeading: "Order", example: "Example", load: "Load", target: "Target", order: "Order",
     optionsHeading: "Target options for the preview", options: "Target options (JSON)",
-    optionsHint: "The worker sends with its own configuration (ids, secret salt); these options only shape the preview here.",
+    optionsHint: "The worker sends with its own configuration (ids, secret salt); these options only shape the preview here (a kivitendo order's customerId is found or created by the worker).",
     issuesHeading: "Issues", payloadHeading: "Payload", fieldsHeading: "Fields",
     fieldsHint: "Choose a field to see where it comes from.", sendHeading: "Send", token: "Caller token",
     send: "Send through the worker", cancel: "Cancel at Geisenheim…", deliveriesHeading: "Deliveries",
@@ -40,7 +40,7 @@ const WORDS = {
     tagline: "Eine Bestellung so sehen, wie jede API sie sieht, korrigieren, senden, verfolgen.", language: "Sprache",
     orderHeading: "Bestellung", example: "Beispiel", load: "Laden", target: "Ziel", order: "Bestellung",
     optionsHeading: "Zieloptionen für die Vorschau", options: "Zieloptionen (JSON)",
-    optionsHint: "Der Worker sendet mit seiner eigenen Konfiguration (IDs, geheimes Salz); diese Optionen gelten nur für die Vorschau hier.",
+    optionsHint: "Der Worker sendet mit seiner eigenen Konfiguration (IDs, geheimes Salz); diese Optionen gelten nur für die Vorschau hier (die customerId eines kivitendo-Auftrags sucht oder legt der Worker an).",
     issuesHeading: "Probleme", payloadHeading: "Nutzdaten", fieldsHeading: "Felder",
     fieldsHint: "Ein Feld wählen, um zu sehen, woher es kommt.", sendHeading: "Senden", token: "Aufrufer-Token",
     send: "Über den Worker senden", cancel: "Bei Geisenheim stornieren…", deliveriesHeading: "Zustellungen",
@@ -144,10 +144,12 @@ function update() {
   } else {
     result = BUILDERS[target](orderText, { ...options, explain: true });
   }
+  const selected = current.selected;
   current = { result, orderText, tree: parseTree(orderText), selected: null };
   renderIssues(result.issues);
   renderMarks(result.issues);
   renderPayload(result);
+  if (selected) showLineage(selected); // kept while typing, if the field is still there
   const ms = Math.max(0, performance.now() - started).toFixed(1);
   $("timing").textContent = t("updated")(ms);
   $("timing").dataset.ms = ms;
@@ -385,8 +387,10 @@ async function showDelivery(id) {
   const box = $("delivery");
   box.replaceChildren(el("h3", {}, `${d.target} · ${d.key} · ${d.status}`));
   const attempts = el("ol", { className: "attempts" });
-  for (const a of d.attemptLog ?? d.attemptsList ?? d.history ?? []) {
-    attempts.append(el("li", {}, `${a.at ?? a.time ?? ""} · ${a.upstreamStatus ?? a.status ?? ""} · ${a.outcome ?? ""} ${a.excerpt ?? a.error ?? ""}`));
+  for (const a of d.attemptLog ?? []) {
+    const first = a.issues?.[0];
+    attempts.append(el("li", {}, `${t("attempt")} ${a.n} · ${a.at} · ${a.outcome} · HTTP ${a.upstreamStatus ?? "–"}`
+      + (first ? ` · ${first.path ? `${first.path}: ` : ""}${message(first)}` : "")));
   }
   box.append(attempts);
   for (const issue of d.issues ?? []) box.append(el("p", { className: `issue ${issue.severity}` }, el("code", {}, issue.path), " ", message(issue)));
@@ -424,13 +428,13 @@ function wire() {
     localStorage.setItem("kontor.lang", lang);
     applyWords();
     update();
-    if (current.selected) showLineage(current.selected);
   });
-  $("token").addEventListener("change", () => {
+  $("token").addEventListener("change", async () => {
     sessionStorage.setItem("kontor.token", $("token").value.trim());
     $("token").value = "";
     showToken();
-    refreshDeliveries();
+    await loadWorkerOptions();
+    await refreshDeliveries();
   });
   $("send").addEventListener("click", send);
   $("cancel").addEventListener("click", cancel);
@@ -438,7 +442,22 @@ function wire() {
   $("status-filter").addEventListener("change", refreshDeliveries);
 }
 
+/** The worker's non-secret target options (its kivitendo ids, Westarp payment ids), so that
+ * the preview shows what the worker will send. */
+async function loadWorkerOptions() {
+  if (!token()) return;
+  try {
+    const { status, data } = await api("GET", "/v1/options");
+    if (status !== 200) return;
+    PREVIEW_OPTIONS["kivitendo-customer"] = data.kivitendo ?? PREVIEW_OPTIONS["kivitendo-customer"];
+    // The worker finds or creates the customer first; the preview shows a placeholder id.
+    PREVIEW_OPTIONS["kivitendo-order"] = { customerId: 1, ...(data.kivitendo ?? PREVIEW_OPTIONS["kivitendo-order"]) };
+    PREVIEW_OPTIONS.westarp = data.westarp ?? PREVIEW_OPTIONS.westarp;
+  } catch { /* the placeholders stay */ }
+}
+
 await init();
+await loadWorkerOptions();
 wire();
 applyWords();
 $("options").value = JSON.stringify(PREVIEW_OPTIONS.geisenheim, null, 2);

@@ -463,7 +463,7 @@ pub fn build_order(order: &Order, order_issues: Issues, options: &Options) -> Bu
     let date = order
         .ordered_at
         .as_ref()
-        .map(crate::order::time::berlin_date)
+        .and_then(crate::order::time::berlin_date)
         .or(order.invoice_date);
     let fields = FieldsBuilder::new()
         .text(

@@ -25,27 +25,45 @@ pub struct XmlError {
     pub message: String,
 }
 
-/// Writes indented XML (two spaces), escaping all text.
-#[derive(Debug, Default)]
+/// Writes indented XML (two spaces) with quick-xml's writer, escaping all text.
 pub struct XmlWriter {
-    out: String,
-    depth: usize,
+    out: quick_xml::Writer<Vec<u8>>,
 }
 
-/// Escapes text for XML content or attribute values; drops characters XML 1.0 forbids
-/// (control characters other than tab, line feed and carriage return).
-pub fn escape(text: &str, out: &mut String) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
+impl std::fmt::Debug for XmlWriter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("XmlWriter").finish_non_exhaustive()
+    }
+}
+
+impl Default for XmlWriter {
+    fn default() -> Self {
+        XmlWriter {
+            out: quick_xml::Writer::new_with_indent(Vec::new(), b' ', 2),
         }
+    }
+}
+
+/// Escapes text for XML content or attribute values (quick-xml's `escape`: `& < > " '`);
+/// drops characters XML 1.0 forbids (control characters other than tab, line feed and
+/// carriage return, U+FFFE, U+FFFF).
+pub fn escape(text: &str, out: &mut String) {
+    out.push_str(&quick_xml::escape::escape(xml_chars(text)));
+}
+
+/// `text` without the characters XML 1.0 forbids.
+fn xml_chars(text: &str) -> std::borrow::Cow<'_, str> {
+    let forbidden = |c: char| {
+        ((c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r'))
+            || matches!(c, '\u{FFFE}' | '\u{FFFF}')
+    };
+    if text.contains(forbidden) {
+        text.chars()
+            .filter(|&c| !forbidden(c))
+            .collect::<String>()
+            .into()
+    } else {
+        text.into()
     }
 }
 
@@ -55,40 +73,32 @@ impl XmlWriter {
         Self::default()
     }
 
-    fn indent(&mut self) {
-        for _ in 0..self.depth {
-            self.out.push_str("  ");
-        }
+    fn event(&mut self, e: quick_xml::events::Event<'_>) {
+        // Writing into a `Vec` cannot fail.
+        let _ = self.out.write_event(e);
     }
 
     /// Opens `<name>` on its own line.
     pub fn open(&mut self, name: &str) {
-        self.indent();
-        self.out.push('<');
-        self.out.push_str(name);
-        self.out.push_str(">\n");
-        self.depth += 1;
+        self.event(quick_xml::events::Event::Start(
+            quick_xml::events::BytesStart::new(name),
+        ));
     }
 
     /// Closes `</name>` on its own line.
     pub fn close(&mut self, name: &str) {
-        self.depth = self.depth.saturating_sub(1);
-        self.indent();
-        self.out.push_str("</");
-        self.out.push_str(name);
-        self.out.push_str(">\n");
+        self.event(quick_xml::events::Event::End(
+            quick_xml::events::BytesEnd::new(name),
+        ));
     }
 
     /// Writes `<name>text</name>`.
     pub fn leaf(&mut self, name: &str, text: &str) {
-        self.indent();
-        self.out.push('<');
-        self.out.push_str(name);
-        self.out.push('>');
-        escape(text, &mut self.out);
-        self.out.push_str("</");
-        self.out.push_str(name);
-        self.out.push_str(">\n");
+        self.open(name);
+        self.event(quick_xml::events::Event::Text(
+            quick_xml::events::BytesText::new(&xml_chars(text)),
+        ));
+        self.close(name);
     }
 
     /// Writes `<name>text</name>` when there is a text.
@@ -98,9 +108,17 @@ impl XmlWriter {
         }
     }
 
-    /// The document.
+    /// The document, ending with a line feed.
     pub fn finish(self) -> String {
-        self.out
+        let bytes = self.out.into_inner();
+        let mut text = match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        };
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text
     }
 }
 
@@ -120,6 +138,7 @@ pub fn line_column(text: &str, pos: usize) -> (usize, usize) {
 
 /// One element under construction.
 struct Frame {
+    /// The name as written (checked against the end tag by quick-xml).
     name: String,
     type_attr: Option<String>,
     nil: bool,
@@ -127,114 +146,11 @@ struct Frame {
     text: String,
 }
 
-/// One piece of markup, as [`Lexer`] reads it.
-enum Event<'a> {
-    /// `<name attrs>` or `<name attrs/>` (`empty`).
-    Start {
-        name: &'a str,
-        attrs: &'a str,
-        empty: bool,
-    },
-    /// `</name>`.
-    End(&'a str),
-    /// Character data, entities resolved, trimmed (never empty).
-    Text(String),
-    /// `<![CDATA[…]]>`, as it is.
-    CData(&'a str),
-    /// The end of the input.
-    Eof,
-}
-
 /// A position and what is wrong there.
 type LexError = (usize, String);
 
-/// Reads the XML subset kivitendo speaks: elements, attributes, text, CDATA, comments,
-/// declarations and processing instructions (skipped). DTDs are refused. A few dozen lines
-/// instead of quick-xml, whose reader cost 13 KB of Wasm for this one use (README "Speed
-/// and size"); the tests below cover what it did for us.
-struct Lexer<'a> {
-    s: &'a str,
-    pos: usize,
-}
-
-impl<'a> Lexer<'a> {
-    /// The next event and where it starts.
-    fn next(&mut self) -> Result<(usize, Event<'a>), LexError> {
-        loop {
-            let at = self.pos;
-            let Some(rest) = self.s.get(at..).filter(|r| !r.is_empty()) else {
-                return Ok((at, Event::Eof));
-            };
-            let skip = |lexer: &mut Self, close: &str, what: &str| match rest.find(close) {
-                Some(i) => {
-                    lexer.pos = at + i + close.len();
-                    Ok(i)
-                }
-                None => Err((at, format!("{what} is not closed"))),
-            };
-            if !rest.starts_with('<') {
-                let len = rest.find('<').unwrap_or(rest.len());
-                self.pos = at + len;
-                let raw = rest.get(..len).unwrap_or("");
-                let text = raw.trim();
-                if text.is_empty() {
-                    continue;
-                }
-                let lead = raw.len() - raw.trim_start().len();
-                return Ok((at + lead, Event::Text(unescape(text, at + lead)?)));
-            }
-            if rest.starts_with("<?") {
-                skip(self, "?>", "`<?`")?;
-            } else if rest.starts_with("<!--") {
-                skip(self, "-->", "comment `<!--`")?;
-            } else if let Some(body) = rest.strip_prefix("<![CDATA[") {
-                let len = skip(self, "]]>", "`<![CDATA[`")?;
-                return Ok((
-                    at,
-                    Event::CData(body.get(..len.saturating_sub(9)).unwrap_or("")),
-                ));
-            } else if rest.starts_with("<!") {
-                return Err((at, "DTDs (<!DOCTYPE …>) are not accepted: kivitendo documents need none, and entity definitions are a known attack".into()));
-            } else {
-                // A tag: up to the first `>` outside quotes.
-                let mut quote = None;
-                let close = rest.char_indices().skip(1).find_map(|(i, c)| {
-                    match (quote, c) {
-                        (None, '"' | '\'') => quote = Some(c),
-                        (Some(q), c) if c == q => quote = None,
-                        (None, '>') => return Some(i),
-                        _ => {}
-                    }
-                    None
-                });
-                let Some(close) = close else {
-                    return Err((at, "a tag is not closed with `>`".into()));
-                };
-                self.pos = at + close + 1;
-                let inner = rest.get(1..close).unwrap_or("");
-                if let Some(name) = inner.strip_prefix('/') {
-                    return Ok((at, Event::End(valid_name(name.trim_end(), at)?)));
-                }
-                let (inner, empty) = match inner.strip_suffix('/') {
-                    Some(i) => (i, true),
-                    None => (inner, false),
-                };
-                let n = inner.find(char::is_whitespace).unwrap_or(inner.len());
-                return Ok((
-                    at,
-                    Event::Start {
-                        name: valid_name(inner.get(..n).unwrap_or(""), at)?,
-                        attrs: inner.get(n..).unwrap_or(""),
-                        empty,
-                    },
-                ));
-            }
-        }
-    }
-}
-
-/// XML's name rule, with every non-ASCII character allowed (Unicode tables would cost more
-/// than the rest of the reader).
+/// XML's name rule, with every non-ASCII character allowed (quick-xml does not check names;
+/// kivitendo's are ASCII).
 fn valid_name(name: &str, at: usize) -> Result<&str, LexError> {
     let ok = name
         .chars()
@@ -250,39 +166,89 @@ fn valid_name(name: &str, at: usize) -> Result<&str, LexError> {
     }
 }
 
-/// Resolves XML's five predefined entities and character references; any other entity is an
-/// error (no DTD defines one).
-fn unescape(text: &str, at: usize) -> Result<String, LexError> {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(amp) = rest.find('&') {
-        out.push_str(rest.get(..amp).unwrap_or(""));
-        let tail = rest.get(amp + 1..).unwrap_or("");
-        let semi = tail.find(';').filter(|&i| i <= 10);
-        let name = semi.and_then(|i| tail.get(..i)).unwrap_or("");
-        let c = match name {
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "amp" => Some('&'),
-            "quot" => Some('"'),
-            "apos" => Some('\''),
-            _ => name
-                .strip_prefix("#x")
-                .map(|h| u32::from_str_radix(h, 16))
-                .or_else(|| name.strip_prefix('#').map(str::parse))
-                .and_then(Result::ok)
-                .filter(|&n| n != 0)
-                .and_then(char::from_u32),
-        };
-        let (Some(c), Some(semi)) = (c, semi) else {
-            let shown: String = tail.chars().take_while(|&c| c != ';').take(12).collect();
-            return Err((at, format!("unknown entity `&{shown};` (only &lt; &gt; &amp; &quot; &apos; and &#…; are defined)")));
-        };
-        out.push(c);
-        rest = tail.get(semi + 1..).unwrap_or("");
+/// XML's white space (§2.3 `S`): space, tab, carriage return, line feed; never U+00A0 or
+/// U+3000.
+fn is_xml_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\r' | '\n')
+}
+
+const UNKNOWN_ENTITY_HINT: &str = "(only &lt; &gt; &amp; &quot; &apos; and &#…; are defined)";
+
+/// A quick-xml error in kontor's words (the codes and shapes callers match on).
+fn describe(e: &quick_xml::Error, stack: &[Frame]) -> String {
+    use quick_xml::errors::{IllFormedError as I, SyntaxError as S};
+    match e {
+        quick_xml::Error::Syntax(S::UnclosedComment) => "comment `<!--` is not closed".into(),
+        quick_xml::Error::Syntax(S::UnclosedCData) => "`<![CDATA[` is not closed".into(),
+        quick_xml::Error::Syntax(S::UnclosedPI | S::UnclosedXmlDecl) => "`<?` is not closed".into(),
+        quick_xml::Error::Syntax(
+            S::UnclosedTag
+            | S::UnclosedSingleQuotedAttributeValue
+            | S::UnclosedDoubleQuotedAttributeValue,
+        ) => "a tag is not closed with `>`".into(),
+        quick_xml::Error::IllFormed(I::MismatchedEndTag { expected, found }) => {
+            format!("`</{found}>` does not close `<{expected}>`")
+        }
+        quick_xml::Error::IllFormed(I::UnmatchedEndTag(_)) => {
+            "closing tag without an opening one".into()
+        }
+        quick_xml::Error::IllFormed(I::MissingEndTag(name)) => {
+            let name = stack.last().map_or(name.as_str(), |f| f.name.as_str());
+            format!("unexpected end of document: <{name}> is not closed")
+        }
+        quick_xml::Error::IllFormed(I::UnclosedReference) | quick_xml::Error::Escape(_) => {
+            format!("unknown entity or a bare `&` {UNKNOWN_ENTITY_HINT}")
+        }
+        other => other.to_string(),
     }
-    out.push_str(rest);
-    Ok(out)
+}
+
+/// Text between two pieces of markup, gathered from quick-xml's text and reference events:
+/// XML white space around it is dropped, a resolved reference (`&#32;`) is kept.
+#[derive(Default)]
+struct Run {
+    text: String,
+    /// Byte position of the first character that is not white space.
+    start: Option<usize>,
+    /// Trailing white-space bytes of the last literal piece.
+    trailing: usize,
+}
+
+impl Run {
+    fn literal(&mut self, piece: &str, at: usize) {
+        let piece = if self.start.is_none() {
+            let trimmed = piece.trim_start_matches(is_xml_space);
+            if trimmed.is_empty() {
+                return;
+            }
+            self.start = Some(at + piece.len() - trimmed.len());
+            trimmed
+        } else {
+            piece
+        };
+        let kept = piece.trim_end_matches(is_xml_space).len();
+        if kept == 0 {
+            self.trailing += piece.len();
+        } else {
+            self.trailing = piece.len() - kept;
+        }
+        self.text.push_str(piece);
+    }
+
+    fn reference(&mut self, c: char, at: usize) {
+        self.start.get_or_insert(at);
+        self.text.push(c);
+        self.trailing = 0;
+    }
+
+    /// The text and where it starts, when there is any.
+    fn take(&mut self) -> Option<(usize, String)> {
+        let start = self.start.take()?;
+        let mut text = std::mem::take(&mut self.text);
+        text.truncate(text.len().saturating_sub(self.trailing));
+        self.trailing = 0;
+        Some((start, text))
+    }
 }
 
 /// Reads an XML document into JSON, the way Rails' `to_xml` writes records: element names
@@ -290,7 +256,12 @@ fn unescape(text: &str, at: usize) -> Result<String, LexError> {
 /// `nil="true"` are honoured (decimals and floats stay strings, to stay exact); `type="array"` and
 /// wrappers whose children all share one name (`<contacts><contact/>…</contacts>`) become
 /// arrays; repeated names become arrays. The root element's name is returned beside it.
+///
+/// quick-xml reads the markup (end names checked, comments checked, no dangling `&`); kontor
+/// refuses DTDs, knows only the five predefined entities and character references, and
+/// limits depth ([`MAX_DEPTH`]) and size ([`MAX_BYTES`]).
 pub fn to_json(xml: &str) -> Result<(String, Value), XmlError> {
+    use quick_xml::events::Event;
     let err = |(pos, message): LexError| {
         let (line, column) = line_column(xml, pos);
         XmlError {
@@ -305,55 +276,105 @@ pub fn to_json(xml: &str) -> Result<(String, Value), XmlError> {
             format!("the document is larger than {MAX_BYTES} bytes"),
         )));
     }
-    let mut lexer = Lexer { s: xml, pos: 0 };
+    // A byte order mark is not content (quick-xml skips it only when reading bytes).
+    let bom = if xml.starts_with('\u{FEFF}') { 3 } else { 0 };
+    let body = xml.get(bom..).unwrap_or("");
+    let mut reader = quick_xml::Reader::from_str(body);
+    {
+        let config = reader.config_mut();
+        config.check_end_names = true;
+        config.check_comments = true;
+        config.allow_dangling_amp = false;
+        config.allow_unmatched_ends = false;
+        config.expand_empty_elements = false;
+        config.trim_text(false);
+    }
     let mut stack: Vec<Frame> = Vec::new();
     let mut root: Option<(String, Value)> = None;
+    let mut run = Run::default();
     loop {
-        let (at, event) = lexer.next().map_err(err)?;
+        let at = bom + reader.buffer_position() as usize;
+        let event = match reader.read_event() {
+            Ok(e) => e,
+            Err(e) => {
+                let message = describe(&e, &stack);
+                let pos = match e {
+                    quick_xml::Error::IllFormed(
+                        quick_xml::errors::IllFormedError::MissingEndTag(_),
+                    ) => xml.len(),
+                    _ => at,
+                };
+                return Err(err((pos, message)));
+            }
+        };
+        // Text ends at any markup other than a reference.
+        if !matches!(event, Event::Text(_) | Event::GeneralRef(_)) {
+            if let Some((start, text)) = run.take() {
+                match stack.last_mut() {
+                    Some(f) => f.text.push_str(&text),
+                    None => return Err(err((start, "text outside the root element".into()))),
+                }
+            }
+        }
         let done = match event {
-            Event::Start { .. } if root.is_some() => {
+            Event::Text(t) => {
+                let piece = t
+                    .xml_content(quick_xml::XmlVersion::Implicit1_0)
+                    .map_err(|e| err((at, e.to_string())))?;
+                run.literal(&piece, at);
+                continue;
+            }
+            Event::GeneralRef(r) => {
+                let name = r.decode().map_err(|e| err((at, e.to_string())))?;
+                let c = match r.resolve_char_ref() {
+                    Ok(Some(c)) => Some(c),
+                    Ok(None) => {
+                        quick_xml::escape::resolve_xml_entity(&name).and_then(|s| s.chars().next())
+                    }
+                    Err(_) => None,
+                };
+                match c {
+                    Some(c) => run.reference(c, at),
+                    None => {
+                        let shown: String = name.chars().take(12).collect();
+                        return Err(err((
+                            at,
+                            format!("unknown entity `&{shown};` {UNKNOWN_ENTITY_HINT}"),
+                        )));
+                    }
+                }
+                continue;
+            }
+            Event::Start(_) | Event::Empty(_) if root.is_some() => {
                 return Err(err((at, "content after the root element".into())));
             }
-            Event::Start { .. } if stack.len() >= MAX_DEPTH => {
+            Event::Start(_) | Event::Empty(_) if stack.len() >= MAX_DEPTH => {
                 return Err(err((
                     at,
                     format!("elements nested deeper than {MAX_DEPTH}"),
                 )));
             }
-            Event::Start { name, attrs, empty } => {
-                let f = frame(name, attrs, at).map_err(err)?;
-                if !empty {
-                    stack.push(f);
-                    continue;
-                }
-                f
+            Event::Start(e) => {
+                stack.push(frame(&e, &reader, at).map_err(err)?);
+                continue;
             }
-            Event::End(name) => match stack.pop() {
-                Some(f) if f.name == name.replace('-', "_") => f,
-                Some(f) => {
-                    return Err(err((
-                        at,
-                        format!("`</{name}>` does not close `<{}>`", f.name),
-                    )));
-                }
-                None => {
-                    return Err(err((at, "closing tag without an opening one".into())));
-                }
-            },
-            Event::Text(t) => match stack.last_mut() {
-                Some(f) => {
-                    f.text.push_str(&t);
-                    continue;
-                }
-                None => return Err(err((at, "text outside the root element".into()))),
+            Event::Empty(e) => frame(&e, &reader, at).map_err(err)?,
+            Event::End(_) => match stack.pop() {
+                Some(f) => f,
+                None => return Err(err((at, "closing tag without an opening one".into()))),
             },
             Event::CData(t) => match stack.last_mut() {
                 Some(f) => {
-                    f.text.push_str(t);
+                    let text = t.decode().map_err(|e| err((at, e.to_string())))?;
+                    f.text.push_str(&text);
                     continue;
                 }
                 None => return Err(err((at, "CDATA outside the root element".into()))),
             },
+            Event::DocType(_) => {
+                return Err(err((at, "DTDs (<!DOCTYPE …>) are not accepted: kivitendo documents need none, and entity definitions are a known attack".into())));
+            }
+            Event::Decl(_) | Event::PI(_) | Event::Comment(_) => continue,
             Event::Eof => break,
         };
         let (name, value) = finish(done);
@@ -371,48 +392,51 @@ pub fn to_json(xml: &str) -> Result<(String, Value), XmlError> {
     root.ok_or_else(|| err((0, "no root element".into())))
 }
 
-/// A new element from its name and attribute text (`type` and `nil` are kept).
-fn frame(name: &str, mut attrs: &str, at: usize) -> Result<Frame, LexError> {
+/// A new element from its start tag (`type` and `nil` are kept; duplicate attributes and
+/// unquoted values are refused by quick-xml).
+fn frame(
+    e: &quick_xml::events::BytesStart<'_>,
+    reader: &quick_xml::Reader<&[u8]>,
+    at: usize,
+) -> Result<Frame, LexError> {
+    let raw_name = std::str::from_utf8(e.name().as_ref())
+        .map_err(|_| (at, "an element name is not UTF-8".to_string()))?
+        .to_owned();
+    valid_name(&raw_name, at)?;
     let mut f = Frame {
-        name: name.replace('-', "_"),
+        name: raw_name,
         type_attr: None,
         nil: false,
         children: Vec::new(),
         text: String::new(),
     };
-    loop {
-        attrs = attrs.trim_start();
-        if attrs.is_empty() {
-            return Ok(f);
-        }
-        let bad = || {
+    for attr in e.attributes() {
+        let attr = attr.map_err(|e| {
             (
                 at,
-                format!("malformed attribute in `<{name}>`: write name=\"value\""),
+                format!(
+                    "malformed attribute in `<{}>`: write name=\"value\" ({e})",
+                    f.name
+                ),
             )
-        };
-        let eq = attrs.find('=').ok_or_else(bad)?;
-        let key = attrs.get(..eq).unwrap_or("").trim();
-        let after = attrs.get(eq + 1..).unwrap_or("").trim_start();
-        let quote = after
-            .chars()
-            .next()
-            .filter(|c| matches!(c, '"' | '\''))
-            .ok_or_else(bad)?;
-        let body = after.get(1..).unwrap_or("");
-        let end = body.find(quote).ok_or_else(bad)?;
+        })?;
+        let key = std::str::from_utf8(attr.key.as_ref())
+            .map_err(|_| (at, "an attribute name is not UTF-8".to_string()))?;
         valid_name(key, at)?;
-        let value = unescape(body.get(..end).unwrap_or(""), at)?;
+        let value = attr
+            .decoded_and_normalized_value(quick_xml::XmlVersion::Implicit1_0, reader.decoder())
+            .map_err(|e| (at, describe(&e, &[])))?;
         match key {
-            "type" => f.type_attr = Some(value),
+            "type" => f.type_attr = Some(value.into_owned()),
             "nil" => f.nil = value == "true",
             _ => {}
         }
-        attrs = body.get(end + 1..).unwrap_or("");
     }
+    Ok(f)
 }
 
-fn finish(f: Frame) -> (String, Value) {
+fn finish(mut f: Frame) -> (String, Value) {
+    f.name = f.name.replace('-', "_");
     if f.nil {
         return (f.name, Value::Null);
     }
@@ -548,7 +572,7 @@ mod tests {
         for (xml, line, column, says) in [
             ("<a>\n  <b></c>\n</a>", 2, 6, "does not close"),
             ("<a>&nbsp;</a>", 1, 4, "unknown entity `&nbsp;`"),
-            ("<a>fish & chips</a>", 1, 4, "unknown entity"),
+            ("<a>fish & chips</a>", 1, 9, "unknown entity"),
             ("<a>&#0;</a>", 1, 4, "unknown entity"),
             ("<a b=c/>", 1, 1, "malformed attribute"),
             ("<a b=\"c/>", 1, 1, "not closed"),
@@ -576,5 +600,32 @@ mod tests {
         assert!(to_json(&deep).unwrap_err().message.contains("deeper"));
         let ok = format!("{}{}", "<a>".repeat(MAX_DEPTH), "</a>".repeat(MAX_DEPTH));
         assert!(to_json(&ok).is_ok());
+    }
+
+    #[test]
+    fn what_the_own_reader_got_wrong_quick_xml_gets_right() {
+        for bad in [
+            "<a b=\"1\" b=\"2\"/>",
+            "<a-b>x</a_b>",
+            "<?><a/>",
+            "<a>&#+65;</a>",
+            "<a>--<!-- x -- y --></a>",
+        ] {
+            assert!(to_json(bad).is_err(), "{bad} must be refused");
+        }
+        assert_eq!(
+            to_json("\u{FEFF}<a>x</a>").unwrap(),
+            ("a".into(), json!("x"))
+        );
+        assert_eq!(to_json("<a><!-->--></a>").unwrap(), ("a".into(), json!("")));
+        assert_eq!(
+            to_json("<a>\u{A0}x\u{3000}</a>").unwrap().1,
+            json!("\u{A0}x\u{3000}"),
+            "only XML white space is trimmed"
+        );
+        assert_eq!(to_json("<a> &#32;x&#32; </a>").unwrap().1, json!(" x "));
+        assert_eq!(to_json("<a>A &amp; B</a>").unwrap().1, json!("A & B"));
+        let e = to_json("<a>\n <b>").unwrap_err();
+        assert!(e.message.contains("<b> is not closed"), "{e}");
     }
 }

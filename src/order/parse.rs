@@ -45,6 +45,18 @@ pub(crate) fn fold_key_into<'b>(s: &str, buf: &'b mut [u8; 48]) -> Option<&'b st
     std::str::from_utf8(buf.get(..n)?).ok()
 }
 
+/// True when `s` has a control character (Unicode `Cc`: U+0000–U+001F, U+007F, U+0080–U+009F)
+/// other than tab, line feed and carriage return; by bytes (C1 controls are `C2 80`–`C2 9F` in
+/// UTF-8), without decoding characters.
+fn has_control(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.iter().enumerate().any(|(i, &x)| {
+        (x < 0x20 && !matches!(x, b'\t' | b'\n' | b'\r'))
+            || x == 0x7F
+            || (x == 0xC2 && b.get(i + 1).is_some_and(|n| (0x80..=0x9F).contains(n)))
+    })
+}
+
 /// Records malformed JSON as one issue at `path`, naming line and column.
 pub(crate) fn malformed_json(e: &serde_json::Error, path: &str, issues: &mut Issues) {
     let what = match e.classify() {
@@ -264,7 +276,7 @@ impl<'j, 'p> Reader<'j, 'p> {
     /// Warns about keys the contract does not know, suggesting the nearest known key.
     fn unknown_keys(&self, allowed: &[&str], issues: &mut Issues) {
         for (key, _) in self.pairs {
-            if allowed.contains(&key.as_ref()) {
+            if allowed.iter().any(|a| crate::json::same_key(a, key)) {
                 continue;
             }
             let lower = crate::text::lower(key);
@@ -292,7 +304,7 @@ impl<'j, 'p> Reader<'j, 'p> {
     fn get(&self, key: &str) -> Option<&'j Json<'j>> {
         self.pairs
             .iter()
-            .find(|(k, _)| k == key)
+            .find(|(k, _)| crate::json::same_key(k, key))
             .map(|(_, v)| v)
             .filter(|v| !v.is_null())
     }
@@ -324,9 +336,7 @@ impl<'j, 'p> Reader<'j, 'p> {
                 return None;
             }
         }
-        if s.chars()
-            .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
-        {
+        if has_control(s) {
             let path = self.path.key(key);
             issues.error(
                 path,
@@ -559,6 +569,12 @@ pub(super) fn from_json(value: &Json<'_>) -> (Order, Issues) {
 
     match r.opt_str("orderedAt", 64, &mut issues) {
         Some(s) => match time::Timestamp::parse_rfc3339(&s) {
+            Some(t) if t.unix_seconds() < time::BERLIN_RULES_FROM => issues.error(
+                "orderedAt",
+                "invalid_datetime",
+                format!("`orderedAt` is {s:?}, before 1950: kontor does not know Germany's calendar rules of that time"),
+                format!("`orderedAt` ist {s:?}, vor 1950: kontor kennt die deutschen Zeitregeln dieser Zeit nicht"),
+            ),
             Some(t) => order.ordered_at = Some(t),
             None => issues.error(
                 "orderedAt",
@@ -575,7 +591,7 @@ pub(super) fn from_json(value: &Json<'_>) -> (Order, Issues) {
     }
     order.invoice_date = r
         .opt_date("invoiceDate", &mut issues)
-        .or_else(|| order.ordered_at.as_ref().map(time::berlin_date));
+        .or_else(|| order.ordered_at.as_ref().and_then(time::berlin_date));
 
     if let Some(c) = r.opt_str("channel", 100, &mut issues) {
         order.channel = Channel::parse(&c);
@@ -1067,5 +1083,32 @@ mod tests {
         let (order, _) = from_value(&json!({"customer": {"email": "  ", "company": ""}}));
         assert_eq!(order.customer.email, None);
         assert_eq!(order.customer.company, None);
+    }
+
+    #[test]
+    fn ordered_at_before_1950_is_refused_not_guessed() {
+        let (order, issues) = from_value(&json!({"orderedAt": "1949-06-01T10:00:00Z"}));
+        assert!(order.ordered_at.is_none());
+        assert!(order.invoice_date.is_none());
+        assert!(
+            codes(&issues).contains(&("orderedAt".into(), "invalid_datetime".into())),
+            "{issues:?}"
+        );
+        let (order, issues) = from_value(&json!({"orderedAt": "1995-09-23T22:30:00Z"}));
+        assert!(!codes(&issues).iter().any(|(p, _)| p == "orderedAt"));
+        // CEST until 24 September in 1995: already the next day in Germany.
+        assert_eq!(
+            order.invoice_date.map(|d| d.to_string()).as_deref(),
+            Some("1995-09-24")
+        );
+    }
+
+    #[test]
+    fn control_characters_are_found_by_bytes_as_unicode_defines_them() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let text = format!("a{c}b");
+            let want = c.is_control() && !matches!(c, '\t' | '\n' | '\r');
+            assert_eq!(has_control(&text), want, "U+{:04X}", c as u32);
+        }
     }
 }

@@ -1,11 +1,16 @@
 //! Dates and times as orders carry them: `YYYY-MM-DD` dates, RFC 3339 times, and the calendar
 //! date of an instant in Germany.
 //!
-//! Germany is on CET (UTC+1) and, from the last Sunday of March 01:00 UTC to the last Sunday
-//! of October 01:00 UTC, on CEST (UTC+2): the EU rule in force since 1996 (Directive
-//! 2000/84/EC). kontor applies that rule rather than shipping a time-zone database, and does
-//! its calendar arithmetic itself (proleptic Gregorian, days since 1970) rather than with a
-//! date crate: both would cost the Wasm module more than all of this.
+//! Germany is on CET (UTC+1) and, in summer, on CEST (UTC+2). kontor knows the rules since
+//! 1950 (the tz database's `Europe/Berlin`, checked against chrono-tz in the tests):
+//! - 1950–1979: no summer time;
+//! - 1980: 6 April to 28 September (first Sunday of April, last of September, 01:00 UTC);
+//! - 1981–1995: last Sunday of March to last Sunday of September, 01:00 UTC;
+//! - since 1996: last Sunday of March to last Sunday of October, 01:00 UTC (the EU rule,
+//!   Directive 2000/84/EC).
+//!
+//! Instants before 1950 (with double summer time in 1945–1947) are refused: `None`. The
+//! calendar arithmetic is proleptic Gregorian, days since 1970.
 
 use std::fmt;
 
@@ -177,12 +182,13 @@ impl Timestamp {
 
     /// Reads a German wall-clock time without zone (`2021-02-17 13:50:25`, as OXID writes
     /// it) and gives it its Berlin offset. In the autumn's repeated hour the earlier (summer)
-    /// instant is taken; a time in the spring gap does not exist and is `None`.
+    /// instant is taken; a time in the spring gap does not exist and is `None`, and so is a
+    /// time before 1950 (rules not known).
     pub fn from_berlin_local(s: &str) -> Option<Timestamp> {
         let naive = Timestamp::parse_rfc3339(&format!("{}Z", s.trim()))?;
         let wall = naive.unix_seconds();
         [2i64, 1].into_iter().find_map(|off| {
-            (berlin_offset_hours(wall - off * 3600) == off).then_some(Timestamp {
+            (berlin_offset_hours(wall - off * 3600) == Some(off)).then_some(Timestamp {
                 offset_minutes: (off * 60) as i32,
                 ..naive
             })
@@ -241,23 +247,42 @@ fn last_sunday_0100_utc(year: i32, month: u32) -> Option<i64> {
     Some(sunday * 86_400 + 3600)
 }
 
-/// The UTC offset of Germany at `unix_seconds`, in hours (1 or 2).
-pub fn berlin_offset_hours(unix_seconds: i64) -> i64 {
-    let year = Date::from_days_since_epoch(unix_seconds.div_euclid(86_400)).year;
-    match (
-        last_sunday_0100_utc(year, 3),
-        last_sunday_0100_utc(year, 10),
-    ) {
-        (Some(start), Some(end)) if unix_seconds >= start && unix_seconds < end => 2,
-        _ => 1,
-    }
+/// The first Sunday of `month` in `year`, at 01:00 UTC, in Unix seconds.
+fn first_sunday_0100_utc(year: i32, month: u32) -> Option<i64> {
+    let first = Date::from_ymd(year, month, 1)?;
+    let sunday = first.days_since_epoch() + (7 - first.weekday_from_sunday()) % 7;
+    Some(sunday * 86_400 + 3600)
 }
 
-/// The calendar date in Germany at `t`.
-pub fn berlin_date(t: &Timestamp) -> Date {
+/// 1950-01-01T00:00:00Z: the first instant whose German offset kontor knows.
+pub const BERLIN_RULES_FROM: i64 = -631_152_000;
+
+/// The UTC offset of Germany at `unix_seconds`, in hours (1 or 2); `None` before 1950.
+pub fn berlin_offset_hours(unix_seconds: i64) -> Option<i64> {
+    if unix_seconds < BERLIN_RULES_FROM {
+        return None;
+    }
+    let year = Date::from_days_since_epoch(unix_seconds.div_euclid(86_400)).year;
+    if year < 1980 {
+        return Some(1);
+    }
+    let start = if year == 1980 {
+        first_sunday_0100_utc(year, 4)
+    } else {
+        last_sunday_0100_utc(year, 3)
+    };
+    let end = last_sunday_0100_utc(year, if year <= 1995 { 9 } else { 10 });
+    Some(match (start, end) {
+        (Some(start), Some(end)) if unix_seconds >= start && unix_seconds < end => 2,
+        _ => 1,
+    })
+}
+
+/// The calendar date in Germany at `t`; `None` before 1950.
+pub fn berlin_date(t: &Timestamp) -> Option<Date> {
     let utc = t.unix_seconds();
-    let local = utc + berlin_offset_hours(utc) * 3600;
-    Date::from_days_since_epoch(local.div_euclid(86_400))
+    let local = utc + berlin_offset_hours(utc)? * 3600;
+    Some(Date::from_days_since_epoch(local.div_euclid(86_400)))
 }
 
 #[cfg(test)]
@@ -290,7 +315,9 @@ mod tests {
     }
 
     fn date(s: &str) -> String {
-        berlin_date(&ts(s)).to_string()
+        berlin_date(&ts(s))
+            .map(|d| d.to_string())
+            .unwrap_or_default()
     }
 
     #[test]
@@ -366,19 +393,19 @@ mod tests {
         // 2024: CEST from 31 March 01:00 UTC to 27 October 01:00 UTC.
         assert_eq!(
             berlin_offset_hours(ts("2024-03-31T00:59:59Z").unix_seconds()),
-            1
+            Some(1)
         );
         assert_eq!(
             berlin_offset_hours(ts("2024-03-31T01:00:00Z").unix_seconds()),
-            2
+            Some(2)
         );
         assert_eq!(
             berlin_offset_hours(ts("2024-10-27T00:59:59Z").unix_seconds()),
-            2
+            Some(2)
         );
         assert_eq!(
             berlin_offset_hours(ts("2024-10-27T01:00:00Z").unix_seconds()),
-            1
+            Some(1)
         );
     }
 
@@ -386,5 +413,81 @@ mod tests {
     fn offsets_in_the_input_are_respected() {
         assert_eq!(date("2024-04-05T00:30:00+02:00"), "2024-04-05");
         assert_eq!(date("2024-04-04T18:00:00-05:00"), "2024-04-05");
+    }
+
+    #[test]
+    fn before_1996_summer_time_ended_in_september_and_before_1950_is_refused() {
+        // 1995: CEST until 24 September 01:00 UTC, not the October rule.
+        assert_eq!(date("1995-09-24T22:30:00Z"), "1995-09-24");
+        assert_eq!(date("1995-09-23T22:30:00Z"), "1995-09-24");
+        // 1980: from 6 April; 1979: no summer time at all.
+        assert_eq!(date("1980-04-05T22:30:00Z"), "1980-04-05");
+        assert_eq!(date("1980-04-06T22:30:00Z"), "1980-04-07");
+        assert_eq!(date("1979-07-01T22:30:00Z"), "1979-07-01");
+        assert_eq!(berlin_date(&ts("1949-12-31T23:59:59Z")), None);
+        assert_eq!(berlin_offset_hours(BERLIN_RULES_FROM), Some(1));
+        assert_eq!(Timestamp::from_berlin_local("1945-06-01 12:00:00"), None);
+    }
+}
+
+/// Differential tests against the tz database (chrono-tz's `Europe/Berlin`), 1950 to 2099
+/// (chrono-tz lists transitions up to 2099; kontor goes on with the EU rule).
+#[cfg(test)]
+mod against_chrono_tz {
+    use super::*;
+    use chrono::{Offset, TimeZone};
+    use chrono_tz::Europe::Berlin;
+
+    fn tz_offset_hours(unix: i64) -> i64 {
+        let utc = chrono::DateTime::from_timestamp(unix, 0)
+            .unwrap()
+            .naive_utc();
+        i64::from(
+            Berlin
+                .offset_from_utc_datetime(&utc)
+                .fix()
+                .local_minus_utc(),
+        ) / 3600
+    }
+
+    #[test]
+    fn offsets_match_at_every_possible_switch_and_at_noon() {
+        let (first, last) = (
+            Date::from_ymd(1950, 1, 1).unwrap().days_since_epoch(),
+            Date::from_ymd(2099, 12, 31).unwrap().days_since_epoch(),
+        );
+        for day in first..=last {
+            for second in [0, 3599, 3600, 43_200] {
+                let unix = day * 86_400 + second;
+                assert_eq!(
+                    berlin_offset_hours(unix),
+                    Some(tz_offset_hours(unix)),
+                    "{}",
+                    format_rfc3339(&Timestamp::from_unix(unix))
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn wall_clock_times_match_including_gaps_and_repeats() {
+        let (first, last) = (
+            Date::from_ymd(1950, 1, 1).unwrap().days_since_epoch(),
+            Date::from_ymd(2099, 12, 31).unwrap().days_since_epoch(),
+        );
+        for day in first..=last {
+            let d = Date::from_days_since_epoch(day);
+            for (h, m) in [(2, 30), (3, 0), (12, 0)] {
+                let text = format!("{d} {h:02}:{m:02}:00");
+                let naive =
+                    chrono::NaiveDateTime::parse_from_str(&text, "%Y-%m-%d %H:%M:%S").unwrap();
+                let want = Berlin
+                    .from_local_datetime(&naive)
+                    .earliest()
+                    .map(|t| t.offset().fix().local_minus_utc() / 60);
+                let got = Timestamp::from_berlin_local(&text).map(|t| t.offset_minutes);
+                assert_eq!(got, want, "{text}");
+            }
+        }
     }
 }

@@ -9,7 +9,10 @@
 //! (a bad one becomes an issue, never a throw), call the core, write the result.
 
 mod send;
+mod shops;
+mod text;
 mod types;
+mod types_text;
 mod worker;
 
 use serde::Serialize;
@@ -80,15 +83,24 @@ fn write<T: Serialize>(value: &T) -> JsValue {
     }
 }
 
-/// Reads an order: malformed input stays one issue, otherwise every issue of the order.
-fn read_order(order: &JsValue, issues: &mut Issues) -> Option<(Order, Issues)> {
-    read_order_text(order, issues).map(|(o, i, _)| (o, i))
+/// Reads an order (its items completed from `catalogue` when given): malformed input stays
+/// one issue, otherwise every issue of the order.
+fn read_order(
+    order: &JsValue,
+    catalogue: Option<&crate::catalogue::Catalogue>,
+    issues: &mut Issues,
+) -> Option<(Order, Issues)> {
+    read_order_text(order, catalogue, issues).map(|(o, i, _)| (o, i))
 }
 
 /// [`read_order`], also giving the order's JSON text (for the lineage of `explain`).
-fn read_order_text(order: &JsValue, issues: &mut Issues) -> Option<(Order, Issues, String)> {
+fn read_order_text(
+    order: &JsValue,
+    catalogue: Option<&crate::catalogue::Catalogue>,
+    issues: &mut Issues,
+) -> Option<(Order, Issues, String)> {
     let text = read_text(order, "", true, issues)?;
-    let (order, order_issues) = Order::parse_json(&text);
+    let (order, order_issues) = crate::catalogue::parse_order(&text, catalogue);
     if order_issues.iter().any(|i| i.code == "malformed_json") {
         issues.extend(order_issues);
         return None;
@@ -147,13 +159,14 @@ pub fn validate_order(
         .as_ref()
         .and_then(|o| o.get("target"))
         .and_then(Value::as_str);
-    if let Some((order, order_issues)) = read_order(&order, &mut issues) {
+    let target_options = options
+        .as_ref()
+        .and_then(|o| o.get("options"))
+        .unwrap_or(&Value::Null);
+    let catalogue = crate::catalogue::from_option(target_options, &mut issues);
+    if let Some((order, order_issues)) = read_order(&order, catalogue.as_ref(), &mut issues) {
         match target {
             Some(t) => {
-                let target_options = options
-                    .as_ref()
-                    .and_then(|o| o.get("options"))
-                    .unwrap_or(&Value::Null);
                 issues.extend(dispatch::check_order(
                     t,
                     &order,
@@ -172,12 +185,14 @@ pub fn validate_order(
 
 /// Reads the options with `read_options` and the order, then builds with `build`: the three
 /// steps every order builder export takes (and the lineage by `lineage` with `explain`).
+/// With `{ as: "text" }` the core's `text` builds the body text from the order text instead.
 fn build_from_order<O: Default, T: Serialize>(
     order: &JsValue,
     options: Option<JsValue>,
     read_options: fn(&Value, &mut Issues) -> O,
     build: fn(&Order, Issues, &O) -> Built<T>,
     lineage: fn(&Value, &Value) -> Vec<Explained>,
+    text: fn(&str, &Value, Issues) -> crate::body::Body,
 ) -> JsValue {
     let mut issues = Issues::new();
     let raw = read(
@@ -186,11 +201,21 @@ fn build_from_order<O: Default, T: Serialize>(
         false,
         &mut issues,
     );
+    if let Some(o) = raw
+        .as_ref()
+        .filter(|o| crate::body::wants_text(o, &mut issues))
+    {
+        return text_body(order, o, issues, text, false);
+    }
     let explain = wants_lineage(raw.as_ref());
     let options = raw
-        .map(|o| read_options(&o, &mut issues))
+        .as_ref()
+        .map(|o| read_options(o, &mut issues))
         .unwrap_or_default();
-    let (built, text) = match read_order_text(order, &mut issues) {
+    let catalogue = raw
+        .as_ref()
+        .and_then(|o| crate::catalogue::from_option(o, &mut issues));
+    let (built, text) = match read_order_text(order, catalogue.as_ref(), &mut issues) {
         Some((order, order_issues, text)) => {
             issues.extend(order_issues);
             (build(&order, issues, &options), text)
@@ -207,6 +232,42 @@ fn build_from_order<O: Default, T: Serialize>(
     })
 }
 
+/// The text path: the order as JSON text (a string as it is) into the core's `text`; with a
+/// `catalogue` option, the order's items are completed from it first (and, for kivitendo,
+/// its part ids join `productIds`).
+fn text_body(
+    order: &JsValue,
+    options: &Value,
+    mut issues: Issues,
+    text: fn(&str, &Value, Issues) -> crate::body::Body,
+    kivitendo: bool,
+) -> JsValue {
+    let catalogue = crate::catalogue::from_option(options, &mut issues);
+    let Some(order) = read_text(order, "", true, &mut issues) else {
+        return text::write_body(&crate::body::Body::new(None, issues));
+    };
+    let Some(c) = catalogue else {
+        return text::write_body(&text(&order, options, issues));
+    };
+    let order = c.complete_text(&order).unwrap_or(order);
+    let mut options = options.clone();
+    if kivitendo {
+        let mut ids = Vec::new();
+        c.fill_product_ids(&mut ids);
+        if let Some(o) = options.as_object_mut() {
+            let entry = o
+                .entry("productIds")
+                .or_insert_with(|| Value::Object(Default::default()));
+            if let Some(m) = entry.as_object_mut() {
+                for (sku, id) in ids {
+                    m.entry(sku).or_insert(id.into());
+                }
+            }
+        }
+    }
+    text::write_body(&text(&order, &options, issues))
+}
+
 /// `toGeisenheim(order, options?)`: the `POST /erp/orders` body and every issue.
 #[wasm_bindgen(js_name = toGeisenheim, unchecked_return_type = "BuildResult<GeisenheimOrder>")]
 pub fn to_geisenheim(
@@ -219,6 +280,7 @@ pub fn to_geisenheim(
         geisenheim::Options::from_value,
         geisenheim::build_order,
         geisenheim::lineage::of,
+        crate::body::geisenheim_order,
     )
 }
 
@@ -261,14 +323,19 @@ pub fn interpret_response(
 
 /// Reads kivitendo options (`{ taxzoneId, currencyId, customerId, productIds, … }`).
 fn kivitendo_options(options: Option<JsValue>, issues: &mut Issues) -> kivitendo::Options {
-    let v = read(
+    let v = kivitendo_options_value(options, issues);
+    kivitendo::Options::from_value(&v, issues)
+}
+
+/// The kivitendo options as JSON (`null` when there are none).
+fn kivitendo_options_value(options: Option<JsValue>, issues: &mut Issues) -> Value {
+    read(
         &options.unwrap_or(JsValue::UNDEFINED),
         "options",
         false,
         issues,
     )
-    .unwrap_or(Value::Null);
-    kivitendo::Options::from_value(&v, issues)
+    .unwrap_or(Value::Null)
 }
 
 /// Builds a kivitendo document from an order with `build` (and its lineage by `lineage`
@@ -278,17 +345,19 @@ fn kivitendo_order_document(
     options: Option<JsValue>,
     build: fn(&Order, Issues, &kivitendo::Options) -> Built<kivitendo::record::Record>,
     lineage: fn(&Value, &Value) -> Vec<Explained>,
+    text: fn(&str, &Value, Issues) -> crate::body::Body,
 ) -> JsValue {
     let mut issues = Issues::new();
-    let raw = read(
-        &options.unwrap_or(JsValue::UNDEFINED),
-        "options",
-        false,
-        &mut issues,
-    )
-    .unwrap_or(Value::Null);
-    let options = kivitendo::Options::from_value(&raw, &mut issues);
-    let (built, text) = match read_order_text(order, &mut issues) {
+    let raw = kivitendo_options_value(options, &mut issues);
+    if crate::body::wants_text(&raw, &mut issues) {
+        return text_body(order, &raw, issues, text, true);
+    }
+    let mut options = kivitendo::Options::from_value(&raw, &mut issues);
+    let catalogue = crate::catalogue::from_option(&raw, &mut issues);
+    if let Some(c) = &catalogue {
+        c.fill_product_ids(&mut options.product_ids);
+    }
+    let (built, text) = match read_order_text(order, catalogue.as_ref(), &mut issues) {
         Some((order, order_issues, text)) => {
             issues.extend(order_issues);
             (build(&order, issues, &options), text)
@@ -329,6 +398,7 @@ pub fn to_kivitendo_customer_xml(
         options,
         kivitendo::build_customer,
         kivitendo::lineage::customer,
+        crate::body::kivitendo_customer,
     )
 }
 
@@ -343,6 +413,7 @@ pub fn to_kivitendo_order_xml(
         options,
         kivitendo::build_order,
         kivitendo::lineage::order,
+        crate::body::kivitendo_order,
     )
 }
 
@@ -353,7 +424,15 @@ fn kivitendo_input_document(
     build: fn(&Value) -> Built<kivitendo::record::Record>,
 ) -> JsValue {
     let mut issues = Issues::new();
-    let options = kivitendo_options(options, &mut issues);
+    let v = kivitendo_options_value(options, &mut issues);
+    if crate::body::wants_text(&v, &mut issues) {
+        let input = read(input, "input", true, &mut issues);
+        return text::write_body(&match input {
+            Some(input) => crate::body::kivitendo_input(&input, &v, issues, build),
+            None => crate::body::Body::new(None, issues),
+        });
+    }
+    let options = kivitendo::Options::from_value(&v, &mut issues);
     let built = match read(input, "input", true, &mut issues) {
         Some(v) => {
             let mut b = build(&v);
@@ -475,6 +554,7 @@ pub fn to_westarp_order(
         westarp::order::Options::from_value,
         westarp::order::build_order,
         westarp::lineage::of,
+        crate::body::westarp_order,
     )
 }
 
@@ -646,4 +726,18 @@ pub fn to_geisenheim_serde_wasm_bindgen(order: JsValue, options: JsValue) -> JsV
     };
     let ser = serde_wasm_bindgen::Serializer::json_compatible();
     built.serialize(&ser).unwrap_or(JsValue::NULL)
+}
+
+/// Benchmark-only: the text path's core (`body::geisenheim_order`) `n` times inside Wasm, so
+/// that the benchmark can tell the boundary's share (text path − core).
+#[cfg(feature = "bench-boundary")]
+#[wasm_bindgen(js_name = benchCoreText)]
+pub fn bench_core_text(order: &str, n: u32) -> usize {
+    let options = serde_json::json!({"as": "text", "recipientSalt": "benchmark-salt-0123456789"});
+    let mut len = 0;
+    for _ in 0..n {
+        let b = crate::body::geisenheim_order(order, &options, Issues::new());
+        len += b.body.map_or(0, |s| s.len());
+    }
+    len
 }

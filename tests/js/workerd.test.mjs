@@ -29,6 +29,13 @@ test("the workerd entry imports and maps an order in workerd (and builds shop-si
     const bad = await mf.dispatchFetch("http://localhost/", { method: "POST", body: "{ not json" });
     assert.equal(bad.status, 422);
     assert.equal((await bad.json()).issues[0].code, "malformed_json");
+    // The text path: the body text is the payload, byte for byte what the object path gives.
+    const body = await mf.dispatchFetch("http://localhost/body", { method: "POST", body: order });
+    assert.equal(body.status, 200);
+    assert.deepEqual(JSON.parse(await body.text()), r.payload);
+    const badBody = await mf.dispatchFetch("http://localhost/body", { method: "POST", body: "{ not json" });
+    assert.equal(badBody.status, 422);
+    assert.equal((await badBody.json()).issues[0].code, "malformed_json");
     // The shop-side targets in workerd, with the worker's clock for the session.
     const token = readFileSync(new URL("../fixtures/omniseller/token_answer.json", import.meta.url), "utf8");
     const shop = await (await mf.dispatchFetch("http://localhost/shop", { method: "POST", body: token })).json();

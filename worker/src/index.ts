@@ -114,6 +114,16 @@ async function route(env: Env, req: Request, url: URL, body: unknown): Promise<R
     const job: Job = { target: stored.target, operation: stored.operation as Job["operation"], input: corrected ?? stored.input, options: stored.options ?? undefined };
     return answer(await deliver(env, job, stored));
   }
+  if (path === "/v1/options") {
+    // The non-secret target options (KIVITENDO_OPTIONS, WESTARP_OPTIONS: ids, never
+    // credentials), so that the admin page previews what the worker will send.
+    if (m !== "GET") return notAllowed("GET");
+    const read = (name: "KIVITENDO_OPTIONS" | "WESTARP_OPTIONS"): unknown => {
+      const text = vars(env)[name];
+      try { return text ? JSON.parse(text) as unknown : {}; } catch { return {}; }
+    };
+    return json(env, 200, { kivitendo: read("KIVITENDO_OPTIONS"), westarp: read("WESTARP_OPTIONS") });
+  }
   if (path === "/v1/sync") {
     if (m !== "POST") return notAllowed("POST");
     const run = await runSync(env);

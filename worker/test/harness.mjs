@@ -33,18 +33,22 @@ async function freePort() {
 }
 
 /** Starts the worker with `vars` (variables) and `secrets`; returns `{ url, output, stop }`.
- * `persistTo`: a folder for the local state (D1, queues) that outlives `stop()`, so that a
- * second start with the same folder finds it. Cron Triggers run on `GET /__scheduled`. */
-export async function startWorker({ vars = {}, secrets = {}, persistTo } = {}) {
+ * `port` (default: a free one), `persist` (the local state's folder, kept after `stop`;
+ * default: a fresh one, removed), `assets` (the admin page's folder; default: none, as the
+ * worker's tests need no page). `npm start` (scripts/start.mjs) starts it the same way. Cron Triggers run on `GET /__scheduled`
+ * (`--test-scheduled`). */
+export async function startWorker({ vars = {}, secrets = {}, port: wanted, persist: keep, assets } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "kontor-worker-"));
   const config = workerConfig();
   config.main = join(workerDir, config.main);
   for (const db of config.d1_databases) db.migrations_dir = join(workerDir, db.migrations_dir);
+  if (assets) config.assets = { ...config.assets, directory: assets };
+  else delete config.assets;
   config.vars = { ...config.vars, ...vars };
   delete config.$schema;
   writeFileSync(join(dir, "wrangler.json"), JSON.stringify(config, null, 2));
   writeFileSync(join(dir, ".dev.vars"), Object.entries(secrets).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join("\n") + "\n");
-  const persist = persistTo ?? join(dir, "state");
+  const persist = keep ?? join(dir, "state");
   const configPath = join(dir, "wrangler.json");
   try {
     await promisify(execFile)(process.execPath, [wrangler, "d1", "migrations", "apply", "DB", "--local", "--persist-to", persist, "--config", configPath],
@@ -53,7 +57,7 @@ export async function startWorker({ vars = {}, secrets = {}, persistTo } = {}) {
     rmSync(dir, { recursive: true, force: true });
     throw e;
   }
-  const port = await freePort();
+  const port = wanted ?? await freePort();
   const child = spawn(process.execPath, [wrangler, "dev", "--config", configPath, "--ip", "127.0.0.1", "--port", String(port),
     "--persist-to", persist, "--test-scheduled", "--show-interactive-dev-session=false", "--inspector-port", String(await freePort()), "--log-level", "log"],
   { cwd: dir, env: quietEnv, stdio: ["ignore", "pipe", "pipe"], detached: true });

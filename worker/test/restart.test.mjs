@@ -24,7 +24,7 @@ after(async () => {
 test("stopped and started again mid-run with the same state: nothing lost, nothing twice", async () => {
   geisenheim = await startGeisenheim({ username: secrets.GEISENHEIM_USERNAME, password: secrets.GEISENHEIM_PASSWORD });
   const vars = { GEISENHEIM_BASE_URL: geisenheim.url, MAX_ATTEMPTS: "8", RETRY_BASE_SECONDS: "2", UPSTREAM_TIMEOUT_SECONDS: "2" };
-  const start = () => startWorker({ secrets, vars, persistTo: state });
+  const start = () => startWorker({ secrets, vars, persist: state });
   const auth = { Authorization: `Bearer ${secrets.KONTOR_API_TOKEN}` };
   const get = async (path) => (await fetch(worker.url + path, { headers: auth })).json();
   const isPost = (q) => q.method === "POST" && q.url === "/erp/orders";

@@ -1,0 +1,172 @@
+//! The worker's text path: an order builder's result as the exact request body text.
+//!
+//! With `{ as: "text" }` in a builder's options the caller gets `{ ok, body, issues }`, `body`
+//! being the bytes to send (JSON for Geisenheim and Westarp, the XML — or JSON with
+//! `format: "json"` — for kivitendo), so JSON text in → body text out never passes through
+//! `JSON.parse`/`JSON.stringify` in JavaScript. The functions here take the order as JSON
+//! text and the options as JSON; the Wasm glue only hands strings over.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::issue::{Built, Issues};
+use crate::order::Order;
+use crate::{geisenheim, kivitendo, westarp};
+
+/// A builder's result on the text path: the request body when no issue is an error.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Body {
+    /// True when `body` is there (no issue is an error).
+    pub ok: bool,
+    /// The exact request body text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// Every issue found, errors and warnings.
+    pub issues: Issues,
+}
+
+impl Body {
+    /// A body candidate with its issues: dropped when an issue is an error.
+    pub fn new(body: Option<String>, issues: Issues) -> Body {
+        let body = if issues.has_errors() { None } else { body };
+        Body {
+            ok: body.is_some(),
+            body,
+            issues,
+        }
+    }
+
+    /// The payload of `built` serialised as compact JSON.
+    pub fn from_built<T: Serialize>(built: Built<T>) -> Body {
+        let mut issues = built.issues;
+        let body = built.payload.and_then(|p| match serde_json::to_string(&p) {
+            Ok(text) => Some(text),
+            Err(e) => {
+                issues.error(
+                    "",
+                    "serialize_failed",
+                    format!("the body could not be written: {e}"),
+                    format!("der Body ließ sich nicht schreiben: {e}"),
+                );
+                None
+            }
+        });
+        Body::new(body, issues)
+    }
+
+    /// A kivitendo document's text: the XML, or the JSON document as compact text.
+    pub fn from_document(doc: kivitendo::Document) -> Body {
+        let body = doc
+            .xml
+            .or_else(|| doc.payload.map(|p| Value::to_string(&p)));
+        Body::new(body, doc.issues)
+    }
+}
+
+/// True when `options.as` asks for the text path (`"text"`); `"object"` or no `as` keeps the
+/// payload object. Any other value is an error issue.
+pub fn wants_text(options: &Value, issues: &mut Issues) -> bool {
+    match options.get("as") {
+        None | Some(Value::Null) => false,
+        Some(Value::String(s)) if s == "text" => true,
+        Some(Value::String(s)) if s == "object" => false,
+        Some(other) => {
+            issues.error(
+                "options.as",
+                "invalid_type",
+                format!("`as` is {other}; write \"text\" (the request body as text) or \"object\""),
+                format!("`as` ist {other}; bitte \"text\" (der Request-Body als Text) oder \"object\" angeben"),
+            );
+            false
+        }
+    }
+}
+
+/// Reads the order from JSON text, the options with `read_options`, builds with `build` and
+/// writes the payload as text. Malformed order JSON is the one issue then.
+fn order_body<O, T: Serialize>(
+    order_json: &str,
+    options: &Value,
+    mut issues: Issues,
+    read_options: fn(&Value, &mut Issues) -> O,
+    build: fn(&Order, Issues, &O) -> Built<T>,
+) -> Body {
+    let options = read_options(options, &mut issues);
+    let (order, order_issues) = Order::parse_json(order_json);
+    if order_issues.iter().any(|i| i.code == "malformed_json") {
+        issues.extend(order_issues);
+        return Body::new(None, issues);
+    }
+    issues.extend(order_issues);
+    Body::from_built(build(&order, issues, &options))
+}
+
+/// `toGeisenheim` on the text path: the `POST /erp/orders` body as JSON text. `issues` holds
+/// what the caller found before (unreadable options, say).
+pub fn geisenheim_order(order_json: &str, options: &Value, issues: Issues) -> Body {
+    order_body(
+        order_json,
+        options,
+        issues,
+        geisenheim::Options::from_value,
+        geisenheim::build_order,
+    )
+}
+
+/// `toWestarpOrder` on the text path: the Westarp `POST /orders` body as JSON text.
+pub fn westarp_order(order_json: &str, options: &Value, issues: Issues) -> Body {
+    order_body(
+        order_json,
+        options,
+        issues,
+        westarp::order::Options::from_value,
+        westarp::order::build_order,
+    )
+}
+
+/// A kivitendo document from an order on the text path.
+fn kivitendo_order_document(
+    order_json: &str,
+    options: &Value,
+    mut issues: Issues,
+    build: fn(&Order, Issues, &kivitendo::Options) -> Built<kivitendo::record::Record>,
+) -> Body {
+    let options = kivitendo::Options::from_value(options, &mut issues);
+    let (order, order_issues) = Order::parse_json(order_json);
+    if order_issues.iter().any(|i| i.code == "malformed_json") {
+        issues.extend(order_issues);
+        return Body::new(None, issues);
+    }
+    issues.extend(order_issues);
+    Body::from_document(kivitendo::Document::new(
+        build(&order, issues, &options),
+        options.format,
+    ))
+}
+
+/// `toKivitendoCustomerXml` on the text path: the `<customer>` document.
+pub fn kivitendo_customer(order_json: &str, options: &Value, issues: Issues) -> Body {
+    kivitendo_order_document(order_json, options, issues, kivitendo::build_customer)
+}
+
+/// `toKivitendoOrderXml` on the text path: the `<order>` document.
+pub fn kivitendo_order(order_json: &str, options: &Value, issues: Issues) -> Body {
+    kivitendo_order_document(order_json, options, issues, kivitendo::build_order)
+}
+
+/// `toKivitendoProductXml` / `toKivitendoCategoryXml` on the text path: the document built
+/// by `build` from its JSON description.
+pub fn kivitendo_input(
+    input: &Value,
+    options: &Value,
+    mut issues: Issues,
+    build: fn(&Value) -> Built<kivitendo::record::Record>,
+) -> Body {
+    let options = kivitendo::Options::from_value(options, &mut issues);
+    let built = build(input);
+    issues.extend(built.issues);
+    Body::from_document(kivitendo::Document::new(
+        Built::new(built.payload, issues),
+        options.format,
+    ))
+}

@@ -1,0 +1,469 @@
+//! Orders from the shops people run: WooCommerce ([`woocommerce`]), Shopware 6
+//! ([`shopware6`]) and Shopify ([`shopify`]) → the canonical order, with configuration only.
+//!
+//! [`from_shop_order`] takes a platform name and the platform's own order JSON (as its
+//! webhook or API sends it) and returns [`Mapped`]: the canonical order JSON, `valid`, and
+//! every issue. Each module reads its platform's public order document top to bottom and
+//! cites its field names; what the document leaves open is decided there and tested.
+//!
+//! Shared decisions (all platforms):
+//! - Issue paths are canonical paths (`items[0].sku`) and the message names the shop's field
+//!   (`line_items[0].sku`) and the fix in the shop's back office; the canonical order's own
+//!   issue at the same path and code is replaced by the platform's more precise one.
+//! - Times become UTC (`…Z`); amounts are exact decimal strings; per-unit amounts that do not
+//!   divide evenly are rounded to 4 places with a `rounded_unit_price` warning.
+//! - A one-line street (`Teststraße 42`) is split with [`crate::order::street::split_street`];
+//!   a line that does not end in a house number is kept whole with an `unsplittable_street`
+//!   warning. A second address line has no canonical field: it is a warning, not dropped
+//!   silently.
+//! - A VAT rate the shop does not send as a percentage is derived from a line's tax and net
+//!   amount: a common EU rate is taken when it reproduces the tax to the cent, else the
+//!   quotient rounded to two places with a `derived_tax_rate` warning.
+//! - Payment methods are mapped to the canonical list by the platform's ids and names
+//!   ([`payment_method`]); anything else is kept as free text.
+//! - `options.catalogue` (see [`crate::catalogue`]) completes the items' product facts.
+
+pub mod shopify;
+pub mod shopware6;
+pub mod woocommerce;
+
+use serde_json::{Map, Value};
+
+use crate::catalogue::Catalogue;
+use crate::decimal::Decimal;
+use crate::issue::Issues;
+pub use crate::omniseller::Mapped;
+use crate::order::time::{format_rfc3339, Timestamp};
+
+/// Platform names, as `fromShopOrder` takes them.
+pub const PLATFORMS: &[&str] = &["woocommerce", "shopware6", "shopify"];
+
+/// Maps `raw` (the platform's order JSON) from `platform` (one of [`PLATFORMS`]) to a
+/// canonical order, completed from `catalogue` when given.
+pub fn from_shop_order(platform: &str, raw: &Value, catalogue: Option<&Catalogue>) -> Mapped {
+    let mut issues = Issues::new();
+    if !raw.is_object() {
+        issues.error(
+            "order",
+            "invalid_type",
+            format!("the {platform} order must be a JSON object (the webhook's body or the API's order)"),
+            format!("die {platform}-Bestellung muss ein JSON-Objekt sein (der Webhook-Inhalt oder die Bestellung der API)"),
+        );
+    }
+    let order = match platform {
+        _ if issues.has_errors() => None,
+        "woocommerce" => Some(woocommerce::map(raw, &mut issues)),
+        "shopware6" => shopware6::map(raw, &mut issues),
+        "shopify" => Some(shopify::map(raw, &mut issues)),
+        other => {
+            let known = PLATFORMS.join(", ");
+            issues.error(
+                "platform",
+                "unknown_platform",
+                format!("unknown shop platform `{other}`; known: {known}"),
+                format!("unbekannte Shop-Plattform `{other}`; bekannt: {known}"),
+            );
+            None
+        }
+    };
+    match order {
+        Some(mut order) => {
+            if let Some(c) = catalogue {
+                c.complete(&mut order);
+            }
+            validate(order, issues)
+        }
+        None => Mapped {
+            order: None,
+            valid: false,
+            issues,
+        },
+    }
+}
+
+/// Validates the canonical order an adapter built: the order's own issues are added, except
+/// where the adapter already said the same (same path and code) in the shop's terms.
+fn validate(order: Value, mut issues: Issues) -> Mapped {
+    let (_, own) = crate::order::Order::from_value(&order);
+    // (path, code) of what the adapter said, in serde_json's map (no further map type: size).
+    let key = |path: &str, code: &str| format!("{path}\u{0}{code}");
+    let mut said = Map::new();
+    for a in issues.iter() {
+        // Inserted one by one: collecting into the map would sort, and sorting code is large.
+        said.insert(key(&a.path, &a.code), Value::Null);
+    }
+    for i in own.into_vec() {
+        if !said.contains_key(&key(&i.path, &i.code)) {
+            issues.push(i.path, &i.code, i.severity, i.message, i.message_de);
+        }
+    }
+    Mapped {
+        order: Some(order),
+        valid: !issues.has_errors(),
+        issues,
+    }
+}
+
+/// A non-empty trimmed string at `key` (numbers are written as text).
+pub(crate) fn text<'a>(v: &'a Value, key: &str) -> Option<std::borrow::Cow<'a, str>> {
+    match v.get(key)? {
+        Value::String(s) if !s.trim().is_empty() => Some(std::borrow::Cow::Borrowed(s.trim())),
+        Value::Number(n) => Some(std::borrow::Cow::Owned(n.to_string())),
+        _ => None,
+    }
+}
+
+/// An exact amount at `key` (a JSON number or a decimal string).
+pub(crate) fn amount(v: &Value, key: &str) -> Option<Decimal> {
+    match v.get(key)? {
+        Value::Null => None,
+        Value::String(s) if s.trim().is_empty() => None,
+        a => crate::money::from_value(a).ok(),
+    }
+}
+
+/// An amount as canonical JSON: an exact decimal string (`"7.5"`).
+pub(crate) fn money(d: Decimal) -> Value {
+    Value::String(d.normalize().to_string())
+}
+
+/// An RFC 3339 time in UTC (`2017-03-22T19:28:02Z`); `None` when `s` is no RFC 3339 time.
+pub(crate) fn utc(s: &str) -> Option<String> {
+    let t = Timestamp::parse_rfc3339(s.trim())?;
+    let u = format_rfc3339(&Timestamp::from_unix(t.unix_seconds()));
+    Some(match u.strip_suffix("+00:00") {
+        Some(p) => format!("{p}Z"),
+        None => u,
+    })
+}
+
+/// `total / quantity`, exact when it divides evenly, else rounded to 4 places (then `rounded`
+/// is set).
+pub(crate) fn per_unit(total: Decimal, quantity: i64, rounded: &mut bool) -> Decimal {
+    if quantity == 0 || quantity == 1 {
+        return total;
+    }
+    let q = Decimal::from(quantity.abs());
+    let exact = total / q;
+    let r = exact.round_dp(4);
+    if r * q != total {
+        *rounded = true;
+    }
+    r
+}
+
+/// The absolute value of `d`.
+pub(crate) fn abs(d: Decimal) -> Decimal {
+    if d < Decimal::ZERO {
+        -d
+    } else {
+        d
+    }
+}
+
+/// Warns that a per-unit amount of `path` was rounded.
+pub(crate) fn rounded_warning(path: &str, what: &str, issues: &mut Issues) {
+    issues.warning(
+        path,
+        "rounded_unit_price",
+        format!("{what} does not divide evenly by the quantity: the unit amount is rounded to 4 decimal places"),
+        format!("{what} lässt sich nicht glatt durch die Menge teilen: der Stückbetrag ist auf 4 Nachkommastellen gerundet"),
+    );
+}
+
+/// Common VAT rates in the EU and Switzerland, in percent.
+const COMMON_RATES: &[(i64, u32)] = &[
+    (0, 0),
+    (19, 0),
+    (7, 0),
+    (16, 0),
+    (5, 0),
+    (20, 0),
+    (10, 0),
+    (13, 0),
+    (21, 0),
+    (6, 0),
+    (9, 0),
+    (12, 0),
+    (22, 0),
+    (23, 0),
+    (24, 0),
+    (25, 0),
+    (27, 0),
+    (81, 1),
+    (26, 1),
+    (38, 1),
+    (55, 1),
+    (17, 0),
+    (14, 0),
+    (15, 0),
+    (8, 0),
+    (3, 0),
+];
+
+/// The VAT rate in percent of a line with `net` amount and `tax`: a common rate that
+/// reproduces the tax to the cent, else the quotient rounded to 2 places (`derived` set).
+pub(crate) fn derive_rate(net: Decimal, tax: Decimal, derived: &mut bool) -> Decimal {
+    if net.is_zero() {
+        return Decimal::ZERO;
+    }
+    let cent = Decimal::from(1i64).round_dp(2) / Decimal::ONE_HUNDRED;
+    for &(m, s) in COMMON_RATES {
+        let mut r = Decimal::from(m);
+        for _ in 0..s {
+            r = r / Decimal::from(10i64);
+        }
+        let diff = net * r / Decimal::ONE_HUNDRED - tax;
+        let diff = if diff < Decimal::ZERO { -diff } else { diff };
+        if diff < cent {
+            return r.normalize();
+        }
+    }
+    *derived = true;
+    (tax * Decimal::ONE_HUNDRED / net).round_dp(2).normalize()
+}
+
+/// Warns that the VAT rate of `path` was derived from amounts.
+pub(crate) fn derived_rate_warning(path: &str, rate: Decimal, source: &str, issues: &mut Issues) {
+    issues.warning(
+        path,
+        "derived_tax_rate",
+        format!("the shop sent no VAT rate, only amounts ({source}); {rate} % is derived from them: check the shop's tax settings"),
+        format!("der Shop sendet keinen Steuersatz, nur Beträge ({source}); daraus ergeben sich {rate} %: bitte die Steuereinstellungen des Shops prüfen"),
+    );
+}
+
+/// Splits a one-line street into `street` and `houseNumber` of `out`; a line that does not
+/// end in a house number stays whole, with a warning at `path`.
+pub(crate) fn put_street(
+    out: &mut Map<String, Value>,
+    line: &str,
+    path: &str,
+    shop_field: &str,
+    issues: &mut Issues,
+) {
+    match crate::order::street::split_street(line) {
+        Ok(p) => {
+            out.insert("street".into(), Value::String(p.street));
+            out.insert("houseNumber".into(), Value::String(p.house_number));
+        }
+        Err(_) => {
+            out.insert("street".into(), Value::String(line.trim().to_owned()));
+            issues.warning(
+                format!("{path}.street"),
+                "unsplittable_street",
+                format!("`{shop_field}` ({line:?}) does not end in a house number: it is kept whole as the street (targets that need the number apart, such as Westarp, will ask for it)"),
+                format!("`{shop_field}` ({line:?}) endet nicht mit einer Hausnummer: die Zeile bleibt ganz als Straße erhalten (Ziele, die die Nummer getrennt brauchen, z. B. Westarp, fragen danach)"),
+            );
+        }
+    }
+}
+
+/// Names, for each of `zip`, `city` and `country` absent from an address built at `path`,
+/// the shop's field (`fields`, in the same order) that did not come.
+pub(crate) fn require_place(
+    out: &Map<String, Value>,
+    path: &str,
+    shop: &str,
+    fields: [&str; 3],
+    platform: &str,
+    issues: &mut Issues,
+) {
+    for (key, field) in ["zip", "city", "country"].into_iter().zip(fields) {
+        if !out.contains_key(key) {
+            missing(
+                &format!("{path}.{key}"),
+                format!("{platform} sent no `{shop}.{field}`: make it a required address field at checkout"),
+                format!("{platform} sendet kein `{shop}.{field}`: bitte im Checkout zum Pflichtfeld der Adresse machen"),
+                issues,
+            );
+        }
+    }
+}
+
+/// Warns about a second address line, which the canonical address has no field for.
+pub(crate) fn second_line_warning(line: &str, path: &str, shop_field: &str, issues: &mut Issues) {
+    issues.warning(
+        path,
+        "second_address_line",
+        format!("`{shop_field}` ({line:?}) has no place in the canonical address: it is not carried over; put it into the street or the name line in the shop if the parcel needs it"),
+        format!("`{shop_field}` ({line:?}) hat in der kanonischen Adresse keinen Platz und wird nicht übernommen; bitte im Shop in Straße oder Namenszeile aufnehmen, falls das Paket sie braucht"),
+    );
+}
+
+/// True when a delivery address goes elsewhere than the billing address (e-mail and phone
+/// aside): only then is it a `shippingAddress`.
+pub(crate) fn differs(ship: &Map<String, Value>, bill: &Map<String, Value>) -> bool {
+    [
+        "company",
+        "name",
+        "street",
+        "houseNumber",
+        "zip",
+        "city",
+        "country",
+    ]
+    .iter()
+    .any(|k| ship.get(*k) != bill.get(*k))
+}
+
+/// `first last`, either alone, or empty.
+pub(crate) fn name_of(first: Option<&str>, last: Option<&str>) -> String {
+    let mut name = String::new();
+    for part in [first, last].into_iter().flatten().map(str::trim) {
+        if !part.is_empty() {
+            if !name.is_empty() {
+                name.push(' ');
+            }
+            name.push_str(part);
+        }
+    }
+    name
+}
+
+/// Inserts `value` at `key` when it is a non-empty text.
+pub(crate) fn put_text(out: &mut Map<String, Value>, key: &str, value: Option<impl AsRef<str>>) {
+    if let Some(v) = value {
+        let v = v.as_ref().trim();
+        if !v.is_empty() {
+            out.insert(key.into(), Value::String(v.to_owned()));
+        }
+    }
+}
+
+/// The canonical payment method for a platform's payment id or name (case-insensitive):
+/// `bacs`, `prepayment`, `Vorkasse` → advance; `cod`, `cash` → cash; `paypal…` → paypal;
+/// `invoice`, `Rechnung` → invoice; `stripe`, `visa`, `card` → credit_card; `sepa`,
+/// `debit`, `Lastschrift` → sepa; otherwise `None` (the caller keeps the text).
+pub fn payment_method(id: &str) -> Option<&'static str> {
+    let k = fold(id);
+    let has = |words: &[&str]| words.iter().any(|w| k.contains(w));
+    Some(if has(&["paypal", "ppcp", "ppec"]) {
+        "paypal"
+    } else if has(&["sepa", "debit", "lastschrift"]) {
+        "sepa"
+    } else if has(&["invoice", "rechnung", "purchase_on_account", "on_account"]) {
+        "invoice"
+    } else if has(&[
+        "bacs",
+        "prepayment",
+        "prepaid",
+        "vorkasse",
+        "bank_transfer",
+        "banktransfer",
+        "bank_deposit",
+        "cheque",
+        "ueberweisung",
+        "überweisung",
+    ]) {
+        "advance"
+    } else if k == "cod" || has(&["cash", "barzahlung", "bar_bei", "nachnahme"]) {
+        "cash"
+    } else if has(&[
+        "stripe",
+        "card",
+        "visa",
+        "master",
+        "amex",
+        "american_express",
+        "kreditkarte",
+        "shopify_payments",
+    ]) {
+        "credit_card"
+    } else {
+        return None;
+    })
+}
+
+/// Lower case with spaces and `-` as `_`: `Credit-Card` → `credit_card`.
+fn fold(s: &str) -> String {
+    crate::text::lower(s.trim())
+        .chars()
+        .map(|c| if c == ' ' || c == '-' { '_' } else { c })
+        .collect()
+}
+
+/// The canonical carrier named in a shipping method's id or title, if any.
+pub(crate) fn carrier(text: &str) -> Option<&'static str> {
+    let k = fold(text);
+    let has = |w: &str| k.contains(w);
+    Some(if has("local_pickup") || has("pickup") || has("abholung") {
+        "pickup"
+    } else if has("dhl") {
+        "DHL"
+    } else if has("dpd") {
+        "DPD"
+    } else if has("gls") {
+        "GLS"
+    } else {
+        return None;
+    })
+}
+
+/// Records a missing field the shop did not send: an error at the canonical `path` naming the
+/// shop's field and the fix.
+pub(crate) fn missing(path: &str, en: String, de: String, issues: &mut Issues) {
+    issues.error(path, "missing_field", en, de);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap_or(Decimal::ZERO)
+    }
+
+    #[test]
+    fn rates_are_common_ones_when_they_reproduce_the_tax() {
+        let mut derived = false;
+        assert_eq!(derive_rate(d("7.50"), d("1.43"), &mut derived), d("19"));
+        assert_eq!(derive_rate(d("100"), d("7"), &mut derived), d("7"));
+        assert_eq!(derive_rate(d("10"), d("0.81"), &mut derived), d("8.1"));
+        assert!(!derived);
+        assert_eq!(derive_rate(d("6.00"), d("0.45"), &mut derived), d("7.5"));
+        assert!(derived);
+    }
+
+    #[test]
+    fn times_become_utc() {
+        assert_eq!(
+            utc("2021-12-31T19:00:00-05:00").as_deref(),
+            Some("2022-01-01T00:00:00Z")
+        );
+        assert_eq!(
+            utc("2017-03-22T19:28:02Z").as_deref(),
+            Some("2017-03-22T19:28:02Z")
+        );
+        assert_eq!(utc("2017-03-22 19:28"), None);
+    }
+
+    #[test]
+    fn payment_ids_map_to_the_canonical_list() {
+        for (id, want) in [
+            ("bacs", Some("advance")),
+            ("cod", Some("cash")),
+            ("ppcp-gateway", Some("paypal")),
+            ("stripe", Some("credit_card")),
+            ("visa", Some("credit_card")),
+            (
+                "Shopware\\Core\\Checkout\\Payment\\Cart\\PaymentHandler\\InvoicePayment",
+                Some("invoice"),
+            ),
+            ("payment_debitpayment", Some("sepa")),
+            ("Cash on Delivery (COD)", Some("cash")),
+            ("bogus", None),
+        ] {
+            assert_eq!(payment_method(id), want, "{id}");
+        }
+    }
+
+    #[test]
+    fn uneven_unit_prices_are_rounded_and_flagged() {
+        let mut rounded = false;
+        assert_eq!(per_unit(d("12.00"), 4, &mut rounded), d("3"));
+        assert!(!rounded);
+        assert_eq!(per_unit(d("10.00"), 3, &mut rounded), d("3.3333"));
+        assert!(rounded);
+    }
+}

@@ -1,0 +1,525 @@
+//! Shopware 6, the Admin API's `order` entity with its associations (`GET /api/order/{id}`
+//! or `POST /api/search/order` with `Accept: application/json`, associations `lineItems`,
+//! `orderCustomer.salutation`, `billingAddress.country`, `deliveries.shippingOrderAddress
+//! .country`, `deliveries.shippingMethod`, `transactions.paymentMethod`, `currency`), and the
+//! app webhook `checkout.order.placed`, whose `data.payload.order` is the same entity.
+//!
+//! Read in the entity's order: `orderNumber`, `orderDateTime`, `stateMachineState`,
+//! `currency.isoCode`, `price.taxStatus`, `shippingCosts`, `orderCustomer`,
+//! `billingAddress`, `deliveries[]`, `transactions[]`, `lineItems[]`, `customerComment`.
+//!
+//! Decisions where the document is silent:
+//! - `price.taxStatus` `gross` means gross unit prices, `net` net ones; `tax-free` means net
+//!   prices at 0 %. A line's rate is its `price.calculatedTaxes[0].taxRate` (else
+//!   `taxRules[0].taxRate`); a line with several rates is a warning (the first is used).
+//! - The SKU is the line's `payload.productNumber` (Shopware's "Produktnummer"); lines of
+//!   type `product` and `custom` become items. A `promotion` line with `discountType`
+//!   `percentage` on the cart becomes `discountPercent` on every item; any other promotion
+//!   (a fixed amount, shipping) is an error, as kontor does not guess how to spread it.
+//!   `credit` lines (manual credits) are warnings: Shopware core sends no returns in the
+//!   order.
+//! - The delivery address is the first delivery's `shippingOrderAddress` when it differs
+//!   from the billing address; shipping is the order's `shippingCosts` and the first
+//!   delivery's `shippingMethod`.
+//! - The payment method is the last transaction that is not cancelled or failed:
+//!   `paymentMethod.technicalName`, `handlerIdentifier` (`…\InvoicePayment` → invoice,
+//!   `PrePayment` → advance, `CashPayment` → cash, `DebitPayment` → sepa), else its name.
+//! - Salutation `mr` → gender m, `mrs` → f.
+
+use serde_json::{json, Map, Value};
+
+use super::{
+    amount, carrier, missing, money, payment_method, put_street, put_text, second_line_warning,
+    text, utc,
+};
+use crate::decimal::Decimal;
+use crate::issue::Issues;
+
+/// The order entity inside what was sent: the entity itself, an API answer `{ data }`, or
+/// the webhook `{ data: { payload: { order } } }`.
+pub fn order_entity(raw: &Value) -> Option<&Value> {
+    let data = raw.get("data");
+    [
+        Some(raw),
+        data,
+        data.and_then(|d| d.get("payload"))
+            .and_then(|p| p.get("order")),
+    ]
+    .into_iter()
+    .flatten()
+    .find(|v| v.get("orderNumber").is_some() || v.get("lineItems").is_some())
+}
+
+/// The Shopware 6 order as a canonical order (JSON, not yet validated); `None` when `raw`
+/// holds no order entity.
+pub fn map(raw: &Value, issues: &mut Issues) -> Option<Value> {
+    let Some(o) = order_entity(raw) else {
+        issues.error(
+            "order",
+            "missing_order",
+            "no Shopware order entity found: pass the order (with `orderNumber`), the API's `{ data }` answer (Accept: application/json), or the `checkout.order.placed` webhook body",
+            "keine Shopware-Bestellung gefunden: bitte die Bestellung (mit `orderNumber`), die API-Antwort `{ data }` (Accept: application/json) oder den Inhalt des Webhooks `checkout.order.placed` übergeben",
+        );
+        return None;
+    };
+    let mut out = Map::new();
+    match text(o, "orderNumber") {
+        Some(n) => {
+            out.insert("number".into(), Value::String(n.into_owned()));
+        }
+        None => missing(
+            "number",
+            "Shopware sent no `orderNumber`".into(),
+            "Shopware sendet keine `orderNumber`".into(),
+            issues,
+        ),
+    }
+    let when = text(o, "orderDateTime");
+    match when.as_deref().and_then(utc) {
+        Some(t) => {
+            out.insert("orderedAt".into(), Value::String(t));
+        }
+        None => missing(
+            "orderedAt",
+            format!(
+                "Shopware sent no readable `orderDateTime` ({})",
+                when.as_deref().unwrap_or("absent")
+            ),
+            format!(
+                "Shopware sendet kein lesbares `orderDateTime` ({})",
+                when.as_deref().unwrap_or("fehlt")
+            ),
+            issues,
+        ),
+    }
+    if let Some(state) = o
+        .get("stateMachineState")
+        .and_then(|s| text(s, "technicalName"))
+    {
+        if state == "cancelled" {
+            issues.warning(
+                "",
+                "order_status",
+                "the Shopware order is cancelled: check that it should be passed on",
+                "die Shopware-Bestellung ist storniert: bitte prüfen, ob sie weitergegeben werden soll",
+            );
+        }
+    }
+    out.insert("channel".into(), json!("online"));
+    match o.get("currency").and_then(|c| text(c, "isoCode")) {
+        Some(c) => {
+            out.insert("currency".into(), Value::String(c.into_owned()));
+        }
+        None => issues.warning(
+            "currency",
+            "missing_association",
+            "Shopware sent no `currency.isoCode`: EUR is assumed; load the order with the association `currency`",
+            "Shopware sendet kein `currency.isoCode`: EUR wird angenommen; bitte die Bestellung mit der Assoziation `currency` laden",
+        ),
+    }
+    let status = o.get("price").and_then(|p| text(p, "taxStatus"));
+    let (gross, tax_free) = match status.as_deref() {
+        Some("gross") => (true, false),
+        Some("net") => (false, false),
+        Some("tax-free") => (false, true),
+        other => {
+            issues.warning(
+                "pricesIncludeTax",
+                "missing_field",
+                format!("Shopware sent no known `price.taxStatus` ({}): gross prices are assumed (Shopware's default for customers)", other.unwrap_or("absent")),
+                format!("Shopware sendet keinen bekannten `price.taxStatus` ({}): Bruttopreise werden angenommen (Shopwares Vorgabe für Endkunden)", other.unwrap_or("fehlt")),
+            );
+            (true, false)
+        }
+    };
+    out.insert("pricesIncludeTax".into(), Value::Bool(gross));
+
+    let empty = Value::Object(Map::new());
+    let c = o
+        .get("orderCustomer")
+        .filter(|c| c.is_object())
+        .unwrap_or(&empty);
+    let mut customer = Map::new();
+    put_text(&mut customer, "id", text(c, "customerNumber"));
+    put_text(&mut customer, "email", text(c, "email"));
+    put_text(&mut customer, "company", text(c, "company"));
+    put_text(&mut customer, "title", text(c, "title"));
+    put_text(&mut customer, "firstName", text(c, "firstName"));
+    put_text(&mut customer, "lastName", text(c, "lastName"));
+    if let Some(g) = c.get("salutation").and_then(gender) {
+        customer.insert("gender".into(), json!(g));
+    }
+    if let Some(v) = c
+        .get("vatIds")
+        .and_then(Value::as_array)
+        .and_then(|v| v.first())
+        .and_then(Value::as_str)
+    {
+        customer.insert("vatId".into(), json!(v));
+    }
+    if customer.get("email").is_none() {
+        issues.warning(
+            "customer.email",
+            "missing_association",
+            "Shopware sent no `orderCustomer.email`: load the order with the association `orderCustomer`",
+            "Shopware sendet kein `orderCustomer.email`: bitte die Bestellung mit der Assoziation `orderCustomer` laden",
+        );
+    }
+    let customer_name = super::name_of(
+        customer.get("firstName").and_then(Value::as_str),
+        customer.get("lastName").and_then(Value::as_str),
+    );
+    out.insert("customer".into(), Value::Object(customer));
+
+    let billing = o
+        .get("billingAddress")
+        .filter(|b| b.is_object())
+        .or_else(|| {
+            let id = o.get("billingAddressId")?;
+            o.get("addresses")?
+                .as_array()?
+                .iter()
+                .find(|a| a.get("id") == Some(id))
+        });
+    let bill = match billing {
+        Some(b) => address(
+            b,
+            "billingAddress",
+            "billingAddress",
+            &customer_name,
+            issues,
+        ),
+        None => {
+            missing(
+                "billingAddress",
+                "Shopware sent no `billingAddress`: load the order with the associations `billingAddress.country` (or `addresses.country`)".into(),
+                "Shopware sendet keine `billingAddress`: bitte die Bestellung mit den Assoziationen `billingAddress.country` (oder `addresses.country`) laden".into(),
+                issues,
+            );
+            Map::new()
+        }
+    };
+    let delivery = o
+        .get("deliveries")
+        .and_then(Value::as_array)
+        .and_then(|d| d.first());
+    if let Some(s) = delivery
+        .and_then(|d| d.get("shippingOrderAddress"))
+        .filter(|s| s.is_object())
+    {
+        let mut own = Issues::new();
+        let ship = address(
+            s,
+            "deliveries[0].shippingOrderAddress",
+            "shippingAddress",
+            &customer_name,
+            &mut own,
+        );
+        if super::differs(&ship, &bill) {
+            out.insert("shippingAddress".into(), Value::Object(ship));
+            issues.extend(own);
+        }
+    }
+    out.insert("billingAddress".into(), Value::Object(bill));
+    payment(o, &mut out, issues);
+    shipping(o, delivery, tax_free, &mut out, issues);
+    put_text(&mut out, "notes", text(o, "customerComment"));
+
+    let mut items: Vec<Value> = Vec::new();
+    let mut promotions: Vec<(usize, &Value)> = Vec::new();
+    let lines = o.get("lineItems").and_then(Value::as_array);
+    for (i, l) in lines.into_iter().flatten().enumerate() {
+        match text(l, "type").as_deref() {
+            Some("product") | Some("custom") | None => {
+                let at = items.len();
+                items.push(item(l, i, at, tax_free, issues));
+            }
+            Some("promotion") => promotions.push((i, l)),
+            Some(other) => {
+                let label = text(l, "label").unwrap_or_default();
+                let total = l
+                    .get("totalPrice")
+                    .map(Value::to_string)
+                    .unwrap_or_default();
+                issues.warning(
+                    format!("lineItems[{i}]"),
+                    "line_not_mapped",
+                    format!("the line {label:?} of type `{other}` ({total}) has no place in the canonical order and is not carried over"),
+                    format!("die Position {label:?} vom Typ `{other}` ({total}) hat keinen Platz in der kanonischen Bestellung und wird nicht übernommen"),
+                );
+            }
+        }
+    }
+    for (i, p) in promotions {
+        promotion(p, i, &mut items, issues);
+    }
+    if items.is_empty() {
+        missing(
+            "items",
+            "Shopware sent no product `lineItems`: load the order with the association `lineItems`".into(),
+            "Shopware sendet keine Produkt-`lineItems`: bitte die Bestellung mit der Assoziation `lineItems` laden".into(),
+            issues,
+        );
+    }
+    out.insert("items".into(), Value::Array(items));
+    Some(Value::Object(out))
+}
+
+fn gender(s: &Value) -> Option<&'static str> {
+    match text(s, "salutationKey").as_deref() {
+        Some("mr") => Some("m"),
+        Some("mrs") => Some("f"),
+        _ => None,
+    }
+}
+
+/// An order address (`billingAddress`, `shippingOrderAddress`) as a canonical address.
+fn address(
+    a: &Value,
+    shop: &str,
+    path: &str,
+    customer_name: &str,
+    issues: &mut Issues,
+) -> Map<String, Value> {
+    let mut out = Map::new();
+    put_text(&mut out, "company", text(a, "company"));
+    let name = super::name_of(
+        text(a, "firstName").as_deref(),
+        text(a, "lastName").as_deref(),
+    );
+    if !name.is_empty() && name != customer_name {
+        out.insert("name".into(), Value::String(name));
+    }
+    match text(a, "street") {
+        Some(line) => put_street(&mut out, &line, path, &format!("{shop}.street"), issues),
+        None => missing(
+            &format!("{path}.street"),
+            format!("Shopware sent no `{shop}.street`"),
+            format!("Shopware sendet kein `{shop}.street`"),
+            issues,
+        ),
+    }
+    for key in ["additionalAddressLine1", "additionalAddressLine2"] {
+        if let Some(l) = text(a, key) {
+            second_line_warning(&l, path, &format!("{shop}.{key}"), issues);
+        }
+    }
+    put_text(&mut out, "zip", text(a, "zipcode"));
+    put_text(&mut out, "city", text(a, "city"));
+    match a.get("country").and_then(|c| text(c, "iso")) {
+        Some(iso) => {
+            out.insert("country".into(), Value::String(iso.into_owned()));
+        }
+        None => missing(
+            &format!("{path}.country"),
+            format!("Shopware sent no `{shop}.country.iso`: load the order with the association `{shop}.country`", shop = if shop.starts_with("deliveries") { "deliveries.shippingOrderAddress" } else { shop }),
+            format!("Shopware sendet kein `{shop}.country.iso`: bitte die Bestellung mit der Assoziation `{shop}.country` laden", shop = if shop.starts_with("deliveries") { "deliveries.shippingOrderAddress" } else { shop }),
+            issues,
+        ),
+    }
+    put_text(&mut out, "phone", text(a, "phoneNumber"));
+    // A missing `country.iso` is named above, with the association to load.
+    let mut place = out.clone();
+    place.entry("country").or_insert(Value::Null);
+    super::require_place(
+        &place,
+        path,
+        shop,
+        ["zipcode", "city", "country.iso"],
+        "Shopware",
+        issues,
+    );
+    out
+}
+
+fn payment(o: &Value, out: &mut Map<String, Value>, issues: &mut Issues) {
+    let transactions: Vec<&Value> = o
+        .get("transactions")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .collect();
+    let live = |t: &&&Value| {
+        let state = t
+            .get("stateMachineState")
+            .and_then(|s| text(s, "technicalName"));
+        !matches!(state.as_deref(), Some("cancelled" | "failed"))
+    };
+    let t = transactions.iter().rev().find(live).or(transactions.last());
+    let Some(m) = t
+        .and_then(|t| t.get("paymentMethod"))
+        .filter(|m| m.is_object())
+    else {
+        issues.warning(
+            "payment",
+            "missing_association",
+            "Shopware sent no `transactions[].paymentMethod`: load the order with the association `transactions.paymentMethod`",
+            "Shopware sendet keine `transactions[].paymentMethod`: bitte die Bestellung mit der Assoziation `transactions.paymentMethod` laden",
+        );
+        return;
+    };
+    let keys = ["technicalName", "handlerIdentifier", "shortName", "name"];
+    let method = keys
+        .iter()
+        .find_map(|k| text(m, k).and_then(|t| payment_method(&t)))
+        .map(str::to_owned)
+        .or_else(|| text(m, "name").map(|n| n.into_owned()));
+    if let Some(method) = method {
+        out.insert("payment".into(), json!({ "method": method }));
+    }
+}
+
+/// The rate of a calculated price: `calculatedTaxes[0].taxRate`, else `taxRules[0].taxRate`.
+fn rate_of(price: &Value, path: &str, shop: &str, issues: &mut Issues) -> Option<Decimal> {
+    let taxes = price.get("calculatedTaxes").and_then(Value::as_array);
+    if taxes.is_some_and(|t| t.len() > 1) {
+        issues.warning(
+            path,
+            "several_tax_rates",
+            format!("`{shop}.calculatedTaxes` has several rates: the first is used"),
+            format!(
+                "`{shop}.calculatedTaxes` enthält mehrere Steuersätze: der erste wird verwendet"
+            ),
+        );
+    }
+    taxes
+        .and_then(|t| t.first())
+        .and_then(|t| amount(t, "taxRate"))
+        .or_else(|| {
+            price
+                .get("taxRules")
+                .and_then(Value::as_array)
+                .and_then(|t| t.first())
+                .and_then(|t| amount(t, "taxRate"))
+        })
+        .map(|r| r.normalize())
+}
+
+fn shipping(
+    o: &Value,
+    delivery: Option<&Value>,
+    tax_free: bool,
+    out: &mut Map<String, Value>,
+    issues: &mut Issues,
+) {
+    let costs = o
+        .get("shippingCosts")
+        .or_else(|| delivery.and_then(|d| d.get("shippingCosts")));
+    let method = delivery
+        .and_then(|d| d.get("shippingMethod"))
+        .filter(|m| m.is_object());
+    if costs.is_none() && method.is_none() {
+        return;
+    }
+    let mut s = Map::new();
+    if let Some(m) = method {
+        let found = ["technicalName", "name"]
+            .iter()
+            .find_map(|k| text(m, k).and_then(|t| carrier(&t)));
+        if let Some(c) = found {
+            s.insert("carrier".into(), json!(c));
+        }
+        put_text(&mut s, "methodName", text(m, "name"));
+    }
+    if let Some(c) = costs {
+        if let Some(total) = amount(c, "totalPrice") {
+            s.insert("cost".into(), money(total));
+            let rate = if tax_free {
+                Some(Decimal::ZERO)
+            } else {
+                rate_of(c, "shipping.taxRate", "shippingCosts", issues)
+            };
+            if let Some(r) = rate {
+                s.insert("taxRate".into(), money(r));
+            }
+        }
+    }
+    out.insert("shipping".into(), Value::Object(s));
+}
+
+fn item(l: &Value, i: usize, at: usize, tax_free: bool, issues: &mut Issues) -> Value {
+    let path = format!("items[{at}]");
+    let shop = format!("lineItems[{i}]");
+    let mut out = Map::new();
+    let label = text(l, "label");
+    match l.get("payload").and_then(|p| text(p, "productNumber")) {
+        Some(s) => {
+            out.insert("sku".into(), Value::String(s.into_owned()));
+        }
+        None => missing(
+            &format!("{path}.sku"),
+            format!("Shopware sent no `{shop}.payload.productNumber` ({:?}): custom lines have none; give the product a product number", label.as_deref().unwrap_or("")),
+            format!("Shopware sendet keine `{shop}.payload.productNumber` ({:?}): freie Positionen haben keine; bitte dem Produkt eine Produktnummer geben", label.as_deref().unwrap_or("")),
+            issues,
+        ),
+    }
+    put_text(&mut out, "name", label);
+    if let Some(q) = l.get("quantity").filter(|q| q.is_i64()) {
+        out.insert("quantity".into(), q.clone());
+    }
+    let price = l.get("price").filter(|p| p.is_object());
+    match amount(l, "unitPrice").or_else(|| price.and_then(|p| amount(p, "unitPrice"))) {
+        Some(p) => {
+            out.insert("unitPrice".into(), money(p));
+        }
+        None => missing(
+            &format!("{path}.unitPrice"),
+            format!("Shopware sent no `{shop}.unitPrice`"),
+            format!("Shopware sendet kein `{shop}.unitPrice`"),
+            issues,
+        ),
+    }
+    let rate = if tax_free {
+        Some(Decimal::ZERO)
+    } else {
+        price.and_then(|p| {
+            rate_of(
+                p,
+                &format!("{path}.taxRate"),
+                &format!("{shop}.price"),
+                issues,
+            )
+        })
+    };
+    match rate {
+        Some(r) => {
+            out.insert("taxRate".into(), money(r));
+        }
+        None => missing(
+            &format!("{path}.taxRate"),
+            format!("Shopware sent no `{shop}.price.calculatedTaxes`"),
+            format!("Shopware sendet keine `{shop}.price.calculatedTaxes`"),
+            issues,
+        ),
+    }
+    Value::Object(out)
+}
+
+fn promotion(p: &Value, i: usize, items: &mut [Value], issues: &mut Issues) {
+    let payload = p.get("payload").unwrap_or(&Value::Null);
+    let label = text(p, "label").unwrap_or_default();
+    let kind = text(payload, "discountType");
+    let scope = text(payload, "discountScope");
+    let value = amount(payload, "value");
+    match (kind.as_deref(), scope.as_deref().unwrap_or("cart"), value) {
+        (Some("percentage"), "cart", Some(v)) if v > Decimal::ZERO && v <= Decimal::ONE_HUNDRED => {
+            for it in items.iter_mut().filter_map(Value::as_object_mut) {
+                if !it.contains_key("discount") && !it.contains_key("discountPercent") {
+                    it.insert("discountPercent".into(), money(v));
+                }
+            }
+        }
+        _ => {
+            let total = p
+                .get("totalPrice")
+                .map(Value::to_string)
+                .unwrap_or_default();
+            issues.error(
+                format!("lineItems[{i}]"),
+                "order_level_discount",
+                format!("the promotion {label:?} ({}, {total}) is a discount on the whole order that kontor does not spread over the lines by guessing: use a percentage promotion on the cart, or a discount on the products", kind.as_deref().unwrap_or("no discountType")),
+                format!("die Aktion {label:?} ({}, {total}) ist ein Rabatt auf die ganze Bestellung, den kontor nicht nach Gutdünken auf die Positionen verteilt: bitte eine prozentuale Warenkorb-Aktion oder einen Rabatt auf die Produkte verwenden", kind.as_deref().unwrap_or("kein discountType")),
+            );
+        }
+    }
+}

@@ -1,0 +1,177 @@
+//! JS exports of the shop adapters and the product catalogue: `fromShopOrder`,
+//! `readCatalogue`, `missingFromCatalogue` (core: `crate::shops`, `crate::catalogue`).
+
+use serde::Serialize;
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+
+use super::{read, read_text, write};
+use crate::catalogue::{self, Format};
+use crate::issue::Issues;
+use crate::shops;
+
+#[wasm_bindgen(typescript_custom_section)]
+const SHOP_TYPES: &'static str = r#"
+/** The shop platforms `fromShopOrder` reads. */
+export type ShopPlatform = "woocommerce" | "shopware6" | "shopify";
+
+/** One SKU's product facts (README: "Orders from WooCommerce, Shopware 6 and Shopify"). */
+export interface CatalogueEntry {
+  sku: string;
+  kind?: ProductKind;
+  /** Bottles per unit: a case of 6 is 6. */
+  bottles?: number;
+  bottleSizeMl?: number;
+  quality?: number | string;
+  grapes?: Array<number | string>;
+  wineType?: string; taste?: string;
+  vdp?: number | string;
+  organic?: boolean;
+  isbn?: string;
+  weightGrams?: number;
+  /** kivitendo's part id: fills `productIds` of the kivitendo order builder. */
+  kivitendoPartId?: number;
+}
+
+/** A catalogue: entries, an object by SKU, or the JSON or CSV text of one. */
+export type Catalogue = CatalogueEntry[] | Record<string, Omit<CatalogueEntry, "sku">> | string;
+
+/** Options of `fromShopOrder`. */
+export interface ShopOrderOptions {
+  /** Completes the items' product facts, weight and ISBN (an item's own values win). */
+  catalogue?: Catalogue;
+}
+
+// The builders' options (and so `validateOrder`'s and `request`'s) take a catalogue too.
+export interface GeisenheimOptions {
+  /** Completes the items' product facts, weight and ISBN first (an item's own values win). */
+  catalogue?: Catalogue;
+}
+export interface WestarpOptions {
+  /** Completes the items' product facts, weight and ISBN first (an item's own values win). */
+  catalogue?: Catalogue;
+}
+export interface KivitendoOptions {
+  /** Completes the items first; `kivitendoPartId`s fill `productIds` (ids given there win). */
+  catalogue?: Catalogue;
+}
+
+/** `readCatalogue`'s answer: the good rows are in `catalogue` even when `ok` is false. */
+export interface CatalogueRead { ok: boolean; catalogue: CatalogueEntry[]; issues: Issue[] }
+
+/** `missingFromCatalogue`'s answer: the SKUs the catalogue lacks, and an issue per item. */
+export interface MissingFromCatalogue { missing: string[]; issues: Issue[] }
+
+/**
+ * A shop's order as the canonical order: WooCommerce (REST API v3 order, `order.created`
+ * webhook), Shopware 6 (Admin API order with associations, `checkout.order.placed`) or
+ * Shopify (`orders/create` webhook). Never throws; `valid` says whether every builder takes it.
+ */
+export function fromShopOrder(platform: ShopPlatform, order: object | string, options?: ShopOrderOptions): MappedOrder;
+
+/** Reads a catalogue from JSON or CSV text (`;` or `,`, detected; German decimal comma). */
+export function readCatalogue(text: string, options?: { format?: "json" | "csv" }): CatalogueRead;
+
+/** The SKUs of an order that `catalogue` lacks (issues at `items[i].sku`). */
+export function missingFromCatalogue(order: Order | string, catalogue: Catalogue): MissingFromCatalogue;
+"#;
+
+/// `fromShopOrder(platform, order, options?)`: `{ order, valid, issues }`.
+// Typed in SHOP_TYPES (the optional trailing options).
+#[wasm_bindgen(js_name = fromShopOrder, skip_typescript)]
+pub fn from_shop_order(platform: &str, order: JsValue, options: Option<JsValue>) -> JsValue {
+    let mut issues = Issues::new();
+    let raw = read(&order, "order", true, &mut issues);
+    let options = read(
+        &options.unwrap_or(JsValue::UNDEFINED),
+        "options",
+        false,
+        &mut issues,
+    )
+    .unwrap_or(Value::Null);
+    let catalogue = catalogue::from_option(&options, &mut issues);
+    let Some(raw) = raw else {
+        return write(&shops::Mapped {
+            order: None,
+            valid: false,
+            issues,
+        });
+    };
+    let mut mapped = shops::from_shop_order(platform, &raw, catalogue.as_ref());
+    issues.extend(mapped.issues);
+    mapped.valid = mapped.valid && !issues.has_errors();
+    mapped.issues = issues;
+    write(&mapped)
+}
+
+/// `readCatalogue(text, { format? })`: `{ ok, catalogue, issues }`.
+#[wasm_bindgen(js_name = readCatalogue, skip_typescript)]
+pub fn read_catalogue(text: JsValue, options: Option<JsValue>) -> JsValue {
+    let mut issues = Issues::new();
+    let options = read(
+        &options.unwrap_or(JsValue::UNDEFINED),
+        "options",
+        false,
+        &mut issues,
+    )
+    .unwrap_or(Value::Null);
+    let format = match options.get("format").and_then(Value::as_str) {
+        Some("json") => Some(Format::Json),
+        Some("csv") => Some(Format::Csv),
+        None => None,
+        Some(other) => {
+            issues.error(
+                "options.format",
+                "invalid_value",
+                format!("`options.format` is {other:?}: use \"json\" or \"csv\" (or leave it out to detect)"),
+                format!("`options.format` ist {other:?}: bitte \"json\" oder \"csv\" angeben (oder weglassen zum Erkennen)"),
+            );
+            None
+        }
+    };
+    // Text as it is; an array or object given instead is read as JSON.
+    let text = match text.as_string() {
+        Some(t) => Some(t),
+        None => read_text(&text, "text", true, &mut issues),
+    };
+    let mut r = catalogue::read(&text.unwrap_or_default(), format);
+    issues.extend(r.issues);
+    r.issues = issues;
+    write(&r)
+}
+
+#[derive(Serialize)]
+struct Missing {
+    missing: Vec<String>,
+    issues: Issues,
+}
+
+/// `missingFromCatalogue(order, catalogue)`: `{ missing, issues }`.
+#[wasm_bindgen(js_name = missingFromCatalogue, skip_typescript)]
+pub fn missing_from_catalogue(order: JsValue, catalogue: JsValue) -> JsValue {
+    let mut issues = Issues::new();
+    let order = read(&order, "order", true, &mut issues).unwrap_or(Value::Null);
+    let holder = match catalogue.as_string() {
+        Some(text) => serde_json::json!({ "catalogue": text }),
+        None => {
+            serde_json::json!({ "catalogue": read(&catalogue, "catalogue", true, &mut issues) })
+        }
+    };
+    let c = catalogue::from_option(&holder, &mut issues).unwrap_or_default();
+    // Paths of the catalogue's own problems start with `catalogue`, not `options.catalogue`.
+    let mut fixed = Issues::new();
+    for i in issues.into_vec() {
+        let path = i
+            .path
+            .strip_prefix("options.")
+            .unwrap_or(&i.path)
+            .to_owned();
+        fixed.push(path, &i.code, i.severity, i.message, i.message_de);
+    }
+    let (missing, found) = c.missing(&order);
+    fixed.extend(found);
+    write(&Missing {
+        missing,
+        issues: fixed,
+    })
+}

@@ -1,0 +1,49 @@
+// `npm start` as a user runs it: prints the address with the caller token in its fragment,
+// serves the page and the worker there, and Ctrl-C stops everything it started.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+
+test("npm start prints the address with the token, serves page and worker, and Ctrl-C stops it all", async () => {
+  const state = mkdtempSync(join(root, ".build/tmp/start-state-"));
+  const child = spawn(process.execPath, [join(root, "scripts/start.mjs")], {
+    cwd: root, env: { ...process.env, KONTOR_PORT: "0", KONTOR_STATE: state }, stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout.on("data", (d) => { out += d; });
+  child.stderr.on("data", (d) => { out += d; });
+  const exited = new Promise((r) => child.once("exit", (code, signal) => r({ code, signal })));
+  try {
+    const deadline = Date.now() + 120_000;
+    let m;
+    while (!(m = /(http:\/\/127\.0\.0\.1:\d+)\/#token=([A-Za-z0-9_-]+)/.exec(out))) {
+      assert.ok(Date.now() < deadline && child.exitCode === null, `no address printed:\n${out}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const [, url, token] = m;
+    const stand = [...out.matchAll(/(Geisenheim|kivitendo|Westarp) (http:\/\/127\.0\.0\.1:\d+)/g)].map((x) => x[2]);
+    assert.equal(stand.length, 3, out);
+    const page = await fetch(`${url}/`);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /<title>kontor admin<\/title>/);
+    assert.equal((await fetch(`${url}/v1/deliveries`)).status, 401);
+    const list = await fetch(`${url}/v1/deliveries`, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(list.status, 200);
+    assert.deepEqual((await list.json()).deliveries, []);
+
+    child.kill("SIGINT");
+    const { code } = await exited;
+    assert.equal(code, 0, out);
+    for (const u of [url, ...stand]) {
+      await assert.rejects(fetch(`${u}/healthz`, { signal: AbortSignal.timeout(3000) }), `${u} still answers after Ctrl-C`);
+    }
+  } finally {
+    if (child.exitCode === null) child.kill("SIGKILL");
+    rmSync(state, { recursive: true, force: true });
+  }
+});
