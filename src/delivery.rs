@@ -403,14 +403,12 @@ pub fn lookup_before_resend(target: &str, operation: &str) -> Option<(&'static s
 }
 
 /// What a look-up of [`lookup_before_resend`] found.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Found {
     /// `found` (the order is there: accepted, not sent again), `absent` (send it) or
     /// `unknown` (the look-up failed: try again later, nothing sent).
     pub result: &'static str,
     /// The upstream's id of the order found.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upstream_id: Option<String>,
 }
 
@@ -428,213 +426,23 @@ pub fn find_sent(target: &str, payload: &Value, status: u16, body: &str) -> Foun
         return unknown;
     };
     let code = payload.get("code").and_then(Value::as_str);
-    let hit = match (target, code) {
-        ("westarp", Some(code)) => {
-            crate::westarp::records::page(&list, crate::westarp::records::OrderRecord::from_value)
-                .items
-                .into_iter()
-                .find(|o| o.code.as_deref() == Some(code))
-        }
+    // Westarp's list: `{ data: [{ id, content: { code, … } }] }` (the record itself also read).
+    let entries = list.get("data").and_then(Value::as_array);
+    let hit = match (target, code, entries) {
+        ("westarp", Some(code), Some(list)) => list.iter().find_map(|e| {
+            let c = e.get("content").unwrap_or(e).get("code")?.as_str()?;
+            (c == code).then(|| match e.get("id") {
+                Some(Value::String(s)) => s.clone(),
+                Some(other) => other.to_string(),
+                None => String::new(),
+            })
+        }),
         _ => None,
     };
-    match hit {
-        Some(o) => Found {
-            result: "found",
-            upstream_id: Some(o.id),
-        },
-        None => Found {
-            result: "absent",
-            upstream_id: None,
-        },
+    Found {
+        result: if hit.is_some() { "found" } else { "absent" },
+        upstream_id: hit,
     }
-}
-
-/// The most upstream requests one attempt makes (kivitendo's flow: look-ups and creations,
-/// with its step budget).
-pub const MAX_REQUESTS_PER_ATTEMPT: u64 = 8;
-
-/// How long one attempt holds a delivery (its lease, seconds): longer than the longest attempt
-/// (`UPSTREAM_TIMEOUT_SECONDS`, default 20, per request, [`MAX_REQUESTS_PER_ATTEMPT`]
-/// requests, plus 5 s for the ledger), so that no second attempt starts beside a live one;
-/// after a stop mid-attempt, the delivery is free again once it has passed.
-pub fn lease_seconds(env: &Value) -> u64 {
-    let timeout = var(env, "UPSTREAM_TIMEOUT_SECONDS")
-        .and_then(|s| s.parse::<u64>().ok())
-        .filter(|n| *n > 0)
-        .unwrap_or(20)
-        .min(3_600);
-    timeout * MAX_REQUESTS_PER_ATTEMPT + 5
-}
-
-/// At most this many characters of an upstream answer are kept per attempt.
-pub const EXCERPT_CHARS: usize = 500;
-
-/// An upstream answer's excerpt for the attempt log: at most [`EXCERPT_CHARS`] characters,
-/// every secret of `env` and every credential key redacted.
-pub fn excerpt(body: &str, env: &Value) -> String {
-    let mut v = match serde_json::from_str::<Value>(body) {
-        Ok(v @ (Value::Object(_) | Value::Array(_))) => v,
-        _ => Value::String(body.to_owned()),
-    };
-    redact(&mut v, env);
-    let text = match v {
-        Value::String(s) => s,
-        other => other.to_string(),
-    };
-    crate::http::truncate(&text, EXCERPT_CHARS)
-}
-
-/// Shop sides the scheduled sync reads from.
-pub const SYNC_SOURCES: &[&str] = &["omniseller", "kvik"];
-
-/// The scheduled sync's plan from the worker's configuration: `{ ok: true, source, targets,
-/// config, mapping, issues }` or `{ ok: false, issues }`. `config` holds the shop's
-/// credentials: it goes to `request(source, …)`, never into an answer.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SyncPlan {
-    /// `omniseller` or `kvik`.
-    pub source: String,
-    /// The targets every shop order is delivered to (`SYNC_TARGETS`).
-    pub targets: Vec<String>,
-    /// The request configuration of the shop side, present without errors.
-    pub config: Option<Value>,
-    /// The field-path table (`OMNISELLER_ORDER_MAPPING`, `KVIK_ORDER_MAPPING`), or `Null`.
-    pub mapping: Value,
-    /// Every issue; paths `env.*` name the variable to fix.
-    pub issues: Issues,
-}
-
-impl Serialize for SyncPlan {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let ok = self.config.is_some();
-        let mut st = s.serialize_struct("SyncPlan", if ok { 6 } else { 2 })?;
-        st.serialize_field("ok", &ok)?;
-        if let Some(c) = &self.config {
-            st.serialize_field("source", &self.source)?;
-            st.serialize_field("targets", &self.targets)?;
-            st.serialize_field("config", c)?;
-            st.serialize_field("mapping", &self.mapping)?;
-        }
-        st.serialize_field("issues", &self.issues)?;
-        st.end()
-    }
-}
-
-/// Reads `SYNC_SOURCE` (`omniseller` | `kvik`), `SYNC_TARGETS` (comma-separated order
-/// targets), the source's base URL and credentials (`OMNISELLER_BASE_URL`,
-/// `OMNISELLER_USERNAME`, `OMNISELLER_PASSWORD`; `KVIK_BASE_URL`, `KVIK_TOKEN`, and
-/// `KVIK_ALLOW_INSECURE=true` for a loopback stand-in only) and the order mapping
-/// (`OMNISELLER_ORDER_MAPPING`, required: OmniSeller's order format is not documented;
-/// `KVIK_ORDER_MAPPING`, optional: without it a kvik.shop order is read as a canonical order).
-pub fn sync_plan(env: &Value) -> SyncPlan {
-    let mut issues = Issues::new();
-    let source = var(env, "SYNC_SOURCE").unwrap_or("").to_ascii_lowercase();
-    if !SYNC_SOURCES.contains(&source.as_str()) {
-        issues.error("env.SYNC_SOURCE", if source.is_empty() { "missing_configuration" } else { "invalid_value" }, "set SYNC_SOURCE to omniseller or kvik: the shop side the sync reads new orders from", "SYNC_SOURCE auf omniseller oder kvik setzen: die Shop-Seite, aus der der Abgleich neue Bestellungen liest");
-    }
-    let targets: Vec<String> = var(env, "SYNC_TARGETS")
-        .unwrap_or("")
-        .split(',')
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(str::to_owned)
-        .collect();
-    let bad = targets.iter().any(|t| !ORDER_TARGETS.contains(&t.as_str()));
-    let twice = (1..targets.len()).any(|i| targets[..i].contains(&targets[i]));
-    if targets.is_empty() || bad || twice {
-        issues.error(
-            "env.SYNC_TARGETS",
-            "invalid_value",
-            format!(
-                "SYNC_TARGETS must list distinct targets of {} (comma-separated)",
-                ORDER_TARGETS.join(", ")
-            ),
-            format!(
-                "SYNC_TARGETS muss verschiedene Ziele aus {} nennen (durch Kommas getrennt)",
-                ORDER_TARGETS.join(", ")
-            ),
-        );
-    }
-    let t = source.to_ascii_uppercase();
-    let mut config = Map::new();
-    let names: &[(&str, &str)] = match source.as_str() {
-        "omniseller" => &[
-            ("baseUrl", "BASE_URL"),
-            ("username", "USERNAME"),
-            ("password", "PASSWORD"),
-        ],
-        "kvik" => &[("baseUrl", "BASE_URL"), ("token", "TOKEN")],
-        _ => &[],
-    };
-    for (key, suffix) in names {
-        let name = format!("{t}_{suffix}");
-        match var(env, &name) {
-            Some(v) => {
-                config.insert((*key).into(), Value::String(v.into()));
-            }
-            None => issues.error(join("env", &name), "missing_configuration", format!("the sync reads from {source} but the worker has no {name}: set it (`wrangler secret put {name}`, or in .dev.vars / vars)"), format!("der Abgleich liest aus {source}, aber dem Worker fehlt {name}: bitte setzen (`wrangler secret put {name}` oder in .dev.vars / vars)")),
-        }
-    }
-    if source == "kvik" && var(env, "KVIK_ALLOW_INSECURE") == Some("true") {
-        config.insert("allowInsecure".into(), Value::Bool(true));
-    }
-    let mapping_var = format!("{t}_ORDER_MAPPING");
-    let mapping = match var(env, &mapping_var).map(serde_json::from_str::<Value>) {
-        Some(Ok(m @ Value::Object(_))) => m,
-        Some(_) => {
-            issues.error(
-                join("env", &mapping_var),
-                "invalid_type",
-                format!("{mapping_var} must be a JSON object: the field-path table"),
-                format!("{mapping_var} muss ein JSON-Objekt sein: die Feldpfad-Tabelle"),
-            );
-            Value::Null
-        }
-        None => {
-            if source == "omniseller" {
-                issues.error(join("env", &mapping_var), "missing_configuration", format!("OmniSeller's order format is not documented: set {mapping_var} to your field-path table"), format!("Das Bestellformat von OmniSeller ist nicht dokumentiert: bitte {mapping_var} auf Ihre Feldpfad-Tabelle setzen"));
-            }
-            Value::Null
-        }
-    };
-    let config = (!issues.has_errors()).then_some(Value::Object(config));
-    SyncPlan {
-        source,
-        targets,
-        config,
-        mapping,
-        issues,
-    }
-}
-
-/// The shop orders a listing names: OmniSeller's getOrderIds `data` (`[{ ID, … }]`: ids only,
-/// each read with getOrder) or kvik.shop's listOrders answer (an array of orders, or one under
-/// `data` or `orders`: each with its `id`). `{ id, order? }` each, in the listing's order.
-pub fn sync_listing(source: &str, data: &Value) -> Vec<Value> {
-    let list = match data {
-        Value::Array(a) => a.as_slice(),
-        Value::Object(o) => match o.get("data").or_else(|| o.get("orders")) {
-            Some(Value::Array(a)) => a.as_slice(),
-            _ => &[],
-        },
-        _ => &[],
-    };
-    let key = if source == "omniseller" { "ID" } else { "id" };
-    list.iter()
-        .filter_map(|entry| {
-            let id = match entry.get(key)? {
-                Value::String(s) if !s.trim().is_empty() => s.trim().to_owned(),
-                Value::Number(n) => n.to_string(),
-                _ => return None,
-            };
-            Some(if source == "omniseller" {
-                serde_json::json!({ "id": id })
-            } else {
-                serde_json::json!({ "id": id, "order": entry })
-            })
-        })
-        .collect()
 }
 
 /// A shop order as a canonical order: OmniSeller's by the field-path `mapping`
@@ -875,80 +683,7 @@ mod tests {
     }
 
     #[test]
-    fn a_lease_outlasts_the_longest_attempt() {
-        assert_eq!(lease_seconds(&json!({})), 165);
-        assert_eq!(
-            lease_seconds(&json!({ "UPSTREAM_TIMEOUT_SECONDS": "2" })),
-            21
-        );
-        assert_eq!(
-            lease_seconds(&json!({ "UPSTREAM_TIMEOUT_SECONDS": "x" })),
-            165
-        );
-    }
-
-    #[test]
-    fn excerpts_are_short_and_hold_no_secret() {
-        let e = excerpt(r#"{"message":"bad token wt-secret","token":"abc"}"#, &env());
-        assert_eq!(
-            e,
-            r#"{"message":"bad token [redacted]","token":"[redacted]"}"#
-        );
-        let long = "x".repeat(2000);
-        assert_eq!(excerpt(&long, &env()).chars().count(), EXCERPT_CHARS + 1);
-        assert_eq!(
-            excerpt("Internal Server Error", &env()),
-            "Internal Server Error"
-        );
-    }
-
-    #[test]
-    fn the_sync_plan_comes_from_the_configuration() {
-        let env = json!({
-            "SYNC_SOURCE": "omniseller", "SYNC_TARGETS": "kivitendo, westarp",
-            "OMNISELLER_BASE_URL": "http://127.0.0.1:9", "OMNISELLER_USERNAME": "u", "OMNISELLER_PASSWORD": "p",
-            "OMNISELLER_ORDER_MAPPING": r#"{"number": "DisplayID"}"#,
-        });
-        let p = sync_plan(&env);
-        assert!(p.issues.is_empty(), "{:?}", p.issues);
-        assert_eq!(p.targets, ["kivitendo", "westarp"]);
-        assert_eq!(p.config.unwrap_or_default()["password"], "p");
-        assert_eq!(p.mapping, json!({ "number": "DisplayID" }));
-        let bad = sync_plan(&json!({ "SYNC_SOURCE": "omniseller", "SYNC_TARGETS": "amazon" }));
-        let got = codes(&bad.issues);
-        for want in [
-            "env.SYNC_TARGETS",
-            "env.OMNISELLER_BASE_URL",
-            "env.OMNISELLER_PASSWORD",
-            "env.OMNISELLER_ORDER_MAPPING",
-        ] {
-            assert!(got.iter().any(|(p, _)| p == want), "{want}: {got:?}");
-        }
-        assert!(bad.config.is_none());
-        let kvik = sync_plan(
-            &json!({ "SYNC_SOURCE": "kvik", "SYNC_TARGETS": "westarp", "KVIK_BASE_URL": "http://127.0.0.1:9", "KVIK_TOKEN": "t", "KVIK_ALLOW_INSECURE": "true" }),
-        );
-        assert_eq!(kvik.config.unwrap_or_default()["allowInsecure"], true);
-        assert!(kvik.mapping.is_null());
-        assert_eq!(codes(&sync_plan(&json!({})).issues)[0].0, "env.SYNC_SOURCE");
-    }
-
-    #[test]
-    fn listings_name_the_shop_orders() {
-        let ids = sync_listing(
-            "omniseller",
-            &json!([{ "ID": "6132af", "DisplayID": 2 }, { "DisplayID": 3 }]),
-        );
-        assert_eq!(ids, [json!({ "id": "6132af" })]);
-        let kvik = sync_listing(
-            "kvik",
-            &json!({ "data": [{ "id": 1001, "number": "1001" }] }),
-        );
-        assert_eq!(
-            kvik,
-            [json!({ "id": "1001", "order": { "id": 1001, "number": "1001" } })]
-        );
-        assert!(sync_listing("kvik", &json!("nothing")).is_empty());
+    fn shop_orders_are_mapped_and_validated() {
         let m = sync_order("kvik", &json!({ "number": "1" }), &Value::Null);
         assert!(!m.valid && m.order.is_some());
         let m = sync_order("omniseller", &json!({}), &Value::Null);

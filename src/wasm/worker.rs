@@ -37,18 +37,14 @@ export interface SettledDelivery {
   retryInSeconds?: number;
 }
 
-/** `syncPlan()`'s answer: the scheduled sync's shop side, targets, request configuration (it
- * holds the shop's credentials: never answer or log it) and order mapping, or the issues. */
-export type SyncPlanResult =
-  | { ok: true; source: "omniseller" | "kvik"; targets: string[]; config: RequestConfig; mapping: OrderMapping | null; issues: Issue[] }
-  | { ok: false; issues: Issue[] };
-
 /** `findSent()`'s answer: the order is upstream already (`found`, with its id), is not
  * (`absent`: send it), or the look-up failed (`unknown`: try again later, send nothing). */
-export interface FoundSent { result: "found" | "absent" | "unknown"; upstreamId?: string }
+export interface FoundSent { result: "found" | "absent" | "unknown"; upstreamId: string | null }
 
-/** A shop order named by a listing: its id, and the order itself when the listing carries it. */
-export interface SyncListed { id: string; order?: Record<string, unknown> }
+/** `beforeResend()`'s answer: the state a retried delivery resumes from, and the look-up to
+ * make before sending again (`request(target, lookup.operation, lookup.input, config)`). */
+export interface BeforeResend { state: unknown; lookup: { operation: string; input: unknown } | null }
+
 "#;
 
 /// `workerConfig(target, env, options?)`: the request configuration of a target from the
@@ -140,52 +136,6 @@ pub fn redact_secrets(
     write(&v)
 }
 
-/// `resumeState(target, state)`: the state a retried delivery resumes from; a kivitendo
-/// delivery whose pending step created something asks kivitendo first (find by e-mail, by
-/// order number), since the lost answer's request may have gone through.
-#[wasm_bindgen(js_name = resumeState, unchecked_return_type = "KivitendoSyncState")]
-pub fn resume_state(
-    target: &str,
-    #[wasm_bindgen(unchecked_param_type = "KivitendoSyncState")] state: JsValue,
-) -> JsValue {
-    let mut issues = Issues::new();
-    let state = read(&state, "state", false, &mut issues).unwrap_or(Value::Null);
-    write(&delivery::resume_state(target, &state))
-}
-
-/// `answerExcerpt(body, env)`: at most 500 characters of an upstream answer for the attempt
-/// log, every secret redacted.
-#[wasm_bindgen(js_name = answerExcerpt)]
-pub fn answer_excerpt(
-    body: &str,
-    #[wasm_bindgen(unchecked_param_type = "WorkerEnv")] env: JsValue,
-) -> String {
-    let mut issues = Issues::new();
-    let env = read(&env, "env", false, &mut issues).unwrap_or(Value::Null);
-    delivery::excerpt(body, &env)
-}
-
-/// `syncPlan(env)`: the scheduled sync's source, targets, request configuration and mapping
-/// from the worker's variables and secrets.
-#[wasm_bindgen(js_name = syncPlan, unchecked_return_type = "SyncPlanResult")]
-pub fn sync_plan(#[wasm_bindgen(unchecked_param_type = "WorkerEnv")] env: JsValue) -> JsValue {
-    let mut issues = Issues::new();
-    let env = read(&env, "env", false, &mut issues).unwrap_or(Value::Null);
-    write(&delivery::sync_plan(&env))
-}
-
-/// `syncListing(source, data)`: the shop orders of a listing's interpreted `data`
-/// (OmniSeller's getOrderIds, kvik.shop's listOrders).
-#[wasm_bindgen(js_name = syncListing, unchecked_return_type = "SyncListed[]")]
-pub fn sync_listing(
-    source: &str,
-    #[wasm_bindgen(unchecked_param_type = "unknown")] data: JsValue,
-) -> JsValue {
-    let mut issues = Issues::new();
-    let data = read(&data, "data", false, &mut issues).unwrap_or(Value::Null);
-    write(&Value::Array(delivery::sync_listing(source, &data)))
-}
-
 /// `syncOrder(source, raw, mapping)`: a shop order as a canonical order, validated.
 #[wasm_bindgen(js_name = syncOrder, unchecked_return_type = "MappedOrder")]
 pub fn sync_order(
@@ -199,14 +149,21 @@ pub fn sync_order(
     write(&delivery::sync_order(source, &raw, &mapping))
 }
 
-/// `lookupBeforeResend(target, operation)`: the look-up a retried delivery makes before
-/// sending again (`{ operation, input }` for `request(target, …)`), or `null`.
-#[wasm_bindgen(js_name = lookupBeforeResend, unchecked_return_type = "{ operation: string; input: unknown } | null")]
-pub fn lookup_before_resend(target: &str, operation: &str) -> JsValue {
-    match delivery::lookup_before_resend(target, operation) {
-        Some((op, input)) => write(&serde_json::json!({ "operation": op, "input": input })),
-        None => JsValue::NULL,
-    }
+/// `beforeResend(target, operation, state)`: what a retried delivery does before sending
+/// again, since the lost answer's request may have gone through: the state it resumes from
+/// (kivitendo: a pending create at its look-up) and the look-up to make first (Westarp: the
+/// newest orders), or `lookup: null`.
+#[wasm_bindgen(js_name = beforeResend, unchecked_return_type = "BeforeResend")]
+pub fn before_resend(
+    target: &str,
+    operation: &str,
+    #[wasm_bindgen(unchecked_param_type = "unknown")] state: JsValue,
+) -> JsValue {
+    let mut issues = Issues::new();
+    let state = read(&state, "state", false, &mut issues).unwrap_or(Value::Null);
+    let lookup = delivery::lookup_before_resend(target, operation)
+        .map(|(op, input)| serde_json::json!({ "operation": op, "input": input }));
+    write(&serde_json::json!({ "state": delivery::resume_state(target, &state), "lookup": lookup }))
 }
 
 /// `findSent(target, payload, status, body)`: whether the look-up's answer holds the order
@@ -220,16 +177,6 @@ pub fn find_sent(
 ) -> JsValue {
     let mut issues = Issues::new();
     let payload = read(&payload, "payload", false, &mut issues).unwrap_or(Value::Null);
-    write(&delivery::find_sent(target, &payload, status, body))
-}
-
-/// `attemptLeaseSeconds(env)`: how long one attempt holds a delivery, longer than the longest
-/// attempt (`UPSTREAM_TIMEOUT_SECONDS` per request, at most 8 requests, plus 5 s).
-#[wasm_bindgen(js_name = attemptLeaseSeconds)]
-pub fn attempt_lease_seconds(
-    #[wasm_bindgen(unchecked_param_type = "WorkerEnv")] env: JsValue,
-) -> u32 {
-    let mut issues = Issues::new();
-    let env = read(&env, "env", false, &mut issues).unwrap_or(Value::Null);
-    u32::try_from(delivery::lease_seconds(&env)).unwrap_or(u32::MAX)
+    let f = delivery::find_sent(target, &payload, status, body);
+    write(&serde_json::json!({ "result": f.result, "upstreamId": f.upstream_id }))
 }

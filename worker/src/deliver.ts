@@ -2,7 +2,7 @@
 // performs them (fetch with a timeout) and keeps the ledger.
 import {
   request, interpretResponse, kivitendoSync, workerConfig, deliveryKey, settleDelivery, mayResend, redactSecrets,
-  resumeState, answerExcerpt, attemptLeaseSeconds, lookupBeforeResend, findSent, type FoundSent, type Issue, type Order, type HttpRequest, type KivitendoSyncState, type Outcome,
+  beforeResend, findSent, type FoundSent, type Issue, type Order, type HttpRequest, type KivitendoSyncState, type Outcome,
   type RequestConfig,
 } from "kontor";
 import { type Env, vars, intVar } from "./env";
@@ -17,8 +17,21 @@ export interface Result { httpStatus: number; body: Record<string, unknown> }
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** How long one attempt holds a delivery (its lease, from kontor): past it, another may take it. */
-export const leaseMs = (env: Env) => attemptLeaseSeconds(vars(env)) * 1000;
+/** How long one attempt holds a delivery (its lease): longer than the longest attempt
+ * (UPSTREAM_TIMEOUT_SECONDS per request, at most 8 requests: kivitendo's step budget, plus
+ * 5 s for the ledger), so that no second attempt starts beside a live one. */
+export const leaseMs = (env: Env) => (intVar(env, "UPSTREAM_TIMEOUT_SECONDS", 20) * 8 + 5) * 1000;
+
+/** An upstream answer for the attempt log: at most 500 characters, every secret and
+ * credential key redacted (kontor's redactSecrets, on the parsed JSON where it is JSON). */
+function excerpt(body: string, v: Record<string, string>): string {
+  let value: unknown = body;
+  try { const parsed: unknown = JSON.parse(body); if (parsed !== null && typeof parsed === "object") value = parsed; } catch { /* text */ }
+  // Wrapped: a bare string would be read as JSON text.
+  const safe = (redactSecrets({ value }, v) as { value: unknown }).value;
+  const text = typeof safe === "string" ? safe : JSON.stringify(safe);
+  return text.length > 500 ? `${text.slice(0, 500)}…` : text;
+}
 
 /** Performs a request built by kontor; a network failure or timeout is status 0. */
 export async function perform(env: Env, req: HttpRequest): Promise<{ status: number; body: string }> {
@@ -109,9 +122,9 @@ export async function attempt(env: Env, job: Job, row: ledger.Stored, config: Re
   let answerBody: string | null = null;
   if (job.target === "kivitendo") {
     // Resume where an earlier attempt stopped; a create whose answer was lost is looked up
-    // first (kontor's resumeState), so that nothing is created twice.
+    // first (kontor's beforeResend), so that nothing is created twice.
     const saved = row.state as KivitendoSyncState | null;
-    let step = saved && saved.step !== "done" ? kivitendoSync(job.input as Order, config, resumeState("kivitendo", saved)) : kivitendoSync(job.input as Order, config);
+    let step = saved && saved.step !== "done" ? kivitendoSync(job.input as Order, config, beforeResend("kivitendo", job.operation, saved).state as KivitendoSyncState) : kivitendoSync(job.input as Order, config);
     const warnings = step.issues;
     for (let i = 0; step.request && i < 8; i++) {
       const req = step.request;
@@ -132,7 +145,7 @@ export async function attempt(env: Env, job: Job, row: ledger.Stored, config: Re
     payload = first.body === undefined ? undefined : JSON.parse(first.body);
     // An earlier attempt ended without an answer that settles it (queued, or dead by hand
     // retried): its request may have gone through. Ask first where the upstream can say.
-    const lookup = row.attempts > 0 && (row.status === "queued" || row.status === "dead") ? lookupBeforeResend(job.target, job.operation) : null;
+    const lookup = row.attempts > 0 && (row.status === "queued" || row.status === "dead") ? beforeResend(job.target, job.operation, null).lookup : null;
     let found: FoundSent | null = null;
     if (lookup) {
       const built = request(job.target as "westarp", lookup.operation as "listOrders", lookup.input as never, config);
@@ -171,7 +184,7 @@ export async function attempt(env: Env, job: Job, row: ledger.Stored, config: Re
   const nextAttemptAt = settled.retryInSeconds === undefined ? null : iso(end + settled.retryInSeconds * 1000);
   const safeIssues = redactSecrets(issues, v) as Issue[];
   await ledger.settle(env.DB, row.id, { n: attempt, at: iso(end), outcome, upstreamStatus, issues: safeIssues, requests, durationMs: end - started,
-    excerpt: answerBody === null || answerBody === "" ? null : answerExcerpt(answerBody, v) },
+    excerpt: answerBody === null || answerBody === "" ? null : excerpt(answerBody, v) },
     { status: settled.status, upstreamStatus, upstreamId: settled.upstreamId ?? null, issues: safeIssues, payload: (redactSecrets({ payload: payload ?? null }, v) as { payload: unknown }).payload, state, nextAttemptAt });
   if (settled.status === "queued" && requeue && env.DELIVERIES) {
     await env.DELIVERIES.send({ id: row.id }, { delaySeconds: settled.retryInSeconds ?? 0 });
