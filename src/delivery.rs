@@ -445,22 +445,6 @@ pub fn find_sent(target: &str, payload: &Value, status: u16, body: &str) -> Foun
     }
 }
 
-/// A shop order as a canonical order: OmniSeller's by the field-path `mapping`
-/// ([`crate::omniseller::order_from`]); kvik.shop's by `mapping` when given, else taken as a
-/// canonical order. Validated either way.
-pub fn sync_order(source: &str, raw: &Value, mapping: &Value) -> crate::omniseller::Mapped {
-    if source == "omniseller" {
-        return crate::omniseller::order_from(raw, mapping);
-    }
-    let mut issues = Issues::new();
-    let order = if mapping.is_null() {
-        raw.clone()
-    } else {
-        crate::order::mapping::map_order(raw, mapping, &mut issues)
-    };
-    crate::omniseller::Mapped::validate(order, issues)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -679,17 +663,6 @@ mod tests {
         assert_eq!(
             resume_state("westarp", &json!({ "step": "createOrder" }))["step"],
             "createOrder"
-        );
-    }
-
-    #[test]
-    fn shop_orders_are_mapped_and_validated() {
-        let m = sync_order("kvik", &json!({ "number": "1" }), &Value::Null);
-        assert!(!m.valid && m.order.is_some());
-        let m = sync_order("omniseller", &json!({}), &Value::Null);
-        assert_eq!(
-            m.issues.iter().next().map(|i| i.code.as_str()),
-            Some("missing_mapping")
         );
     }
 

@@ -136,19 +136,6 @@ pub fn redact_secrets(
     write(&v)
 }
 
-/// `syncOrder(source, raw, mapping)`: a shop order as a canonical order, validated.
-#[wasm_bindgen(js_name = syncOrder, unchecked_return_type = "MappedOrder")]
-pub fn sync_order(
-    source: &str,
-    #[wasm_bindgen(unchecked_param_type = "unknown")] raw: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "OrderMapping | null")] mapping: JsValue,
-) -> JsValue {
-    let mut issues = Issues::new();
-    let raw = read(&raw, "order", false, &mut issues).unwrap_or(Value::Null);
-    let mapping = read(&mapping, "mapping", false, &mut issues).unwrap_or(Value::Null);
-    write(&delivery::sync_order(source, &raw, &mapping))
-}
-
 /// `beforeResend(target, operation, state)`: what a retried delivery does before sending
 /// again, since the lost answer's request may have gone through: the state it resumes from
 /// (kivitendo: a pending create at its look-up) and the look-up to make first (Westarp: the

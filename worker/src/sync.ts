@@ -4,7 +4,7 @@
 // file does the I/O. An order is delivered at most once per target because its delivery key
 // (the order's number, Geisenheim's invoiceId) is claimed in D1 and the sync never re-opens
 // an existing delivery: two runs, or two overlapping ones, find the first one's deliveries.
-import { request, interpretResponse, syncOrder, type Issue, type HttpRequest, type RequestConfig, type OrderMapping } from "kontor";
+import { request, interpretResponse, fromOmnisellerOrder, validateOrder, type Issue, type HttpRequest, type RequestConfig, type OrderMapping, type MappedOrder, type Order } from "kontor";
 import { type Env } from "./env";
 import { issue } from "./http";
 import { deliver, perform } from "./deliver";
@@ -141,7 +141,11 @@ export async function runSync(env: Env): Promise<{ httpStatus: number; report: S
       if (!got.ok) { orders.push({ shopId: entry.id, number: null, deliveries: [], issues: got.issues }); continue; }
       raw = got.data;
     }
-    const mapped = syncOrder(plan.source, raw, plan.mapping);
+    // kontor maps by the field-path table (OmniSeller's always; kvik.shop's when
+    // KVIK_ORDER_MAPPING is set) and validates; a kvik.shop order without one is read as a
+    // canonical order.
+    const mapped: MappedOrder = plan.mapping ? fromOmnisellerOrder(raw as object, plan.mapping)
+      : (() => { const v = validateOrder(raw as Order); return v.valid ? { valid: true, order: raw as Order, issues: v.issues } : { valid: false, order: raw, issues: v.issues }; })();
     const number = mapped.order && typeof mapped.order === "object" && "number" in mapped.order ? String((mapped.order as { number: unknown }).number) : null;
     if (!mapped.valid) { orders.push({ shopId: entry.id, number, deliveries: [], issues: mapped.issues }); continue; }
     // Every target on its own: one failing target holds back none of the others.
