@@ -239,6 +239,10 @@ pub fn delivery_key(target: &str, operation: &str, input: &Value, header: Option
     Key { key, issues }
 }
 
+/// The longest wait before a next attempt: 12 hours, the longest `delaySeconds` Cloudflare
+/// Queues take for a message.
+pub const MAX_DELAY_SECONDS: u64 = 43_200;
+
 /// What an answer means for a delivery.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -271,7 +275,8 @@ fn upstream_id(data: &Value) -> Option<String> {
 /// Settles a delivery after attempt number `attempts` (1 for the first) with `outcome` and
 /// the interpreted answer's `data`: `retry` stays `queued` for another attempt after
 /// `RETRY_BASE_SECONDS` (default 30) doubled per attempt plus up to a quarter of jitter
-/// (`random` in 0..1), at most a day, until `MAX_ATTEMPTS` (default 8) attempts are spent:
+/// (`random` in 0..1), at most [`MAX_DELAY_SECONDS`] (the longest delay a Cloudflare Queue
+/// message may have), until `MAX_ATTEMPTS` (default 8) attempts are spent:
 /// then `dead`.
 pub fn settle(outcome: Outcome, data: &Value, attempts: u32, env: &Value, random: f64) -> Settled {
     let num = |name: &str, default: u64| {
@@ -288,10 +293,10 @@ pub fn settle(outcome: Outcome, data: &Value, attempts: u32, env: &Value, random
         Outcome::Retry => ("queued", 202),
     };
     let retry_in_seconds = (status == "queued").then(|| {
-        let base = num("RETRY_BASE_SECONDS", 30).min(86_400);
+        let base = num("RETRY_BASE_SECONDS", 30).min(MAX_DELAY_SECONDS);
         let delay = base.saturating_mul(1 << attempts.clamp(1, 20).saturating_sub(1));
         let jitter = (random.clamp(0.0, 1.0) * (delay / 4) as f64) as u64;
-        (delay + jitter).min(86_400)
+        (delay + jitter).min(MAX_DELAY_SECONDS)
     });
     Settled {
         status,
@@ -358,6 +363,85 @@ fn redact_in(value: &mut Value, secrets: &[String], depth: usize) {
         }
         Value::Array(_) | Value::Object(_) => *value = Value::Null,
         _ => {}
+    }
+}
+
+/// The state a retried delivery resumes from. After a retriable answer the request may have
+/// gone out and only its answer been lost (a timeout, a 500 after the record was stored), so
+/// a kivitendo delivery whose pending step created something asks kivitendo first: a pending
+/// `createCustomer` resumes at `findCustomer` (by e-mail), a pending `createOrder` at
+/// `findOrder` (by the shop's order number), and what is already there is not created again.
+/// Other targets and states are returned unchanged (Geisenheim and Westarp offer no look-up by
+/// the shop's key: see the README's worker section).
+pub fn resume_state(target: &str, state: &Value) -> Value {
+    let mut state = state.clone();
+    if target == "kivitendo" {
+        if let Some(step) = state.get_mut("step") {
+            let back = match step.as_str() {
+                Some("createCustomer") => Some("findCustomer"),
+                Some("createOrder") => Some("findOrder"),
+                _ => None,
+            };
+            if let Some(b) = back {
+                *step = Value::String(b.into());
+            }
+        }
+    }
+    state
+}
+
+/// The look-up a retried delivery makes before sending again, where the upstream can say
+/// whether the earlier request went through although its answer was lost: for Westarp's
+/// `createOrder`, the first page of `listOrders` (the 50 newest orders, newest first), in
+/// which [`find_sent`] looks for the order's `code`. `(operation, input)`, or `None` (kivitendo
+/// looks up through [`resume_state`]; Geisenheim has no read endpoint).
+pub fn lookup_before_resend(target: &str, operation: &str) -> Option<(&'static str, Value)> {
+    match (target, operation) {
+        ("westarp", "createOrder") => Some(("listOrders", serde_json::json!({ "page": 1 }))),
+        _ => None,
+    }
+}
+
+/// What a look-up of [`lookup_before_resend`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    /// `found` (the order is there: accepted, not sent again), `absent` (send it) or
+    /// `unknown` (the look-up failed: try again later, nothing sent).
+    pub result: &'static str,
+    /// The upstream's id of the order found.
+    pub upstream_id: Option<String>,
+}
+
+/// Reads the look-up's answer (`status`, `body`) for the `payload` about to be sent again:
+/// Westarp's order list holds an order whose `code` is the payload's `code`.
+pub fn find_sent(target: &str, payload: &Value, status: u16, body: &str) -> Found {
+    let unknown = Found {
+        result: "unknown",
+        upstream_id: None,
+    };
+    if !(200..300).contains(&status) {
+        return unknown;
+    }
+    let Ok(list) = serde_json::from_str::<Value>(body) else {
+        return unknown;
+    };
+    let code = payload.get("code").and_then(Value::as_str);
+    // Westarp's list: `{ data: [{ id, content: { code, … } }] }` (the record itself also read).
+    let entries = list.get("data").and_then(Value::as_array);
+    let hit = match (target, code, entries) {
+        ("westarp", Some(code), Some(list)) => list.iter().find_map(|e| {
+            let c = e.get("content").unwrap_or(e).get("code")?.as_str()?;
+            (c == code).then(|| match e.get("id") {
+                Some(Value::String(s)) => s.clone(),
+                Some(other) => other.to_string(),
+                None => String::new(),
+            })
+        }),
+        _ => None,
+    };
+    Found {
+        result: if hit.is_some() { "found" } else { "absent" },
+        upstream_id: hit,
     }
 }
 
@@ -537,6 +621,11 @@ mod tests {
             Some(5)
         );
         assert_eq!(settle(Outcome::Retry, &none, 2, &env, 0.0).status, "dead");
+        let long = json!({ "MAX_ATTEMPTS": "30" });
+        assert_eq!(
+            settle(Outcome::Retry, &none, 20, &long, 0.9).retry_in_seconds,
+            Some(MAX_DELAY_SECONDS)
+        );
         assert!(may_resend("rejected") && may_resend("dead") && may_resend("auth_failed"));
         assert!(!may_resend("accepted") && !may_resend("queued"));
     }
@@ -558,6 +647,48 @@ mod tests {
                                  "vlb_token": "[redacted]", "vlb_media_token": null }],
                 "nested": [["[redacted] and [redacted]"]],
             })
+        );
+    }
+
+    #[test]
+    fn retried_kivitendo_creates_ask_upstream_first() {
+        let st = json!({ "step": "createOrder", "customerId": 7, "createdCustomer": true, "createdOrder": false });
+        assert_eq!(resume_state("kivitendo", &st)["step"], "findOrder");
+        assert_eq!(resume_state("kivitendo", &st)["customerId"], 7);
+        let st =
+            json!({ "step": "createCustomer", "createdCustomer": false, "createdOrder": false });
+        assert_eq!(resume_state("kivitendo", &st)["step"], "findCustomer");
+        let st = json!({ "step": "findOrder", "customerId": 7 });
+        assert_eq!(resume_state("kivitendo", &st), st);
+        assert_eq!(
+            resume_state("westarp", &json!({ "step": "createOrder" }))["step"],
+            "createOrder"
+        );
+    }
+
+    #[test]
+    fn westarp_is_asked_before_an_order_is_sent_again() {
+        assert_eq!(
+            lookup_before_resend("westarp", "createOrder").map(|(op, _)| op),
+            Some("listOrders")
+        );
+        assert!(lookup_before_resend("geisenheim", "createOrder").is_none());
+        assert!(lookup_before_resend("kivitendo", "createOrder").is_none());
+        let list = r#"{"data":[{"id":"74.1121","content":{"publisher_id":74,"code":"545515 8884 AAZ","status":"pending"}}],"current_page":1,"last_page":1}"#;
+        let payload = json!({ "code": "545515 8884 AAZ" });
+        let f = find_sent("westarp", &payload, 200, list);
+        assert_eq!(
+            (f.result, f.upstream_id.as_deref()),
+            ("found", Some("74.1121"))
+        );
+        assert_eq!(
+            find_sent("westarp", &json!({ "code": "other" }), 200, list).result,
+            "absent"
+        );
+        assert_eq!(find_sent("westarp", &payload, 503, "").result, "unknown");
+        assert_eq!(
+            find_sent("westarp", &payload, 200, "<html>").result,
+            "unknown"
         );
     }
 }

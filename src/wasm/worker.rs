@@ -36,6 +36,15 @@ export interface SettledDelivery {
   /** For `queued`: seconds until the next attempt. */
   retryInSeconds?: number;
 }
+
+/** `findSent()`'s answer: the order is upstream already (`found`, with its id), is not
+ * (`absent`: send it), or the look-up failed (`unknown`: try again later, send nothing). */
+export interface FoundSent { result: "found" | "absent" | "unknown"; upstreamId: string | null }
+
+/** `beforeResend()`'s answer: the state a retried delivery resumes from, and the look-up to
+ * make before sending again (`request(target, lookup.operation, lookup.input, config)`). */
+export interface BeforeResend { state: unknown; lookup: { operation: string; input: unknown } | null }
+
 "#;
 
 /// `workerConfig(target, env, options?)`: the request configuration of a target from the
@@ -125,4 +134,36 @@ pub fn redact_secrets(
     let env = read(&env, "env", false, &mut issues).unwrap_or(Value::Null);
     delivery::redact(&mut v, &env);
     write(&v)
+}
+
+/// `beforeResend(target, operation, state)`: what a retried delivery does before sending
+/// again, since the lost answer's request may have gone through: the state it resumes from
+/// (kivitendo: a pending create at its look-up) and the look-up to make first (Westarp: the
+/// newest orders), or `lookup: null`.
+#[wasm_bindgen(js_name = beforeResend, unchecked_return_type = "BeforeResend")]
+pub fn before_resend(
+    target: &str,
+    operation: &str,
+    #[wasm_bindgen(unchecked_param_type = "unknown")] state: JsValue,
+) -> JsValue {
+    let mut issues = Issues::new();
+    let state = read(&state, "state", false, &mut issues).unwrap_or(Value::Null);
+    let lookup = delivery::lookup_before_resend(target, operation)
+        .map(|(op, input)| serde_json::json!({ "operation": op, "input": input }));
+    write(&serde_json::json!({ "state": delivery::resume_state(target, &state), "lookup": lookup }))
+}
+
+/// `findSent(target, payload, status, body)`: whether the look-up's answer holds the order
+/// about to be sent again.
+#[wasm_bindgen(js_name = findSent, unchecked_return_type = "FoundSent")]
+pub fn find_sent(
+    target: &str,
+    #[wasm_bindgen(unchecked_param_type = "unknown")] payload: JsValue,
+    status: u16,
+    body: &str,
+) -> JsValue {
+    let mut issues = Issues::new();
+    let payload = read(&payload, "payload", false, &mut issues).unwrap_or(Value::Null);
+    let f = delivery::find_sent(target, &payload, status, body);
+    write(&serde_json::json!({ "result": f.result, "upstreamId": f.upstream_id }))
 }

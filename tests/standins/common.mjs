@@ -1,11 +1,26 @@
 // The shared part of the upstream stand-ins: an HTTP server on 127.0.0.1 (port 0) that records
-// every request and lets a test force the next answers.
+// every request and lets a test force the next answers, fail at random (seeded) or lose the
+// answer of a request it has carried out.
 import { createServer } from "node:http";
+
+/** A small seeded PRNG (mulberry32): the same seed gives the same failures. */
+export function seeded(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
 
 /** Starts `handle(req, body) → { status, headers?, body? }` on 127.0.0.1. */
 export async function serve(handle) {
   const requests = [];
   const forced = [];
+  const lost = [];
+  let chaos = null;
   const server = createServer((req, res) => {
     const chunks = [];
     req.on("data", (c) => chunks.push(c));
@@ -16,14 +31,27 @@ export async function serve(handle) {
       let answer;
       try {
         const i = forced.findIndex((f) => !f.when || f.when(rec));
-        answer = i >= 0 ? forced.splice(i, 1)[0].answer : handle(rec);
+        if (i >= 0) answer = forced.splice(i, 1)[0].answer;
+        else if (chaos && (!chaos.when || chaos.when(rec)) && chaos.random() < chaos.rate) {
+          // Fails before doing anything: a 500, a 503 or a dropped connection.
+          const kind = Math.floor(chaos.random() * 3);
+          answer = kind === 0 ? { status: 500, body: "Internal Server Error" } : kind === 1 ? { status: 503, body: { message: "Service Unavailable" } } : { drop: true };
+        } else {
+          answer = handle(rec);
+          const j = lost.findIndex((l) => !l.when || l.when(rec));
+          // Carried out (stored), but the caller never learns it: the answer is replaced.
+          if (j >= 0 && answer.status < 300) { rec.carriedOut = true; answer = lost.splice(j, 1)[0].answer; }
+        }
       } catch (e) {
         answer = { status: 500, body: String(e) };
       }
+      rec.answered = answer.drop ? 0 : answer.status ?? null;
+      if (answer.drop) { req.socket.destroy(); return; }
       if (answer.hang) return; // never answers (a timeout test); close() ends the connection
-      const text = typeof answer.body === "string" ? answer.body : answer.body === undefined ? "" : JSON.stringify(answer.body);
+      // `raw`: bytes sent as they are (a gzip body with its own headers).
+      const text = answer.raw ?? (typeof answer.body === "string" ? answer.body : answer.body === undefined ? "" : JSON.stringify(answer.body));
       const type = answer.type ?? (typeof answer.body === "string" ? "text/plain; charset=utf-8" : "application/json");
-      res.writeHead(answer.status, text ? { "Content-Type": type, ...answer.headers } : { ...answer.headers });
+      res.writeHead(answer.status, text.length ? { "Content-Type": type, ...answer.headers } : { ...answer.headers });
       res.end(text);
     });
   });
@@ -31,11 +59,18 @@ export async function serve(handle) {
   const { port } = server.address();
   return {
     url: `http://127.0.0.1:${port}`,
-    /** Every request received: `{ method, url, headers (lower-case names), body }`. */
+    /** Every request received: `{ method, url, headers (lower-case names), body, answered }`
+     * (`answered`: the status sent, 0 for a dropped connection). */
     requests,
     /** Answers the next request (the next one `when(request)` accepts, if given) with
      * `{ status, body, type? }` (or `{ hang: true }`: no answer) instead of the stand-in's logic. */
     respondNext(answer, when) { forced.push({ answer, when }); },
+    /** Carries out the next request `when(request)` accepts, then answers `answer` (default a
+     * 500) instead of its success: the request went through, its answer is lost. */
+    loseAnswerNext(when, answer = { status: 500, body: "Internal Server Error" }) { lost.push({ answer, when }); },
+    /** Fails a share `rate` (0..1) of the requests `when` accepts (all if not given) at random,
+     * from `seed`, before carrying them out; `failRandomly(null)` stops it. */
+    failRandomly(opts) { chaos = opts ? { rate: opts.rate, when: opts.when, random: seeded(opts.seed ?? 1) } : null; },
     close: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(() => resolve()); }),
   };
 }

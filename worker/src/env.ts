@@ -1,14 +1,20 @@
 // The worker's bindings, variables and secrets (CONTRACT.md §3; README "The edge worker").
 
-/** A queued delivery for issue 8's consumer. */
+/** A queued delivery: the consumer (src/queue.ts) attempts it when the message arrives. */
 export interface DeliveryMessage { id: string }
+
+/** A delivery for the dead-letter queue: why it died (`max_attempts`: the last attempt
+ * failed; Queues' own `max_retries` exhausted: the consumer failed on it each time). */
+export interface DeadLetterMessage { id: string; reason?: string }
 
 /** Bindings and configuration. Variables and secrets are strings. */
 export interface Env {
   /** The delivery ledger (migrations in `migrations/`). */
   DB: D1Database;
-  /** Deliveries to try again; the consumer comes with issue 8. */
+  /** Deliveries to try again (consumer: src/queue.ts). */
   DELIVERIES?: Queue<DeliveryMessage>;
+  /** Dead deliveries, whose consumer records their full context. */
+  DEAD_LETTERS?: Queue<DeadLetterMessage>;
   [name: string]: unknown;
 }
 

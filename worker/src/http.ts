@@ -2,9 +2,9 @@
 import { redactSecrets, type Issue } from "kontor";
 import { type Env, vars, intVar } from "./env";
 
-/** An issue raised by the worker itself (same shape as kontor's). */
-export function issue(path: string, code: string, message: string, messageDe: string): Issue {
-  return { path, code, severity: "error", message, messageDe };
+/** An issue raised by the worker itself (same shape as kontor's); an error unless said. */
+export function issue(path: string, code: string, message: string, messageDe: string, severity: "error" | "warning" = "error"): Issue {
+  return { path, code, severity, message, messageDe };
 }
 
 /** A JSON answer, with every configured secret redacted. */

@@ -5,7 +5,10 @@ import { type Env, vars } from "./env";
 import { json, problem, issue, cors, preflight, readBody, parseJson } from "./http";
 import { checkBearer, checkSignature } from "./auth";
 import { deliver, type Job, type Result } from "./deliver";
+import { consumeDeliveries, consumeDeadLetters, recover } from "./queue";
+import { runSync } from "./sync";
 import * as ledger from "./ledger";
+import type { DeliveryMessage, DeadLetterMessage } from "./env";
 
 const ORDER_TARGETS = ["geisenheim", "kivitendo", "westarp"];
 const PREVIEW_TARGETS = [...ORDER_TARGETS, "kivitendo-customer", "kivitendo-order"];
@@ -102,7 +105,9 @@ async function route(env: Env, req: Request, url: URL, body: unknown): Promise<R
     if (!stored) return problem(env, 404, "not_found", [issue("id", "not_found", `no delivery ${p[1]}`, `keine Zustellung ${p[1]}`)]);
     if (!p[2]) {
       if (m !== "GET") return notAllowed("GET");
-      return json(env, 200, { ...ledger.publicDelivery(stored), attemptLog: await ledger.attempts(env.DB, stored.id) });
+      const deadLetters = await ledger.deadLetters(env.DB, stored.id);
+      return json(env, 200, { ...ledger.publicDelivery(stored), attemptLog: await ledger.attempts(env.DB, stored.id),
+        ...(deadLetters.length ? { deadLetters: deadLetters.map((l) => ({ at: l.at, reason: l.reason })) } : {}) });
     }
     if (m !== "POST") return notAllowed("POST");
     const corrected = body && typeof body === "object" && "order" in body ? (body as { order: unknown }).order : undefined;
@@ -121,7 +126,8 @@ async function route(env: Env, req: Request, url: URL, body: unknown): Promise<R
   }
   if (path === "/v1/sync") {
     if (m !== "POST") return notAllowed("POST");
-    return problem(env, 501, "not_implemented", [issue("", "not_implemented", "the scheduled shop → targets sync comes with issue 8", "der geplante Abgleich Shop → Ziele kommt mit Issue 8")]);
+    const run = await runSync(env);
+    return json(env, run.httpStatus, run.report);
   }
   return problem(env, 404, "not_found", [issue("", "not_found", `no route ${m} ${path}; see the README's worker section`, `keine Route ${m} ${path}; siehe README, Abschnitt zum Worker`)]);
 }
@@ -180,5 +186,21 @@ export default {
     // One line per request: method, path, status, time. No header, body or secret.
     console.log(JSON.stringify({ method: req.method, path: new URL(req.url).pathname, status: res.status, ms: Date.now() - started }));
     return res;
+  },
+
+  /** Both queues: attempts of queued deliveries, and dead letters. */
+  async queue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+    if (batch.queue.endsWith("-dead")) await consumeDeadLetters(batch as MessageBatch<DeadLetterMessage>, env);
+    else await consumeDeliveries(batch as MessageBatch<DeliveryMessage>, env);
+  },
+
+  /** The Cron Trigger (every 15 minutes): the ledger's recovery, then the shop sync when
+   * SYNC_SOURCE is set. */
+  async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
+    ctx.waitUntil((async () => {
+      const requeued = await recover(env);
+      const sync = typeof env.SYNC_SOURCE === "string" && env.SYNC_SOURCE.trim() !== "" ? (await runSync(env)).report : null;
+      console.log(JSON.stringify({ cron: controller.cron, requeued, sync: sync && { ok: sync.ok, listed: sync.listed, delivered: sync.delivered, skipped: sync.skipped, issues: sync.issues.map((i) => i.code) } }));
+    })());
   },
 } satisfies ExportedHandler<Env>;

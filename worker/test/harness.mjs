@@ -35,7 +35,8 @@ async function freePort() {
 /** Starts the worker with `vars` (variables) and `secrets`; returns `{ url, output, stop }`.
  * `port` (default: a free one), `persist` (the local state's folder, kept after `stop`;
  * default: a fresh one, removed), `assets` (the admin page's folder; default: none, as the
- * worker's tests need no page). `npm start` (scripts/start.mjs) starts it the same way. */
+ * worker's tests need no page). `npm start` (scripts/start.mjs) starts it the same way. Cron Triggers run on `GET /__scheduled`
+ * (`--test-scheduled`). */
 export async function startWorker({ vars = {}, secrets = {}, port: wanted, persist: keep, assets } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "kontor-worker-"));
   const config = workerConfig();
@@ -58,7 +59,7 @@ export async function startWorker({ vars = {}, secrets = {}, port: wanted, persi
   }
   const port = wanted ?? await freePort();
   const child = spawn(process.execPath, [wrangler, "dev", "--config", configPath, "--ip", "127.0.0.1", "--port", String(port),
-    "--persist-to", persist, "--show-interactive-dev-session=false", "--inspector-port", String(await freePort()), "--log-level", "log"],
+    "--persist-to", persist, "--test-scheduled", "--show-interactive-dev-session=false", "--inspector-port", String(await freePort()), "--log-level", "log"],
   { cwd: dir, env: quietEnv, stdio: ["ignore", "pipe", "pipe"], detached: true });
   let output = "";
   child.stdout.on("data", (d) => { output += d; });

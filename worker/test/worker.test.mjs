@@ -291,7 +291,9 @@ test("unknown routes, targets and list filters name the fix", async () => {
   assert.equal(m.status, 405);
   assert.equal(m.headers.get("allow"), "POST");
   const sync = await call("POST", "/v1/sync", {});
-  assert.equal(sync.status, 501);
+  assert.equal(sync.status, 500);
+  assert.equal(sync.json.error, "worker_misconfigured");
+  assert.equal(sync.json.issues[0].path, "env.SYNC_SOURCE");
 });
 
 test("POST /v1/orders fans out: one delivery per target", async () => {
