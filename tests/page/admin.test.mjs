@@ -18,7 +18,8 @@ before(async () => {
   mkdirSync(shots, { recursive: true });
   mkdirSync(join(root, ".build/tmp"), { recursive: true });
   state = mkdtempSync(join(root, ".build/tmp/page-state-"));
-  system = await startSystem({ port: 0, state, quiet: true });
+  // Two attempts a second apart: a delivery is dead within seconds.
+  system = await startSystem({ port: 0, state, quiet: true, vars: { MAX_ATTEMPTS: "2", RETRY_BASE_SECONDS: "1" } });
   profile = mkdtempSync(join(root, ".build/tmp/page-chromium-"));
   browser = await chromium.launchPersistentContext(profile, {
     executablePath: "/usr/bin/chromium", headless: true, viewport: { width: 1280, height: 1000 },
@@ -168,9 +169,41 @@ test("a rejected delivery is retried after a fix and then accepted", async () =>
   await page.getByLabel("Status").selectOption("");
 });
 
+test("a dead delivery (the upstream down for every attempt) is replayed and accepted", async () => {
+  const text = (await orderText()).replace(/"WS-2024-\d+"/, '"WS-2024-10777"').replace(/"invoiceId": \d+/, '"invoiceId": 3459777');
+  await setOrder(text);
+  const g = system.standins.geisenheim;
+  const before = g.requests.length;
+  g.respondNext({ status: 503, body: { message: "down for maintenance" } });
+  g.respondNext({ status: 503, body: { message: "down for maintenance" } });
+  await page.evaluate(() => document.getElementById("outcome").replaceChildren());
+  await page.getByRole("button", { name: "Send through the worker" }).click();
+  await page.waitForSelector("#outcome .outcome");
+  assert.equal(await page.getAttribute("#outcome .outcome", "data-status"), "queued", await page.textContent("#outcome"));
+  assert.match(await page.textContent("#outcome"), /next attempt: \d{4}-\d\d-\d\dT/);
+  await shot("6b-queued");
+  await page.getByLabel("Status").selectOption("dead");
+  const deadline = Date.now() + 90_000;
+  while (!(await page.$('#deliveries tbody tr[data-status="dead"]'))) {
+    assert.ok(Date.now() < deadline, "no dead delivery within 90 s");
+    await new Promise((r) => setTimeout(r, 1000));
+    await page.click("#refresh");
+  }
+  assert.equal(g.requests.length, before + 2, "both attempts went upstream");
+  await page.click('#deliveries tbody tr[data-status="dead"] button');
+  await page.waitForSelector("#retry");
+  assert.match(await page.textContent("#delivery"), /attempt 2 .* HTTP 503/);
+  await shot("6c-dead-delivery");
+  await page.click("#retry");
+  await page.waitForFunction(() => document.querySelector("#outcome .outcome")?.dataset.status === "accepted");
+  assert.equal(g.requests.length, before + 3);
+  assert.equal(JSON.parse(g.requests.at(-1).body).id, 3459777);
+  await page.getByLabel("Status").selectOption("");
+});
+
 test("cancelling at Geisenheim asks first, naming the order", async () => {
   await page.getByRole("button", { name: "Cancel at Geisenheim…" }).click();
-  assert.match(await page.textContent("#confirm-text"), /invoice id 3459899, shop order WS-2024-10099/);
+  assert.match(await page.textContent("#confirm-text"), /invoice id 3459777, shop order WS-2024-10777/);
   await shot("7-cancel-confirm");
   await page.getByRole("button", { name: "Keep the order" }).click();
   const deletes = () => system.standins.geisenheim.requests.filter((r) => r.method === "DELETE").length;
@@ -181,7 +214,7 @@ test("cancelling at Geisenheim asks first, naming the order", async () => {
   await page.waitForSelector("#outcome .outcome");
   assert.equal(deletes(), 1);
   const del = system.standins.geisenheim.requests.find((r) => r.method === "DELETE");
-  assert.equal(del.url, "/erp/orders/3459899");
+  assert.equal(del.url, "/erp/orders/3459777");
   assert.equal(await page.getAttribute("#outcome .outcome", "data-status"), "accepted", await page.textContent("#outcome"));
 });
 
