@@ -22,6 +22,23 @@ pub struct Rule {
     pub rule_de: &'static str,
 }
 
+/// A row, written compactly in the targets' tables.
+pub const fn rule(
+    field: &'static str,
+    from: &'static [&'static str],
+    first_of: bool,
+    rule: &'static str,
+    rule_de: &'static str,
+) -> Rule {
+    Rule {
+        field,
+        from,
+        first_of,
+        rule,
+        rule_de,
+    }
+}
+
 /// The lineage of one payload field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]

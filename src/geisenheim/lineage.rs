@@ -3,24 +3,8 @@
 //! Kept beside the mapping in `mod.rs`; a test checks that every field of built payloads has
 //! a row.
 
-use crate::explain::{explain, Explained, Rule};
+use crate::explain::{explain, rule as r, Explained, Rule};
 use serde_json::Value;
-
-const fn r(
-    field: &'static str,
-    from: &'static [&'static str],
-    first_of: bool,
-    rule: &'static str,
-    rule_de: &'static str,
-) -> Rule {
-    Rule {
-        field,
-        from,
-        first_of,
-        rule,
-        rule_de,
-    }
-}
 
 /// The rows, in the order of §2.1.
 pub const RULES: &[Rule] = &[

@@ -2,24 +2,8 @@
 //! `explain` option, [`crate::explain`]), named as in the JSON form of the record
 //! (`customer.contacts.contact[0].first_name`); the XML form writes `-` for `_`.
 
-use crate::explain::{explain, Explained, Rule};
+use crate::explain::{explain, rule as r, Explained, Rule};
 use serde_json::Value;
-
-const fn r(
-    field: &'static str,
-    from: &'static [&'static str],
-    first_of: bool,
-    rule: &'static str,
-    rule_de: &'static str,
-) -> Rule {
-    Rule {
-        field,
-        from,
-        first_of,
-        rule,
-        rule_de,
-    }
-}
 
 /// `<customer>` (slides: Customer → customer, Contact → contacts, Shipping → shipto).
 pub const CUSTOMER: &[Rule] = &[

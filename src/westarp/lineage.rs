@@ -1,24 +1,8 @@
 //! Lineage of every field of the Westarp order body (`POST /orders`, "Bestellung anlegen"):
 //! the builders' `explain` option, [`crate::explain`].
 
-use crate::explain::{explain, Explained, Rule};
+use crate::explain::{explain, rule as r, Explained, Rule};
 use serde_json::Value;
-
-const fn r(
-    field: &'static str,
-    from: &'static [&'static str],
-    first_of: bool,
-    rule: &'static str,
-    rule_de: &'static str,
-) -> Rule {
-    Rule {
-        field,
-        from,
-        first_of,
-        rule,
-        rule_de,
-    }
-}
 
 /// The address rows, for `payment_address` (billing) and `shipping_address`.
 macro_rules! address {
