@@ -149,12 +149,7 @@ pub fn validate_order(
     #[wasm_bindgen(unchecked_param_type = "ValidateOptions")] options: Option<JsValue>,
 ) -> JsValue {
     let mut issues = Issues::new();
-    let options = read(
-        &options.unwrap_or(JsValue::UNDEFINED),
-        "options",
-        false,
-        &mut issues,
-    );
+    let options = options_json(options, &mut issues);
     let target = options
         .as_ref()
         .and_then(|o| o.get("target"))
@@ -195,12 +190,7 @@ fn build_from_order<O: Default, T: Serialize>(
     text: fn(&str, &Value, Issues) -> crate::body::Body,
 ) -> JsValue {
     let mut issues = Issues::new();
-    let raw = read(
-        &options.unwrap_or(JsValue::UNDEFINED),
-        "options",
-        false,
-        &mut issues,
-    );
+    let raw = options_json(options, &mut issues);
     if let Some(o) = raw
         .as_ref()
         .filter(|o| crate::body::wants_text(o, &mut issues))
@@ -323,19 +313,19 @@ pub fn interpret_response(
 
 /// Reads kivitendo options (`{ taxzoneId, currencyId, customerId, productIds, … }`).
 fn kivitendo_options(options: Option<JsValue>, issues: &mut Issues) -> kivitendo::Options {
-    let v = kivitendo_options_value(options, issues);
+    let v = options_json(options, issues).unwrap_or(Value::Null);
     kivitendo::Options::from_value(&v, issues)
 }
 
-/// The kivitendo options as JSON (`null` when there are none).
-fn kivitendo_options_value(options: Option<JsValue>, issues: &mut Issues) -> Value {
+/// A function's trailing `options` as JSON (`null` when there are none); unreadable options
+/// are an issue at `options`.
+pub(super) fn options_json(options: Option<JsValue>, issues: &mut Issues) -> Option<Value> {
     read(
         &options.unwrap_or(JsValue::UNDEFINED),
         "options",
         false,
         issues,
     )
-    .unwrap_or(Value::Null)
 }
 
 /// Builds a kivitendo document from an order with `build` (and its lineage by `lineage`
@@ -348,7 +338,7 @@ fn kivitendo_order_document(
     text: fn(&str, &Value, Issues) -> crate::body::Body,
 ) -> JsValue {
     let mut issues = Issues::new();
-    let raw = kivitendo_options_value(options, &mut issues);
+    let raw = options_json(options, &mut issues).unwrap_or(Value::Null);
     if crate::body::wants_text(&raw, &mut issues) {
         return text_body(order, &raw, issues, text, true);
     }
@@ -424,7 +414,7 @@ fn kivitendo_input_document(
     build: fn(&Value) -> Built<kivitendo::record::Record>,
 ) -> JsValue {
     let mut issues = Issues::new();
-    let v = kivitendo_options_value(options, &mut issues);
+    let v = options_json(options, &mut issues).unwrap_or(Value::Null);
     if crate::body::wants_text(&v, &mut issues) {
         let input = read(input, "input", true, &mut issues);
         return text::write_body(&match input {

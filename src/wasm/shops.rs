@@ -5,7 +5,7 @@ use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-use super::{read, read_text, write};
+use super::{options_json, read, read_text, write};
 use crate::catalogue::{self, Format};
 use crate::issue::Issues;
 use crate::shops;
@@ -82,13 +82,7 @@ export function missingFromCatalogue(order: Order | string, catalogue: Catalogue
 pub fn from_shop_order(platform: &str, order: JsValue, options: Option<JsValue>) -> JsValue {
     let mut issues = Issues::new();
     let raw = read(&order, "order", true, &mut issues);
-    let options = read(
-        &options.unwrap_or(JsValue::UNDEFINED),
-        "options",
-        false,
-        &mut issues,
-    )
-    .unwrap_or(Value::Null);
+    let options = options_json(options, &mut issues).unwrap_or(Value::Null);
     let catalogue = catalogue::from_option(&options, &mut issues);
     let Some(raw) = raw else {
         return write(&shops::Mapped {
@@ -108,13 +102,7 @@ pub fn from_shop_order(platform: &str, order: JsValue, options: Option<JsValue>)
 #[wasm_bindgen(js_name = readCatalogue, skip_typescript)]
 pub fn read_catalogue(text: JsValue, options: Option<JsValue>) -> JsValue {
     let mut issues = Issues::new();
-    let options = read(
-        &options.unwrap_or(JsValue::UNDEFINED),
-        "options",
-        false,
-        &mut issues,
-    )
-    .unwrap_or(Value::Null);
+    let options = options_json(options, &mut issues).unwrap_or(Value::Null);
     let format = match options.get("format").and_then(Value::as_str) {
         Some("json") => Some(Format::Json),
         Some("csv") => Some(Format::Csv),

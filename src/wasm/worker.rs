@@ -4,7 +4,7 @@
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-use super::{read, write};
+use super::{options_json, read, write};
 use crate::delivery;
 use crate::http::Outcome;
 use crate::issue::Issues;
@@ -57,13 +57,7 @@ pub fn worker_config(
 ) -> JsValue {
     let mut issues = Issues::new();
     let env = read(&env, "env", false, &mut issues).unwrap_or(Value::Null);
-    let options = read(
-        &options.unwrap_or(JsValue::UNDEFINED),
-        "options",
-        false,
-        &mut issues,
-    )
-    .unwrap_or(Value::Null);
+    let options = options_json(options, &mut issues).unwrap_or(Value::Null);
     let mut c = delivery::worker_config(target, &env, &options);
     issues.extend(c.issues);
     c.issues = issues;
