@@ -3,7 +3,8 @@
 // migrations applied, and secrets from a `.dev.vars` beside the generated configuration.
 // Only loopback addresses; wrangler makes no outside connection.
 import { spawn, execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync, rmSync } from "node:fs";
+import assert from "node:assert/strict";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -86,4 +87,22 @@ export async function startWorker({ vars = {}, secrets = {}, port: wanted, persi
     await new Promise((r) => setTimeout(r, 250));
   }
   return { url, dir, persist, output: () => output, stop };
+}
+
+/** The worker's stored D1 state under `persist` as text (the sqlite files), for secret scans. */
+export function storedState(persist) {
+  const files = [];
+  const walk = (d) => { for (const f of readdirSync(d)) { const p = join(d, f); if (statSync(p).isDirectory()) walk(p); else files.push(p); } };
+  walk(persist);
+  return files.filter((f) => f.endsWith(".sqlite") || f.endsWith(".sqlite-wal")).map((f) => readFileSync(f).toString("latin1")).join("");
+}
+
+/** HTTP Basic values of `user:password` pairs, as a secret scan must also look for them. */
+export const basicValues = (...pairs) => pairs.map(([u, p]) => Buffer.from(`${u}:${p}`).toString("base64"));
+
+/** Fails when any of `texts` (`{ where: text }`) holds any of `secrets`. */
+export function assertNoSecrets(texts, secrets) {
+  for (const [where, text] of Object.entries(texts)) {
+    for (const s of secrets) assert.ok(!text.includes(s), `${where} holds a secret (${s.slice(0, 3)}…)`);
+  }
 }

@@ -4,9 +4,9 @@
 // RETRY_BASE_SECONDS and MAX_ATTEMPTS keep it to seconds.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, readdirSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { startWorker } from "./harness.mjs";
+import { startWorker, storedState, basicValues, assertNoSecrets } from "./harness.mjs";
 import { startGeisenheim } from "../../tests/standins/geisenheim.mjs";
 import { startKivitendo } from "../../tests/standins/kivitendo.mjs";
 import { startWestarp } from "../../tests/standins/westarp.mjs";
@@ -203,16 +203,10 @@ test("a delivery dead after MAX_ATTEMPTS has its dead letter with every attempt;
 });
 
 test("no configured secret in the D1 state (ledger, dead letters, sync session) or the worker's output", async () => {
-  const b64 = (x) => Buffer.from(x).toString("base64");
-  const basic = [b64(`${secrets.KIVITENDO_USERNAME}:${secrets.KIVITENDO_PASSWORD}`)];
+  const basic = basicValues([secrets.KIVITENDO_USERNAME, secrets.KIVITENDO_PASSWORD]);
   for (const w of [worker]) {
-    const files = [];
-    const walk = (d) => { for (const f of readdirSync(d)) { const p = join(d, f); if (statSync(p).isDirectory()) walk(p); else files.push(p); } };
-    walk(w.persist);
-    const state = files.filter((f) => f.endsWith(".sqlite") || f.endsWith(".sqlite-wal")).map((f) => readFileSync(f).toString("latin1")).join("");
+    const state = storedState(w.persist);
     assert.ok(state.length > 0, "the D1 files were found");
-    for (const [where, text] of Object.entries({ state, output: w.output() })) {
-      for (const s of [...Object.values(secrets), ...basic]) assert.ok(!text.includes(s), `${where} holds a secret (${s.slice(0, 3)}…)`);
-    }
+    assertNoSecrets({ state, output: w.output() }, [...Object.values(secrets), ...basic]);
   }
 });

@@ -5,10 +5,10 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
-import { readFileSync, readdirSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { toGeisenheim, request as kontorRequest } from "kontor";
-import { startWorker } from "./harness.mjs";
+import { startWorker, storedState, basicValues, assertNoSecrets } from "./harness.mjs";
 import { startGeisenheim } from "../../tests/standins/geisenheim.mjs";
 import { startKivitendo } from "../../tests/standins/kivitendo.mjs";
 import { startWestarp } from "../../tests/standins/westarp.mjs";
@@ -402,18 +402,11 @@ test("413 past MAX_BODY_BYTES (also without Content-Length), 415 for a body that
 });
 
 test("no configured secret in any answer, the D1 ledger or the worker's output", async () => {
-  const files = [];
-  const walk = (d) => { for (const f of readdirSync(d)) { const p = join(d, f); if (statSync(p).isDirectory()) walk(p); else files.push(p); } };
-  walk(worker.persist);
-  const ledger = files.filter((f) => f.endsWith(".sqlite") || f.endsWith(".sqlite-wal")).map((f) => readFileSync(f).toString("latin1")).join("");
+  const ledger = storedState(worker.persist);
   assert.ok(ledger.includes("3459872"), "the ledger file was found");
-  const basic = [b64(`${secrets.GEISENHEIM_USERNAME}:${secrets.GEISENHEIM_PASSWORD}`), b64(`${secrets.KIVITENDO_USERNAME}:${secrets.KIVITENDO_PASSWORD}`)];
+  const basic = basicValues([secrets.GEISENHEIM_USERNAME, secrets.GEISENHEIM_PASSWORD], [secrets.KIVITENDO_USERNAME, secrets.KIVITENDO_PASSWORD]);
   const haystacks = { answers: answers.join("\n"), ledger, output: worker.output() };
   assert.match(haystacks.output, /\{"method":"POST","path":"\/v1\/westarp\/orders","status":502,"ms":\d+\}/, "the worker's log lines were captured");
   assert.ok(answers.length > 30, `${answers.length} answers scanned`);
-  for (const [where, text] of Object.entries(haystacks)) {
-    for (const s of [...Object.values(secrets), ...basic, "624de7eb38"]) {
-      assert.ok(!text.includes(s), `${where} holds a secret (${s.slice(0, 3)}…)`);
-    }
-  }
+  assertNoSecrets(haystacks, [...Object.values(secrets), ...basic, "624de7eb38"]);
 });
