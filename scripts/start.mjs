@@ -15,7 +15,9 @@ import { fileURLToPath } from "node:url";
 const root = fileURLToPath(new URL("../", import.meta.url));
 const say = (line) => process.stdout.write(`${line}\n`);
 
-/** Starts the system: `{ url, token, standins: { geisenheim, kivitendo, westarp }, stop }`.
+/** Starts the system: `{ url, token, standins: { geisenheim, kivitendo, westarp }, secrets,
+ * stop }` (`secrets`: the worker's, for tests that check none reaches the page; the command
+ * line prints only the caller token).
  * `port` (0: a free one), `state` (the local state's folder), `vars` (the worker's variables,
  * over the defaults below), `quiet` (the build's output not shown). The page tests start it
  * this way too. */
@@ -30,9 +32,10 @@ export async function startSystem({ port = 8787, state = join(root, ".build/loca
   const { startWestarp } = await import("../tests/standins/westarp.mjs");
 
   const secret = () => randomBytes(24).toString("base64url");
-  const geisenheim = await startGeisenheim({ username: "api@weingut.example", password: secret() });
+  const geisenheim = await startGeisenheim({ username: `api-${secret().slice(0, 8)}@weingut.example`, password: secret() });
+  const kivitendoUser = `kontor-${secret().slice(0, 8)}`;
   const kivitendoPassword = secret();
-  const kivitendo = await startKivitendo({ username: "kontor", password: kivitendoPassword });
+  const kivitendo = await startKivitendo({ username: kivitendoUser, password: kivitendoPassword });
   const westarpToken = secret();
   const westarp = await startWestarp({ token: westarpToken });
   const standins = { geisenheim, kivitendo, westarp };
@@ -42,6 +45,16 @@ export async function startSystem({ port = 8787, state = join(root, ".build/loca
   // The examples' SKUs, with product ids in the kivitendo stand-in's numbering.
   const productIds = Object.fromEntries(["2022-RI-GW", "2021-DF", "OFFEN-RI", "2021-RI-TR", "2020-SB-GG", "TB-05",
     "2022-SIL", "SECCO-RO", "SAFT-RT", "SEKT-RI-BN", "SEKT-MAG", "AF-RI", "127/4"].map((sku, i) => [sku, 11 + i]));
+  const secrets = {
+    GEISENHEIM_USERNAME: geisenheim.credentials.username,
+    GEISENHEIM_PASSWORD: geisenheim.credentials.password,
+    GEISENHEIM_RECIPIENT_SALT: secret(),
+    KIVITENDO_USERNAME: kivitendoUser,
+    KIVITENDO_PASSWORD: kivitendoPassword,
+    WESTARP_TOKEN: westarpToken,
+    KONTOR_API_TOKEN: token,
+    KONTOR_HMAC_SECRET: secret(),
+  };
   let worker;
   try {
     worker = await startWorker({
@@ -58,16 +71,7 @@ export async function startSystem({ port = 8787, state = join(root, ".build/loca
         RETRY_BASE_SECONDS: "5",
         ...vars,
       },
-      secrets: {
-        GEISENHEIM_USERNAME: geisenheim.credentials.username,
-        GEISENHEIM_PASSWORD: geisenheim.credentials.password,
-        GEISENHEIM_RECIPIENT_SALT: secret(),
-        KIVITENDO_USERNAME: "kontor",
-        KIVITENDO_PASSWORD: kivitendoPassword,
-        WESTARP_TOKEN: westarpToken,
-        KONTOR_API_TOKEN: token,
-        KONTOR_HMAC_SECRET: secret(),
-      },
+      secrets,
     });
   } catch (e) {
     await closeStandins();
@@ -77,7 +81,7 @@ export async function startSystem({ port = 8787, state = join(root, ".build/loca
     await worker.stop().catch(() => {});
     await closeStandins();
   };
-  return { url: worker.url, token, standins, state, output: worker.output, stop };
+  return { url: worker.url, token, standins, secrets, state, output: worker.output, stop };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
