@@ -1,6 +1,6 @@
 //! Sans-IO HTTP: request descriptions the core builds and the outcome it reads from a
-//! response. Nothing here touches the network; the transport (gloo-net in `wasm`, the worker's
-//! `fetch`) performs the request.
+//! response. Nothing here touches the network; the transport (the package's `send` over
+//! `fetch`, the worker's own `fetch`) performs the request.
 
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};

@@ -8,7 +8,6 @@
 //! faster for orders of realistic size. Every export follows three steps: read the input
 //! (a bad one becomes an issue, never a throw), call the core, write the result.
 
-mod send;
 mod shops;
 mod text;
 mod types;
