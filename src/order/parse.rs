@@ -279,6 +279,11 @@ impl<'j, 'p> Reader<'j, 'p> {
             if allowed.iter().any(|a| crate::json::same_key(a, key)) {
                 continue;
             }
+            if issues.is_full() {
+                // Left out anyway: one push records `too_many_issues`, the rest is skipped.
+                issues.warning(self.path.key(key), "unknown_field", "", "");
+                return;
+            }
             // The distance is at least the difference in length: only keys of about the
             // same length are compared, so a 40,000-character key costs no more than a
             // short one.
@@ -998,6 +1003,24 @@ fn read_product(r: &Reader<'_, '_>, issues: &mut Issues) -> Product {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unknown_keys_past_the_issue_limit_end_in_one_too_many_issues() {
+        let keys: String = (0..5000).map(|i| format!(r#""x{i}":{i},"#)).collect();
+        let text = format!(r#"{{{keys}"number":"1"}}"#);
+        let (order, issues) = crate::order::Order::parse_json(&text);
+        assert_eq!(order.number, "1");
+        assert_eq!(issues.len(), crate::issue::MAX_ISSUES + 1);
+        let last = issues.iter().last().map(|i| i.code.as_str());
+        assert_eq!(last, Some("too_many_issues"));
+        assert_eq!(
+            issues
+                .iter()
+                .filter(|i| i.code == "too_many_issues")
+                .count(),
+            1
+        );
+    }
 
     #[test]
     fn unknown_keys_get_a_suggestion_only_when_about_as_long_as_a_known_one() {
