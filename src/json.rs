@@ -221,70 +221,14 @@ impl<'de> Visitor<'de> for JsonVisitor {
             Vec::with_capacity(map.size_hint().unwrap_or(8).min(32));
         while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
             let v = map.next_value::<Json<'de>>()?;
-            if out.len() < SMALL_OBJECT {
-                // Duplicate keys: the last one wins, as in JSON.parse.
-                match out.iter_mut().find(|(ek, _)| same_key(ek, &k)) {
-                    Some(slot) => slot.1 = v,
-                    None => out.push((k, v)),
-                }
-            } else {
-                out.push((k, v));
+            // Duplicate keys: the last one wins, as in JSON.parse.
+            match out.iter_mut().find(|(ek, _)| same_key(ek, &k)) {
+                Some(slot) => slot.1 = v,
+                None => out.push((k, v)),
             }
-        }
-        if out.len() > SMALL_OBJECT {
-            out = last_value_wins(out);
         }
         Ok(Json::Object(out))
     }
-}
-
-/// Objects up to this many keys look duplicates up by comparing with every earlier key; in
-/// larger ones a hash map finds them, so that the cost stays linear in the number of keys.
-const SMALL_OBJECT: usize = 32;
-
-/// Merges duplicate keys as `JSON.parse` does: each key stays at its first position, with
-/// the value of its last occurrence. Linear in the number of pairs.
-fn last_value_wins<'a>(pairs: Vec<(Cow<'a, str>, Json<'a>)>) -> Vec<(Cow<'a, str>, Json<'a>)> {
-    // For each key: the index of its first and of its last occurrence.
-    let plan: Vec<(usize, usize)> = {
-        let mut seen: std::collections::HashMap<&str, usize> =
-            std::collections::HashMap::with_capacity(pairs.len());
-        let mut plan: Vec<(usize, usize)> = Vec::with_capacity(pairs.len());
-        for (i, (k, _)) in pairs.iter().enumerate() {
-            match seen.get(k.as_ref()) {
-                Some(&slot) => {
-                    if let Some(entry) = plan.get_mut(slot) {
-                        entry.1 = i;
-                    }
-                }
-                None => {
-                    seen.insert(k, plan.len());
-                    plan.push((i, i));
-                }
-            }
-        }
-        plan
-    };
-    if plan.len() == pairs.len() {
-        return pairs;
-    }
-    let mut slots: Vec<Option<(Cow<'a, str>, Json<'a>)>> = pairs.into_iter().map(Some).collect();
-    let mut out = Vec::with_capacity(plan.len());
-    for (first, last) in plan {
-        let Some((key, own)) = slots.get_mut(first).and_then(Option::take) else {
-            continue;
-        };
-        let value = if last == first {
-            own
-        } else {
-            match slots.get_mut(last).and_then(Option::take) {
-                Some((_, v)) => v,
-                None => own,
-            }
-        };
-        out.push((key, value));
-    }
-    out
 }
 
 #[cfg(test)]
@@ -316,37 +260,6 @@ mod tests {
     fn display_writes_compact_json() {
         let text = r#"{"a":[1,-2,2.5,null,true],"b":"q\"\\\n\u0001"}"#;
         assert_eq!(parse(text).unwrap().to_string(), text);
-    }
-
-    #[test]
-    fn large_objects_merge_duplicates_like_json_parse() {
-        // More keys than SMALL_OBJECT: duplicates are found through the hash map, each key
-        // at its first position with its last value (JSON.parse gives {"k0":"late",…,"k1":1}).
-        let mut text = String::from("{");
-        for i in 0..100 {
-            text.push_str(&format!("\"k{i}\":{i},"));
-        }
-        text.push_str(r#""k0":"late","k99":"last","new":true}"#);
-        let j = parse(&text).unwrap();
-        let Json::Object(pairs) = &j else {
-            panic!("not an object")
-        };
-        assert_eq!(pairs.len(), 101);
-        assert_eq!(
-            pairs[0],
-            (Cow::Borrowed("k0"), Json::Str(Cow::Borrowed("late")))
-        );
-        assert_eq!(pairs[1], (Cow::Borrowed("k1"), Json::Int(1)));
-        assert_eq!(
-            pairs[99],
-            (Cow::Borrowed("k99"), Json::Str(Cow::Borrowed("last")))
-        );
-        assert_eq!(pairs[100], (Cow::Borrowed("new"), Json::Bool(true)));
-        // And as serde_json's own map reads the same text (last value wins per key).
-        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
-        for (k, value) in pairs {
-            assert_eq!(v[k.as_ref()].to_string(), value.to_string());
-        }
     }
 
     #[test]
