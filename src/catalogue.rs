@@ -142,6 +142,28 @@ impl Catalogue {
         }
     }
 
+    /// The field lineage of an order built with this catalogue: `lineage` computes it over
+    /// the completed order, and each source the caller's `order` lacks (the catalogue filled
+    /// it) is named as the catalogue's field: `items[0].product.quality` →
+    /// `catalogue["W-01"].quality`.
+    pub fn lineage(
+        &self,
+        order: &Value,
+        lineage: impl FnOnce(&Value) -> Vec<crate::explain::Explained>,
+    ) -> Vec<crate::explain::Explained> {
+        let mut completed = order.clone();
+        self.complete(&mut completed);
+        let mut all = lineage(&completed);
+        for e in &mut all {
+            for source in &mut e.from {
+                if let Some(name) = catalogue_source(source, order, &completed) {
+                    *source = name;
+                }
+            }
+        }
+        all
+    }
+
     /// [`Catalogue::complete`] on an order's JSON text; `None` when the text is no JSON
     /// object (the order's reader reports that).
     pub fn complete_text(&self, text: &str) -> Option<String> {
@@ -315,6 +337,20 @@ pub fn parse_order(text: &str, catalogue: Option<&Catalogue>) -> (crate::Order, 
         }
         Err(_) => crate::Order::parse_json(text),
     }
+}
+
+/// `catalogue["SKU"].field` for an item's `source` (`items[0].product.quality`) that
+/// `completed` has and `order` lacks; `None` for every other source.
+fn catalogue_source(source: &str, order: &Value, completed: &Value) -> Option<String> {
+    let (index, rest) = source.strip_prefix("items[")?.split_once("].")?;
+    let index: usize = index.parse().ok()?;
+    let has = |v: &Value| crate::explain::lookup(v, source).is_some_and(|x| !x.is_null());
+    if has(order) || !has(completed) {
+        return None;
+    }
+    let sku = order.get("items")?.get(index)?.get("sku")?;
+    let field = rest.strip_prefix("product.").unwrap_or(rest);
+    Some(format!("catalogue[{sku}].{field}"))
 }
 
 /// Reads a catalogue from JSON: an array of entries or an object by SKU.

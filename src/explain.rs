@@ -166,7 +166,7 @@ fn fill(pattern: &str, indices: &[usize]) -> String {
 }
 
 /// The value at `path` (`items[0].product.bottles`) in `v`.
-fn lookup<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
+pub(crate) fn lookup<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
     let mut cur = v;
     for part in path.split('.') {
         let (key, mut idx) = match part.find('[') {

@@ -621,3 +621,52 @@ fn checking_an_order_for_kivitendo_counts_the_catalogue_part_ids() {
     let issues = dispatch::check_order("kivitendo-order", &order, own, &options);
     assert_eq!(errors(&issues), 0, "{issues:?}");
 }
+
+#[test]
+fn lineage_names_the_catalogue_for_what_it_filled_in() {
+    use kontor::{geisenheim, Order};
+    let cat = wine_catalogue();
+    let order = json!({
+        "number": "1", "invoiceId": 7, "orderedAt": "2024-04-04T09:06:27Z",
+        "customer": {"email": "piet@example.com", "firstName": "Piet", "lastName": "Pauls"},
+        "billingAddress": {"street": "Teststraße 42", "zip": "12435", "city": "Berlin", "country": "DE"},
+        "shipping": {"carrier": "DHL"},
+        "items": [{"sku": "IPOD2008PINK", "quantity": 6, "unitPrice": "7.50", "taxRate": 19,
+                   "product": {"kind": "wine", "taste": "halbtrocken"}}]
+    });
+    let mut completed = order.clone();
+    cat.complete(&mut completed);
+    let (full, own) = Order::from_value(&completed);
+    let options = json!({"recipientSalt": "a-long-secret-salt-of-this-shop"});
+    let built = geisenheim::build_order(
+        &full,
+        own,
+        &geisenheim::Options::from_value(&options, &mut Default::default()),
+    );
+    let payload = serde_json::to_value(built.payload.expect("built")).unwrap_or_default();
+    let lineage = cat.lineage(&order, |c| geisenheim::lineage::of(&payload, c));
+    let from = |field: &str| {
+        lineage
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.from.clone())
+            .unwrap_or_default()
+    };
+    // Filled by the catalogue: named as the catalogue's field of that SKU.
+    assert_eq!(
+        from("items[0].quality"),
+        vec![r#"catalogue["IPOD2008PINK"].quality"#]
+    );
+    assert_eq!(
+        from("items[0].grapes[0]"),
+        vec![r#"catalogue["IPOD2008PINK"].grapes[0]"#]
+    );
+    // The item's own values keep their order fields.
+    assert_eq!(from("items[0].taste"), vec!["items[0].product.taste"]);
+    assert_eq!(from("items[0].quantity"), vec!["items[0].quantity"]);
+    // Without the catalogue's help nothing is renamed.
+    let plain = cat.lineage(&completed, |c| geisenheim::lineage::of(&payload, c));
+    assert!(plain
+        .iter()
+        .all(|e| e.from.iter().all(|f| !f.starts_with("catalogue"))));
+}

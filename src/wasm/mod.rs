@@ -115,14 +115,19 @@ fn wants_lineage(options: Option<&Value>) -> bool {
         == Some(true)
 }
 
-/// The lineage of `payload` by `lineage`, with the order read again as JSON.
+/// The lineage of `payload` by `lineage`, with the order read again as JSON (the sources a
+/// catalogue filled in named as the catalogue's fields).
 fn lineage_of(
     payload: &Value,
     order_text: &str,
+    catalogue: Option<&crate::catalogue::Catalogue>,
     lineage: fn(&Value, &Value) -> Vec<Explained>,
 ) -> Vec<Explained> {
     let order = serde_json::from_str::<Value>(order_text).unwrap_or(Value::Null);
-    lineage(payload, &order)
+    match catalogue {
+        Some(c) => c.lineage(&order, |completed| lineage(payload, completed)),
+        None => lineage(payload, &order),
+    }
 }
 
 /// A result with the field lineage beside it (`explain: true`).
@@ -213,7 +218,7 @@ fn build_from_order<O: Default, T: Serialize>(
     };
     let lineage = built.payload.as_ref().filter(|_| explain).map(|p| {
         let payload = serde_json::to_value(p).unwrap_or(Value::Null);
-        lineage_of(&payload, &text, lineage)
+        lineage_of(&payload, &text, catalogue.as_ref(), lineage)
     });
     write(&WithLineage {
         result: &built,
@@ -362,7 +367,7 @@ fn kivitendo_order_document(
                 .xml_or_json(kivitendo::record::Format::Json)
                 .1
                 .unwrap_or(Value::Null);
-            let mut all = lineage_of(&json, &text, lineage);
+            let mut all = lineage_of(&json, &text, catalogue.as_ref(), lineage);
             if options.format == kivitendo::record::Format::Xml {
                 for e in &mut all {
                     e.field = e.field.replace('_', "-");

@@ -98,6 +98,11 @@ test("the builders take a catalogue option: Geisenheim gets the wine facts, kivi
   assert.match(xml.xml, /<product-id>42<\/product-id>/);
   const check = kontor.validateOrder(order, { target: "geisenheim", options: { recipientSalt: salt, catalogue: csv } });
   assert.equal(check.valid, true, JSON.stringify(check.issues));
+  // The lineage names the catalogue for the facts it filled in, the order for the rest.
+  const explained = kontor.toGeisenheim(order, { recipientSalt: salt, catalogue: csv, explain: true });
+  const from = (field) => explained.lineage.find((e) => e.field === field)?.from;
+  assert.deepEqual(from("items[0].size"), ['catalogue["IPOD2008PINK"].bottleSizeMl']);
+  assert.deepEqual(from("items[0].quantity"), ["items[0].quantity"]);
   const bad = kontor.toGeisenheim(order, { recipientSalt: salt, catalogue: "sku;kind\nX;beer\n" });
   assert.deepEqual(bad.issues.filter((i) => i.path.startsWith("options.")).map((i) => i.path), ["options.lines[2].kind"]);
 });
