@@ -56,7 +56,7 @@ export async function startSystem({ port = 8787, state = join(root, ".build/loca
     KONTOR_HMAC_SECRET: secret(),
     // Shop webhooks (POST /v1/webhooks/{platform}): the secrets the shops sign with.
     WOOCOMMERCE_WEBHOOK_SECRET: secret(),
-    SHOPWARE_SHOP_SECRET: secret(),
+    SHOPWARE_APP_SECRET: secret(),
     SHOPIFY_WEBHOOK_SECRET: secret(),
   };
   let worker;
@@ -74,6 +74,7 @@ export async function startSystem({ port = 8787, state = join(root, ".build/loca
         MAX_ATTEMPTS: "4",
         RETRY_BASE_SECONDS: "5",
         WEBHOOK_TARGETS: "kivitendo",
+        SHOPWARE_APP_NAME: "KontorOrders",
         ...vars,
       },
       secrets,

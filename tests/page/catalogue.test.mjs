@@ -131,7 +131,7 @@ test("a Shopify webhook is refused for its missing SKU; the page uploads a JSON 
 
 test("no upstream or webhook secret reaches the page, and no page error", async () => {
   const { KONTOR_API_TOKEN, ...upstream } = system.secrets;
-  assert.ok("SHOPIFY_WEBHOOK_SECRET" in upstream && "WOOCOMMERCE_WEBHOOK_SECRET" in upstream && "SHOPWARE_SHOP_SECRET" in upstream);
+  assert.ok("SHOPIFY_WEBHOOK_SECRET" in upstream && "WOOCOMMERCE_WEBHOOK_SECRET" in upstream && "SHOPWARE_APP_SECRET" in upstream);
   const seen = { html: await page.content(), storage: await page.evaluate(() => JSON.stringify({ ...sessionStorage, ...localStorage })), responses: received.join("\n") };
   assert.ok(received.some((r) => r.includes("/v1/catalogue")));
   for (const [where, text] of Object.entries(seen)) {

@@ -9,6 +9,7 @@ import { consumeDeliveries, consumeDeadLetters, recover } from "./queue";
 import { runSync } from "./sync";
 import { handleWebhook, PLATFORMS } from "./webhooks";
 import * as catalogue from "./catalogue";
+import * as shopware from "./shopware";
 import * as ledger from "./ledger";
 import type { DeliveryMessage, DeadLetterMessage } from "./env";
 
@@ -168,6 +169,22 @@ async function handle(req: Request, env: Env): Promise<Response> {
   // Shop webhooks authenticate with the platform's own signature over the raw body, not the
   // caller token.
   const hook = /^\/v1\/webhooks\/([a-z0-9]+)\/?$/.exec(url.pathname);
+  const app = /^\/v1\/webhooks\/shopware6\/(register|confirm)\/?$/.exec(url.pathname);
+  if (app) {
+    // Shopware's app registration: kontor is the app's backend (src/shopware.ts).
+    const method = app[1] === "register" ? "GET" : "POST";
+    if (req.method !== method) return problem(env, 405, "method_not_allowed", [issue("", "method_not_allowed", `${req.method} is not allowed here; use ${method}`, `${req.method} ist hier nicht erlaubt; bitte ${method}`)], { Allow: method });
+    let a: shopware.Answer;
+    if (app[1] === "register") a = await shopware.register(env, url, req.headers, Math.floor(Date.now() / 1000));
+    else {
+      const read = await readBody(env, req, "any");
+      if ("refuse" in read) return read.refuse;
+      a = await shopware.confirm(env, req.headers, read.text);
+    }
+    // The registration answers the shop's secret (Shopware's protocol); it is never stored or
+    // logged.
+    return a.body === null ? new Response(null, { status: a.httpStatus }) : json(env, a.httpStatus, a.body);
+  }
   if (hook) {
     const platform = PLATFORMS.find((p) => p === hook[1]);
     if (!platform) return problem(env, 404, "unknown_platform", [issue("platform", "unknown_platform", `no webhooks from \`${hook[1]}\`; known: ${PLATFORMS.join(", ")}`, `keine Webhooks von \`${hook[1]}\`; bekannt: ${PLATFORMS.join(", ")}`)]);

@@ -10,6 +10,7 @@ import { type Env, vars } from "./env";
 import { issue } from "./http";
 import { enqueue } from "./deliver";
 import * as catalogue from "./catalogue";
+import * as shopware from "./shopware";
 
 export const PLATFORMS: ShopPlatform[] = ["woocommerce", "shopware6", "shopify"];
 const ORDER_TARGETS = ["geisenheim", "kivitendo", "westarp"];
@@ -19,9 +20,9 @@ const enc = new TextEncoder();
 const SIGNATURES: Record<ShopPlatform, { secret: string; header: string; encoding: "base64" | "hex" }> = {
   // WooCommerce: base64 HMAC-SHA256 of the body with the webhook's secret.
   woocommerce: { secret: "WOOCOMMERCE_WEBHOOK_SECRET", header: "X-WC-Webhook-Signature", encoding: "base64" },
-  // Shopware 6 app system: hex HMAC-SHA256 of the body with the shop secret the app assigned
-  // the shop at registration.
-  shopware6: { secret: "SHOPWARE_SHOP_SECRET", header: "shopware-shop-signature", encoding: "hex" },
+  // Shopware 6 app system: hex HMAC-SHA256 of the body with the shop secret the app (kontor,
+  // src/shopware.ts) assigned the shop at registration, derived from SHOPWARE_APP_SECRET.
+  shopware6: { secret: "SHOPWARE_APP_SECRET", header: "shopware-shop-signature", encoding: "hex" },
   // Shopify: base64 HMAC-SHA256 of the body with the app's client secret.
   shopify: { secret: "SHOPIFY_WEBHOOK_SECRET", header: "X-Shopify-Hmac-Sha256", encoding: "base64" },
 };
@@ -53,7 +54,13 @@ function decode(text: string, encoding: "base64" | "hex"): Uint8Array | null {
  * checked by `crypto.subtle.verify`, which compares in constant time. */
 export async function checkShopSignature(env: Env, platform: ShopPlatform, headers: Headers, body: string): Promise<{ status: number; why: string } | null> {
   const s = SIGNATURES[platform];
-  const key = typeof env[s.secret] === "string" ? (env[s.secret] as string) : "";
+  let key = typeof env[s.secret] === "string" ? (env[s.secret] as string) : "";
+  if (platform === "shopware6") {
+    const why = shopware.notConfigured(env);
+    if (why) return { status: 500, why };
+    key = (await shopware.webhookSecret(env, body)) ?? "";
+    if (key === "") return { status: 401, why: "the body's source.shopId names no shop registered with this app: install the app in the shop (its registration reaches /v1/webhooks/shopware6/register)" };
+  }
   if (key === "") return { status: 500, why: `this worker takes no ${platform} webhooks: set the secret ${s.secret}` };
   const header = headers.get(s.header);
   if (header === null) return { status: 401, why: `no ${s.header} header: ${platform} signs every webhook; send it from the shop's webhook settings` };

@@ -15,24 +15,30 @@ const fixture = (p) => readFileSync(new URL(`../../tests/fixtures/shops/${p}`, i
 // WooCommerce's sample has a first line without SKU (an error): given one here.
 const wooOrder = JSON.parse(fixture("woocommerce_order.json"));
 wooOrder.line_items[0].sku = "WOO-WOOL-01";
+const SHOP_ID = "dgrH7nLU6tlE";
+// Shopware's app webhook `checkout.order.placed`: the order entity under data.payload.order.
+const shopwareBody = JSON.stringify({ data: { payload: { order: JSON.parse(fixture("shopware6_order.json")).data }, event: "checkout.order.placed" },
+  source: { url: "https://shop.example.com", appVersion: "1.0.0", shopId: SHOP_ID, eventId: "7b04ebe416db4ebc93de4d791325e1d9" }, timestamp: 1733040000 });
 const bodies = {
   woocommerce: JSON.stringify(wooOrder),
-  shopware6: fixture("shopware6_order.json"),
+  shopware6: shopwareBody,
   shopify: fixture("shopify_orders_create.json"),
 };
 const numbers = { woocommerce: "727", shopware6: "10060", shopify: "1234" };
 const secrets = {
   KIVITENDO_USERNAME: "kivi-api", KIVITENDO_PASSWORD: "kivi-pw-8842", KONTOR_API_TOKEN: "caller-token-94af0e",
-  WOOCOMMERCE_WEBHOOK_SECRET: "wc-secret-7d1e40", SHOPWARE_SHOP_SECRET: "sw-shop-secret-22b9f1", SHOPIFY_WEBHOOK_SECRET: "shpss-client-secret-5c83aa",
+  WOOCOMMERCE_WEBHOOK_SECRET: "wc-secret-7d1e40", SHOPWARE_APP_SECRET: "sw-app-secret-22b9f1", SHOPIFY_WEBHOOK_SECRET: "shpss-client-secret-5c83aa",
 };
-const secretOf = { woocommerce: secrets.WOOCOMMERCE_WEBHOOK_SECRET, shopware6: secrets.SHOPWARE_SHOP_SECRET, shopify: secrets.SHOPIFY_WEBHOOK_SECRET };
+// Shopware's: the shop secret kontor answers at registration (set by the first test).
+const secretOf = { woocommerce: secrets.WOOCOMMERCE_WEBHOOK_SECRET, shopware6: null, shopify: secrets.SHOPIFY_WEBHOOK_SECRET };
+const APP_NAME = "KontorOrders";
 let kivitendo, worker;
 const answers = [];
 
 before(async () => {
   kivitendo = await startKivitendo({ username: secrets.KIVITENDO_USERNAME, password: secrets.KIVITENDO_PASSWORD });
   worker = await startWorker({ secrets, vars: {
-    KIVITENDO_BASE_URL: kivitendo.url, WEBHOOK_TARGETS: "kivitendo", RETRY_BASE_SECONDS: "1", MAX_ATTEMPTS: "3",
+    KIVITENDO_BASE_URL: kivitendo.url, WEBHOOK_TARGETS: "kivitendo", SHOPWARE_APP_NAME: APP_NAME, RETRY_BASE_SECONDS: "1", MAX_ATTEMPTS: "3",
     KIVITENDO_OPTIONS: JSON.stringify({ taxzoneId: 4, currencyId: 1, shippingProductId: 99 }),
   } });
 });
@@ -80,6 +86,45 @@ async function settled(id) {
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+const hmacHex = (key, text) => createHmac("sha256", key).update(text).digest("hex");
+/** Shopware's registration request for `shopId`, signed with `appSecret` (and with the shop's
+ * current secret, on a re-registration). */
+async function register(shopId, { appSecret = secrets.SHOPWARE_APP_SECRET, shopSecret, timestamp = Math.floor(Date.now() / 1000) } = {}) {
+  const query = `shop-id=${shopId}&shop-url=${encodeURIComponent("https://shop.example.com")}&timestamp=${timestamp}`;
+  const h = { "shopware-app-signature": hmacHex(appSecret, query), "sw-version": "6.6.10.0", ...(shopSecret ? { "shopware-shop-signature": hmacHex(shopSecret, query) } : {}) };
+  const res = await fetch(`${worker.url}/v1/webhooks/shopware6/register?${query}`, { headers: h });
+  return { status: res.status, json: await res.json() };
+}
+async function confirm(shopId, secret, url) {
+  const body = JSON.stringify({ apiKey: "SWIARXBSDJRWEMJONFK2OHBNWA", secretKey: "Q1QyaUg3ZHpnZURPeDV3ZkpncXdSRzJpNjdBeWM1WWhWYWd0NE0", timestamp: String(Math.floor(Date.now() / 1000)), shopUrl: "https://shop.example.com", shopId });
+  const res = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json", "shopware-shop-signature": hmacHex(secret, body) }, body });
+  return res.status;
+}
+
+test("shopware6: the app registration answers the proof and a shop secret; the confirmation signed with it completes it", async () => {
+  assert.equal((await register(SHOP_ID, { appSecret: "not-the-app-secret" })).status, 401);
+  assert.equal((await register(SHOP_ID, { timestamp: 1000 })).status, 401, "a stale registration");
+  const r = await register(SHOP_ID);
+  assert.equal(r.status, 200, JSON.stringify(r.json));
+  assert.equal(r.json.proof, hmacHex(secrets.SHOPWARE_APP_SECRET, `${SHOP_ID}https://shop.example.com${APP_NAME}`));
+  assert.match(r.json.secret, /^[0-9a-f]{64}$/);
+  assert.equal(r.json.confirmation_url, `${worker.url}/v1/webhooks/shopware6/confirm`);
+  // Webhooks of a shop whose registration is not confirmed are refused.
+  const early = await hook("shopware6", bodies.shopware6, headers("shopware6", bodies.shopware6, r.json.secret));
+  assert.equal(early.status, 401);
+  assert.equal(await confirm(SHOP_ID, "wrong-secret", r.json.confirmation_url), 401);
+  assert.equal(await confirm(SHOP_ID, r.json.secret, r.json.confirmation_url), 204);
+  secretOf.shopware6 = r.json.secret;
+  // A re-registration must be signed with the shop's current secret too.
+  assert.equal((await register(SHOP_ID)).status, 401);
+  const again = await register(SHOP_ID, { shopSecret: r.json.secret });
+  assert.equal(again.status, 200);
+  assert.notEqual(again.json.secret, r.json.secret, "a new secret on re-registration");
+  // Confirmed: the new secret is the shop's from now on.
+  assert.equal(await confirm(SHOP_ID, again.json.secret, again.json.confirmation_url), 204);
+  secretOf.shopware6 = again.json.secret;
+});
 
 test("catalogue: a CSV with bad rows is refused with every bad row's line, nothing stored", async () => {
   const csv = "Artikelnummer;kind;Liter;kivitendoPartId\nSWDEMO10005;wine;0,75;8\nBAD-1;nonsense;0,75;\nBAD-2;wine;big;\n";
@@ -215,5 +260,5 @@ test("no webhook or upstream secret in any answer, the D1 state or the worker's 
   const basic = basicValues([secrets.KIVITENDO_USERNAME, secrets.KIVITENDO_PASSWORD]);
   const state = storedState(worker.persist);
   assert.ok(state.length > 0);
-  assertNoSecrets({ answers: answers.join("\n"), state, output: worker.output() }, [...Object.values(secrets), ...basic]);
+  assertNoSecrets({ answers: answers.join("\n"), state, output: worker.output() }, [...Object.values(secrets), ...basic, secretOf.shopware6]);
 });
