@@ -106,14 +106,15 @@ function kivitendoOptions(env: Env, entries: CatalogueEntry[]): Record<string, u
 
 /** Handles one signed webhook body. */
 export async function handleWebhook(env: Env, platform: ShopPlatform, headers: Headers, body: string): Promise<WebhookAnswer> {
+  // WooCommerce's ping when a webhook is saved: `webhook_id=<id>`, form-encoded and unsigned
+  // (WC_Webhook::deliver_ping), and it wants a 200. It starts nothing.
+  if (platform === "woocommerce" && /^webhook_id=\d+$/.test(body.trim())) return { httpStatus: 200, body: { platform, ignored: "ping" } };
   const bad = await checkShopSignature(env, platform, headers, body);
   const refuse = (httpStatus: number, error: string, issues: Issue[]) => ({ httpStatus, body: { platform, error, issues } });
   if (bad) {
     return { ...refuse(bad.status, bad.status === 500 ? "worker_misconfigured" : "unauthorized", [issue(SIGNATURES[platform].header, bad.status === 500 ? "missing_configuration" : "invalid_signature", bad.why,
       bad.status === 500 ? `dieser Worker nimmt keine ${platform}-Webhooks an: bitte das Secret ${SIGNATURES[platform].secret} setzen` : `die Signatur (${SIGNATURES[platform].header}) passt nicht zum Inhalt: bitte das Secret im Shop und ${SIGNATURES[platform].secret} vergleichen`)]) };
   }
-  // WooCommerce's ping when a webhook is saved: `webhook_id=<id>`, form-encoded.
-  if (platform === "woocommerce" && /^webhook_id=\d+$/.test(body.trim())) return { httpStatus: 200, body: { platform, ignored: "ping" } };
   let parsed: unknown;
   try { parsed = JSON.parse(body); } catch (e) {
     return refuse(400, "malformed_json", [issue("", "malformed_json", `the body is not JSON: ${(e as Error).message}`, `der Inhalt ist kein JSON: ${(e as Error).message}`)]);
