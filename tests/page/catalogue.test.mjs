@@ -50,8 +50,9 @@ test("the catalogue's controls carry accessible names; an empty catalogue flags 
   assert.equal(await page.getByRole("table", { name: "Catalogue" }).count(), 1);
   assert.equal(await page.getByRole("textbox", { name: "Catalogue (CSV or JSON)" }).count(), 1);
   assert.equal(await page.getByRole("button", { name: "Save the catalogue" }).count(), 1);
-  assert.equal(await page.getByLabel("Upload a file").count(), 1);
+  assert.equal(await page.getByLabel("Open a file (CSV or JSON)").count(), 1);
   assert.equal(await page.getByRole("region", { name: "Missing from the catalogue" }).count(), 1);
+  assert.equal(await page.getByRole("list", { name: "Catalogue problems" }).count(), 1);
   assert.deepEqual(await rows(), []);
   assert.equal(await missing(), "2021-RI-TR,2020-SB-GG,TB-05");
 });
@@ -106,7 +107,7 @@ test("a Shopify webhook is refused for its missing SKU; the page uploads a JSON 
   assert.equal(k.requests.length, 0);
 
   const entries = [...await stored(), { sku: "IPOD2008PINK", kind: "other", kivitendoPartId: 21 }, { sku: "TB-05", kind: "wine", bottleSizeMl: 750, kivitendoPartId: 16 }];
-  await page.getByLabel("Upload a file").setInputFiles({ name: "catalogue.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(entries)) });
+  await page.getByLabel("Open a file (CSV or JSON)").setInputFiles({ name: "catalogue.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(entries)) });
   await page.waitForFunction(() => document.getElementById("catalogue-text").value.includes("IPOD2008PINK"));
   await page.getByRole("button", { name: "Save the catalogue" }).click();
   await page.waitForFunction(() => /saved: 4 SKUs/.test(document.getElementById("catalogue-state").textContent));
@@ -127,6 +128,11 @@ test("a Shopify webhook is refused for its missing SKU; the page uploads a JSON 
   assert.match(await page.textContent("#deliveries"), /shopify:1234/);
   assert.equal(k.state.orders.filter((o) => o.number === "1234").length, 1);
   await shot("c3-webhook-delivered");
+  await page.setViewportSize({ width: 375, height: 800 });
+  const width = await page.evaluate(() => document.scrollingElement.scrollWidth);
+  await shot("c4-375px");
+  await page.setViewportSize({ width: 1280, height: 1000 });
+  assert.ok(width <= 375, `scroll width ${width} with the catalogue`);
 });
 
 test("no upstream or webhook secret reaches the page, and no page error", async () => {
