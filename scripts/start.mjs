@@ -54,6 +54,10 @@ export async function startSystem({ port = 8787, state = join(root, ".build/loca
     WESTARP_TOKEN: westarpToken,
     KONTOR_API_TOKEN: token,
     KONTOR_HMAC_SECRET: secret(),
+    // Shop webhooks (POST /v1/webhooks/{platform}): the secrets the shops sign with.
+    WOOCOMMERCE_WEBHOOK_SECRET: secret(),
+    SHOPWARE_APP_SECRET: secret(),
+    SHOPIFY_WEBHOOK_SECRET: secret(),
   };
   let worker;
   try {
@@ -69,6 +73,8 @@ export async function startSystem({ port = 8787, state = join(root, ".build/loca
         WESTARP_OPTIONS: JSON.stringify({ type: "shop", paymentMethodIds: { paypal: 8, credit_card: 9, invoice: 3 } }),
         MAX_ATTEMPTS: "4",
         RETRY_BASE_SECONDS: "5",
+        WEBHOOK_TARGETS: "kivitendo",
+        SHOPWARE_APP_NAME: "KontorOrders",
         ...vars,
       },
       secrets,

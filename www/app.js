@@ -2,7 +2,7 @@
 // browser), marks every issue at its field, explains every payload field (the builders'
 // `explain` lineage), sends through the worker and follows the deliveries. Every rule comes
 // from the package or the worker; this file only shows and forwards.
-import { init, toGeisenheim, toKivitendoCustomerXml, toKivitendoOrderXml, toWestarpOrder } from "kontor";
+import { init, toGeisenheim, toKivitendoCustomerXml, toKivitendoOrderXml, toWestarpOrder, readCatalogue, missingFromCatalogue } from "kontor";
 import { parseTree, findNodeAtLocation, getLocation } from "jsonc-parser";
 
 const $ = (id) => document.getElementById(id);
@@ -35,6 +35,14 @@ const WORDS = {
     outcome: { accepted: "accepted", rejected: "rejected", queued: "queued: the worker retries", dead: "dead: every attempt failed", auth_failed: "the worker's credentials were refused" },
     upstream: "upstream", none: "none", errorSending: "The worker could not be reached",
     saltNote: "The worker computes the recipient id with its own secret salt.",
+    catalogueHeading: "Product catalogue", catalogueText: "Catalogue (CSV or JSON)", catalogueFile: "Open a file (CSV or JSON)",
+    catalogueHint: "Per SKU what a shop order lacks (kind, bottles, bottle size, quality, grapes, …, ISBN, weight, kivitendo part id). The worker completes webhook orders from it and refuses an order whose SKU is missing.",
+    catalogueSave: "Save the catalogue", catalogueReload: "Show the worker's catalogue", colKind: "Kind", colBottles: "Bottles",
+    colSize: "Bottle size (ml)", colQuality: "Quality", colGrapes: "Grapes", colWeight: "Weight (g)", colPart: "kivitendo part",
+    catalogueEntries: (n, at) => `${n} SKUs in the worker's catalogue${at ? `, saved ${at}` : ""}`,
+    catalogueSaved: (n) => `saved: ${n} SKUs`, catalogueNotSaved: "not saved: fix the rows below",
+    catalogueUnread: "The worker's catalogue could not be read", catalogueReady: (n) => `${n} rows read, no issues`,
+    missingHeading: "Missing from the catalogue:", allInCatalogue: "Every SKU of the order is in the catalogue.",
   },
   de: {
     tagline: "Eine Bestellung so sehen, wie jede API sie sieht, korrigieren, senden, verfolgen.", language: "Sprache",
@@ -56,6 +64,14 @@ const WORDS = {
     outcome: { accepted: "angenommen", rejected: "abgelehnt", queued: "in der Warteschlange: der Worker versucht es erneut", dead: "gescheitert: alle Versuche sind fehlgeschlagen", auth_failed: "die Zugangsdaten des Workers wurden abgelehnt" },
     upstream: "Gegenstelle", none: "keine", errorSending: "Der Worker ist nicht erreichbar",
     saltNote: "Der Worker bildet die Empfänger-ID mit seinem eigenen geheimen Salz.",
+    catalogueHeading: "Produktkatalog", catalogueText: "Katalog (CSV oder JSON)", catalogueFile: "Datei öffnen (CSV oder JSON)",
+    catalogueHint: "Je Artikelnummer, was einer Shop-Bestellung fehlt (Art, Flaschen, Flaschengröße, Qualität, Rebsorten, …, ISBN, Gewicht, kivitendo-Artikel-ID). Der Worker ergänzt Webhook-Bestellungen daraus und lehnt eine Bestellung ab, deren Artikelnummer fehlt.",
+    catalogueSave: "Katalog speichern", catalogueReload: "Katalog des Workers zeigen", colKind: "Art", colBottles: "Flaschen",
+    colSize: "Flaschengröße (ml)", colQuality: "Qualität", colGrapes: "Rebsorten", colWeight: "Gewicht (g)", colPart: "kivitendo-Artikel",
+    catalogueEntries: (n, at) => `${n} Artikelnummern im Katalog des Workers${at ? `, gespeichert ${at}` : ""}`,
+    catalogueSaved: (n) => `gespeichert: ${n} Artikelnummern`, catalogueNotSaved: "nicht gespeichert: bitte die Zeilen unten korrigieren",
+    catalogueUnread: "Der Katalog des Workers konnte nicht gelesen werden", catalogueReady: (n) => `${n} Zeilen gelesen, keine Probleme`,
+    missingHeading: "Fehlt im Katalog:", allInCatalogue: "Jede Artikelnummer der Bestellung steht im Katalog.",
   },
 };
 
@@ -86,10 +102,11 @@ function showToken() {
   $("token-row").hidden = Boolean(token());
 }
 
-async function api(method, path, body) {
+async function api(method, path, body, type = "application/json") {
   const headers = { authorization: `Bearer ${token()}` };
-  if (body !== undefined) headers["content-type"] = "application/json";
-  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (body !== undefined) headers["content-type"] = type;
+  const text0 = body === undefined || typeof body === "string" ? body : JSON.stringify(body);
+  const res = await fetch(path, { method, headers, body: text0 });
   const text = await res.text();
   let data;
   try { data = JSON.parse(text); } catch { data = { error: text }; }
@@ -149,6 +166,7 @@ function update() {
   renderIssues(result.issues);
   renderMarks(result.issues);
   renderPayload(result);
+  renderMissing();
   if (selected) showLineage(selected); // kept while typing, if the field is still there
   const ms = Math.max(0, performance.now() - started).toFixed(1);
   $("timing").textContent = t("updated")(ms);
@@ -411,6 +429,94 @@ async function showDelivery(id) {
   }
 }
 
+// ------------------------------------------------------------------ the product catalogue
+
+/** The worker's catalogue as GET /v1/catalogue answered it (null: not read). */
+let catalogue = null;
+
+/** The SKUs of the order in the editor that the worker's catalogue lacks (the package's
+ * missingFromCatalogue), each a button selecting its item's SKU. */
+function renderMissing() {
+  const box = $("missing");
+  box.replaceChildren();
+  if (!catalogue) return;
+  let order;
+  try { order = JSON.parse($("order").value); } catch { return; }
+  if (!order || typeof order !== "object" || !Array.isArray(order.items)) return;
+  const { missing, issues } = missingFromCatalogue(order, catalogue.catalogue);
+  box.dataset.missing = missing.join(",");
+  if (!missing.length) { box.append(el("p", { className: "none" }, t("allInCatalogue"))); return; }
+  const list = el("ul", {});
+  for (const sku of missing) {
+    const issue = issues.find((i) => i.code === "missing_from_catalogue" && order.items[Number(/\[(\d+)\]/.exec(i.path)?.[1])]?.sku?.trim() === sku);
+    const b = el("button", { type: "button", className: "issue error" }, el("code", { className: "path" }, sku), " ", issue ? message(issue) : "");
+    b.dataset.sku = sku;
+    b.addEventListener("click", () => issue && selectInOrder(issue.path));
+    list.append(el("li", {}, b));
+  }
+  box.append(el("p", { className: "missing-heading" }, t("missingHeading")), list);
+}
+
+function cell(v) {
+  return el("td", {}, v === undefined || v === null ? "" : Array.isArray(v) ? v.join(", ") : String(v));
+}
+
+function renderCatalogue() {
+  const body = document.querySelector("#catalogue tbody");
+  body.replaceChildren();
+  for (const e of catalogue?.catalogue ?? []) {
+    const row = el("tr", {}, cell(e.sku), cell(e.kind), cell(e.bottles), cell(e.bottleSizeMl), cell(e.quality), cell(e.grapes), cell(e.isbn), cell(e.weightGrams), cell(e.kivitendoPartId));
+    row.dataset.sku = e.sku;
+    body.append(row);
+  }
+  $("catalogue-state").textContent = catalogue ? t("catalogueEntries")(catalogue.catalogue.length, catalogue.updatedAt) : t("catalogueUnread");
+}
+
+function renderCatalogueIssues(issues) {
+  const list = $("catalogue-issues");
+  list.replaceChildren();
+  for (const issue of issues) {
+    const li = el("li", { className: `issue ${issue.severity}` }, el("code", { className: "path" }, issue.path), " ", message(issue));
+    li.dataset.path = issue.path;
+    list.append(li);
+  }
+}
+
+/** The catalogue text as the package reads it, as you type: bad rows with their lines. */
+function checkCatalogueText() {
+  const text = $("catalogue-text").value;
+  if (!text.trim()) { renderCatalogueIssues([]); return null; }
+  const read = readCatalogue(text);
+  renderCatalogueIssues(read.issues);
+  if (read.ok) $("catalogue-state").textContent = t("catalogueReady")(read.catalogue.length);
+  return read;
+}
+
+async function loadCatalogue() {
+  if (!token()) return;
+  try {
+    const { status, data } = await api("GET", "/v1/catalogue");
+    catalogue = status === 200 ? data : null;
+  } catch { catalogue = null; }
+  renderCatalogue();
+  if (catalogue) $("catalogue-text").value = JSON.stringify(catalogue.catalogue, null, 2);
+  renderCatalogueIssues([]);
+  renderMissing();
+}
+
+async function saveCatalogue() {
+  const text = $("catalogue-text").value;
+  const json = /^\s*[[{]/.test(text);
+  const { status, data } = await api("PUT", "/v1/catalogue", text, json ? "application/json" : "text/csv");
+  if (status !== 200) {
+    renderCatalogueIssues(data.issues ?? []);
+    $("catalogue-state").textContent = t("catalogueNotSaved");
+    return;
+  }
+  await loadCatalogue();
+  $("catalogue-state").textContent = t("catalogueSaved")(data.entries);
+}
+
 // ------------------------------------------------------------------ wiring
 
 function wire() {
@@ -427,6 +533,7 @@ function wire() {
     lang = $("lang").value === "de" ? "de" : "en";
     localStorage.setItem("kontor.lang", lang);
     applyWords();
+    renderCatalogue();
     update();
   });
   $("token").addEventListener("change", async () => {
@@ -434,12 +541,22 @@ function wire() {
     $("token").value = "";
     showToken();
     await loadWorkerOptions();
+    await loadCatalogue();
     await refreshDeliveries();
   });
   $("send").addEventListener("click", send);
   $("cancel").addEventListener("click", cancel);
   $("refresh").addEventListener("click", refreshDeliveries);
   $("status-filter").addEventListener("change", refreshDeliveries);
+  $("catalogue-text").addEventListener("input", checkCatalogueText);
+  $("catalogue-save").addEventListener("click", saveCatalogue);
+  $("catalogue-reload").addEventListener("click", loadCatalogue);
+  $("catalogue-file").addEventListener("change", async () => {
+    const file = $("catalogue-file").files?.[0];
+    if (!file) return;
+    $("catalogue-text").value = await file.text();
+    checkCatalogueText();
+  });
 }
 
 /** The worker's non-secret target options (its kivitendo ids, Westarp payment ids), so that
@@ -461,6 +578,7 @@ await loadWorkerOptions();
 wire();
 applyWords();
 $("options").value = JSON.stringify(PREVIEW_OPTIONS.geisenheim, null, 2);
+await loadCatalogue();
 await loadExample(EXAMPLES[0]);
 await refreshDeliveries();
 document.body.dataset.ready = "true";

@@ -62,22 +62,10 @@ function notRetryable(d: ledger.Stored): Result {
 export async function deliver(env: Env, job: Job, existing?: ledger.Stored, noResend = false): Promise<Result> {
   const v = vars(env);
   if (existing && !mayResend(existing.status)) return notRetryable(existing);
-  const cfg = workerConfig(job.target, v, (job.options ?? undefined) as object | undefined);
-  if (!cfg.ok) return refused(cfg.issues, job.target);
-  const config = cfg.config;
   // Check before anything is stored or sent: an invalid order never goes upstream.
-  let first: HttpRequest | undefined;
-  let firstIssues: Issue[];
-  if (job.target === "kivitendo") {
-    const step = kivitendoSync(job.input as Order, config);
-    first = step.request;
-    firstIssues = step.issues;
-  } else {
-    const built = request(job.target as "geisenheim", job.operation, job.input as never, config);
-    first = built.ok ? built.request : undefined;
-    firstIssues = built.issues;
-  }
-  if (!first) return refused(firstIssues, job.target);
+  const ready = build(env, job);
+  if ("issues" in ready) return refused(ready.issues, job.target);
+  const { config, first, firstIssues } = ready;
 
   const now = Date.now();
   const lease = iso(now + leaseMs(env));
@@ -198,16 +186,66 @@ export async function attempt(env: Env, job: Job, row: ledger.Stored, config: Re
   return { httpStatus: settled.httpStatus, body, retryInSeconds: settled.retryInSeconds };
 }
 
-/** What a stored delivery's next attempt needs: its job, configuration and first request
- * (built again from the stored order and options), or the issues that stop it. */
-export function prepare(env: Env, row: ledger.Stored): { job: Job; config: RequestConfig; first: HttpRequest; firstIssues: Issue[] } | { issues: Issue[] } {
-  const job: Job = { target: row.target, operation: row.operation as Job["operation"], input: row.input, options: row.options ?? undefined };
+/** A job's configuration and first request (kontor's workerConfig, request or
+ * kivitendoSync), or the issues that stop it. */
+function build(env: Env, job: Job): { config: RequestConfig; first: HttpRequest; firstIssues: Issue[] } | { issues: Issue[] } {
   const cfg = workerConfig(job.target, vars(env), (job.options ?? undefined) as object | undefined);
   if (!cfg.ok) return { issues: cfg.issues };
   if (job.target === "kivitendo") {
     const step = kivitendoSync(job.input as Order, cfg.config);
-    return step.request ? { job, config: cfg.config, first: step.request, firstIssues: step.issues } : { issues: step.issues };
+    return step.request ? { config: cfg.config, first: step.request, firstIssues: step.issues } : { issues: step.issues };
   }
   const built = request(job.target as "geisenheim", job.operation, job.input as never, cfg.config);
-  return built.ok ? { job, config: cfg.config, first: built.request, firstIssues: built.issues } : { issues: built.issues };
+  return built.ok ? { config: cfg.config, first: built.request, firstIssues: built.issues } : { issues: built.issues };
+}
+
+/** What a stored delivery's next attempt needs: its job, configuration and first request
+ * (built again from the stored order and options), or the issues that stop it. */
+export function prepare(env: Env, row: ledger.Stored): { job: Job; config: RequestConfig; first: HttpRequest; firstIssues: Issue[] } | { issues: Issue[] } {
+  const job: Job = { target: row.target, operation: row.operation as Job["operation"], input: row.input, options: row.options ?? undefined };
+  const ready = build(env, job);
+  return "issues" in ready ? ready : { job, ...ready };
+}
+
+/** One queued delivery of `enqueue`: its id, key and status, `duplicate` when the key was
+ * claimed before (answered from the ledger, never queued again). */
+export interface Queued { target: string; id: string; key: string; status: string; duplicate?: boolean }
+
+/** Claims and queues one delivery per job, all or none: every job is checked first (nothing is
+ * stored or queued when one is refused); each fresh key is claimed in D1, due at once, and its
+ * id goes to the delivery queue, whose consumer attempts it. A key claimed before is answered
+ * from the ledger and never re-opened (a shop's retried webhook). Without the queue binding the
+ * attempt runs in the request. */
+export async function enqueue(env: Env, jobs: Job[]): Promise<{ deliveries: Queued[] } | { refused: Result }> {
+  const checked = jobs.map((job) => ({ job, ready: build(env, job) }));
+  const stopped = checked.filter((c) => "issues" in c.ready);
+  if (stopped.length > 0) {
+    const results = stopped.map((c) => refused((c.ready as { issues: Issue[] }).issues, c.job.target));
+    const config = results.some((r) => r.httpStatus === 500);
+    return { refused: { httpStatus: config ? 500 : 422, body: { error: config ? "worker_misconfigured" : "invalid_request",
+      issues: results.flatMap((r) => r.body.issues as Issue[]), rejected: results.map((r) => ({ target: r.body.target, issues: r.body.issues })) } } };
+  }
+  const keys = jobs.map((job) => deliveryKey(job.target, job.operation, job.input, job.idempotencyKey ?? undefined));
+  const badKey = keys.find((k) => !k.ok);
+  if (badKey && !badKey.ok) return { refused: { httpStatus: 422, body: { error: "invalid_request", issues: badKey.issues } } };
+  const deliveries: Queued[] = [];
+  for (const [i, { job, ready }] of checked.entries()) {
+    const key = keys[i]!;
+    if (!key.ok || "issues" in ready) continue;
+    const now = iso(Date.now());
+    const claimed = await ledger.claim(env.DB, { target: job.target, operation: job.operation, key: key.key, input: job.input, options: job.options }, now, now);
+    if (!claimed.fresh) {
+      const current = (await ledger.get(env.DB, claimed.row.id)) ?? claimed.row;
+      deliveries.push({ target: job.target, id: current.id, key: current.key, status: current.status, duplicate: true });
+      continue;
+    }
+    if (env.DELIVERIES) {
+      await env.DELIVERIES.send({ id: claimed.row.id });
+      deliveries.push({ target: job.target, id: claimed.row.id, key: key.key, status: "queued" });
+    } else {
+      const r = await attempt(env, job, claimed.row, ready.config, ready.first, ready.firstIssues);
+      deliveries.push({ target: job.target, id: claimed.row.id, key: key.key, status: String(r.body.status) });
+    }
+  }
+  return { deliveries };
 }

@@ -21,7 +21,7 @@ export function problem(env: Env, status: number, error: string, issues: Issue[]
   return json(env, status, { error, issues }, headers);
 }
 
-const CORS_METHODS = "GET, POST, DELETE, OPTIONS";
+const CORS_METHODS = "GET, POST, PUT, DELETE, OPTIONS";
 const CORS_HEADERS = "Authorization, Content-Type, Idempotency-Key, X-Kontor-Signature";
 
 /** The exact origins of `ALLOWED_ORIGINS` (comma-separated). */
@@ -49,16 +49,22 @@ export function preflight(headers: Record<string, string>): Response {
 }
 
 /** A body read as text, or the answer refusing it (413 past MAX_BODY_BYTES, never read whole;
- * 415 when it is not JSON). */
-export async function readBody(env: Env, request: Request): Promise<{ text: string } | { refuse: Response }> {
+ * 415 when it is not JSON, or with `accept` `"csv"` not JSON or CSV; `"any"`: a shop's
+ * webhook, read as it is). */
+export async function readBody(env: Env, request: Request, accept: "json" | "csv" | "any" = "json"): Promise<{ text: string; type: string } | { refuse: Response }> {
   const max = intVar(env, "MAX_BODY_BYTES", 1_048_576);
   const tooLarge = () => ({ refuse: problem(env, 413, "payload_too_large", [issue("", "payload_too_large", `the body is larger than ${max} bytes (MAX_BODY_BYTES): send smaller orders`, `der Inhalt ist größer als ${max} Bytes (MAX_BODY_BYTES): bitte kleinere Bestellungen senden`)]) });
   const type = (request.headers.get("Content-Type") ?? "").split(";")[0]!.trim().toLowerCase();
   const length = Number(request.headers.get("Content-Length") ?? "0");
   if (length > max) return tooLarge();
   // No body (retry without a corrected order, DELETE): nothing to check.
-  if (request.body === null || request.headers.get("Content-Length") === "0") return { text: "" };
-  if (type !== "application/json" && !type.endsWith("+json")) {
+  if (request.body === null || request.headers.get("Content-Length") === "0") return { text: "", type };
+  const json = type === "application/json" || type.endsWith("+json");
+  const csv = type === "text/csv" || type === "text/plain";
+  if (accept === "csv" && !json && !csv) {
+    return { refuse: problem(env, 415, "unsupported_media_type", [issue("Content-Type", "unsupported_media_type", `send the catalogue as JSON (Content-Type: application/json) or CSV (text/csv) (got ${JSON.stringify(type || "none")})`, `bitte den Katalog als JSON (Content-Type: application/json) oder CSV (text/csv) senden (erhalten: ${JSON.stringify(type || "keiner")})`)]) };
+  }
+  if (accept === "json" && !json) {
     return { refuse: problem(env, 415, "unsupported_media_type", [issue("Content-Type", "unsupported_media_type", `send JSON with Content-Type: application/json (got ${JSON.stringify(type || "none")})`, `bitte JSON mit Content-Type: application/json senden (erhalten: ${JSON.stringify(type || "keiner")})`)]) };
   }
   const reader = request.body.getReader();
@@ -77,7 +83,7 @@ export async function readBody(env: Env, request: Request): Promise<{ text: stri
   const all = new Uint8Array(size);
   let at = 0;
   for (const c of chunks) { all.set(c, at); at += c.byteLength; }
-  return { text: new TextDecoder().decode(all) };
+  return { text: new TextDecoder().decode(all), type };
 }
 
 /** Parses a JSON body; `undefined` for an empty one; an issue for malformed JSON. */

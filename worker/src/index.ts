@@ -7,6 +7,9 @@ import { checkBearer, checkSignature } from "./auth";
 import { deliver, type Job, type Result } from "./deliver";
 import { consumeDeliveries, consumeDeadLetters, recover } from "./queue";
 import { runSync } from "./sync";
+import { handleWebhook, PLATFORMS } from "./webhooks";
+import * as catalogue from "./catalogue";
+import * as shopware from "./shopware";
 import * as ledger from "./ledger";
 import type { DeliveryMessage, DeadLetterMessage } from "./env";
 
@@ -52,7 +55,7 @@ function worst(statuses: number[]): number {
   return 200;
 }
 
-async function route(env: Env, req: Request, url: URL, body: unknown): Promise<Response> {
+async function route(env: Env, req: Request, url: URL, body: unknown, raw: { text: string; type: string }): Promise<Response> {
   const path = url.pathname.replace(/\/+$/, "");
   const m = req.method;
   const answer = (r: Result) => json(env, r.httpStatus, r.body);
@@ -124,6 +127,18 @@ async function route(env: Env, req: Request, url: URL, body: unknown): Promise<R
     };
     return json(env, 200, { kivitendo: read("KIVITENDO_OPTIONS"), westarp: read("WESTARP_OPTIONS") });
   }
+  if (path === "/v1/catalogue") {
+    // The product catalogue webhook orders are completed from: PUT replaces it (JSON or CSV,
+    // read by kontor's readCatalogue; any bad row refuses the upload, each with its line), GET
+    // answers it.
+    if (m === "GET") return json(env, 200, await catalogue.all(env.DB));
+    if (m !== "PUT") return notAllowed("GET, PUT");
+    const read = catalogue.readUpload(raw.text, raw.type);
+    if (!read.ok) return problem(env, 422, "invalid_catalogue", read.issues);
+    const now = new Date().toISOString();
+    await catalogue.replace(env.DB, read.catalogue, now);
+    return json(env, 200, { ok: true, entries: read.catalogue.length, updatedAt: now, issues: read.issues });
+  }
   if (path === "/v1/sync") {
     if (m !== "POST") return notAllowed("POST");
     const run = await runSync(env);
@@ -148,8 +163,37 @@ async function handle(req: Request, env: Env): Promise<Response> {
     for (const [k, v] of Object.entries(c)) h.set(k, v);
     return new Response(r.body, { status: r.status, headers: h });
   };
-  if (req.method === "OPTIONS") return c ? preflight(c) : new Response(null, { status: 204, headers: { Allow: "GET, POST, DELETE, OPTIONS" } });
+  if (req.method === "OPTIONS") return c ? preflight(c) : new Response(null, { status: 204, headers: { Allow: "GET, POST, PUT, DELETE, OPTIONS" } });
   if (url.pathname === "/healthz") return withCors(json(env, 200, { ok: true, service: "kontor-worker", version: version() }));
+
+  // Shop webhooks authenticate with the platform's own signature over the raw body, not the
+  // caller token.
+  const hook = /^\/v1\/webhooks\/([a-z0-9]+)\/?$/.exec(url.pathname);
+  const app = /^\/v1\/webhooks\/shopware6\/(register|confirm)\/?$/.exec(url.pathname);
+  if (app) {
+    // Shopware's app registration: kontor is the app's backend (src/shopware.ts).
+    const method = app[1] === "register" ? "GET" : "POST";
+    if (req.method !== method) return problem(env, 405, "method_not_allowed", [issue("", "method_not_allowed", `${req.method} is not allowed here; use ${method}`, `${req.method} ist hier nicht erlaubt; bitte ${method}`)], { Allow: method });
+    let a: shopware.Answer;
+    if (app[1] === "register") a = await shopware.register(env, url, req.headers, Math.floor(Date.now() / 1000));
+    else {
+      const read = await readBody(env, req, "any");
+      if ("refuse" in read) return read.refuse;
+      a = await shopware.confirm(env, req.headers, read.text);
+    }
+    // The registration answers the shop's secret (Shopware's protocol); it is never stored or
+    // logged.
+    return a.body === null ? new Response(null, { status: a.httpStatus }) : json(env, a.httpStatus, a.body);
+  }
+  if (hook) {
+    const platform = PLATFORMS.find((p) => p === hook[1]);
+    if (!platform) return problem(env, 404, "unknown_platform", [issue("platform", "unknown_platform", `no webhooks from \`${hook[1]}\`; known: ${PLATFORMS.join(", ")}`, `keine Webhooks von \`${hook[1]}\`; bekannt: ${PLATFORMS.join(", ")}`)]);
+    if (req.method !== "POST") return problem(env, 405, "method_not_allowed", [issue("", "method_not_allowed", `${req.method} is not allowed here; use POST`, `${req.method} ist hier nicht erlaubt; bitte POST`)], { Allow: "POST" });
+    const read = await readBody(env, req, "any");
+    if ("refuse" in read) return read.refuse;
+    const a = await handleWebhook(env, platform, req.headers, read.text);
+    return json(env, a.httpStatus, a.body);
+  }
 
   const unauthorized = (why: string) => withCors(problem(env, 401, "unauthorized", [issue("Authorization", "unauthorized", why, "Aufrufer nicht angemeldet: Authorization: Bearer <Token> oder X-Kontor-Signature senden")], { "WWW-Authenticate": 'Bearer realm="kontor"' }));
   const bearer = await checkBearer(env, req);
@@ -158,18 +202,22 @@ async function handle(req: Request, env: Env): Promise<Response> {
   if (bearer === "none" && signature === null) return unauthorized("send Authorization: Bearer <token> or X-Kontor-Signature: t=…,v1=…");
 
   let text = "";
+  let type = "";
   if (req.method === "POST" || req.method === "PUT" || req.method === "PATCH") {
-    const read = await readBody(env, req);
+    const read = await readBody(env, req, url.pathname.replace(/\/+$/, "") === "/v1/catalogue" ? "csv" : "json");
     if ("refuse" in read) return withCors(read.refuse);
     text = read.text;
+    type = read.type;
   }
   if (bearer !== "ok") {
     const why = await checkSignature(env, signature, text, Math.floor(Date.now() / 1000));
     if (why !== null) return unauthorized(why);
   }
-  const parsed = parseJson(text);
+  // A CSV catalogue is read by kontor, not as JSON.
+  const csv = type === "text/csv" || type === "text/plain";
+  const parsed = csv ? { value: undefined } : parseJson(text);
   if ("issue" in parsed) return withCors(problem(env, 400, "malformed_json", [parsed.issue]));
-  return withCors(await route(env, req, url, parsed.value));
+  return withCors(await route(env, req, url, parsed.value, { text, type }));
 }
 
 export default {

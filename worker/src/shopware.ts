@@ -1,0 +1,110 @@
+// Shopware 6's app system (developer.shopware.com, "App Registration & Backend Setup",
+// "Webhook"): kontor is the app's backend. Registration `GET /v1/webhooks/shopware6/register`
+// (query signed with the app secret, `shopware-app-signature`) answers the proof and a shop
+// secret; the confirmation `POST /v1/webhooks/shopware6/confirm` is signed with that shop
+// secret (`shopware-shop-signature`), and so is every webhook after it. A shop's secret is
+// HMAC-SHA256(SHOPWARE_APP_SECRET, "kontor-shop-secret:<shop id>:<nonce>") in hex (64
+// characters, Shopware's minimum), so that D1 holds only the nonce; a re-registration (signed
+// with the current shop secret too) draws a new nonce, effective once confirmed.
+import { type Env } from "./env";
+
+const enc = new TextEncoder();
+const WINDOW_SECONDS = 300;
+
+const hex = (b: ArrayBuffer) => [...new Uint8Array(b)].map((x) => x.toString(16).padStart(2, "0")).join("");
+
+async function hmacKey(secret: string, use: "sign" | "verify"): Promise<CryptoKey> {
+  return crypto.subtle.importKey("raw", enc.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [use]);
+}
+
+/** Whether `header` is the hex HMAC-SHA256 of `text` with `secret` (constant time:
+ * `crypto.subtle.verify`). */
+export async function verifyHex(secret: string, header: string | null, text: string): Promise<boolean> {
+  if (header === null || !/^[0-9a-fA-F]{64}$/.test(header.trim())) return false;
+  const h = header.trim();
+  const mac = new Uint8Array(32);
+  for (let i = 0; i < 32; i++) mac[i] = parseInt(h.slice(2 * i, 2 * i + 2), 16);
+  return crypto.subtle.verify("HMAC", await hmacKey(secret, "verify"), mac, enc.encode(text));
+}
+
+async function sign(secret: string, text: string): Promise<string> {
+  return hex(await crypto.subtle.sign("HMAC", await hmacKey(secret, "sign"), enc.encode(text)));
+}
+
+const appSecret = (env: Env) => (typeof env.SHOPWARE_APP_SECRET === "string" ? env.SHOPWARE_APP_SECRET : "");
+const appName = (env: Env) => (typeof env.SHOPWARE_APP_NAME === "string" ? env.SHOPWARE_APP_NAME.trim() : "");
+
+/** The shop secret of `shopId` for `nonce`. */
+const shopSecret = (env: Env, shopId: string, nonce: string) => sign(appSecret(env), `kontor-shop-secret:${shopId}:${nonce}`);
+
+interface ShopRow { shop_id: string; shop_url: string; nonce: string | null; pending_nonce: string | null }
+const shop = (db: D1Database, id: string) => db.prepare("SELECT * FROM shopware_shops WHERE shop_id = ?1").bind(id).first<ShopRow>();
+
+/** An answer of the registration routes. */
+export interface Answer { httpStatus: number; body: Record<string, unknown> | null }
+
+/** Why the app is not configured, or null. */
+export function notConfigured(env: Env): string | null {
+  if (!appSecret(env)) return "this worker takes no Shopware webhooks: set the secret SHOPWARE_APP_SECRET (the app's secret) and the variable SHOPWARE_APP_NAME";
+  if (!appName(env)) return "set SHOPWARE_APP_NAME to the app's technical name (the manifest's <name>): the registration's proof signs it";
+  return null;
+}
+
+/** The registration request: `{ proof, secret, confirmation_url }`, or `{ error }` (Shopware
+ * shows it). */
+export async function register(env: Env, url: URL, headers: Headers, nowSeconds: number): Promise<Answer> {
+  const why = notConfigured(env);
+  if (why) return { httpStatus: 500, body: { error: why } };
+  const query = url.search.slice(1);
+  if (!(await verifyHex(appSecret(env), headers.get("shopware-app-signature"), query))) {
+    return { httpStatus: 401, body: { error: "shopware-app-signature does not match the query: the app's secret in the manifest differs from SHOPWARE_APP_SECRET" } };
+  }
+  const q = url.searchParams;
+  const shopId = q.get("shop-id") ?? "";
+  const shopUrl = q.get("shop-url") ?? "";
+  const t = Number(q.get("timestamp"));
+  if (!shopId || !shopUrl) return { httpStatus: 400, body: { error: "shop-id and shop-url are required" } };
+  if (!Number.isFinite(t) || Math.abs(nowSeconds - t) > WINDOW_SECONDS) return { httpStatus: 401, body: { error: `the registration's timestamp is more than ${WINDOW_SECONDS} s from the worker's clock: install or refresh the app again` } };
+  const known = await shop(env.DB, shopId);
+  if (known?.nonce) {
+    // A re-registration: also signed with the shop's current secret.
+    if (!(await verifyHex(await shopSecret(env, shopId, known.nonce), headers.get("shopware-shop-signature"), query))) {
+      return { httpStatus: 401, body: { error: "a re-registration must carry shopware-shop-signature with the shop's current secret" } };
+    }
+  }
+  const nonce = crypto.randomUUID();
+  await env.DB.prepare(`INSERT INTO shopware_shops (shop_id, shop_url, nonce, pending_nonce, updated_at) VALUES (?1, ?2, NULL, ?3, ?4)
+    ON CONFLICT (shop_id) DO UPDATE SET pending_nonce = ?3, updated_at = ?4`).bind(shopId, shopUrl, nonce, new Date().toISOString()).run();
+  return { httpStatus: 200, body: {
+    proof: await sign(appSecret(env), shopId + shopUrl + appName(env)),
+    secret: await shopSecret(env, shopId, nonce),
+    confirmation_url: `${url.origin}/v1/webhooks/shopware6/confirm`,
+  } };
+}
+
+/** The confirmation request: signed with the pending shop secret, which then becomes the
+ * shop's (204). */
+export async function confirm(env: Env, headers: Headers, body: string): Promise<Answer> {
+  const why = notConfigured(env);
+  if (why) return { httpStatus: 500, body: { error: why } };
+  let c: { shopId?: unknown; shopUrl?: unknown };
+  try { c = JSON.parse(body) as typeof c; } catch { return { httpStatus: 400, body: { error: "the confirmation is not JSON" } }; }
+  const id = typeof c?.shopId === "string" ? c.shopId : "";
+  const known = id ? await shop(env.DB, id) : null;
+  if (!known?.pending_nonce || !(await verifyHex(await shopSecret(env, id, known.pending_nonce), headers.get("shopware-shop-signature"), body))) {
+    return { httpStatus: 401, body: { error: "no registration of this shop awaits a confirmation signed with its new secret" } };
+  }
+  await env.DB.prepare("UPDATE shopware_shops SET nonce = pending_nonce, pending_nonce = NULL, shop_url = ?2, updated_at = ?3 WHERE shop_id = ?1 AND pending_nonce = ?4")
+    .bind(id, typeof c.shopUrl === "string" ? c.shopUrl : known.shop_url, new Date().toISOString(), known.pending_nonce).run();
+  return { httpStatus: 204, body: null };
+}
+
+/** The secret a registered shop signs its webhooks with (by the body's `source.shopId`), or
+ * null when the shop is not registered. */
+export async function webhookSecret(env: Env, body: string): Promise<string | null> {
+  let id: unknown;
+  try { id = (JSON.parse(body) as { source?: { shopId?: unknown } } | null)?.source?.shopId; } catch { return null; }
+  if (typeof id !== "string" || !id) return null;
+  const known = await shop(env.DB, id);
+  return known?.nonce ? shopSecret(env, id, known.nonce) : null;
+}

@@ -1,0 +1,146 @@
+// Shop webhooks (issue 15): `POST /v1/webhooks/{woocommerce|shopware6|shopify}`. Each route
+// checks the platform's own signature over the raw body (WebCrypto, constant time), maps the
+// order with kontor's fromShopOrder, completes it from the stored catalogue, refuses it when a
+// SKU is missing there (kontor's missingFromCatalogue), and queues one delivery per target of
+// WEBHOOK_TARGETS. The delivery key is the platform and the shop's order number, both from the
+// signed body, claimed in D1 before anything is queued: a shop's retried (or updated) webhook
+// finds the first delivery and is answered from the ledger.
+import { fromShopOrder, missingFromCatalogue, type CatalogueEntry, type Issue, type ShopPlatform } from "kontor";
+import { type Env, vars } from "./env";
+import { issue } from "./http";
+import { enqueue } from "./deliver";
+import * as catalogue from "./catalogue";
+import * as shopware from "./shopware";
+
+export const PLATFORMS: ShopPlatform[] = ["woocommerce", "shopware6", "shopify"];
+const ORDER_TARGETS = ["geisenheim", "kivitendo", "westarp"];
+const enc = new TextEncoder();
+
+/** Each platform's signature: the secret's name, the header, and how the MAC is written. */
+const SIGNATURES: Record<ShopPlatform, { secret: string; header: string; encoding: "base64" | "hex" }> = {
+  // WooCommerce: base64 HMAC-SHA256 of the body with the webhook's secret.
+  woocommerce: { secret: "WOOCOMMERCE_WEBHOOK_SECRET", header: "X-WC-Webhook-Signature", encoding: "base64" },
+  // Shopware 6 app system: hex HMAC-SHA256 of the body with the shop secret the app (kontor,
+  // src/shopware.ts) assigned the shop at registration, derived from SHOPWARE_APP_SECRET.
+  shopware6: { secret: "SHOPWARE_APP_SECRET", header: "shopware-shop-signature", encoding: "hex" },
+  // Shopify: base64 HMAC-SHA256 of the body with the app's client secret.
+  shopify: { secret: "SHOPIFY_WEBHOOK_SECRET", header: "X-Shopify-Hmac-Sha256", encoding: "base64" },
+};
+
+/** The topics that carry a new or changed order; any other is acknowledged and ignored. */
+const ORDER_TOPICS: Record<ShopPlatform, string[]> = {
+  woocommerce: ["order.created", "order.updated"],
+  shopware6: ["checkout.order.placed"],
+  shopify: ["orders/create", "orders/updated", "orders/paid"],
+};
+
+/** A webhook's answer: its HTTP status and body. */
+export interface WebhookAnswer { httpStatus: number; body: Record<string, unknown>; headers?: Record<string, string> }
+
+function decode(text: string, encoding: "base64" | "hex"): Uint8Array | null {
+  const t = text.trim();
+  if (encoding === "hex") {
+    if (!/^[0-9a-fA-F]{64}$/.test(t)) return null;
+    const out = new Uint8Array(32);
+    for (let i = 0; i < 32; i++) out[i] = parseInt(t.slice(2 * i, 2 * i + 2), 16);
+    return out;
+  }
+  if (!/^[A-Za-z0-9+/]{43}=$/.test(t)) return null;
+  const bin = atob(t);
+  return Uint8Array.from(bin, (c) => c.charCodeAt(0));
+}
+
+/** Why the signature of `platform` is refused, or `null` when it is the body's. The MAC is
+ * checked by `crypto.subtle.verify`, which compares in constant time. */
+export async function checkShopSignature(env: Env, platform: ShopPlatform, headers: Headers, body: string): Promise<{ status: number; why: string } | null> {
+  const s = SIGNATURES[platform];
+  let key = typeof env[s.secret] === "string" ? (env[s.secret] as string) : "";
+  if (platform === "shopware6") {
+    const why = shopware.notConfigured(env);
+    if (why) return { status: 500, why };
+    key = (await shopware.webhookSecret(env, body)) ?? "";
+    if (key === "") return { status: 401, why: "the body's source.shopId names no shop registered with this app: install the app in the shop (its registration reaches /v1/webhooks/shopware6/register)" };
+  }
+  if (key === "") return { status: 500, why: `this worker takes no ${platform} webhooks: set the secret ${s.secret}` };
+  const header = headers.get(s.header);
+  if (header === null) return { status: 401, why: `no ${s.header} header: ${platform} signs every webhook; send it from the shop's webhook settings` };
+  const mac = decode(header, s.encoding);
+  if (mac === null) return { status: 401, why: `${s.header} must be the ${s.encoding} HMAC-SHA256 of the body` };
+  const k = await crypto.subtle.importKey("raw", enc.encode(key), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
+  const ok = await crypto.subtle.verify("HMAC", k, mac, enc.encode(body));
+  return ok ? null : { status: 401, why: `${s.header} does not match the body: the shop signs with another secret than ${s.secret}` };
+}
+
+/** The webhook's topic (a header, or Shopware's `data.event`), if it names one. */
+function topic(platform: ShopPlatform, headers: Headers, parsed: unknown): string | null {
+  if (platform === "woocommerce") return headers.get("X-WC-Webhook-Topic");
+  if (platform === "shopify") return headers.get("X-Shopify-Topic");
+  const event = (parsed as { data?: { event?: unknown } } | null)?.data?.event;
+  return typeof event === "string" ? event : null;
+}
+
+/** WEBHOOK_TARGETS (comma-separated), or the issue saying what to set. */
+function targets(env: Env): { targets: string[] } | { issue: Issue } {
+  const list = (typeof env.WEBHOOK_TARGETS === "string" ? env.WEBHOOK_TARGETS : "").split(",").map((t) => t.trim()).filter(Boolean);
+  if (list.length === 0 || list.some((t) => !ORDER_TARGETS.includes(t)) || new Set(list).size !== list.length) {
+    return { issue: issue("env.WEBHOOK_TARGETS", list.length ? "invalid_value" : "missing_configuration",
+      `set WEBHOOK_TARGETS to distinct targets of ${ORDER_TARGETS.join(", ")} (comma-separated): where shop webhook orders go`,
+      `WEBHOOK_TARGETS auf verschiedene Ziele aus ${ORDER_TARGETS.join(", ")} setzen (durch Kommas getrennt): wohin Bestellungen aus Shop-Webhooks gehen`) };
+  }
+  return { targets: list };
+}
+
+/** kivitendo's `productIds` for an order: the catalogue's part ids under KIVITENDO_OPTIONS'
+ * own ids (those win, as with the builders' `catalogue` option). */
+function kivitendoOptions(env: Env, entries: CatalogueEntry[]): Record<string, unknown> | undefined {
+  const fromCatalogue = Object.fromEntries(entries.filter((e) => typeof e.kivitendoPartId === "number").map((e) => [e.sku, e.kivitendoPartId]));
+  if (Object.keys(fromCatalogue).length === 0) return undefined;
+  let installed: Record<string, unknown> = {};
+  try {
+    const o: unknown = JSON.parse(vars(env).KIVITENDO_OPTIONS || "{}");
+    const ids = (o as { productIds?: unknown } | null)?.productIds;
+    if (ids && typeof ids === "object" && !Array.isArray(ids)) installed = ids as Record<string, unknown>;
+  } catch { /* kontor's workerConfig reports a broken KIVITENDO_OPTIONS */ }
+  return { productIds: { ...fromCatalogue, ...installed } };
+}
+
+/** Handles one signed webhook body. */
+export async function handleWebhook(env: Env, platform: ShopPlatform, headers: Headers, body: string): Promise<WebhookAnswer> {
+  // WooCommerce's ping when a webhook is saved: `webhook_id=<id>`, form-encoded and unsigned
+  // (WC_Webhook::deliver_ping), and it wants a 200. It starts nothing.
+  if (platform === "woocommerce" && /^webhook_id=\d+$/.test(body.trim())) return { httpStatus: 200, body: { platform, ignored: "ping" } };
+  const bad = await checkShopSignature(env, platform, headers, body);
+  const refuse = (httpStatus: number, error: string, issues: Issue[]) => ({ httpStatus, body: { platform, error, issues } });
+  if (bad) {
+    return { ...refuse(bad.status, bad.status === 500 ? "worker_misconfigured" : "unauthorized", [issue(SIGNATURES[platform].header, bad.status === 500 ? "missing_configuration" : "invalid_signature", bad.why,
+      bad.status === 500 ? `dieser Worker nimmt keine ${platform}-Webhooks an: bitte das Secret ${SIGNATURES[platform].secret} setzen` : `die Signatur (${SIGNATURES[platform].header}) passt nicht zum Inhalt: bitte das Secret im Shop und ${SIGNATURES[platform].secret} vergleichen`)]) };
+  }
+  let parsed: unknown;
+  try { parsed = JSON.parse(body); } catch (e) {
+    return refuse(400, "malformed_json", [issue("", "malformed_json", `the body is not JSON: ${(e as Error).message}`, `der Inhalt ist kein JSON: ${(e as Error).message}`)]);
+  }
+  const t = topic(platform, headers, parsed);
+  if (t !== null && !ORDER_TOPICS[platform].includes(t)) return { httpStatus: 200, body: { platform, ignored: "topic", topic: t } };
+  const to = targets(env);
+  if ("issue" in to) return refuse(500, "worker_misconfigured", [to.issue]);
+
+  // Mapped once for its SKUs, then again with their catalogue entries (the raw text: Shopify's
+  // ids exceed 2^53).
+  const first = fromShopOrder(platform, body);
+  const items = (first.order as { items?: { sku?: unknown }[] } | undefined)?.items ?? [];
+  const entries = await catalogue.forSkus(env.DB, items.map((i) => (typeof i?.sku === "string" ? i.sku : "")));
+  const mapped = fromShopOrder(platform, body, { catalogue: entries });
+  const number = typeof (mapped.order as { number?: unknown } | undefined)?.number === "string" ? (mapped.order as { number: string }).number : null;
+  if (!mapped.valid) return { httpStatus: 422, body: { platform, number, error: "invalid_order", issues: mapped.issues } };
+  const missing = missingFromCatalogue(mapped.order, entries);
+  if (missing.missing.length > 0) {
+    return { httpStatus: 422, body: { platform, number, error: "missing_from_catalogue", missing: missing.missing, issues: [...missing.issues, ...mapped.issues] } };
+  }
+  const kivitendo = kivitendoOptions(env, entries);
+  const queued = await enqueue(env, to.targets.map((target) => ({ target, operation: "createOrder" as const, input: mapped.order,
+    options: target === "kivitendo" ? kivitendo : undefined, idempotencyKey: `${platform}:${number}` })));
+  if ("refused" in queued) return { httpStatus: queued.refused.httpStatus, body: { platform, number, ...queued.refused.body } };
+  const deliveries = queued.deliveries;
+  const fresh = deliveries.some((d) => !d.duplicate);
+  return { httpStatus: fresh ? 202 : 200, body: { platform, number, deliveries, issues: mapped.issues } };
+}
