@@ -51,7 +51,8 @@ test("the tarball holds one .wasm, both licences and no build leftovers", () => 
   const files = packed.files.map((f) => f.path).sort();
   assert.deepEqual(files.filter((f) => f.endsWith(".wasm")), ["pkg/web/kontor_bg.wasm"]);
   for (const f of ["LICENSE-MIT", "LICENSE-APACHE", "README.md", "package.json", "pkg/kontor.d.ts", "pkg/kontor.d.cts",
-                   "pkg/index.browser.mjs", "pkg/index.node.mjs", "pkg/index.cjs", "pkg/index.workerd.mjs", "bin/kontor.mjs"]) {
+                   "pkg/index.browser.mjs", "pkg/index.node.mjs", "pkg/index.cjs", "pkg/index.workerd.mjs", "pkg/send.mjs", "pkg/send.cjs",
+                   "bin/kontor.mjs"]) {
     assert.ok(files.includes(f), `${f} missing from ${files.join(", ")}`);
   }
   assert.deepEqual(files.filter((f) => /\.built|\.stamp|\.tmp/.test(f)), []);

@@ -189,6 +189,8 @@ test("the browser entry has no top-level await: init() loads it, a call before s
   writeFileSync(new URL("package.json", copy), '{"type":"module"}');
   const browser = await import(new URL("index.browser.mjs", copy));
   assert.throws(() => browser.toGeisenheim(seed(), SALT), /toGeisenheim\(\) was called before the module was loaded: `await init\(\)`/);
+  // send() is plain JavaScript over fetch: it needs no module, so no init() either.
+  assert.deepEqual(await browser.send(null), { status: 0, headers: {}, body: "", error: "request is missing or not an object" });
   await assert.rejects(browser.init("file:///nowhere/kontor_bg.wasm"), /serve kontor_bg.wasm and pass its URL to init\(\)/);
   await browser.init(readFileSync(new URL("../../pkg/web/kontor_bg.wasm", import.meta.url)));
   await browser.init(); // again: harmless
