@@ -29,5 +29,10 @@ for t in "${targets[@]}"; do
   esac
   [ -d "regressions/$t" ] && cp regressions/"$t"/* "corpus/$t/" 2>/dev/null || true
   echo "fuzz: $t for ${seconds}s" >&2
-  nice -n 10 cargo +nightly fuzz run "$t" "corpus/$t" -- -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 -timeout=10
+  if ! nice -n 10 cargo +nightly fuzz run "$t" "corpus/$t" -- -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 -timeout=10; then
+    echo "fuzz: $t found something: fuzz/artifacts/$t/" >&2
+    found=1
+  fi
 done
+exit "${found:-0}"
+

@@ -242,35 +242,30 @@ impl<'de> Visitor<'de> for JsonVisitor {
 /// Keys searched linearly for duplicates; larger objects are sorted once.
 const SMALL_OBJECT: usize = 32;
 
-/// Keeps each key once, at its first place with its last value (JSON.parse's result), in
-/// O(n log n).
+/// Keeps each key once, at its first place with its last value (JSON.parse's result): one
+/// look-up per key in a B-tree index (serde_json's map, already in the module).
 fn dedup_keys(pairs: &mut Vec<(Cow<'_, str>, Json<'_>)>) {
-    let mut order: Vec<usize> = (0..pairs.len()).collect();
-    order.sort_by(|&a, &b| {
-        let key = |i: usize| pairs.get(i).map(|p| &*p.0);
-        key(a).cmp(&key(b)).then(a.cmp(&b))
-    });
+    let mut first = serde_json::Map::new();
     let mut keep = vec![true; pairs.len()];
-    let mut moves = Vec::new();
-    let same = |a: &usize, b: &usize| pairs.get(*a).map(|p| &p.0) == pairs.get(*b).map(|p| &p.0);
-    for run in order.chunk_by(same) {
-        if let (Some(&first), Some(&last)) = (run.first(), run.last()) {
-            if first != last {
-                moves.push((first, last));
-                for &i in run.iter().skip(1) {
-                    if let Some(k) = keep.get_mut(i) {
-                        *k = false;
-                    }
+    for i in 0..pairs.len() {
+        let Some(key) = pairs.get(i).map(|p| &*p.0) else {
+            break;
+        };
+        match first.get(key).and_then(serde_json::Value::as_u64) {
+            Some(f) => {
+                let v = pairs
+                    .get_mut(i)
+                    .map(|p| std::mem::replace(&mut p.1, Json::Null));
+                if let (Some(v), Some(p)) = (v, pairs.get_mut(f as usize)) {
+                    p.1 = v;
+                }
+                if let Some(k) = keep.get_mut(i) {
+                    *k = false;
                 }
             }
-        }
-    }
-    for (first, last) in moves {
-        let v = pairs
-            .get_mut(last)
-            .map(|p| std::mem::replace(&mut p.1, Json::Null));
-        if let (Some(v), Some(p)) = (v, pairs.get_mut(first)) {
-            p.1 = v;
+            None => {
+                first.insert(key.to_owned(), serde_json::Value::from(i));
+            }
         }
     }
     let mut i = 0;

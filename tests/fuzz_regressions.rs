@@ -1,6 +1,7 @@
 //! The inputs the fuzzers found something with (and issue 14's hostile inputs), kept in
 //! `fuzz/regressions/<target>/`, run through the same entry functions as the fuzz targets
-//! (`kontor::fuzzing`), which check what must hold for any input.
+//! (`kontor::fuzzing`), which check what must hold for any input. Native only.
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::path::Path;
 

@@ -282,6 +282,10 @@ impl<'j, 'p> Reader<'j, 'p> {
             if allowed.iter().any(|a| crate::json::same_key(a, key)) {
                 continue;
             }
+            // The collector is full (`too_many_issues` is there): no more suggestions to make.
+            if issues.len() > crate::issue::MAX_ISSUES {
+                return;
+            }
             // The distance is at least the difference in length: only keys of about the
             // same length are compared, so a 40,000-character key costs no more than a
             // short one.

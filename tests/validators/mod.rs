@@ -2,6 +2,8 @@
 //! sources (Geisenheim JSON API v1.2.0 §2.1 and §3, Westarp API 2.0 "Bestellung anlegen",
 //! the kivitendo REST API slides' customer document), not from kontor's builders: each
 //! returns every rule a payload breaks, as text.
+// The rules read as the documents state them ("must be a positive number"), not minimised.
+#![allow(clippy::nonminimal_bool)]
 
 pub mod geisenheim;
 pub mod kivitendo;
@@ -40,7 +42,7 @@ pub fn is_date(s: &str) -> bool {
 /// A JSON number with at most `dp` decimal places (as written in the body).
 pub fn has_at_most_decimals(v: &Value, dp: usize) -> bool {
     let t = v.to_string();
-    v.is_number() && t.split_once('.').map_or(true, |(_, f)| f.len() <= dp)
+    v.is_number() && t.split_once('.').is_none_or(|(_, f)| f.len() <= dp)
 }
 
 /// Every string in `v` (recursively) that is empty: the Geisenheim document counts `""` as
