@@ -20,15 +20,22 @@ pub const MAX_MAPPING_VALUES: usize = 500_000;
 /// True when `len` bytes are within [`MAX_INPUT_BYTES`]; otherwise a `too_large` error at
 /// `path` (`""`: the input itself).
 pub fn fits(len: usize, path: &str, issues: &mut Issues) -> bool {
-    if len <= MAX_INPUT_BYTES {
+    within(len, MAX_INPUT_BYTES, ("bytes", "Bytes"), path, issues)
+}
+
+/// True when `n` is at most `max`; otherwise a `too_large` error at `path` naming the limit
+/// in `unit` (English, German).
+pub fn within(n: usize, max: usize, unit: (&str, &str), path: &str, issues: &mut Issues) -> bool {
+    if n <= max {
         return true;
     }
     let label = if path.is_empty() { "input" } else { path };
+    let (en, de) = unit;
     issues.error(
         path,
         "too_large",
-        format!("`{label}` is larger than {MAX_INPUT_BYTES} bytes: split it"),
-        format!("`{label}` ist größer als {MAX_INPUT_BYTES} Bytes: bitte aufteilen"),
+        format!("`{label}` is larger than {max} {en}: split it"),
+        format!("`{label}` ist größer als {max} {de}: bitte aufteilen"),
     );
     false
 }

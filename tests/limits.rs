@@ -24,7 +24,7 @@ fn a_mapping_of_16000_items_by_1500_entries_stops_with_one_issue() {
     let too_large: Vec<_> = mapped
         .issues
         .iter()
-        .filter(|i| i.code == "mapping_too_large")
+        .filter(|i| i.code == "too_large")
         .collect();
     assert_eq!(too_large.len(), 1, "{:?}", codes(&mapped.issues));
     assert_eq!(too_large[0].path, "mapping");
@@ -43,7 +43,7 @@ fn a_constant_copied_into_every_element_counts_by_its_size() {
     let source = json!({ "A": vec![json!({}); 5000] });
     let table = json!({ "items": { "each": "A", "map": { "c": { "value": big } } } });
     let mapped = kontor::omniseller::order_from(&source, &table);
-    assert!(mapped.issues.iter().any(|i| i.code == "mapping_too_large"));
+    assert!(mapped.issues.iter().any(|i| i.code == "too_large"));
 }
 
 #[test]
@@ -64,7 +64,7 @@ fn a_realistic_large_mapping_is_within_the_budget() {
     let table = json!({ "number": "Nr", "items": { "each": "Articles", "map": map } });
     let mapped = kontor::omniseller::order_from(&source, &table);
     assert!(
-        !mapped.issues.iter().any(|i| i.code == "mapping_too_large"),
+        !mapped.issues.iter().any(|i| i.code == "too_large"),
         "10,000 items × 20 fields fit"
     );
     let items = mapped

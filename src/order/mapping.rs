@@ -27,7 +27,7 @@ use crate::order::time::{format_rfc3339, Timestamp};
 
 /// Maps `source` by `table` into the JSON of a canonical order (not yet validated).
 /// Work and output are bounded by [`crate::limits::MAX_MAPPING_VALUES`]: past it the
-/// mapping stops with `mapping_too_large`.
+/// mapping stops with `too_large` at `mapping`.
 pub fn map_order(source: &Value, table: &Value, issues: &mut Issues) -> Value {
     let mut out = Value::Object(Map::new());
     let budget = &mut Budget(Some(crate::limits::MAX_MAPPING_VALUES));
@@ -51,7 +51,7 @@ fn bad_spec(path: &str, en: &str, de: &str, issues: &mut Issues) {
 struct Budget(Option<usize>);
 
 impl Budget {
-    /// Takes `n` values from the budget; `false` (and one `mapping_too_large`) past it.
+    /// Takes `n` values from the budget; `false` (and one `too_large`) past it.
     fn spend(&mut self, n: usize, issues: &mut Issues) -> bool {
         match self.0 {
             Some(left) if n <= left => {
@@ -61,13 +61,7 @@ impl Budget {
             Some(_) => {
                 self.0 = None;
                 let max = crate::limits::MAX_MAPPING_VALUES;
-                issues.error(
-                    "mapping",
-                    "mapping_too_large",
-                    format!("the mapping yields more than {max} values (list elements × entries): map fewer fields or split the order"),
-                    format!("die Zuordnung ergibt mehr als {max} Werte (Listenelemente × Einträge): bitte weniger Felder zuordnen oder die Bestellung aufteilen"),
-                );
-                false
+                crate::limits::within(usize::MAX, max, ("values", "Werte"), "mapping", issues)
             }
             None => false,
         }

@@ -47,7 +47,7 @@ hostile("a mapping of 16,000 items × 1,500 entries", () => {
   return kontor.fromOmnisellerOrder(data, { items: { each: "Articles", map } });
 }, (r) => {
   assert.equal(r.valid, false);
-  assert.equal(codes(r).filter((c) => c === "mapping_too_large").length, 1);
+  assert.equal(codes(r).filter((c) => c === "too_large").length, 1);
 });
 
 hostile("a 20 MB order text", () => kontor.validateOrder(`{"number":"${"1".repeat(20 * MB)}"}`),
