@@ -8,7 +8,7 @@ bash scripts/build.sh
 site=.build/site
 rm -rf "$site.tmp" && mkdir -p "$site.tmp/vendor/kontor/web" "$site.tmp/vendor/jsonc-parser" "$site.tmp/examples"
 cp -r www/. "$site.tmp/"
-cp pkg/index.browser.mjs pkg/send.mjs "$site.tmp/vendor/kontor/"
+cp pkg/index.browser.mjs pkg/guard.mjs pkg/send.mjs "$site.tmp/vendor/kontor/"
 cp pkg/web/kontor.js pkg/web/kontor_bg.wasm "$site.tmp/vendor/kontor/web/"
 cp -r node_modules/jsonc-parser/lib/esm/. "$site.tmp/vendor/jsonc-parser/"
 rm -f "$site.tmp/vendor/jsonc-parser/main.d.ts"

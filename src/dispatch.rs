@@ -54,6 +54,12 @@ pub fn request(
     now: i64,
 ) -> RequestResult {
     let mut issues = Issues::new();
+    if !crate::limits::fits(input.len(), "input", &mut issues) {
+        return RequestResult {
+            request: None,
+            issues,
+        };
+    }
     // `config.catalogue` completes an order's items (and kivitendo's productIds) first.
     let catalogue = crate::catalogue::from_option(config, &mut issues);
     let completed = catalogue.as_ref().and_then(|c| c.complete_text(input));
@@ -186,6 +192,14 @@ pub fn interpret_response(
     body: &str,
     now: i64,
 ) -> Interpreted {
+    let mut issues = Issues::new();
+    if !crate::limits::fits(body.len(), "body", &mut issues) {
+        return Interpreted {
+            outcome: Outcome::Rejected,
+            issues,
+            data: None,
+        };
+    }
     match target {
         "geisenheim" => geisenheim::requests::interpret(operation, status, body),
         "kivitendo" => kivitendo::requests::interpret(operation, status, body),
@@ -193,7 +207,6 @@ pub fn interpret_response(
         "omniseller" => omniseller::interpret(operation, status, body, now),
         "kvik" => kvik::interpret(status, body),
         other => {
-            let mut issues = Issues::new();
             unknown_target(other, &mut issues);
             Interpreted {
                 outcome: Outcome::Rejected,

@@ -126,12 +126,6 @@ impl Issues {
         });
     }
 
-    /// True once [`MAX_ISSUES`] are recorded: what is pushed now is left out (after one
-    /// `too_many_issues`), so a caller may skip the work of writing its messages.
-    pub fn is_full(&self) -> bool {
-        self.0.len() >= MAX_ISSUES
-    }
-
     /// A collector holding `issues`.
     pub fn from_vec(issues: Vec<Issue>) -> Self {
         Self(issues)

@@ -221,14 +221,58 @@ impl<'de> Visitor<'de> for JsonVisitor {
             Vec::with_capacity(map.size_hint().unwrap_or(8).min(32));
         while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
             let v = map.next_value::<Json<'de>>()?;
-            // Duplicate keys: the last one wins, as in JSON.parse.
-            match out.iter_mut().find(|(ek, _)| same_key(ek, &k)) {
+            // Duplicate keys: the last one wins, as in JSON.parse. A linear search while the
+            // object is small; beyond that one sort at the end (no quadratic cost).
+            match out
+                .iter_mut()
+                .take(SMALL_OBJECT)
+                .find(|(ek, _)| same_key(ek, &k))
+            {
                 Some(slot) => slot.1 = v,
                 None => out.push((k, v)),
             }
         }
+        if out.len() > SMALL_OBJECT {
+            dedup_keys(&mut out);
+        }
         Ok(Json::Object(out))
     }
+}
+
+/// Keys searched linearly for duplicates; larger objects are sorted once.
+const SMALL_OBJECT: usize = 32;
+
+/// Keeps each key once, at its first place with its last value (JSON.parse's result): one
+/// look-up per key in a B-tree index (serde_json's map, already in the module).
+fn dedup_keys(pairs: &mut Vec<(Cow<'_, str>, Json<'_>)>) {
+    let mut first = serde_json::Map::new();
+    let mut keep = vec![true; pairs.len()];
+    for i in 0..pairs.len() {
+        let Some(key) = pairs.get(i).map(|p| &*p.0) else {
+            break;
+        };
+        match first.get(key).and_then(serde_json::Value::as_u64) {
+            Some(f) => {
+                let v = pairs
+                    .get_mut(i)
+                    .map(|p| std::mem::replace(&mut p.1, Json::Null));
+                if let (Some(v), Some(p)) = (v, pairs.get_mut(f as usize)) {
+                    p.1 = v;
+                }
+                if let Some(k) = keep.get_mut(i) {
+                    *k = false;
+                }
+            }
+            None => {
+                first.insert(key.to_owned(), serde_json::Value::from(i));
+            }
+        }
+    }
+    let mut i = 0;
+    pairs.retain(|_| {
+        i += 1;
+        keep.get(i - 1).copied().unwrap_or(true)
+    });
 }
 
 #[cfg(test)]
@@ -266,6 +310,24 @@ mod tests {
     fn duplicate_keys_keep_the_last_value_like_json_parse() {
         let j = parse(r#"{"a":1,"a":2}"#).unwrap();
         assert_eq!(j, Json::Object(vec![(Cow::Borrowed("a"), Json::Int(2))]));
+    }
+
+    #[test]
+    fn large_objects_keep_the_first_place_and_the_last_value_of_a_key() {
+        // 40 keys, then a repeats of key 3, of key 35 and a new key: JSON.parse's result.
+        let mut text: Vec<String> = (0..40).map(|i| format!("\"k{i}\":{i}")).collect();
+        text.extend(["\"k3\":100", "\"k35\":200", "\"new\":1", "\"k3\":300"].map(String::from));
+        let text = format!("{{{}}}", text.join(","));
+        let j = parse(&text).unwrap();
+        let Json::Object(pairs) = j else { panic!() };
+        let keys: Vec<&str> = pairs.iter().map(|(k, _)| &**k).collect();
+        let mut want: Vec<String> = (0..40).map(|i| format!("k{i}")).collect();
+        want.push("new".into());
+        assert_eq!(keys, want);
+        let value = |k: &str| pairs.iter().find(|p| p.0 == k).map(|p| p.1.clone());
+        assert_eq!(value("k3"), Some(Json::Int(300)));
+        assert_eq!(value("k35"), Some(Json::Int(200)));
+        assert_eq!(value("k39"), Some(Json::Int(39)));
     }
 
     #[test]

@@ -13,12 +13,16 @@ pub mod decimal;
 pub mod delivery;
 pub mod dispatch;
 pub mod explain;
+#[cfg(not(target_arch = "wasm32"))]
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod geisenheim;
 pub mod http;
 pub mod issue;
 pub mod json;
 pub mod kivitendo;
 pub mod kvik;
+pub mod limits;
 pub mod money;
 pub mod omniseller;
 pub mod order;

@@ -26,10 +26,13 @@ use crate::issue::{index, Issues};
 use crate::order::time::{format_rfc3339, Timestamp};
 
 /// Maps `source` by `table` into the JSON of a canonical order (not yet validated).
+/// Work and output are bounded by [`crate::limits::MAX_MAPPING_VALUES`]: past it the
+/// mapping stops with `too_large` at `mapping`.
 pub fn map_order(source: &Value, table: &Value, issues: &mut Issues) -> Value {
     let mut out = Value::Object(Map::new());
+    let budget = &mut Budget(Some(crate::limits::MAX_MAPPING_VALUES));
     match table.as_object() {
-        Some(t) => map_into(source, t, "", &mut out, issues),
+        Some(t) => map_into(source, t, "", &mut out, budget, issues),
         None => bad_spec(
             "mapping",
             "the mapping must be an object of target path → source path",
@@ -44,21 +47,60 @@ fn bad_spec(path: &str, en: &str, de: &str, issues: &mut Issues) {
     issues.error(path, "invalid_mapping", en, de);
 }
 
+/// What a mapping may still look up or produce; `None` once spent (reported once).
+struct Budget(Option<usize>);
+
+impl Budget {
+    /// Takes `n` values from the budget; `false` (and one `too_large`) past it.
+    fn spend(&mut self, n: usize, issues: &mut Issues) -> bool {
+        match self.0 {
+            Some(left) if n <= left => {
+                self.0 = Some(left - n);
+                true
+            }
+            Some(_) => {
+                self.0 = None;
+                let max = crate::limits::MAX_MAPPING_VALUES;
+                crate::limits::within(usize::MAX, max, ("values", "Werte"), "mapping", issues)
+            }
+            None => false,
+        }
+    }
+
+    /// A copy of `v`, when its nodes fit the budget.
+    fn copy(&mut self, v: &Value, issues: &mut Issues) -> Option<Value> {
+        self.spend(nodes(v), issues).then(|| v.clone())
+    }
+}
+
+/// The number of JSON values in `v` (itself and everything inside).
+fn nodes(v: &Value) -> usize {
+    match v {
+        Value::Array(a) => a.iter().map(nodes).fold(1, usize::saturating_add),
+        Value::Object(o) => o.values().map(nodes).fold(1, usize::saturating_add),
+        _ => 1,
+    }
+}
+
 fn map_into(
     source: &Value,
     table: &Map<String, Value>,
     prefix: &str,
     out: &mut Value,
+    budget: &mut Budget,
     issues: &mut Issues,
 ) {
     for (target, spec) in table {
+        if !budget.spend(1, issues) {
+            return;
+        }
         let full = if prefix.is_empty() {
             target.clone()
         } else {
             format!("{prefix}.{target}")
         };
         let at = format!("mapping[\"{full}\"]");
-        if let Some(v) = map_value(source, spec, &full, &at, issues) {
+        if let Some(v) = map_value(source, spec, &full, &at, budget, issues) {
             if !set(out, target, v) {
                 bad_spec(
                     &at,
@@ -77,16 +119,17 @@ fn map_value(
     spec: &Value,
     target: &str,
     at: &str,
+    budget: &mut Budget,
     issues: &mut Issues,
 ) -> Option<Value> {
     let (from, conv, default) = match spec {
         Value::String(_) | Value::Array(_) => (spec, None, None),
         Value::Object(o) => {
             if let Some(v) = o.get("value") {
-                return Some(v.clone());
+                return budget.copy(v, issues);
             }
             if let Some(each) = o.get("each") {
-                return map_each(source, each, o.get("map"), target, at, issues);
+                return map_each(source, each, o.get("map"), target, at, budget, issues);
             }
             let Some(from) = o.get("from") else {
                 let shown = crate::http::truncate(&spec.to_string(), 60);
@@ -140,8 +183,8 @@ fn map_value(
         }
     }
     let Some((path, value)) = found else {
-        if default.is_some() {
-            return default.cloned();
+        if let Some(d) = default {
+            return budget.copy(d, issues);
         }
         let list = paths.join("`, `");
         issues.warning(
@@ -153,7 +196,7 @@ fn map_value(
         return None;
     };
     let Some(conv) = conv else {
-        return Some(value.clone());
+        return budget.copy(value, issues);
     };
     let name = conv.as_str().unwrap_or("");
     match convert(value, name) {
@@ -190,6 +233,7 @@ fn map_each(
     map: Option<&Value>,
     target: &str,
     at: &str,
+    budget: &mut Budget,
     issues: &mut Issues,
 ) -> Option<Value> {
     let map = map.and_then(Value::as_object).filter(|m| !m.is_empty());
@@ -225,15 +269,20 @@ fn map_each(
             return None;
         }
     };
-    let items = list
-        .into_iter()
-        .enumerate()
-        .map(|(i, element)| {
-            let mut o = Value::Object(Map::new());
-            map_into(element, map, &index(target, i), &mut o, issues);
-            o
-        })
-        .collect();
+    // Elements × entries over the budget: refused before any element is mapped.
+    if list.len().saturating_mul(map.len() + 1) > budget.0.unwrap_or(0) {
+        budget.spend(usize::MAX, issues);
+        return None;
+    }
+    let mut items = Vec::new();
+    for (i, element) in list.into_iter().enumerate() {
+        if !budget.spend(1, issues) {
+            return None;
+        }
+        let mut o = Value::Object(Map::new());
+        map_into(element, map, &index(target, i), &mut o, budget, issues);
+        items.push(o);
+    }
     Some(Value::Array(items))
 }
 

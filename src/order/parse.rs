@@ -87,10 +87,13 @@ pub(crate) fn malformed_json(e: &serde_json::Error, path: &str, issues: &mut Iss
 }
 
 pub(super) fn parse_json(text: &str) -> (Order, Issues) {
+    let mut issues = Issues::new();
+    if !crate::limits::fits(text.len(), "", &mut issues) {
+        return (Order::empty(), issues);
+    }
     match json::parse(text) {
         Ok(v) => from_json(&v),
         Err(e) => {
-            let mut issues = Issues::new();
             malformed_json(&e, "", &mut issues);
             (Order::empty(), issues)
         }
@@ -279,9 +282,8 @@ impl<'j, 'p> Reader<'j, 'p> {
             if allowed.iter().any(|a| crate::json::same_key(a, key)) {
                 continue;
             }
-            if issues.is_full() {
-                // Left out anyway: one push records `too_many_issues`, the rest is skipped.
-                issues.warning(self.path.key(key), "unknown_field", "", "");
+            // The collector is full (`too_many_issues` is there): no more suggestions to make.
+            if issues.len() > crate::issue::MAX_ISSUES {
                 return;
             }
             // The distance is at least the difference in length: only keys of about the
@@ -626,10 +628,13 @@ pub(super) fn from_json(value: &Json<'_>) -> (Order, Issues) {
         order.prices_include_tax = b;
     }
 
-    let order_year = order.ordered_at.map(|t| t.year()).unwrap_or(2100);
+    // A consumer is 16 to 120 years old at the order date (without one: 1900–2100).
+    let born = order.ordered_at.map_or((1900, 2100), |t| {
+        (i64::from(t.year()) - 120, i64::from(t.year()) - 16)
+    });
     let p = root.key("customer");
     if let Some(c) = r.child("customer", &p, true, &mut issues) {
-        order.customer = read_customer(&c, order_year, &mut issues);
+        order.customer = read_customer(&c, born, &mut issues);
     }
     let p = root.key("billingAddress");
     if let Some(a) = r.child("billingAddress", &p, true, &mut issues) {
@@ -696,7 +701,7 @@ pub(super) fn from_json(value: &Json<'_>) -> (Order, Issues) {
     (order, issues)
 }
 
-fn read_customer(r: &Reader<'_, '_>, order_year: i32, issues: &mut Issues) -> Customer {
+fn read_customer(r: &Reader<'_, '_>, born: (i64, i64), issues: &mut Issues) -> Customer {
     r.unknown_keys(CUSTOMER_KEYS, issues);
     let email = r.opt_str("email", 254, issues);
     if let Some(e) = &email {
@@ -718,7 +723,7 @@ fn read_customer(r: &Reader<'_, '_>, order_year: i32, issues: &mut Issues) -> Cu
         homepage: r.opt_str("homepage", MAX_TEXT, issues),
         vat_id: r.opt_str("vatId", 40, issues),
         birth_year: r
-            .opt_int("birthYear", 1900, i64::from(order_year.min(2100)), issues)
+            .opt_int("birthYear", born.0, born.1, issues)
             .map(|y| y as i32),
         marketing_consent: r.opt_bool("marketingConsent", issues),
         trade_number: r

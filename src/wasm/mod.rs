@@ -49,23 +49,33 @@ fn read_text(v: &JsValue, path: &str, required: bool, issues: &mut Issues) -> Op
         }
         return None;
     }
-    let text = match v.as_string() {
-        Some(s) => s,
-        None => {
-            match js_sys::JSON::stringify(v).ok().and_then(|s| s.as_string()) {
-                Some(s) => s,
-                None => {
-                    issues.error(
-                    path,
-                    "invalid_input",
-                    format!("`{label}` cannot be read as JSON (a cycle, a BigInt or a function?)"),
-                    format!("`{label}` lässt sich nicht als JSON lesen (Zyklus, BigInt oder Funktion?)"),
-                );
-                    return None;
-                }
-            }
-        }
+    let js = if v.is_string() {
+        Some(v.clone())
+    } else {
+        js_sys::JSON::stringify(v).ok().map(JsValue::from)
     };
+    // Refused before it is copied into the module: a string's UTF-16 length is at most its
+    // UTF-8 length.
+    let Some(n) = js
+        .as_ref()
+        .and_then(|s| s.dyn_ref::<js_sys::JsString>())
+        .map(|s| s.length())
+    else {
+        issues.error(
+            path,
+            "invalid_input",
+            format!("`{label}` cannot be read as JSON (a cycle, a BigInt or a function?)"),
+            format!("`{label}` lässt sich nicht als JSON lesen (Zyklus, BigInt oder Funktion?)"),
+        );
+        return None;
+    };
+    if !crate::limits::fits(n as usize, path, issues) {
+        return None;
+    }
+    let text = js.and_then(|s| s.as_string())?;
+    if !crate::limits::fits(text.len(), path, issues) {
+        return None;
+    }
     Some(text)
 }
 
@@ -100,7 +110,10 @@ fn read_order_text(
 ) -> Option<(Order, Issues, String)> {
     let text = read_text(order, "", true, issues)?;
     let (order, order_issues) = crate::catalogue::parse_order(&text, catalogue);
-    if order_issues.iter().any(|i| i.code == "malformed_json") {
+    if order_issues
+        .iter()
+        .any(|i| i.code == "malformed_json" || i.code == "too_large")
+    {
         issues.extend(order_issues);
         return None;
     }
