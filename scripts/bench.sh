@@ -15,6 +15,6 @@ wasm-bindgen --target web --out-dir "$out/web" --out-name kontor target/bench/wa
 opt_flags=$(grep -o 'wasm-opt -O[^$]*' scripts/build.sh | sed -e 's/^wasm-opt //' -e 's/ "$//')
 # shellcheck disable=SC2086
 node_modules/.bin/wasm-opt $opt_flags "$out/web/kontor_bg.wasm" -o "$out/web/kontor_bg.wasm"
-cp pkg/index.node.mjs pkg/send.mjs "$out/"
+cp pkg/index.node.mjs pkg/send.mjs pkg/guard.mjs "$out/"
 echo '{"type":"module"}' > "$out/package.json"
 node benches/boundary.mjs "$PWD/$out/"
