@@ -22,7 +22,7 @@ rm -rf pkg.tmp && mkdir -p pkg.tmp
 wasm-bindgen --target web --out-dir pkg.tmp/web --out-name kontor "$raw"
 wasm-bindgen --target nodejs --out-dir pkg.tmp/node --out-name kontor "$raw"
 for dir in pkg.tmp/web pkg.tmp/node; do
-  node_modules/.bin/wasm-opt -Os --converge --zero-filled-memory --low-memory-unused --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-reference-types --enable-multivalue --enable-mutable-globals --strip-debug --strip-producers "$dir/kontor_bg.wasm" -o "$dir/kontor_bg.opt.wasm"
+  node_modules/.bin/wasm-opt -O3 --converge --zero-filled-memory --low-memory-unused --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-reference-types --enable-multivalue --enable-mutable-globals --strip-debug --strip-producers "$dir/kontor_bg.wasm" -o "$dir/kontor_bg.opt.wasm"
   mv "$dir/kontor_bg.opt.wasm" "$dir/kontor_bg.wasm"
 done
 rm -f pkg.tmp/node/kontor_bg.wasm.d.ts pkg.tmp/web/kontor_bg.wasm.d.ts
