@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::issue::{Issues, MAX_ISSUES};
-use crate::{body, catalogue, dispatch, kivitendo, omniseller, order, shops};
+use crate::{body, catalogue, dispatch, kivitendo, omniseller, order, shops, westarp};
 
 /// A fuzz target's entry: any bytes in, panics only when something that must hold fails.
 pub type Entry = fn(&[u8]);
@@ -140,19 +140,7 @@ fn operations(target: &str) -> &'static [&'static str] {
     match target {
         "geisenheim" => &["createOrder", "cancelOrder"],
         "kivitendo" => kivitendo::requests::OPERATIONS,
-        "westarp" => &[
-            "listPublishers",
-            "listBooks",
-            "getBook",
-            "createBook",
-            "updateBook",
-            "deleteBook",
-            "listStocks",
-            "listOrders",
-            "getOrder",
-            "createOrder",
-            "listShippingMethods",
-        ],
+        "westarp" => westarp::requests::OPERATIONS,
         "omniseller" => omniseller::OPERATIONS,
         "kvik" => crate::kvik::OPERATIONS,
         _ => &[],

@@ -6,42 +6,19 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
-import { startSystem } from "../../scripts/start.mjs";
+import { openAdminPage, root } from "./session.mjs";
 
-const root = fileURLToPath(new URL("../../", import.meta.url));
-const shots = join(root, ".build/screenshots");
-let system, browser, page, profile, state;
-const pageErrors = [];
-const received = [];
+let session, system, page, pageErrors, received, shot;
 
 before(async () => {
-  mkdirSync(shots, { recursive: true });
-  mkdirSync(join(root, ".build/tmp"), { recursive: true });
-  state = mkdtempSync(join(root, ".build/tmp/page-state-"));
-  system = await startSystem({ port: 0, state, quiet: true, vars: { RETRY_BASE_SECONDS: "1" } });
-  profile = mkdtempSync(join(root, ".build/tmp/page-chromium-"));
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: "/usr/bin/chromium", headless: true, viewport: { width: 1280, height: 1000 },
-    args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
-  });
-  page = await browser.newPage();
-  page.on("pageerror", (e) => pageErrors.push(String(e)));
-  page.on("response", async (r) => { received.push(`${r.url()}\n${await r.text().catch(() => "")}`); });
-  await page.goto(`${system.url}/#token=${system.token}`);
-  await page.waitForSelector("body[data-ready=true]", { timeout: 30_000 });
+  session = await openAdminPage({ RETRY_BASE_SECONDS: "1" });
+  ({ system, page, pageErrors, received, shot } = session);
 });
 
-after(async () => {
-  await browser?.close();
-  await system?.stop();
-  for (const dir of [profile, state]) if (dir) rmSync(dir, { recursive: true, force: true });
-});
+after(() => session?.close());
 
-const shot = (name) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
 const missing = () => page.getAttribute("#missing", "data-missing");
 const rows = () => page.$$eval("#catalogue tbody tr", (l) => l.map((r) => r.dataset.sku));
 const stored = async () => (await (await fetch(`${system.url}/v1/catalogue`, { headers: { Authorization: `Bearer ${system.token}` } })).json()).catalogue;
