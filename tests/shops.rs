@@ -417,18 +417,23 @@ fn the_catalogue_completes_shop_orders_and_names_missing_skus() {
     assert_eq!(cat.product_ids(), vec![("IPOD2008PINK".to_owned(), 42)]);
 }
 
-#[test]
-fn builders_are_filled_from_the_catalogue() {
-    use kontor::{geisenheim, Order};
-    let cat = wine_catalogue();
-    let mut order = json!({
+/// A wine order whose item lacks the facts `wine_catalogue` has (its own taste set).
+fn wine_order() -> Value {
+    json!({
         "number": "1", "invoiceId": 7, "orderedAt": "2024-04-04T09:06:27Z",
         "customer": {"email": "piet@example.com", "firstName": "Piet", "lastName": "Pauls"},
         "billingAddress": {"street": "Teststraße 42", "zip": "12435", "city": "Berlin", "country": "DE"},
         "shipping": {"carrier": "DHL"},
         "items": [{"sku": "IPOD2008PINK", "quantity": 6, "unitPrice": "7.50", "taxRate": 19,
                    "product": {"kind": "wine", "taste": "halbtrocken"}}]
-    });
+    })
+}
+
+#[test]
+fn builders_are_filled_from_the_catalogue() {
+    use kontor::{geisenheim, Order};
+    let cat = wine_catalogue();
+    let mut order = wine_order();
     let options = json!({"recipientSalt": "a-long-secret-salt-of-this-shop"});
     let (bare, own) = Order::from_value(&order);
     let without = geisenheim::build_order(
@@ -626,14 +631,7 @@ fn checking_an_order_for_kivitendo_counts_the_catalogue_part_ids() {
 fn lineage_names_the_catalogue_for_what_it_filled_in() {
     use kontor::{geisenheim, Order};
     let cat = wine_catalogue();
-    let order = json!({
-        "number": "1", "invoiceId": 7, "orderedAt": "2024-04-04T09:06:27Z",
-        "customer": {"email": "piet@example.com", "firstName": "Piet", "lastName": "Pauls"},
-        "billingAddress": {"street": "Teststraße 42", "zip": "12435", "city": "Berlin", "country": "DE"},
-        "shipping": {"carrier": "DHL"},
-        "items": [{"sku": "IPOD2008PINK", "quantity": 6, "unitPrice": "7.50", "taxRate": 19,
-                   "product": {"kind": "wine", "taste": "halbtrocken"}}]
-    });
+    let order = wine_order();
     let mut completed = order.clone();
     cat.complete(&mut completed);
     let (full, own) = Order::from_value(&completed);
