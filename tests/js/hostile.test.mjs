@@ -124,19 +124,28 @@ hostile("a consumer born after the order", () => {
 // Last: a trap made on purpose. The module's memory is grown to the 4 GB maximum from outside,
 // so the next allocation fails inside the module (`unreachable`): the entry answers with a
 // `module_trapped` issue and instantiates the module again, and the good call works.
-test("after a trap the module is instantiated again and says so", async () => {
-  const glue = await import(new URL("../../pkg/web/kontor.js", import.meta.url));
-  const memory = glue.initSync().memory;   // the already loaded instance's exports
+/** Grows the module's memory to its maximum from outside: the next allocation inside fails. */
+function exhaust(memory) {
   for (const step of [16384, 4096, 1024, 256, 64, 16, 4, 1]) {
     for (;;) {
       try { memory.grow(step); } catch { break; }
     }
   }
+}
+
+test("after a trap the module is instantiated again and says so", async () => {
+  const glue = await import(new URL("../../pkg/web/kontor.js", import.meta.url));
+  exhaust(glue.initSync().memory);   // the loaded instance's exports
   const trapped = kontor.splitStreet("x".repeat(64 * MB));
   assert.equal(trapped.ok, false);
   assert.deepEqual(codes(trapped), ["module_trapped"]);
   assert.match(trapped.issues[0].message, /splitStreet\(\) \(unreachable\)/);
   assert.ok(trapped.issues[0].messageDe);
+  // An export whose answer has no `issues` throws instead, on the fresh module made full too.
+  exhaust(glue.initSync().memory);
+  assert.throws(() => kontor.redactSecrets("x".repeat(64 * MB), {}),
+    (e) => e.code === "module_trapped" && /redactSecrets\(\) \(unreachable\)/.test(e.message));
+  assert.equal(kontor.mayResend("rejected"), true);
   assert.deepEqual(good(), baseline, "the fresh module answers the good call");
   assert.deepEqual(kontor.splitStreet("Am Markt 5").houseNumber, "5");
 });
