@@ -9,11 +9,10 @@
 // Usage: node benches/worker_throughput.mjs [N=400] [C=8]
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startWorker, quietEnv } from "../worker/test/harness.mjs";
+import { startWorker, quietEnv, freePort } from "../worker/test/harness.mjs";
 import { startGeisenheim } from "../tests/standins/geisenheim.mjs";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
@@ -24,14 +23,6 @@ const wineOrder = JSON.parse(readFileSync(join(root, "tests/fixtures/geisenheim_
 const { toGeisenheim } = await import(join(root, "pkg/index.node.mjs"));
 const secrets = { GEISENHEIM_USERNAME: "api@test.de", GEISENHEIM_PASSWORD: "bench-pw-1", GEISENHEIM_RECIPIENT_SALT: "bench-salt-0123456789abcdef", KONTOR_API_TOKEN: "bench-token" };
 const basic = `Basic ${Buffer.from(`${secrets.GEISENHEIM_USERNAME}:${secrets.GEISENHEIM_PASSWORD}`).toString("base64")}`;
-
-async function freePort() {
-  const s = createServer();
-  await new Promise((r) => s.listen(0, "127.0.0.1", r));
-  const { port } = s.address();
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 /** The bare forwarding worker: the body as it came, to UPSTREAM with Basic auth. */
 async function startBare(upstream) {

@@ -52,17 +52,7 @@ const SECRET_KEYS: &[&str] = &[
 fn caller_options(target: &str) -> &'static [&'static str] {
     match target {
         "geisenheim" => &["strict"],
-        "kivitendo" => &[
-            "customerId",
-            "contactId",
-            "taxzoneId",
-            "currencyId",
-            "paymentId",
-            "productIds",
-            "shippingProductId",
-            "recordType",
-            "legacyFirstNameTag",
-        ],
+        "kivitendo" => crate::kivitendo::CALLER_OPTION_KEYS,
         "westarp" => &["type", "paymentMethodIds"],
         _ => &[],
     }
@@ -508,6 +498,7 @@ mod tests {
             ("kivitendo", "username"),
             ("kivitendo", "baseUrl"),
             ("kivitendo", "format"),
+            ("kivitendo", "orderNumber"),
             ("westarp", "token"),
             ("westarp", "revealSecrets"),
             ("westarp", "typ"),

@@ -64,7 +64,8 @@ pub struct Options {
     pub format: Format,
 }
 
-/// Option keys, for callers that carry them in a request configuration.
+/// Option keys, for callers that carry them in a request configuration (the first nine are
+/// [`CALLER_OPTION_KEYS`]).
 pub const OPTION_KEYS: &[&str] = &[
     "customerId",
     "contactId",
@@ -78,6 +79,10 @@ pub const OPTION_KEYS: &[&str] = &[
     "orderNumber",
     "format",
 ];
+
+/// The option keys a worker's caller may set: all but `orderNumber` and `format`, which the
+/// worker's own configuration decides.
+pub const CALLER_OPTION_KEYS: &[&str] = OPTION_KEYS.split_at(9).0;
 
 fn id_of(v: &Value) -> Option<i64> {
     match v {

@@ -8,6 +8,7 @@
 pub mod country;
 pub mod mapping;
 mod parse;
+pub(crate) use parse::ADDRESS_PLACE_KEYS;
 pub mod street;
 pub mod time;
 

@@ -162,6 +162,7 @@ const CUSTOMER_KEYS: &[&str] = &[
     "marketingConsent",
     "tradeNumber",
 ];
+/// An address's keys; the first seven say where it is ([`ADDRESS_PLACE_KEYS`]).
 const ADDRESS_KEYS: &[&str] = &[
     "company",
     "name",
@@ -174,6 +175,9 @@ const ADDRESS_KEYS: &[&str] = &[
     "phone",
     "gender",
 ];
+
+/// The keys of an address that say where it is (e-mail, phone and gender aside).
+pub(crate) const ADDRESS_PLACE_KEYS: &[&str] = ADDRESS_KEYS.split_at(7).0;
 const SHIPPING_KEYS: &[&str] = &["carrier", "methodName", "cost", "taxRate"];
 const ITEM_KEYS: &[&str] = &[
     "sku",
@@ -1008,6 +1012,15 @@ fn read_product(r: &Reader<'_, '_>, issues: &mut Issues) -> Product {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_address_place_is_its_keys_without_email_phone_and_gender() {
+        assert_eq!(ADDRESS_PLACE_KEYS.len() + 3, ADDRESS_KEYS.len());
+        assert!(ADDRESS_PLACE_KEYS.contains(&"country") && ADDRESS_PLACE_KEYS.contains(&"company"));
+        for k in ["email", "phone", "gender"] {
+            assert!(!ADDRESS_PLACE_KEYS.contains(&k), "{k}");
+        }
+    }
 
     #[test]
     fn unknown_keys_past_the_issue_limit_end_in_one_too_many_issues() {

@@ -294,17 +294,9 @@ pub(crate) fn second_line_warning(line: &str, path: &str, shop_field: &str, issu
 /// True when a delivery address goes elsewhere than the billing address (e-mail and phone
 /// aside): only then is it a `shippingAddress`.
 pub(crate) fn differs(ship: &Map<String, Value>, bill: &Map<String, Value>) -> bool {
-    [
-        "company",
-        "name",
-        "street",
-        "houseNumber",
-        "zip",
-        "city",
-        "country",
-    ]
-    .iter()
-    .any(|k| ship.get(*k) != bill.get(*k))
+    crate::order::ADDRESS_PLACE_KEYS
+        .iter()
+        .any(|k| ship.get(*k) != bill.get(*k))
 }
 
 /// `first last`, either alone, or empty.

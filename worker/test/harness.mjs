@@ -25,7 +25,8 @@ export function workerConfig() {
   return JSON.parse(text.replace(/^\s*\/\/.*$/gm, ""));
 }
 
-async function freePort() {
+/** A TCP port free on 127.0.0.1 just now. */
+export async function freePort() {
   const s = createServer();
   await new Promise((r) => s.listen(0, "127.0.0.1", r));
   const { port } = s.address();
