@@ -668,3 +668,55 @@ fn lineage_names_the_catalogue_for_what_it_filled_in() {
         .iter()
         .all(|e| e.from.iter().all(|f| !f.starts_with("catalogue"))));
 }
+
+#[test]
+fn an_unreadable_order_time_is_named_in_each_platform_words() {
+    for (platform, file, times, fields, hint) in [
+        (
+            "woocommerce",
+            "woocommerce_order.json",
+            &["\"2017-03-22T16:28:02\"", "\"2017-03-22T19:28:02\""][..],
+            "`date_created_gmt` (soon)",
+            ": pass the order as the REST API v3 sends it",
+        ),
+        (
+            "shopware6",
+            "shopware6_order.json",
+            &["\"2020-04-09T06:23:56.000+00:00\""][..],
+            "`orderDateTime` (soon)",
+            "",
+        ),
+        (
+            "shopify",
+            "shopify_orders_create.json",
+            &["\"2021-12-31T19:00:00-05:00\""][..],
+            "`processed_at` or `created_at` (soon)",
+            "",
+        ),
+    ] {
+        let mut text = serde_json::to_string(&fixture(file)).unwrap_or_default();
+        for t in times {
+            text = text.replace(t, "\"soon\"");
+        }
+        let o: Value = serde_json::from_str(&text).unwrap_or_default();
+        let m = from_shop_order(platform, &o, None);
+        let i = m
+            .issues
+            .iter()
+            .find(|i| i.path == "orderedAt")
+            .unwrap_or_else(|| panic!("{platform}: {:?}", m.issues));
+        assert_eq!(i.code, "missing_field", "{platform}");
+        assert!(
+            i.message
+                .ends_with(&format!("sent no readable {fields}{hint}")),
+            "{}",
+            i.message
+        );
+        assert!(
+            i.message_de.contains("sendet kein lesbares"),
+            "{}",
+            i.message_de
+        );
+        assert!(!m.valid, "{platform}");
+    }
+}

@@ -127,6 +127,41 @@ pub(crate) fn money(d: Decimal) -> Value {
     Value::String(d.normalize().to_string())
 }
 
+/// Sets `orderedAt` to the shop's order time `at` (UTC). Without one, a `missing_field` error
+/// says which of the shop's `fields` (English, German) it could not read, what it `sent`,
+/// and the `hint` (English, German) after it.
+pub(crate) fn set_ordered_at(
+    out: &mut Map<String, Value>,
+    at: Option<String>,
+    shop: &str,
+    fields: [&str; 2],
+    sent: Option<&str>,
+    hint: [&str; 2],
+    issues: &mut Issues,
+) {
+    match at {
+        Some(t) => {
+            out.insert("orderedAt".into(), Value::String(t));
+        }
+        None => missing(
+            "orderedAt",
+            format!(
+                "{shop} sent no readable {} ({}){}",
+                fields[0],
+                sent.unwrap_or("absent"),
+                hint[0]
+            ),
+            format!(
+                "{shop} sendet kein lesbares {} ({}){}",
+                fields[1],
+                sent.unwrap_or("fehlt"),
+                hint[1]
+            ),
+            issues,
+        ),
+    }
+}
+
 /// An RFC 3339 time in UTC (`2017-03-22T19:28:02Z`); `None` when `s` is no RFC 3339 time.
 pub(crate) fn utc(s: &str) -> Option<String> {
     let t = Timestamp::parse_rfc3339(s.trim())?;

@@ -51,23 +51,18 @@ pub fn map(o: &Value, issues: &mut Issues) -> Value {
         ),
     }
     let when = text(o, "processed_at").or_else(|| text(o, "created_at"));
-    match when.as_deref().and_then(utc) {
-        Some(t) => {
-            out.insert("orderedAt".into(), Value::String(t));
-        }
-        None => missing(
-            "orderedAt",
-            format!(
-                "Shopify sent no readable `processed_at` or `created_at` ({})",
-                when.as_deref().unwrap_or("absent")
-            ),
-            format!(
-                "Shopify sendet kein lesbares `processed_at` oder `created_at` ({})",
-                when.as_deref().unwrap_or("fehlt")
-            ),
-            issues,
-        ),
-    }
+    super::set_ordered_at(
+        &mut out,
+        when.as_deref().and_then(utc),
+        "Shopify",
+        [
+            "`processed_at` or `created_at`",
+            "`processed_at` oder `created_at`",
+        ],
+        when.as_deref(),
+        ["", ""],
+        issues,
+    );
     if let Some(at) = text(o, "cancelled_at") {
         issues.warning(
             "",

@@ -75,23 +75,15 @@ pub fn map(raw: &Value, issues: &mut Issues) -> Option<Value> {
         ),
     }
     let when = text(o, "orderDateTime");
-    match when.as_deref().and_then(utc) {
-        Some(t) => {
-            out.insert("orderedAt".into(), Value::String(t));
-        }
-        None => missing(
-            "orderedAt",
-            format!(
-                "Shopware sent no readable `orderDateTime` ({})",
-                when.as_deref().unwrap_or("absent")
-            ),
-            format!(
-                "Shopware sendet kein lesbares `orderDateTime` ({})",
-                when.as_deref().unwrap_or("fehlt")
-            ),
-            issues,
-        ),
-    }
+    super::set_ordered_at(
+        &mut out,
+        when.as_deref().and_then(utc),
+        "Shopware",
+        ["`orderDateTime`", "`orderDateTime`"],
+        when.as_deref(),
+        ["", ""],
+        issues,
+    );
     if let Some(state) = o
         .get("stateMachineState")
         .and_then(|s| text(s, "technicalName"))

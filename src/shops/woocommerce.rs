@@ -208,17 +208,18 @@ fn ordered_at(o: &Value, out: &mut Map<String, Value>, issues: &mut Issues) {
         }
         (None, None) => None,
     };
-    match at {
-        Some(t) => {
-            out.insert("orderedAt".into(), Value::String(t));
-        }
-        None => missing(
-            "orderedAt",
-            format!("WooCommerce sent no readable `date_created_gmt` ({}): pass the order as the REST API v3 sends it", gmt.as_deref().unwrap_or("absent")),
-            format!("WooCommerce sendet kein lesbares `date_created_gmt` ({}): bitte die Bestellung so übergeben, wie die REST API v3 sie sendet", gmt.as_deref().unwrap_or("fehlt")),
-            issues,
-        ),
-    }
+    super::set_ordered_at(
+        out,
+        at,
+        "WooCommerce",
+        ["`date_created_gmt`", "`date_created_gmt`"],
+        gmt.as_deref(),
+        [
+            ": pass the order as the REST API v3 sends it",
+            ": bitte die Bestellung so übergeben, wie die REST API v3 sie sendet",
+        ],
+        issues,
+    );
 }
 
 fn full_name(a: &Value) -> Option<String> {
