@@ -13,6 +13,27 @@ async function sameSecret(a: string, b: string): Promise<boolean> {
   return crypto.subtle.timingSafeEqual(da, db);
 }
 
+/** A MAC written as hex (64 digits) or base64 (of 32 bytes), as bytes; `null` when it is
+ * not one. */
+export function macBytes(text: string, encoding: "hex" | "base64"): Uint8Array | null {
+  const t = text.trim();
+  if (encoding === "hex") {
+    if (!/^[0-9a-fA-F]{64}$/.test(t)) return null;
+    const out = new Uint8Array(32);
+    for (let i = 0; i < 32; i++) out[i] = parseInt(t.slice(2 * i, 2 * i + 2), 16);
+    return out;
+  }
+  if (!/^[A-Za-z0-9+/]{43}=$/.test(t)) return null;
+  return Uint8Array.from(atob(t), (c) => c.charCodeAt(0));
+}
+
+/** Whether `mac` is HMAC-SHA256(`key`, `text`); `crypto.subtle.verify` compares in constant
+ * time. */
+export async function verifyHmac(key: string, mac: Uint8Array, text: string): Promise<boolean> {
+  const k = await crypto.subtle.importKey("raw", enc.encode(key), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
+  return crypto.subtle.verify("HMAC", k, mac, enc.encode(text));
+}
+
 function secret(env: Env, name: string): string | null {
   const v = env[name];
   return typeof v === "string" && v.length > 0 ? v : null;
@@ -37,11 +58,7 @@ export async function checkSignature(env: Env, header: string | null, body: stri
   if (!m) return "X-Kontor-Signature must read t=<unix seconds>,v1=<64 hex digits>";
   const t = Number(m[1]);
   if (Math.abs(nowSeconds - t) > WINDOW_SECONDS) return `the signature's time t=${t} is more than ${WINDOW_SECONDS} s from the worker's clock (${nowSeconds}): sign again`;
-  const hex = m[2]!;
-  const mac = new Uint8Array(32);
-  for (let i = 0; i < 32; i++) mac[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  const k = await crypto.subtle.importKey("raw", enc.encode(key), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
-  // verify() compares in constant time.
-  const ok = await crypto.subtle.verify("HMAC", k, mac, enc.encode(`${t}.${body}`));
+  const mac = macBytes(m[2]!, "hex");
+  const ok = mac !== null && (await verifyHmac(key, mac, `${t}.${body}`));
   return ok ? null : "the signature does not match the body: sign HMAC-SHA256(secret, \"<t>.<raw body>\")";
 }

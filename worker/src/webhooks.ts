@@ -11,10 +11,10 @@ import { issue } from "./http";
 import { enqueue } from "./deliver";
 import * as catalogue from "./catalogue";
 import * as shopware from "./shopware";
+import { macBytes, verifyHmac } from "./auth";
 
 export const PLATFORMS: ShopPlatform[] = ["woocommerce", "shopware6", "shopify"];
 const ORDER_TARGETS = ["geisenheim", "kivitendo", "westarp"];
-const enc = new TextEncoder();
 
 /** Each platform's signature: the secret's name, the header, and how the MAC is written. */
 const SIGNATURES: Record<ShopPlatform, { secret: string; header: string; encoding: "base64" | "hex" }> = {
@@ -37,19 +37,6 @@ const ORDER_TOPICS: Record<ShopPlatform, string[]> = {
 /** A webhook's answer: its HTTP status and body. */
 export interface WebhookAnswer { httpStatus: number; body: Record<string, unknown>; headers?: Record<string, string> }
 
-function decode(text: string, encoding: "base64" | "hex"): Uint8Array | null {
-  const t = text.trim();
-  if (encoding === "hex") {
-    if (!/^[0-9a-fA-F]{64}$/.test(t)) return null;
-    const out = new Uint8Array(32);
-    for (let i = 0; i < 32; i++) out[i] = parseInt(t.slice(2 * i, 2 * i + 2), 16);
-    return out;
-  }
-  if (!/^[A-Za-z0-9+/]{43}=$/.test(t)) return null;
-  const bin = atob(t);
-  return Uint8Array.from(bin, (c) => c.charCodeAt(0));
-}
-
 /** Why the signature of `platform` is refused, or `null` when it is the body's. The MAC is
  * checked by `crypto.subtle.verify`, which compares in constant time. */
 export async function checkShopSignature(env: Env, platform: ShopPlatform, headers: Headers, body: string): Promise<{ status: number; why: string } | null> {
@@ -64,11 +51,9 @@ export async function checkShopSignature(env: Env, platform: ShopPlatform, heade
   if (key === "") return { status: 500, why: `this worker takes no ${platform} webhooks: set the secret ${s.secret}` };
   const header = headers.get(s.header);
   if (header === null) return { status: 401, why: `no ${s.header} header: ${platform} signs every webhook; send it from the shop's webhook settings` };
-  const mac = decode(header, s.encoding);
+  const mac = macBytes(header, s.encoding);
   if (mac === null) return { status: 401, why: `${s.header} must be the ${s.encoding} HMAC-SHA256 of the body` };
-  const k = await crypto.subtle.importKey("raw", enc.encode(key), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
-  const ok = await crypto.subtle.verify("HMAC", k, mac, enc.encode(body));
-  return ok ? null : { status: 401, why: `${s.header} does not match the body: the shop signs with another secret than ${s.secret}` };
+  return (await verifyHmac(key, mac, body)) ? null : { status: 401, why: `${s.header} does not match the body: the shop signs with another secret than ${s.secret}` };
 }
 
 /** The webhook's topic (a header, or Shopware's `data.event`), if it names one. */
