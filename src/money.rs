@@ -121,8 +121,48 @@ pub fn net_from_gross(gross: Decimal, rate_percent: Decimal) -> Decimal {
 }
 
 /// The VAT contained in a gross amount, rounded to cents: 7.50 at 19 % → 1.20.
+///
+/// `gross − gross / (1 + rate/100)` is `gross · rate / (100 + rate)`: for amounts and rates
+/// of the usual size that fraction is rounded exactly in integers (`vat_in_gross_exact`); other
+/// values take rust_decimal's division ([`vat_in_gross_decimal`]). The two agree
+/// (differential test `vat_fast_path_matches_rust_decimal`).
 pub fn vat_in_gross(gross: Decimal, rate_percent: Decimal) -> Decimal {
+    vat_in_gross_exact(gross, rate_percent)
+        .unwrap_or_else(|| vat_in_gross_decimal(gross, rate_percent))
+}
+
+/// [`vat_in_gross`] through rust_decimal: the net to 28 digits, subtracted, rounded to cents.
+pub fn vat_in_gross_decimal(gross: Decimal, rate_percent: Decimal) -> Decimal {
     round_cents(gross - net_from_gross(gross, rate_percent))
+}
+
+/// `gross · rate / (100 + rate)` rounded half away from zero to cents, in `i128`, when the
+/// gross has at most 15 digits and 6 places and the rate is 0 to 1000 with at most 4 places
+/// (`None` otherwise). Exact: no intermediate rounding.
+fn vat_in_gross_exact(gross: Decimal, rate_percent: Decimal) -> Option<Decimal> {
+    let (gm, gs) = (gross.mantissa(), gross.scale());
+    let (rm, rs) = (rate_percent.mantissa(), rate_percent.scale());
+    if gm.unsigned_abs() >= 1_000_000_000_000_000
+        || gs > 6
+        || rs > 4
+        || !(0..=10_000_000).contains(&rm)
+    {
+        return None;
+    }
+    let rate_unit = 10i128.pow(rs);
+    if rm > 1000 * rate_unit {
+        return None;
+    }
+    // gross = gm / 10^gs, rate = rm / 10^rs:
+    // cents = gm · rm · 100 / (10^gs · (100 · 10^rs + rm)).
+    let num = gm.unsigned_abs() * rm.unsigned_abs() * 100;
+    let den = 10u128.pow(gs) * (100 * rate_unit.unsigned_abs() + rm.unsigned_abs());
+    let cents = (2 * num + den) / (2 * den);
+    let cents = i128::try_from(cents).ok()?;
+    Some(Decimal::from_mantissa_scale(
+        if gm < 0 { -cents } else { cents },
+        2,
+    ))
 }
 
 /// A decimal as the `f64` nearest to it, for JSON output only (never for arithmetic).
@@ -130,7 +170,7 @@ pub fn vat_in_gross(gross: Decimal, rate_percent: Decimal) -> Decimal {
 /// For amounts of up to 15 significant digits the shortest representation of that `f64` is
 /// the decimal itself, so `7.5` is written `7.5`.
 pub fn to_f64(d: Decimal) -> f64 {
-    let d = d.normalize();
+    // Trailing zeros do not change the quotient: 890 / 100 and 89 / 10 are the same f64.
     let m = d.mantissa();
     // Both operands are exact f64 values here, and IEEE division rounds correctly, so the
     // quotient is the f64 nearest to the decimal (no string round trip, no big tables).
@@ -177,6 +217,47 @@ mod tests {
     #[test]
     fn the_geisenheim_example_price_carries_1_20_tax() {
         assert_eq!(vat_in_gross(d("7.50"), d("19")), d("1.20"));
+    }
+
+    /// The integer fast path of `vat_in_gross` against rust_decimal's division, over amounts
+    /// with 0 to 6 places and the rates in use (and odd ones), both signs.
+    #[test]
+    fn vat_fast_path_matches_rust_decimal() {
+        let rates = [
+            "0", "5", "7", "10.7", "16", "19", "19.5", "20", "21", "25.5", "100", "999.9999",
+            "1000",
+        ];
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut fast = 0;
+        for _ in 0..200_000 {
+            let digits = next() % 16;
+            let m = (next() % 10u64.pow(digits as u32).max(1)) as i128;
+            let m = if next() % 5 == 0 { -m } else { m };
+            let gross = Decimal::from_mantissa_scale(m, (next() % 7) as u32);
+            let rate = d(rates[(next() % rates.len() as u64) as usize]);
+            let want = vat_in_gross_decimal(gross, rate);
+            if let Some(got) = vat_in_gross_exact(gross, rate) {
+                fast += 1;
+                assert_eq!(got, want, "{gross} at {rate}");
+            }
+            assert_eq!(vat_in_gross(gross, rate), want, "{gross} at {rate}");
+        }
+        assert!(fast > 150_000, "the fast path took only {fast} cases");
+        // Exactly half a cent rounds away from zero: 0.105 · 100 / 200 … and its negative.
+        assert_eq!(vat_in_gross(d("0.21"), d("100")), d("0.11"));
+        assert_eq!(vat_in_gross(d("-0.21"), d("100")), d("-0.11"));
+        // Outside the fast path's range the decimal path answers.
+        assert_eq!(vat_in_gross_exact(d("1234567890123456.78"), d("19")), None);
+        assert_eq!(
+            vat_in_gross(d("1234567890123456.78"), d("19")),
+            vat_in_gross_decimal(d("1234567890123456.78"), d("19"))
+        );
     }
 
     #[test]
