@@ -207,7 +207,7 @@ mod tests {
 
     fn from_json(v: serde_json::Value) -> Result<Decimal, AmountError> {
         let text = v.to_string();
-        super::from_json(&crate::json::parse(&text).unwrap())
+        super::from_json(crate::json::parse(&text).unwrap().root())
     }
 
     fn d(s: &str) -> Decimal {

@@ -31,7 +31,11 @@ use crate::issue::{join, Built, Issues, Path, Severity};
 use crate::money;
 use crate::order::{Carrier, Channel, Code, CustomerType, Item, Order, PaymentMethod, ProductKind};
 use codes::{ProductCategory, TasteScope};
+use std::borrow::Cow;
 use std::fmt::Display;
+
+/// A payload text: a value list's own name (borrowed, no allocation) or the caller's free text.
+pub type Text = Cow<'static, str>;
 
 // ---------------------------------------------------------------- wire types (§2.1)
 
@@ -66,10 +70,10 @@ pub struct Recipient {
     /// Customer category (§3.1) or free text.
     pub category: CodeValue,
     /// `online`, `local` or free text.
-    pub source: String,
+    pub source: Text,
     /// Online only: delivery (`DHL`, `DPD`, `GLS`, `Zufuhr`, `Abholung` or free text).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub delivery: Option<String>,
+    pub delivery: Option<Text>,
     /// Online only: the first three characters of the recipient's postal code.
     #[serde(rename = "postalCode", skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
@@ -87,7 +91,7 @@ pub struct Recipient {
     pub gender: Option<&'static str>,
     /// Consumers only: payment method (§3.2) or free text.
     #[serde(rename = "paymentMethod", skip_serializing_if = "Option::is_none")]
-    pub payment_method: Option<String>,
+    pub payment_method: Option<Text>,
 }
 
 /// One entry of `items` (§2.1): bottles of one article.
@@ -122,10 +126,10 @@ pub struct PayloadItem {
     pub grapes: Option<Vec<CodeValue>>,
     /// Wine: wine type (§3.7).
     #[serde(rename = "wineType", skip_serializing_if = "Option::is_none")]
-    pub wine_type: Option<String>,
+    pub wine_type: Option<Text>,
     /// Wine (and sparkling wine): taste (§3.8).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub taste: Option<String>,
+    pub taste: Option<Text>,
     /// Wine: VDP classification (§3.9); present as `null` for wines outside it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vdp: Option<Option<CodeValue>>,
@@ -375,7 +379,10 @@ fn map_recipient(order: &Order, options: &Options, rules: &mut Rules<'_>) -> Rec
     let mut r = Recipient {
         id: recipient_id(salt, &key),
         category,
-        source: order.channel.as_str().to_owned(),
+        source: match &order.channel {
+            Channel::Other(s) => Cow::Owned(s.clone()),
+            c => Cow::Borrowed(c.static_name()),
+        },
         delivery: None,
         postal_code: None,
         country: None,
@@ -443,7 +450,7 @@ fn customer_category(t: &CustomerType) -> Option<u8> {
     })
 }
 
-fn delivery_value(c: &Carrier, rules: &mut Rules<'_>) -> String {
+fn delivery_value(c: &Carrier, rules: &mut Rules<'_>) -> Text {
     match c {
         Carrier::Dhl => "DHL".into(),
         Carrier::Dpd => "DPD".into(),
@@ -457,12 +464,12 @@ fn delivery_value(c: &Carrier, rules: &mut Rules<'_>) -> String {
                 format!("carrier {s:?} is not one of DHL, DPD, GLS, own_delivery, pickup"),
                 format!("Versender {s:?} ist nicht DHL, DPD, GLS, own_delivery oder pickup"),
             );
-            s.clone()
+            Cow::Owned(s.clone())
         }
     }
 }
 
-fn payment_value(p: &PaymentMethod, rules: &mut Rules<'_>) -> String {
+fn payment_value(p: &PaymentMethod, rules: &mut Rules<'_>) -> Text {
     match p {
         PaymentMethod::Cash => "cash".into(),
         PaymentMethod::Paypal => "paypal".into(),
@@ -477,7 +484,7 @@ fn payment_value(p: &PaymentMethod, rules: &mut Rules<'_>) -> String {
                 format!("payment method {s:?} is not in Geisenheim's list (§3.2)"),
                 format!("Zahlungsart {s:?} steht nicht in Geisenheims Liste (§3.2)"),
             );
-            s.clone()
+            Cow::Owned(s.clone())
         }
     }
 }
@@ -615,10 +622,10 @@ fn map_item(item: &Item, path: Path<'_>, gross_prices: bool, rules: &mut Rules<'
     match (&p.wine_type, wine) {
         (Some(t), true) => {
             out.wine_type = Some(match codes::wine_type(t) {
-                Some(v) => v.to_owned(),
+                Some(v) => Cow::Borrowed(v),
                 None => {
                     rules.free_text(wpath, "unknown_wine_type", format!("wine type {t:?} is not in the list (red, white, rose, rotling, blanc de noir)"), format!("Weintyp {t:?} steht nicht in der Liste (§3.7)"));
-                    t.clone()
+                    Cow::Owned(t.clone())
                 }
             })
         }
@@ -755,12 +762,7 @@ fn grape_value(g: &Code, path: Path<'_>, rules: &mut Rules<'_>) -> CodeValue {
     }
 }
 
-fn taste_value(
-    t: &str,
-    category: ProductCategory,
-    path: Path<'_>,
-    rules: &mut Rules<'_>,
-) -> String {
+fn taste_value(t: &str, category: ProductCategory, path: Path<'_>, rules: &mut Rules<'_>) -> Text {
     match codes::taste(t) {
         Some((v, scope)) => {
             let fits = match scope {
@@ -783,7 +785,7 @@ fn taste_value(
                     format!("Geschmack {t:?} ({v}) gilt {de} (§3.8)"),
                 );
             }
-            v.to_owned()
+            Cow::Borrowed(v)
         }
         None => {
             rules.free_text(
@@ -792,7 +794,7 @@ fn taste_value(
                 format!("taste {t:?} is not in the list (§3.8)"),
                 format!("Geschmack {t:?} steht nicht in der Liste (§3.8)"),
             );
-            t.to_owned()
+            Cow::Owned(t.to_owned())
         }
     }
 }

@@ -62,9 +62,9 @@ impl Order {
         parse::parse_json(text)
     }
 
-    /// Reads an order from a borrowed JSON tree, collecting every issue with its path.
-    pub fn from_json(value: &crate::json::Json<'_>) -> (Order, Issues) {
-        parse::from_json(value)
+    /// Reads an order from a borrowed JSON document, collecting every issue with its path.
+    pub fn from_json(doc: &crate::json::Doc<'_>) -> (Order, Issues) {
+        parse::from_json(doc)
     }
 
     /// Reads an order from a [`serde_json::Value`] (through its text; [`Order::parse_json`]
@@ -116,6 +116,14 @@ macro_rules! text_enum {
                 match self {
                     $(Self::$variant => $canon,)*
                     Self::Other(s) => s,
+                }
+            }
+
+            /// The canonical name, or `""` for [`Self::Other`] (whose text is not static).
+            pub fn static_name(&self) -> &'static str {
+                match self {
+                    $(Self::$variant => $canon,)*
+                    Self::Other(_) => "",
                 }
             }
 

@@ -92,7 +92,7 @@ pub(super) fn parse_json(text: &str) -> (Order, Issues) {
         return (Order::empty(), issues);
     }
     match json::parse(text) {
-        Ok(v) => from_json(&v),
+        Ok(doc) => from_json(&doc),
         Err(e) => {
             malformed_json(&e, "", &mut issues);
             (Order::empty(), issues)
@@ -124,6 +124,7 @@ impl Order {
 
 /// Reads JSON fields of one object, recording problems under `path`.
 struct Reader<'j, 'p> {
+    doc: &'j json::Doc<'j>,
     pairs: &'j [(Cow<'j, str>, Json<'j>)],
     path: Path<'p>,
 }
@@ -244,13 +245,18 @@ fn wrong_type(path: Path<'_>, expected: &str, got: &Json<'_>, issues: &mut Issue
 impl<'j, 'p> Reader<'j, 'p> {
     /// A reader over `value` if it is an object; otherwise records the problem.
     fn object(
+        doc: &'j json::Doc<'j>,
         value: Option<&'j Json<'j>>,
         path: Path<'p>,
         required: bool,
         issues: &mut Issues,
     ) -> Option<Self> {
         match value {
-            Some(Json::Object(pairs)) => Some(Reader { pairs, path }),
+            Some(v @ Json::Object(_)) => Some(Reader {
+                doc,
+                pairs: doc.pairs(v),
+                path,
+            }),
             None | Some(Json::Null) if path != Path::Root => {
                 if required {
                     issues.error(
@@ -426,7 +432,7 @@ impl<'j, 'p> Reader<'j, 'p> {
             }
             None => {
                 let path = self.path.key(key);
-                let shown = short(v);
+                let shown = short(self.doc, v);
                 issues.error(
                     path,
                     "invalid_number",
@@ -549,12 +555,12 @@ impl<'j, 'p> Reader<'j, 'p> {
     where
         'p: 'q,
     {
-        Reader::object(self.get(key), *path, required, issues)
+        Reader::object(self.doc, self.get(key), *path, required, issues)
     }
 }
 
-fn short(v: &Json<'_>) -> String {
-    let s = v.to_string();
+fn short(doc: &json::Doc<'_>, v: &Json<'_>) -> String {
+    let s = doc.show(v).to_string();
     if s.chars().count() > 30 {
         format!("{}…", s.chars().take(30).collect::<String>())
     } else {
@@ -568,11 +574,11 @@ pub(super) fn from_value(value: &serde_json::Value) -> (Order, Issues) {
     parse_json(&text)
 }
 
-pub(super) fn from_json(value: &Json<'_>) -> (Order, Issues) {
+pub(super) fn from_json(doc: &json::Doc<'_>) -> (Order, Issues) {
     let mut issues = Issues::new();
     let mut order = Order::empty();
     let root = Path::ROOT;
-    let Some(r) = Reader::object(Some(value), root, true, &mut issues) else {
+    let Some(r) = Reader::object(doc, Some(doc.root()), root, true, &mut issues) else {
         return (order, issues);
     };
     r.unknown_keys(ORDER_KEYS, &mut issues);
@@ -675,7 +681,8 @@ pub(super) fn from_json(value: &Json<'_>) -> (Order, Issues) {
 
     let items_path = root.key("items");
     match r.get("items") {
-        Some(Json::Array(items)) => {
+        Some(items @ Json::Array(_)) => {
+            let items = r.doc.items(items);
             if items.is_empty() {
                 issues.error(
                     "items",
@@ -694,7 +701,9 @@ pub(super) fn from_json(value: &Json<'_>) -> (Order, Issues) {
             }
             order.items.reserve(items.len().min(MAX_ITEMS));
             for (i, v) in items.iter().enumerate().take(MAX_ITEMS) {
-                if let Some(ir) = Reader::object(Some(v), items_path.index(i), true, &mut issues) {
+                if let Some(ir) =
+                    Reader::object(r.doc, Some(v), items_path.index(i), true, &mut issues)
+                {
                     order.items.push(read_item(&ir, &mut issues));
                 }
             }
@@ -972,7 +981,8 @@ fn read_product(r: &Reader<'_, '_>, issues: &mut Issues) -> Product {
     let grapes_path = r.path.key("grapes");
     match r.get("grapes") {
         None => {}
-        Some(Json::Array(list)) => {
+        Some(list @ Json::Array(_)) => {
+            let list = r.doc.items(list);
             for (i, g) in list.iter().enumerate().take(100) {
                 if let Some(c) = read_code(g, grapes_path.index(i), issues) {
                     grapes.push(c);
