@@ -50,11 +50,24 @@ pub(crate) fn fold_key_into<'b>(s: &str, buf: &'b mut [u8; 48]) -> Option<&'b st
 /// UTF-8), without decoding characters.
 fn has_control(s: &str) -> bool {
     let b = s.as_bytes();
+    // One branch-free pass finds the bytes that could start one (almost never there).
+    if !b.iter().fold(false, |seen, &x| seen | (x < 0x20) | (x == 0x7F) | (x == 0xC2)) {
+        return false;
+    }
     b.iter().enumerate().any(|(i, &x)| {
         (x < 0x20 && !matches!(x, b'\t' | b'\n' | b'\r'))
             || x == 0x7F
             || (x == 0xC2 && b.get(i + 1).is_some_and(|n| (0x80..=0x9F).contains(n)))
     })
+}
+
+/// `s` without leading and trailing white space; a text that starts and ends with a visible
+/// ASCII character (almost every value) is returned without the Unicode-aware scan.
+fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(a), Some(z)) if a.is_ascii_graphic() && z.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
 }
 
 /// Records malformed JSON as one issue at `path`, naming line and column.
@@ -338,7 +351,7 @@ impl<'j, 'p> Reader<'j, 'p> {
     /// Optional text: trimmed; empty means absent (kontor never sends `""`).
     fn opt_str(&self, key: &str, max: usize, issues: &mut Issues) -> Option<String> {
         let s = match self.get(key)? {
-            Json::Str(s) => s.trim(),
+            Json::Str(s) => trim(s),
             Json::Int(i) => return Some(i.to_string()),
             Json::UInt(u) => return Some(u.to_string()),
             other => {
