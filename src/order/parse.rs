@@ -51,7 +51,9 @@ pub(crate) fn fold_key_into<'b>(s: &str, buf: &'b mut [u8; 48]) -> Option<&'b st
 fn has_control(s: &str) -> bool {
     let b = s.as_bytes();
     // One branch-free pass finds the bytes that could start one (almost never there).
-    if !b.iter().fold(false, |seen, &x| seen | (x < 0x20) | (x == 0x7F) | (x == 0xC2)) {
+    if !b.iter().fold(false, |seen, &x| {
+        seen | (x < 0x20) | (x == 0x7F) | (x == 0xC2)
+    }) {
         return false;
     }
     b.iter().enumerate().any(|(i, &x)| {
@@ -350,10 +352,15 @@ impl<'j, 'p> Reader<'j, 'p> {
 
     /// Optional text: trimmed; empty means absent (kontor never sends `""`).
     fn opt_str(&self, key: &str, max: usize, issues: &mut Issues) -> Option<String> {
-        let s = match self.get(key)? {
+        self.opt_text(key, max, issues).map(Cow::into_owned)
+    }
+
+    /// [`Reader::opt_str`] borrowed from the input, for a text that is only looked at.
+    fn opt_text(&self, key: &str, max: usize, issues: &mut Issues) -> Option<Cow<'j, str>> {
+        let s: &'j str = match self.get(key)? {
             Json::Str(s) => trim(s),
-            Json::Int(i) => return Some(i.to_string()),
-            Json::UInt(u) => return Some(u.to_string()),
+            Json::Int(i) => return Some(Cow::Owned(i.to_string())),
+            Json::UInt(u) => return Some(Cow::Owned(u.to_string())),
             other => {
                 wrong_type(self.path.key(key), "a string", other, issues);
                 return None;
@@ -385,12 +392,17 @@ impl<'j, 'p> Reader<'j, 'p> {
             );
             return None;
         }
-        Some(s.to_owned())
+        Some(Cow::Borrowed(s))
     }
 
     /// Required text: absent, `null` or blank is `missing_field`.
     fn req_str(&self, key: &str, max: usize, hint: &str, issues: &mut Issues) -> String {
-        match self.opt_str(key, max, issues) {
+        self.req_text(key, max, hint, issues).into_owned()
+    }
+
+    /// [`Reader::req_str`] borrowed from the input, for a text that is only looked at.
+    fn req_text(&self, key: &str, max: usize, hint: &str, issues: &mut Issues) -> Cow<'j, str> {
+        match self.opt_text(key, max, issues) {
             Some(s) => s,
             None => {
                 let blank = match self.get(key) {
@@ -401,7 +413,7 @@ impl<'j, 'p> Reader<'j, 'p> {
                 if blank {
                     missing(self.path.key(key), hint, issues);
                 }
-                String::new()
+                Cow::Borrowed("")
             }
         }
     }
@@ -524,7 +536,7 @@ impl<'j, 'p> Reader<'j, 'p> {
     }
 
     fn opt_date(&self, key: &str, issues: &mut Issues) -> Option<time::Date> {
-        let s = self.opt_str(key, 40, issues)?;
+        let s = self.opt_text(key, 40, issues)?;
         match time::parse_date(&s) {
             Some(d) => Some(d),
             None => {
@@ -543,7 +555,7 @@ impl<'j, 'p> Reader<'j, 'p> {
     }
 
     fn opt_gender(&self, key: &str, issues: &mut Issues) -> Option<Gender> {
-        let s = self.opt_str(key, 20, issues)?;
+        let s = self.opt_text(key, 20, issues)?;
         let g = Gender::parse(&s);
         if g.is_none() {
             let path = self.path.key(key);
@@ -606,7 +618,7 @@ pub(super) fn from_json(doc: &json::Doc<'_>) -> (Order, Issues) {
         .opt_int("invoiceId", 1, 9_007_199_254_740_991, &mut issues)
         .map(|n| n as u64);
 
-    match r.opt_str("orderedAt", 64, &mut issues) {
+    match r.opt_text("orderedAt", 64, &mut issues) {
         Some(s) => match time::Timestamp::parse_rfc3339(&s) {
             Some(t) if t.unix_seconds() < time::BERLIN_RULES_FROM => issues.error(
                 "orderedAt",
@@ -632,10 +644,10 @@ pub(super) fn from_json(doc: &json::Doc<'_>) -> (Order, Issues) {
         .opt_date("invoiceDate", &mut issues)
         .or_else(|| order.ordered_at.as_ref().and_then(time::berlin_date));
 
-    if let Some(c) = r.opt_str("channel", 100, &mut issues) {
+    if let Some(c) = r.opt_text("channel", 100, &mut issues) {
         order.channel = Channel::parse(&c);
     }
-    if let Some(c) = r.opt_str("currency", 10, &mut issues) {
+    if let Some(c) = r.opt_text("currency", 10, &mut issues) {
         if c.len() == 3 && c.bytes().all(|b| b.is_ascii_alphabetic()) {
             order.currency = c.to_ascii_uppercase();
         } else {
@@ -670,7 +682,7 @@ pub(super) fn from_json(doc: &json::Doc<'_>) -> (Order, Issues) {
     let p = root.key("payment");
     if let Some(pr) = r.child("payment", &p, false, &mut issues) {
         pr.unknown_keys(&["method"], &mut issues);
-        order.payment = Some(PaymentMethod::parse(&pr.req_str(
+        order.payment = Some(PaymentMethod::parse(&pr.req_text(
             "method",
             100,
             "cash, paypal, invoice, advance, credit_card, sepa or free text",
@@ -682,7 +694,7 @@ pub(super) fn from_json(doc: &json::Doc<'_>) -> (Order, Issues) {
         s.unknown_keys(SHIPPING_KEYS, &mut issues);
         order.shipping = Some(Shipping {
             carrier: s
-                .opt_str("carrier", 100, &mut issues)
+                .opt_text("carrier", 100, &mut issues)
                 .map(|c| Carrier::parse(&c)),
             method_name: s.opt_str("methodName", 200, &mut issues),
             cost: s.opt_amount("cost", Decimal::ZERO, money::max_amount(), &mut issues),
@@ -737,7 +749,7 @@ fn read_customer(r: &Reader<'_, '_>, born: (i64, i64), issues: &mut Issues) -> C
         id: r.opt_str("id", 200, issues),
         email,
         customer_type: r
-            .opt_str("type", 100, issues)
+            .opt_text("type", 100, issues)
             .map(|t| CustomerType::parse(&t)),
         company: r.opt_str("company", MAX_TEXT, issues),
         gender: r.opt_gender("gender", issues),
@@ -781,7 +793,7 @@ fn check_email(path: Path<'_>, e: &str, issues: &mut Issues) {
 
 fn read_address(r: &Reader<'_, '_>, issues: &mut Issues) -> Address {
     r.unknown_keys(ADDRESS_KEYS, issues);
-    let country_raw = r.req_str(
+    let country_raw = r.req_text(
         "country",
         100,
         "an ISO 3166-1 alpha-2 code such as \"DE\", or a name such as \"Deutschland\"",
@@ -799,7 +811,7 @@ fn read_address(r: &Reader<'_, '_>, issues: &mut Issues) -> Address {
                     format!("`{path}` ({country_raw:?}) ist kein bekanntes Land und wird unverändert übernommen. Bitte einen ISO-Code wie \"DE\" angeben"),
                 );
             }
-            (country_raw, false)
+            (country_raw.into_owned(), false)
         }
     };
     let zip = r.req_str("zip", 20, "the postal code, e.g. \"10115\"", issues);
@@ -968,7 +980,7 @@ fn read_code(v: &Json<'_>, path: Path<'_>, issues: &mut Issues) -> Option<Code> 
 
 fn read_product(r: &Reader<'_, '_>, issues: &mut Issues) -> Product {
     r.unknown_keys(PRODUCT_KEYS, issues);
-    let kind_text = r.req_str("kind", 50, PRODUCT_KIND_HINT, issues);
+    let kind_text = r.req_text("kind", 50, PRODUCT_KIND_HINT, issues);
     let kind = ProductKind::parse(&kind_text);
     if kind.is_none() && !kind_text.is_empty() {
         let path = r.path.key("kind");
