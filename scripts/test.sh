@@ -16,13 +16,13 @@ step() { echo; echo "=== $*"; }
 step "setup"
 bash scripts/setup.sh --browser
 
-step "cargo fmt --check, clippy (native and wasm32)"
-cargo fmt --check
-cargo clippy --all-targets -- -D warnings
-cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
+step "cargo fmt --check, clippy (native and wasm32; both packages, kontor and kontor-core)"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy --workspace --all-targets --target wasm32-unknown-unknown -- -D warnings
 
-step "native tests"
-cargo test
+step "native tests (both packages)"
+cargo test --workspace
 
 step "package build, and the admin page's files (.build/site, the worker's assets)"
 bash scripts/build.sh

@@ -8,10 +8,8 @@
 use serde_json::{Map, Value};
 use thiserror::Error;
 
-/// Deepest element nesting the reader accepts.
-pub const MAX_DEPTH: usize = 32;
-/// Largest document the reader accepts, in bytes.
-pub const MAX_BYTES: usize = 16 << 20;
+/// The reader's limits: its deepest nesting and largest document (defined in [`crate::limits`]).
+pub use crate::limits::{MAX_XML_BYTES as MAX_BYTES, MAX_XML_DEPTH as MAX_DEPTH};
 
 /// Why a document could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]

@@ -6,9 +6,9 @@
 //! their own issues; a payload is never produced while any error stands.
 
 pub mod country;
-pub mod mapping;
 mod parse;
-pub(crate) use parse::ADDRESS_PLACE_KEYS;
+#[doc(hidden)]
+pub use parse::ADDRESS_PLACE_KEYS;
 pub mod street;
 pub mod time;
 
@@ -16,9 +16,10 @@ use crate::decimal::Decimal;
 
 use crate::issue::Issues;
 
-pub(crate) use parse::fold_key_into;
-#[cfg_attr(not(target_arch = "wasm32"), allow(unused_imports))]
-pub(crate) use parse::malformed_json;
+#[doc(hidden)]
+pub use parse::fold_key_into;
+#[doc(hidden)]
+pub use parse::malformed_json;
 pub use parse::MAX_ITEMS;
 
 /// A canonical order, parsed and normalised.
@@ -91,6 +92,8 @@ impl Order {
 }
 
 /// A value list entry or free text, as the documents allow.
+#[doc(hidden)]
+#[macro_export]
 macro_rules! text_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $canon:literal $(| $alias:literal)*,)* }) => {
         $(#[$meta])*
@@ -105,7 +108,7 @@ macro_rules! text_enum {
             /// Reads a value: the canonical name or a known alias (case-insensitive), else free text.
             pub fn parse(s: &str) -> Self {
                 let mut buf = [0u8; 48];
-                if let Some(key) = crate::order::fold_key_into(s, &mut buf) {
+                if let Some(key) = $crate::order::fold_key_into(s, &mut buf) {
                     $(if key == $canon $(|| key == $alias)* { return Self::$variant; })*
                 }
                 Self::Other(s.trim().to_owned())
@@ -132,8 +135,8 @@ macro_rules! text_enum {
         }
     };
 }
-#[allow(unused_imports)]
-pub(crate) use text_enum;
+#[doc(hidden)]
+pub use text_enum;
 
 text_enum! {
     /// Where the sale happened (`channel`).

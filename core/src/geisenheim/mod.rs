@@ -3,7 +3,7 @@
 //!
 //! Read top to bottom as the document is: wire types (§2.1), the value lists (§3, in
 //! [`codes`]), the mapping from the canonical order with its rules, and the requests
-//! ([`requests`]).
+//! (`kontor::geisenheim::requests`).
 //!
 //! Decisions where the document is silent or loose, all tested:
 //! - `recipient.id` is `HMAC-SHA256(recipientSalt, key)` cut to 20 hex digits, where the key is
@@ -21,8 +21,6 @@
 //!   customers, and online-only fields for local sales.
 
 pub mod codes;
-pub mod lineage;
-pub mod requests;
 
 use crate::decimal::Decimal;
 use serde::Serialize;

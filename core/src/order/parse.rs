@@ -24,7 +24,7 @@ const MAX_QUANTITY: i64 = 1_000_000;
 /// Lower-cases and joins words (split at spaces, `-` and `_`) with `_` into a stack buffer,
 /// so that value lists match leniently: `"Credit-Card"` and `"credit card"` both fold to
 /// `credit_card`. `None` when the result does not fit (no listed value is that long).
-pub(crate) fn fold_key_into<'b>(s: &str, buf: &'b mut [u8; 48]) -> Option<&'b str> {
+pub fn fold_key_into<'b>(s: &str, buf: &'b mut [u8; 48]) -> Option<&'b str> {
     let mut n = 0;
     let mut pending_sep = false;
     for c in s.chars() {
@@ -73,7 +73,7 @@ fn trim(s: &str) -> &str {
 }
 
 /// Records malformed JSON as one issue at `path`, naming line and column.
-pub(crate) fn malformed_json(e: &serde_json::Error, path: &str, issues: &mut Issues) {
+pub fn malformed_json(e: &serde_json::Error, path: &str, issues: &mut Issues) {
     let what = match e.classify() {
         serde_json::error::Category::Eof => "unexpected end of input",
         _ => "malformed JSON",
@@ -193,7 +193,7 @@ const ADDRESS_KEYS: &[&str] = &[
 ];
 
 /// The keys of an address that say where it is (e-mail, phone and gender aside).
-pub(crate) const ADDRESS_PLACE_KEYS: &[&str] = ADDRESS_KEYS.split_at(7).0;
+pub const ADDRESS_PLACE_KEYS: &[&str] = ADDRESS_KEYS.split_at(7).0;
 const SHIPPING_KEYS: &[&str] = &["carrier", "methodName", "cost", "taxRate"];
 const ITEM_KEYS: &[&str] = &[
     "sku",

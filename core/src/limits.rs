@@ -4,8 +4,12 @@
 use crate::issue::Issues;
 
 pub use crate::issue::MAX_ISSUES;
-pub use crate::kivitendo::xml::{MAX_BYTES as MAX_XML_BYTES, MAX_DEPTH as MAX_XML_DEPTH};
 pub use crate::order::MAX_ITEMS;
+
+/// Deepest element nesting kivitendo's XML reader accepts.
+pub const MAX_XML_DEPTH: usize = 32;
+/// Largest XML document kivitendo's reader accepts, in bytes.
+pub const MAX_XML_BYTES: usize = 16 << 20;
 
 /// Largest text a call reads (an order, a mapping, options, an answer's body), in bytes.
 pub const MAX_INPUT_BYTES: usize = 16 << 20;
