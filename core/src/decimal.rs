@@ -202,33 +202,6 @@ impl Mul for Decimal {
     }
 }
 
-impl Decimal {
-    /// `self / rhs` when `rhs` is a positive power of ten (1 for a line of one bottle, 100 for
-    /// a percentage): the quotient is exact, a shift of the scale, so no division is needed.
-    /// `None` for other divisors and for quotients beyond 28 places; the same value as
-    /// rust_decimal's division (test `power_of_ten_division_matches_rust_decimal`).
-    fn div_by_power_of_ten(self, rhs: Decimal) -> Option<Decimal> {
-        let (rm, rs) = (rhs.0.mantissa(), rhs.0.scale());
-        if rm <= 0 || rm != 10i128.pow(rm.ilog10()) {
-            return None;
-        }
-        // self / (10^j / 10^rs) = self · 10^rs / 10^j: the scale grows by j − rs.
-        let shift = i64::from(rm.ilog10()) - i64::from(rs);
-        let scale = i64::from(self.0.scale()) + shift;
-        let (m, scale) = if scale < 0 {
-            let up = 10i128.checked_pow(u32::try_from(-scale).ok()?)?;
-            (self.0.mantissa().checked_mul(up)?, 0)
-        } else {
-            (self.0.mantissa(), u32::try_from(scale).ok()?)
-        };
-        if scale > MAX_SCALE {
-            return None;
-        }
-        let d = rust_decimal::Decimal::try_from_i128_with_scale(m, scale).ok()?;
-        Some(Decimal::new(d.normalize()))
-    }
-}
-
 impl Div for Decimal {
     type Output = Decimal;
     /// The quotient to 28 significant digits; division by zero gives zero (callers check
@@ -237,8 +210,10 @@ impl Div for Decimal {
         if rhs.is_zero() {
             return Decimal::ZERO;
         }
-        if let Some(q) = self.div_by_power_of_ten(rhs) {
-            return q;
+        // Dividing by one (a line of one bottle) is the value itself, normalised as any
+        // quotient is.
+        if rhs.0 == rust_decimal::Decimal::ONE {
+            return self.normalize();
         }
         match self.0.checked_div(rhs.0) {
             Some(d) => Decimal::new(d.normalize()),
@@ -287,49 +262,17 @@ impl SubAssign for Decimal {
 mod tests {
     use super::*;
 
-    /// The power-of-ten shortcut of `Div` against rust_decimal's own division, over values of
-    /// every scale and sign and divisors 10^-4 … 10^12.
+    /// Division by one (in any scale) is the normalised value, as rust_decimal's division gives.
     #[test]
-    fn power_of_ten_division_matches_rust_decimal() {
-        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
-        let divisors: Vec<Decimal> = (0..=12)
-            .flat_map(|j| (0..=4).map(move |s| Decimal::from_mantissa_scale(10i128.pow(j), s)))
-            .collect();
-        let mut taken = 0;
-        for _ in 0..100_000 {
-            let digits = (next() % 29) as u32;
-            let m = (u128::from(next()) << 64 | u128::from(next())) % 10u128.pow(digits).max(1);
-            let m = if next() % 3 == 0 {
-                -(m as i128)
-            } else {
-                m as i128
-            };
-            let a = Decimal::from_mantissa_scale(m, (next() % 29) as u32);
-            let b = divisors[(next() % divisors.len() as u64) as usize];
-            let want = match a.0.checked_div(b.0) {
-                Some(q) => Decimal::new(q.normalize()),
-                None => continue,
-            };
-            if let Some(q) = a.div_by_power_of_ten(b) {
-                taken += 1;
-                assert_eq!(q, want, "{a} / {b}");
-                assert_eq!(q.scale(), want.scale(), "{a} / {b}");
+    fn division_by_one_matches_rust_decimal() {
+        for a in ["8.90", "-0.10", "0", "123456789.123456789", "7"] {
+            let a: Decimal = a.parse().unwrap();
+            for one in ["1", "1.0", "1.000"] {
+                let one: Decimal = one.parse().unwrap();
+                let want = Decimal::new(a.0.checked_div(one.0).unwrap().normalize());
+                assert_eq!(a / one, want);
+                assert_eq!((a / one).scale(), want.scale(), "{a} / {one}");
             }
-            assert_eq!(a / b, want, "{a} / {b}");
-        }
-        assert!(taken > 50_000, "the shortcut took only {taken} cases");
-        // Not powers of ten: 2, 20, 0.5, 1.19.
-        for b in [2i64, 20].map(Decimal::from).into_iter().chain([
-            Decimal::from_mantissa_scale(5, 1),
-            Decimal::from_mantissa_scale(119, 2),
-        ]) {
-            assert_eq!(Decimal::ONE.div_by_power_of_ten(b), None);
         }
     }
 
