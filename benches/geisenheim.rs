@@ -123,7 +123,7 @@ fn main() {
     });
     println!("geisenheim, 10-item order, native, median per call (allocations):");
     println!("  parse: JSON text -> borrowed JSON doc   {json:8.2} µs  ({a_json})");
-    println!("  read: tree -> Order (validate)          {read:8.2} µs  ({a_read})");
+    println!("  read: doc -> Order (validate)           {read:8.2} µs  ({a_read})");
     println!("  map: Order -> payload (rules)           {map:8.2} µs  ({a_map})");
     println!("  serialize: payload -> body text         {write:8.2} µs  ({a_write})");
     println!("  all of it (text path, body::geisenheim_order) {all:8.2} µs");

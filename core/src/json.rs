@@ -60,8 +60,9 @@ pub struct Doc<'a> {
 }
 
 /// Key equality with the cheap checks first (length, first byte): most keys an order reader
-/// compares differ there, which saves a `memcmp` call per comparison.
-#[inline]
+/// compares differ there, which saves a `memcmp` call per comparison. Always inlined: at
+/// opt-level "z" a call per comparison made the 10-item text path about 9 % slower.
+#[inline(always)]
 pub fn same_key(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
 }

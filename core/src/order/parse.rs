@@ -342,6 +342,7 @@ impl<'j, 'p> Reader<'j, 'p> {
     }
 
     /// The value at `key`, `None` when absent or null.
+    #[inline(always)]
     fn get(&self, key: &str) -> Option<&'j Json<'j>> {
         self.pairs
             .iter()
