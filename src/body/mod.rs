@@ -27,6 +27,7 @@ pub fn westarp_order(order_json: &str, options: &Value, issues: Issues) -> Body 
         issues,
         westarp::order::Options::from_value,
         westarp::order::build_order,
+        Body::from_built,
     )
 }
 
