@@ -1,5 +1,5 @@
 //! Geisenheim Weinwirtschaftsportal JSON API v1.2.0: the wire types, value lists and mapping
-//! are kontor-core's (`core/src/geisenheim/`, compiled for speed); the lineage table and the
+//! are kontor-core's (`core/src/geisenheim/`); the lineage table and the
 //! requests are here.
 
 pub use kontor_core::geisenheim::*;

@@ -1,5 +1,5 @@
 //! The canonical order (README: "The canonical order"): its types and reader are kontor-core's
-//! (`core/src/order/`, compiled for speed); the field-path mappings are here.
+//! (`core/src/order/`); the field-path mappings are here.
 
 pub use kontor_core::order::*;
 

@@ -1,7 +1,7 @@
 //! The worker's text path: an order builder's result as the exact request body text.
 //!
 //! [`Body`], [`wants_text`] and Geisenheim's [`geisenheim_order`] are kontor-core's
-//! (`core/src/body.rs`, compiled for speed); the Westarp and kivitendo builders are here.
+//! (`core/src/body.rs`); the Westarp and kivitendo builders are here.
 
 use serde_json::Value;
 
