@@ -371,3 +371,32 @@ fn missing_salt_is_a_warning_naming_the_option() {
         kontor::Severity::Warning
     )));
 }
+
+#[test]
+fn list_names_and_free_texts_reach_the_payload_as_given() {
+    let mut o = base_order();
+    o["channel"] = json!("Hofverkauf");
+    let b = build(o.clone(), &salted());
+    let p = serde_json::to_value(b.payload.as_ref().unwrap()).unwrap();
+    assert_eq!(p["recipient"]["source"], json!("local"));
+
+    o["channel"] = json!(" Weinmesse ");
+    o["items"][0]["product"]["wineType"] = json!("Orange");
+    o["items"][0]["product"]["taste"] = json!("knochentrocken");
+    let b = build(o, &salted());
+    let p = serde_json::to_value(b.payload.as_ref().unwrap()).unwrap();
+    assert_eq!(p["recipient"]["source"], json!("Weinmesse"));
+    assert_eq!(p["items"][0]["wineType"], json!("Orange"));
+    assert_eq!(p["items"][0]["taste"], json!("knochentrocken"));
+    let codes = issue_codes(&b);
+    for (path, code) in [
+        ("channel", "unknown_channel"),
+        ("items[0].product.wineType", "unknown_wine_type"),
+        ("items[0].product.taste", "unknown_taste"),
+    ] {
+        assert!(
+            codes.contains(&(path.into(), code.into(), kontor::Severity::Warning)),
+            "{path} {code}: {codes:?}"
+        );
+    }
+}

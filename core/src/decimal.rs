@@ -45,13 +45,11 @@ impl Decimal {
         self.0
     }
 
-    /// `mantissa / 10^scale` (`750`, 2 → `7.50`); saturates beyond the range, and a scale
-    /// over 28 is rounded to 28 places.
-    pub fn from_mantissa_scale(mantissa: i128, scale: u32) -> Decimal {
-        match rust_decimal::Decimal::try_from_i128_with_scale(mantissa, scale.min(MAX_SCALE)) {
-            Ok(d) => Decimal::new(d),
-            Err(_) => Decimal::saturated(mantissa < 0),
-        }
+    /// `mantissa / 10^scale` (`750`, 2 → `7.50`); `None` beyond 96 bits or 28 places.
+    pub fn from_mantissa_scale(mantissa: i128, scale: u32) -> Option<Decimal> {
+        rust_decimal::Decimal::try_from_i128_with_scale(mantissa, scale)
+            .ok()
+            .map(Decimal::new)
     }
 
     /// The mantissa (`750` for `7.50`).
@@ -261,6 +259,20 @@ impl SubAssign for Decimal {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn from_mantissa_scale_refuses_what_it_cannot_hold() {
+        assert_eq!(
+            Decimal::from_mantissa_scale(750, 2).map(|d| d.to_string()),
+            Some("7.50".into())
+        );
+        assert_eq!(
+            Decimal::from_mantissa_scale(-5, 28).map(|d| d.scale()),
+            Some(28)
+        );
+        assert_eq!(Decimal::from_mantissa_scale(1, 29), None);
+        assert_eq!(Decimal::from_mantissa_scale(1 << 96, 0), None);
+    }
 
     /// Division by one (in any scale) is the normalised value, as rust_decimal's division gives.
     #[test]

@@ -377,10 +377,10 @@ fn map_recipient(order: &Order, options: &Options, rules: &mut Rules<'_>) -> Rec
     let mut r = Recipient {
         id: recipient_id(salt, &key),
         category,
-        source: match &order.channel {
-            Channel::Other(s) => Cow::Owned(s.clone()),
-            c => Cow::Borrowed(c.static_name()),
-        },
+        source: order.channel.static_name().map_or_else(
+            || Cow::Owned(order.channel.as_str().to_owned()),
+            Cow::Borrowed,
+        ),
         delivery: None,
         postal_code: None,
         country: None,

@@ -122,11 +122,12 @@ macro_rules! text_enum {
                 }
             }
 
-            /// The canonical name, or `""` for [`Self::Other`] (whose text is not static).
-            pub fn static_name(&self) -> &'static str {
+            /// The canonical name as a static text (`None` for [`Self::Other`], whose text is
+            /// the caller's).
+            pub fn static_name(&self) -> Option<&'static str> {
                 match self {
-                    $(Self::$variant => $canon,)*
-                    Self::Other(_) => "",
+                    $(Self::$variant => Some($canon),)*
+                    Self::Other(_) => None,
                 }
             }
 
