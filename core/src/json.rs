@@ -30,7 +30,8 @@ impl Span {
     }
 }
 
-/// A JSON value borrowing from its source text; containers point into their [`Doc`].
+/// A JSON value borrowing from its source text; containers point into their [`Doc`] (so two
+/// containers compare equal by position there, not by content: compare [`Doc`]s for that).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Json<'a> {
     /// `null`.
@@ -202,21 +203,12 @@ impl<'a> Json<'a> {
     }
 }
 
-/// Writes `s` as a JSON string literal.
+/// Writes `s` as a JSON string literal, escaped by serde_json.
 fn write_quoted(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
-    f.write_str("\"")?;
-    for c in s.chars() {
-        match c {
-            '"' => f.write_str("\\\"")?,
-            '\\' => f.write_str("\\\\")?,
-            '\n' => f.write_str("\\n")?,
-            '\r' => f.write_str("\\r")?,
-            '\t' => f.write_str("\\t")?,
-            c if (c as u32) < 0x20 => write!(f, "\\u{:04x}", c as u32)?,
-            c => write!(f, "{c}")?,
-        }
+    match serde_json::to_string(s) {
+        Ok(quoted) => f.write_str(&quoted),
+        Err(_) => Err(fmt::Error),
     }
-    f.write_str("\"")
 }
 
 /// A string that borrows when the input has no escapes.
