@@ -71,6 +71,15 @@ if (benchCoreText) {
   const t = figures[rows[1][0]], core = figures["kontor core only, inside Wasm (no boundary; bench build)"];
   console.log(`  ${(t - core).toFixed(2).padStart(8)} µs  boundary on the text path (text path − core)`);
 }
+if (glue.benchCoreStage) {
+  // Cumulative stages inside Wasm (parse; + read; + map; + serialize = the whole core), each
+  // the median of 7 runs; a stage's share is the difference to the one before.
+  const names = ["parse: JSON text → JSON document (serde_json)", "read: the canonical order", "map: Geisenheim's payload (with the recipient HMAC)", "serialize: the body text (serde_json), options"];
+  const cumulative = names.map((_, s) => median(() => glue.benchCoreStage(text, 1, s), n));
+  console.log("\nThe core inside Wasm by stage (bench build, differences of cumulative medians):");
+  cumulative.forEach((c, s) => console.log(`  ${(c - (s ? cumulative[s - 1] : 0)).toFixed(2).padStart(8)} µs  ${names[s]}`));
+  console.log(`  ${cumulative[3].toFixed(2).padStart(8)} µs  all stages`);
+}
 
 function orderOf(items) {
   const o = structuredClone(order);

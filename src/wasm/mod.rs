@@ -748,3 +748,30 @@ pub fn bench_core_text(order: &str, n: u32) -> usize {
     }
     len
 }
+
+/// Benchmark-only: the text path's stages `n` times inside Wasm, cumulatively: `stage` 0 parses
+/// the JSON text, 1 also reads the canonical order, 2 also maps it to Geisenheim's payload, 3
+/// is the whole core (`body::geisenheim_order`, which also writes the body). The differences
+/// are the stages' shares.
+#[cfg(feature = "bench-boundary")]
+#[wasm_bindgen(js_name = benchCoreStage)]
+pub fn bench_core_stage(order: &str, n: u32, stage: u32) -> usize {
+    let json = serde_json::json!({"as": "text", "recipientSalt": "benchmark-salt-0123456789"});
+    let options = geisenheim::Options::from_value(&json, &mut Issues::new());
+    let mut seen = 0;
+    for _ in 0..n {
+        seen += match stage {
+            0 => crate::json::parse(order).map_or(0, |d| d.pairs(d.root()).len()),
+            1 => crate::json::parse(order).map_or(0, |d| Order::from_json(&d).0.items.len()),
+            2 => crate::json::parse(order).map_or(0, |d| {
+                let (order, issues) = Order::from_json(&d);
+                let built = geisenheim::build_order(&order, issues, &options);
+                built.payload.map_or(0, |p| p.items.len())
+            }),
+            _ => crate::body::geisenheim_order(order, &json, Issues::new())
+                .body
+                .map_or(0, |s| s.len()),
+        };
+    }
+    seen
+}

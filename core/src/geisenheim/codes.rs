@@ -18,9 +18,13 @@ pub fn fold_into<'b>(s: &str, buf: &'b mut [u8; FOLD_MAX]) -> Option<&'b str> {
         Some(())
     };
     for c in s.chars() {
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                put(&[(c as u8).to_ascii_lowercase()])?;
+            }
+            continue;
+        }
         match c {
-            'a'..='z' | '0'..='9' => put(&[c as u8])?,
-            'A'..='Z' => put(&[c.to_ascii_lowercase() as u8])?,
             'ä' | 'Ä' => put(b"ae")?,
             'ö' | 'Ö' => put(b"oe")?,
             'ü' | 'Ü' => put(b"ue")?,
@@ -378,11 +382,7 @@ pub const VDP: &[(i64, &str, &[&str])] = &[
 
 /// Looks up a grape by folded name.
 pub fn grape_by_name(name: &str) -> Option<i64> {
-    let key = fold(name);
-    GRAPES
-        .iter()
-        .find(|(_, _, syn)| syn.contains(&key.as_str()))
-        .map(|(n, _, _)| *n)
+    find(name, GRAPES, |row| row.2).map(|row| row.0)
 }
 
 /// True when `n` is a variety number of the list.
@@ -405,26 +405,19 @@ pub fn quality_category(n: i64) -> Option<ProductCategory> {
 
 /// Looks up a wine type by folded name.
 pub fn wine_type(name: &str) -> Option<&'static str> {
-    let key = fold(name);
-    WINE_TYPES
-        .iter()
-        .find(|(_, syn)| syn.contains(&key.as_str()))
-        .map(|(v, _)| *v)
+    find(name, WINE_TYPES, |row| row.1).map(|row| row.0)
 }
 
 /// Looks up a taste by folded name.
 pub fn taste(name: &str) -> Option<(&'static str, TasteScope)> {
-    let key = fold(name);
-    TASTES
-        .iter()
-        .find(|(_, _, syn)| syn.contains(&key.as_str()))
-        .map(|(v, s, _)| (*v, *s))
+    find(name, TASTES, |row| row.2).map(|row| (row.0, row.1))
 }
 
 /// Looks up a VDP class by folded name (a leading `VDP` is ignored).
 pub fn vdp_by_name(name: &str) -> Option<i64> {
-    let key = fold(name);
-    let key = key.strip_prefix("vdp").unwrap_or(&key);
+    let mut buf = [0u8; FOLD_MAX];
+    let key = fold_into(name, &mut buf)?;
+    let key = key.strip_prefix("vdp").unwrap_or(key);
     VDP.iter()
         .find(|(_, _, syn)| syn.contains(&key))
         .map(|(n, _, _)| *n)
@@ -446,6 +439,26 @@ mod tests {
         assert_eq!(fold("Müller-Thurgau"), "muellerthurgau");
         assert_eq!(fold("Rosé"), "rose");
         assert_eq!(fold(&"x".repeat(65)), "", "too long to be any listed name");
+    }
+
+    #[test]
+    fn every_synonym_is_already_folded_and_none_is_empty() {
+        // Look-ups compare the folded input with the synonyms as written, and a name too long
+        // to fold finds nothing: both rely on this.
+        let lists = GRAPES
+            .iter()
+            .flat_map(|r| r.2.iter())
+            .chain(QUALITIES.iter().flat_map(|r| r.3.iter()))
+            .chain(WINE_TYPES.iter().flat_map(|r| r.1.iter()))
+            .chain(TASTES.iter().flat_map(|r| r.2.iter()))
+            .chain(VDP.iter().flat_map(|r| r.2.iter()));
+        for syn in lists {
+            assert!(!syn.is_empty());
+            assert_eq!(fold(syn), *syn);
+        }
+        assert_eq!(grape_by_name(&"Riesling".repeat(10)), None);
+        assert_eq!(vdp_by_name("VDP.Grosse Lage"), Some(1));
+        assert_eq!(vdp_by_name("Große Lage"), Some(1));
     }
 
     #[test]

@@ -28,7 +28,14 @@ pub fn fold_key_into<'b>(s: &str, buf: &'b mut [u8; 48]) -> Option<&'b str> {
     let mut n = 0;
     let mut pending_sep = false;
     for c in s.chars() {
-        if c.is_whitespace() || c == '-' || c == '_' {
+        // ASCII (almost every value) without the Unicode tables: `char::is_whitespace` is
+        // U+0009–U+000D and the space there.
+        let sep = if c.is_ascii() {
+            matches!(c, ' ' | '\t'..='\r' | '-' | '_')
+        } else {
+            c.is_whitespace()
+        };
+        if sep {
             pending_sep = n > 0;
             continue;
         }
@@ -37,10 +44,15 @@ pub fn fold_key_into<'b>(s: &str, buf: &'b mut [u8; 48]) -> Option<&'b str> {
             n += 1;
             pending_sep = false;
         }
-        let mut tmp = [0u8; 4];
-        let bytes = crate::text::lower_char(c).encode_utf8(&mut tmp).as_bytes();
-        buf.get_mut(n..n + bytes.len())?.copy_from_slice(bytes);
-        n += bytes.len();
+        if c.is_ascii() {
+            *buf.get_mut(n)? = (c as u8).to_ascii_lowercase();
+            n += 1;
+        } else {
+            let mut tmp = [0u8; 4];
+            let bytes = crate::text::lower_char(c).encode_utf8(&mut tmp).as_bytes();
+            buf.get_mut(n..n + bytes.len())?.copy_from_slice(bytes);
+            n += bytes.len();
+        }
     }
     std::str::from_utf8(buf.get(..n)?).ok()
 }
@@ -1111,6 +1123,25 @@ mod tests {
         assert_eq!(fold_key("  Credit-Card "), "credit_card");
         assert_eq!(fold_key("SEPA  Lastschrift"), "sepa_lastschrift");
         assert_eq!(fold_key("Blanc de Noir"), "blanc_de_noir");
+    }
+
+    #[test]
+    fn fold_key_treats_ascii_like_unicode_does() {
+        // The ASCII branch of `fold_key_into` against the Unicode definitions it stands in for.
+        for b in 0u8..0x80 {
+            let c = b as char;
+            let s = format!("a{c}b");
+            let want = if c.is_whitespace() || c == '-' || c == '_' {
+                "a_b".to_owned()
+            } else {
+                format!("a{}b", crate::text::lower_char(c))
+            };
+            assert_eq!(fold_key(&s), want, "byte {b:#04x}");
+        }
+        assert_eq!(
+            fold_key("Gro\u{DF}h\u{C4}ndler\u{3000}X"),
+            "gro\u{DF}h\u{E4}ndler_x"
+        );
     }
 
     #[test]
