@@ -16,6 +16,34 @@ pub fn lower(s: &str) -> String {
     s.chars().map(lower_char).collect()
 }
 
+/// The characters of `s` like [`str::chars`], ASCII ones without the UTF-8 decoder: at
+/// opt-level "z" `Chars::next` stays a call per character, this one is inlined.
+pub fn chars(s: &str) -> Chars<'_> {
+    Chars { s, i: 0 }
+}
+
+/// The iterator of [`chars`].
+pub struct Chars<'a> {
+    s: &'a str,
+    i: usize,
+}
+
+impl Iterator for Chars<'_> {
+    type Item = char;
+
+    #[inline(always)]
+    fn next(&mut self) -> Option<char> {
+        let b = *self.s.as_bytes().get(self.i)?;
+        if b < 0x80 {
+            self.i += 1;
+            return Some(char::from(b));
+        }
+        let c = self.s.get(self.i..)?.chars().next()?;
+        self.i += c.len_utf8();
+        Some(c)
+    }
+}
+
 /// True for letters and digits of ASCII and of the Latin blocks [`lower_char`] knows.
 pub fn is_latin_alphanumeric(c: char) -> bool {
     let u = c as u32;
@@ -27,6 +55,20 @@ pub fn is_latin_alphanumeric(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chars_are_those_of_str() {
+        for s in [
+            "",
+            "a",
+            "Weißburgunder",
+            "İstanbul 🍷 x",
+            "\u{7F}\u{80}\u{7FF}\u{800}\u{FFFF}\u{10000}",
+        ] {
+            assert_eq!(chars(s).collect::<String>(), s);
+            assert!(chars(s).eq(s.chars()));
+        }
+    }
 
     #[test]
     fn every_character_lowers_like_unicode_does() {

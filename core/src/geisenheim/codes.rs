@@ -17,7 +17,7 @@ pub fn fold_into<'b>(s: &str, buf: &'b mut [u8; FOLD_MAX]) -> Option<&'b str> {
         n = end;
         Some(())
     };
-    for c in s.chars() {
+    for c in crate::text::chars(s) {
         if c.is_ascii() {
             if c.is_ascii_alphanumeric() {
                 put(&[(c as u8).to_ascii_lowercase()])?;

@@ -27,7 +27,7 @@ const MAX_QUANTITY: i64 = 1_000_000;
 pub fn fold_key_into<'b>(s: &str, buf: &'b mut [u8; 48]) -> Option<&'b str> {
     let mut n = 0;
     let mut pending_sep = false;
-    for c in s.chars() {
+    for c in crate::text::chars(s) {
         // ASCII (almost every value) without the Unicode tables: `char::is_whitespace` is
         // U+0009–U+000D and the space there.
         let sep = if c.is_ascii() {
@@ -356,11 +356,13 @@ impl<'j, 'p> Reader<'j, 'p> {
     /// The value at `key`, `None` when absent or null.
     #[inline(always)]
     fn get(&self, key: &str) -> Option<&'j Json<'j>> {
-        self.pairs
-            .iter()
-            .find(|(k, _)| crate::json::same_key(k, key))
-            .map(|(_, v)| v)
-            .filter(|v| !v.is_null())
+        // A plain loop: at opt-level "z" `Iterator::find` stays a call.
+        for (k, v) in self.pairs {
+            if crate::json::same_key(k, key) {
+                return (!v.is_null()).then_some(v);
+            }
+        }
+        None
     }
 
     /// Optional text: trimmed; empty means absent (kontor never sends `""`).
