@@ -71,15 +71,74 @@ impl Body {
 
 /// `value` as compact JSON text, written by serde_json into an [`Out`].
 fn write_json<T: Serialize>(value: &T) -> Result<String, String> {
-    let mut out = Out(Vec::with_capacity(1024));
-    serde_json::to_writer(&mut out, value).map_err(|e| e.to_string())?;
-    String::from_utf8(out.0).map_err(|e| e.to_string())
+    // The sink by value, not `&mut`: `impl Write for &mut W` would be one more call per write
+    // at opt-level "z".
+    let mut ser = serde_json::Serializer::new(Out::new());
+    value.serialize(&mut ser).map_err(|e| e.to_string())?;
+    String::from_utf8(ser.into_inner().finish()).map_err(|e| e.to_string())
 }
 
 /// The byte sink serde_json writes a body into. JSON text is mostly writes of one to a few
-/// bytes (quotes, colons, commas, short keys); copying those inline instead of through
-/// `Vec::extend_from_slice` (a call at opt-level "z") makes the text path faster.
-struct Out(Vec<u8>);
+/// bytes (quotes, colons, commas, short keys): those are copied byte by byte into a small
+/// array, inline, and the array is moved to the text when full. At opt-level "z" a
+/// `Vec::push` or `extend_from_slice` per write is a call, which made the text path slower.
+struct Out {
+    /// The bytes written since the last spill.
+    buf: [u8; OUT_BUF],
+    /// How many of `buf` are used.
+    n: usize,
+    /// The text before `buf`.
+    text: Vec<u8>,
+}
+
+/// The size of [`Out`]'s array.
+const OUT_BUF: usize = 256;
+
+/// Writes of at most this many bytes go byte by byte into [`Out`]'s array.
+const OUT_SHORT: usize = 16;
+
+impl Out {
+    fn new() -> Out {
+        Out {
+            buf: [0; OUT_BUF],
+            n: 0,
+            text: Vec::with_capacity(1024),
+        }
+    }
+
+    /// Moves the array's bytes to the text.
+    #[inline(never)]
+    fn spill(&mut self) {
+        self.text
+            .extend_from_slice(self.buf.get(..self.n).unwrap_or_default());
+        self.n = 0;
+    }
+
+    /// A write of more than one byte, or into a full array.
+    #[inline(never)]
+    fn write_more(&mut self, bytes: &[u8]) {
+        if bytes.len() > OUT_SHORT {
+            self.spill();
+            self.text.extend_from_slice(bytes);
+            return;
+        }
+        if self.n + bytes.len() > OUT_BUF {
+            self.spill();
+        }
+        for &b in bytes {
+            if let Some(slot) = self.buf.get_mut(self.n) {
+                *slot = b;
+                self.n += 1;
+            }
+        }
+    }
+
+    /// Everything written.
+    fn finish(mut self) -> Vec<u8> {
+        self.spill();
+        self.text
+    }
+}
 
 impl std::io::Write for Out {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
@@ -89,9 +148,12 @@ impl std::io::Write for Out {
 
     #[inline(always)]
     fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
-        match buf {
-            [b] => self.0.push(*b),
-            _ => self.0.extend_from_slice(buf),
+        match (buf, self.buf.get_mut(self.n)) {
+            ([b], Some(slot)) => {
+                *slot = *b;
+                self.n += 1;
+            }
+            _ => self.write_more(buf),
         }
         Ok(())
     }
@@ -166,6 +228,7 @@ mod tests {
             "q": "a \"quoted\" \\ line\nbreak\u{1}",
             "de": "Straße, Weißwein, Rosé 🍷",
             "long": "x".repeat(5000),
+            "many": (0..400).map(|i| format!("k{i}")).collect::<Vec<_>>(),
             "n": [0, -1, 7.5, 1e300, 12345678901234567u64],
             "": {"a": null, "b": true, "c": []}
         });
