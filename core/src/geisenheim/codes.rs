@@ -11,19 +11,21 @@ const FOLD_MAX: usize = 64;
 /// `None` when the folded name would not fit (no listed name is that long). No allocation.
 pub fn fold_into<'b>(s: &str, buf: &'b mut [u8; FOLD_MAX]) -> Option<&'b str> {
     let mut n = 0;
-    let mut put = |bytes: &[u8]| -> Option<()> {
-        let end = n + bytes.len();
-        buf.get_mut(n..end)?.copy_from_slice(bytes);
-        n = end;
-        Some(())
-    };
     for c in crate::text::chars(s) {
         if c.is_ascii() {
+            // Inline (the closure below is a call at opt-level "z").
             if c.is_ascii_alphanumeric() {
-                put(&[(c as u8).to_ascii_lowercase()])?;
+                *buf.get_mut(n)? = (c as u8).to_ascii_lowercase();
+                n += 1;
             }
             continue;
         }
+        let mut put = |bytes: &[u8]| -> Option<()> {
+            let end = n + bytes.len();
+            buf.get_mut(n..end)?.copy_from_slice(bytes);
+            n = end;
+            Some(())
+        };
         match c {
             'ä' | 'Ä' => put(b"ae")?,
             'ö' | 'Ö' => put(b"oe")?,
