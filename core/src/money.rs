@@ -33,7 +33,7 @@ pub fn from_json(value: &Json<'_>) -> Result<Decimal, AmountError> {
         Json::Int(i) => Ok(Decimal::from(*i)),
         Json::UInt(u) => Ok(Decimal::from(*u)),
         Json::Float(f) => from_f64(*f),
-        Json::Str(s) => parse_str(s.trim()),
+        Json::Str(s) => parse_str(crate::text::trim(s)),
         _ => Err(AmountError::NotANumber),
     }
 }
@@ -47,7 +47,7 @@ pub fn from_value(value: &serde_json::Value) -> Result<Decimal, AmountError> {
             (None, None, Some(f)) => from_f64(f),
             _ => Err(AmountError::NotANumber),
         },
-        serde_json::Value::String(s) => parse_str(s.trim()),
+        serde_json::Value::String(s) => parse_str(crate::text::trim(s)),
         _ => Err(AmountError::NotANumber),
     }
 }

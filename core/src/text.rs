@@ -16,6 +16,16 @@ pub fn lower(s: &str) -> String {
     s.chars().map(lower_char).collect()
 }
 
+/// `s` without leading and trailing white space, like [`str::trim`]; a text that starts and
+/// ends with a visible ASCII character (almost every value) is returned without the
+/// Unicode-aware scan.
+pub fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(a), Some(z)) if a.is_ascii_graphic() && z.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
+}
+
 /// The characters of `s` like [`str::chars`], ASCII ones without the UTF-8 decoder: at
 /// opt-level "z" `Chars::next` stays a call per character, this one is inlined.
 pub fn chars(s: &str) -> Chars<'_> {
@@ -55,6 +65,21 @@ pub fn is_latin_alphanumeric(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trim_is_that_of_str() {
+        let ends = [
+            "", "a", "Z", "~", "!", " ", "\t", "\n", "\u{A0}", "\u{3000}", "\u{85}", "ä", "\u{0}",
+        ];
+        for a in ends {
+            for z in ends {
+                for mid in ["", "x", " x y ", "\u{2003}"] {
+                    let s = format!("{a}{mid}{z}");
+                    assert_eq!(trim(&s), s.trim(), "{s:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn chars_are_those_of_str() {

@@ -331,7 +331,7 @@ fn map_recipient(order: &Order, options: &Options, rules: &mut Rules<'_>) -> Rec
     let key = if let Some(id) = &c.id {
         format!("customer:{id}")
     } else if let Some(e) = &c.email {
-        format!("email:{}", crate::text::lower(e.trim()))
+        format!("email:{}", crate::text::lower(crate::text::trim(e)))
     } else {
         rules.issues.warning(
             "customer",
@@ -404,7 +404,7 @@ fn map_recipient(order: &Order, options: &Options, rules: &mut Rules<'_>) -> Rec
             }
         };
         let addr = order.delivery_address();
-        let zip: String = addr.zip.trim().chars().take(3).collect();
+        let zip: String = crate::text::trim(&addr.zip).chars().take(3).collect();
         r.postal_code = (!zip.is_empty()).then_some(zip);
         if !addr.country.is_empty() {
             if !addr.country_known && rules.strict {
@@ -685,8 +685,7 @@ fn quality_value(
 ) -> Option<CodeValue> {
     let found = match q {
         Code::Number(n) => codes::quality_category(*n).map(|c| (*n, c)),
-        Code::Text(t) => t
-            .trim()
+        Code::Text(t) => crate::text::trim(t)
             .parse::<i64>()
             .ok()
             .and_then(|n| codes::quality_category(n).map(|c| (n, c)))
@@ -739,8 +738,7 @@ fn grape_value(g: &Code, path: Path<'_>, rules: &mut Rules<'_>) -> CodeValue {
             CodeValue::Number(*n)
         }
         Code::Text(t) => {
-            let by_number = t
-                .trim()
+            let by_number = crate::text::trim(t)
                 .parse::<i64>()
                 .ok()
                 .filter(|n| codes::grape_number_known(*n));
@@ -800,8 +798,7 @@ fn taste_value(t: &str, category: ProductCategory, path: Path<'_>, rules: &mut R
 fn vdp_value(v: &Code, path: Path<'_>, rules: &mut Rules<'_>) -> CodeValue {
     let found = match v {
         Code::Number(n) => codes::vdp_number_known(*n).then_some(*n),
-        Code::Text(t) => t
-            .trim()
+        Code::Text(t) => crate::text::trim(t)
             .parse::<i64>()
             .ok()
             .filter(|n| codes::vdp_number_known(*n))

@@ -31,7 +31,7 @@ pub fn normalize_country(input: &str) -> Option<&'static str> {
     if input.len() > MAX_INPUT_LEN {
         return None;
     }
-    let trimmed = input.trim();
+    let trimmed = crate::text::trim(input);
     if trimmed.is_empty() {
         return None;
     }
@@ -56,7 +56,7 @@ pub fn country_name_de(code: &str) -> Option<&'static str> {
         return None;
     }
     let mut buf = [0u8; 3];
-    let code = ascii_code(code.trim(), &mut buf)?;
+    let code = ascii_code(crate::text::trim(code), &mut buf)?;
     if code.len() != 2 {
         return None;
     }

@@ -111,7 +111,7 @@ macro_rules! text_enum {
                 if let Some(key) = $crate::order::fold_key_into(s, &mut buf) {
                     $(if key == $canon $(|| key == $alias)* { return Self::$variant; })*
                 }
-                Self::Other(s.trim().to_owned())
+                Self::Other($crate::text::trim(s).to_owned())
             }
 
             /// The canonical name (the free text for [`Self::Other`]).

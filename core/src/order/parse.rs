@@ -75,15 +75,6 @@ fn has_control(s: &str) -> bool {
     })
 }
 
-/// `s` without leading and trailing white space; a text that starts and ends with a visible
-/// ASCII character (almost every value) is returned without the Unicode-aware scan.
-fn trim(s: &str) -> &str {
-    match (s.as_bytes().first(), s.as_bytes().last()) {
-        (Some(a), Some(z)) if a.is_ascii_graphic() && z.is_ascii_graphic() => s,
-        _ => s.trim(),
-    }
-}
-
 /// Records malformed JSON as one issue at `path`, naming line and column.
 pub fn malformed_json(e: &serde_json::Error, path: &str, issues: &mut Issues) {
     let what = match e.classify() {
@@ -373,7 +364,7 @@ impl<'j, 'p> Reader<'j, 'p> {
     /// [`Reader::opt_str`] borrowed from the input, for a text that is only looked at.
     fn opt_text(&self, key: &str, max: usize, issues: &mut Issues) -> Option<Cow<'j, str>> {
         let s: &'j str = match self.get(key)? {
-            Json::Str(s) => trim(s),
+            Json::Str(s) => crate::text::trim(s),
             Json::Int(i) => return Some(Cow::Owned(i.to_string())),
             Json::UInt(u) => return Some(Cow::Owned(u.to_string())),
             other => {
@@ -422,7 +413,7 @@ impl<'j, 'p> Reader<'j, 'p> {
             None => {
                 let blank = match self.get(key) {
                     None => true,
-                    Some(Json::Str(s)) => s.trim().is_empty(),
+                    Some(Json::Str(s)) => crate::text::trim(s).is_empty(),
                     Some(_) => false,
                 };
                 if blank {
@@ -452,7 +443,7 @@ impl<'j, 'p> Reader<'j, 'p> {
             Json::Float(f) => Some(*f)
                 .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
                 .map(|f| f as i64),
-            Json::Str(s) => s.trim().parse::<i64>().ok(),
+            Json::Str(s) => crate::text::trim(s).parse::<i64>().ok(),
             other => {
                 wrong_type(self.path.key(key), "a whole number", other, issues);
                 return None;
@@ -966,7 +957,7 @@ fn read_code(v: &Json<'_>, path: Path<'_>, issues: &mut Issues) -> Option<Code> 
             );
             None
         }
-        Json::Str(s) if s.trim().is_empty() => None,
+        Json::Str(s) if crate::text::trim(s).is_empty() => None,
         Json::Str(s) if s.len() > 100 && s.chars().count() > 100 => {
             issues.error(
                 path,
@@ -976,7 +967,7 @@ fn read_code(v: &Json<'_>, path: Path<'_>, issues: &mut Issues) -> Option<Code> 
             );
             None
         }
-        Json::Str(s) => Some(Code::Text(s.trim().to_owned())),
+        Json::Str(s) => Some(Code::Text(crate::text::trim(s).to_owned())),
         Json::Null => None,
         other => {
             issues.error(
