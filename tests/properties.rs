@@ -162,6 +162,29 @@ proptest! {
     }
 
     #[test]
+    fn geisenheim_bodies_are_serde_jsons_own_text(order in order(true)) {
+        // The text path writes through core's byte sink; the object path's payload written by
+        // `serde_json::to_string` must give the same bytes.
+        let options = json!({ "recipientSalt": "a-long-secret-salt-of-this-shop" });
+        let text = order.to_string();
+        let body = body::geisenheim_order(&text, &options, Issues::new()).body;
+        let read = kontor::geisenheim::Options::from_value(&options, &mut Issues::new());
+        let built = kontor::geisenheim::build_from_json(&text, &read);
+        prop_assert_eq!(body.is_some(), built.payload.is_some(), "{:?}", built.issues);
+        if let (Some(body), Some(payload)) = (body, built.payload) {
+            prop_assert_eq!(body, serde_json::to_string(&payload).expect("payload JSON"));
+        }
+    }
+
+    #[test]
+    fn the_cores_text_helpers_agree_with_std(s in "\\PC{0,12}|[ \t\n\u{85}\u{a0}\u{3000}aZ~_ßİ-]{0,8}", t in "\\PC{0,6}") {
+        prop_assert!(kontor::text::chars(&s).eq(s.chars()));
+        prop_assert_eq!(kontor::text::trim(&s), s.trim());
+        prop_assert_eq!(kontor::json::same_key(&s, &t), s == t);
+        prop_assert!(kontor::json::same_key(&s, &s.clone()));
+    }
+
+    #[test]
     fn westarp_payloads_satisfy_the_document(order in order(false)) {
         let options = json!({ "type": "shop", "paymentMethodIds": { "paypal": 8, "credit_card": 9, "sepa": 1, "cash": 6, "advance": 3 } });
         if let Some(body) = build_twice(body::westarp_order, &order, &options) {
