@@ -6,8 +6,8 @@
 //! JavaScript.
 //!
 //! The order core (JSON reading, the canonical order, money, issues, the Geisenheim payload)
-//! is the `kontor-core` package (`core/`, its own package for a per-crate opt-level); its modules are re-exported
-//! here at their paths (`kontor::order`, `kontor::json`, …).
+//! is the `kontor-core` package (`core/`, its own package for a per-crate opt-level); its
+//! modules are re-exported here at their paths (`kontor::order`, `kontor::json`, …).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 

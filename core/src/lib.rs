@@ -2,8 +2,9 @@
 //! and the Geisenheim payload and its body on the text path ([`body::geisenheim_order`]).
 //!
 //! A package of its own so that the release profile can set its opt-level apart from the rest
-//! of kontor (ARCHITECTURE.md "Two crates"; within the size budget both are at "z"). Use it through `kontor`,
-//! which re-exports every module at its old path (`kontor::order`, `kontor::body`, …).
+//! of kontor (ARCHITECTURE.md "Two crates"; within the size budget both are at "z"). Use it
+//! through `kontor`, which re-exports every module at its old path (`kontor::order`,
+//! `kontor::body`, …).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 

@@ -347,13 +347,7 @@ impl<'j, 'p> Reader<'j, 'p> {
     /// The value at `key`, `None` when absent or null.
     #[inline(always)]
     fn get(&self, key: &str) -> Option<&'j Json<'j>> {
-        // A plain loop: at opt-level "z" `Iterator::find` stays a call.
-        for (k, v) in self.pairs {
-            if crate::json::same_key(k, key) {
-                return (!v.is_null()).then_some(v);
-            }
-        }
-        None
+        crate::json::member(self.pairs, key).filter(|v| !v.is_null())
     }
 
     /// Optional text: trimmed; empty means absent (kontor never sends `""`).
