@@ -19,21 +19,161 @@
 //! - A VAT rate the shop does not send as a percentage is derived from a line's tax and net
 //!   amount: a common EU rate is taken when it reproduces the tax to the cent, else the
 //!   quotient rounded to two places with a `derived_tax_rate` warning.
-//! - Payment methods are mapped to the canonical list by the platform's ids and names
-//!   ([`payment_method`]); anything else is kept as free text.
+//! - Payment methods are mapped to the canonical list by the platform's own ids first (a
+//!   table of gateway ids, handler identifiers and technical names), then by the words of the
+//!   id or title, card before debit ([`payment_method`]); anything else is kept as free text
+//!   with an `unknown_payment_method` warning.
+//! - The order's life: each adapter reads the platform's status fields into [`OrderState`]
+//!   and its refunds into [`Refund`]s; an order that arrives cancelled, (fully) refunded or
+//!   failed is an error at the status field (`order_cancelled`, `order_refunded`,
+//!   `order_failed`), never a sale.
 //! - `options.catalogue` (see [`crate::catalogue`]) completes the items' product facts.
 
 pub mod shopify;
 pub mod shopware6;
 pub mod woocommerce;
 
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::catalogue::Catalogue;
 use crate::decimal::Decimal;
 use crate::issue::Issues;
-pub use crate::omniseller::Mapped;
 use crate::order::time::{format_rfc3339, Timestamp};
+
+/// What `fromShopOrder` returns: the canonical order, whether every builder takes it, every
+/// issue, and the order's life as the platform reports it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Mapped {
+    /// The canonical order the mapping produced (present even when invalid, to be looked at).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<Value>,
+    /// True when the order has no error: every builder will take it.
+    pub valid: bool,
+    /// Mapping issues and the order's own.
+    pub issues: Issues,
+    /// The order's state by the platform's status fields; absent when they say nothing kontor
+    /// knows (then an issue names the field).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<OrderState>,
+    /// What the platform lists as refunded, oldest first (empty: nothing).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub refunds: Vec<Refund>,
+}
+
+/// An order's state in its life, from the platform's own status fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderState {
+    /// Placed, not (yet) paid: awaiting payment, on hold, authorized, invoice open.
+    Open,
+    /// Paid (or being fulfilled after payment).
+    Paid,
+    /// Cancelled (or voided, or deleted) in the shop.
+    Cancelled,
+    /// Refunded in full.
+    Refunded,
+    /// Paid, and part of it refunded: see [`Mapped::refunds`].
+    PartiallyRefunded,
+    /// The payment failed: no sale.
+    Failed,
+}
+
+/// One refund as the platform lists it; amounts are positive exact decimals in the order's
+/// currency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Refund {
+    /// The platform's id of the refund.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// When it was made (UTC), where the platform says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
+    /// The amount refunded, where the platform says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<String>,
+    /// The reason or note given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The lines refunded, where the platform lists them (WooCommerce's order does not).
+    pub lines: Vec<RefundLine>,
+}
+
+/// A refunded line: what, how many, and for how much.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RefundLine {
+    /// The line's SKU, where the platform names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sku: Option<String>,
+    /// The line's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Units refunded.
+    pub quantity: i64,
+    /// The amount refunded for them (net or gross as the platform sends it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<String>,
+    /// The tax refunded for them, where the platform says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax: Option<String>,
+}
+
+/// The order's life an adapter read: its state and refunds.
+#[derive(Debug, Default)]
+pub(crate) struct Life {
+    pub(crate) state: Option<OrderState>,
+    pub(crate) refunds: Vec<Refund>,
+}
+
+impl Life {
+    /// Sets the state from what `field` (the platform's status field, also the issue's path)
+    /// says: `None` is a warning that the value is unknown; an order that is no sale
+    /// (cancelled, refunded, failed) is an error naming the field and `value`.
+    pub(crate) fn set(
+        &mut self,
+        state: Option<OrderState>,
+        field: &str,
+        value: &str,
+        shop: &str,
+        issues: &mut Issues,
+    ) {
+        self.state = state;
+        let (code, en, de) = match state {
+            None => {
+                issues.warning(
+                    field,
+                    "unknown_order_state",
+                    format!("{shop} sent `{field}` {value:?}, which kontor does not know: the order's state is not given; check the order in the shop"),
+                    format!("{shop} sendet `{field}` {value:?}, das kontor nicht kennt: der Zustand der Bestellung bleibt offen; bitte die Bestellung im Shop prüfen"),
+                );
+                return;
+            }
+            Some(OrderState::Cancelled) => ("order_cancelled", "cancelled", "storniert"),
+            Some(OrderState::Refunded) => (
+                "order_refunded",
+                "refunded in full",
+                "vollständig erstattet",
+            ),
+            Some(OrderState::Failed) => (
+                "order_failed",
+                "failed (no payment)",
+                "gescheitert (keine Zahlung)",
+            ),
+            Some(_) => return,
+        };
+        issues.error(
+            field,
+            code,
+            format!("the {shop} order is {en} (`{field}` {value:?}): it is no sale and is not passed on"),
+            format!("die {shop}-Bestellung ist {de} (`{field}` {value:?}): sie ist kein Verkauf und wird nicht weitergegeben"),
+        );
+    }
+}
+
+/// A positive amount as a refund's text (`-10.00` → `10`).
+pub(crate) fn refund_amount(d: Option<Decimal>) -> Option<String> {
+    d.map(|d| abs(d).normalize().to_string())
+}
 
 /// Platform names, as `fromShopOrder` takes them.
 pub const PLATFORMS: &[&str] = &["woocommerce", "shopware6", "shopify"];
@@ -50,11 +190,12 @@ pub fn from_shop_order(platform: &str, raw: &Value, catalogue: Option<&Catalogue
             format!("die {platform}-Bestellung muss ein JSON-Objekt sein (der Webhook-Inhalt oder die Bestellung der API)"),
         );
     }
+    let mut life = Life::default();
     let order = match platform {
         _ if issues.has_errors() => None,
-        "woocommerce" => Some(woocommerce::map(raw, &mut issues)),
-        "shopware6" => shopware6::map(raw, &mut issues),
-        "shopify" => Some(shopify::map(raw, &mut issues)),
+        "woocommerce" => Some(woocommerce::map(raw, &mut life, &mut issues)),
+        "shopware6" => shopware6::map(raw, &mut life, &mut issues),
+        "shopify" => Some(shopify::map(raw, &mut life, &mut issues)),
         other => {
             let known = PLATFORMS.join(", ");
             issues.error(
@@ -66,7 +207,7 @@ pub fn from_shop_order(platform: &str, raw: &Value, catalogue: Option<&Catalogue
             None
         }
     };
-    match order {
+    let mut mapped = match order {
         Some(mut order) => {
             if let Some(c) = catalogue {
                 c.complete(&mut order);
@@ -77,8 +218,13 @@ pub fn from_shop_order(platform: &str, raw: &Value, catalogue: Option<&Catalogue
             order: None,
             valid: false,
             issues,
+            state: None,
+            refunds: Vec::new(),
         },
-    }
+    };
+    mapped.state = life.state;
+    mapped.refunds = life.refunds;
+    mapped
 }
 
 /// Validates the canonical order an adapter built: the order's own issues are added, except
@@ -101,6 +247,8 @@ fn validate(order: Value, mut issues: Issues) -> Mapped {
         order: Some(order),
         valid: !issues.has_errors(),
         issues,
+        state: None,
+        refunds: Vec::new(),
     }
 }
 
@@ -358,48 +506,130 @@ pub(crate) fn put_text(out: &mut Map<String, Value>, key: &str, value: Option<im
     }
 }
 
-/// The canonical payment method for a platform's payment id or name (case-insensitive):
-/// `bacs`, `prepayment`, `Vorkasse` → advance; `cod`, `cash` → cash; `paypal…` → paypal;
-/// `invoice`, `Rechnung` → invoice; `stripe`, `visa`, `card` → credit_card; `sepa`,
-/// `debit`, `Lastschrift` → sepa; otherwise `None` (the caller keeps the text).
+/// The platforms' own payment ids (folded by [`fold`]) and what they are: WooCommerce core,
+/// WooPayments, Stripe, PayPal Payments (and the older PayPal gateways), Germanized and German
+/// Market, Mollie; Shopify's gateway names; Shopware's default handlers (the handler class's
+/// last segment) and technical names. `""`: known, but nothing of the canonical list (the
+/// method stays text, with a warning).
+const GATEWAYS: &[(&str, &str)] = &[
+    ("bacs", "advance"),
+    ("cheque", "advance"),
+    ("cod", "cash"),
+    ("woocommerce_payments", "credit_card"),
+    ("woocommerce_payments_sepa_debit", "sepa"),
+    ("stripe", "credit_card"),
+    ("stripe_sepa", "sepa"),
+    ("stripe_sepa_debit", "sepa"),
+    ("stripe_bacs_debit", ""),
+    ("stripe_acss_debit", ""),
+    ("stripe_au_becs_debit", ""),
+    ("stripe_cashapp", ""),
+    ("ppcp_gateway", "paypal"),
+    ("ppcp_credit_card_gateway", "credit_card"),
+    ("ppcp_card_button_gateway", "credit_card"),
+    ("ppcp_pay_upon_invoice_gateway", "invoice"),
+    ("paypal", "paypal"),
+    ("ppec_paypal", "paypal"),
+    ("invoice", "invoice"),
+    ("direct_debit", "sepa"),
+    ("german_market_purchase_on_account", "invoice"),
+    ("german_market_sepa_direct_debit", "sepa"),
+    ("mollie_wc_gateway_creditcard", "credit_card"),
+    ("mollie_wc_gateway_directdebit", "sepa"),
+    ("mollie_wc_gateway_banktransfer", "advance"),
+    ("shopify_payments", "credit_card"),
+    ("authorize_net", "credit_card"),
+    ("bogus", ""),
+    ("gift_card", ""),
+    ("manual", ""),
+    ("invoicepayment", "invoice"),
+    ("prepayment", "advance"),
+    ("cashpayment", "cash"),
+    ("debitpayment", "sepa"),
+    ("defaultpayment", ""),
+    ("payment_invoicepayment", "invoice"),
+    ("payment_prepayment", "advance"),
+    ("payment_cashpayment", "cash"),
+    ("payment_debitpayment", "sepa"),
+    ("payment_defaultpayment", ""),
+];
+
+/// The canonical payment method for a platform's payment id, handler identifier or title
+/// (case-insensitive): a known id of [`GATEWAYS`] first (for a handler class its last
+/// segment), then the words: `paypal` → paypal; a card (`card`, `karte`, `visa`, `master`,
+/// `amex`) → credit_card, before `sepa`, `debit`, `lastschrift` → sepa ("Credit card / debit
+/// card" is a card); `invoice`, `rechnung`, `on_account` → invoice; a bank transfer,
+/// `prepayment`, `vorkasse` → advance; `cash`, `nachnahme` → cash. `None` for anything else
+/// and for known ids outside the list (`bogus`, `gift_card`): the caller keeps the text and
+/// warns.
 pub fn payment_method(id: &str) -> Option<&'static str> {
     let k = fold(id);
+    let last = k.rsplit('\\').next().unwrap_or(&k);
+    if let Some((_, m)) = GATEWAYS.iter().find(|(g, _)| *g == k || *g == last) {
+        return (!m.is_empty()).then_some(*m);
+    }
     let has = |words: &[&str]| words.iter().any(|w| k.contains(w));
-    Some(if has(&["paypal", "ppcp", "ppec"]) {
+    Some(if has(&["paypal"]) {
         "paypal"
-    } else if has(&["sepa", "debit", "lastschrift"]) {
-        "sepa"
-    } else if has(&["invoice", "rechnung", "purchase_on_account", "on_account"]) {
-        "invoice"
     } else if has(&[
-        "bacs",
-        "prepayment",
-        "prepaid",
-        "vorkasse",
-        "bank_transfer",
-        "banktransfer",
-        "bank_deposit",
-        "cheque",
-        "ueberweisung",
-        "überweisung",
-    ]) {
-        "advance"
-    } else if k == "cod" || has(&["cash", "barzahlung", "bar_bei", "nachnahme"]) {
-        "cash"
-    } else if has(&[
-        "stripe",
         "card",
+        "karte",
         "visa",
         "master",
         "amex",
         "american_express",
-        "kreditkarte",
-        "shopify_payments",
     ]) {
         "credit_card"
+    } else if has(&["sepa", "debit", "lastschrift"]) {
+        "sepa"
+    } else if has(&["invoice", "rechnung", "on_account"]) {
+        "invoice"
+    } else if has(&[
+        "bank_transfer",
+        "banktransfer",
+        "bank_deposit",
+        "prepayment",
+        "vorkasse",
+        "ueberweisung",
+        "überweisung",
+    ]) {
+        "advance"
+    } else if has(&["cash", "barzahlung", "nachnahme"]) {
+        "cash"
     } else {
         return None;
     })
+}
+
+/// The payment method of the first of `candidates` (the shop's ids and titles, most
+/// specific first) that maps; else the first non-empty one as text with an
+/// `unknown_payment_method` warning at `payment.method` naming `field`. `None`: all empty.
+pub(crate) fn payment_of(
+    candidates: &[Option<&str>],
+    field: &str,
+    shop: &str,
+    issues: &mut Issues,
+) -> Option<Value> {
+    let given: Vec<&str> = candidates
+        .iter()
+        .flatten()
+        .map(|c| c.trim())
+        .filter(|c| !c.is_empty())
+        .collect();
+    let method = match given.iter().find_map(|c| payment_method(c)) {
+        Some(m) => m.to_owned(),
+        None => {
+            let text = given.first()?;
+            issues.warning(
+                "payment.method",
+                "unknown_payment_method",
+                format!("{shop}'s payment method {text:?} (`{field}`) is none kontor knows: it is passed on as text, not guessed; targets that need a known method will ask for it"),
+                format!("die Zahlungsart {text:?} von {shop} (`{field}`) kennt kontor nicht: sie wird als Text weitergegeben, nicht geraten; Ziele, die eine bekannte Zahlungsart brauchen, fragen danach"),
+            );
+            (*text).to_owned()
+        }
+    };
+    Some(serde_json::json!({ "method": method }))
 }
 
 /// Lower case with spaces and `-` as `_`: `Credit-Card` → `credit_card`.
