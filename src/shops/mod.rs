@@ -602,10 +602,12 @@ pub fn payment_method(id: &str) -> Option<&'static str> {
 }
 
 /// The payment method of the first of `candidates` (the shop's ids and titles, most
-/// specific first) that maps; else the first non-empty one as text with an
-/// `unknown_payment_method` warning at `payment.method` naming `field`. `None`: all empty.
+/// specific first) that maps; else `label` (the method's name, else the first non-empty
+/// candidate) as text with an `unknown_payment_method` warning at `payment.method` naming
+/// `field`. `None`: all empty.
 pub(crate) fn payment_of(
     candidates: &[Option<&str>],
+    label: Option<&str>,
     field: &str,
     shop: &str,
     issues: &mut Issues,
@@ -619,14 +621,17 @@ pub(crate) fn payment_of(
     let method = match given.iter().find_map(|c| payment_method(c)) {
         Some(m) => m.to_owned(),
         None => {
-            let text = given.first()?;
+            let text = label
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .or_else(|| given.first().copied())?;
             issues.warning(
                 "payment.method",
                 "unknown_payment_method",
                 format!("{shop}'s payment method {text:?} (`{field}`) is none kontor knows: it is passed on as text, not guessed; targets that need a known method will ask for it"),
                 format!("die Zahlungsart {text:?} von {shop} (`{field}`) kennt kontor nicht: sie wird als Text weitergegeben, nicht geraten; Ziele, die eine bekannte Zahlungsart brauchen, fragen danach"),
             );
-            (*text).to_owned()
+            text.to_owned()
         }
     };
     Some(serde_json::json!({ "method": method }))

@@ -212,7 +212,7 @@ pub(crate) fn map(o: &Value, life: &mut Life, issues: &mut Issues) -> Value {
         .map(Value::as_str)
         .collect();
     gateways.push(o.get("gateway").and_then(Value::as_str));
-    match super::payment_of(&gateways, "payment_gateway_names", "Shopify", issues) {
+    match super::payment_of(&gateways, None, "payment_gateway_names", "Shopify", issues) {
         Some(p) => {
             out.insert("payment".into(), p);
         }

@@ -451,12 +451,8 @@ fn payment(t: Option<&Value>, out: &mut Map<String, Value>, issues: &mut Issues)
     };
     let given = ["technicalName", "handlerIdentifier", "shortName", "name"].map(|k| text(m, k));
     let given = given.each_ref().map(|g| g.as_deref());
-    if let Some(p) = super::payment_of(
-        &given[..],
-        "transactions[].paymentMethod",
-        "Shopware",
-        issues,
-    ) {
+    let field = "transactions[].paymentMethod";
+    if let Some(p) = super::payment_of(&given, given[3], field, "Shopware", issues) {
         out.insert("payment".into(), p);
     }
 }

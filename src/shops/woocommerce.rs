@@ -16,7 +16,8 @@
 //!   (plus the tax difference when gross) over the quantity: coupons are already spread over
 //!   the lines by WooCommerce, so `coupon_lines` add nothing.
 //! - The VAT rate is `tax_lines[].rate_percent` (WooCommerce 5.7+) of the line's tax id, else
-//!   derived from `subtotal_tax / subtotal`.
+//!   derived from the line's unrounded `taxes[].subtotal` (else `subtotal_tax`) over
+//!   `subtotal`.
 //! - A shipping line's rate is `tax_lines[].rate_percent` of its `taxes[].id`, else derived
 //!   from `total_tax / total`.
 //! - `fee_lines` have no SKU and no canonical place: each is a warning naming it. `refunds`
@@ -120,10 +121,9 @@ pub(crate) fn map(o: &Value, life: &mut Life, issues: &mut Issues) -> Value {
     }
     out.insert("billingAddress".into(), Value::Object(bill));
 
-    let title = text(o, "payment_method_title");
-    let given = [text(o, "payment_method"), title];
+    let given = [text(o, "payment_method"), text(o, "payment_method_title")];
     let given = given.each_ref().map(|g| g.as_deref());
-    match super::payment_of(&given, "payment_method", "WooCommerce", issues) {
+    match super::payment_of(&given, given[1], "payment_method", "WooCommerce", issues) {
         Some(p) => {
             out.insert("payment".into(), p);
         }
@@ -434,17 +434,24 @@ fn item(l: &Value, i: usize, gross: bool, rates: &[(u64, Decimal)], issues: &mut
         Some(r) => r,
         None => {
             let mut derived = false;
+            // `taxes[]` carry the tax unrounded (`1.125` where `subtotal_tax` is `1.13`).
+            let unrounded = |key: &str| {
+                let taxes = l.get("taxes").and_then(Value::as_array)?;
+                let all: Option<Vec<Decimal>> = taxes.iter().map(|t| amount(t, key)).collect();
+                all.filter(|a| !a.is_empty())
+                    .map(|a| a.into_iter().fold(Decimal::ZERO, |x, y| x + y))
+            };
             let (net, tax) = if subtotal.is_zero() {
-                (total, total_tax)
+                (total, unrounded("total").unwrap_or(total_tax))
             } else {
-                (subtotal, subtotal_tax)
+                (subtotal, unrounded("subtotal").unwrap_or(subtotal_tax))
             };
             let r = derive_rate(net, tax, &mut derived);
             if derived {
                 derived_rate_warning(
                     &format!("{path}.taxRate"),
                     r,
-                    &format!("line_items[{i}].subtotal_tax / subtotal"),
+                    &format!("line_items[{i}].taxes / subtotal"),
                     issues,
                 );
             }
