@@ -715,6 +715,37 @@ mod tests {
             ("payment_debitpayment", Some("sepa")),
             ("Cash on Delivery (COD)", Some("cash")),
             ("bogus", None),
+            // Gateway ids as the plugins define them.
+            ("woocommerce_payments", Some("credit_card")),
+            ("woocommerce_payments_sepa_debit", Some("sepa")),
+            ("stripe_sepa_debit", Some("sepa")),
+            ("stripe_klarna", None),
+            ("stripe_cashapp", None),
+            ("stripe_bacs_debit", None),
+            ("ppcp-credit-card-gateway", Some("credit_card")),
+            ("ppcp-pay-upon-invoice-gateway", Some("invoice")),
+            ("ppcp-googlepay", None),
+            ("german_market_purchase_on_account", Some("invoice")),
+            ("mollie_wc_gateway_directdebit", Some("sepa")),
+            ("shopify_payments", Some("credit_card")),
+            ("gift_card", None),
+            (
+                "payment_MolliePaymentsApp_mollie_creditcard",
+                Some("credit_card"),
+            ),
+            (
+                "Shopware\\Core\\Checkout\\Payment\\Cart\\PaymentHandler\\PrePayment",
+                Some("advance"),
+            ),
+            ("payment_defaultpayment", None),
+            // Titles: a card before a debit.
+            ("Credit card / debit card", Some("credit_card")),
+            ("Credit/Debit card", Some("credit_card")),
+            ("SEPA-Lastschrift", Some("sepa")),
+            ("Kauf auf Rechnung", Some("invoice")),
+            ("Vorkasse", Some("advance")),
+            ("Nachnahme", Some("cash")),
+            ("Pay later.", None),
         ] {
             assert_eq!(payment_method(id), want, "{id}");
         }
