@@ -321,8 +321,8 @@ fn shopify_cancelled_order_is_no_sale() {
     assert!(i.message.contains("2025-10-01T14:59:16-04:00"));
     assert!(!m.valid);
     assert_eq!(m.refunds.len(), 1);
-    assert_eq!(m.refunds[0].amount.as_deref(), Some("10"));
-    assert_eq!(m.refunds[0].lines.len(), 3);
+    assert_eq!(m.refunds[0]["amount"], "10");
+    assert_eq!(m.refunds[0]["lines"].as_array().map(Vec::len), Some(3));
     // Shopify's webhook example: cancelled and voided.
     let m = from_shop_order("shopify", &corpus("shopify_orders_create.json", ""), None);
     assert_eq!(m.state, Some(OrderState::Cancelled));
@@ -573,12 +573,10 @@ fn shopware_app_refund_request_lists_the_refund_and_names_missing_associations()
         None,
     );
     assert_eq!(m.refunds.len(), 1);
-    assert_eq!(m.refunds[0].amount.as_deref(), Some("420.69"));
     assert_eq!(
-        m.refunds[0].id.as_deref(),
-        Some("70d9f8c7b9074445b9dd84b7b179374b")
+        m.refunds[0],
+        json!({"id": "70d9f8c7b9074445b9dd84b7b179374b", "at": "2023-05-08T06:41:19Z", "amount": "420.69", "lines": []})
     );
-    assert_eq!(m.refunds[0].at.as_deref(), Some("2023-05-08T06:41:19Z"));
     // tax-free: net prices at 0 %.
     let o = order(&m);
     assert_eq!(o["pricesIncludeTax"], false);

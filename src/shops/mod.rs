@@ -24,7 +24,7 @@
 //!   id or title, card before debit ([`payment_method`]); anything else is kept as free text
 //!   with an `unknown_payment_method` warning.
 //! - The order's life: each adapter reads the platform's status fields into [`OrderState`]
-//!   and its refunds into [`Refund`]s; an order that arrives cancelled, (fully) refunded or
+//!   and its refunds ([`refund`]); an order that arrives cancelled, (fully) refunded or
 //!   failed is an error at the status field (`order_cancelled`, `order_refunded`,
 //!   `order_failed`), never a sale.
 //! - `options.catalogue` (see [`crate::catalogue`]) completes the items' product facts.
@@ -56,9 +56,11 @@ pub struct Mapped {
     /// knows (then an issue names the field).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<OrderState>,
-    /// What the platform lists as refunded, oldest first (empty: nothing).
+    /// What the platform lists as refunded, oldest first (empty: nothing), each built by
+    /// [`refund`]: `{ id?, at?, amount?, reason?, lines: [{ sku?, name?, quantity, amount?,
+    /// tax? }] }`, amounts positive exact decimal strings in the order's currency.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub refunds: Vec<Refund>,
+    pub refunds: Vec<Value>,
 }
 
 /// An order's state in its life, from the platform's own status fields.
@@ -73,56 +75,17 @@ pub enum OrderState {
     Cancelled,
     /// Refunded in full.
     Refunded,
-    /// Paid, and part of it refunded: see [`Mapped::refunds`].
+    /// Paid, and part of it refunded: see `Mapped::refunds`.
     PartiallyRefunded,
     /// The payment failed: no sale.
     Failed,
-}
-
-/// One refund as the platform lists it; amounts are positive exact decimals in the order's
-/// currency.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Refund {
-    /// The platform's id of the refund.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// When it was made (UTC), where the platform says.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub at: Option<String>,
-    /// The amount refunded, where the platform says.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub amount: Option<String>,
-    /// The reason or note given.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    /// The lines refunded, where the platform lists them (WooCommerce's order does not).
-    pub lines: Vec<RefundLine>,
-}
-
-/// A refunded line: what, how many, and for how much.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RefundLine {
-    /// The line's SKU, where the platform names it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sku: Option<String>,
-    /// The line's name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Units refunded.
-    pub quantity: i64,
-    /// The amount refunded for them (net or gross as the platform sends it).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub amount: Option<String>,
-    /// The tax refunded for them, where the platform says.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tax: Option<String>,
 }
 
 /// The order's life an adapter read: its state and refunds.
 #[derive(Debug, Default)]
 pub(crate) struct Life {
     pub(crate) state: Option<OrderState>,
-    pub(crate) refunds: Vec<Refund>,
+    pub(crate) refunds: Vec<Value>,
 }
 
 impl Life {
@@ -171,8 +134,43 @@ impl Life {
 }
 
 /// A positive amount as a refund's text (`-10.00` → `10`).
-pub(crate) fn refund_amount(d: Option<Decimal>) -> Option<String> {
+fn refund_amount(d: Option<Decimal>) -> Option<String> {
     d.map(|d| abs(d).normalize().to_string())
+}
+
+/// A refund as [`Mapped::refunds`] lists it: `{ id?, at?, amount?, reason?, lines }`
+/// (`amount` made positive; `lines` from [`refund_line`]).
+pub fn refund(
+    id: Option<&str>,
+    at: Option<&str>,
+    amount: Option<Decimal>,
+    reason: Option<&str>,
+    lines: Vec<Value>,
+) -> Value {
+    let mut r = Map::new();
+    put_text(&mut r, "id", id);
+    put_text(&mut r, "at", at);
+    put_text(&mut r, "amount", refund_amount(amount));
+    put_text(&mut r, "reason", reason);
+    r.insert("lines".into(), Value::Array(lines));
+    Value::Object(r)
+}
+
+/// A refunded line: `{ sku?, name?, quantity, amount?, tax? }` (amounts made positive).
+pub fn refund_line(
+    sku: Option<&str>,
+    name: Option<&str>,
+    quantity: i64,
+    amount: Option<Decimal>,
+    tax: Option<Decimal>,
+) -> Value {
+    let mut l = Map::new();
+    put_text(&mut l, "sku", sku);
+    put_text(&mut l, "name", name);
+    l.insert("quantity".into(), Value::from(quantity));
+    put_text(&mut l, "amount", refund_amount(amount));
+    put_text(&mut l, "tax", refund_amount(tax));
+    Value::Object(l)
 }
 
 /// Platform names, as `fromShopOrder` takes them.
@@ -612,26 +610,27 @@ pub(crate) fn payment_of(
     shop: &str,
     issues: &mut Issues,
 ) -> Option<Value> {
-    let given: Vec<&str> = candidates
-        .iter()
-        .flatten()
-        .map(|c| c.trim())
-        .filter(|c| !c.is_empty())
-        .collect();
-    let method = match given.iter().find_map(|c| payment_method(c)) {
-        Some(m) => m.to_owned(),
+    let given = || {
+        candidates
+            .iter()
+            .flatten()
+            .map(|c| c.trim())
+            .filter(|c| !c.is_empty())
+    };
+    let method = match given().find_map(payment_method) {
+        Some(m) => m,
         None => {
             let text = label
                 .map(str::trim)
                 .filter(|l| !l.is_empty())
-                .or_else(|| given.first().copied())?;
+                .or_else(|| given().next())?;
             issues.warning(
                 "payment.method",
                 "unknown_payment_method",
                 format!("{shop}'s payment method {text:?} (`{field}`) is none kontor knows: it is passed on as text, not guessed; targets that need a known method will ask for it"),
                 format!("die Zahlungsart {text:?} von {shop} (`{field}`) kennt kontor nicht: sie wird als Text weitergegeben, nicht geraten; Ziele, die eine bekannte Zahlungsart brauchen, fragen danach"),
             );
-            text.to_owned()
+            text
         }
     };
     Some(serde_json::json!({ "method": method }))

@@ -24,7 +24,7 @@
 //!   list (`shopify_payments` → credit_card), else `gateway` (older orders), else the first
 //!   name as text with a warning.
 //! - Every `refunds[].refund_line_items[]` becomes a further item with negative quantity
-//!   (a return), priced as its original line, and each refund a [`super::Refund`]: its
+//!   (a return), priced as its original line, and each refund a [`super::refund`]: its
 //!   lines (`quantity`, `subtotal`, `total_tax`, the line's `sku`) and amount (the sum of its
 //!   successful `refund` transactions).
 //! - The state: `cancelled_at` set → cancelled; else `financial_status`: `pending`,
@@ -36,7 +36,7 @@ use serde_json::{json, Map, Value};
 
 use super::{
     amount, carrier, missing, money, per_unit, put_street, put_text, rounded_warning,
-    second_line_warning, text, utc, Life, OrderState, Refund, RefundLine,
+    second_line_warning, text, utc, Life, OrderState,
 };
 use crate::decimal::Decimal;
 use crate::issue::Issues;
@@ -286,22 +286,23 @@ pub(crate) fn map(o: &Value, life: &mut Life, issues: &mut Issues) -> Value {
 }
 
 /// One of `refunds[]`: its lines and the sum of its successful `refund` transactions.
-fn refund_of(r: &Value) -> Refund {
-    let lines = r.get("refund_line_items").and_then(Value::as_array);
-    let lines = lines
+fn refund_of(r: &Value) -> Value {
+    let mut lines = Vec::new();
+    for rl in r
+        .get("refund_line_items")
+        .and_then(Value::as_array)
         .into_iter()
         .flatten()
-        .map(|rl| {
-            let line = rl.get("line_item").unwrap_or(&Value::Null);
-            RefundLine {
-                sku: text(line, "sku").map(|s| s.into_owned()),
-                name: text(line, "name").map(|s| s.into_owned()),
-                quantity: rl.get("quantity").and_then(Value::as_i64).unwrap_or(0),
-                amount: super::refund_amount(amount(rl, "subtotal")),
-                tax: super::refund_amount(amount(rl, "total_tax")),
-            }
-        })
-        .collect();
+    {
+        let line = rl.get("line_item").unwrap_or(&Value::Null);
+        lines.push(super::refund_line(
+            text(line, "sku").as_deref(),
+            text(line, "name").as_deref(),
+            rl.get("quantity").and_then(Value::as_i64).unwrap_or(0),
+            amount(rl, "subtotal"),
+            amount(rl, "total_tax"),
+        ));
+    }
     let mut total = None;
     for t in r
         .get("transactions")
@@ -316,15 +317,16 @@ fn refund_of(r: &Value) -> Refund {
             total = Some(total.unwrap_or(Decimal::ZERO) + a);
         }
     }
-    Refund {
-        id: text(r, "id").map(|s| s.into_owned()),
-        at: text(r, "processed_at")
-            .or_else(|| text(r, "created_at"))
-            .and_then(|t| utc(&t)),
-        amount: super::refund_amount(total),
-        reason: text(r, "note").map(|s| s.into_owned()),
+    let at = text(r, "processed_at")
+        .or_else(|| text(r, "created_at"))
+        .and_then(|t| utc(&t));
+    super::refund(
+        text(r, "id").as_deref(),
+        at.as_deref(),
+        total,
+        text(r, "note").as_deref(),
         lines,
-    }
+    )
 }
 
 /// `billing_address` or `shipping_address` as a canonical address at `path`.

@@ -41,7 +41,7 @@ use serde_json::{json, Map, Value};
 
 use super::{
     amount, carrier, missing, money, put_street, put_text, second_line_warning, text, utc, Life,
-    OrderState, Refund, RefundLine,
+    OrderState,
 };
 use crate::decimal::Decimal;
 use crate::issue::Issues;
@@ -333,24 +333,30 @@ fn newest_transaction(o: &Value) -> Option<(usize, &Value)> {
     let key = |t: &Value| {
         let at = text(t, "createdAt").unwrap_or_default();
         let secs = crate::order::time::Timestamp::parse_rfc3339(&at).map(|t| t.unix_seconds());
-        // The fraction of the second, as nanoseconds (RFC 3339 allows any number of digits).
-        let frac: String = at
-            .get(20..)
-            .filter(|_| at.get(19..20) == Some("."))
+        // The fraction of the second in nanoseconds (RFC 3339 allows any number of digits).
+        let mut nanos = 0u64;
+        let mut digits = at
+            .get(19..)
+            .and_then(|f| f.strip_prefix('.'))
             .unwrap_or("")
-            .chars()
-            .take_while(char::is_ascii_digit)
-            .chain(std::iter::repeat('0'))
-            .take(9)
-            .collect();
-        (secs, frac)
+            .bytes();
+        for _ in 0..9 {
+            let d = digits
+                .next()
+                .filter(u8::is_ascii_digit)
+                .map_or(0, |d| d - b'0');
+            nanos = nanos * 10 + u64::from(d);
+        }
+        (secs, nanos)
     };
-    o.get("transactions")
-        .and_then(Value::as_array)?
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| t.is_object())
-        .max_by(|a, b| key(a.1).cmp(&key(b.1)).then(a.0.cmp(&b.0)))
+    let all = o.get("transactions").and_then(Value::as_array)?;
+    let mut newest: Option<(usize, &Value)> = None;
+    for (i, t) in all.iter().enumerate().filter(|(_, t)| t.is_object()) {
+        if newest.is_none_or(|(_, n)| key(t) >= key(n)) {
+            newest = Some((i, t));
+        }
+    }
+    newest
 }
 
 /// The order's state from its own state and the newest transaction's (see the module's
@@ -395,44 +401,43 @@ fn state(o: &Value, newest: Option<(usize, &Value)>, life: &mut Life, issues: &m
 
 /// The refunds of the transactions' captures and of an app refund request's `refund`.
 fn refunds(raw: &Value, o: &Value, life: &mut Life) {
-    let list = |v: Option<&Value>| v.and_then(Value::as_array).cloned().unwrap_or_default();
-    let mut all: Vec<Value> = Vec::new();
-    for t in list(o.get("transactions")) {
-        for c in list(t.get("captures")) {
-            all.extend(list(c.get("refunds")));
+    fn list<'a>(v: Option<&'a Value>, key: &str) -> &'a [Value] {
+        v.and_then(|v| v.get(key))
+            .and_then(Value::as_array)
+            .map_or(&[][..], Vec::as_slice)
+    }
+    let mut all: Vec<&Value> = Vec::new();
+    for t in list(Some(o), "transactions") {
+        for c in list(Some(t), "captures") {
+            all.extend(list(Some(c), "refunds"));
         }
     }
-    all.extend(raw.get("refund").filter(|r| r.is_object()).cloned());
-    let lines = list(o.get("lineItems"));
+    all.extend(raw.get("refund").filter(|r| r.is_object()));
     for r in all {
-        let lines = list(r.get("positions"))
-            .iter()
-            .map(|p| {
-                let line = lines
-                    .iter()
-                    .find(|l| l.get("id").is_some() && l.get("id") == p.get("orderLineItemId"));
-                let line = line.unwrap_or(&Value::Null);
-                RefundLine {
-                    sku: line
-                        .get("payload")
-                        .and_then(|p| text(p, "productNumber"))
-                        .map(|s| s.into_owned()),
-                    name: text(line, "label").map(|s| s.into_owned()),
-                    quantity: p.get("quantity").and_then(Value::as_i64).unwrap_or(0),
-                    amount: super::refund_amount(
-                        p.get("amount").and_then(|a| amount(a, "totalPrice")),
-                    ),
-                    tax: None,
-                }
-            })
-            .collect();
-        life.refunds.push(Refund {
-            id: text(&r, "id").map(|s| s.into_owned()),
-            at: text(&r, "createdAt").and_then(|t| utc(&t)),
-            amount: super::refund_amount(r.get("amount").and_then(|a| amount(a, "totalPrice"))),
-            reason: text(&r, "reason").map(|s| s.into_owned()),
+        let mut lines = Vec::new();
+        for p in list(Some(r), "positions") {
+            let id = p.get("orderLineItemId").filter(|i| i.is_string());
+            let line = list(Some(o), "lineItems")
+                .iter()
+                .find(|l| id.is_some() && l.get("id") == id)
+                .unwrap_or(&Value::Null);
+            let sku = line.get("payload").and_then(|p| text(p, "productNumber"));
+            lines.push(super::refund_line(
+                sku.as_deref(),
+                text(line, "label").as_deref(),
+                p.get("quantity").and_then(Value::as_i64).unwrap_or(0),
+                p.get("amount").and_then(|a| amount(a, "totalPrice")),
+                None,
+            ));
+        }
+        let at = text(r, "createdAt").and_then(|t| utc(&t));
+        life.refunds.push(super::refund(
+            text(r, "id").as_deref(),
+            at.as_deref(),
+            r.get("amount").and_then(|a| amount(a, "totalPrice")),
+            text(r, "reason").as_deref(),
             lines,
-        });
+        ));
     }
 }
 
@@ -449,8 +454,19 @@ fn payment(t: Option<&Value>, out: &mut Map<String, Value>, issues: &mut Issues)
         );
         return;
     };
-    let given = ["technicalName", "handlerIdentifier", "shortName", "name"].map(|k| text(m, k));
-    let given = given.each_ref().map(|g| g.as_deref());
+    let t = |k| text(m, k);
+    let (tech, handler, short, name) = (
+        t("technicalName"),
+        t("handlerIdentifier"),
+        t("shortName"),
+        t("name"),
+    );
+    let given = [
+        tech.as_deref(),
+        handler.as_deref(),
+        short.as_deref(),
+        name.as_deref(),
+    ];
     let field = "transactions[].paymentMethod";
     if let Some(p) = super::payment_of(&given, given[3], field, "Shopware", issues) {
         out.insert("payment".into(), p);

@@ -21,8 +21,8 @@
 //! - A shipping line's rate is `tax_lines[].rate_percent` of its `taxes[].id`, else derived
 //!   from `total_tax / total`.
 //! - `fee_lines` have no SKU and no canonical place: each is a warning naming it. `refunds`
-//!   in the order object carry totals only, no lines: each is a [`super::Refund`] with its
-//!   amount and reason, and a warning (the refund's lines come with
+//!   in the order object carry totals only, no lines: each is a refund with its amount and
+//!   reason, and a warning (the refund's lines come with
 //!   `GET /orders/<id>/refunds`).
 //! - The state is `status`: `pending`, `on-hold`, `checkout-draft` → open; `processing`,
 //!   `completed` → paid (partially_refunded with `refunds`); `cancelled`, `trash` →
@@ -35,7 +35,7 @@ use serde_json::{json, Map, Value};
 
 use super::{
     abs, amount, carrier, derive_rate, derived_rate_warning, missing, money, per_unit, put_street,
-    put_text, rounded_warning, second_line_warning, text, utc, Life, OrderState, Refund,
+    put_text, rounded_warning, second_line_warning, text, utc, Life, OrderState,
 };
 use crate::decimal::Decimal;
 use crate::issue::Issues;
@@ -121,8 +121,8 @@ pub(crate) fn map(o: &Value, life: &mut Life, issues: &mut Issues) -> Value {
     }
     out.insert("billingAddress".into(), Value::Object(bill));
 
-    let given = [text(o, "payment_method"), text(o, "payment_method_title")];
-    let given = given.each_ref().map(|g| g.as_deref());
+    let (id, title) = (text(o, "payment_method"), text(o, "payment_method_title"));
+    let given = [id.as_deref(), title.as_deref()];
     match super::payment_of(&given, given[1], "payment_method", "WooCommerce", issues) {
         Some(p) => {
             out.insert("payment".into(), p);
@@ -181,13 +181,13 @@ pub(crate) fn map(o: &Value, life: &mut Life, issues: &mut Issues) -> Value {
         let total = text(r, "total").unwrap_or_default();
         // `reason` (the docs' older examples call it `refund`).
         let reason = text(r, "reason").or_else(|| text(r, "refund"));
-        life.refunds.push(Refund {
-            id: text(r, "id").map(|i| i.into_owned()),
-            at: None,
-            amount: super::refund_amount(amount(r, "total")),
-            reason: reason.as_ref().map(|r| r.to_string()),
-            lines: Vec::new(),
-        });
+        life.refunds.push(super::refund(
+            text(r, "id").as_deref(),
+            None,
+            amount(r, "total"),
+            reason.as_deref(),
+            Vec::new(),
+        ));
         let reason = reason.unwrap_or_default();
         issues.warning(
             format!("refunds[{i}]"),
