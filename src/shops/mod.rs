@@ -504,51 +504,29 @@ pub(crate) fn put_text(out: &mut Map<String, Value>, key: &str, value: Option<im
     }
 }
 
-/// The platforms' own payment ids (folded by [`fold`]) and what they are: WooCommerce core,
-/// WooPayments, Stripe, PayPal Payments (and the older PayPal gateways), Germanized and German
-/// Market, Mollie; Shopify's gateway names; Shopware's default handlers (the handler class's
-/// last segment) and technical names. `""`: known, but nothing of the canonical list (the
-/// method stays text, with a warning).
+/// The platforms' own payment ids (folded by [`fold`]) whose words say nothing or the wrong
+/// thing: WooCommerce core, WooPayments, Stripe, PayPal Payments, Shopify's gateway names,
+/// Shopware's default payment. `""`: known, but nothing of the canonical list (the method
+/// stays text, with a warning). Ids whose words say what they are (`ppcp-credit-card-gateway`,
+/// `stripe_sepa_debit`, `german_market_purchase_on_account`, Shopware's `InvoicePayment`,
+/// `payment_debitpayment`, …) are left to the words.
 const GATEWAYS: &[(&str, &str)] = &[
     ("bacs", "advance"),
     ("cheque", "advance"),
     ("cod", "cash"),
     ("woocommerce_payments", "credit_card"),
-    ("woocommerce_payments_sepa_debit", "sepa"),
     ("stripe", "credit_card"),
-    ("stripe_sepa", "sepa"),
-    ("stripe_sepa_debit", "sepa"),
     ("stripe_bacs_debit", ""),
     ("stripe_acss_debit", ""),
     ("stripe_au_becs_debit", ""),
     ("stripe_cashapp", ""),
     ("ppcp_gateway", "paypal"),
-    ("ppcp_credit_card_gateway", "credit_card"),
-    ("ppcp_card_button_gateway", "credit_card"),
-    ("ppcp_pay_upon_invoice_gateway", "invoice"),
-    ("paypal", "paypal"),
-    ("ppec_paypal", "paypal"),
-    ("invoice", "invoice"),
-    ("direct_debit", "sepa"),
-    ("german_market_purchase_on_account", "invoice"),
-    ("german_market_sepa_direct_debit", "sepa"),
-    ("mollie_wc_gateway_creditcard", "credit_card"),
-    ("mollie_wc_gateway_directdebit", "sepa"),
-    ("mollie_wc_gateway_banktransfer", "advance"),
     ("shopify_payments", "credit_card"),
     ("authorize_net", "credit_card"),
     ("bogus", ""),
     ("gift_card", ""),
     ("manual", ""),
-    ("invoicepayment", "invoice"),
-    ("prepayment", "advance"),
-    ("cashpayment", "cash"),
-    ("debitpayment", "sepa"),
     ("defaultpayment", ""),
-    ("payment_invoicepayment", "invoice"),
-    ("payment_prepayment", "advance"),
-    ("payment_cashpayment", "cash"),
-    ("payment_debitpayment", "sepa"),
     ("payment_defaultpayment", ""),
 ];
 
@@ -610,30 +588,24 @@ pub(crate) fn payment_of(
     shop: &str,
     issues: &mut Issues,
 ) -> Option<Value> {
-    let given = || {
-        candidates
-            .iter()
-            .flatten()
-            .map(|c| c.trim())
-            .filter(|c| !c.is_empty())
-    };
-    let method = match given().find_map(payment_method) {
-        Some(m) => m,
-        None => {
-            let text = label
-                .map(str::trim)
-                .filter(|l| !l.is_empty())
-                .or_else(|| given().next())?;
-            issues.warning(
-                "payment.method",
-                "unknown_payment_method",
-                format!("{shop}'s payment method {text:?} (`{field}`) is none kontor knows: it is passed on as text, not guessed; targets that need a known method will ask for it"),
-                format!("die Zahlungsart {text:?} von {shop} (`{field}`) kennt kontor nicht: sie wird als Text weitergegeben, nicht geraten; Ziele, die eine bekannte Zahlungsart brauchen, fragen danach"),
-            );
-            text
+    let mut first = None;
+    for c in candidates.iter().flatten() {
+        let c = c.trim();
+        if let Some(m) = payment_method(c) {
+            return Some(serde_json::json!({ "method": m }));
         }
-    };
-    Some(serde_json::json!({ "method": method }))
+        if first.is_none() && !c.is_empty() {
+            first = Some(c);
+        }
+    }
+    let text = label.map(str::trim).filter(|l| !l.is_empty()).or(first)?;
+    issues.warning(
+        "payment.method",
+        "unknown_payment_method",
+        format!("{shop}'s payment method {text:?} (`{field}`) is unknown to kontor: passed on as text, not guessed"),
+        format!("die Zahlungsart {text:?} von {shop} (`{field}`) kennt kontor nicht: als Text weitergegeben, nicht geraten"),
+    );
+    Some(serde_json::json!({ "method": text }))
 }
 
 /// Lower case with spaces and `-` as `_`: `Credit-Card` → `credit_card`.

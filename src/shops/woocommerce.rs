@@ -436,10 +436,11 @@ fn item(l: &Value, i: usize, gross: bool, rates: &[(u64, Decimal)], issues: &mut
             let mut derived = false;
             // `taxes[]` carry the tax unrounded (`1.125` where `subtotal_tax` is `1.13`).
             let unrounded = |key: &str| {
-                let taxes = l.get("taxes").and_then(Value::as_array)?;
-                let all: Option<Vec<Decimal>> = taxes.iter().map(|t| amount(t, key)).collect();
-                all.filter(|a| !a.is_empty())
-                    .map(|a| a.into_iter().fold(Decimal::ZERO, |x, y| x + y))
+                let mut sum = None;
+                for t in l.get("taxes").and_then(Value::as_array)? {
+                    sum = Some(sum.unwrap_or(Decimal::ZERO) + amount(t, key)?);
+                }
+                sum
             };
             let (net, tax) = if subtotal.is_zero() {
                 (total, unrounded("total").unwrap_or(total_tax))
