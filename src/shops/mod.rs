@@ -133,6 +133,11 @@ impl Life {
     }
 }
 
+/// The state `table` gives a platform's status `value`, if any.
+pub(crate) fn state_in(table: &[(&str, OrderState)], value: &str) -> Option<OrderState> {
+    table.iter().find(|(v, _)| *v == value).map(|(_, s)| *s)
+}
+
 /// A positive amount as a refund's text (`-10.00` → `10`).
 fn refund_amount(d: Option<Decimal>) -> Option<String> {
     d.map(|d| abs(d).normalize().to_string())
@@ -589,23 +594,28 @@ pub(crate) fn payment_of(
     issues: &mut Issues,
 ) -> Option<Value> {
     let mut first = None;
+    let mut method = None;
     for c in candidates.iter().flatten() {
         let c = c.trim();
-        if let Some(m) = payment_method(c) {
-            return Some(serde_json::json!({ "method": m }));
-        }
+        method = method.or_else(|| payment_method(c));
         if first.is_none() && !c.is_empty() {
             first = Some(c);
         }
     }
-    let text = label.map(str::trim).filter(|l| !l.is_empty()).or(first)?;
-    issues.warning(
-        "payment.method",
-        "unknown_payment_method",
-        format!("{shop}'s payment method {text:?} (`{field}`) is unknown to kontor: passed on as text, not guessed"),
-        format!("die Zahlungsart {text:?} von {shop} (`{field}`) kennt kontor nicht: als Text weitergegeben, nicht geraten"),
-    );
-    Some(serde_json::json!({ "method": text }))
+    let method = match method {
+        Some(m) => m,
+        None => {
+            let text = label.map(str::trim).filter(|l| !l.is_empty()).or(first)?;
+            issues.warning(
+                "payment.method",
+                "unknown_payment_method",
+                format!("{shop}'s payment method {text:?} (`{field}`) is unknown to kontor: passed on as text, not guessed"),
+                format!("die Zahlungsart {text:?} von {shop} (`{field}`) kennt kontor nicht: als Text weitergegeben, nicht geraten"),
+            );
+            text
+        }
+    };
+    Some(serde_json::json!({ "method": method }))
 }
 
 /// Lower case with spaces and `-` as `_`: `Credit-Card` → `credit_card`.

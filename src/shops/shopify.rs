@@ -41,6 +41,18 @@ use super::{
 use crate::decimal::Decimal;
 use crate::issue::Issues;
 
+/// `financial_status` → the order's state.
+const STATES: &[(&str, OrderState)] = &[
+    ("pending", OrderState::Open),
+    ("authorized", OrderState::Open),
+    ("partially_paid", OrderState::Open),
+    ("paid", OrderState::Paid),
+    ("partially_refunded", OrderState::PartiallyRefunded),
+    ("refunded", OrderState::Refunded),
+    ("voided", OrderState::Cancelled),
+    ("expired", OrderState::Failed),
+];
+
 /// The Shopify order webhook payload as a canonical order (JSON, not yet validated); its
 /// state and refunds go to `life`.
 pub(crate) fn map(o: &Value, life: &mut Life, issues: &mut Issues) -> Value {
@@ -79,15 +91,7 @@ pub(crate) fn map(o: &Value, life: &mut Life, issues: &mut Issues) -> Value {
         ),
         None => {
             let status = text(o, "financial_status").unwrap_or_default();
-            let state = match &*status {
-                "pending" | "authorized" | "partially_paid" => Some(OrderState::Open),
-                "paid" => Some(OrderState::Paid),
-                "partially_refunded" => Some(OrderState::PartiallyRefunded),
-                "refunded" => Some(OrderState::Refunded),
-                "voided" => Some(OrderState::Cancelled),
-                "expired" => Some(OrderState::Failed),
-                _ => None,
-            };
+            let state = super::state_in(STATES, &status);
             life.set(state, "financial_status", &status, "Shopify", issues);
         }
     }
@@ -251,15 +255,21 @@ pub(crate) fn map(o: &Value, life: &mut Life, issues: &mut Issues) -> Value {
         .enumerate()
     {
         let lines = refund.get("refund_line_items").and_then(Value::as_array);
-        life.refunds.push(refund_of(refund));
+        let mut refunded = Vec::new();
         for (k, rl) in lines.into_iter().flatten().enumerate() {
             let shop = format!("refunds[{r}].refund_line_items[{k}]");
             let line = rl.get("line_item").filter(|l| l.is_object());
-            let q = rl
-                .get("quantity")
-                .and_then(Value::as_i64)
-                .filter(|q| *q > 0);
-            match (line, q) {
+            let quantity = rl.get("quantity").and_then(Value::as_i64);
+            let null = Value::Null;
+            let l = line.unwrap_or(&null);
+            refunded.push(super::refund_line(
+                text(l, "sku").as_deref(),
+                text(l, "name").as_deref(),
+                quantity.unwrap_or(0),
+                amount(rl, "subtotal"),
+                amount(rl, "total_tax"),
+            ));
+            match (line, quantity.filter(|q| *q > 0)) {
                 (Some(l), Some(q)) => {
                     let at = items.len();
                     items.push(item(l, Some(-q), at, &format!("{shop}.line_item"), issues));
@@ -272,6 +282,7 @@ pub(crate) fn map(o: &Value, life: &mut Life, issues: &mut Issues) -> Value {
                 ),
             }
         }
+        life.refunds.push(refund_of(refund, refunded));
     }
     if items.is_empty() {
         missing(
@@ -285,24 +296,8 @@ pub(crate) fn map(o: &Value, life: &mut Life, issues: &mut Issues) -> Value {
     Value::Object(out)
 }
 
-/// One of `refunds[]`: its lines and the sum of its successful `refund` transactions.
-fn refund_of(r: &Value) -> Value {
-    let mut lines = Vec::new();
-    for rl in r
-        .get("refund_line_items")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        let line = rl.get("line_item").unwrap_or(&Value::Null);
-        lines.push(super::refund_line(
-            text(line, "sku").as_deref(),
-            text(line, "name").as_deref(),
-            rl.get("quantity").and_then(Value::as_i64).unwrap_or(0),
-            amount(rl, "subtotal"),
-            amount(rl, "total_tax"),
-        ));
-    }
+/// One of `refunds[]` with its `lines`, and the sum of its successful `refund` transactions.
+fn refund_of(r: &Value, lines: Vec<Value>) -> Value {
     let mut total = None;
     for t in r
         .get("transactions")

@@ -359,6 +359,24 @@ fn newest_transaction(o: &Value) -> Option<(usize, &Value)> {
     newest
 }
 
+/// A transaction's `stateMachineState.technicalName` → the order's state; `[5..8]`
+/// (`open`, `in_progress`, `completed`) are also the order's own states meaning open.
+const PAYMENT_STATES: &[(&str, OrderState)] = &[
+    ("paid", OrderState::Paid),
+    ("refunded_partially", OrderState::PartiallyRefunded),
+    ("refunded", OrderState::Refunded),
+    ("chargeback", OrderState::Refunded),
+    ("failed", OrderState::Failed),
+    ("open", OrderState::Open),
+    ("in_progress", OrderState::Open),
+    ("completed", OrderState::Open),
+    ("cancelled", OrderState::Failed),
+    ("authorized", OrderState::Open),
+    ("reminded", OrderState::Open),
+    ("unconfirmed", OrderState::Open),
+    ("paid_partially", OrderState::Open),
+];
+
 /// The order's state from its own state and the newest transaction's (see the module's
 /// documentation).
 fn state(o: &Value, newest: Option<(usize, &Value)>, life: &mut Life, issues: &mut Issues) {
@@ -379,24 +397,14 @@ fn state(o: &Value, newest: Option<(usize, &Value)>, life: &mut Life, issues: &m
     }
     if let Some((i, t)) = newest {
         if let Some(s) = tech(t) {
-            let state = match &*s {
-                "paid" => Some(OrderState::Paid),
-                "refunded_partially" => Some(OrderState::PartiallyRefunded),
-                "refunded" | "chargeback" => Some(OrderState::Refunded),
-                "failed" | "cancelled" => Some(OrderState::Failed),
-                "open" | "in_progress" | "authorized" | "reminded" | "unconfirmed"
-                | "paid_partially" => Some(OrderState::Open),
-                _ => None,
-            };
+            let state = super::state_in(PAYMENT_STATES, &s);
             let path = format!("transactions[{i}].{field}");
             return life.set(state, &path, &s, "Shopware", issues);
         }
     }
-    let state = match order.as_deref() {
-        Some("open" | "in_progress" | "completed") => Some(OrderState::Open),
-        _ => None,
-    };
-    life.set(state, field, &order.unwrap_or_default(), "Shopware", issues);
+    let order = order.unwrap_or_default();
+    let state = super::state_in(&PAYMENT_STATES[5..8], &order);
+    life.set(state, field, &order, "Shopware", issues);
 }
 
 /// The refunds of the transactions' captures and of an app refund request's `refund`.

@@ -40,6 +40,19 @@ use super::{
 use crate::decimal::Decimal;
 use crate::issue::Issues;
 
+/// `status` → the order's state (paid with refunds is partially refunded).
+const STATES: &[(&str, OrderState)] = &[
+    ("pending", OrderState::Open),
+    ("on-hold", OrderState::Open),
+    ("checkout-draft", OrderState::Open),
+    ("processing", OrderState::Paid),
+    ("completed", OrderState::Paid),
+    ("cancelled", OrderState::Cancelled),
+    ("trash", OrderState::Cancelled),
+    ("refunded", OrderState::Refunded),
+    ("failed", OrderState::Failed),
+];
+
 /// The WooCommerce order object as a canonical order (JSON, not yet validated); its state
 /// and refunds go to `life`.
 pub(crate) fn map(o: &Value, life: &mut Life, issues: &mut Issues) -> Value {
@@ -60,15 +73,10 @@ pub(crate) fn map(o: &Value, life: &mut Life, issues: &mut Issues) -> Value {
         .get("refunds")
         .and_then(Value::as_array)
         .is_some_and(|r| !r.is_empty());
-    let state = match &*status {
-        "pending" | "on-hold" | "checkout-draft" => Some(OrderState::Open),
-        "processing" | "completed" if refunded => Some(OrderState::PartiallyRefunded),
-        "processing" | "completed" => Some(OrderState::Paid),
-        "cancelled" | "trash" => Some(OrderState::Cancelled),
-        "refunded" => Some(OrderState::Refunded),
-        "failed" => Some(OrderState::Failed),
-        _ => None,
-    };
+    let mut state = super::state_in(STATES, &status);
+    if refunded && state == Some(OrderState::Paid) {
+        state = Some(OrderState::PartiallyRefunded);
+    }
     life.set(state, "status", &status, "WooCommerce", issues);
     ordered_at(o, &mut out, issues);
     out.insert("channel".into(), json!("online"));
