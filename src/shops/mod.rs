@@ -106,8 +106,8 @@ impl Life {
                 issues.warning(
                     field,
                     "unknown_order_state",
-                    format!("{shop} sent `{field}` {value:?}, which kontor does not know: the order's state is not given; check the order in the shop"),
-                    format!("{shop} sendet `{field}` {value:?}, das kontor nicht kennt: der Zustand der Bestellung bleibt offen; bitte die Bestellung im Shop prüfen"),
+                    format!("{shop} sent `{field}` {value:?}, unknown to kontor: no state is given"),
+                    format!("{shop} sendet `{field}` {value:?}, das kontor nicht kennt: kein Zustand angegeben"),
                 );
                 return;
             }
@@ -127,8 +127,8 @@ impl Life {
         issues.error(
             field,
             code,
-            format!("the {shop} order is {en} (`{field}` {value:?}): it is no sale and is not passed on"),
-            format!("die {shop}-Bestellung ist {de} (`{field}` {value:?}): sie ist kein Verkauf und wird nicht weitergegeben"),
+            format!("the {shop} order is {en} (`{field}` {value:?}): no sale, not passed on"),
+            format!("die {shop}-Bestellung ist {de} (`{field}` {value:?}): kein Verkauf, nicht weitergegeben"),
         );
     }
 }
@@ -501,11 +501,14 @@ pub(crate) fn name_of(first: Option<&str>, last: Option<&str>) -> String {
 
 /// Inserts `value` at `key` when it is a non-empty text.
 pub(crate) fn put_text(out: &mut Map<String, Value>, key: &str, value: Option<impl AsRef<str>>) {
-    if let Some(v) = value {
-        let v = v.as_ref().trim();
-        if !v.is_empty() {
-            out.insert(key.into(), Value::String(v.to_owned()));
-        }
+    put_str(out, key, value.as_ref().map(AsRef::as_ref));
+}
+
+/// [`put_text`] once for all its argument types (a smaller module).
+#[inline(never)]
+fn put_str(out: &mut Map<String, Value>, key: &str, value: Option<&str>) {
+    if let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) {
+        out.insert(key.into(), Value::String(v.to_owned()));
     }
 }
 

@@ -32,9 +32,9 @@
 //!   `refunded` and `chargeback` → refunded, `failed` and `cancelled` → failed, `open`,
 //!   `in_progress`, `authorized`, `reminded`, `unconfirmed`, `paid_partially` → open;
 //!   without a transaction state the order's `open`, `in_progress`, `completed` → open.
-//!   Cancelled, refunded and failed are errors. Refunds are the transactions'
-//!   `captures[].refunds[]` (and an app refund request's `refund`), lines by their
-//!   `positions[]`.
+//!   Cancelled, refunded and failed are errors. Refunds are not read (the order entity
+//!   carries them only with the association `transactions.captures.refunds`): the state says
+//!   whether anything was refunded.
 //! - Salutation `mr` → gender m, `mrs` → f.
 
 use serde_json::{json, Map, Value};
@@ -99,7 +99,6 @@ pub(crate) fn map(raw: &Value, life: &mut Life, issues: &mut Issues) -> Option<V
     );
     let newest = newest_transaction(o);
     state(o, newest, life, issues);
-    refunds(raw, o, life);
     out.insert("channel".into(), json!("online"));
     match o.get("currency").and_then(|c| text(c, "isoCode")) {
         Some(c) => {
@@ -405,48 +404,6 @@ fn state(o: &Value, newest: Option<(usize, &Value)>, life: &mut Life, issues: &m
     let order = order.unwrap_or_default();
     let state = super::state_in(&PAYMENT_STATES[5..8], &order);
     life.set(state, field, &order, "Shopware", issues);
-}
-
-/// The refunds of the transactions' captures and of an app refund request's `refund`.
-fn refunds(raw: &Value, o: &Value, life: &mut Life) {
-    fn list<'a>(v: Option<&'a Value>, key: &str) -> &'a [Value] {
-        v.and_then(|v| v.get(key))
-            .and_then(Value::as_array)
-            .map_or(&[][..], Vec::as_slice)
-    }
-    let mut all: Vec<&Value> = Vec::new();
-    for t in list(Some(o), "transactions") {
-        for c in list(Some(t), "captures") {
-            all.extend(list(Some(c), "refunds"));
-        }
-    }
-    all.extend(raw.get("refund").filter(|r| r.is_object()));
-    for r in all {
-        let mut lines = Vec::new();
-        for p in list(Some(r), "positions") {
-            let id = p.get("orderLineItemId").filter(|i| i.is_string());
-            let line = list(Some(o), "lineItems")
-                .iter()
-                .find(|l| id.is_some() && l.get("id") == id)
-                .unwrap_or(&Value::Null);
-            let sku = line.get("payload").and_then(|p| text(p, "productNumber"));
-            lines.push(super::refund_line(
-                sku.as_deref(),
-                text(line, "label").as_deref(),
-                p.get("quantity").and_then(Value::as_i64).unwrap_or(0),
-                p.get("amount").and_then(|a| amount(a, "totalPrice")),
-                None,
-            ));
-        }
-        let at = text(r, "createdAt").and_then(|t| utc(&t));
-        life.refunds.push(super::refund(
-            text(r, "id").as_deref(),
-            at.as_deref(),
-            r.get("amount").and_then(|a| amount(a, "totalPrice")),
-            text(r, "reason").as_deref(),
-            lines,
-        ));
-    }
 }
 
 fn payment(t: Option<&Value>, out: &mut Map<String, Value>, issues: &mut Issues) {
