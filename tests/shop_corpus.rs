@@ -198,6 +198,7 @@ fn woocommerce_statuses_give_the_state_and_no_sale_is_an_error() {
                 let i = issue(&m, "status", code);
                 assert_eq!(i.severity, Severity::Error, "{status}");
                 assert!(i.message.contains(status) && i.message_de.contains(status));
+                assert!(i.message.contains("WooCommerce") && i.message.contains("no sale"));
                 assert!(!m.valid, "{status} is no sale");
                 assert!(m.order.is_some(), "the order is still there to look at");
             }
@@ -285,10 +286,9 @@ fn shopify_partially_refunded_order_lists_its_refund_and_returns() {
         "the successful refund transaction"
     );
     assert_eq!(refunds[0]["reason"], "it broke during shipping");
-    assert_eq!(refunds[0]["at"], "2025-10-01T18:30:56Z");
     assert_eq!(
         refunds[0]["lines"][0],
-        json!({"sku": "IPOD2008BLACK", "name": "IPod Nano - 8gb - black", "quantity": 1, "amount": "195.66", "tax": "3.98"})
+        json!({"sku": "IPOD2008BLACK", "quantity": 1, "amount": "195.66", "tax": "3.98"})
     );
     assert_eq!(refunds[0]["lines"].as_array().map(Vec::len), Some(2));
     let o = order(&m);
@@ -318,7 +318,7 @@ fn shopify_cancelled_order_is_no_sale() {
     assert_eq!(m.state, Some(OrderState::Cancelled));
     let i = issue(&m, "cancelled_at", "order_cancelled");
     assert_eq!(i.severity, Severity::Error);
-    assert!(i.message.contains("2025-10-01T14:59:16-04:00"));
+    assert!(i.message.contains("2025-10-01T14:59:16-04:00") && i.message.contains("cancelled"));
     assert!(!m.valid);
     assert_eq!(m.refunds.len(), 1);
     assert_eq!(m.refunds[0]["amount"], "10");
@@ -553,16 +553,16 @@ fn shopware_transaction_and_order_states() {
     let m = from_shop_order("shopware6", &o, None);
     assert_eq!(m.state, Some(OrderState::Open));
     assert!(m.valid, "{:?}", codes(&m));
-    // Within one second the fraction decides.
+    // At the same second the later in the array.
     let mut o = app_payment();
-    let mut later = o["order"]["transactions"][0].clone();
-    later["createdAt"] = json!("2023-05-04T13:36:26.9+00:00");
-    later["stateMachineState"]["technicalName"] = json!("paid");
+    let mut same = o["order"]["transactions"][0].clone();
+    same["createdAt"] = json!("2023-05-04T13:36:26.100+00:00");
+    same["stateMachineState"]["technicalName"] = json!("paid");
     if let Some(t) = o["order"]["transactions"].as_array_mut() {
-        t.insert(0, later);
+        t.push(same);
     }
     let m = from_shop_order("shopware6", &o, None);
-    assert_eq!(m.state, Some(OrderState::Paid), ".9 is after .566");
+    assert_eq!(m.state, Some(OrderState::Paid));
 }
 
 #[test]

@@ -38,7 +38,7 @@ use serde_json::{Map, Value};
 
 use crate::catalogue::Catalogue;
 use crate::decimal::Decimal;
-use crate::issue::Issues;
+use crate::issue::{Issues, Severity};
 use crate::order::time::{format_rfc3339, Timestamp};
 
 /// What `fromShopOrder` returns: the canonical order, whether every builder takes it, every
@@ -57,8 +57,8 @@ pub struct Mapped {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<OrderState>,
     /// What the platform lists as refunded, oldest first (empty: nothing), each built by
-    /// [`refund`]: `{ id?, at?, amount?, reason?, lines: [{ sku?, name?, quantity, amount?,
-    /// tax? }] }`, amounts positive exact decimal strings in the order's currency.
+    /// [`refund`]: `{ id?, at?, amount?, reason?, lines: [{ sku?, quantity, amount?, tax? }]
+    /// }`, amounts positive exact decimal strings in the order's currency.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub refunds: Vec<Value>,
 }
@@ -81,6 +81,20 @@ pub enum OrderState {
     Failed,
 }
 
+impl OrderState {
+    /// The state's name as `fromShopOrder` answers it (`"partially_refunded"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderState::Open => "open",
+            OrderState::Paid => "paid",
+            OrderState::Cancelled => "cancelled",
+            OrderState::Refunded => "refunded",
+            OrderState::PartiallyRefunded => "partially_refunded",
+            OrderState::Failed => "failed",
+        }
+    }
+}
+
 /// The order's life an adapter read: its state and refunds.
 #[derive(Debug, Default)]
 pub(crate) struct Life {
@@ -101,34 +115,39 @@ impl Life {
         issues: &mut Issues,
     ) {
         self.state = state;
-        let (code, en, de) = match state {
-            None => {
-                issues.warning(
-                    field,
-                    "unknown_order_state",
-                    format!("{shop} sent `{field}` {value:?}, unknown to kontor: no state is given"),
-                    format!("{shop} sendet `{field}` {value:?}, das kontor nicht kennt: kein Zustand angegeben"),
-                );
-                return;
-            }
-            Some(OrderState::Cancelled) => ("order_cancelled", "cancelled", "storniert"),
+        let (code, severity, en, de) = match state {
+            None => (
+                "unknown_order_state",
+                Severity::Warning,
+                "in a state unknown to kontor: no state is given",
+                "in einem Zustand, den kontor nicht kennt: kein Zustand angegeben",
+            ),
+            Some(OrderState::Cancelled) => (
+                "order_cancelled",
+                Severity::Error,
+                "cancelled: no sale, not passed on",
+                "storniert: kein Verkauf, nicht weitergegeben",
+            ),
             Some(OrderState::Refunded) => (
                 "order_refunded",
-                "refunded in full",
-                "vollständig erstattet",
+                Severity::Error,
+                "refunded in full: no sale, not passed on",
+                "vollständig erstattet: kein Verkauf, nicht weitergegeben",
             ),
             Some(OrderState::Failed) => (
                 "order_failed",
-                "failed (no payment)",
-                "gescheitert (keine Zahlung)",
+                Severity::Error,
+                "failed (no payment): no sale, not passed on",
+                "gescheitert (keine Zahlung): kein Verkauf, nicht weitergegeben",
             ),
             Some(_) => return,
         };
-        issues.error(
+        issues.push(
             field,
             code,
-            format!("the {shop} order is {en} (`{field}` {value:?}): no sale, not passed on"),
-            format!("die {shop}-Bestellung ist {de} (`{field}` {value:?}): kein Verkauf, nicht weitergegeben"),
+            severity,
+            format!("the {shop} order ({value:?}) is {en}"),
+            format!("die {shop}-Bestellung ({value:?}) ist {de}"),
         );
     }
 }
@@ -161,17 +180,15 @@ pub fn refund(
     Value::Object(r)
 }
 
-/// A refunded line: `{ sku?, name?, quantity, amount?, tax? }` (amounts made positive).
+/// A refunded line: `{ sku?, quantity, amount?, tax? }` (amounts made positive).
 pub fn refund_line(
     sku: Option<&str>,
-    name: Option<&str>,
     quantity: i64,
     amount: Option<Decimal>,
     tax: Option<Decimal>,
 ) -> Value {
     let mut l = Map::new();
     put_text(&mut l, "sku", sku);
-    put_text(&mut l, "name", name);
     l.insert("quantity".into(), Value::from(quantity));
     put_text(&mut l, "amount", refund_amount(amount));
     put_text(&mut l, "tax", refund_amount(tax));
@@ -352,8 +369,8 @@ pub(crate) fn rounded_warning(path: &str, what: &str, issues: &mut Issues) {
     issues.warning(
         path,
         "rounded_unit_price",
-        format!("{what} does not divide evenly by the quantity: the unit amount is rounded to 4 decimal places"),
-        format!("{what} lässt sich nicht glatt durch die Menge teilen: der Stückbetrag ist auf 4 Nachkommastellen gerundet"),
+        format!("{what} does not divide evenly by the quantity: the unit amount is rounded to 4 places"),
+        format!("{what} lässt sich nicht glatt durch die Menge teilen: der Stückbetrag ist auf 4 Stellen gerundet"),
     );
 }
 
@@ -414,8 +431,8 @@ pub(crate) fn derived_rate_warning(path: &str, rate: Decimal, source: &str, issu
     issues.warning(
         path,
         "derived_tax_rate",
-        format!("the shop sent no VAT rate, only amounts ({source}); {rate} % is derived from them: check the shop's tax settings"),
-        format!("der Shop sendet keinen Steuersatz, nur Beträge ({source}); daraus ergeben sich {rate} %: bitte die Steuereinstellungen des Shops prüfen"),
+        format!("the shop sent no VAT rate, only amounts ({source}): {rate} % is derived from them"),
+        format!("der Shop sendet keinen Steuersatz, nur Beträge ({source}): daraus ergeben sich {rate} %"),
     );
 }
 
@@ -438,8 +455,8 @@ pub(crate) fn put_street(
             issues.warning(
                 format!("{path}.street"),
                 "unsplittable_street",
-                format!("`{shop_field}` ({line:?}) does not end in a house number: it is kept whole as the street (targets that need the number apart, such as Westarp, will ask for it)"),
-                format!("`{shop_field}` ({line:?}) endet nicht mit einer Hausnummer: die Zeile bleibt ganz als Straße erhalten (Ziele, die die Nummer getrennt brauchen, z. B. Westarp, fragen danach)"),
+                format!("`{shop_field}` ({line:?}) does not end in a house number: kept whole as the street"),
+                format!("`{shop_field}` ({line:?}) endet nicht mit einer Hausnummer: die Zeile bleibt ganz als Straße erhalten"),
             );
         }
     }
@@ -472,8 +489,8 @@ pub(crate) fn second_line_warning(line: &str, path: &str, shop_field: &str, issu
     issues.warning(
         path,
         "second_address_line",
-        format!("`{shop_field}` ({line:?}) has no place in the canonical address: it is not carried over; put it into the street or the name line in the shop if the parcel needs it"),
-        format!("`{shop_field}` ({line:?}) hat in der kanonischen Adresse keinen Platz und wird nicht übernommen; bitte im Shop in Straße oder Namenszeile aufnehmen, falls das Paket sie braucht"),
+        format!("`{shop_field}` ({line:?}) has no place in the canonical address and is not carried over"),
+        format!("`{shop_field}` ({line:?}) hat in der kanonischen Adresse keinen Platz und wird nicht übernommen"),
     );
 }
 
@@ -531,11 +548,7 @@ const GATEWAYS: &[(&str, &str)] = &[
     ("ppcp_gateway", "paypal"),
     ("shopify_payments", "credit_card"),
     ("authorize_net", "credit_card"),
-    ("bogus", ""),
     ("gift_card", ""),
-    ("manual", ""),
-    ("defaultpayment", ""),
-    ("payment_defaultpayment", ""),
 ];
 
 /// The canonical payment method for a platform's payment id, handler identifier or title
@@ -588,12 +601,11 @@ pub fn payment_method(id: &str) -> Option<&'static str> {
 /// The payment method of the first of `candidates` (the shop's ids and titles, most
 /// specific first) that maps; else `label` (the method's name, else the first non-empty
 /// candidate) as text with an `unknown_payment_method` warning at `payment.method` naming
-/// `field`. `None`: all empty.
+/// the shop's `field`. `None`: all empty.
 pub(crate) fn payment_of(
     candidates: &[Option<&str>],
     label: Option<&str>,
     field: &str,
-    shop: &str,
     issues: &mut Issues,
 ) -> Option<Value> {
     let mut first = None;
@@ -612,8 +624,8 @@ pub(crate) fn payment_of(
             issues.warning(
                 "payment.method",
                 "unknown_payment_method",
-                format!("{shop}'s payment method {text:?} (`{field}`) is unknown to kontor: passed on as text, not guessed"),
-                format!("die Zahlungsart {text:?} von {shop} (`{field}`) kennt kontor nicht: als Text weitergegeben, nicht geraten"),
+                format!("`{field}` {text:?} is no payment method kontor knows: passed on as text, not guessed"),
+                format!("`{field}` {text:?} ist keine Zahlungsart, die kontor kennt: als Text weitergegeben, nicht geraten"),
             );
             text
         }

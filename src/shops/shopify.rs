@@ -25,8 +25,8 @@
 //!   name as text with a warning.
 //! - Every `refunds[].refund_line_items[]` becomes a further item with negative quantity
 //!   (a return), priced as its original line, and each refund a [`super::refund`]: its
-//!   lines (`quantity`, `subtotal`, `total_tax`, the line's `sku`) and amount (the sum of its
-//!   successful `refund` transactions).
+//!   lines (`quantity`, `subtotal`, `total_tax`, the line's `sku`), amount (the sum of its
+//!   successful `refund` transactions) and `note`.
 //! - The state: `cancelled_at` set → cancelled; else `financial_status`: `pending`,
 //!   `authorized`, `partially_paid` → open; `paid` → paid; `partially_refunded`; `refunded`;
 //!   `voided` → cancelled; `expired` → failed. Cancelled, refunded and failed are errors.
@@ -115,8 +115,8 @@ pub(crate) fn map(o: &Value, life: &mut Life, issues: &mut Issues) -> Value {
             issues.warning(
                 "pricesIncludeTax",
                 "missing_field",
-                "Shopify sent no `taxes_included`: net prices are assumed (Settings → Taxes and duties → \"Include sales tax in product price\")",
-                "Shopify sendet kein `taxes_included`: Nettopreise werden angenommen (Einstellungen → Steuern und Zölle → „Umsatzsteuer im Produktpreis enthalten“)",
+                "Shopify sent no `taxes_included`: net prices are assumed (Settings → Taxes and duties)",
+                "Shopify sendet kein `taxes_included`: Nettopreise werden angenommen (Einstellungen → Steuern und Zölle)",
             );
             false
         }
@@ -216,15 +216,15 @@ pub(crate) fn map(o: &Value, life: &mut Life, issues: &mut Issues) -> Value {
         .map(Value::as_str)
         .collect();
     gateways.push(o.get("gateway").and_then(Value::as_str));
-    match super::payment_of(&gateways, None, "payment_gateway_names", "Shopify", issues) {
+    match super::payment_of(&gateways, None, "payment_gateway_names", issues) {
         Some(p) => {
             out.insert("payment".into(), p);
         }
         None => issues.warning(
             "payment",
             "missing_field",
-            "Shopify sent no `payment_gateway_names` (nor `gateway`): the order has no payment method",
-            "Shopify sendet keine `payment_gateway_names` (und kein `gateway`): die Bestellung hat keine Zahlungsart",
+            "Shopify sent no `payment_gateway_names`: the order has no payment method",
+            "Shopify sendet keine `payment_gateway_names`: die Bestellung hat keine Zahlungsart",
         ),
     }
     shipping(o, &mut out, issues);
@@ -264,7 +264,6 @@ pub(crate) fn map(o: &Value, life: &mut Life, issues: &mut Issues) -> Value {
             let l = line.unwrap_or(&null);
             refunded.push(super::refund_line(
                 text(l, "sku").as_deref(),
-                text(l, "name").as_deref(),
                 quantity.unwrap_or(0),
                 amount(rl, "subtotal"),
                 amount(rl, "total_tax"),
@@ -312,12 +311,9 @@ fn refund_of(r: &Value, lines: Vec<Value>) -> Value {
             total = Some(total.unwrap_or(Decimal::ZERO) + a);
         }
     }
-    let at = text(r, "processed_at")
-        .or_else(|| text(r, "created_at"))
-        .and_then(|t| utc(&t));
     super::refund(
         text(r, "id").as_deref(),
-        at.as_deref(),
+        None,
         total,
         text(r, "note").as_deref(),
         lines,
@@ -391,8 +387,8 @@ fn no_rate_warning(path: &str, shop: &str, issues: &mut Issues) {
     issues.warning(
         path,
         "missing_tax_rate",
-        format!("`{shop}` is taxable but Shopify sent no `tax_lines`: 0 % is used; set up taxes for the region (Settings → Taxes and duties)"),
-        format!("`{shop}` ist steuerpflichtig, aber Shopify sendet keine `tax_lines`: 0 % wird verwendet; bitte die Steuern für die Region einrichten (Einstellungen → Steuern und Zölle)"),
+        format!("`{shop}` is taxable but Shopify sent no `tax_lines`: 0 % is used (Settings → Taxes and duties)"),
+        format!("`{shop}` ist steuerpflichtig, aber Shopify sendet keine `tax_lines`: 0 % wird verwendet (Einstellungen → Steuern und Zölle)"),
     );
 }
 

@@ -70,8 +70,8 @@ pub(crate) fn map(raw: &Value, life: &mut Life, issues: &mut Issues) -> Option<V
         issues.error(
             "order",
             "missing_order",
-            "no Shopware order entity found: pass the order (with `orderNumber`), the API's `{ data }` answer (Accept: application/json), or the `checkout.order.placed` webhook body",
-            "keine Shopware-Bestellung gefunden: bitte die Bestellung (mit `orderNumber`), die API-Antwort `{ data }` (Accept: application/json) oder den Inhalt des Webhooks `checkout.order.placed` übergeben",
+            "no Shopware order entity (with `orderNumber`) found: pass the order, the API's `{ data }` answer or the webhook's body",
+            "keine Shopware-Bestellung (mit `orderNumber`) gefunden: bitte die Bestellung, die API-Antwort `{ data }` oder den Inhalt des Webhooks übergeben",
         );
         return None;
     };
@@ -326,32 +326,17 @@ fn address(
     out
 }
 
-/// The newest of `transactions[]` by `createdAt` (at equal times the later in the array),
-/// with its index.
+/// The newest of `transactions[]` by `createdAt`, to the second (at the same second the
+/// later in the array), with its index.
 fn newest_transaction(o: &Value) -> Option<(usize, &Value)> {
-    let key = |t: &Value| {
-        let at = text(t, "createdAt").unwrap_or_default();
-        let secs = crate::order::time::Timestamp::parse_rfc3339(&at).map(|t| t.unix_seconds());
-        // The fraction of the second in nanoseconds (RFC 3339 allows any number of digits).
-        let mut nanos = 0u64;
-        let mut digits = at
-            .get(19..)
-            .and_then(|f| f.strip_prefix('.'))
-            .unwrap_or("")
-            .bytes();
-        for _ in 0..9 {
-            let d = digits
-                .next()
-                .filter(u8::is_ascii_digit)
-                .map_or(0, |d| d - b'0');
-            nanos = nanos * 10 + u64::from(d);
-        }
-        (secs, nanos)
+    let at = |t: &Value| {
+        let at = text(t, "createdAt")?;
+        crate::order::time::Timestamp::parse_rfc3339(&at).map(|t| t.unix_seconds())
     };
     let all = o.get("transactions").and_then(Value::as_array)?;
     let mut newest: Option<(usize, &Value)> = None;
     for (i, t) in all.iter().enumerate().filter(|(_, t)| t.is_object()) {
-        if newest.is_none_or(|(_, n)| key(t) >= key(n)) {
+        if newest.is_none_or(|(_, n)| at(t) >= at(n)) {
             newest = Some((i, t));
         }
     }
@@ -433,7 +418,7 @@ fn payment(t: Option<&Value>, out: &mut Map<String, Value>, issues: &mut Issues)
         name.as_deref(),
     ];
     let field = "transactions[].paymentMethod";
-    if let Some(p) = super::payment_of(&given, given[3], field, "Shopware", issues) {
+    if let Some(p) = super::payment_of(&given, given[3], field, issues) {
         out.insert("payment".into(), p);
     }
 }
@@ -568,8 +553,8 @@ fn item(l: &Value, i: usize, at: usize, tax_free: bool, issues: &mut Issues) -> 
         }
         None => missing(
             &format!("{path}.taxRate"),
-            format!("Shopware sent no `{shop}.price.calculatedTaxes` (nor `priceDefinition.taxRules`)"),
-            format!("Shopware sendet keine `{shop}.price.calculatedTaxes` (und keine `priceDefinition.taxRules`)"),
+            format!("Shopware sent no `{shop}.price.calculatedTaxes`"),
+            format!("Shopware sendet keine `{shop}.price.calculatedTaxes`"),
             issues,
         ),
     }

@@ -16,7 +16,7 @@
 //!   (plus the tax difference when gross) over the quantity: coupons are already spread over
 //!   the lines by WooCommerce, so `coupon_lines` add nothing.
 //! - The VAT rate is `tax_lines[].rate_percent` (WooCommerce 5.7+) of the line's tax id, else
-//!   derived from the line's unrounded `taxes[].subtotal` (else `subtotal_tax`) over
+//!   derived from the line's one unrounded `taxes[0].subtotal` (else `subtotal_tax`) over
 //!   `subtotal`.
 //! - A shipping line's rate is `tax_lines[].rate_percent` of its `taxes[].id`, else derived
 //!   from `total_tax / total`.
@@ -87,8 +87,8 @@ pub(crate) fn map(o: &Value, life: &mut Life, issues: &mut Issues) -> Value {
             issues.warning(
                 "pricesIncludeTax",
                 "missing_field",
-                "WooCommerce sent no `prices_include_tax`: net prices are assumed (set \"Prices entered with tax\" under WooCommerce → Settings → Tax, the API then says it)",
-                "WooCommerce sendet kein `prices_include_tax`: Nettopreise werden angenommen (WooCommerce → Einstellungen → Steuer, „Preise inklusive Steuer“; die API meldet es dann)",
+                "WooCommerce sent no `prices_include_tax`: net prices are assumed (WooCommerce → Settings → Tax)",
+                "WooCommerce sendet kein `prices_include_tax`: Nettopreise werden angenommen (WooCommerce → Einstellungen → Steuer)",
             );
             false
         }
@@ -131,7 +131,7 @@ pub(crate) fn map(o: &Value, life: &mut Life, issues: &mut Issues) -> Value {
 
     let (id, title) = (text(o, "payment_method"), text(o, "payment_method_title"));
     let given = [id.as_deref(), title.as_deref()];
-    match super::payment_of(&given, given[1], "payment_method", "WooCommerce", issues) {
+    match super::payment_of(&given, given[1], "payment_method", issues) {
         Some(p) => {
             out.insert("payment".into(), p);
         }
@@ -175,8 +175,8 @@ pub(crate) fn map(o: &Value, life: &mut Life, issues: &mut Issues) -> Value {
         issues.warning(
             format!("fee_lines[{i}]"),
             "fee_not_mapped",
-            format!("the fee {name:?} ({total}) has no SKU and no place in the canonical order: it is not carried over; sell it as a product with a SKU if a target needs it"),
-            format!("die Gebühr {name:?} ({total}) hat keine Artikelnummer und keinen Platz in der kanonischen Bestellung: sie wird nicht übernommen; als Produkt mit Artikelnummer verkaufen, falls ein Ziel sie braucht"),
+            format!("the fee {name:?} ({total}) has no SKU and no place in the canonical order: not carried over"),
+            format!("die Gebühr {name:?} ({total}) hat keine Artikelnummer und keinen Platz in der kanonischen Bestellung: nicht übernommen"),
         );
     }
     for (i, r) in o
@@ -200,8 +200,8 @@ pub(crate) fn map(o: &Value, life: &mut Life, issues: &mut Issues) -> Value {
         issues.warning(
             format!("refunds[{i}]"),
             "refund_not_itemised",
-            format!("WooCommerce lists a refund of {total} ({reason:?}) without its lines: the order is mapped as placed; map the refund's lines (GET /orders/<id>/refunds) as a return"),
-            format!("WooCommerce nennt eine Erstattung über {total} ({reason:?}) ohne Positionen: die Bestellung wird wie aufgegeben übernommen; die Positionen der Erstattung (GET /orders/<id>/refunds) als Retoure übergeben"),
+            format!("WooCommerce lists a refund of {total} ({reason:?}) without its lines (GET /orders/<id>/refunds has them): the order is mapped as placed"),
+            format!("WooCommerce nennt eine Erstattung über {total} ({reason:?}) ohne Positionen (GET /orders/<id>/refunds nennt sie): die Bestellung wird wie aufgegeben übernommen"),
         );
     }
     Value::Object(out)
@@ -442,14 +442,13 @@ fn item(l: &Value, i: usize, gross: bool, rates: &[(u64, Decimal)], issues: &mut
         Some(r) => r,
         None => {
             let mut derived = false;
-            // `taxes[]` carry the tax unrounded (`1.125` where `subtotal_tax` is `1.13`).
-            let unrounded = |key: &str| {
-                let mut sum = None;
-                for t in l.get("taxes").and_then(Value::as_array)? {
-                    sum = Some(sum.unwrap_or(Decimal::ZERO) + amount(t, key)?);
-                }
-                sum
-            };
+            // A line's one tax carries the amount unrounded (`1.125` where `subtotal_tax` is
+            // `1.13`).
+            let one = l["taxes"]
+                .as_array()
+                .filter(|t| t.len() == 1)
+                .map(|t| &t[0]);
+            let unrounded = |key| one.and_then(|t| amount(t, key));
             let (net, tax) = if subtotal.is_zero() {
                 (total, unrounded("total").unwrap_or(total_tax))
             } else {

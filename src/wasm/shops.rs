@@ -4,6 +4,7 @@
 use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use super::{options_json, read, read_text, write};
 use crate::catalogue::{self, Format};
@@ -70,7 +71,7 @@ export interface MissingFromCatalogue { missing: string[]; issues: Issue[] }
 export type ShopOrderState = "open" | "paid" | "cancelled" | "refunded" | "partially_refunded" | "failed";
 
 /** A refunded line; amounts are positive decimal strings in the order's currency. */
-export interface ShopRefundLine { sku?: string; name?: string; quantity: number; amount?: string; tax?: string }
+export interface ShopRefundLine { sku?: string; quantity: number; amount?: string; tax?: string }
 
 /** One refund as the platform lists it (WooCommerce's order gives no lines). */
 export interface ShopRefund { id?: string; at?: string; amount?: string; reason?: string; lines: ShopRefundLine[] }
@@ -107,19 +108,31 @@ pub fn from_shop_order(platform: &str, order: JsValue, options: Option<JsValue>)
     let options = options_json(options, &mut issues).unwrap_or(Value::Null);
     let catalogue = catalogue::from_option(&options, &mut issues);
     let Some(raw) = raw else {
-        return write(&shops::Mapped {
+        return write(&crate::omniseller::Mapped {
             order: None,
             valid: false,
             issues,
-            state: None,
-            refunds: Vec::new(),
         });
     };
-    let mut mapped = shops::from_shop_order(platform, &raw, catalogue.as_ref());
+    let mapped = shops::from_shop_order(platform, &raw, catalogue.as_ref());
     issues.extend(mapped.issues);
-    mapped.valid = mapped.valid && !issues.has_errors();
-    mapped.issues = issues;
-    write(&mapped)
+    // The fields `fromOmnisellerOrder` answers too, then the order's life (one serializer for
+    // both exports: a smaller module).
+    let out = write(&crate::omniseller::Mapped {
+        order: mapped.order,
+        valid: mapped.valid && !issues.has_errors(),
+        issues,
+    });
+    let mut life = serde_json::Map::new();
+    if let Some(state) = mapped.state {
+        life.insert("state".into(), Value::from(state.as_str()));
+    }
+    if !mapped.refunds.is_empty() {
+        life.insert("refunds".into(), Value::Array(mapped.refunds));
+    }
+    let life = write(&Value::Object(life));
+    js_sys::Object::assign(out.unchecked_ref::<js_sys::Object>(), life.unchecked_ref());
+    out
 }
 
 /// `readCatalogue(text, { format? })`: `{ ok, catalogue, issues }`.
