@@ -552,7 +552,7 @@ const GATEWAYS: &[(&str, &str)] = &[
 ];
 
 /// The canonical payment method for a platform's payment id, handler identifier or title
-/// (case-insensitive): a known id of [`GATEWAYS`] first (for a handler class its last
+/// (case-insensitive): a known id of the platforms (`GATEWAYS`) first (for a handler class its last
 /// segment), then the words: `paypal` → paypal; a card (`card`, `karte`, `visa`, `master`,
 /// `amex`) → credit_card, before `sepa`, `debit`, `lastschrift` → sepa ("Credit card / debit
 /// card" is a card); `invoice`, `rechnung`, `on_account` → invoice; a bank transfer,
