@@ -66,13 +66,26 @@ export async function startWorker({ vars = {}, secrets = {}, port: wanted, persi
   let output = "";
   child.stdout.on("data", (d) => { output += d; });
   child.stderr.on("data", (d) => { output += d; });
+  // KONTOR_WORKER_LOG=<folder>: each worker's output is kept there when it stops (debugging).
+  const keepLog = () => { if (process.env.KONTOR_WORKER_LOG) writeFileSync(join(process.env.KONTOR_WORKER_LOG, `worker-${port}.log`), output); };
   const stop = async () => {
+    keepLog();
     if (child.exitCode === null) {
       const exited = new Promise((r) => child.once("exit", r));
       try { process.kill(-child.pid, "SIGTERM"); } catch { /* gone */ }
       const t = setTimeout(() => { try { process.kill(-child.pid, "SIGKILL"); } catch { /* gone */ } }, 5000);
       await exited;
       clearTimeout(t);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  /** kill -9 of wrangler and workerd (the process group) at once: no shutdown of any kind. */
+  const kill = async () => {
+    keepLog();
+    if (child.exitCode === null) {
+      const exited = new Promise((r) => child.once("exit", r));
+      try { process.kill(-child.pid, "SIGKILL"); } catch { /* gone */ }
+      await exited;
     }
     rmSync(dir, { recursive: true, force: true });
   };
@@ -87,7 +100,7 @@ export async function startWorker({ vars = {}, secrets = {}, port: wanted, persi
     } catch { /* not yet */ }
     await new Promise((r) => setTimeout(r, 250));
   }
-  return { url, dir, persist, output: () => output, stop };
+  return { url, dir, persist, output: () => output, stop, kill };
 }
 
 /** The worker's stored D1 state under `persist` as text (the sqlite files), for secret scans. */
