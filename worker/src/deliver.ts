@@ -282,6 +282,12 @@ export async function attempt(env: Env, job: Job, row: ledger.Stored, config: Re
         // No answer in time: the request may have arrived, and this target cannot be asked.
         outcome = "uncertain";
         issues = [...firstIssues, ...before, uncertainIssue(job.target, intVar(env, "UPSTREAM_TIMEOUT_SECONDS", 20))];
+      } else if (job.operation === "cancelOrder" && res.status === 404 && before.some((b) => b.code === "create_cancelled")) {
+        // Its create may have reached the target, and did not: cancelled before it arrived,
+        // nothing to cancel there.
+        outcome = "accepted";
+        issues = [...firstIssues, ...before, issue("", "nothing_to_cancel", `${job.target} does not have the order (404): its create never arrived and is cancelled, so nothing is left to cancel`,
+          `${job.target} hat die Bestellung nicht (404): ihre Anlage kam nie an und ist storniert, es bleibt nichts zu stornieren`, "warning")];
       } else {
         const meaning = interpretResponse(job.target as "geisenheim", job.operation, res.status, res.body);
         outcome = meaning.outcome;

@@ -111,6 +111,10 @@ export function storedState(persist) {
   return files.filter((f) => f.endsWith(".sqlite") || f.endsWith(".sqlite-wal")).map((f) => readFileSync(f).toString("latin1")).join("");
 }
 
+/** The worker's own log lines in wrangler's output (its JSON lines; wrangler's dev server logs
+ * each request's URL itself, which a deployed worker's own log does not hold). */
+export const workerLog = (output) => output.split("\n").filter((l) => l.trimStart().startsWith("{")).join("\n");
+
 /** HTTP Basic values of `user:password` pairs, as a secret scan must also look for them. */
 export const basicValues = (...pairs) => pairs.map(([u, p]) => Buffer.from(`${u}:${p}`).toString("base64"));
 
