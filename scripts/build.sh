@@ -15,33 +15,44 @@ if [ "${1:-}" != "--force" ] && [ -f "$stamp" ] && \
 fi
 bash scripts/setup.sh
 
+# Two modules from one crate (ARCHITECTURE.md "Packaging"): `full` with everything, the edge
+# worker's decisions too (feature `worker`, on by default), for Node and workerd; `web` without
+# them for browsers and bundlers, the module a page downloads (the 250 KB budget).
 cargo build --release --target wasm32-unknown-unknown --lib >&2
 raw=target/wasm32-unknown-unknown/release/kontor.wasm
+mkdir -p .build
+cp "$raw" .build/kontor-full.wasm
+cargo build --release --target wasm32-unknown-unknown --lib --no-default-features >&2
 
 rm -rf pkg.tmp && mkdir -p pkg.tmp
+wasm-bindgen --target web --out-dir pkg.tmp/full --out-name kontor .build/kontor-full.wasm
+wasm-bindgen --target nodejs --out-dir pkg.tmp/node --out-name kontor .build/kontor-full.wasm
 wasm-bindgen --target web --out-dir pkg.tmp/web --out-name kontor "$raw"
-wasm-bindgen --target nodejs --out-dir pkg.tmp/node --out-name kontor "$raw"
-for dir in pkg.tmp/web pkg.tmp/node; do
+# The browser module's declarations, from its nodejs flavour (no DOM types), for the types only.
+wasm-bindgen --target nodejs --out-dir pkg.tmp/browser-types --out-name kontor "$raw"
+for dir in pkg.tmp/full pkg.tmp/node pkg.tmp/web; do
   node_modules/.bin/wasm-opt -O3 --converge --zero-filled-memory --low-memory-unused --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-reference-types --enable-multivalue --enable-mutable-globals --strip-debug --strip-producers "$dir/kontor_bg.wasm" -o "$dir/kontor_bg.opt.wasm"
   mv "$dir/kontor_bg.opt.wasm" "$dir/kontor_bg.wasm"
 done
-rm -f pkg.tmp/node/kontor_bg.wasm.d.ts pkg.tmp/web/kontor_bg.wasm.d.ts
-# One .wasm in the package: both glues are generated from the same module (checked here), so
-# the CommonJS glue reads the web glue's copy.
-cmp -s pkg.tmp/web/kontor_bg.wasm pkg.tmp/node/kontor_bg.wasm || { echo "build: web and node .wasm differ" >&2; exit 1; }
+rm -f pkg.tmp/*/kontor_bg.wasm.d.ts
+# One full .wasm in the package: both of its glues are generated from the same module (checked
+# here), so the CommonJS glue reads the ESM glue's copy.
+cmp -s pkg.tmp/full/kontor_bg.wasm pkg.tmp/node/kontor_bg.wasm || { echo "build: full and node .wasm differ" >&2; exit 1; }
 rm pkg.tmp/node/kontor_bg.wasm
-sed -i 's|`${__dirname}/kontor_bg.wasm`|`${__dirname}/../web/kontor_bg.wasm`|' pkg.tmp/node/kontor.js
-grep -q '/../web/kontor_bg.wasm' pkg.tmp/node/kontor.js || { echo "build: CommonJS glue path not patched" >&2; exit 1; }
+sed -i 's|`${__dirname}/kontor_bg.wasm`|`${__dirname}/../full/kontor_bg.wasm`|' pkg.tmp/node/kontor.js
+grep -q '/../full/kontor_bg.wasm' pkg.tmp/node/kontor.js || { echo "build: CommonJS glue path not patched" >&2; exit 1; }
 echo '{"type":"commonjs"}' > pkg.tmp/node/package.json
 # After a trap (README "Limits": none is known within them) the entries instantiate the module
 # again: each glue gets a function that replaces its instance by a fresh one.
-cat >> pkg.tmp/web/kontor.js <<'JS'
+for glue in pkg.tmp/web/kontor.js pkg.tmp/full/kontor.js; do
+cat >> "$glue" <<'JS'
 
 /** kontor (scripts/build.sh): a fresh instance of the module, after a trap left this one unusable. */
 export function __kontorReinstantiate() {
     return __wbg_finalize_init(new WebAssembly.Instance(wasmModule, __wbg_get_imports()), wasmModule);
 }
 JS
+done
 cat >> pkg.tmp/node/kontor.js <<'JS'
 
 /** kontor (scripts/build.sh): a fresh instance of the module, after a trap left this one unusable. */
@@ -53,7 +64,7 @@ exports.__kontorReinstantiate = function () {
     wasm.__wbindgen_start();
 };
 JS
-for glue in pkg.tmp/web/kontor.js pkg.tmp/node/kontor.js; do
+for glue in pkg.tmp/web/kontor.js pkg.tmp/full/kontor.js pkg.tmp/node/kontor.js; do
   [ "$(grep -c '^let cached.*Memory0 = null;$' "$glue")" = 2 ] || { echo "build: $glue caches other memory views: reset them in __kontorReinstantiate" >&2; exit 1; }
 done
 # The guard every entry wraps each export in (ESM and CommonJS copies of one text).
@@ -92,17 +103,19 @@ function guardAll(glue) {
 printf '%s\nexport { guarded, guardAll };\n' "$guard" > pkg.tmp/guard.mjs
 printf '%s\nmodule.exports = { guarded, guardAll };\n' "$guard" > pkg.tmp/guard.cjs
 
-# Types: one declaration of the API for every entry (ESM .d.ts, CommonJS .d.cts), from the
-# nodejs glue's declarations, which hold no DOM types (the web glue's init types do).
-# Trailing options are optional in JS; wasm-bindgen cannot say so for a typed JsValue.
-sed -e 's/options: GeisenheimOptions)/options?: GeisenheimOptions)/' \
-    -e 's/config: RequestConfig)/config?: RequestConfig)/' \
-    -e 's/options: KivitendoOptions)/options?: KivitendoOptions)/' \
-    -e 's/options: WestarpOptions)/options?: WestarpOptions)/' \
-    -e 's/options: ValidateOptions)/options?: ValidateOptions)/' \
-    -e 's/state: KivitendoSyncState | undefined, response: { status: number, body: string } | undefined)/state?: KivitendoSyncState, response?: { status: number, body: string })/' \
-    pkg.tmp/node/kontor.d.ts > pkg.tmp/kontor.d.ts
-cat >> pkg.tmp/kontor.d.ts <<'TS'
+# Types: the full module's declarations for Node and workerd (ESM .d.ts, CommonJS .d.cts) and
+# the browser module's (kontor.browser.d.ts), each from its nodejs glue's declarations, which
+# hold no DOM types (the web glue's init types do). Both get the same fixes and additions:
+# trailing options are optional in JS; wasm-bindgen cannot say so for a typed JsValue.
+declarations() {
+  sed -e 's/options: GeisenheimOptions)/options?: GeisenheimOptions)/' \
+      -e 's/config: RequestConfig)/config?: RequestConfig)/' \
+      -e 's/options: KivitendoOptions)/options?: KivitendoOptions)/' \
+      -e 's/options: WestarpOptions)/options?: WestarpOptions)/' \
+      -e 's/options: ValidateOptions)/options?: ValidateOptions)/' \
+      -e 's/state: KivitendoSyncState | undefined, response: { status: number, body: string } | undefined)/state?: KivitendoSyncState, response?: { status: number, body: string })/' \
+      "$1" > "$2"
+  cat >> "$2" <<'TS'
 
 /** Where `init()` finds the module: its URL (a string or a `URL`), its bytes (`ArrayBuffer`,
  * a typed array), a compiled `WebAssembly.Module`, or a fetch `Response`. */
@@ -127,9 +140,13 @@ export function initSync(source: WasmSource): void;
  */
 export function send(request: HttpRequest | string): Promise<HttpResponse>;
 TS
+}
+declarations pkg.tmp/node/kontor.d.ts pkg.tmp/kontor.d.ts
+declarations pkg.tmp/browser-types/kontor.d.ts pkg.tmp/kontor.browser.d.ts
+rm -rf pkg.tmp/browser-types
 cp pkg.tmp/kontor.d.ts pkg.tmp/kontor.d.cts
-rm pkg.tmp/node/kontor.d.ts pkg.tmp/web/kontor.d.ts
-sed -i 's|^/\* @ts-self-types="./kontor.d.ts" \*/$||' pkg.tmp/web/kontor.js pkg.tmp/node/kontor.js
+rm pkg.tmp/node/kontor.d.ts pkg.tmp/web/kontor.d.ts pkg.tmp/full/kontor.d.ts
+sed -i 's|^/\* @ts-self-types="./kontor.d.ts" \*/$||' pkg.tmp/web/kontor.js pkg.tmp/full/kontor.js pkg.tmp/node/kontor.js
 
 # The transport is plain JavaScript over the runtime's fetch, not part of the module.
 cp src/wasm/send.js pkg.tmp/send.mjs
@@ -137,18 +154,19 @@ cp src/wasm/send.js pkg.tmp/send.mjs
   echo 'module.exports = { send };'; } > pkg.tmp/send.cjs
 
 # The web glue's functions by name: the ESM entries export each, guarded.
-names=$(sed -n 's/^export function \([a-zA-Z]\w*\)(.*/\1/p' pkg.tmp/web/kontor.js | grep -v '^initSync$' | tr '\n' ' ')
+names=$(sed -n 's/^export function \([a-zA-Z]\w*\)(.*/\1/p' pkg.tmp/full/kontor.js | grep -v '^initSync$' | grep -v '^__' | tr '\n' ' ')
 esm_exports() {
   echo 'const api = guardAll(glue);'
   for n in $names; do echo "export const $n = api.$n;"; done
 }
 { cat <<'JS'
-// Node ESM entry: the web-target glue, instantiated synchronously from the file beside it.
+// Node ESM entry: the full module's web-target glue, instantiated synchronously from the file
+// beside it.
 import { readFileSync } from "node:fs";
-import * as glue from "./web/kontor.js";
+import * as glue from "./full/kontor.js";
 import { guardAll } from "./guard.mjs";
 export { send } from "./send.mjs";
-glue.initSync({ module: readFileSync(new URL("./web/kontor_bg.wasm", import.meta.url)) });
+glue.initSync({ module: readFileSync(new URL("./full/kontor_bg.wasm", import.meta.url)) });
 /** Ready at import: resolves at once. */
 export function init() { return Promise.resolve(); }
 /** Ready at import: does nothing. */
@@ -156,9 +174,10 @@ export function initSync() {}
 JS
 esm_exports; } > pkg.tmp/index.node.mjs
 { cat <<'JS'
-// workerd / Cloudflare Workers entry: the bundler imports the .wasm as a WebAssembly.Module.
-import wasmModule from "./web/kontor_bg.wasm";
-import * as glue from "./web/kontor.js";
+// workerd / Cloudflare Workers entry (the full module): the bundler imports the .wasm as a
+// WebAssembly.Module.
+import wasmModule from "./full/kontor_bg.wasm";
+import * as glue from "./full/kontor.js";
 import { guardAll } from "./guard.mjs";
 export { send } from "./send.mjs";
 glue.initSync({ module: wasmModule });
@@ -228,7 +247,9 @@ JS
 rm -rf pkg && mv pkg.tmp pkg
 mkdir -p .build
 touch "$stamp"
-raw_size=$(stat -c %s pkg/web/kontor_bg.wasm)
 # The same measure as tests/js/size.test.mjs (Node's zlib, level 9).
-gz_size=$(node -e 'const z=require("zlib"),f=require("fs");process.stdout.write(String(z.gzipSync(f.readFileSync(process.argv[1]),{level:9}).length))' pkg/web/kontor_bg.wasm)
-echo "build: pkg/web/kontor_bg.wasm ${raw_size} bytes, ${gz_size} bytes gzipped" >&2
+for m in web full; do
+  raw_size=$(stat -c %s "pkg/$m/kontor_bg.wasm")
+  gz_size=$(node -e 'const z=require("zlib"),f=require("fs");process.stdout.write(String(z.gzipSync(f.readFileSync(process.argv[1]),{level:9}).length))' "pkg/$m/kontor_bg.wasm")
+  echo "build: pkg/$m/kontor_bg.wasm ${raw_size} bytes, ${gz_size} bytes gzipped" >&2
+done

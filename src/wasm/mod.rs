@@ -12,6 +12,7 @@ mod shops;
 mod text;
 mod types;
 mod types_text;
+#[cfg(feature = "worker")]
 mod worker;
 
 use serde::Serialize;
