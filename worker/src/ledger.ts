@@ -163,6 +163,11 @@ export async function cancelHeld(db: D1Database, row: Stored, issues: Issue[], n
   return (r.meta.changes ?? 0) === 1;
 }
 
+/** Adds an issue to a delivery (a note for the operator). */
+export async function addIssue(db: D1Database, id: string, add: Issue, now: string): Promise<void> {
+  await db.prepare("UPDATE deliveries SET issues = json_insert(issues, '$[#]', json(?1)), updated_at = ?2 WHERE id = ?3").bind(JSON.stringify(add), now, id).run();
+}
+
 /** The operator's word that an uncertain delivery reached its target: accepted, with the
  * reason in its issues. False when it is not uncertain (any more). */
 export async function confirm(db: D1Database, id: string, issues: Issue[], now: string): Promise<boolean> {

@@ -5,7 +5,7 @@
 // WEBHOOK_TARGETS. The delivery key is the platform and the shop's order number, both from the
 // signed body, claimed in D1 before anything is queued: a shop's retried (or updated) webhook
 // finds the first delivery and is answered from the ledger.
-import { fromShopOrder, missingFromCatalogue, webhookShop, shopOrderKey, type CatalogueEntry, type Issue, type ShopPlatform } from "kontor";
+import { fromShopOrder, missingFromCatalogue, webhookShop, shopOrderKey, cancelPlan, type CatalogueEntry, type Issue, type ShopPlatform } from "kontor";
 import { type Env, vars } from "./env";
 import { issue } from "./http";
 import { enqueue } from "./deliver";
@@ -32,8 +32,11 @@ const SIGNATURES: Record<ShopPlatform, { secret: string; header: string; encodin
 const ORDER_TOPICS: Record<ShopPlatform, string[]> = {
   woocommerce: ["order.created", "order.updated"],
   shopware6: ["checkout.order.placed"],
-  shopify: ["orders/create", "orders/updated", "orders/paid"],
+  shopify: ["orders/create", "orders/updated", "orders/paid", "orders/cancelled"],
 };
+
+/** The states of a shop order that are no sale (kontor's fromShopOrder `state`). */
+const NOT_A_SALE = ["cancelled", "refunded", "failed"];
 
 /** A webhook's answer: its HTTP status and body. */
 export interface WebhookAnswer { httpStatus: number; body: Record<string, unknown>; headers?: Record<string, string> }
@@ -171,6 +174,8 @@ async function handleOrder(env: Env, platform: ShopPlatform, shop: string, singl
   const entries = await catalogue.forSkus(env.DB, items.map((i) => (typeof i?.sku === "string" ? i.sku : "")));
   const mapped = fromShopOrder(platform, body, { catalogue: entries });
   const number = typeof (mapped.order as { number?: unknown } | undefined)?.number === "string" ? (mapped.order as { number: string }).number : null;
+  const state = (mapped as { state?: string }).state;
+  if (number !== null && state !== undefined && NOT_A_SALE.includes(state)) return notASale(env, platform, shop, number, state, to.targets, mapped.issues);
   if (!mapped.valid || number === null) return { httpStatus: 422, body: { platform, shop, number, error: "invalid_order", issues: mapped.issues } };
   const missing = missingFromCatalogue(mapped.order, entries);
   if (missing.missing.length > 0) {
@@ -186,4 +191,31 @@ async function handleOrder(env: Env, platform: ShopPlatform, shop: string, singl
   const deliveries = queued.deliveries;
   const fresh = deliveries.some((d) => !d.duplicate);
   return { httpStatus: fresh ? 202 : 200, body: { platform, shop, number, deliveries, issues: mapped.issues } };
+}
+
+/** A shop order that is no sale (cancelled, refunded in full, failed; the signed body says so,
+ * whatever the topic): never delivered as one. A create of it not sent yet is cancelled and
+ * never sent; one already delivered gets a note for the operator, since none of the targets'
+ * documents lets kontor undo it from a shop order (Geisenheim's cancel needs the invoice id,
+ * which shop webhooks do not carry). Answered 200, so that the shop does not retry. */
+async function notASale(env: Env, platform: ShopPlatform, shop: string, number: string, state: string, targets: string[], issues: Issue[]): Promise<WebhookAnswer> {
+  const key = shopOrderKey(platform, shop, number);
+  const now = new Date().toISOString();
+  const actions: { target: string; id: string; action: string }[] = [];
+  for (const target of targets) {
+    const d = await ledger.byKey(env.DB, target, key);
+    if (!d) continue;
+    const held = d.lease !== null && d.nextAttemptAt !== null && Date.parse(d.nextAttemptAt) > Date.now();
+    const plan = cancelPlan(d.status, d.attempts, held);
+    const note = issue("", `order_${state}_in_shop`, `the shop reports order ${number} as ${state}: it is no sale`, `der Shop meldet Bestellung ${number} als ${state}: sie ist kein Verkauf`, "warning");
+    if (plan.cancelCreate && !plan.send && (await ledger.cancelCreate(env.DB, d, [...d.issues, note], now))) {
+      actions.push({ target, id: d.id, action: "create_cancelled" });
+    } else if (d.status !== "cancelled" && !d.issues.some((i) => i.code === note.code)) {
+      const operator = issue("", note.code, `the shop reports order ${number} as ${state} after it was sent to ${target}: ${target}'s API offers kontor no way to undo it from the shop's order; undo it in ${target} by hand`,
+        `der Shop meldet Bestellung ${number} als ${state}, nachdem sie an ${target} ging: die API von ${target} bietet kontor keinen Weg, das aus der Shop-Bestellung rückgängig zu machen; bitte in ${target} von Hand`, "error");
+      await ledger.addIssue(env.DB, d.id, operator, now);
+      actions.push({ target, id: d.id, action: "operator_note" });
+    }
+  }
+  return { httpStatus: 200, body: { platform, shop, number, state, notASale: true, actions, issues } };
 }
