@@ -290,9 +290,10 @@ Example
 
   catalogue: `usage: kontor catalogue FILE|- [--format json|csv] [--order FILE] [--json]
 
-Reads a product catalogue (JSON, or CSV with ";" or ","), prints its entries as JSON and each
-bad row as an issue (exit 1). With --order, prints instead the order's SKUs the catalogue
-lacks, one a line (exit 1 if any).
+Reads a product catalogue (JSON, or CSV with ";" or ",") and prints its entries as JSON; each
+bad row is an issue naming its line (exit 1; then nothing on stdout, --json carries the good
+rows). With --order, prints instead the order's SKUs the catalogue lacks, one a line, each also
+an issue at its item (exit 1 if any).
 
 Options
   --format json|csv      the catalogue's format (default: detected)
@@ -457,10 +458,11 @@ class Output {
    * Ends a command: `--json` prints `{ ok, …fields, issues }` on stdout; otherwise the issues
    * go to stderr (with a count when there are errors) and `text` (when ok) to stdout.
    * Returns the exit code.
+   * `always`: print `text` also when not ok.
    * @param {{ ok: boolean, fields: Record<string, unknown>, issues: kontor.Issue[], text?: () => string,
-   *           whole?: string, source?: string }} r
+   *           always?: boolean, whole?: string, source?: string }} r
    */
-  finish({ ok, fields, issues, text, whole, source }) {
+  finish({ ok, fields, issues, text, always, whole, source }) {
     if (this.json) {
       write(process.stdout, JSON.stringify({ ok, ...fields, issues }, null, 2));
       return ok ? EXIT_OK : EXIT_ISSUES;
@@ -472,7 +474,7 @@ class Output {
       const where = source === undefined ? "" : ` in ${source === "-" ? this.t("standard input", "der Standardeingabe") : source}`;
       write(process.stderr, `kontor: ${this.t(`${errors} error${errors === 1 ? "" : "s"}`, `${errors} Fehler`)}${where}`);
     }
-    if (ok && text) {
+    if ((ok || always) && text) {
       const out = text();
       if (out !== "") write(process.stdout, out);
     }
@@ -625,7 +627,7 @@ const COMMANDS = {
     run(p, flags, out) {
       expectPositionals(p, 2, 3, p.length === 0 ? "target and operation" : "operation", "request");
       const target = choose(p[0], Object.keys(OPERATIONS), "target", "request");
-      const operation = choose(p[1], Object.keys(OPERATIONS[target]), `operation of ${target}`, "request");
+      const operation = choose(p[1], Object.keys(OPERATIONS[target]), `${target} operation`, "request");
       const given = [p[2] !== undefined, flags["--input"] !== undefined, flags["--id"] !== undefined].filter(Boolean).length;
       if (given > 1) throw new UsageError("give the input once: FILE, --input or --id", "request");
       /** @type {string | null} */
@@ -650,7 +652,6 @@ const COMMANDS = {
           return s.body === undefined ? head : `${head}\n\n${s.body}`;
         },
         whole: creates ? out.t("(order)", "(Bestellung)") : undefined,
-        source: p[2],
       });
     },
   },
@@ -660,18 +661,19 @@ const COMMANDS = {
     run(p, _flags, out) {
       expectPositionals(p, 3, 4, ["target, operation and STATUS", "operation and STATUS", "STATUS"][Math.min(p.length, 2)], "interpret");
       const target = choose(p[0], Object.keys(OPERATIONS), "target", "interpret");
-      const operation = choose(p[1], Object.keys(OPERATIONS[target]), `operation of ${target}`, "interpret");
+      const operation = choose(p[1], Object.keys(OPERATIONS[target]), `${target} operation`, "interpret");
       if (!/^[0-9]{1,3}$/.test(p[2])) throw new UsageError(`STATUS must be an HTTP status such as 200, not ${p[2]}`, "interpret");
       const body = p[3] === undefined ? "" : readText(p[3]);
       const r = kontor.interpretResponse(/** @type {any} */ (target), /** @type {any} */ (operation), Number(p[2]), body);
       const accepted = r.outcome === "accepted";
-      if (!out.json && !accepted) write(process.stderr, `kontor: ${r.outcome}`);
       return out.finish({
         ok: accepted,
         fields: { outcome: r.outcome, data: r.data },
         issues: r.issues,
-        text: () => (r.data === undefined ? r.outcome : `${r.outcome}\n${pretty(r.data)}`),
-        source: p[3],
+        // The outcome is printed in any case (a script reads the first line); the data when accepted.
+        text: () => (accepted && r.data !== undefined ? `${r.outcome}\n${pretty(r.data)}` : r.outcome),
+        always: true,
+        whole: out.t("(answer)", "(Antwort)"),
       });
     },
   },
@@ -734,7 +736,8 @@ const COMMANDS = {
         ok,
         fields: { catalogue: read.catalogue, missing: m.missing },
         issues,
-        text: () => "",
+        text: () => m.missing.join("\n"),
+        always: true,
         whole: out.t("(order)", "(Bestellung)"),
         source: order,
       });
@@ -770,7 +773,7 @@ const COMMANDS = {
         ok: r.ok,
         fields: r.ok ? { cost: r.cost } : {},
         issues: r.issues,
-        text: () => String(r.cost),
+        text: () => /** @type {number} */ (r.cost).toFixed(2),
         whole: out.t("(method)", "(Versandart)"),
       });
     },
