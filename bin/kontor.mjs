@@ -376,7 +376,7 @@ function parseArgs(args, known, command) {
     }
     const eq = arg.indexOf("=");
     const name = arg.startsWith("--") && eq > 0 ? arg.slice(0, eq) : arg;
-    if (!(name in all)) throw new UsageError(`unknown option ${name} for ${command}`, command);
+    if (!Object.hasOwn(all, name)) throw new UsageError(`unknown option ${name} for ${command}`, command);
     if (all[name]) {
       const value = eq > 0 && name !== arg ? arg.slice(eq + 1) : args[++i];
       if (value === undefined) throw new UsageError(`${name} needs a value`, command);
@@ -391,21 +391,25 @@ function parseArgs(args, known, command) {
 
 let stdinTaken = false;
 
-/** The text of FILE, or of standard input for "-" (once). */
+/**
+ * The text of FILE, or of standard input for "-" (once). A leading byte order mark (Windows
+ * editors and spreadsheet exports write one) belongs to the file, not to its JSON: it is dropped.
+ */
 function readText(/** @type {string} */ file) {
   if (file === "-") {
     if (stdinTaken) throw new UsageError('standard input ("-") can be read only once');
     stdinTaken = true;
   }
   try {
-    return readFileSync(file === "-" ? 0 : file, "utf8");
+    const text = readFileSync(file === "-" ? 0 : file, "utf8");
+    return text.startsWith("\uFEFF") ? text.slice(1) : text;
   } catch (e) {
     throw new UsageError(`cannot read ${file === "-" ? "standard input" : file}: ${/** @type {Error} */ (e).message}`);
   }
 }
 
 /** A JSON option value: inline JSON, or "@FILE" ("@-": standard input). */
-function jsonValue(/** @type {string} */ value, /** @type {string} */ name, objectOnly = true) {
+function jsonValue(/** @type {string} */ value, /** @type {string} */ name) {
   const text = value.startsWith("@") ? readText(value.slice(1)) : value;
   let parsed;
   try {
@@ -413,7 +417,7 @@ function jsonValue(/** @type {string} */ value, /** @type {string} */ name, obje
   } catch (e) {
     throw new UsageError(`${name} is not JSON: ${/** @type {Error} */ (e).message}`);
   }
-  if (objectOnly && (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))) {
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
     throw new UsageError(`${name} must be a JSON object`);
   }
   return parsed;
@@ -967,6 +971,13 @@ function main(/** @type {string[]} */ argv) {
   }
 }
 
+// A reader that stops early (`kontor … | head`) closes the pipe: end quietly, as Unix tools do.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (e) => {
+    if (/** @type {NodeJS.ErrnoException} */ (e).code !== "EPIPE") throw e;
+    process.exit(process.exitCode ?? EXIT_OK);
+  });
+}
 // process.exitCode, not process.exit(): a large payload piped to another program is written out
 // completely before Node exits.
 process.exitCode = main(process.argv.slice(2));

@@ -515,6 +515,20 @@ test("a bad order file: malformed JSON is an issue of the input (exit 1), a dire
   assertUsage(run("validate", "examples"), /cannot read examples: EISDIR/);
 });
 
+test("a file with a byte order mark reads as without; a reader that stops early ends the CLI quietly", () => {
+  const bom = tmpFile("bom.json", "\uFEFF" + fixture("examples/return.json"));
+  const r = run("validate", bom);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, "valid\n");
+  // 20,000 catalogue entries (about 1 MB of JSON) into `head -c 10`: no EPIPE trace.
+  const rows = ["sku;kind", ...Array.from({ length: 20000 }, (_, i) => `A${i};wine`)].join("\n");
+  const big = tmpFile("big.csv", rows);
+  const piped = spawnSync("sh", ["-c", `"${process.execPath}" bin/kontor.mjs catalogue "${big}" | head -c 10`], { cwd: root, encoding: "utf8", env: cleanEnv });
+  assert.equal(piped.status, 0);
+  assert.equal(piped.stdout, "[\n  {\n    \"");
+  assert.equal(piped.stderr, "");
+});
+
 test("--version, -V and version print the package version", () => {
   const version = JSON.parse(fixture("package.json")).version;
   assert.equal(kontor.version(), version);
