@@ -69,8 +69,8 @@ const OPERATIONS = {
     createBook: "the book's fields",
     updateBook: '{ "id", … }',
     deleteBook: '{ "id", "confirmDeletion": the same id }',
-    listStocks: '{ "publisherId"?, "page"? } or none',
-    listOrders: '{ "publisherId"?, "page"? } or none',
+    listStocks: '{ "storageId"?, "bookId"?, "place"?, "page"? } or none',
+    listOrders: '{ "status"?, "bookId"?, "publisherId"?, "page"? } or none',
     getOrder: "--id ID",
     createOrder: "the canonical order",
     listShippingMethods: "none",
@@ -209,7 +209,7 @@ ${OPTIONS_HELP}
 Exit 2 if --field or --from matches no payload field.
 
 Example
-  kontor explain geisenheim examples/b2c_online_wine.json --field items[0].price`,
+  kontor explain geisenheim examples/b2c_online_wine.json --field 'items[0].price'`,
 
   request: `usage: kontor request <target> <operation> [FILE|-] [options]
 
@@ -345,6 +345,14 @@ Prints the overview, or a command's help (the same as kontor <command> --help).`
 
 Prints the package version: "kontor ${VERSION}".`,
 };
+
+/** A command's help, with what every command shares. */
+function commandHelp(/** @type {string} */ command) {
+  return `${HELP[command]}
+
+Every command also takes --json, --lang en|de and -h/--help (kontor help).
+Exit codes: 0 ok, 1 the input has errors, 2 usage or file problems (stdout empty).`;
+}
 
 // ---------------------------------------------------------------------------------------
 // Arguments.
@@ -550,6 +558,8 @@ const COMMANDS = {
     run(p, flags, out) {
       expectPositionals(p, 1, 1, "FILE", "validate");
       const target = flags["--target"] === undefined ? undefined : choose(String(flags["--target"]), ORDER_TARGETS, "target", "validate");
+      const targetOnly = Object.keys(BUILD_FLAGS).find((f) => flags[f] !== undefined);
+      if (target === undefined && targetOnly) throw new UsageError(`${targetOnly} needs --target: the order's own rules take no options`, "validate");
       const options = builderOptions(flags, target);
       const text = readText(p[0]);
       const r = kontor.validateOrder(text, target === undefined ? {} : { target: /** @type {any} */ (target), options });
@@ -803,8 +813,7 @@ const COMMANDS = {
     flags: {},
     run(p) {
       expectPositionals(p, 0, 1, "", "help");
-      if (p[0] === undefined) write(process.stdout, USAGE);
-      else write(process.stdout, HELP[resolveCommand(p[0]).name] ?? USAGE);
+      write(process.stdout, p[0] === undefined ? USAGE : commandHelp(resolveCommand(p[0]).name));
       return EXIT_OK;
     },
   },
@@ -957,7 +966,7 @@ function main(/** @type {string[]} */ argv) {
     const spec = COMMANDS[command];
     const { positionals, flags } = parseArgs(rest, spec.flags, command);
     if (flags["--help"] || flags["-h"]) {
-      write(process.stdout, HELP[command]);
+      write(process.stdout, commandHelp(command));
       return EXIT_OK;
     }
     const lang = flags["--lang"] ?? process.env.KONTOR_LANG ?? "en";

@@ -3,7 +3,7 @@
 // runs bin/kontor.mjs as a user would and reads what it prints.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -34,6 +34,14 @@ function cli(args, opts = {}) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 const run = (/** @type {string[]} */ ...args) => cli(args);
+
+/** Like `run`, without waiting: for the tests that run the CLI many times in parallel. */
+function runAsync(/** @type {string[]} */ ...args) {
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, ["bin/kontor.mjs", ...args], { cwd: root, encoding: "utf8", env: cleanEnv }, (_error, stdout, stderr) =>
+      resolve({ status: child.exitCode, stdout, stderr }));
+  });
+}
 
 /** A usage problem: exit 2, nothing on stdout, a `kontor: …` message on stderr. */
 function assertUsage(/** @type {ReturnType<typeof cli>} */ r, /** @type {RegExp} */ message) {
@@ -344,7 +352,7 @@ test("request: input from --input, a file, standard input or --id, for kivitendo
   assertUsage(run("request", "westarp", "getBook", page, "--id", "1"), /give the input once: FILE, --input or --id/);
 });
 
-test("request knows every target's operations, exactly those of the package", () => {
+test("request knows every target's operations, exactly those of the package", async () => {
   const help = run("request", "--help").stdout;
   const listed = help.slice(help.indexOf("Targets and operations"), help.indexOf("Examples"));
   /** @type {Record<string, string[]>} */
@@ -360,11 +368,11 @@ test("request knows every target's operations, exactly those of the package", ()
     const unknown = kontor.request(/** @type {any} */ (t), /** @type {any} */ ("noSuchOperation"), null, {});
     const known = unknown.issues.find((i) => i.code === "unknown_operation")?.message.match(/known: (.*)$/)?.[1].split(", ");
     assert.deepEqual([...ops].sort(), [...(known ?? [])].sort(), t);
-    for (const op of ops) {
-      const r = run("request", t, op);
-      assert.notEqual(r.status, 2, `${t} ${op}: ${r.stderr}`);
-      assert.doesNotMatch(r.stderr, /unknown_operation|unknown_target/, `${t} ${op}`);
-    }
+  }
+  const runs = Object.entries(cli).flatMap(([t, ops]) => ops.map(async (op) => ({ t, op, r: /** @type {any} */ (await runAsync("request", t, op)) })));
+  for (const { t, op, r } of await Promise.all(runs)) {
+    assert.notEqual(r.status, 2, `${t} ${op}: ${r.stderr}`);
+    assert.doesNotMatch(r.stderr, /unknown_operation|unknown_target/, `${t} ${op}`);
   }
 });
 
@@ -479,6 +487,7 @@ test("usage problems exit 2 with nothing on stdout", () => {
   assertUsage(run("geisenheim", "does-not-exist.json"), /cannot read does-not-exist\.json: ENOENT/);
   assertUsage(run("build", "frobnicate", "examples/return.json"), /unknown target frobnicate: use one of geisenheim, kivitendo-customer/);
   assertUsage(run("validate", "examples/return.json", "--target", "kivitendo"), /unknown target kivitendo/);
+  assertUsage(run("validate", "examples/return.json", "--options", "{}"), /--options needs --target/);
   assertUsage(run("explain", "kivitendo-product", "examples/return.json"), /unknown target kivitendo-product/);
   assertUsage(run("request", "shopware", "getOrder"), /unknown target shopware: use one of geisenheim, kivitendo, westarp, omniseller, kvik/);
   assertUsage(run("request", "geisenheim", "deleteEverything"), /unknown geisenheim operation deleteEverything: use one of createOrder, cancelOrder/);
@@ -541,19 +550,21 @@ test("--version, -V and version print the package version", () => {
   assert.deepEqual(JSON.parse(run("--version", "--json").stdout), { ok: true, version });
 });
 
-test("--help lists every command and the exit codes; each command has its own help", () => {
+test("--help lists every command and the exit codes; each command has its own help", async () => {
   const help = run("--help");
   assert.equal(help.status, 0);
   assert.equal(help.stderr, "");
   assert.equal(run("help").stdout, help.stdout);
   assert.equal(run("-h").stdout, help.stdout);
   const commands = ["build", "validate", "explain", "from-shop", "from-omniseller", "catalogue", "request", "interpret", "street", "shipping-cost", "parse-xml", "help", "version"];
-  for (const c of commands) {
+  const helps = await Promise.all(commands.map(async (c) => /** @type {any[]} */ ([await runAsync(c, "--help"), await runAsync("help", c)])));
+  for (const [k, c] of commands.entries()) {
     assert.match(help.stdout, new RegExp(`^  ${c}\\b`, "m"), c);
-    const own = run(c, "--help");
+    const [own, viaHelp] = helps[k];
     assert.equal(own.status, 0, c);
     assert.match(own.stdout, new RegExp(`^usage: kontor ${c}\\b`), c);
-    assert.equal(run("help", c).stdout, own.stdout, c);
+    assert.match(own.stdout, /\nExit codes: 0 ok, 1 the input has errors, 2 usage or file problems/, c);
+    assert.equal(viaHelp.stdout, own.stdout, c);
   }
   assert.match(help.stdout, /Exit codes\n  0  ok[^]*\n  1  the input has errors[^]*\n  2  usage or file problems/);
   assert.match(help.stdout, /--json/);
