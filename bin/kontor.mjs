@@ -939,7 +939,6 @@ function under(/** @type {string} */ path, /** @type {string} */ prefix) {
 // Main.
 
 function main(/** @type {string[]} */ argv) {
-  let command = "";
   try {
     // --version / -V and --help / -h before any command; --json and --lang may come first too.
     const leading = [];
@@ -956,12 +955,12 @@ function main(/** @type {string[]} */ argv) {
     }
     const first = argv.findIndex((a, k) => !a.startsWith("-") && (k === 0 || argv[k - 1] !== "--lang"));
     if (first < 0) {
-      if (argv.length > 0) throw new UsageError(`unknown option ${argv[0]}: see kontor --help`);
+      if (argv.length > 0) throw new UsageError(`missing command before ${argv[0]}: see kontor --help`);
       write(process.stderr, USAGE);
       return EXIT_USAGE;
     }
     const resolved = resolveCommand(argv[first]);
-    command = resolved.name;
+    const command = resolved.name;
     const rest = [...argv.slice(0, first), ...resolved.prefix, ...argv.slice(first + 1)];
     const spec = COMMANDS[command];
     const { positionals, flags } = parseArgs(rest, spec.flags, command);
@@ -970,7 +969,7 @@ function main(/** @type {string[]} */ argv) {
       return EXIT_OK;
     }
     const lang = flags["--lang"] ?? process.env.KONTOR_LANG ?? "en";
-    if (lang !== "en" && lang !== "de") throw new UsageError(`--lang must be en or de, not ${lang}`, command);
+    if (lang !== "en" && lang !== "de") throw new UsageError(`--lang (or KONTOR_LANG) must be en or de, not ${lang}`, command);
     return spec.run(positionals, flags, new Output(flags["--json"] === true, lang));
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;

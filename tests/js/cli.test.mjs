@@ -222,7 +222,8 @@ test("--lang de and KONTOR_LANG=de: German messages, rules and words", () => {
   assert.match(valid.stderr, /^Warnung options\.recipientSalt \[missing_recipient_salt\]: kein `recipientSalt` gesetzt/m);
   const explained = run("explain", "geisenheim", "examples/b2c_online_wine.json", "--field", "id", "--lang", "de", "--salt", SALT);
   assert.equal(explained.stdout, "id = 3459872\n  aus: invoiceId\n  Regel: fortlaufende Datenbank-ID der Rechnung ohne Lücken, nicht die Rechnungsnummer (§2.1 id)\n");
-  assertUsage(run("validate", "examples/b2c_online_wine.json", "--lang", "fr"), /--lang must be en or de, not fr/);
+  assertUsage(run("validate", "examples/b2c_online_wine.json", "--lang", "fr"), /--lang \(or KONTOR_LANG\) must be en or de, not fr/);
+  assertUsage(cli(["validate", "examples/b2c_online_wine.json"], { env: { KONTOR_LANG: "fr" } }), /must be en or de, not fr/);
 });
 
 // ---------------------------------------------------------------------------------------
@@ -484,6 +485,7 @@ test("street, shipping-cost and parse-xml", () => {
 test("usage problems exit 2 with nothing on stdout", () => {
   assertUsage(run("geisenheim"), /missing FILE/);
   assertUsage(run("frobnicate", "x.json"), /unknown command frobnicate/);
+  assertUsage(run("--json"), /missing command before --json/);
   assertUsage(run("geisenheim", "does-not-exist.json"), /cannot read does-not-exist\.json: ENOENT/);
   assertUsage(run("build", "frobnicate", "examples/return.json"), /unknown target frobnicate: use one of geisenheim, kivitendo-customer/);
   assertUsage(run("validate", "examples/return.json", "--target", "kivitendo"), /unknown target kivitendo/);
