@@ -882,7 +882,9 @@ function redact(/** @type {kontor.HttpRequest} */ request, /** @type {Record<str
   /** @type {Record<string, string>} */
   const headers = {};
   for (const [k, v] of Object.entries(request.headers)) {
-    headers[k] = /^(authorization|proxy-authorization)$/i.test(k) ? `${v.split(" ")[0]} ${REDACTED}` : scrub(v);
+    // "Basic …" → "Basic [redacted]": the scheme says which credentials were used.
+    const scheme = /^[A-Za-z]+ /.exec(v)?.[0] ?? "";
+    headers[k] = /^(authorization|proxy-authorization)$/i.test(k) ? `${scheme}${REDACTED}` : scrub(v);
   }
   let body = request.body;
   if (body !== undefined) {
