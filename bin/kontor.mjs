@@ -124,7 +124,8 @@ Helpers
 FILE is a path, or "-" for standard input.
 Build targets: ${Object.keys(BUILDERS).slice(0, 4).join(", ")},
   ${Object.keys(BUILDERS).slice(4).join(", ")}.
-Request targets: ${Object.keys(OPERATIONS).join(", ")} (kontor help request lists the operations).
+Request targets: ${Object.keys(OPERATIONS).join(", ")}
+  (kontor help request lists their operations).
 \`kontor geisenheim FILE\` is short for \`kontor build geisenheim FILE\` (so is every build target).
 
 Options of every command
@@ -204,7 +205,8 @@ Options
                          kivitendo: order.orderitems.orderitem[0].price)
   --from PATH            only the payload fields made from this order field (items[0].unitPrice)
 ${OPTIONS_HELP}
-  --json                 { "ok", "lineage": [{ "field", "value", "from", "rule", "ruleDe" }], "issues" }
+  --json                 { "ok", "lineage": [{ "field", "value", "from", "rule", "ruleDe" }],
+                         "issues" }
 
 Exit 2 if --field or --from matches no payload field.
 
@@ -228,7 +230,8 @@ Configuration (later wins): the environment, then --config, then the flags below
   --environment production|staging   geisenheim (default staging)
   --username USER, --password PASS, --token TOKEN   credentials (prefer the environment:
                          arguments are visible to other users of the machine)
-  --session JSON|@FILE   omniseller: the session (interpret omniseller requestToken … --json | jq .data)
+  --session JSON|@FILE   omniseller: the session, the data of
+                         kontor interpret omniseller requestToken 200 ANSWER --json
   --allow-insecure       kvik: plain HTTP to a loopback host (tests and mocks)
 ${OPTIONS_HELP}
   --show-secrets         print credentials as they are
