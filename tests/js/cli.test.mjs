@@ -1,10 +1,10 @@
 // The `kontor` command line: every subcommand, standard input, exit codes, JSON and human
 // output, German, bad files, unknown targets and operations, --version and --help. Each test
 // runs bin/kontor.mjs as a user would and reads what it prints.
-import { test } from "node:test";
+import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -52,6 +52,7 @@ function assertUsage(/** @type {ReturnType<typeof cli>} */ r, /** @type {RegExp}
 }
 
 const tmp = mkdtempSync(join(tmpdir(), "kontor-cli-"));
+after(() => rmSync(tmp, { recursive: true, force: true }));
 const tmpFile = (/** @type {string} */ name, /** @type {string} */ text) => {
   const path = join(tmp, name);
   writeFileSync(path, text);
