@@ -351,14 +351,14 @@ export interface Operations {
   westarp: {
     listPublishers: { input?: WestarpPage | null; data: unknown };
     listBooks: { input?: (WestarpPage & { publisherId?: number; status?: string; author?: string; isbn?: string; term?: string; place?: string }) | null; data: unknown };
-    getBook: { input: string | { id: string }; data: unknown };
+    getBook: { input: { id: string }; data: unknown };
     createBook: { input: Record<string, unknown>; data: unknown };
     updateBook: { input: { id: string } & Record<string, unknown>; data: unknown };
     /** `confirmDeletion` must repeat the id. */
     deleteBook: { input: { id: string; confirmDeletion: string }; data: unknown };
     listStocks: { input?: (WestarpPage & { publisherId?: number }) | null; data: unknown };
     listOrders: { input?: (WestarpPage & { publisherId?: number }) | null; data: unknown };
-    getOrder: { input: string | number | { id: string | number }; data: unknown };
+    getOrder: { input: { id: string | number }; data: unknown };
     createOrder: { input: Order | string; data: unknown[] };
     listShippingMethods: { input?: null; data: WestarpShippingMethod[] | unknown };
   };
