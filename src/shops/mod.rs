@@ -19,21 +19,164 @@
 //! - A VAT rate the shop does not send as a percentage is derived from a line's tax and net
 //!   amount: a common EU rate is taken when it reproduces the tax to the cent, else the
 //!   quotient rounded to two places with a `derived_tax_rate` warning.
-//! - Payment methods are mapped to the canonical list by the platform's ids and names
-//!   ([`payment_method`]); anything else is kept as free text.
+//! - Payment methods are mapped to the canonical list by the platform's own ids first (a
+//!   table of gateway ids, handler identifiers and technical names), then by the words of the
+//!   id or title, card before debit ([`payment_method`]); anything else is kept as free text
+//!   with an `unknown_payment_method` warning.
+//! - The order's life: each adapter reads the platform's status fields into [`OrderState`]
+//!   and its refunds ([`refund`]); an order that arrives cancelled, (fully) refunded or
+//!   failed is an error at the status field (`order_cancelled`, `order_refunded`,
+//!   `order_failed`), never a sale.
 //! - `options.catalogue` (see [`crate::catalogue`]) completes the items' product facts.
 
 pub mod shopify;
 pub mod shopware6;
 pub mod woocommerce;
 
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::catalogue::Catalogue;
 use crate::decimal::Decimal;
 use crate::issue::Issues;
-pub use crate::omniseller::Mapped;
 use crate::order::time::{format_rfc3339, Timestamp};
+
+/// What `fromShopOrder` returns: the canonical order, whether every builder takes it, every
+/// issue, and the order's life as the platform reports it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Mapped {
+    /// The canonical order the mapping produced (present even when invalid, to be looked at).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<Value>,
+    /// True when the order has no error: every builder will take it.
+    pub valid: bool,
+    /// Mapping issues and the order's own.
+    pub issues: Issues,
+    /// The order's state by the platform's status fields; absent when they say nothing kontor
+    /// knows (then an issue names the field).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<OrderState>,
+    /// What the platform lists as refunded, oldest first (empty: nothing), each built by
+    /// [`refund`]: `{ id?, at?, amount?, reason?, lines: [{ sku?, name?, quantity, amount?,
+    /// tax? }] }`, amounts positive exact decimal strings in the order's currency.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub refunds: Vec<Value>,
+}
+
+/// An order's state in its life, from the platform's own status fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderState {
+    /// Placed, not (yet) paid: awaiting payment, on hold, authorized, invoice open.
+    Open,
+    /// Paid (or being fulfilled after payment).
+    Paid,
+    /// Cancelled (or voided, or deleted) in the shop.
+    Cancelled,
+    /// Refunded in full.
+    Refunded,
+    /// Paid, and part of it refunded: see `Mapped::refunds`.
+    PartiallyRefunded,
+    /// The payment failed: no sale.
+    Failed,
+}
+
+/// The order's life an adapter read: its state and refunds.
+#[derive(Debug, Default)]
+pub(crate) struct Life {
+    pub(crate) state: Option<OrderState>,
+    pub(crate) refunds: Vec<Value>,
+}
+
+impl Life {
+    /// Sets the state from what `field` (the platform's status field, also the issue's path)
+    /// says: `None` is a warning that the value is unknown; an order that is no sale
+    /// (cancelled, refunded, failed) is an error naming the field and `value`.
+    pub(crate) fn set(
+        &mut self,
+        state: Option<OrderState>,
+        field: &str,
+        value: &str,
+        shop: &str,
+        issues: &mut Issues,
+    ) {
+        self.state = state;
+        let (code, en, de) = match state {
+            None => {
+                issues.warning(
+                    field,
+                    "unknown_order_state",
+                    format!("{shop} sent `{field}` {value:?}, unknown to kontor: no state is given"),
+                    format!("{shop} sendet `{field}` {value:?}, das kontor nicht kennt: kein Zustand angegeben"),
+                );
+                return;
+            }
+            Some(OrderState::Cancelled) => ("order_cancelled", "cancelled", "storniert"),
+            Some(OrderState::Refunded) => (
+                "order_refunded",
+                "refunded in full",
+                "vollständig erstattet",
+            ),
+            Some(OrderState::Failed) => (
+                "order_failed",
+                "failed (no payment)",
+                "gescheitert (keine Zahlung)",
+            ),
+            Some(_) => return,
+        };
+        issues.error(
+            field,
+            code,
+            format!("the {shop} order is {en} (`{field}` {value:?}): no sale, not passed on"),
+            format!("die {shop}-Bestellung ist {de} (`{field}` {value:?}): kein Verkauf, nicht weitergegeben"),
+        );
+    }
+}
+
+/// The state `table` gives a platform's status `value`, if any.
+pub(crate) fn state_in(table: &[(&str, OrderState)], value: &str) -> Option<OrderState> {
+    table.iter().find(|(v, _)| *v == value).map(|(_, s)| *s)
+}
+
+/// A positive amount as a refund's text (`-10.00` → `10`).
+fn refund_amount(d: Option<Decimal>) -> Option<String> {
+    d.map(|d| abs(d).normalize().to_string())
+}
+
+/// A refund as [`Mapped::refunds`] lists it: `{ id?, at?, amount?, reason?, lines }`
+/// (`amount` made positive; `lines` from [`refund_line`]).
+pub fn refund(
+    id: Option<&str>,
+    at: Option<&str>,
+    amount: Option<Decimal>,
+    reason: Option<&str>,
+    lines: Vec<Value>,
+) -> Value {
+    let mut r = Map::new();
+    put_text(&mut r, "id", id);
+    put_text(&mut r, "at", at);
+    put_text(&mut r, "amount", refund_amount(amount));
+    put_text(&mut r, "reason", reason);
+    r.insert("lines".into(), Value::Array(lines));
+    Value::Object(r)
+}
+
+/// A refunded line: `{ sku?, name?, quantity, amount?, tax? }` (amounts made positive).
+pub fn refund_line(
+    sku: Option<&str>,
+    name: Option<&str>,
+    quantity: i64,
+    amount: Option<Decimal>,
+    tax: Option<Decimal>,
+) -> Value {
+    let mut l = Map::new();
+    put_text(&mut l, "sku", sku);
+    put_text(&mut l, "name", name);
+    l.insert("quantity".into(), Value::from(quantity));
+    put_text(&mut l, "amount", refund_amount(amount));
+    put_text(&mut l, "tax", refund_amount(tax));
+    Value::Object(l)
+}
 
 /// Platform names, as `fromShopOrder` takes them.
 pub const PLATFORMS: &[&str] = &["woocommerce", "shopware6", "shopify"];
@@ -50,11 +193,12 @@ pub fn from_shop_order(platform: &str, raw: &Value, catalogue: Option<&Catalogue
             format!("die {platform}-Bestellung muss ein JSON-Objekt sein (der Webhook-Inhalt oder die Bestellung der API)"),
         );
     }
+    let mut life = Life::default();
     let order = match platform {
         _ if issues.has_errors() => None,
-        "woocommerce" => Some(woocommerce::map(raw, &mut issues)),
-        "shopware6" => shopware6::map(raw, &mut issues),
-        "shopify" => Some(shopify::map(raw, &mut issues)),
+        "woocommerce" => Some(woocommerce::map(raw, &mut life, &mut issues)),
+        "shopware6" => shopware6::map(raw, &mut life, &mut issues),
+        "shopify" => Some(shopify::map(raw, &mut life, &mut issues)),
         other => {
             let known = PLATFORMS.join(", ");
             issues.error(
@@ -66,7 +210,7 @@ pub fn from_shop_order(platform: &str, raw: &Value, catalogue: Option<&Catalogue
             None
         }
     };
-    match order {
+    let mut mapped = match order {
         Some(mut order) => {
             if let Some(c) = catalogue {
                 c.complete(&mut order);
@@ -77,8 +221,13 @@ pub fn from_shop_order(platform: &str, raw: &Value, catalogue: Option<&Catalogue
             order: None,
             valid: false,
             issues,
+            state: None,
+            refunds: Vec::new(),
         },
-    }
+    };
+    mapped.state = life.state;
+    mapped.refunds = life.refunds;
+    mapped
 }
 
 /// Validates the canonical order an adapter built: the order's own issues are added, except
@@ -101,6 +250,8 @@ fn validate(order: Value, mut issues: Issues) -> Mapped {
         order: Some(order),
         valid: !issues.has_errors(),
         issues,
+        state: None,
+        refunds: Vec::new(),
     }
 }
 
@@ -350,56 +501,124 @@ pub(crate) fn name_of(first: Option<&str>, last: Option<&str>) -> String {
 
 /// Inserts `value` at `key` when it is a non-empty text.
 pub(crate) fn put_text(out: &mut Map<String, Value>, key: &str, value: Option<impl AsRef<str>>) {
-    if let Some(v) = value {
-        let v = v.as_ref().trim();
-        if !v.is_empty() {
-            out.insert(key.into(), Value::String(v.to_owned()));
-        }
+    put_str(out, key, value.as_ref().map(AsRef::as_ref));
+}
+
+/// [`put_text`] once for all its argument types (a smaller module).
+#[inline(never)]
+fn put_str(out: &mut Map<String, Value>, key: &str, value: Option<&str>) {
+    if let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) {
+        out.insert(key.into(), Value::String(v.to_owned()));
     }
 }
 
-/// The canonical payment method for a platform's payment id or name (case-insensitive):
-/// `bacs`, `prepayment`, `Vorkasse` → advance; `cod`, `cash` → cash; `paypal…` → paypal;
-/// `invoice`, `Rechnung` → invoice; `stripe`, `visa`, `card` → credit_card; `sepa`,
-/// `debit`, `Lastschrift` → sepa; otherwise `None` (the caller keeps the text).
+/// The platforms' own payment ids (folded by [`fold`]) whose words say nothing or the wrong
+/// thing: WooCommerce core, WooPayments, Stripe, PayPal Payments, Shopify's gateway names,
+/// Shopware's default payment. `""`: known, but nothing of the canonical list (the method
+/// stays text, with a warning). Ids whose words say what they are (`ppcp-credit-card-gateway`,
+/// `stripe_sepa_debit`, `german_market_purchase_on_account`, Shopware's `InvoicePayment`,
+/// `payment_debitpayment`, …) are left to the words.
+const GATEWAYS: &[(&str, &str)] = &[
+    ("bacs", "advance"),
+    ("cheque", "advance"),
+    ("cod", "cash"),
+    ("woocommerce_payments", "credit_card"),
+    ("stripe", "credit_card"),
+    ("stripe_bacs_debit", ""),
+    ("stripe_acss_debit", ""),
+    ("stripe_au_becs_debit", ""),
+    ("stripe_cashapp", ""),
+    ("ppcp_gateway", "paypal"),
+    ("shopify_payments", "credit_card"),
+    ("authorize_net", "credit_card"),
+    ("bogus", ""),
+    ("gift_card", ""),
+    ("manual", ""),
+    ("defaultpayment", ""),
+    ("payment_defaultpayment", ""),
+];
+
+/// The canonical payment method for a platform's payment id, handler identifier or title
+/// (case-insensitive): a known id of [`GATEWAYS`] first (for a handler class its last
+/// segment), then the words: `paypal` → paypal; a card (`card`, `karte`, `visa`, `master`,
+/// `amex`) → credit_card, before `sepa`, `debit`, `lastschrift` → sepa ("Credit card / debit
+/// card" is a card); `invoice`, `rechnung`, `on_account` → invoice; a bank transfer,
+/// `prepayment`, `vorkasse` → advance; `cash`, `nachnahme` → cash. `None` for anything else
+/// and for known ids outside the list (`bogus`, `gift_card`): the caller keeps the text and
+/// warns.
 pub fn payment_method(id: &str) -> Option<&'static str> {
     let k = fold(id);
+    let last = k.rsplit('\\').next().unwrap_or(&k);
+    if let Some((_, m)) = GATEWAYS.iter().find(|(g, _)| *g == k || *g == last) {
+        return (!m.is_empty()).then_some(*m);
+    }
     let has = |words: &[&str]| words.iter().any(|w| k.contains(w));
-    Some(if has(&["paypal", "ppcp", "ppec"]) {
+    Some(if has(&["paypal"]) {
         "paypal"
-    } else if has(&["sepa", "debit", "lastschrift"]) {
-        "sepa"
-    } else if has(&["invoice", "rechnung", "purchase_on_account", "on_account"]) {
-        "invoice"
     } else if has(&[
-        "bacs",
-        "prepayment",
-        "prepaid",
-        "vorkasse",
-        "bank_transfer",
-        "banktransfer",
-        "bank_deposit",
-        "cheque",
-        "ueberweisung",
-        "überweisung",
-    ]) {
-        "advance"
-    } else if k == "cod" || has(&["cash", "barzahlung", "bar_bei", "nachnahme"]) {
-        "cash"
-    } else if has(&[
-        "stripe",
         "card",
+        "karte",
         "visa",
         "master",
         "amex",
         "american_express",
-        "kreditkarte",
-        "shopify_payments",
     ]) {
         "credit_card"
+    } else if has(&["sepa", "debit", "lastschrift"]) {
+        "sepa"
+    } else if has(&["invoice", "rechnung", "on_account"]) {
+        "invoice"
+    } else if has(&[
+        "bank_transfer",
+        "banktransfer",
+        "bank_deposit",
+        "prepayment",
+        "vorkasse",
+        "ueberweisung",
+        "überweisung",
+    ]) {
+        "advance"
+    } else if has(&["cash", "barzahlung", "nachnahme"]) {
+        "cash"
     } else {
         return None;
     })
+}
+
+/// The payment method of the first of `candidates` (the shop's ids and titles, most
+/// specific first) that maps; else `label` (the method's name, else the first non-empty
+/// candidate) as text with an `unknown_payment_method` warning at `payment.method` naming
+/// `field`. `None`: all empty.
+pub(crate) fn payment_of(
+    candidates: &[Option<&str>],
+    label: Option<&str>,
+    field: &str,
+    shop: &str,
+    issues: &mut Issues,
+) -> Option<Value> {
+    let mut first = None;
+    let mut method = None;
+    for c in candidates.iter().flatten() {
+        let c = c.trim();
+        method = method.or_else(|| payment_method(c));
+        if first.is_none() && !c.is_empty() {
+            first = Some(c);
+        }
+    }
+    let method = match method {
+        Some(m) => m,
+        None => {
+            let text = label.map(str::trim).filter(|l| !l.is_empty()).or(first)?;
+            issues.warning(
+                "payment.method",
+                "unknown_payment_method",
+                format!("{shop}'s payment method {text:?} (`{field}`) is unknown to kontor: passed on as text, not guessed"),
+                format!("die Zahlungsart {text:?} von {shop} (`{field}`) kennt kontor nicht: als Text weitergegeben, nicht geraten"),
+            );
+            text
+        }
+    };
+    Some(serde_json::json!({ "method": method }))
 }
 
 /// Lower case with spaces and `-` as `_`: `Credit-Card` → `credit_card`.
@@ -480,6 +699,37 @@ mod tests {
             ("payment_debitpayment", Some("sepa")),
             ("Cash on Delivery (COD)", Some("cash")),
             ("bogus", None),
+            // Gateway ids as the plugins define them.
+            ("woocommerce_payments", Some("credit_card")),
+            ("woocommerce_payments_sepa_debit", Some("sepa")),
+            ("stripe_sepa_debit", Some("sepa")),
+            ("stripe_klarna", None),
+            ("stripe_cashapp", None),
+            ("stripe_bacs_debit", None),
+            ("ppcp-credit-card-gateway", Some("credit_card")),
+            ("ppcp-pay-upon-invoice-gateway", Some("invoice")),
+            ("ppcp-googlepay", None),
+            ("german_market_purchase_on_account", Some("invoice")),
+            ("mollie_wc_gateway_directdebit", Some("sepa")),
+            ("shopify_payments", Some("credit_card")),
+            ("gift_card", None),
+            (
+                "payment_MolliePaymentsApp_mollie_creditcard",
+                Some("credit_card"),
+            ),
+            (
+                "Shopware\\Core\\Checkout\\Payment\\Cart\\PaymentHandler\\PrePayment",
+                Some("advance"),
+            ),
+            ("payment_defaultpayment", None),
+            // Titles: a card before a debit.
+            ("Credit card / debit card", Some("credit_card")),
+            ("Credit/Debit card", Some("credit_card")),
+            ("SEPA-Lastschrift", Some("sepa")),
+            ("Kauf auf Rechnung", Some("invoice")),
+            ("Vorkasse", Some("advance")),
+            ("Nachnahme", Some("cash")),
+            ("Pay later.", None),
         ] {
             assert_eq!(payment_method(id), want, "{id}");
         }

@@ -21,23 +21,41 @@
 //!   line with `taxable: false` has 0 %; a taxable line without `tax_lines` gets 0 % with a
 //!   `missing_tax_rate` warning (the shop has no tax set up for the region).
 //! - The payment method is the first of `payment_gateway_names` that maps to the canonical
-//!   list (`visa` → credit_card), else the first name as free text.
+//!   list (`shopify_payments` → credit_card), else `gateway` (older orders), else the first
+//!   name as text with a warning.
 //! - Every `refunds[].refund_line_items[]` becomes a further item with negative quantity
-//!   (a return), priced as its original line.
-//! - `source_name: "pos"` is a sale on site (channel `local`); `cancelled_at` and `test` are
-//!   warnings.
+//!   (a return), priced as its original line, and each refund a [`super::refund`]: its
+//!   lines (`quantity`, `subtotal`, `total_tax`, the line's `sku`) and amount (the sum of its
+//!   successful `refund` transactions).
+//! - The state: `cancelled_at` set → cancelled; else `financial_status`: `pending`,
+//!   `authorized`, `partially_paid` → open; `paid` → paid; `partially_refunded`; `refunded`;
+//!   `voided` → cancelled; `expired` → failed. Cancelled, refunded and failed are errors.
+//! - `source_name: "pos"` is a sale on site (channel `local`); `test` is a warning.
 
 use serde_json::{json, Map, Value};
 
 use super::{
-    amount, carrier, missing, money, payment_method, per_unit, put_street, put_text,
-    rounded_warning, second_line_warning, text, utc,
+    amount, carrier, missing, money, per_unit, put_street, put_text, rounded_warning,
+    second_line_warning, text, utc, Life, OrderState,
 };
 use crate::decimal::Decimal;
 use crate::issue::Issues;
 
-/// The Shopify order webhook payload as a canonical order (JSON, not yet validated).
-pub fn map(o: &Value, issues: &mut Issues) -> Value {
+/// `financial_status` → the order's state.
+const STATES: &[(&str, OrderState)] = &[
+    ("pending", OrderState::Open),
+    ("authorized", OrderState::Open),
+    ("partially_paid", OrderState::Open),
+    ("paid", OrderState::Paid),
+    ("partially_refunded", OrderState::PartiallyRefunded),
+    ("refunded", OrderState::Refunded),
+    ("voided", OrderState::Cancelled),
+    ("expired", OrderState::Failed),
+];
+
+/// The Shopify order webhook payload as a canonical order (JSON, not yet validated); its
+/// state and refunds go to `life`.
+pub(crate) fn map(o: &Value, life: &mut Life, issues: &mut Issues) -> Value {
     let mut out = Map::new();
     match text(o, "order_number").or_else(|| text(o, "name")).or_else(|| text(o, "id")) {
         Some(n) => {
@@ -63,13 +81,19 @@ pub fn map(o: &Value, issues: &mut Issues) -> Value {
         ["", ""],
         issues,
     );
-    if let Some(at) = text(o, "cancelled_at") {
-        issues.warning(
-            "",
-            "order_status",
-            format!("the Shopify order was cancelled at {at} ({}): check that it should be passed on", text(o, "cancel_reason").unwrap_or_default()),
-            format!("die Shopify-Bestellung wurde am {at} storniert ({}): bitte prüfen, ob sie weitergegeben werden soll", text(o, "cancel_reason").unwrap_or_default()),
-        );
+    match text(o, "cancelled_at") {
+        Some(at) => life.set(
+            Some(OrderState::Cancelled),
+            "cancelled_at",
+            &at,
+            "Shopify",
+            issues,
+        ),
+        None => {
+            let status = text(o, "financial_status").unwrap_or_default();
+            let state = super::state_in(STATES, &status);
+            life.set(state, "financial_status", &status, "Shopify", issues);
+        }
     }
     if o.get("test") == Some(&Value::Bool(true)) {
         issues.warning(
@@ -184,29 +208,24 @@ pub fn map(o: &Value, issues: &mut Issues) -> Value {
     }
     out.insert("billingAddress".into(), Value::Object(bill));
 
-    let gateways: Vec<&str> = o
+    let mut gateways: Vec<Option<&str>> = o
         .get("payment_gateway_names")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-        .filter_map(Value::as_str)
-        .filter(|g| !g.trim().is_empty())
+        .map(Value::as_str)
         .collect();
-    match gateways.iter().find_map(|g| payment_method(g)) {
-        Some(m) => {
-            out.insert("payment".into(), json!({ "method": m }));
+    gateways.push(o.get("gateway").and_then(Value::as_str));
+    match super::payment_of(&gateways, None, "payment_gateway_names", "Shopify", issues) {
+        Some(p) => {
+            out.insert("payment".into(), p);
         }
-        None => match gateways.first() {
-            Some(g) => {
-                out.insert("payment".into(), json!({ "method": g.trim() }));
-            }
-            None => issues.warning(
-                "payment",
-                "missing_field",
-                "Shopify sent no `payment_gateway_names`: the order has no payment method",
-                "Shopify sendet keine `payment_gateway_names`: die Bestellung hat keine Zahlungsart",
-            ),
-        },
+        None => issues.warning(
+            "payment",
+            "missing_field",
+            "Shopify sent no `payment_gateway_names` (nor `gateway`): the order has no payment method",
+            "Shopify sendet keine `payment_gateway_names` (und kein `gateway`): die Bestellung hat keine Zahlungsart",
+        ),
     }
     shipping(o, &mut out, issues);
     put_text(&mut out, "notes", text(o, "note"));
@@ -236,14 +255,21 @@ pub fn map(o: &Value, issues: &mut Issues) -> Value {
         .enumerate()
     {
         let lines = refund.get("refund_line_items").and_then(Value::as_array);
+        let mut refunded = Vec::new();
         for (k, rl) in lines.into_iter().flatten().enumerate() {
             let shop = format!("refunds[{r}].refund_line_items[{k}]");
             let line = rl.get("line_item").filter(|l| l.is_object());
-            let q = rl
-                .get("quantity")
-                .and_then(Value::as_i64)
-                .filter(|q| *q > 0);
-            match (line, q) {
+            let quantity = rl.get("quantity").and_then(Value::as_i64);
+            let null = Value::Null;
+            let l = line.unwrap_or(&null);
+            refunded.push(super::refund_line(
+                text(l, "sku").as_deref(),
+                text(l, "name").as_deref(),
+                quantity.unwrap_or(0),
+                amount(rl, "subtotal"),
+                amount(rl, "total_tax"),
+            ));
+            match (line, quantity.filter(|q| *q > 0)) {
                 (Some(l), Some(q)) => {
                     let at = items.len();
                     items.push(item(l, Some(-q), at, &format!("{shop}.line_item"), issues));
@@ -256,6 +282,7 @@ pub fn map(o: &Value, issues: &mut Issues) -> Value {
                 ),
             }
         }
+        life.refunds.push(refund_of(refund, refunded));
     }
     if items.is_empty() {
         missing(
@@ -267,6 +294,34 @@ pub fn map(o: &Value, issues: &mut Issues) -> Value {
     }
     out.insert("items".into(), Value::Array(items));
     Value::Object(out)
+}
+
+/// One of `refunds[]` with its `lines`, and the sum of its successful `refund` transactions.
+fn refund_of(r: &Value, lines: Vec<Value>) -> Value {
+    let mut total = None;
+    for t in r
+        .get("transactions")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        if text(t, "kind").as_deref() == Some("refund")
+            && text(t, "status").as_deref() == Some("success")
+        {
+            let a = amount(t, "amount").unwrap_or(Decimal::ZERO);
+            total = Some(total.unwrap_or(Decimal::ZERO) + a);
+        }
+    }
+    let at = text(r, "processed_at")
+        .or_else(|| text(r, "created_at"))
+        .and_then(|t| utc(&t));
+    super::refund(
+        text(r, "id").as_deref(),
+        at.as_deref(),
+        total,
+        text(r, "note").as_deref(),
+        lines,
+    )
 }
 
 /// `billing_address` or `shipping_address` as a canonical address at `path`.

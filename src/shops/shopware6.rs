@@ -1,8 +1,9 @@
 //! Shopware 6, the Admin API's `order` entity with its associations (`GET /api/order/{id}`
 //! or `POST /api/search/order` with `Accept: application/json`, associations `lineItems`,
 //! `orderCustomer.salutation`, `billingAddress.country`, `deliveries.shippingOrderAddress
-//! .country`, `deliveries.shippingMethod`, `transactions.paymentMethod`, `currency`), and the
-//! app webhook `checkout.order.placed`, whose `data.payload.order` is the same entity.
+//! .country`, `deliveries.shippingMethod`, `transactions.paymentMethod`, `currency`), the
+//! app webhook `checkout.order.placed`, whose `data.payload.order` is the same entity, and
+//! the app payment and refund requests (`{ source, orderTransaction | refund, order }`).
 //!
 //! Read in the entity's order: `orderNumber`, `orderDateTime`, `stateMachineState`,
 //! `currency.isoCode`, `price.taxStatus`, `shippingCosts`, `orderCustomer`,
@@ -11,7 +12,8 @@
 //! Decisions where the document is silent:
 //! - `price.taxStatus` `gross` means gross unit prices, `net` net ones; `tax-free` means net
 //!   prices at 0 %. A line's rate is its `price.calculatedTaxes[0].taxRate` (else
-//!   `taxRules[0].taxRate`); a line with several rates is a warning (the first is used).
+//!   `price.taxRules[0].taxRate`, else `priceDefinition.taxRules[0].taxRate`, which the Store
+//!   API sends without `price`); a line with several rates is a warning (the first is used).
 //! - The SKU is the line's `payload.productNumber` (Shopware's "Produktnummer"); lines of
 //!   type `product` and `custom` become items. A `promotion` line with `discountType`
 //!   `percentage` on the cart becomes `discountPercent` on every item; any other promotion
@@ -21,22 +23,32 @@
 //! - The delivery address is the first delivery's `shippingOrderAddress` when it differs
 //!   from the billing address; shipping is the order's `shippingCosts` and the first
 //!   delivery's `shippingMethod`.
-//! - The payment method is the last transaction that is not cancelled or failed:
-//!   `paymentMethod.technicalName`, `handlerIdentifier` (`…\InvoicePayment` → invoice,
-//!   `PrePayment` → advance, `CashPayment` → cash, `DebitPayment` → sepa), else its name.
+//! - The transaction that counts is the newest by `createdAt` (Shopware sends them in no
+//!   guaranteed order): its `paymentMethod.technicalName`, `handlerIdentifier`
+//!   (`…\InvoicePayment` → invoice, `PrePayment` → advance, `CashPayment` → cash,
+//!   `DebitPayment` → sepa), `shortName`, else its name as text with a warning.
+//! - The state: the order's `stateMachineState.technicalName` `cancelled` → cancelled; else
+//!   the newest transaction's: `paid` → paid, `refunded_partially` → partially_refunded,
+//!   `refunded` and `chargeback` → refunded, `failed` and `cancelled` → failed, `open`,
+//!   `in_progress`, `authorized`, `reminded`, `unconfirmed`, `paid_partially` → open;
+//!   without a transaction state the order's `open`, `in_progress`, `completed` → open.
+//!   Cancelled, refunded and failed are errors. Refunds are not read (the order entity
+//!   carries them only with the association `transactions.captures.refunds`): the state says
+//!   whether anything was refunded.
 //! - Salutation `mr` → gender m, `mrs` → f.
 
 use serde_json::{json, Map, Value};
 
 use super::{
-    amount, carrier, missing, money, payment_method, put_street, put_text, second_line_warning,
-    text, utc,
+    amount, carrier, missing, money, put_street, put_text, second_line_warning, text, utc, Life,
+    OrderState,
 };
 use crate::decimal::Decimal;
 use crate::issue::Issues;
 
-/// The order entity inside what was sent: the entity itself, an API answer `{ data }`, or
-/// the webhook `{ data: { payload: { order } } }`.
+/// The order entity inside what was sent: the entity itself, an API answer `{ data }`, the
+/// webhook `{ data: { payload: { order } } }`, or an app payment or refund request
+/// `{ order }`.
 pub fn order_entity(raw: &Value) -> Option<&Value> {
     let data = raw.get("data");
     [
@@ -44,15 +56,16 @@ pub fn order_entity(raw: &Value) -> Option<&Value> {
         data,
         data.and_then(|d| d.get("payload"))
             .and_then(|p| p.get("order")),
+        raw.get("order"),
     ]
     .into_iter()
     .flatten()
     .find(|v| v.get("orderNumber").is_some() || v.get("lineItems").is_some())
 }
 
-/// The Shopware 6 order as a canonical order (JSON, not yet validated); `None` when `raw`
-/// holds no order entity.
-pub fn map(raw: &Value, issues: &mut Issues) -> Option<Value> {
+/// The Shopware 6 order as a canonical order (JSON, not yet validated), its state and refunds
+/// to `life`; `None` when `raw` holds no order entity.
+pub(crate) fn map(raw: &Value, life: &mut Life, issues: &mut Issues) -> Option<Value> {
     let Some(o) = order_entity(raw) else {
         issues.error(
             "order",
@@ -84,19 +97,8 @@ pub fn map(raw: &Value, issues: &mut Issues) -> Option<Value> {
         ["", ""],
         issues,
     );
-    if let Some(state) = o
-        .get("stateMachineState")
-        .and_then(|s| text(s, "technicalName"))
-    {
-        if state == "cancelled" {
-            issues.warning(
-                "",
-                "order_status",
-                "the Shopware order is cancelled: check that it should be passed on",
-                "die Shopware-Bestellung ist storniert: bitte prüfen, ob sie weitergegeben werden soll",
-            );
-        }
-    }
+    let newest = newest_transaction(o);
+    state(o, newest, life, issues);
     out.insert("channel".into(), json!("online"));
     match o.get("currency").and_then(|c| text(c, "isoCode")) {
         Some(c) => {
@@ -213,7 +215,7 @@ pub fn map(raw: &Value, issues: &mut Issues) -> Option<Value> {
         }
     }
     out.insert("billingAddress".into(), Value::Object(bill));
-    payment(o, &mut out, issues);
+    payment(newest.map(|(_, t)| t), &mut out, issues);
     shipping(o, delivery, tax_free, &mut out, issues);
     put_text(&mut out, "notes", text(o, "customerComment"));
 
@@ -324,20 +326,87 @@ fn address(
     out
 }
 
-fn payment(o: &Value, out: &mut Map<String, Value>, issues: &mut Issues) {
-    let transactions: Vec<&Value> = o
-        .get("transactions")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .collect();
-    let live = |t: &&&Value| {
-        let state = t
-            .get("stateMachineState")
-            .and_then(|s| text(s, "technicalName"));
-        !matches!(state.as_deref(), Some("cancelled" | "failed"))
+/// The newest of `transactions[]` by `createdAt` (at equal times the later in the array),
+/// with its index.
+fn newest_transaction(o: &Value) -> Option<(usize, &Value)> {
+    let key = |t: &Value| {
+        let at = text(t, "createdAt").unwrap_or_default();
+        let secs = crate::order::time::Timestamp::parse_rfc3339(&at).map(|t| t.unix_seconds());
+        // The fraction of the second in nanoseconds (RFC 3339 allows any number of digits).
+        let mut nanos = 0u64;
+        let mut digits = at
+            .get(19..)
+            .and_then(|f| f.strip_prefix('.'))
+            .unwrap_or("")
+            .bytes();
+        for _ in 0..9 {
+            let d = digits
+                .next()
+                .filter(u8::is_ascii_digit)
+                .map_or(0, |d| d - b'0');
+            nanos = nanos * 10 + u64::from(d);
+        }
+        (secs, nanos)
     };
-    let t = transactions.iter().rev().find(live).or(transactions.last());
+    let all = o.get("transactions").and_then(Value::as_array)?;
+    let mut newest: Option<(usize, &Value)> = None;
+    for (i, t) in all.iter().enumerate().filter(|(_, t)| t.is_object()) {
+        if newest.is_none_or(|(_, n)| key(t) >= key(n)) {
+            newest = Some((i, t));
+        }
+    }
+    newest
+}
+
+/// A transaction's `stateMachineState.technicalName` → the order's state; `[5..8]`
+/// (`open`, `in_progress`, `completed`) are also the order's own states meaning open.
+const PAYMENT_STATES: &[(&str, OrderState)] = &[
+    ("paid", OrderState::Paid),
+    ("refunded_partially", OrderState::PartiallyRefunded),
+    ("refunded", OrderState::Refunded),
+    ("chargeback", OrderState::Refunded),
+    ("failed", OrderState::Failed),
+    ("open", OrderState::Open),
+    ("in_progress", OrderState::Open),
+    ("completed", OrderState::Open),
+    ("cancelled", OrderState::Failed),
+    ("authorized", OrderState::Open),
+    ("reminded", OrderState::Open),
+    ("unconfirmed", OrderState::Open),
+    ("paid_partially", OrderState::Open),
+];
+
+/// The order's state from its own state and the newest transaction's (see the module's
+/// documentation).
+fn state(o: &Value, newest: Option<(usize, &Value)>, life: &mut Life, issues: &mut Issues) {
+    fn tech(v: &Value) -> Option<std::borrow::Cow<'_, str>> {
+        v.get("stateMachineState")
+            .and_then(|s| text(s, "technicalName"))
+    }
+    let order = tech(o);
+    let field = "stateMachineState.technicalName";
+    if order.as_deref() == Some("cancelled") {
+        return life.set(
+            Some(OrderState::Cancelled),
+            field,
+            "cancelled",
+            "Shopware",
+            issues,
+        );
+    }
+    if let Some((i, t)) = newest {
+        if let Some(s) = tech(t) {
+            let state = super::state_in(PAYMENT_STATES, &s);
+            let path = format!("transactions[{i}].{field}");
+            return life.set(state, &path, &s, "Shopware", issues);
+        }
+    }
+    let order = order.unwrap_or_default();
+    let state = super::state_in(&PAYMENT_STATES[5..8], &order);
+    life.set(state, field, &order, "Shopware", issues);
+}
+
+fn payment(t: Option<&Value>, out: &mut Map<String, Value>, issues: &mut Issues) {
     let Some(m) = t
         .and_then(|t| t.get("paymentMethod"))
         .filter(|m| m.is_object())
@@ -350,14 +419,22 @@ fn payment(o: &Value, out: &mut Map<String, Value>, issues: &mut Issues) {
         );
         return;
     };
-    let keys = ["technicalName", "handlerIdentifier", "shortName", "name"];
-    let method = keys
-        .iter()
-        .find_map(|k| text(m, k).and_then(|t| payment_method(&t)))
-        .map(str::to_owned)
-        .or_else(|| text(m, "name").map(|n| n.into_owned()));
-    if let Some(method) = method {
-        out.insert("payment".into(), json!({ "method": method }));
+    let t = |k| text(m, k);
+    let (tech, handler, short, name) = (
+        t("technicalName"),
+        t("handlerIdentifier"),
+        t("shortName"),
+        t("name"),
+    );
+    let given = [
+        tech.as_deref(),
+        handler.as_deref(),
+        short.as_deref(),
+        name.as_deref(),
+    ];
+    let field = "transactions[].paymentMethod";
+    if let Some(p) = super::payment_of(&given, given[3], field, "Shopware", issues) {
+        out.insert("payment".into(), p);
     }
 }
 
@@ -461,17 +538,29 @@ fn item(l: &Value, i: usize, at: usize, tax_free: bool, issues: &mut Issues) -> 
             issues,
         ),
     }
+    let definition = l.get("priceDefinition").filter(|p| p.is_object());
     let rate = if tax_free {
         Some(Decimal::ZERO)
     } else {
-        price.and_then(|p| {
-            rate_of(
-                p,
-                &format!("{path}.taxRate"),
-                &format!("{shop}.price"),
-                issues,
-            )
-        })
+        price
+            .and_then(|p| {
+                rate_of(
+                    p,
+                    &format!("{path}.taxRate"),
+                    &format!("{shop}.price"),
+                    issues,
+                )
+            })
+            .or_else(|| {
+                definition.and_then(|d| {
+                    rate_of(
+                        d,
+                        &format!("{path}.taxRate"),
+                        &format!("{shop}.priceDefinition"),
+                        issues,
+                    )
+                })
+            })
     };
     match rate {
         Some(r) => {
@@ -479,8 +568,8 @@ fn item(l: &Value, i: usize, at: usize, tax_free: bool, issues: &mut Issues) -> 
         }
         None => missing(
             &format!("{path}.taxRate"),
-            format!("Shopware sent no `{shop}.price.calculatedTaxes`"),
-            format!("Shopware sendet keine `{shop}.price.calculatedTaxes`"),
+            format!("Shopware sent no `{shop}.price.calculatedTaxes` (nor `priceDefinition.taxRules`)"),
+            format!("Shopware sendet keine `{shop}.price.calculatedTaxes` (und keine `priceDefinition.taxRules`)"),
             issues,
         ),
     }

@@ -16,24 +16,46 @@
 //!   (plus the tax difference when gross) over the quantity: coupons are already spread over
 //!   the lines by WooCommerce, so `coupon_lines` add nothing.
 //! - The VAT rate is `tax_lines[].rate_percent` (WooCommerce 5.7+) of the line's tax id, else
-//!   derived from `subtotal_tax / subtotal`.
+//!   derived from the line's unrounded `taxes[].subtotal` (else `subtotal_tax`) over
+//!   `subtotal`.
+//! - A shipping line's rate is `tax_lines[].rate_percent` of its `taxes[].id`, else derived
+//!   from `total_tax / total`.
 //! - `fee_lines` have no SKU and no canonical place: each is a warning naming it. `refunds`
-//!   in the order object carry totals only, no lines: a warning names each (the refund's
-//!   lines come with `GET /orders/<id>/refunds`). Status `cancelled`, `refunded`, `failed`
-//!   or `trash` is a warning.
+//!   in the order object carry totals only, no lines: each is a refund with its amount and
+//!   reason, and a warning (the refund's lines come with
+//!   `GET /orders/<id>/refunds`).
+//! - The state is `status`: `pending`, `on-hold`, `checkout-draft` → open; `processing`,
+//!   `completed` → paid (partially_refunded with `refunds`); `cancelled`, `trash` →
+//!   cancelled; `refunded` → refunded; `failed` → failed (the last three are errors). Any
+//!   other status (a plugin's own) is a warning and no state.
+//! - The payment method is `payment_method` (the gateway id), else `payment_method_title`.
 //! - Names are decoded from the HTML entities WooCommerce writes (`&ndash;`, `&amp;`).
 
 use serde_json::{json, Map, Value};
 
 use super::{
-    abs, amount, carrier, derive_rate, derived_rate_warning, missing, money, payment_method,
-    per_unit, put_street, put_text, rounded_warning, second_line_warning, text, utc,
+    abs, amount, carrier, derive_rate, derived_rate_warning, missing, money, per_unit, put_street,
+    put_text, rounded_warning, second_line_warning, text, utc, Life, OrderState,
 };
 use crate::decimal::Decimal;
 use crate::issue::Issues;
 
-/// The WooCommerce order object as a canonical order (JSON, not yet validated).
-pub fn map(o: &Value, issues: &mut Issues) -> Value {
+/// `status` → the order's state (paid with refunds is partially refunded).
+const STATES: &[(&str, OrderState)] = &[
+    ("pending", OrderState::Open),
+    ("on-hold", OrderState::Open),
+    ("checkout-draft", OrderState::Open),
+    ("processing", OrderState::Paid),
+    ("completed", OrderState::Paid),
+    ("cancelled", OrderState::Cancelled),
+    ("trash", OrderState::Cancelled),
+    ("refunded", OrderState::Refunded),
+    ("failed", OrderState::Failed),
+];
+
+/// The WooCommerce order object as a canonical order (JSON, not yet validated); its state
+/// and refunds go to `life`.
+pub(crate) fn map(o: &Value, life: &mut Life, issues: &mut Issues) -> Value {
     let mut out = Map::new();
     match text(o, "number").or_else(|| text(o, "id")) {
         Some(n) => {
@@ -46,16 +68,16 @@ pub fn map(o: &Value, issues: &mut Issues) -> Value {
             issues,
         ),
     }
-    if let Some(s) = text(o, "status") {
-        if matches!(&*s, "cancelled" | "refunded" | "failed" | "trash") {
-            issues.warning(
-                "",
-                "order_status",
-                format!("the WooCommerce order has status `{s}`: check that it should be passed on"),
-                format!("die WooCommerce-Bestellung hat den Status `{s}`: bitte prüfen, ob sie weitergegeben werden soll"),
-            );
-        }
+    let status = text(o, "status").unwrap_or_default();
+    let refunded = o
+        .get("refunds")
+        .and_then(Value::as_array)
+        .is_some_and(|r| !r.is_empty());
+    let mut state = super::state_in(STATES, &status);
+    if refunded && state == Some(OrderState::Paid) {
+        state = Some(OrderState::PartiallyRefunded);
     }
+    life.set(state, "status", &status, "WooCommerce", issues);
     ordered_at(o, &mut out, issues);
     out.insert("channel".into(), json!("online"));
     put_text(&mut out, "currency", text(o, "currency"));
@@ -107,13 +129,11 @@ pub fn map(o: &Value, issues: &mut Issues) -> Value {
     }
     out.insert("billingAddress".into(), Value::Object(bill));
 
-    match text(o, "payment_method") {
-        Some(id) => {
-            let method = payment_method(&id)
-                .map(str::to_owned)
-                .or_else(|| text(o, "payment_method_title").and_then(|t| payment_method(&t).map(str::to_owned)))
-                .unwrap_or_else(|| text(o, "payment_method_title").unwrap_or(id).into_owned());
-            out.insert("payment".into(), json!({ "method": method }));
+    let (id, title) = (text(o, "payment_method"), text(o, "payment_method_title"));
+    let given = [id.as_deref(), title.as_deref()];
+    match super::payment_of(&given, given[1], "payment_method", "WooCommerce", issues) {
+        Some(p) => {
+            out.insert("payment".into(), p);
         }
         None => issues.warning(
             "payment",
@@ -122,10 +142,10 @@ pub fn map(o: &Value, issues: &mut Issues) -> Value {
             "WooCommerce sendet keine `payment_method` (eine kostenlose oder von Hand angelegte Bestellung): die Bestellung hat keine Zahlungsart",
         ),
     }
-    shipping(o, gross, &mut out, issues);
+    let rates = tax_rates(o);
+    shipping(o, gross, &rates, &mut out, issues);
     put_text(&mut out, "notes", text(o, "customer_note"));
 
-    let rates = tax_rates(o);
     let lines = o.get("line_items").and_then(Value::as_array);
     let items: Vec<Value> = lines
         .into_iter()
@@ -167,7 +187,16 @@ pub fn map(o: &Value, issues: &mut Issues) -> Value {
         .enumerate()
     {
         let total = text(r, "total").unwrap_or_default();
-        let reason = text(r, "reason").unwrap_or_default();
+        // `reason` (the docs' older examples call it `refund`).
+        let reason = text(r, "reason").or_else(|| text(r, "refund"));
+        life.refunds.push(super::refund(
+            text(r, "id").as_deref(),
+            None,
+            amount(r, "total"),
+            reason.as_deref(),
+            Vec::new(),
+        ));
+        let reason = reason.unwrap_or_default();
         issues.warning(
             format!("refunds[{i}]"),
             "refund_not_itemised",
@@ -273,7 +302,13 @@ fn address(
     out
 }
 
-fn shipping(o: &Value, gross: bool, out: &mut Map<String, Value>, issues: &mut Issues) {
+fn shipping(
+    o: &Value,
+    gross: bool,
+    rates: &[(u64, Decimal)],
+    out: &mut Map<String, Value>,
+    issues: &mut Issues,
+) {
     let lines = o.get("shipping_lines").and_then(Value::as_array);
     let lines: Vec<&Value> = lines.into_iter().flatten().collect();
     if lines.is_empty() {
@@ -282,7 +317,9 @@ fn shipping(o: &Value, gross: bool, out: &mut Map<String, Value>, issues: &mut I
     let (mut net, mut tax) = (Decimal::ZERO, Decimal::ZERO);
     let mut names = Vec::new();
     let mut found_carrier = None;
+    let mut rate = None;
     for l in &lines {
+        rate = rate.or_else(|| rate_of_taxes(l, rates));
         net += amount(l, "total").unwrap_or(Decimal::ZERO);
         tax += amount(l, "total_tax").unwrap_or(Decimal::ZERO);
         if let Some(t) = text(l, "method_title") {
@@ -301,18 +338,35 @@ fn shipping(o: &Value, gross: bool, out: &mut Map<String, Value>, issues: &mut I
         s.insert("methodName".into(), Value::String(names.join(", ")));
     }
     s.insert("cost".into(), money(if gross { net + tax } else { net }));
-    let mut derived = false;
-    let rate = derive_rate(net, tax, &mut derived);
-    if derived {
-        derived_rate_warning(
-            "shipping.taxRate",
-            rate,
-            "shipping_lines[].total_tax / total",
-            issues,
-        );
-    }
+    let rate = rate.unwrap_or_else(|| {
+        let mut derived = false;
+        let rate = derive_rate(net, tax, &mut derived);
+        if derived {
+            derived_rate_warning(
+                "shipping.taxRate",
+                rate,
+                "shipping_lines[].total_tax / total",
+                issues,
+            );
+        }
+        rate
+    });
     s.insert("taxRate".into(), money(rate));
     out.insert("shipping".into(), Value::Object(s));
+}
+
+/// The `rate_percent` of the first of a line's `taxes[].id` that `tax_lines` list.
+fn rate_of_taxes(l: &Value, rates: &[(u64, Decimal)]) -> Option<Decimal> {
+    let id = l
+        .get("taxes")
+        .and_then(Value::as_array)?
+        .first()?
+        .get("id")?
+        .as_u64()?;
+    rates
+        .iter()
+        .find(|(r, _)| *r == id)
+        .map(|(_, r)| r.normalize())
 }
 
 /// `rate_id` → `rate_percent` of `tax_lines` (sent since WooCommerce 5.7).
@@ -384,27 +438,29 @@ fn item(l: &Value, i: usize, gross: bool, rates: &[(u64, Decimal)], issues: &mut
             issues,
         );
     }
-    let tax_id = l
-        .get("taxes")
-        .and_then(Value::as_array)
-        .and_then(|t| t.first())
-        .and_then(|t| t.get("id"))
-        .and_then(Value::as_u64);
-    let rate = match tax_id.and_then(|id| rates.iter().find(|(r, _)| *r == id)) {
-        Some((_, r)) => *r,
+    let rate = match rate_of_taxes(l, rates) {
+        Some(r) => r,
         None => {
             let mut derived = false;
+            // `taxes[]` carry the tax unrounded (`1.125` where `subtotal_tax` is `1.13`).
+            let unrounded = |key: &str| {
+                let mut sum = None;
+                for t in l.get("taxes").and_then(Value::as_array)? {
+                    sum = Some(sum.unwrap_or(Decimal::ZERO) + amount(t, key)?);
+                }
+                sum
+            };
             let (net, tax) = if subtotal.is_zero() {
-                (total, total_tax)
+                (total, unrounded("total").unwrap_or(total_tax))
             } else {
-                (subtotal, subtotal_tax)
+                (subtotal, unrounded("subtotal").unwrap_or(subtotal_tax))
             };
             let r = derive_rate(net, tax, &mut derived);
             if derived {
                 derived_rate_warning(
                     &format!("{path}.taxRate"),
                     r,
-                    &format!("line_items[{i}].subtotal_tax / subtotal"),
+                    &format!("line_items[{i}].taxes / subtotal"),
                     issues,
                 );
             }

@@ -63,11 +63,33 @@ export interface CatalogueRead { ok: boolean; catalogue: CatalogueEntry[]; issue
 export interface MissingFromCatalogue { missing: string[]; issues: Issue[] }
 
 /**
- * A shop's order as the canonical order: WooCommerce (REST API v3 order, `order.created`
- * webhook), Shopware 6 (Admin API order with associations, `checkout.order.placed`) or
- * Shopify (`orders/create` webhook). Never throws; `valid` says whether every builder takes it.
+ * A shop order's state by the platform's status fields (README: "The order's life"):
+ * `cancelled`, `refunded` and `failed` orders are errors (`order_cancelled`, `order_refunded`,
+ * `order_failed` at the status field), never a sale.
  */
-export function fromShopOrder(platform: ShopPlatform, order: object | string, options?: ShopOrderOptions): MappedOrder;
+export type ShopOrderState = "open" | "paid" | "cancelled" | "refunded" | "partially_refunded" | "failed";
+
+/** A refunded line; amounts are positive decimal strings in the order's currency. */
+export interface ShopRefundLine { sku?: string; name?: string; quantity: number; amount?: string; tax?: string }
+
+/** One refund as the platform lists it (WooCommerce's order gives no lines). */
+export interface ShopRefund { id?: string; at?: string; amount?: string; reason?: string; lines: ShopRefundLine[] }
+
+/** `fromShopOrder()`'s answer: the mapped order, and its life as the platform reports it. */
+export type MappedShopOrder = MappedOrder & {
+  /** Absent when the platform's status is one kontor does not know (an issue names it). */
+  state?: ShopOrderState;
+  /** What was refunded, oldest first; absent when nothing. */
+  refunds?: ShopRefund[];
+};
+
+/**
+ * A shop's order as the canonical order: WooCommerce (REST API v3 order, `order.*`
+ * webhooks), Shopware 6 (Admin API order with associations, `checkout.order.placed`, the app
+ * payment and refund requests) or Shopify (`orders/*` webhooks). Never throws; `valid` says
+ * whether every builder takes it.
+ */
+export function fromShopOrder(platform: ShopPlatform, order: object | string, options?: ShopOrderOptions): MappedShopOrder;
 
 /** Reads a catalogue from JSON or CSV text (`;` or `,`, detected; German decimal comma). */
 export function readCatalogue(text: string, options?: { format?: "json" | "csv" }): CatalogueRead;
@@ -76,7 +98,7 @@ export function readCatalogue(text: string, options?: { format?: "json" | "csv" 
 export function missingFromCatalogue(order: Order | string, catalogue: Catalogue): MissingFromCatalogue;
 "#;
 
-/// `fromShopOrder(platform, order, options?)`: `{ order, valid, issues }`.
+/// `fromShopOrder(platform, order, options?)`: `{ order, valid, issues, state, refunds }`.
 // Typed in SHOP_TYPES (the optional trailing options).
 #[wasm_bindgen(js_name = fromShopOrder, skip_typescript)]
 pub fn from_shop_order(platform: &str, order: JsValue, options: Option<JsValue>) -> JsValue {
@@ -89,6 +111,8 @@ pub fn from_shop_order(platform: &str, order: JsValue, options: Option<JsValue>)
             order: None,
             valid: false,
             issues,
+            state: None,
+            refunds: Vec::new(),
         });
     };
     let mut mapped = shops::from_shop_order(platform, &raw, catalogue.as_ref());

@@ -36,6 +36,24 @@ test("issues name the shop's field and the fix, in English and German", () => {
   assert.match(sku[0].messageDe, /Artikelnummer/);
 });
 
+test("the order's life: state and refunds, and an order that is no sale is refused", () => {
+  const partial = kontor.fromShopOrder("shopify", json("shopify/rest_2025-10_get_order_partially_refunded.json").order);
+  assert.equal(partial.valid, true, JSON.stringify(partial.issues));
+  assert.equal(partial.state, "partially_refunded");
+  assert.deepEqual(partial.refunds[0].lines.map((l) => [l.sku, l.quantity, l.amount, l.tax]),
+    [["IPOD2008BLACK", 1, "195.66", "3.98"], ["IPOD2008GREEN", 1, "195.67", "3.98"]]);
+  assert.equal(partial.refunds[0].amount, "209");
+  const cancelled = kontor.fromShopOrder("shopify", text("shopify_orders_create.json"));
+  assert.equal(cancelled.valid, false);
+  assert.equal(cancelled.state, "cancelled");
+  assert.deepEqual(cancelled.issues.filter((i) => i.severity === "error").map((i) => [i.path, i.code]), [["cancelled_at", "order_cancelled"]]);
+  assert.equal(cancelled.refunds, undefined);
+  const woo = json("woocommerce_order.json");
+  assert.equal(kontor.fromShopOrder("woocommerce", { ...woo, status: "failed" }).state, "failed");
+  assert.equal(kontor.fromShopOrder("woocommerce", woo).state, "paid");
+  assert.equal(kontor.fromShopOrder("magento", woo).state, undefined);
+});
+
 test("bad input is an issue, never a throw", () => {
   assert.deepEqual(kontor.fromShopOrder("shopify", "{ not json").issues.map((i) => i.code), ["malformed_json"]);
   assert.deepEqual(kontor.fromShopOrder("magento", {}).issues.map((i) => i.code), ["unknown_platform"]);

@@ -1,6 +1,6 @@
 // Compiled with `tsc --noEmit --strict` by the test command: the package's types are real.
-import { toGeisenheim, validateOrder, request, interpretResponse, send, toKivitendoOrderXml, parseKivitendoXml, kivitendoSync, toWestarpOrder, splitStreet, fromOmnisellerOrder, omnisellerToKivitendoCategories } from "kontor";
-import type { Order, Issue, GeisenheimOrder, HttpRequest, OrderMapping, OmnisellerSession, OmnisellerCategory } from "kontor";
+import { toGeisenheim, validateOrder, request, interpretResponse, send, toKivitendoOrderXml, parseKivitendoXml, kivitendoSync, toWestarpOrder, splitStreet, fromOmnisellerOrder, omnisellerToKivitendoCategories, fromShopOrder } from "kontor";
+import type { Order, Issue, GeisenheimOrder, HttpRequest, OrderMapping, OmnisellerSession, OmnisellerCategory, ShopOrderState, ShopRefund } from "kontor";
 
 const order: Order = {
   number: "10023",
@@ -64,8 +64,17 @@ const cats = interpretResponse("omniseller", "getCategories", 200, "{}");
 const tree: OmnisellerCategory[] = cats.outcome === "accepted" ? cats.data : [];
 const categoryXml: string | undefined = omnisellerToKivitendoCategories(tree).documents[0]?.xml;
 const kvik = request("kvik", "updateOrder", { id: 1, changes: {} }, { baseUrl: "https://shop.example.com", token: "t", allowInsecure: false });
+// A shop order's life: the state narrows, refunds are typed; the mapped order still narrows on `valid`.
+const shopMapped = fromShopOrder("shopify", "{}");
+const shopState: ShopOrderState | undefined = shopMapped.state;
+const refundedSkus: Array<string | undefined> = (shopMapped.refunds ?? []).flatMap((r: ShopRefund) => r.lines.map((l) => l.sku));
+const shopNumber: string | undefined = shopMapped.valid ? shopMapped.order.number : undefined;
+// @ts-expect-error: "shipped" is no state kontor gives
+const badState: ShopOrderState = "shipped";
+
 // @ts-expect-error: "as" is a closed list of conversions
 const badMapping: OrderMapping = { number: { from: "x", as: "euro" } };
 
 export { mapped, mappedNumber, byFunction, call, categoryXml, kvik, badMapping };
 export { firstPrice, severity, payload, badGender, badKind, xml, root, next, isbn, houseNumber };
+export { shopState, refundedSkus, shopNumber, badState };

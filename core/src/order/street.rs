@@ -3,7 +3,8 @@
 //! The house number is taken from the end of the line: digits (1 to 4) with an optional
 //! letter (`5a`, `5 a`), and ranges or fractions of such (`1-3`, `34-36`, `12a-13c`,
 //! `12 - 14`, `7/9`). Everything before it is the street, which may itself contain numbers
-//! (`Straße des 17. Juni`, `In den 30 Morgen`, Mannheim's squares `C 3`). A line whose end is
+//! (`Straße des 17. Juni`, `In den 30 Morgen`, Mannheim's squares `C 3`); a comma or
+//! semicolon before the number separates (`Av. Brasil, 432`). A line whose end is
 //! no house number is an error, not a guess: kontor never invents an empty number or moves a
 //! word of the street name.
 
@@ -76,10 +77,14 @@ pub fn split_street(line: &str) -> Result<StreetParts, StreetError> {
     } else {
         return Err(StreetError::NoHouseNumber(line.to_owned()));
     };
+    // `Av. Brasil, 432`: the comma before the number separates, it is no part of the street.
     let street = tokens
         .get(..n - count)
         .map(|t| t.join(" "))
-        .unwrap_or_default();
+        .unwrap_or_default()
+        .trim_end_matches([',', ';'])
+        .trim_end()
+        .to_owned();
     if street.is_empty() {
         return Err(StreetError::NoStreet(line.to_owned()));
     }
@@ -122,6 +127,9 @@ mod tests {
         check("  Hauptstraße   5 a ", "Hauptstraße", "5a");
         check("Lindenweg 12 - 14", "Lindenweg", "12-14");
         check("Gartenstraße 7/9,", "Gartenstraße", "7/9");
+        check("Av. Brasil, 432", "Av. Brasil", "432");
+        check("Hauptstraße, 5 a", "Hauptstraße", "5a");
+        check("Rua Augusta ; 12", "Rua Augusta", "12");
     }
 
     #[test]
@@ -144,5 +152,13 @@ mod tests {
         ));
         assert_eq!(split_street("   "), Err(StreetError::Empty));
         assert!(matches!(split_street("42"), Err(StreetError::NoStreet(_))));
+        assert!(matches!(
+            split_street(", 42"),
+            Err(StreetError::NoStreet(_))
+        ));
+        assert!(matches!(
+            split_street("8623 Hemlock Hill Drive, Houston"),
+            Err(StreetError::NoHouseNumber(_))
+        ));
     }
 }
