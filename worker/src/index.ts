@@ -243,7 +243,7 @@ async function handle(req: Request, env: Env): Promise<Response> {
     const read = await readBody(env, req, "any");
     if ("refuse" in read) return read.refuse;
     const a = await handleWebhook(env, platform, req.headers, read.text, read.bytes);
-    return json(env, a.httpStatus, a.body);
+    return json(env, a.httpStatus, a.body, a.headers);
   }
 
   const unauthorized = (why: string) => withCors(problem(env, 401, "unauthorized", [issue("Authorization", "unauthorized", why, "Aufrufer nicht angemeldet: Authorization: Bearer <Token> oder X-Kontor-Signature senden")], { "WWW-Authenticate": 'Bearer realm="kontor"' }));

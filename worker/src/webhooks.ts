@@ -194,25 +194,39 @@ async function handleOrder(env: Env, platform: ShopPlatform, shop: string, singl
 }
 
 /** A shop order that is no sale (cancelled, refunded in full, failed; the signed body says so,
- * whatever the topic): never delivered as one. A create of it not sent yet is cancelled and
- * never sent; one already delivered gets a note for the operator, since none of the targets'
- * documents lets kontor undo it from a shop order (Geisenheim's cancel needs the invoice id,
- * which shop webhooks do not carry). Answered 200, so that the shop does not retry. */
+ * whatever the topic): never delivered as one (kontor's cancelPlan for each target's create):
+ * - none delivered yet: acknowledged (200), nothing sent;
+ * - a create not sent yet: `cancelled`, never sent;
+ * - a create sent, or that may have been (an earlier attempt without a settling answer):
+ *   `cancelled` if still pending, and a note for the operator, since no target's document lets
+ *   kontor undo an order from a shop's order (Geisenheim's cancel needs the invoice id, which
+ *   shop webhooks do not carry; kivitendo's and Westarp's APIs have no cancel);
+ * - an attempt of the create out right now: 503 with Retry-After, so that the shop sends the
+ *   event again once it has settled.
+ * Repeated events change nothing (a note is added once). */
 async function notASale(env: Env, platform: ShopPlatform, shop: string, number: string, state: string, targets: string[], issues: Issue[]): Promise<WebhookAnswer> {
   const key = shopOrderKey(platform, shop, number);
   const now = new Date().toISOString();
   const actions: { target: string; id: string; action: string }[] = [];
+  const code = `order_${state}_in_shop`;
   for (const target of targets) {
     const d = await ledger.byKey(env.DB, target, key);
-    if (!d) continue;
+    if (!d || d.status === "cancelled" || d.issues.some((i) => i.code === code)) continue;
     const held = d.lease !== null && d.nextAttemptAt !== null && Date.parse(d.nextAttemptAt) > Date.now();
     const plan = cancelPlan(d.status, d.attempts, held);
-    const note = issue("", `order_${state}_in_shop`, `the shop reports order ${number} as ${state}: it is no sale`, `der Shop meldet Bestellung ${number} als ${state}: sie ist kein Verkauf`, "warning");
-    if (plan.cancelCreate && !plan.send && (await ledger.cancelCreate(env.DB, d, [...d.issues, note], now))) {
-      actions.push({ target, id: d.id, action: "create_cancelled" });
-    } else if (d.status !== "cancelled" && !d.issues.some((i) => i.code === note.code)) {
-      const operator = issue("", note.code, `the shop reports order ${number} as ${state} after it was sent to ${target}: ${target}'s API offers kontor no way to undo it from the shop's order; undo it in ${target} by hand`,
-        `der Shop meldet Bestellung ${number} als ${state}, nachdem sie an ${target} ging: die API von ${target} bietet kontor keinen Weg, das aus der Shop-Bestellung rückgängig zu machen; bitte in ${target} von Hand`, "error");
+    if (plan.wait) {
+      return { httpStatus: 503, headers: { "Retry-After": "10" }, body: { platform, shop, number, state, error: "delivery_under_way",
+        issues: [issue("", "delivery_under_way", `a delivery of order ${number} to ${target} is under way: send this event again shortly`, `eine Zustellung von Bestellung ${number} an ${target} läuft: dieses Ereignis bitte gleich erneut senden`)] } };
+    }
+    const note = issue("", code, `the shop reports order ${number} as ${state}: it is no sale and is not sent`, `der Shop meldet Bestellung ${number} als ${state}: sie ist kein Verkauf und wird nicht gesendet`, "warning");
+    if (plan.cancelCreate && !(await ledger.cancelCreate(env.DB, d, [...d.issues, note], now))) {
+      return { httpStatus: 503, headers: { "Retry-After": "10" }, body: { platform, shop, number, state, error: "delivery_under_way", issues: [] } };
+    }
+    if (plan.cancelCreate) actions.push({ target, id: d.id, action: "create_cancelled" });
+    if (plan.send) {
+      // It reached the target, or may have: only a person can undo it there.
+      const operator = issue("", code, `the shop reports order ${number} as ${state} after it ${d.status === "accepted" ? "was" : "may have been"} sent to ${target}: kontor cannot undo it there from the shop's order; check ${target} and undo it by hand`,
+        `der Shop meldet Bestellung ${number} als ${state}, nachdem sie an ${target} ging${d.status === "accepted" ? "" : " (möglicherweise)"}: kontor kann das dort nicht aus der Shop-Bestellung rückgängig machen; bitte ${target} prüfen und von Hand rückgängig machen`, "error");
       await ledger.addIssue(env.DB, d.id, operator, now);
       actions.push({ target, id: d.id, action: "operator_note" });
     }

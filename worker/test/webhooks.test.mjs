@@ -19,10 +19,15 @@ const SHOP_ID = "dgrH7nLU6tlE";
 // Shopware's app webhook `checkout.order.placed`: the order entity under data.payload.order.
 const shopwareBody = JSON.stringify({ data: { payload: { order: JSON.parse(fixture("shopware6_order.json")).data }, event: "checkout.order.placed" },
   source: { url: "https://shop.example.com", appVersion: "1.0.0", shopId: SHOP_ID, eventId: "7b04ebe416db4ebc93de4d791325e1d9" }, timestamp: Math.floor(Date.now() / 1000) });
+// Shopify's sample as published is the order after its cancel (`cancelled_at`, `voided`); the
+// same order as it was placed has neither (edited in the raw text: its ids exceed 2^53).
+const shopifyCancelled = fixture("shopify_orders_create.json");
+const shopifyPlaced = shopifyCancelled.replace('"cancel_reason": "customer"', '"cancel_reason": null')
+  .replace('"cancelled_at": "2021-12-31T19:00:00-05:00"', '"cancelled_at": null').replace('"financial_status": "voided"', '"financial_status": "paid"');
 const bodies = {
   woocommerce: JSON.stringify(wooOrder),
   shopware6: shopwareBody,
-  shopify: fixture("shopify_orders_create.json"),
+  shopify: shopifyPlaced,
 };
 const numbers = { woocommerce: "727", shopware6: "10060", shopify: "1234" };
 // The shop each platform's webhooks come from, as kontor keys them.
@@ -262,6 +267,64 @@ test("shopify: two shops with the same order number are two deliveries; each sho
   assert.equal(unknown.status, 401);
   assert.equal(unknown.json.issues[0].code, "unknown_shop");
   assert.ok(!JSON.stringify(unknown.json).includes("guessed"), "the shop named is not repeated");
+});
+
+test("shopify: the order cancelled after it was delivered is not sent again; the delivery names what to undo, once", async () => {
+  const key = "shopify:example.myshopify.com:1234";
+  const before = kivitendo.requests.length;
+  const cancelled = (event) => hook("shopify", shopifyCancelled, { ...headers("shopify", shopifyCancelled, secretOf.shopify, { event }), "X-Shopify-Topic": "orders/cancelled" });
+  const r = await cancelled("cancel-1");
+  assert.equal(r.status, 200, JSON.stringify(r.json));
+  assert.deepEqual([r.json.notASale, r.json.state, r.json.actions.map((a) => [a.target, a.action])], [true, "cancelled", [["kivitendo", "operator_note"]]]);
+  const d = (await call("GET", `/v1/deliveries/${r.json.actions[0].id}`)).json;
+  assert.deepEqual([d.key, d.status], [key, "accepted"]);
+  assert.match(d.issues.find((i) => i.code === "order_cancelled_in_shop").message, /after it was sent to kivitendo: .*undo it by hand/);
+  // Another delivery of the event, and the same order under orders/updated: nothing more.
+  const again = await cancelled("cancel-2");
+  assert.deepEqual([again.status, again.json.actions], [200, []]);
+  const updated = await hook("shopify", shopifyCancelled, { ...headers("shopify", shopifyCancelled), "X-Shopify-Topic": "orders/updated" });
+  assert.deepEqual([updated.status, updated.json.notASale], [200, true]);
+  assert.equal((await call("GET", `/v1/deliveries/${d.id}`)).json.issues.filter((i) => i.code === "order_cancelled_in_shop").length, 1);
+  assert.equal(kivitendo.requests.length, before, "nothing sent");
+});
+
+test("a cancelled order never delivered is acknowledged and not sent; a cancel racing the first delivery stops it", async () => {
+  // Cancelled before kontor ever saw it (another order number): 200, no delivery.
+  const other = shopifyCancelled.replace('"order_number": 1234', '"order_number": 4321').replace('"name": "#9999"', '"name": "#4321"');
+  const never = await hook("shopify", other, { ...headers("shopify", other), "X-Shopify-Topic": "orders/cancelled" });
+  assert.deepEqual([never.status, never.json.notASale, never.json.actions], [200, true, []], JSON.stringify(never.json));
+  assert.equal((await call("GET", "/v1/deliveries?limit=200")).json.deliveries.filter((x) => x.key.endsWith(":4321")).length, 0);
+  // WooCommerce's order 727 as a new order 7270, kivitendo down for its first attempt, then
+  // the shop cancels it (order.updated with status cancelled) before the retry.
+  const placed = JSON.stringify({ ...wooOrder, id: 7270, number: "7270" });
+  const posts = () => orderPosts().filter((q) => q.body.includes("<order-number>7270</order-number>")).length;
+  kivitendo.respondNext({ status: 503, body: { error: "maintenance" } }, (q) => q.method === "POST" && q.url === "/api/v1/orders" && q.body.includes("7270"));
+  const r = await hook("woocommerce", placed);
+  assert.equal(r.status, 202, JSON.stringify(r.json));
+  const id = r.json.deliveries[0].id;
+  const deadline = Date.now() + 20_000;
+  while ((await call("GET", `/v1/deliveries/${id}`)).json.attempts < 1) {
+    assert.ok(Date.now() < deadline, "the first attempt ran");
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  const cancelBody = JSON.stringify({ ...wooOrder, id: 7270, number: "7270", status: "cancelled" });
+  let c;
+  for (;;) {
+    c = await hook("woocommerce", cancelBody, { ...headers("woocommerce", cancelBody), "X-WC-Webhook-Topic": "order.updated" });
+    if (c.status !== 503) break;   // the retry was out: the shop sends the event again
+    await new Promise((res) => setTimeout(res, 200));
+  }
+  assert.equal(c.status, 200, JSON.stringify(c.json));
+  const after = (await call("GET", `/v1/deliveries/${id}`)).json;
+  if (after.status === "cancelled") {
+    assert.deepEqual(c.json.actions.map((a) => a.action), ["create_cancelled", "operator_note"], "it may have reached kivitendo: checked by hand");
+    await new Promise((res) => setTimeout(res, 3000));
+    assert.equal(posts(), 1, "the create is never sent again after its cancel");
+  } else {
+    // The retry won the race: delivered, and the operator is told to undo it.
+    assert.equal(after.status, "accepted");
+    assert.ok(after.issues.some((i) => i.code === "order_cancelled_in_shop"));
+  }
 });
 
 test("a signed body under another topic is not acted on as that topic; invalid UTF-8 is refused", async () => {
