@@ -173,9 +173,8 @@ export async function openapiChecker(doc = openapiDocument()) {
       const all = Object.values(t.item).filter((x) => x && typeof x === "object").flatMap((op) => params(t.item, op)).concat(params(t.item));
       const fits = t.names.every((name, i) => {
         const p = all.find((x) => x.in === "path" && x.name === name);
-        let value;
-        try { value = decodeURIComponent(m[i + 1]); } catch { value = m[i + 1]; }
-        return !p?.schema?.pattern || new RegExp(p.schema.pattern).test(value);
+        // As the worker matches it: the segment as sent, percent-encoded.
+        return !p?.schema?.pattern || new RegExp(p.schema.pattern).test(m[i + 1]);
       });
       if (fits) return t;
     }
