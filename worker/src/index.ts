@@ -12,6 +12,7 @@ import * as catalogue from "./catalogue";
 import * as shopware from "./shopware";
 import * as ledger from "./ledger";
 import type { DeliveryMessage, DeadLetterMessage } from "./env";
+import openapi from "../openapi.json";
 
 const ORDER_TARGETS = ["geisenheim", "kivitendo", "westarp"];
 const PREVIEW_TARGETS = [...ORDER_TARGETS, "kivitendo-customer", "kivitendo-order"];
@@ -21,6 +22,7 @@ const STATUSES: DeliveryStatus[] = ["accepted", "rejected", "queued", "dead", "a
  * could carry anything a caller sent). */
 const ROUTES: [RegExp, string][] = [
   [/^\/healthz$/, "/healthz"],
+  [/^\/openapi\.json$/, "/openapi.json"],
   [/^\/v1\/[a-z-]+\/preview$/, "/v1/{target}/preview"],
   [/^\/v1\/orders$/, "/v1/orders"],
   [/^\/v1\/[a-z-]+\/orders$/, "/v1/{target}/orders"],
@@ -216,6 +218,8 @@ async function handle(req: Request, env: Env): Promise<Response> {
   };
   if (req.method === "OPTIONS") return c ? preflight(c) : new Response(null, { status: 204, headers: { Allow: "GET, POST, PUT, DELETE, OPTIONS" } });
   if (url.pathname === "/healthz") return withCors(json(env, 200, { ok: true, service: "kontor-worker", version: version() }));
+  // The HTTP API's reference (worker/openapi.json), without authentication.
+  if (url.pathname === "/openapi.json") return withCors(json(env, 200, openapi));
 
   // Shop webhooks authenticate with the platform's own signature over the raw body, not the
   // caller token.
