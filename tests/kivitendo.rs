@@ -83,6 +83,7 @@ fn as_read(fields: &kivitendo::record::Fields) -> Value {
         let v = match v {
             Val::Text(t) | Val::Num(t) => json!(t),
             Val::Bool(b) => json!(b.to_string()),
+            Val::Empty => json!(""),
             Val::List(_, items) => Value::Array(items.iter().map(as_read).collect()),
         };
         m.insert(name.replace('-', "_"), v);
@@ -224,24 +225,26 @@ fn net_order_totals_add_the_tax() {
 
 #[test]
 fn products_and_categories_check_what_the_database_requires() {
+    let none = Options::default();
     let p = build_product(
-        &json!({"productnumber": "127/4", "description": "Spätburgunder", "unit": "Stck", "partType": "part", "sellprice": "6.30", "categoryId": 3}),
+        &json!({"productnumber": "127/4", "description": "Spätburgunder", "unit": "Stck", "partType": "part", "sellprice": "6.30", "categoryId": 3, "taxGroupId": 859}),
+        &none,
     );
     assert!(p.issues.is_empty(), "{:?}", p.issues);
     assert_eq!(
         p.payload.unwrap().to_xml(),
-        "<product>\n  <productnumber>127/4</productnumber>\n  <description>Spätburgunder</description>\n  <unit>Stck</unit>\n  <part-type>part</part-type>\n  <sellprice>6.3</sellprice>\n  <category-id>3</category-id>\n</product>\n"
+        "<product>\n  <productnumber>127/4</productnumber>\n  <description>Spätburgunder</description>\n  <unit>Stck</unit>\n  <part-type>part</part-type>\n  <sellprice>6.3</sellprice>\n  <category-id>3</category-id>\n  <tax-group-id>859</tax-group-id>\n</product>\n"
     );
-    let bad = build_product(&json!({"description": "x", "partType": "wine"}));
+    let bad = build_product(&json!({"description": "x", "partType": "wine"}), &none);
     let paths: Vec<&str> = bad.issues.iter().map(|i| i.path.as_str()).collect();
-    assert_eq!(paths, vec!["productnumber", "unit", "partType"]);
-    let c = build_category(&json!({"name": "Rotwein", "sortkey": 2}));
+    assert_eq!(paths, vec!["productnumber", "unit", "taxGroupId", "partType"]);
+    let c = build_category(&json!({"name": "Rotwein", "sortkey": 2}), &none);
     assert_eq!(
         c.payload.unwrap().to_xml(),
         "<category>\n  <name>Rotwein</name>\n  <sortkey>2</sortkey>\n</category>\n"
     );
     assert_eq!(
-        build_category(&json!({"name": "Housing"}))
+        build_category(&json!({"name": "Housing"}), &none)
             .issues
             .as_slice()[0]
             .path,

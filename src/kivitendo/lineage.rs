@@ -7,6 +7,9 @@ use serde_json::Value;
 
 /// `<customer>` (slides: Customer → customer, Contact → contacts, Shipping → shipto).
 pub const CUSTOMER: &[Rule] = &[
+    r("customer.customernumber", &["customer.id"], false,
+      "the shop's customer number (`customerNumber: \"shop\"`); the plugin assigns none",
+      "Kundennummer des Shops (`customerNumber: \"shop\"`); das Plugin vergibt keine"),
     r("customer.name", &["customer.company", "billingAddress.company", "customer.lastName", "billingAddress.name"], true,
       "the customer's name: the company, else first and last name, else the billing address's name; required",
       "Kundenname: die Firma, sonst Vor- und Nachname, sonst der Name der Rechnungsadresse; Pflicht"),
@@ -30,8 +33,8 @@ pub const CUSTOMER: &[Rule] = &[
     r("customer.contacts.contact[].title", &["customer.title"], false, "the contact person's title", "Titel der Kontaktperson"),
     r("customer.contacts.contact[].first_name", &["customer.firstName"], false, "the contact person's first name", "Vorname der Kontaktperson"),
     r("customer.contacts.contact[].fist_name", &["customer.firstName"], false,
-      "the contact person's first name, in the tag installations before April 2025 read (`legacyFirstNameTag`, as the slides' example)",
-      "Vorname der Kontaktperson, im Tag älterer Installationen vor April 2025 (`legacyFirstNameTag`, wie im Beispiel der Folien)"),
+      "the contact person's first name, in the tag the REST plugin read before its version 0.3.0 (`legacyFirstNameTag`, as the slides' example)",
+      "Vorname der Kontaktperson, im Tag, den das REST-Plugin vor seiner Version 0.3.0 las (`legacyFirstNameTag`, wie im Beispiel der Folien)"),
     r("customer.contacts.contact[].last_name", &["customer.lastName"], false, "the contact person's last name", "Nachname der Kontaktperson"),
     r("customer.shippings.shipping[].company", &["shippingAddress.company"], false, "delivery address (shipto): company", "Lieferadresse (shipto): Firma"),
     r("customer.shippings.shipping[].contact", &["shippingAddress.name"], false, "delivery address: the person", "Lieferadresse: die Person"),
@@ -48,8 +51,11 @@ pub const ORDER: &[Rule] = &[
     r("order.order_number", &["number"], false,
       "the shop's order number (`orderNumber: \"shop\"`, the default): the API finds orders only by it, so the sync never creates one twice",
       "Bestellnummer des Shops (`orderNumber: \"shop\"`, Standard): die API findet Aufträge nur darüber, so legt der Abgleich keinen doppelt an"),
+    r("order.quote_number", &["number"], false,
+      "the shop's order number as the quotation number (quotation record types; `order_number` is then empty)",
+      "Bestellnummer des Shops als Angebotsnummer (Angebots-Belegtypen; `order_number` ist dann leer)"),
     r("order.shop_number", &["number"], false, "the shop's order number", "Bestellnummer des Shops"),
-    r("order.record_type", &["options.recordType"], false, "sales_order by default (kivitendo ≥ 3.9 requires it)", "standardmäßig sales_order (kivitendo ≥ 3.9 verlangt es)"),
+    r("order.record_type", &["options.recordType"], false, "one of kivitendo's seven record types, sales_order by default (kivitendo ≥ 3.9 requires it)", "einer der sieben Belegtypen kivitendos, standardmäßig sales_order (kivitendo ≥ 3.9 verlangt ihn)"),
     r("order.customer_id", &["options.customerId"], false, "kivitendo's customer id (find or create the customer first); required", "kivitendo-Kunden-ID (Kunde vorher suchen oder anlegen); Pflicht"),
     r("order.contact_id", &["options.contactId"], false, "kivitendo's contact id", "kivitendo-Kontakt-ID"),
     r("order.gross_total", &["items", "pricesIncludeTax", "shipping.cost"], false,
@@ -74,7 +80,8 @@ pub const ORDER: &[Rule] = &[
       "discount as a fraction: percent ÷ 100, or discount ÷ unit price",
       "Rabatt als Anteil: Prozent ÷ 100 oder Rabatt ÷ Stückpreis"),
     r("order.orderitems.orderitem[].qty", &["items[].quantity"], false, "quantity", "Menge"),
-    r("order.orderitems.orderitem[].unit", &["items[].unit"], false, "unit, Stck by default", "Einheit, standardmäßig Stck"),
+    r("order.orderitems.orderitem[].unit", &["items[].unit"], false, "unit, Stck by default; one of the client's units (`options.units`)", "Einheit, standardmäßig Stck; eine der Einheiten des Mandanten (`options.units`)"),
+    r("order.orderitems.orderitem[].base_qty", &["items[].quantity"], false, "quantity in the product's unit: the quantity (the item's unit is the product's)", "Menge in der Einheit des Artikels: die Menge (die Einheit der Position ist die des Artikels)"),
     r("order.orderitems.orderitem[shipping].position", &["shipping.cost"], false, "the shipping line follows the items", "die Versandposition folgt den Artikeln"),
     r("order.orderitems.orderitem[shipping].product_id", &["options.shippingProductId"], false, "the shipping product's id (`shippingProductId`)", "ID des Versandartikels (`shippingProductId`)"),
     r("order.orderitems.orderitem[shipping].description", &["shipping.methodName", "shipping.carrier"], true, "the shipping method's name", "Name der Versandart"),
@@ -82,6 +89,7 @@ pub const ORDER: &[Rule] = &[
     r("order.orderitems.orderitem[shipping].discount", &["shipping.cost"], false, "no discount on shipping", "kein Rabatt auf Versand"),
     r("order.orderitems.orderitem[shipping].qty", &["shipping.cost"], false, "one shipping line", "eine Versandposition"),
     r("order.orderitems.orderitem[shipping].unit", &["shipping.cost"], false, "Stck", "Stck"),
+    r("order.orderitems.orderitem[shipping].base_qty", &["shipping.cost"], false, "one shipping line", "eine Versandposition"),
 ];
 
 /// The lineage of every field of a `<customer>` record (JSON form).

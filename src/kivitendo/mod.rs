@@ -53,8 +53,13 @@ pub struct Options {
     pub product_ids: Vec<(String, i64)>,
     /// Product id of the shipping cost item; without it shipping is not an item.
     pub shipping_product_id: Option<i64>,
-    /// `record-type`, `sales_order` by default.
+    /// `record-type`, `sales_order` by default: one of [`RECORD_TYPES`].
     pub record_type: String,
+    /// The units the client has (`units.name`); `None`: [`DEFAULT_UNITS`].
+    pub units: Option<Vec<String>>,
+    /// Send the shop's customer id (`customer.id`) as kivitendo's `customernumber`; without
+    /// it kivitendo's customer number stays empty (the plugin assigns none).
+    pub shop_customer_number: bool,
     /// Write `<fist-name>` instead of `<first-name>`.
     pub legacy_first_name_tag: bool,
     /// Use the shop's order number as kivitendo's `order-number` (default) or let kivitendo
@@ -78,11 +83,38 @@ pub const OPTION_KEYS: &[&str] = &[
     "legacyFirstNameTag",
     "orderNumber",
     "format",
+    "units",
+    "customerNumber",
 ];
 
-/// The option keys a worker's caller may set: all but `orderNumber` and `format`, which the
-/// worker's own configuration decides.
+/// The option keys a worker's caller may set: all but `orderNumber`, `format`, `units` and
+/// `customerNumber`, which the worker's own configuration decides.
 pub const CALLER_OPTION_KEYS: &[&str] = OPTION_KEYS.split_at(9).0;
+
+/// kivitendo's record types (the `order_types` enum of `oe.record_type`, kivitendo ≥ 3.9).
+pub const RECORD_TYPES: &[&str] = &[
+    "sales_order",
+    "sales_order_intake",
+    "sales_quotation",
+    "request_quotation",
+    "purchase_quotation_intake",
+    "purchase_order",
+    "purchase_order_confirmation",
+];
+
+/// The record types numbered by kivitendo's quotation number (`oe.quonumber`), not the order
+/// number.
+pub fn is_quotation(record_type: &str) -> bool {
+    record_type.ends_with("quotation") || record_type == "purchase_quotation_intake"
+}
+
+/// The units of a new kivitendo client (`units.name`, the same in 3.9.2, 4.0.0 and 4.1.0).
+pub const DEFAULT_UNITS: &[&str] = &[
+    "Stck", "psch", "Tag", "Std", "min", "t", "kg", "g", "mg", "L", "ml",
+];
+
+/// The longest unit kivitendo stores (`varchar(20)`).
+pub const MAX_UNIT_CHARS: usize = 20;
 
 fn id_of(v: &Value) -> Option<i64> {
     match v {
@@ -101,6 +133,37 @@ impl Options {
             .rev()
             .find(|(s, _)| s == sku)
             .map(|(_, id)| *id)
+    }
+
+    /// Whether the client knows `unit` (the configured units, else [`DEFAULT_UNITS`]).
+    pub fn unit_known(&self, unit: &str) -> bool {
+        match &self.units {
+            Some(list) => list.iter().any(|u| u == unit),
+            None => DEFAULT_UNITS.contains(&unit),
+        }
+    }
+
+    /// An error at `path` unless `unit` fits `varchar(20)` and is one of the client's units.
+    pub fn check_unit(&self, unit: &str, path: &str, issues: &mut Issues) {
+        if unit.chars().count() > MAX_UNIT_CHARS {
+            issues.error(
+                path,
+                "unit_too_long",
+                format!("the unit {unit:?} is longer than kivitendo's 20 characters"),
+                format!("die Einheit {unit:?} ist länger als kivitendos 20 Zeichen"),
+            );
+        } else if !self.unit_known(unit) {
+            let known = match &self.units {
+                Some(l) => l.join(", "),
+                None => DEFAULT_UNITS.join(", "),
+            };
+            issues.error(
+                path,
+                "unknown_unit",
+                format!("kivitendo has no unit {unit:?} (known: {known}); add it in kivitendo and to `options.units`"),
+                format!("kivitendo kennt die Einheit {unit:?} nicht (bekannt: {known}); in kivitendo anlegen und in `options.units` ergänzen"),
+            );
+        }
     }
 
     /// Reads the options from JSON (`{ customerId, taxzoneId, productIds: { sku: id }, … }`).
@@ -167,12 +230,33 @@ impl Options {
                     ),
                 },
                 "recordType" => match val.as_str().map(str::trim) {
-                    Some(t) if !t.is_empty() => o.record_type = t.to_owned(),
+                    Some(t) if RECORD_TYPES.contains(&t) => o.record_type = t.to_owned(),
                     _ => issues.error(
                         &path,
-                        "invalid_type",
-                        "`options.recordType` must be a text such as \"sales_order\"",
-                        "`options.recordType` muss ein Text wie \"sales_order\" sein",
+                        "invalid_value",
+                        format!("`options.recordType` must be one of kivitendo's record types: {}", RECORD_TYPES.join(", ")),
+                        format!("`options.recordType` muss einer von kivitendos Belegtypen sein: {}", RECORD_TYPES.join(", ")),
+                    ),
+                },
+                "units" => match val.as_array() {
+                    Some(list) if !list.is_empty() && list.iter().all(|u| u.as_str().is_some_and(|u| !u.trim().is_empty() && u.chars().count() <= MAX_UNIT_CHARS)) => {
+                        o.units = Some(list.iter().filter_map(Value::as_str).map(|u| u.trim().to_owned()).collect());
+                    }
+                    _ => issues.error(
+                        &path,
+                        "invalid_value",
+                        "`options.units` must be a list of the client's unit names (each at most 20 characters), e.g. [\"Stck\", \"L\"]",
+                        "`options.units` muss eine Liste der Einheiten des Mandanten sein (je höchstens 20 Zeichen), z. B. [\"Stck\", \"L\"]",
+                    ),
+                },
+                "customerNumber" => match val.as_str() {
+                    Some("shop") => o.shop_customer_number = true,
+                    Some("none") => o.shop_customer_number = false,
+                    _ => issues.error(
+                        &path,
+                        "invalid_value",
+                        "`options.customerNumber` must be \"shop\" or \"none\"",
+                        "`options.customerNumber` muss \"shop\" oder \"none\" sein",
                     ),
                 },
                 "legacyFirstNameTag" => match val.as_bool() {
@@ -338,7 +422,17 @@ pub fn build_customer(order: &Order, order_issues: Issues, options: &Options) ->
                 .build(),
         );
     }
+    let number = options.shop_customer_number.then_some(c.id.as_deref()).flatten();
+    if options.shop_customer_number && number.is_none() {
+        issues.error(
+            "customer.id",
+            "missing_field",
+            "`options.customerNumber` is \"shop\": give the shop's customer number in `customer.id`",
+            "`options.customerNumber` ist \"shop\": bitte die Kundennummer des Shops in `customer.id` angeben",
+        );
+    }
     let fields = FieldsBuilder::new()
+        .text("customernumber", number)
         .text("name", name.as_deref())
         .text("street", Some(&street_line(b)))
         .text("zipcode", Some(&b.zip))
@@ -414,6 +508,8 @@ pub fn build_order(order: &Order, order_issues: Issues, options: &Options) -> Bu
         let qty = Decimal::from(item.quantity);
         let line = money::round_cents(qty * item.unit_price * (Decimal::ONE - discount));
         add_to_rate(&mut per_rate, item.tax_rate, line);
+        let unit = item.unit.as_deref().unwrap_or("Stck");
+        options.check_unit(unit, &path.key("unit").to_string(), &mut issues);
         items.push(
             FieldsBuilder::new()
                 .num("position", num(i as i64 + 1))
@@ -425,12 +521,14 @@ pub fn build_order(order: &Order, order_issues: Issues, options: &Options) -> Bu
                 .num("price", Some(plain(item.unit_price)))
                 .num("discount", Some(plain(discount.round_dp(10))))
                 .num("qty", Some(item.quantity.to_string()))
-                .text("unit", Some(item.unit.as_deref().unwrap_or("Stck")))
+                .text("unit", Some(unit))
+                .num("base-qty", Some(item.quantity.to_string()))
                 .build(),
         );
     }
     if let (Some(ship_id), Some(s)) = (options.shipping_product_id, &order.shipping) {
         if let Some(cost) = s.cost.filter(|c| !c.is_zero()) {
+            options.check_unit("Stck", "options.units", &mut issues);
             let rates: Vec<Decimal> = per_rate.iter().map(|(r, _)| *r).collect();
             let rate = match (s.tax_rate, rates.as_slice()) {
                 (Some(r), _) => Some(r),
@@ -460,6 +558,7 @@ pub fn build_order(order: &Order, order_issues: Issues, options: &Options) -> Bu
                     .num("discount", Some("0".into()))
                     .num("qty", Some("1".into()))
                     .text("unit", Some("Stck"))
+                    .num("base-qty", Some("1".into()))
                     .build(),
             );
         }
@@ -470,11 +569,28 @@ pub fn build_order(order: &Order, order_issues: Issues, options: &Options) -> Bu
         .as_ref()
         .and_then(crate::order::time::berlin_date)
         .or(order.invoice_date);
-    let fields = FieldsBuilder::new()
-        .text(
+    // Quotations carry the shop's number as kivitendo's quotation number and an empty order
+    // number (`oe.ordnumber` is NOT NULL; the plugin numbers only orders).
+    let quotation = is_quotation(&options.record_type);
+    if quotation && !options.shop_order_number {
+        issues.error(
+            "options.orderNumber",
+            "invalid_value",
+            format!("a {} is numbered by the shop: the plugin would give it a sales order number; `options.orderNumber` must be \"shop\"", options.record_type),
+            format!("ein Beleg {} wird vom Shop nummeriert: das Plugin gäbe ihm eine Auftragsnummer; `options.orderNumber` muss \"shop\" sein", options.record_type),
+        );
+    }
+    let mut head = FieldsBuilder::new();
+    if quotation {
+        head.empty("order-number")
+            .text("quote-number", Some(&order.number));
+    } else {
+        head.text(
             "order-number",
             options.shop_order_number.then_some(order.number.as_str()),
-        )
+        );
+    }
+    let fields = head
         .text("shop-number", Some(&order.number))
         .text("record-type", Some(&options.record_type))
         .num("customer-id", customer.and_then(num))
@@ -566,7 +682,9 @@ pub const PART_TYPES: &[&str] = &["part", "service", "assembly", "assortment"];
 
 /// `<product>` from `{ productnumber, description, unit, partType, sellprice, listprice,
 /// lastcost, categoryId, taxGroupId, ean, weight, notes, shop, obsolete }`.
-pub fn build_product(input: &Value) -> Built<Record> {
+/// The unit is checked against `options.units` (default: [`DEFAULT_UNITS`]), and the booking
+/// group (`taxGroupId`) is required.
+pub fn build_product(input: &Value, options: &Options) -> Built<Record> {
     let mut issues = Issues::new();
     let text = |k: &str| text_at(input, k);
     let required = |k: &str, hint: &str, issues: &mut Issues| {
@@ -622,6 +740,17 @@ pub fn build_product(input: &Value) -> Built<Record> {
     }
     let number = required("productnumber", "the article number (unique)", &mut issues);
     let unit = required("unit", "a unit kivitendo knows, e.g. \"Stck\"", &mut issues);
+    if let Some(u) = unit {
+        options.check_unit(u, "unit", &mut issues);
+    }
+    if input.get("taxGroupId").is_none_or(Value::is_null) {
+        issues.error(
+            "taxGroupId",
+            "missing_field",
+            "`taxGroupId` is required: kivitendo books a product through its booking group (Buchungsgruppe, `buchungsgruppen_id`; a new client has 859 \"Standard 19%\" and 860 \"Standard 7%\")",
+            "`taxGroupId` ist Pflicht: kivitendo bucht einen Artikel über seine Buchungsgruppe (`buchungsgruppen_id`; ein neuer Mandant hat 859 \"Standard 19%\" und 860 \"Standard 7%\")",
+        );
+    }
     let part_type = required(
         "partType",
         "part, service, assembly or assortment",
@@ -662,8 +791,9 @@ pub fn build_product(input: &Value) -> Built<Record> {
     )
 }
 
-/// `<category>` from `{ name, sortkey, obsolete }` (kivitendo's `partsgroup`).
-pub fn build_category(input: &Value) -> Built<Record> {
+/// `<category>` from `{ name, sortkey, obsolete }` (kivitendo's `partsgroup`); `options` as
+/// [`build_product`] takes them (none applies).
+pub fn build_category(input: &Value, _options: &Options) -> Built<Record> {
     let mut issues = Issues::new();
     let name = input
         .get("name")

@@ -3,9 +3,22 @@
 //!
 //! Routes (from the API's source): `/api/v1/{customers,orders,products,categories,tax_zones,
 //! currencies}`, XML by default or JSON with a `.json` suffix; HTTP Basic. Look-ups:
-//! `GET /customers?email=` (exact), `GET /orders?order_number=`, `?created_at_gte=` on both.
-//! Answers: `200` with `<id>` and an `<errors>` node (empty on success) for creates, `204` for
-//! updates, Rails' `{status, error}` documents for failures.
+//! `GET /customers?email=` (exact), `GET /orders?order_number=` (`?quote_number=` for
+//! quotations), `?created_at_gte=` on both, `GET /customers/{id}` and the like.
+//!
+//! What the real plugin (0.5.0, commit 8ee263b, on kivitendo 3.9.2 and 4.0.0) answers, read
+//! from its code and checked by `tests/kivitendo-real/`:
+//! - XML bodies come with `Content-Type: application/json` (rabl's default format): kontor
+//!   reads a body by its first character, never by the header.
+//! - Creates and updates answer `200` with `<id>` and an `<errors>` node (empty on success).
+//! - `GET /customers/{id}` of an unknown id answers `200` with an empty `<nil-classes
+//!   type="array"/>`, not 404 (orders and products answer Rails' 404).
+//! - Every failure of the database (a NOT NULL or foreign key, an unknown attribute, a unit
+//!   the client lacks) is a bare `500` (`<hash><status>500</status><error>Internal Server
+//!   Error</error></hash>`), the same as an outage: kontor checks what it can before sending,
+//!   and the sync flow ends a create that fails twice in a row as `rejected`.
+//! - Updating a customer never changes an existing contact or shipping address: the plugin
+//!   assigns the new values to a copy it does not save. A customer without one gets it.
 
 use serde::Serialize;
 use serde_json::Value;
@@ -111,17 +124,20 @@ fn is_hh_mm(t: &str) -> bool {
     }
 }
 
-/// Reads the look-up input `{ key }` or `{ createdSince }`.
+/// Reads the look-up input `{ key }` (`keys`: input key and query parameter) or
+/// `{ createdSince }`.
 fn lookup<'a>(
     input: &'a Value,
-    key: &'static str,
-    param: &'static str,
+    keys: &[(&'static str, &'static str)],
     issues: &mut Issues,
 ) -> Option<(&'static str, &'a str)> {
     let text = |k: &str| super::text_at(input, k);
-    if let Some(v) = text(key) {
-        return Some((param, v));
+    for (key, param) in keys {
+        if let Some(v) = text(key) {
+            return Some((param, v));
+        }
     }
+    let key = keys.first().map_or("id", |k| k.0);
     if let Some(since) = text("createdSince") {
         let ok = crate::order::time::Timestamp::parse_rfc3339(since).is_some()
             || crate::order::time::parse_date(since).is_some()
@@ -167,13 +183,32 @@ pub const OPERATIONS: &[&str] = &[
     "createCustomer",
     "updateCustomer",
     "findCustomers",
+    "getCustomer",
     "createOrder",
     "findOrders",
+    "getOrder",
     "createProduct",
+    "getProduct",
     "createCategory",
     "listTaxZones",
     "listCurrencies",
 ];
+
+/// The resource of a `get…` operation's `{ id }`.
+fn get_path(resource: &str, input: &Value, issues: &mut Issues) -> Option<String> {
+    match input.get("id").and_then(super::id_of) {
+        Some(id) => Some(format!("{resource}/{id}")),
+        None => {
+            issues.error(
+                "input.id",
+                "invalid_id",
+                "give `{ id }`: kivitendo's id of the record (a positive whole number)",
+                "bitte `{ id }` angeben: kivitendos ID des Datensatzes (positive ganze Zahl)",
+            );
+            None
+        }
+    }
+}
 
 /// Builds the request of `operation`; `input` is JSON text (an order, a product, `{ email }`…).
 pub fn request(
@@ -203,7 +238,20 @@ pub fn request(
                     "zum Ändern wird `options.customerId` benötigt",
                 );
             }
-            let body = document(build_customer(&order, Issues::new(), options), f, issues);
+            let built = build_customer(&order, Issues::new(), options);
+            if built.payload.as_ref().is_some_and(|r| {
+                r.fields
+                    .iter()
+                    .any(|(n, _)| *n == "contacts" || *n == "shippings")
+            }) {
+                issues.warning(
+                    "",
+                    "contacts_kept",
+                    "kivitendo's REST plugin (0.5.0) adds the contact and the shipping address only to a customer that has none: an existing first contact or shipping address stays as it is (change it in kivitendo)",
+                    "kivitendos REST-Plugin (0.5.0) ergänzt Ansprechpartner und Lieferadresse nur bei einem Kunden, der keine hat: ein vorhandener erster Ansprechpartner oder eine vorhandene Lieferadresse bleibt unverändert (in kivitendo ändern)",
+                );
+            }
+            let body = document(built, f, issues);
             build(
                 config,
                 f,
@@ -217,8 +265,17 @@ pub fn request(
         }
         "findCustomers" => {
             let v = value();
-            let q = lookup(&v, "email", "email", issues)?;
+            let q = lookup(&v, &[("email", "email")], issues)?;
             build(config, f, Method::Get, "customers", Some(q), None, issues)
+        }
+        "getCustomer" | "getOrder" | "getProduct" => {
+            let resource = match operation {
+                "getCustomer" => "customers",
+                "getOrder" => "orders",
+                _ => "products",
+            };
+            let path = get_path(resource, &value(), issues)?;
+            build(config, f, Method::Get, &path, None, None, issues)
         }
         "createOrder" => {
             let order = parse_order(input, issues)?;
@@ -228,16 +285,23 @@ pub fn request(
         }
         "findOrders" => {
             let v = value();
-            let q = lookup(&v, "orderNumber", "order_number", issues)?;
+            let q = lookup(
+                &v,
+                &[
+                    ("orderNumber", "order_number"),
+                    ("quoteNumber", "quote_number"),
+                ],
+                issues,
+            )?;
             build(config, f, Method::Get, "orders", Some(q), None, issues)
         }
         "createProduct" => {
-            let body = document(build_product(&value()), f, issues);
+            let body = document(build_product(&value(), options), f, issues);
             build(config, f, Method::Post, "products", None, body, issues)
                 .filter(|_| !issues.has_errors())
         }
         "createCategory" => {
-            let body = document(build_category(&value()), f, issues);
+            let body = document(build_category(&value(), options), f, issues);
             build(config, f, Method::Post, "categories", None, body, issues)
                 .filter(|_| !issues.has_errors())
         }
@@ -321,6 +385,23 @@ fn error_messages(record: &Value) -> Vec<String> {
     }
 }
 
+/// Whether an error answer names a validation or a rule of the database.
+fn names_a_rule(body: &str) -> bool {
+    let b = body.to_ascii_lowercase();
+    [
+        "violates",
+        "violation",
+        "pg::",
+        "activerecord::",
+        "activemodel::",
+        "unknown attribute",
+        "can't be blank",
+        "invalid input value",
+    ]
+    .iter()
+    .any(|n| b.contains(n))
+}
+
 /// What a kivitendo response means.
 pub fn interpret(operation: &str, status: u16, body: &str) -> Interpreted {
     let mut issues = Issues::new();
@@ -331,6 +412,23 @@ pub fn interpret(operation: &str, status: u16, body: &str) -> Interpreted {
         Err(_) => http::body_data(body),
     };
     let mut outcome = http::outcome_for_status(status);
+    // A bare 500 is an outage or a rule of the database; one that names the rule (a plugin
+    // run with its errors shown, a proxy passing them on) is permanent.
+    if status == 500 && names_a_rule(body) {
+        outcome = Outcome::Rejected;
+    }
+    // `GET /customers/{id}` of an unknown id: 200 with an empty `nil-classes` array.
+    let empty_show = operation.starts_with("get")
+        && matches!(&data, Some(Value::Array(a)) if a.is_empty());
+    if outcome == Outcome::Accepted && empty_show {
+        outcome = Outcome::Rejected;
+        issues.error(
+            "",
+            "not_found",
+            format!("kivitendo has no such record ({operation}: 200 with an empty list, the plugin's answer for an unknown id)"),
+            format!("kivitendo kennt diesen Datensatz nicht ({operation}: 200 mit leerer Liste, die Antwort des Plugins auf eine unbekannte ID)"),
+        );
+    }
     match outcome {
         Outcome::Accepted => {
             if let Err(e) = &parsed {
@@ -357,9 +455,14 @@ pub fn interpret(operation: &str, status: u16, body: &str) -> Interpreted {
             });
             let detail = rails.unwrap_or_else(|| http::truncate(body.trim(), 300));
             let (code, en, de) = match (outcome, status) {
+                (_, 500) if outcome == Outcome::Rejected => (
+                    "upstream_rejected",
+                    format!("kivitendo refused the request: a rule of its database ({detail})"),
+                    format!("kivitendo hat die Anfrage abgelehnt: eine Regel seiner Datenbank ({detail})"),
+                ),
                 (Outcome::Retry, 500) => (
                     "retry_later",
-                    format!("kivitendo failed ({status} {detail}); if it keeps failing, a database constraint is likely (e.g. a missing record-type on kivitendo 3.9)"),
+                    format!("kivitendo failed ({status} {detail}): the plugin answers an outage and a rule of the database (an id or unit the client lacks, an unsupported kivitendo version) alike; sent again later"),
                     format!("kivitendo ist fehlgeschlagen ({status} {detail}); wiederholt sich das, verletzt die Anfrage wohl eine Datenbankregel"),
                 ),
                 (Outcome::Retry, _) => ("retry_later", format!("kivitendo is not available ({status} {detail}): send again later"), format!("kivitendo ist nicht erreichbar ({status} {detail}): später erneut senden")),
@@ -412,7 +515,18 @@ pub struct SyncState {
     pub created_customer: bool,
     /// True when this run created the order.
     pub created_order: bool,
+    /// Creates answered a bare 500 in a row (kept across attempts); the second ends the flow.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub server_errors: u32,
 }
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+/// The words of a create that failed twice in a row with a bare 500.
+const REFUSED_EN: &str = "the look-ups answer, so kivitendo's database refuses the document: an id it lacks (taxzoneId, currencyId, paymentId, contactId, productIds, shippingProductId), or a kivitendo version the REST plugin does not support. kontor supports kivitendo 3.9.2 and 4.0.0 with the REST plugin 0.5.0 (commit 8ee263b); on kivitendo 4.1 the plugin cannot create customers (`country` became `country_id`, contacts left `cp_cv_id`). Not sent again";
+const REFUSED_DE: &str = "die Suchen werden beantwortet, also lehnt kivitendos Datenbank das Dokument ab: eine ID, die es nicht kennt (taxzoneId, currencyId, paymentId, contactId, productIds, shippingProductId), oder eine kivitendo-Version, die das REST-Plugin nicht unterstützt. kontor unterstützt kivitendo 3.9.2 und 4.0.0 mit dem REST-Plugin 0.5.0 (Commit 8ee263b); unter kivitendo 4.1 kann das Plugin keine Kunden anlegen (`country` wurde `country_id`, Ansprechpartner haben kein `cp_cv_id` mehr). Nicht erneut gesendet";
 
 impl SyncState {
     /// Reads a state written by `Serialize` (by hand: serde's derive would pull float
@@ -433,6 +547,10 @@ impl SyncState {
             order_id: v.get("orderId").and_then(Value::as_i64),
             created_customer: flag("createdCustomer"),
             created_order: flag("createdOrder"),
+            server_errors: v
+                .get("serverErrors")
+                .and_then(Value::as_u64)
+                .map_or(0, |n| n.min(9) as u32),
         })
     }
 }
@@ -497,6 +615,7 @@ pub fn sync_step(
             order_id: None,
             created_customer: false,
             created_order: false,
+            server_errors: 0,
         });
         return done(st, None, issues);
     };
@@ -518,7 +637,12 @@ pub fn sync_step(
             }
             SyncStep::CreateCustomer => request("createCustomer", input, config, opts, issues),
             SyncStep::FindOrder => {
-                let q = serde_json::json!({ "orderNumber": order.number }).to_string();
+                let key = if super::is_quotation(&opts.record_type) {
+                    "quoteNumber"
+                } else {
+                    "orderNumber"
+                };
+                let q = serde_json::json!({ key: order.number }).to_string();
                 request("findOrders", &q, config, opts, issues)
             }
             SyncStep::CreateOrder => {
@@ -554,6 +678,8 @@ pub fn sync_step(
                 .filter(|i| {
                     i.path.starts_with("options")
                         || i.code == "missing_product_id"
+                        || i.code == "unknown_unit"
+                        || i.code == "unit_too_long"
                         || i.path == "shipping.taxRate"
                 })
                 .collect(),
@@ -565,6 +691,7 @@ pub fn sync_step(
             order_id: None,
             created_customer: false,
             created_order: false,
+            server_errors: 0,
         };
         if issues.has_errors() {
             return done(st, None, issues);
@@ -600,6 +727,21 @@ pub fn sync_step(
     };
     let meaning = interpret(op, status, body);
     issues.extend(meaning.issues);
+    let creating = matches!(st.step, SyncStep::CreateCustomer | SyncStep::CreateOrder);
+    if creating && status == 500 && meaning.outcome == Outcome::Retry {
+        st.server_errors = st.server_errors.saturating_add(1);
+        if st.server_errors >= 2 {
+            issues.error(
+                "",
+                "refused_by_kivitendo",
+                format!("kivitendo answered {op} with 500 twice in a row: {REFUSED_EN}"),
+                format!("kivitendo hat {op} zweimal hintereinander mit 500 beantwortet: {REFUSED_DE}"),
+            );
+            return done(st, Some(Outcome::Rejected), issues);
+        }
+    } else if creating && meaning.outcome == Outcome::Accepted {
+        st.server_errors = 0;
+    }
     match meaning.outcome {
         Outcome::Accepted => {}
         Outcome::Retry => {

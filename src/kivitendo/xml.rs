@@ -99,6 +99,13 @@ impl XmlWriter {
         self.close(name);
     }
 
+    /// Writes `<name type="string"/>`: an empty text Rails reads as `""`, not nil.
+    pub fn empty_string(&mut self, name: &str) {
+        let mut e = quick_xml::events::BytesStart::new(name);
+        e.push_attribute(("type", "string"));
+        self.event(quick_xml::events::Event::Empty(e));
+    }
+
     /// Writes `<name>text</name>` when there is a text.
     pub fn opt(&mut self, name: &str, text: Option<&str>) {
         if let Some(t) = text {
