@@ -422,7 +422,10 @@ pub fn build_customer(order: &Order, order_issues: Issues, options: &Options) ->
                 .build(),
         );
     }
-    let number = options.shop_customer_number.then_some(c.id.as_deref()).flatten();
+    let number = options
+        .shop_customer_number
+        .then_some(c.id.as_deref())
+        .flatten();
     if options.shop_customer_number && number.is_none() {
         issues.error(
             "customer.id",

@@ -418,8 +418,8 @@ pub fn interpret(operation: &str, status: u16, body: &str) -> Interpreted {
         outcome = Outcome::Rejected;
     }
     // `GET /customers/{id}` of an unknown id: 200 with an empty `nil-classes` array.
-    let empty_show = operation.starts_with("get")
-        && matches!(&data, Some(Value::Array(a)) if a.is_empty());
+    let empty_show =
+        operation.starts_with("get") && matches!(&data, Some(Value::Array(a)) if a.is_empty());
     if outcome == Outcome::Accepted && empty_show {
         outcome = Outcome::Rejected;
         issues.error(
@@ -448,7 +448,7 @@ pub fn interpret(operation: &str, status: u16, body: &str) -> Interpreted {
             format!("kivitendo refused the credentials ({status}): check username and password of the REST API"),
             format!("kivitendo hat die Zugangsdaten abgelehnt ({status}): Nutzername und Passwort der REST-API prüfen"),
         ),
-        Outcome::Rejected | Outcome::Retry => {
+        Outcome::Rejected | Outcome::Retry if !(200..300).contains(&status) => {
             let rails = parsed.as_ref().ok().and_then(|v| {
                 let h = v.get("hash").unwrap_or(v);
                 h.get("error").and_then(Value::as_str).map(str::to_owned)
@@ -475,6 +475,8 @@ pub fn interpret(operation: &str, status: u16, body: &str) -> Interpreted {
                 issues.error("", code, en, de);
             }
         }
+        // A 200 refused above (an empty show) has its issue already.
+        Outcome::Rejected | Outcome::Retry => {}
     }
     Interpreted {
         outcome,
@@ -735,7 +737,9 @@ pub fn sync_step(
                 "",
                 "refused_by_kivitendo",
                 format!("kivitendo answered {op} with 500 twice in a row: {REFUSED_EN}"),
-                format!("kivitendo hat {op} zweimal hintereinander mit 500 beantwortet: {REFUSED_DE}"),
+                format!(
+                    "kivitendo hat {op} zweimal hintereinander mit 500 beantwortet: {REFUSED_DE}"
+                ),
             );
             return done(st, Some(Outcome::Rejected), issues);
         }
