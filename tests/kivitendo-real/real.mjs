@@ -73,6 +73,10 @@ export async function startPostgres() {
         ["-At", "-c", `SELECT row_to_json(r) FROM (${sql}) r`]);
       return stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l));
     },
+    /** Runs `sql` in `db` (no rows back). */
+    async exec(db, sql) {
+      await psqlAs("kivitendo", "kivitendo", db, ["-c", sql]);
+    },
     async stop() {
       try { await run(...pgCmd("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]), { timeout: 60_000 }); } catch { /* gone */ }
       rmSync(dir, { recursive: true, force: true });
