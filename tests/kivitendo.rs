@@ -789,9 +789,7 @@ fn answers_as_the_real_plugin_gives_them() {
     let bare = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<hash>\n  <status type=\"integer\">500</status>\n  <error>Internal Server Error</error>\n</hash>\n";
     let r = interpret("createOrder", 500, bare);
     assert_eq!(r.outcome, Outcome::Retry);
-    assert!(r.issues.as_slice()[0]
-        .message
-        .contains("unit the client lacks"));
+    assert!(r.issues.as_slice()[0].message.contains("unit it lacks"));
     // A 500 that names the rule is permanent.
     for named in [
         "PG::NotNullViolation: ERROR:  null value in column \"taxzone_id\" violates not-null constraint",
@@ -849,7 +847,9 @@ fn a_create_failing_twice_with_500_ends_the_sync_rejected_in_words() {
         .filter(|i| i.code == "refused_by_kivitendo")
         .collect();
     assert_eq!(refused.len(), 1);
-    assert!(refused[0].message.contains("kivitendo 3.9.2 and 4.0.0"));
+    assert!(refused[0]
+        .message
+        .contains("kivitendo 3.9.2 and 4.0.0 with the REST plugin 0.5.0"));
     assert!(refused[0].message.contains("4.1"));
     assert!(
         refused[0].message_de.contains("nicht erneut gesendet")

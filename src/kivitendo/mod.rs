@@ -149,8 +149,8 @@ impl Options {
             issues.error(
                 path,
                 "unit_too_long",
-                format!("the unit {unit:?} is longer than kivitendo's 20 characters"),
-                format!("die Einheit {unit:?} ist länger als kivitendos 20 Zeichen"),
+                format!("unit {unit:?}: more than 20 characters"),
+                format!("Einheit {unit:?}: mehr als 20 Zeichen"),
             );
         } else if !self.unit_known(unit) {
             let known = match &self.units {
@@ -160,8 +160,8 @@ impl Options {
             issues.error(
                 path,
                 "unknown_unit",
-                format!("kivitendo has no unit {unit:?} (known: {known}); add it in kivitendo and to `options.units`"),
-                format!("kivitendo kennt die Einheit {unit:?} nicht (bekannt: {known}); in kivitendo anlegen und in `options.units` ergänzen"),
+                format!("kivitendo has no unit {unit:?} (`options.units`: {known})"),
+                format!("kivitendo kennt die Einheit {unit:?} nicht (`options.units`: {known})"),
             );
         }
     }
@@ -234,19 +234,34 @@ impl Options {
                     _ => issues.error(
                         &path,
                         "invalid_value",
-                        format!("`options.recordType` must be one of kivitendo's record types: {}", RECORD_TYPES.join(", ")),
-                        format!("`options.recordType` muss einer von kivitendos Belegtypen sein: {}", RECORD_TYPES.join(", ")),
+                        format!("`options.recordType`: one of {}", RECORD_TYPES.join(", ")),
+                        format!(
+                            "`options.recordType`: einer von {}",
+                            RECORD_TYPES.join(", ")
+                        ),
                     ),
                 },
                 "units" => match val.as_array() {
-                    Some(list) if !list.is_empty() && list.iter().all(|u| u.as_str().is_some_and(|u| !u.trim().is_empty() && u.chars().count() <= MAX_UNIT_CHARS)) => {
-                        o.units = Some(list.iter().filter_map(Value::as_str).map(|u| u.trim().to_owned()).collect());
+                    Some(list)
+                        if !list.is_empty()
+                            && list.iter().all(|u| {
+                                u.as_str().is_some_and(|u| {
+                                    !u.trim().is_empty() && u.chars().count() <= MAX_UNIT_CHARS
+                                })
+                            }) =>
+                    {
+                        o.units = Some(
+                            list.iter()
+                                .filter_map(Value::as_str)
+                                .map(|u| u.trim().to_owned())
+                                .collect(),
+                        );
                     }
                     _ => issues.error(
                         &path,
                         "invalid_value",
-                        "`options.units` must be a list of the client's unit names (each at most 20 characters), e.g. [\"Stck\", \"L\"]",
-                        "`options.units` muss eine Liste der Einheiten des Mandanten sein (je höchstens 20 Zeichen), z. B. [\"Stck\", \"L\"]",
+                        "`options.units`: the client's unit names, each up to 20 characters",
+                        "`options.units`: die Einheiten des Mandanten, je bis 20 Zeichen",
                     ),
                 },
                 "customerNumber" => match val.as_str() {
@@ -430,8 +445,8 @@ pub fn build_customer(order: &Order, order_issues: Issues, options: &Options) ->
         issues.error(
             "customer.id",
             "missing_field",
-            "`options.customerNumber` is \"shop\": give the shop's customer number in `customer.id`",
-            "`options.customerNumber` ist \"shop\": bitte die Kundennummer des Shops in `customer.id` angeben",
+            "`customerNumber: \"shop\"` needs `customer.id`",
+            "`customerNumber: \"shop\"` braucht `customer.id`",
         );
     }
     let fields = FieldsBuilder::new()
@@ -579,8 +594,8 @@ pub fn build_order(order: &Order, order_issues: Issues, options: &Options) -> Bu
         issues.error(
             "options.orderNumber",
             "invalid_value",
-            format!("a {} is numbered by the shop: the plugin would give it a sales order number; `options.orderNumber` must be \"shop\"", options.record_type),
-            format!("ein Beleg {} wird vom Shop nummeriert: das Plugin gäbe ihm eine Auftragsnummer; `options.orderNumber` muss \"shop\" sein", options.record_type),
+            "quotations take the shop's number: `options.orderNumber` must be \"shop\"",
+            "Angebote tragen die Shop-Nummer: `options.orderNumber` muss \"shop\" sein",
         );
     }
     let mut head = FieldsBuilder::new();
@@ -750,8 +765,8 @@ pub fn build_product(input: &Value, options: &Options) -> Built<Record> {
         issues.error(
             "taxGroupId",
             "missing_field",
-            "`taxGroupId` is required: kivitendo books a product through its booking group (Buchungsgruppe, `buchungsgruppen_id`; a new client has 859 \"Standard 19%\" and 860 \"Standard 7%\")",
-            "`taxGroupId` ist Pflicht: kivitendo bucht einen Artikel über seine Buchungsgruppe (`buchungsgruppen_id`; ein neuer Mandant hat 859 \"Standard 19%\" und 860 \"Standard 7%\")",
+            "`taxGroupId` is required: the booking group (buchungsgruppen_id)",
+            "`taxGroupId` ist Pflicht: die Buchungsgruppe (buchungsgruppen_id)",
         );
     }
     let part_type = required(

@@ -202,8 +202,8 @@ fn get_path(resource: &str, input: &Value, issues: &mut Issues) -> Option<String
             issues.error(
                 "input.id",
                 "invalid_id",
-                "give `{ id }`: kivitendo's id of the record (a positive whole number)",
-                "bitte `{ id }` angeben: kivitendos ID des Datensatzes (positive ganze Zahl)",
+                "give `{ id }`, a kivitendo id",
+                "bitte `{ id }` angeben, eine kivitendo-ID",
             );
             None
         }
@@ -247,8 +247,8 @@ pub fn request(
                 issues.warning(
                     "",
                     "contacts_kept",
-                    "kivitendo's REST plugin (0.5.0) adds the contact and the shipping address only to a customer that has none: an existing first contact or shipping address stays as it is (change it in kivitendo)",
-                    "kivitendos REST-Plugin (0.5.0) ergänzt Ansprechpartner und Lieferadresse nur bei einem Kunden, der keine hat: ein vorhandener erster Ansprechpartner oder eine vorhandene Lieferadresse bleibt unverändert (in kivitendo ändern)",
+                    "the REST plugin adds contact and shipping address only where the customer has none; existing ones stay unchanged",
+                    "das REST-Plugin ergänzt Ansprechpartner und Lieferadresse nur, wo der Kunde keine hat; vorhandene bleiben unverändert",
                 );
             }
             let body = document(built, f, issues);
@@ -425,8 +425,8 @@ pub fn interpret(operation: &str, status: u16, body: &str) -> Interpreted {
         issues.error(
             "",
             "not_found",
-            format!("kivitendo has no such record ({operation}: 200 with an empty list, the plugin's answer for an unknown id)"),
-            format!("kivitendo kennt diesen Datensatz nicht ({operation}: 200 mit leerer Liste, die Antwort des Plugins auf eine unbekannte ID)"),
+            format!("kivitendo has no such record ({operation})"),
+            format!("kivitendo kennt diesen Datensatz nicht ({operation})"),
         );
     }
     match outcome {
@@ -457,12 +457,12 @@ pub fn interpret(operation: &str, status: u16, body: &str) -> Interpreted {
             let (code, en, de) = match (outcome, status) {
                 (_, 500) if outcome == Outcome::Rejected => (
                     "upstream_rejected",
-                    format!("kivitendo refused the request: a rule of its database ({detail})"),
-                    format!("kivitendo hat die Anfrage abgelehnt: eine Regel seiner Datenbank ({detail})"),
+                    format!("kivitendo refused the request ({detail})"),
+                    format!("kivitendo hat die Anfrage abgelehnt ({detail})"),
                 ),
                 (Outcome::Retry, 500) => (
                     "retry_later",
-                    format!("kivitendo failed ({status} {detail}): the plugin answers an outage and a rule of the database (an id or unit the client lacks, an unsupported kivitendo version) alike; sent again later"),
+                    format!("kivitendo failed ({status} {detail}): an outage, or a database rule (an id or unit it lacks); sent again later"),
                     format!("kivitendo ist fehlgeschlagen ({status} {detail}); wiederholt sich das, verletzt die Anfrage wohl eine Datenbankregel"),
                 ),
                 (Outcome::Retry, _) => ("retry_later", format!("kivitendo is not available ({status} {detail}): send again later"), format!("kivitendo ist nicht erreichbar ({status} {detail}): später erneut senden")),
@@ -527,8 +527,8 @@ fn is_zero(n: &u32) -> bool {
 }
 
 /// The words of a create that failed twice in a row with a bare 500.
-const REFUSED_EN: &str = "the look-ups answer, so kivitendo's database refuses the document: an id it lacks (taxzoneId, currencyId, paymentId, contactId, productIds, shippingProductId), or a kivitendo version the REST plugin does not support. kontor supports kivitendo 3.9.2 and 4.0.0 with the REST plugin 0.5.0 (commit 8ee263b); on kivitendo 4.1 the plugin cannot create customers (`country` became `country_id`, contacts left `cp_cv_id`). Not sent again";
-const REFUSED_DE: &str = "die Suchen werden beantwortet, also lehnt kivitendos Datenbank das Dokument ab: eine ID, die es nicht kennt (taxzoneId, currencyId, paymentId, contactId, productIds, shippingProductId), oder eine kivitendo-Version, die das REST-Plugin nicht unterstützt. kontor unterstützt kivitendo 3.9.2 und 4.0.0 mit dem REST-Plugin 0.5.0 (Commit 8ee263b); unter kivitendo 4.1 kann das Plugin keine Kunden anlegen (`country` wurde `country_id`, Ansprechpartner haben kein `cp_cv_id` mehr). Nicht erneut gesendet";
+const REFUSED_EN: &str = "its database refuses the document: an id it lacks, or a version kontor does not support (kivitendo 3.9.2 and 4.0.0 with the REST plugin 0.5.0 are; on 4.1 the plugin cannot create customers). Not sent again";
+const REFUSED_DE: &str = "seine Datenbank lehnt das Dokument ab: eine unbekannte ID oder eine nicht unterstützte Version (unterstützt: kivitendo 3.9.2 und 4.0.0 mit REST-Plugin 0.5.0; unter 4.1 legt das Plugin keine Kunden an). Nicht erneut gesendet";
 
 impl SyncState {
     /// Reads a state written by `Serialize` (by hand: serde's derive would pull float
@@ -736,9 +736,9 @@ pub fn sync_step(
             issues.error(
                 "",
                 "refused_by_kivitendo",
-                format!("kivitendo answered {op} with 500 twice in a row: {REFUSED_EN}"),
+                format!("kivitendo failed {op} twice (500) while answering look-ups: {REFUSED_EN}"),
                 format!(
-                    "kivitendo hat {op} zweimal hintereinander mit 500 beantwortet: {REFUSED_DE}"
+                    "kivitendo scheiterte zweimal an {op} (500), beantwortet aber Suchen: {REFUSED_DE}"
                 ),
             );
             return done(st, Some(Outcome::Rejected), issues);
