@@ -580,7 +580,7 @@ fn units_must_be_the_clients_and_fit_twenty_characters() {
         codes(&built.issues),
         vec![("items[0].unit".into(), "unknown_unit".into())]
     );
-    assert!(built.issues.as_slice()[0].message.contains("Stck, psch"));
+    assert!(built.issues.as_slice()[0].message.contains("\"Flasche\""));
     assert!(built.issues.as_slice()[0].message_de.contains("Einheit"));
     // A client that has it.
     let built = order_from_json(

@@ -8,8 +8,8 @@ use serde_json::Value;
 /// `<customer>` (slides: Customer → customer, Contact → contacts, Shipping → shipto).
 pub const CUSTOMER: &[Rule] = &[
     r("customer.customernumber", &["customer.id"], false,
-      "the shop's customer number (`customerNumber: \"shop\"`)",
-      "Kundennummer des Shops (`customerNumber: \"shop\"`)"),
+      "customerNumber: shop",
+      "customerNumber: shop"),
     r("customer.name", &["customer.company", "billingAddress.company", "customer.lastName", "billingAddress.name"], true,
       "the customer's name: the company, else first and last name, else the billing address's name; required",
       "Kundenname: die Firma, sonst Vor- und Nachname, sonst der Name der Rechnungsadresse; Pflicht"),
@@ -52,8 +52,8 @@ pub const ORDER: &[Rule] = &[
       "the shop's order number (`orderNumber: \"shop\"`, the default): the API finds orders only by it, so the sync never creates one twice",
       "Bestellnummer des Shops (`orderNumber: \"shop\"`, Standard): die API findet Aufträge nur darüber, so legt der Abgleich keinen doppelt an"),
     r("order.quote_number", &["number"], false,
-      "quotations: the shop's order number",
-      "Angebote: Bestellnummer des Shops"),
+      "the shop's order number",
+      "Bestellnummer des Shops"),
     r("order.shop_number", &["number"], false, "the shop's order number", "Bestellnummer des Shops"),
     r("order.record_type", &["options.recordType"], false, "sales_order by default (kivitendo ≥ 3.9 requires it)", "standardmäßig sales_order (kivitendo ≥ 3.9 verlangt es)"),
     r("order.customer_id", &["options.customerId"], false, "kivitendo's customer id (find or create the customer first); required", "kivitendo-Kunden-ID (Kunde vorher suchen oder anlegen); Pflicht"),

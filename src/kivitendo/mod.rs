@@ -153,15 +153,11 @@ impl Options {
                 format!("Einheit {unit:?}: mehr als 20 Zeichen"),
             );
         } else if !self.unit_known(unit) {
-            let known = match &self.units {
-                Some(l) => l.join(", "),
-                None => DEFAULT_UNITS.join(", "),
-            };
             issues.error(
                 path,
                 "unknown_unit",
-                format!("kivitendo has no unit {unit:?} (`options.units`: {known})"),
-                format!("kivitendo kennt die Einheit {unit:?} nicht (`options.units`: {known})"),
+                format!("kivitendo has no unit {unit:?} (`options.units`)"),
+                format!("kivitendo kennt die Einheit {unit:?} nicht (`options.units`)"),
             );
         }
     }

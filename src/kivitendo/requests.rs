@@ -247,8 +247,8 @@ pub fn request(
                 issues.warning(
                     "",
                     "contacts_kept",
-                    "the REST plugin adds contact and shipping address only where the customer has none; existing ones stay unchanged",
-                    "das REST-Plugin ergänzt Ansprechpartner und Lieferadresse nur, wo der Kunde keine hat; vorhandene bleiben unverändert",
+                    "the plugin keeps an existing contact and shipping address",
+                    "das Plugin behält vorhandene Ansprechpartner und Lieferadressen",
                 );
             }
             let body = document(built, f, issues);
@@ -387,19 +387,15 @@ fn error_messages(record: &Value) -> Vec<String> {
 
 /// Whether an error answer names a validation or a rule of the database.
 fn names_a_rule(body: &str) -> bool {
-    let b = body.to_ascii_lowercase();
     [
-        "violates",
-        "violation",
-        "pg::",
-        "activerecord::",
-        "activemodel::",
+        "iolat",
+        "PG::",
+        "Active",
         "unknown attribute",
         "can't be blank",
-        "invalid input value",
     ]
     .iter()
-    .any(|n| b.contains(n))
+    .any(|n| body.contains(n))
 }
 
 /// What a kivitendo response means.
@@ -527,8 +523,8 @@ fn is_zero(n: &u32) -> bool {
 }
 
 /// The words of a create that failed twice in a row with a bare 500.
-const REFUSED_EN: &str = "its database refuses the document: an id it lacks, or a version kontor does not support (kivitendo 3.9.2 and 4.0.0 with the REST plugin 0.5.0 are; on 4.1 the plugin cannot create customers). Not sent again";
-const REFUSED_DE: &str = "seine Datenbank lehnt das Dokument ab: eine unbekannte ID oder eine nicht unterstützte Version (unterstützt: kivitendo 3.9.2 und 4.0.0 mit REST-Plugin 0.5.0; unter 4.1 legt das Plugin keine Kunden an). Nicht erneut gesendet";
+const REFUSED_EN: &str = "an id kivitendo lacks, or an unsupported version (supported: kivitendo 3.9.2 and 4.0.0 with the REST plugin 0.5.0; 4.1 cannot create customers). Not sent again";
+const REFUSED_DE: &str = "eine ID, die kivitendo fehlt, oder eine nicht unterstützte Version (unterstützt: kivitendo 3.9.2 und 4.0.0 mit REST-Plugin 0.5.0; 4.1 legt keine Kunden an). Nicht erneut gesendet";
 
 impl SyncState {
     /// Reads a state written by `Serialize` (by hand: serde's derive would pull float
@@ -736,10 +732,8 @@ pub fn sync_step(
             issues.error(
                 "",
                 "refused_by_kivitendo",
-                format!("kivitendo failed {op} twice (500) while answering look-ups: {REFUSED_EN}"),
-                format!(
-                    "kivitendo scheiterte zweimal an {op} (500), beantwortet aber Suchen: {REFUSED_DE}"
-                ),
+                format!("kivitendo failed {op} twice (500): {REFUSED_EN}"),
+                format!("kivitendo scheiterte zweimal an {op} (500): {REFUSED_DE}"),
             );
             return done(st, Some(Outcome::Rejected), issues);
         }

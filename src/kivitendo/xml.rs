@@ -101,9 +101,10 @@ impl XmlWriter {
 
     /// Writes `<name type="string"/>`: an empty text Rails reads as `""`, not nil.
     pub fn empty_string(&mut self, name: &str) {
-        let mut e = quick_xml::events::BytesStart::new(name);
-        e.push_attribute(("type", "string"));
-        self.event(quick_xml::events::Event::Empty(e));
+        let content = format!("{name} type=\"string\"");
+        self.event(quick_xml::events::Event::Empty(
+            quick_xml::events::BytesStart::from_content(content, name.len()),
+        ));
     }
 
     /// Writes `<name>text</name>` when there is a text.
