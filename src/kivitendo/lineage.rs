@@ -49,8 +49,8 @@ pub const CUSTOMER: &[Rule] = &[
 /// `<order>` with its `<orderitems>` (slides: Order → oe, Orderitem → orderitems).
 pub const ORDER: &[Rule] = &[
     r("order.order_number", &["number"], false,
-      "the shop's order number (`orderNumber: \"shop\"`, the default): the API finds orders only by it, so the sync never creates one twice",
-      "Bestellnummer des Shops (`orderNumber: \"shop\"`, Standard): die API findet Aufträge nur darüber, so legt der Abgleich keinen doppelt an"),
+      "the shop's order number (`orderNumber: \"shop\"`): the sync finds orders by it",
+      "Bestellnummer des Shops (`orderNumber: \"shop\"`): der Abgleich findet Aufträge darüber"),
     r("order.quote_number", &["number"], false,
       "the shop's order number",
       "Bestellnummer des Shops"),

@@ -55,8 +55,9 @@ pub struct Options {
     pub shipping_product_id: Option<i64>,
     /// `record-type`, `sales_order` by default: one of [`RECORD_TYPES`].
     pub record_type: String,
-    /// The units the client has (`units.name`); `None`: [`DEFAULT_UNITS`].
-    pub units: Option<Vec<String>>,
+    /// The units the client has (`units.name`), a JSON list of texts; `None`:
+    /// [`DEFAULT_UNITS`].
+    pub units: Option<Value>,
     /// Send the shop's customer id (`customer.id`) as kivitendo's `customernumber`; without
     /// it kivitendo's customer number stays empty (the plugin assigns none).
     pub shop_customer_number: bool,
@@ -135,24 +136,14 @@ impl Options {
             .map(|(_, id)| *id)
     }
 
-    /// Whether the client knows `unit` (the configured units, else [`DEFAULT_UNITS`]).
-    pub fn unit_known(&self, unit: &str) -> bool {
-        match &self.units {
-            Some(list) => list.iter().any(|u| u == unit),
-            None => DEFAULT_UNITS.contains(&unit),
-        }
-    }
-
-    /// An error at `path` unless `unit` fits `varchar(20)` and is one of the client's units.
+    /// An error at `path` unless `unit` is one of the client's units (the configured ones,
+    /// else [`DEFAULT_UNITS`]; each fits kivitendo's `varchar(20)`).
     pub fn check_unit(&self, unit: &str, path: &str, issues: &mut Issues) {
-        if unit.chars().count() > MAX_UNIT_CHARS {
-            issues.error(
-                path,
-                "unit_too_long",
-                format!("unit {unit:?}: more than 20 characters"),
-                format!("Einheit {unit:?}: mehr als 20 Zeichen"),
-            );
-        } else if !self.unit_known(unit) {
+        let known = match &self.units {
+            Some(Value::Array(list)) => list.iter().any(|u| u.as_str() == Some(unit)),
+            _ => DEFAULT_UNITS.contains(&unit),
+        };
+        if !known {
             issues.error(
                 path,
                 "unknown_unit",
@@ -230,11 +221,8 @@ impl Options {
                     _ => issues.error(
                         &path,
                         "invalid_value",
-                        format!("`options.recordType`: one of {}", RECORD_TYPES.join(", ")),
-                        format!(
-                            "`options.recordType`: einer von {}",
-                            RECORD_TYPES.join(", ")
-                        ),
+                        "`options.recordType`: one of kivitendo's seven (README)",
+                        "`options.recordType`: einer der sieben kivitendos (README)",
                     ),
                 },
                 "units" => match val.as_array() {
@@ -242,16 +230,11 @@ impl Options {
                         if !list.is_empty()
                             && list.iter().all(|u| {
                                 u.as_str().is_some_and(|u| {
-                                    !u.trim().is_empty() && u.chars().count() <= MAX_UNIT_CHARS
+                                    !u.is_empty() && u.chars().count() <= MAX_UNIT_CHARS
                                 })
                             }) =>
                     {
-                        o.units = Some(
-                            list.iter()
-                                .filter_map(Value::as_str)
-                                .map(|u| u.trim().to_owned())
-                                .collect(),
-                        );
+                        o.units = Some(val.clone());
                     }
                     _ => issues.error(
                         &path,
@@ -523,6 +506,7 @@ pub fn build_order(order: &Order, order_issues: Issues, options: &Options) -> Bu
         let line = money::round_cents(qty * item.unit_price * (Decimal::ONE - discount));
         add_to_rate(&mut per_rate, item.tax_rate, line);
         let unit = item.unit.as_deref().unwrap_or("Stck");
+        let qty_text = item.quantity.to_string();
         options.check_unit(unit, &path.key("unit").to_string(), &mut issues);
         items.push(
             FieldsBuilder::new()
@@ -534,9 +518,9 @@ pub fn build_order(order: &Order, order_issues: Issues, options: &Options) -> Bu
                 )
                 .num("price", Some(plain(item.unit_price)))
                 .num("discount", Some(plain(discount.round_dp(10))))
-                .num("qty", Some(item.quantity.to_string()))
+                .num("qty", Some(qty_text.clone()))
                 .text("unit", Some(unit))
-                .num("base-qty", Some(item.quantity.to_string()))
+                .num("base-qty", Some(qty_text))
                 .build(),
         );
     }
@@ -584,16 +568,9 @@ pub fn build_order(order: &Order, order_issues: Issues, options: &Options) -> Bu
         .and_then(crate::order::time::berlin_date)
         .or(order.invoice_date);
     // Quotations carry the shop's number as kivitendo's quotation number and an empty order
-    // number (`oe.ordnumber` is NOT NULL; the plugin numbers only orders).
+    // number (`oe.ordnumber` is NOT NULL; the plugin numbers only orders, so `orderNumber:
+    // "kivitendo"` does not apply to them).
     let quotation = is_quotation(&options.record_type);
-    if quotation && !options.shop_order_number {
-        issues.error(
-            "options.orderNumber",
-            "invalid_value",
-            "quotations take the shop's number: `options.orderNumber` must be \"shop\"",
-            "Angebote tragen die Shop-Nummer: `options.orderNumber` muss \"shop\" sein",
-        );
-    }
     let mut head = FieldsBuilder::new();
     if quotation {
         head.empty("order-number")

@@ -239,11 +239,8 @@ pub fn request(
                 );
             }
             let built = build_customer(&order, Issues::new(), options);
-            if built.payload.as_ref().is_some_and(|r| {
-                r.fields
-                    .iter()
-                    .any(|(n, _)| *n == "contacts" || *n == "shippings")
-            }) {
+            let c = &order.customer;
+            if c.first_name.is_some() || c.last_name.is_some() || order.shipping_address.is_some() {
                 issues.warning(
                     "",
                     "contacts_kept",
@@ -421,8 +418,8 @@ pub fn interpret(operation: &str, status: u16, body: &str) -> Interpreted {
         issues.error(
             "",
             "not_found",
-            format!("kivitendo has no such record ({operation})"),
-            format!("kivitendo kennt diesen Datensatz nicht ({operation})"),
+            "kivitendo has no such record",
+            "kivitendo kennt diesen Datensatz nicht",
         );
     }
     match outcome {
@@ -451,15 +448,10 @@ pub fn interpret(operation: &str, status: u16, body: &str) -> Interpreted {
             });
             let detail = rails.unwrap_or_else(|| http::truncate(body.trim(), 300));
             let (code, en, de) = match (outcome, status) {
-                (_, 500) if outcome == Outcome::Rejected => (
-                    "upstream_rejected",
-                    format!("kivitendo refused the request ({detail})"),
-                    format!("kivitendo hat die Anfrage abgelehnt ({detail})"),
-                ),
                 (Outcome::Retry, 500) => (
                     "retry_later",
-                    format!("kivitendo failed ({status} {detail}): an outage, or a database rule (an id or unit it lacks); sent again later"),
-                    format!("kivitendo ist fehlgeschlagen ({status} {detail}); wiederholt sich das, verletzt die Anfrage wohl eine Datenbankregel"),
+                    format!("kivitendo failed ({status} {detail}): an outage, or a database rule; sent again later"),
+                    format!("kivitendo ist fehlgeschlagen ({status} {detail}): ein Ausfall oder eine Datenbankregel; später erneut gesendet"),
                 ),
                 (Outcome::Retry, _) => ("retry_later", format!("kivitendo is not available ({status} {detail}): send again later"), format!("kivitendo ist nicht erreichbar ({status} {detail}): später erneut senden")),
                 (_, 404) => ("not_found", format!("kivitendo has no such record (404 {detail})"), format!("kivitendo kennt diesen Datensatz nicht (404 {detail})")),
@@ -513,13 +505,9 @@ pub struct SyncState {
     pub created_customer: bool,
     /// True when this run created the order.
     pub created_order: bool,
-    /// Creates answered a bare 500 in a row (kept across attempts); the second ends the flow.
-    #[serde(skip_serializing_if = "is_zero")]
-    pub server_errors: u32,
-}
-
-fn is_zero(n: &u32) -> bool {
-    *n == 0
+    /// The last create answered a bare 500 (kept across attempts): a second one ends the flow.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub server_error: bool,
 }
 
 /// The words of a create that failed twice in a row with a bare 500.
@@ -545,10 +533,7 @@ impl SyncState {
             order_id: v.get("orderId").and_then(Value::as_i64),
             created_customer: flag("createdCustomer"),
             created_order: flag("createdOrder"),
-            server_errors: v
-                .get("serverErrors")
-                .and_then(Value::as_u64)
-                .map_or(0, |n| n.min(9) as u32),
+            server_error: flag("serverError"),
         })
     }
 }
@@ -613,7 +598,7 @@ pub fn sync_step(
             order_id: None,
             created_customer: false,
             created_order: false,
-            server_errors: 0,
+            server_error: false,
         });
         return done(st, None, issues);
     };
@@ -677,7 +662,6 @@ pub fn sync_step(
                     i.path.starts_with("options")
                         || i.code == "missing_product_id"
                         || i.code == "unknown_unit"
-                        || i.code == "unit_too_long"
                         || i.path == "shipping.taxRate"
                 })
                 .collect(),
@@ -689,7 +673,7 @@ pub fn sync_step(
             order_id: None,
             created_customer: false,
             created_order: false,
-            server_errors: 0,
+            server_error: false,
         };
         if issues.has_errors() {
             return done(st, None, issues);
@@ -727,8 +711,7 @@ pub fn sync_step(
     issues.extend(meaning.issues);
     let creating = matches!(st.step, SyncStep::CreateCustomer | SyncStep::CreateOrder);
     if creating && status == 500 && meaning.outcome == Outcome::Retry {
-        st.server_errors = st.server_errors.saturating_add(1);
-        if st.server_errors >= 2 {
+        if st.server_error {
             issues.error(
                 "",
                 "refused_by_kivitendo",
@@ -737,8 +720,9 @@ pub fn sync_step(
             );
             return done(st, Some(Outcome::Rejected), issues);
         }
+        st.server_error = true;
     } else if creating && meaning.outcome == Outcome::Accepted {
-        st.server_errors = 0;
+        st.server_error = false;
     }
     match meaning.outcome {
         Outcome::Accepted => {}

@@ -250,8 +250,8 @@ export type KivitendoParsed =
 export interface KivitendoSyncState {
   step: "findCustomer" | "createCustomer" | "findOrder" | "createOrder" | "done";
   customerId?: number; orderId?: number; createdCustomer: boolean; createdOrder: boolean;
-  /** Creates answered a bare 500 in a row; the second ends the flow `rejected`. */
-  serverErrors?: number;
+  /** The last create answered a bare 500: a second one ends the flow `rejected`. */
+  serverError?: boolean;
 }
 
 /** One step of `kivitendoSync()`: perform `request`, then call again with `state` and the response. */
