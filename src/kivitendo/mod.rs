@@ -143,7 +143,7 @@ impl Options {
             Some(Value::Array(list)) => list.iter().any(|u| u.as_str() == Some(unit)),
             _ => DEFAULT_UNITS.contains(&unit),
         };
-        if !known {
+        if !known || unit.chars().count() > MAX_UNIT_CHARS {
             issues.error(
                 path,
                 "unknown_unit",
@@ -225,24 +225,14 @@ impl Options {
                         "`options.recordType`: einer der sieben kivitendos (README)",
                     ),
                 },
-                "units" => match val.as_array() {
-                    Some(list)
-                        if !list.is_empty()
-                            && list.iter().all(|u| {
-                                u.as_str().is_some_and(|u| {
-                                    !u.is_empty() && u.chars().count() <= MAX_UNIT_CHARS
-                                })
-                            }) =>
-                    {
-                        o.units = Some(val.clone());
-                    }
-                    _ => issues.error(
-                        &path,
-                        "invalid_value",
-                        "`options.units`: the client's unit names, each up to 20 characters",
-                        "`options.units`: die Einheiten des Mandanten, je bis 20 Zeichen",
-                    ),
-                },
+                // A list of texts; entries longer than 20 characters match no unit.
+                "units" if val.is_array() => o.units = Some(val.clone()),
+                "units" => issues.error(
+                    &path,
+                    "invalid_type",
+                    "`options.units`: a list of the client's unit names",
+                    "`options.units`: eine Liste der Einheiten des Mandanten",
+                ),
                 "customerNumber" => match val.as_str() {
                     Some("shop") => o.shop_customer_number = true,
                     Some("none") => o.shop_customer_number = false,
@@ -379,8 +369,8 @@ pub fn build_customer(order: &Order, order_issues: Issues, options: &Options) ->
         issues.error(
             "customer.company",
             "missing_name",
-            "kivitendo needs a customer name: give `customer.company`, or `customer.firstName`/`lastName`, or `billingAddress.name`",
-            "kivitendo braucht einen Kundennamen: `customer.company`, `customer.firstName`/`lastName` oder `billingAddress.name` angeben",
+            "kivitendo needs a customer name: `customer.company`, `firstName`/`lastName` or `billingAddress.name`",
+            "kivitendo braucht einen Kundennamen: `customer.company`, `firstName`/`lastName` oder `billingAddress.name`",
         );
     }
     let (taxzone, currency) = taxzone_and_currency(options, &mut issues);

@@ -68,8 +68,8 @@ fn auth(config: &Config, issues: &mut Issues) -> Option<String> {
             issues.error(
                 "config.username",
                 "missing_credentials",
-                "kivitendo's API needs `config.username` and `config.password` (HTTP Basic, from the API's Rails credentials)",
-                "kivitendos API braucht `config.username` und `config.password` (HTTP Basic, aus den Rails-Credentials der API)",
+                "kivitendo's API needs `config.username` and `config.password` (HTTP Basic)",
+                "kivitendos API braucht `config.username` und `config.password` (HTTP Basic)",
             );
             None
         }
@@ -186,9 +186,7 @@ pub const OPERATIONS: &[&str] = &[
     "getCustomer",
     "createOrder",
     "findOrders",
-    "getOrder",
     "createProduct",
-    "getProduct",
     "createCategory",
     "listTaxZones",
     "listCurrencies",
@@ -265,13 +263,8 @@ pub fn request(
             let q = lookup(&v, &[("email", "email")], issues)?;
             build(config, f, Method::Get, "customers", Some(q), None, issues)
         }
-        "getCustomer" | "getOrder" | "getProduct" => {
-            let resource = match operation {
-                "getCustomer" => "customers",
-                "getOrder" => "orders",
-                _ => "products",
-            };
-            let path = get_path(resource, &value(), issues)?;
+        "getCustomer" => {
+            let path = get_path("customers", &value(), issues)?;
             build(config, f, Method::Get, &path, None, None, issues)
         }
         "createOrder" => {

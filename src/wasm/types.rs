@@ -356,9 +356,7 @@ export interface Operations {
     getCustomer: { input: { id: number }; data: Record<string, unknown> };
     createOrder: { input: Order | string; data: Record<string, unknown> };
     findOrders: { input: { orderNumber: string } | { quoteNumber: string } | { createdSince: string }; data: Array<Record<string, unknown>> };
-    getOrder: { input: { id: number }; data: Record<string, unknown> };
     createProduct: { input: KivitendoProduct | string; data: Record<string, unknown> };
-    getProduct: { input: { id: number }; data: Record<string, unknown> };
     createCategory: { input: KivitendoCategory | string; data: Record<string, unknown> };
     listTaxZones: { input?: null; data: Array<Record<string, unknown>> };
     listCurrencies: { input?: null; data: Array<Record<string, unknown>> };
