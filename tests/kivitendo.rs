@@ -789,15 +789,16 @@ fn answers_as_the_real_plugin_gives_them() {
     let r = interpret("createOrder", 500, bare);
     assert_eq!(r.outcome, Outcome::Retry);
     assert!(r.issues.as_slice()[0].message.contains("database rule"));
-    // A 500 that names the rule is permanent.
-    for named in [
-        "PG::NotNullViolation: ERROR:  null value in column \"taxzone_id\" violates not-null constraint",
-        "<hash><status>500</status><error>unknown attribute 'country' for Customer.</error></hash>",
-    ] {
-        let r = interpret("createCustomer", 500, named);
-        assert_eq!(r.outcome, Outcome::Rejected, "{named}");
-        assert_eq!(codes(&r.issues), vec![("".into(), "upstream_rejected".into())]);
-    }
+    // A validation named by Rails (422) is permanent, with its reason.
+    let r = interpret(
+        "createCustomer",
+        422,
+        "<hash><status>422</status><error>Validation failed: Name can't be blank</error></hash>",
+    );
+    assert_eq!(r.outcome, Outcome::Rejected);
+    assert!(r.issues.as_slice()[0]
+        .message
+        .contains("Name can't be blank"));
     // Rails' 400 (a document without its root) and 422 are permanent too.
     for status in [400, 422] {
         assert_eq!(

@@ -195,7 +195,7 @@ pub const OPERATIONS: &[&str] = &[
 /// The resource of a `get…` operation's `{ id }`.
 fn get_path(resource: &str, input: &Value, issues: &mut Issues) -> Option<String> {
     match input.get("id").and_then(super::id_of) {
-        Some(id) => Some(format!("{resource}/{id}")),
+        Some(id) => Some(resource.to_owned() + &id.to_string()),
         None => {
             issues.error(
                 "input.id",
@@ -264,7 +264,7 @@ pub fn request(
             build(config, f, Method::Get, "customers", Some(q), None, issues)
         }
         "getCustomer" => {
-            let path = get_path("customers", &value(), issues)?;
+            let path = get_path("customers/", &value(), issues)?;
             build(config, f, Method::Get, &path, None, None, issues)
         }
         "createOrder" => {
@@ -375,19 +375,6 @@ fn error_messages(record: &Value) -> Vec<String> {
     }
 }
 
-/// Whether an error answer names a validation or a rule of the database.
-fn names_a_rule(body: &str) -> bool {
-    [
-        "iolat",
-        "PG::",
-        "Active",
-        "unknown attribute",
-        "can't be blank",
-    ]
-    .iter()
-    .any(|n| body.contains(n))
-}
-
 /// What a kivitendo response means.
 pub fn interpret(operation: &str, status: u16, body: &str) -> Interpreted {
     let mut issues = Issues::new();
@@ -398,11 +385,6 @@ pub fn interpret(operation: &str, status: u16, body: &str) -> Interpreted {
         Err(_) => http::body_data(body),
     };
     let mut outcome = http::outcome_for_status(status);
-    // A bare 500 is an outage or a rule of the database; one that names the rule (a plugin
-    // run with its errors shown, a proxy passing them on) is permanent.
-    if status == 500 && names_a_rule(body) {
-        outcome = Outcome::Rejected;
-    }
     // `GET /customers/{id}` of an unknown id: 200 with an empty `nil-classes` array.
     let empty_show =
         operation.starts_with("get") && matches!(&data, Some(Value::Array(a)) if a.is_empty());
@@ -504,8 +486,8 @@ pub struct SyncState {
 }
 
 /// The words of a create that failed twice in a row with a bare 500.
-const REFUSED_EN: &str = "an id kivitendo lacks, or an unsupported version (supported: kivitendo 3.9.2 and 4.0.0 with the REST plugin 0.5.0; 4.1 cannot create customers). Not sent again";
-const REFUSED_DE: &str = "eine ID, die kivitendo fehlt, oder eine nicht unterstützte Version (unterstützt: kivitendo 3.9.2 und 4.0.0 mit REST-Plugin 0.5.0; 4.1 legt keine Kunden an). Nicht erneut gesendet";
+const REFUSED_EN: &str = "kivitendo failed the same create twice (500): an id it lacks, or an unsupported version (supported: kivitendo 3.9.2 and 4.0.0 with the REST plugin 0.5.0; 4.1 cannot create customers). Not sent again";
+const REFUSED_DE: &str = "kivitendo scheiterte zweimal am selben Anlegen (500): eine fehlende ID oder eine nicht unterstützte Version (unterstützt: kivitendo 3.9.2 und 4.0.0 mit REST-Plugin 0.5.0; 4.1 legt keine Kunden an). Nicht erneut gesendet";
 
 impl SyncState {
     /// Reads a state written by `Serialize` (by hand: serde's derive would pull float
@@ -705,12 +687,7 @@ pub fn sync_step(
     let creating = matches!(st.step, SyncStep::CreateCustomer | SyncStep::CreateOrder);
     if creating && status == 500 && meaning.outcome == Outcome::Retry {
         if st.server_error {
-            issues.error(
-                "",
-                "refused_by_kivitendo",
-                format!("kivitendo failed {op} twice (500): {REFUSED_EN}"),
-                format!("kivitendo scheiterte zweimal an {op} (500): {REFUSED_DE}"),
-            );
+            issues.error("", "refused_by_kivitendo", REFUSED_EN, REFUSED_DE);
             return done(st, Some(Outcome::Rejected), issues);
         }
         st.server_error = true;

@@ -101,7 +101,7 @@ impl XmlWriter {
 
     /// Writes `<name type="string"/>`: an empty text Rails reads as `""`, not nil.
     pub fn empty_string(&mut self, name: &str) {
-        let content = format!("{name} type=\"string\"");
+        let content = name.to_owned() + " type=\"string\"";
         self.event(quick_xml::events::Event::Empty(
             quick_xml::events::BytesStart::from_content(content, name.len()),
         ));
