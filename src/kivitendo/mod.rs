@@ -106,7 +106,7 @@ pub const RECORD_TYPES: &[&str] = &[
 /// The record types numbered by kivitendo's quotation number (`oe.quonumber`), not the order
 /// number.
 pub fn is_quotation(record_type: &str) -> bool {
-    record_type.ends_with("quotation") || record_type == "purchase_quotation_intake"
+    record_type.contains("quotation")
 }
 
 /// The units of a new kivitendo client (`units.name`, the same in 3.9.2, 4.0.0 and 4.1.0).
@@ -481,8 +481,14 @@ pub fn build_order(order: &Order, order_issues: Issues, options: &Options) -> Bu
             issues.error(
                 p,
                 "missing_product_id",
-                format!("no kivitendo product id for SKU {:?}: add it to `options.productIds` (create the product first)", item.sku),
-                format!("keine kivitendo-Produkt-ID für Artikelnummer {:?}: in `options.productIds` ergänzen (Produkt vorher anlegen)", item.sku),
+                format!(
+                    "no kivitendo product id for SKU {:?} in `options.productIds`",
+                    item.sku
+                ),
+                format!(
+                    "keine kivitendo-Produkt-ID für Artikelnummer {:?} in `options.productIds`",
+                    item.sku
+                ),
             );
         }
         let discount = if item.unit_price.is_zero() {
@@ -525,8 +531,8 @@ pub fn build_order(order: &Order, order_issues: Issues, options: &Options) -> Bu
                     issues.error(
                         "shipping.taxRate",
                         "missing_field",
-                        "the shipping cost becomes an order item: give `shipping.taxRate` (the items have several rates)",
-                        "die Versandkosten werden eine Position: bitte `shipping.taxRate` angeben (die Positionen haben mehrere Steuersätze)",
+                        "the shipping line needs `shipping.taxRate` (the items have several rates)",
+                        "die Versandposition braucht `shipping.taxRate` (die Positionen haben mehrere Sätze)",
                     );
                     None
                 }
