@@ -522,7 +522,6 @@ pub fn build_order(order: &Order, order_issues: Issues, options: &Options) -> Bu
     }
     if let (Some(ship_id), Some(s)) = (options.shipping_product_id, &order.shipping) {
         if let Some(cost) = s.cost.filter(|c| !c.is_zero()) {
-            options.check_unit("Stck", "options.units", &mut issues);
             let rates: Vec<Decimal> = per_rate.iter().map(|(r, _)| *r).collect();
             let rate = match (s.tax_rate, rates.as_slice()) {
                 (Some(r), _) => Some(r),

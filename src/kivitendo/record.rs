@@ -18,8 +18,6 @@ pub enum Val {
     Bool(bool),
     /// A nested list: the wrapper holds items of the singular name (`contacts` → `contact`).
     List(&'static str, Vec<Fields>),
-    /// An empty text that Rails must read as `""`, not nil: `<name type="string"/>`.
-    Empty,
 }
 
 /// The fields of a record, in document order, by dasherized name (`taxzone-id`).
@@ -82,9 +80,10 @@ impl Record {
 fn write_fields(w: &mut XmlWriter, fields: &Fields) {
     for (name, val) in fields {
         match val {
+            // An empty text Rails must read as `""`, not nil.
+            Val::Text(t) if t.is_empty() => w.empty_string(name),
             Val::Text(t) | Val::Num(t) => w.leaf(name, t),
             Val::Bool(b) => w.leaf(name, if *b { "true" } else { "false" }),
-            Val::Empty => w.empty_string(name),
             Val::List(item, records) => {
                 w.open(name);
                 for r in records {
@@ -106,7 +105,6 @@ fn fields_json(fields: &Fields) -> Value {
             Val::Text(t) => Value::String(t.clone()),
             Val::Num(t) => number(t),
             Val::Bool(b) => Value::Bool(*b),
-            Val::Empty => Value::String(String::new()),
             Val::List(item, records) => {
                 let mut wrapper = Map::new();
                 wrapper.insert(
@@ -158,7 +156,7 @@ impl FieldsBuilder {
     }
     /// Adds an empty text (`<name type="string"/>`, JSON `""`).
     pub fn empty(&mut self, name: &'static str) -> &mut Self {
-        self.0.push((name, Val::Empty));
+        self.0.push((name, Val::Text(String::new())));
         self
     }
     /// Adds a boolean when present.

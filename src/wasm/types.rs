@@ -352,8 +352,6 @@ export interface Operations {
     createCustomer: { input: Order | string; data: Record<string, unknown> };
     updateCustomer: { input: Order | string; data: Record<string, unknown> };
     findCustomers: { input: { email: string } | { createdSince: string }; data: Array<Record<string, unknown>> };
-    /** An unknown id is `rejected` (`not_found`): the plugin answers 200 with an empty list. */
-    getCustomer: { input: { id: number }; data: Record<string, unknown> };
     createOrder: { input: Order | string; data: Record<string, unknown> };
     findOrders: { input: { orderNumber: string } | { quoteNumber: string } | { createdSince: string }; data: Array<Record<string, unknown>> };
     createProduct: { input: KivitendoProduct | string; data: Record<string, unknown> };

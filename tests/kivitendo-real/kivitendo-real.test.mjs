@@ -120,14 +120,18 @@ for (const v of SUPPORTED) {
       assert.deepEqual(found.meaning.data.map((c) => c.id), [ids.customer]);
       const none = await ok(v, "findCustomers", { email: "nobody@example.com" });
       assert.deepEqual(none.meaning.data, []);
-      const one = await ok(v, "getCustomer", { id: ids.customer });
-      assert.equal(one.meaning.data.name, "Anna Becker");
-      assert.equal(one.meaning.data.contacts[0].last_name, "Becker");
-      const unknown = await call(v, "getCustomer", { id: 999999 });
-      assert.equal(unknown.res.status, 200, "the plugin's answer for an unknown id");
-      assert.match(unknown.res.body, /<nil-classes type="array"\/>/);
-      assert.equal(unknown.meaning.outcome, "rejected");
-      assert.deepEqual(unknown.meaning.issues.map((i) => i.code), ["not_found"]);
+      const one = await raw(v, "GET", `customers/${ids.customer}`);
+      const shown = kontor.interpretResponse("kivitendo", "showCustomer", one.status, one.body);
+      assert.equal(shown.outcome, "accepted");
+      assert.equal(shown.data.name, "Anna Becker");
+      assert.equal(shown.data.contacts[0].last_name, "Becker");
+      const unknown = await raw(v, "GET", "customers/999999");
+      assert.equal(unknown.status, 200, "the plugin's answer for an unknown id");
+      assert.match(unknown.type, /^application\/json/);
+      assert.match(unknown.body, /<nil-classes type="array"\/>/);
+      const meaning = kontor.interpretResponse("kivitendo", "showCustomer", unknown.status, unknown.body);
+      assert.equal(meaning.outcome, "rejected");
+      assert.deepEqual(meaning.issues.map((i) => i.code), ["not_found"]);
     });
 
     test("update: 200 with id and errors; the customer's fields change, an existing contact and shipping address stay", async () => {
@@ -313,8 +317,8 @@ describe("kivitendo 4.1.0 with the REST plugin 0.5.0: refused clearly", { skip: 
     // A customer made without the plugin's country cannot be shown: contacts.cp_cv_id is gone.
     await pg.exec(db(v), "INSERT INTO customer (name, taxzone_id, currency_id, country_id) VALUES ('Direkt', 4, 1, 57)");
     const [c] = await rows(v, "SELECT id FROM customer WHERE name = 'Direkt'");
-    const shown = await call(v, "getCustomer", { id: c.id });
-    assert.equal(shown.res.status, 500);
+    const shown = await raw(v, "GET", `customers/${c.id}`);
+    assert.equal(shown.status, 500);
   });
 
   test("the sync flow: the second 500 of the same create ends it rejected, in words, once", async () => {
