@@ -53,8 +53,8 @@ fn api_root(config: &Config, issues: &mut Issues) -> Option<String> {
             issues.error(
                 "config.baseUrl",
                 "missing_base_url",
-                "kivitendo runs on your own server: set `config.baseUrl` (e.g. https://erp.example.com)",
-                "kivitendo läuft auf Ihrem Server: bitte `config.baseUrl` setzen (z. B. https://erp.example.com)",
+                "set `config.baseUrl`, your kivitendo (https://erp.example.com)",
+                "bitte `config.baseUrl` setzen, Ihr kivitendo (https://erp.example.com)",
             );
             None
         }
@@ -464,8 +464,8 @@ pub struct SyncState {
 }
 
 /// The words of a create that failed twice in a row with a bare 500.
-const REFUSED_EN: &str = "kivitendo failed the same create twice (500): an id it lacks, or an unsupported version (supported: kivitendo 3.9.2 and 4.0.0 with the REST plugin 0.5.0; 4.1 cannot create customers). Not sent again";
-const REFUSED_DE: &str = "kivitendo scheiterte zweimal am selben Anlegen (500): eine fehlende ID oder eine nicht unterstützte Version (unterstützt: kivitendo 3.9.2 und 4.0.0 mit REST-Plugin 0.5.0; 4.1 legt keine Kunden an). Nicht erneut gesendet";
+const REFUSED_EN: &str = "kivitendo failed this create twice (500): an id it lacks, or a version kontor does not support (kivitendo 3.9.2 and 4.0.0 with the REST plugin 0.5.0 are; 4.1 is not). Not sent again";
+const REFUSED_DE: &str = "kivitendo scheiterte zweimal an diesem Anlegen (500): eine fehlende ID oder eine nicht unterstützte Version (kivitendo 3.9.2 und 4.0.0 mit REST-Plugin 0.5.0; nicht 4.1). Nicht erneut gesendet";
 
 impl SyncState {
     /// Reads a state written by `Serialize` (by hand: serde's derive would pull float
