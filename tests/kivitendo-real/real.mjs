@@ -4,7 +4,7 @@
 // ../shared/kivitendo/run-rest-api.sh. Only this suite reads ../shared/ (the fixtures stay
 // there; nothing is copied into the repository).
 import { spawn, execFile } from "node:child_process";
-import { existsSync, mkdirSync, rmSync, chownSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, chownSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -42,10 +42,21 @@ const pgCmd = (cmd, args) => (asRoot ? ["runuser", ["-u", "postgres", "--", join
 
 /** Starts a fresh cluster; returns `{ port, psql(db, sql), load(db, version), stop }`. */
 export async function startPostgres() {
-  const dir = join(build, `pg-${process.pid}`);
+  let dir = join(build, `pg-${process.pid}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  if (asRoot) chownSync(dir, ...(await ids()));
+  if (asRoot) {
+    chownSync(dir, ...(await ids()));
+    // The server runs as `postgres`, which must reach the folder; a checkout below a private
+    // folder (mode 700) hides .build/ from it: then a fresh folder in /tmp serves instead.
+    try {
+      await run("runuser", ["-u", "postgres", "--", "test", "-w", dir]);
+    } catch {
+      rmSync(dir, { recursive: true, force: true });
+      dir = mkdtempSync("/tmp/kontor-kivitendo-pg-");
+      chownSync(dir, ...(await ids()));
+    }
+  }
   const data = join(dir, "data");
   const pwfile = join(dir, "pw");
   writeFileSync(pwfile, "postgres\n");
