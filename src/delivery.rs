@@ -131,7 +131,12 @@ pub fn worker_config(target: &str, env: &Value, options: &Value) -> WorkerConfig
                 Some(Err(_)) => Value::Bool(false),
                 None => Value::Null,
             },
-            &["format", "orderNumber"][..],
+            // The installation decides kivitendo's numbering, format, units and customer
+            // numbers; callers do not.
+            match target {
+                "kivitendo" => crate::kivitendo::OPTION_KEYS.split_at(9).1,
+                _ => &[][..],
+            },
         ),
         ("options".to_owned(), options.clone(), &[][..]),
     ] {
@@ -821,6 +826,37 @@ mod tests {
         assert!(worker_config("kivitendo-order", &env(), &Value::Null)
             .config
             .is_some());
+    }
+
+    #[test]
+    fn the_installation_sets_kivitendos_numbering_format_units_and_customer_numbers() {
+        let mut e = env();
+        e["KIVITENDO_OPTIONS"] = json!(
+            r#"{"taxzoneId": 4, "currencyId": 1, "units": ["Stck", "Fl."], "customerNumber": "shop", "orderNumber": "kivitendo", "format": "json"}"#
+        );
+        let c = worker_config("kivitendo", &e, &Value::Null);
+        assert!(c.issues.is_empty(), "{:?}", c.issues);
+        let c = c.config.unwrap_or_default();
+        assert_eq!(
+            (c["units"][1].as_str(), c["customerNumber"].as_str()),
+            (Some("Fl."), Some("shop"))
+        );
+        for key in ["units", "customerNumber", "orderNumber", "format"] {
+            let caller = worker_config("kivitendo", &env(), &json!({ key: "x" }));
+            assert_eq!(
+                codes(&caller.issues),
+                [(format!("options.{key}"), "option_not_allowed".to_owned())]
+            );
+        }
+        let w = worker_config(
+            "westarp",
+            &json!({ "WESTARP_OPTIONS": r#"{"units": []}"# }),
+            &Value::Null,
+        );
+        assert!(codes(&w.issues).contains(&(
+            "env.WESTARP_OPTIONS.units".into(),
+            "option_not_allowed".into()
+        )));
     }
 
     #[test]
