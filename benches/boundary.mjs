@@ -13,7 +13,7 @@ const entry = new URL("index.node.mjs", "file://" + pkgDir).href;
 const kontor = await import(entry);
 // The bench build's extra exports (the core alone, serde-wasm-bindgen) are not in the entry's
 // list: they come from the glue the entry has initialised (the same module instance).
-const glue = await import(new URL("web/kontor.js", "file://" + pkgDir).href);
+const glue = await import(new URL("full/kontor.js", "file://" + pkgDir).href);
 const benchCoreText = glue.benchCoreText;
 const toGeisenheimSerdeWasmBindgen = glue.toGeisenheimSerdeWasmBindgen;
 const text = readFileSync(new URL("./ten_items.json", import.meta.url), "utf8");
@@ -122,8 +122,8 @@ const { readFileSync } = require("node:fs");
 const { performance } = require("node:perf_hooks");
 (async () => {
   const t0 = performance.now();
-  const glue = await import(${JSON.stringify(new URL("web/kontor.js", "file://" + pkgDir).href)});
-  const bytes = readFileSync(${JSON.stringify(pkgDir + "web/kontor_bg.wasm")});
+  const glue = await import(${JSON.stringify(new URL("full/kontor.js", "file://" + pkgDir).href)});
+  const bytes = readFileSync(${JSON.stringify(pkgDir + "full/kontor_bg.wasm")});
   const t1 = performance.now();
   glue.initSync({ module: new WebAssembly.Module(bytes) });
   const t2 = performance.now();

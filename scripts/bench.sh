@@ -11,10 +11,10 @@ cargo bench --bench geisenheim 2>/dev/null
 cargo build --release --target wasm32-unknown-unknown --lib --features bench-boundary --target-dir target/bench >&2
 out=.build/bench-pkg
 rm -rf "$out" && mkdir -p "$out"
-wasm-bindgen --target web --out-dir "$out/web" --out-name kontor target/bench/wasm32-unknown-unknown/release/kontor.wasm
+wasm-bindgen --target web --out-dir "$out/full" --out-name kontor target/bench/wasm32-unknown-unknown/release/kontor.wasm
 opt_flags=$(grep -o 'wasm-opt -O[^$]*' scripts/build.sh | sed -e 's/^wasm-opt //' -e 's/ "$//')
 # shellcheck disable=SC2086
-node_modules/.bin/wasm-opt $opt_flags "$out/web/kontor_bg.wasm" -o "$out/web/kontor_bg.wasm"
+node_modules/.bin/wasm-opt $opt_flags "$out/full/kontor_bg.wasm" -o "$out/full/kontor_bg.wasm"
 cp pkg/index.node.mjs pkg/send.mjs pkg/guard.mjs "$out/"
 echo '{"type":"module"}' > "$out/package.json"
 node benches/boundary.mjs "$PWD/$out/"

@@ -32,6 +32,21 @@ if [ ! -x worker/node_modules/.bin/wrangler ] || [ worker/package.json -nt worke
   touch worker/node_modules/.stamp
 fi
 
+# The compatibility suite against the real kivitendo (tests/kivitendo-real/): PostgreSQL for a
+# temporary cluster, and the Debian 12 Ruby packages that ../shared/kivitendo/run-rest-api.sh
+# runs the REST plugin with (that script lists them).
+KIVI_DEBS="postgresql postgresql-contrib ruby ruby-rails ruby-rabl ruby-jbuilder ruby-actionpack-xml-parser ruby-pg puma ruby-nokogiri ruby-concurrent ruby-tzinfo bundler"
+missing=""
+for deb in $KIVI_DEBS; do
+  dpkg-query -W -f='${Status}' "$deb" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $deb"
+done
+if [ -n "$missing" ]; then
+  say "installing Debian packages for the real kivitendo suite:$missing"
+  if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi
+  $SUDO apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >&2
+fi
+
 if [ "${1:-}" = "--browser" ]; then
   if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
     say "installing chromium and chromedriver (Debian packages)"

@@ -75,6 +75,9 @@ export async function startSystem({ port = 8787, state = join(root, ".build/loca
         RETRY_BASE_SECONDS: "5",
         WEBHOOK_TARGETS: "kivitendo",
         SHOPWARE_APP_NAME: "KontorOrders",
+        // The shops whose webhooks are taken (each signing with the platform's secret above).
+        WOOCOMMERCE_SHOPS: "http://127.0.0.1:8080",
+        SHOPIFY_SHOPS: "kontor-demo.myshopify.com",
         ...vars,
       },
       secrets,

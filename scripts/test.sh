@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test kontor has, on a fresh machine too (installs what is missing first):
 # formatting and lints, native cargo tests, the package build, the wasm-bindgen-test suite in
-# Node and in headless Chromium, the TypeScript types, and node --test over the built package.
+# Node and in headless Chromium, the TypeScript types, node --test over the built package, and
+# the compatibility suite against the real kivitendo (tests/kivitendo-real/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -46,6 +47,10 @@ node --test tests/js/
 step "the edge worker in workerd (tsc --strict, wrangler dev against the upstream stand-ins)"
 worker/node_modules/.bin/tsc -p worker/tsconfig.json
 node --test worker/test/
+
+step "the real kivitendo: 3.9.2, 4.0.0 and 4.1.0 in a temporary PostgreSQL, the REST plugin from ../shared/kivitendo"
+rm -rf "$TMPDIR"/* 2>/dev/null || true
+node --test --test-concurrency=1 tests/kivitendo-real/
 
 step "the admin page in headless Chromium against npm start's local system"
 rm -rf "$TMPDIR"/* 2>/dev/null || true

@@ -33,7 +33,20 @@ pub const SECRETS: &[&str] = &[
     "KVIK_TOKEN",
     "KONTOR_API_TOKEN",
     "KONTOR_HMAC_SECRET",
+    "WOOCOMMERCE_WEBHOOK_SECRET",
+    "SHOPIFY_WEBHOOK_SECRET",
+    "SHOPWARE_APP_SECRET",
 ];
+
+/// Whether the variable `name` holds a secret: one of [`SECRETS`], or any name with `SECRET`,
+/// `PASSWORD`, `TOKEN` or `SALT` in it (a shop's own webhook secret, e.g.
+/// `SHOPIFY_WEBHOOK_SECRET_WEINGUT`, named in `SHOPIFY_SHOPS`).
+pub fn is_secret_name(name: &str) -> bool {
+    SECRETS.contains(&name)
+        || ["SECRET", "PASSWORD", "TOKEN", "SALT"]
+            .iter()
+            .any(|w| name.contains(w))
+}
 
 /// Keys whose values are credentials wherever they appear in an upstream answer.
 const SECRET_KEYS: &[&str] = &[
@@ -118,7 +131,12 @@ pub fn worker_config(target: &str, env: &Value, options: &Value) -> WorkerConfig
                 Some(Err(_)) => Value::Bool(false),
                 None => Value::Null,
             },
-            &["format", "orderNumber"][..],
+            // The installation decides kivitendo's numbering, format, units and customer
+            // numbers; callers do not.
+            match target {
+                "kivitendo" => crate::kivitendo::OPTION_KEYS.split_at(9).1,
+                _ => &[][..],
+            },
         ),
         ("options".to_owned(), options.clone(), &[][..]),
     ] {
@@ -298,56 +316,378 @@ pub fn settle(outcome: Outcome, data: &Value, attempts: u32, env: &Value, random
     }
 }
 
+/// Every status a delivery can have: `accepted`, `rejected`, `queued`, `dead`, `auth_failed`,
+/// `uncertain` (a request may have reached a target that cannot be asked: the operator
+/// decides) and `cancelled` (a create whose order was cancelled before it was sent).
+pub const STATUSES: &[&str] = &[
+    "accepted",
+    "rejected",
+    "queued",
+    "dead",
+    "auth_failed",
+    "uncertain",
+    "cancelled",
+];
+
 /// Whether an existing delivery in `status` may be sent again: `rejected`, `dead` and
-/// `auth_failed` may; `accepted` and `queued` never (their delivery is answered instead).
-pub fn may_resend(status: &str) -> bool {
-    matches!(status, "rejected" | "dead" | "auth_failed")
+/// `auth_failed` may; `accepted`, `queued` and `cancelled` never (their delivery is answered
+/// instead); `uncertain` only `by_operator` (the retry route: the operator has checked that
+/// the target does not have it), never when a caller sends the same order again.
+pub fn may_resend(status: &str, by_operator: bool) -> bool {
+    matches!(status, "rejected" | "dead" | "auth_failed") || (by_operator && status == "uncertain")
 }
 
-/// Replaces every secret of `env` (raw, and as the HTTP Basic value of each user/password
-/// pair) inside strings of `value` with `[redacted]`, and the values of credential keys
-/// (`vlb_pass`, `vlb_token`, `vlb_media_token`, `password`, `token`, …) everywhere.
-pub fn redact(value: &mut Value, env: &Value) {
-    let mut secrets: Vec<String> = SECRETS
-        .iter()
-        .filter_map(|n| var(env, n))
-        .map(str::to_owned)
-        .collect();
-    for t in ["GEISENHEIM", "KIVITENDO", "OMNISELLER"] {
-        let user = var(env, &format!("{t}_USERNAME"));
-        if let (Some(u), Some(p)) = (user, var(env, &format!("{t}_PASSWORD"))) {
-            secrets.push(basic_auth(u, p)[6..].to_owned());
+/// What a delivery does when an earlier request of it may have reached the target without
+/// its answer being known (the worker stopped while the request was out, or the answer timed
+/// out): `resume` (kivitendo: the sync state, whose pending create is looked up first),
+/// `lookup` (Westarp: its newest orders, [`lookup_before_resend`]), `resend` (Geisenheim's
+/// cancel: a DELETE twice cancels once) or `uncertain` (Geisenheim's create: it cannot be asked,
+/// so nothing is sent until the operator decides).
+pub fn when_possibly_sent(target: &str, operation: &str) -> &'static str {
+    match (target, operation) {
+        ("kivitendo", _) => "resume",
+        ("westarp", "createOrder") => "lookup",
+        ("geisenheim", "cancelOrder") => "resend",
+        _ => "uncertain",
+    }
+}
+
+/// What a cancel does with the create of the same order at the same target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CancelPlan {
+    /// Mark the create `cancelled`: it is never sent (again).
+    pub cancel_create: bool,
+    /// Send the cancel upstream (the create is there, or may be).
+    pub send: bool,
+    /// An attempt of the create is out right now: try the cancel again shortly.
+    pub wait: bool,
+}
+
+/// The plan for a cancel whose create has `status` after `attempts` attempts, one of them
+/// `in_flight` now (`None`: no create known, the cancel is sent as asked). A create never sent
+/// is cancelled and nothing goes upstream; one that was or may have been sent is stopped from
+/// being sent again and the cancel goes out; an accepted one is cancelled upstream.
+pub fn cancel_plan(create: Option<(&str, u32, bool)>) -> CancelPlan {
+    let plan = |cancel_create, send, wait| CancelPlan {
+        cancel_create,
+        send,
+        wait,
+    };
+    match create {
+        None => plan(false, true, false),
+        Some((_, _, true)) => plan(false, false, true),
+        Some(("queued", 0, _)) | Some(("rejected" | "auth_failed", _, _)) => {
+            plan(true, false, false)
+        }
+        Some(("queued" | "dead" | "uncertain", _, _)) => plan(true, true, false),
+        Some(("cancelled", _, _)) => plan(false, false, false),
+        Some(_) => plan(false, true, false),
+    }
+}
+
+/// A shop's webhook configuration: the shop as kontor names it in keys and the name of the
+/// secret its webhooks are signed with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WebhookShop {
+    /// The shop (WooCommerce: its store URL, lower case, no trailing slash; Shopify: its
+    /// `*.myshopify.com` domain), present without errors.
+    pub shop: Option<String>,
+    /// The name of the worker secret holding its webhook secret.
+    pub secret: Option<String>,
+    /// Whether it is the platform's only configured shop.
+    pub single: bool,
+    /// `unknown_shop` (a shop that is not configured), or the configuration's problems.
+    pub issues: Issues,
+}
+
+impl Serialize for WebhookShop {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let v =
+            serde_json::json!({ "shop": self.shop, "secret": self.secret, "single": self.single });
+        crate::issue::with_ok(
+            s,
+            "WebhookShop",
+            "config",
+            self.shop.as_ref().map(|_| &v),
+            &self.issues,
+        )
+    }
+}
+
+/// The shop a webhook of `platform` (`woocommerce`, `shopify`) says it comes from (`claimed`:
+/// WooCommerce's `X-WC-Webhook-Source`, Shopify's `X-Shopify-Shop-Domain`), looked up in the
+/// worker's `WOOCOMMERCE_SHOPS` / `SHOPIFY_SHOPS`: a comma-separated list of shops (each
+/// signing with `WOOCOMMERCE_WEBHOOK_SECRET` / `SHOPIFY_WEBHOOK_SECRET`) or a JSON object
+/// `{ "<shop>": "<secret name>" }` naming each shop's own secret. A shop not listed is refused;
+/// no message repeats what the caller sent (nothing before authentication echoes input).
+pub fn webhook_shop(platform: &str, claimed: Option<&str>, env: &Value) -> WebhookShop {
+    let mut issues = Issues::new();
+    let upper = platform.to_ascii_uppercase();
+    let list_var = format!("{upper}_SHOPS");
+    let default_secret = format!("{upper}_WEBHOOK_SECRET");
+    let norm = |s: &str| s.trim().trim_end_matches('/').to_ascii_lowercase();
+    let mut shops: Vec<(String, String)> = Vec::new();
+    match var(env, &list_var) {
+        Some(text) if text.starts_with('{') => match serde_json::from_str::<Value>(text) {
+            Ok(Value::Object(m)) => {
+                for (shop, secret) in m {
+                    match secret.as_str() {
+                        Some(n) if is_secret_name(n) => shops.push((norm(&shop), n.to_owned())),
+                        _ => issues.error(join("env", &list_var), "invalid_value", format!("{list_var} maps each shop to the NAME of a worker secret holding its webhook secret (a name with SECRET in it, e.g. {default_secret}_SHOP2)"), format!("{list_var} ordnet jedem Shop den NAMEN eines Worker-Secrets mit seinem Webhook-Secret zu (ein Name mit SECRET, z. B. {default_secret}_SHOP2)")),
+                    }
+                }
+            }
+            _ => issues.error(join("env", &list_var), "invalid_value", format!("{list_var} is not a JSON object: write {{\"<shop>\": \"<secret name>\"}} or a comma-separated list of shops"), format!("{list_var} ist kein JSON-Objekt: {{\"<Shop>\": \"<Secret-Name>\"}} oder eine durch Kommas getrennte Liste von Shops schreiben")),
+        },
+        Some(text) => {
+            for shop in text.split(',').map(norm).filter(|s| !s.is_empty()) {
+                shops.push((shop, default_secret.clone()));
+            }
+        }
+        None => {}
+    }
+    if shops.is_empty() && !issues.has_errors() {
+        let example = if platform == "shopify" {
+            "weingut.myshopify.com"
+        } else {
+            "https://weingut.example"
+        };
+        issues.error(join("env", &list_var), "missing_configuration", format!("this worker takes {platform} webhooks from no shop: set {list_var} to the shops (e.g. {example}), each signing with {default_secret} or the secret named for it"), format!("dieser Worker nimmt von keinem {platform}-Shop Webhooks an: {list_var} auf die Shops setzen (z. B. {example}), die mit {default_secret} oder dem für sie genannten Secret signieren"));
+    }
+    let single = shops.len() == 1;
+    let mut found = None;
+    if !issues.has_errors() {
+        let c = claimed.map(norm).unwrap_or_default();
+        found = shops.into_iter().find(|(s, _)| !c.is_empty() && *s == c);
+        if found.is_none() {
+            issues.error("shop", "unknown_shop", format!("this webhook names no shop configured in {list_var}: add the shop there (with its secret) or remove the webhook from the shop"), format!("dieser Webhook nennt keinen in {list_var} eingerichteten Shop: den Shop dort eintragen (mit seinem Secret) oder den Webhook im Shop entfernen"));
         }
     }
-    // Longest first, so that a secret containing another is replaced whole (a selection
-    // instead of the standard sort, which costs kilobytes of Wasm).
-    let mut ordered = Vec::with_capacity(secrets.len());
-    while let Some(i) = (0..secrets.len()).max_by_key(|&i| secrets[i].len()) {
-        ordered.push(secrets.swap_remove(i));
+    let (shop, secret) = found.map_or((None, None), |(a, b)| (Some(a), Some(b)));
+    WebhookShop {
+        shop,
+        secret,
+        single,
+        issues,
     }
-    redact_in(value, &ordered, 0);
 }
 
-fn redact_in(value: &mut Value, secrets: &[String], depth: usize) {
+/// The delivery key of a shop's order: its platform, its shop and its order number, so that
+/// two shops of one platform never share a key.
+pub fn shop_order_key(platform: &str, shop: &str, number: &str) -> String {
+    format!("{platform}:{shop}:{number}")
+}
+
+/// Replaces every secret of `env` with `[redacted]` wherever it appears in `value`, in keys
+/// as in string values: as it is and in any letter case, percent-encoded (any characters
+/// encoded, `+` for a space), in base64 (standard and URL-safe, at any position of a longer
+/// base64 text), and as the HTTP Basic value of each user/password pair; and the values of
+/// credential keys (`vlb_pass`, `vlb_token`, `vlb_media_token`, `password`, `token`, …)
+/// everywhere. A secret is a variable that [`is_secret_name`] names.
+pub fn redact(value: &mut Value, env: &Value) {
+    let forms = Forms::of(env);
+    redact_in(value, &forms, 0);
+}
+
+/// The texts to look for: each secret (matched in any ASCII letter case, also after
+/// percent-decoding) and its base64 forms (matched exactly).
+struct Forms {
+    plain: Vec<Vec<u8>>,
+    base64: Vec<String>,
+}
+
+impl Forms {
+    fn of(env: &Value) -> Forms {
+        let mut plain: Vec<Vec<u8>> = Vec::new();
+        if let Value::Object(m) = env {
+            for (name, v) in m {
+                if let Some(s) = v.as_str().map(str::trim).filter(|s| !s.is_empty()) {
+                    if is_secret_name(name) {
+                        plain.push(s.as_bytes().to_vec());
+                    }
+                }
+            }
+        }
+        let mut base64 = Vec::new();
+        for t in ["GEISENHEIM", "KIVITENDO", "OMNISELLER"] {
+            let user = var(env, &format!("{t}_USERNAME"));
+            if let (Some(u), Some(p)) = (user, var(env, &format!("{t}_PASSWORD"))) {
+                base64.push(basic_auth(u, p)[6..].to_owned());
+            }
+        }
+        for p in &plain {
+            base64.extend(base64_forms(p));
+        }
+        Forms { plain, base64 }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.plain.is_empty() && self.base64.is_empty()
+    }
+
+    /// `s` with every form of every secret replaced, or `None` when it holds none.
+    fn scrub(&self, s: &str) -> Option<String> {
+        if self.is_empty() {
+            return None;
+        }
+        let bytes = s.as_bytes();
+        let mut spans: Vec<(usize, usize)> = Vec::new();
+        for p in &self.plain {
+            find_ci(bytes, p, &mut spans, |a, b| (a, b));
+        }
+        for f in &self.base64 {
+            let f = f.as_bytes();
+            let mut at = 0;
+            while let Some(i) = find_from(bytes, f, at) {
+                spans.push((i, i + f.len()));
+                at = i + 1;
+            }
+        }
+        if s.contains(['%', '+']) {
+            // Percent-decoded, each decoded byte with the span of text it came from.
+            let mut decoded = Vec::with_capacity(bytes.len());
+            let mut from = Vec::with_capacity(bytes.len());
+            let mut i = 0;
+            while i < bytes.len() {
+                let hex = |b: u8| (b as char).to_digit(16);
+                match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
+                    (b'%', Some(&h), Some(&l)) if hex(h).is_some() && hex(l).is_some() => {
+                        let v = hex(h).unwrap_or(0) * 16 + hex(l).unwrap_or(0);
+                        decoded.push(v as u8);
+                        from.push((i, i + 3));
+                        i += 3;
+                    }
+                    (b, _, _) => {
+                        decoded.push(if b == b'+' { b' ' } else { b });
+                        from.push((i, i + 1));
+                        i += 1;
+                    }
+                }
+            }
+            for p in &self.plain {
+                find_ci(&decoded, p, &mut spans, |a, b| (from[a].0, from[b - 1].1));
+            }
+        }
+        if spans.is_empty() {
+            return None;
+        }
+        // Merged into disjoint spans in order (a plain insertion: the standard sort costs
+        // kilobytes of Wasm, and there are few spans).
+        let mut merged: Vec<(usize, usize)> = Vec::with_capacity(spans.len());
+        for (a, b) in spans {
+            let mut i = merged.len();
+            while i > 0 && merged[i - 1].0 > a {
+                i -= 1;
+            }
+            merged.insert(i, (a, b));
+        }
+        let mut j = 1;
+        while j < merged.len() {
+            if merged[j].0 <= merged[j - 1].1 {
+                merged[j - 1].1 = merged[j - 1].1.max(merged[j].1);
+                merged.remove(j);
+            } else {
+                j += 1;
+            }
+        }
+        let mut out = String::with_capacity(s.len());
+        let mut at = 0;
+        for (a, b) in merged {
+            out.push_str(s.get(at..a).unwrap_or(""));
+            out.push_str("[redacted]");
+            at = b;
+        }
+        out.push_str(s.get(at..).unwrap_or(""));
+        Some(out)
+    }
+}
+
+/// Every match of `needle` in `hay` in any ASCII letter case, as spans mapped by `span`.
+fn find_ci(
+    hay: &[u8],
+    needle: &[u8],
+    out: &mut Vec<(usize, usize)>,
+    span: impl Fn(usize, usize) -> (usize, usize),
+) {
+    if needle.is_empty() || needle.len() > hay.len() {
+        return;
+    }
+    for i in 0..=hay.len() - needle.len() {
+        if hay[i..i + needle.len()].eq_ignore_ascii_case(needle) {
+            out.push(span(i, i + needle.len()));
+        }
+    }
+}
+
+/// The first exact match of `needle` in `hay` at or after `from`.
+fn find_from(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    if needle.is_empty() || from >= hay.len() {
+        return None;
+    }
+    hay[from..]
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|i| i + from)
+}
+
+/// The base64 texts a secret leaves inside any base64 text (standard and URL-safe alphabet):
+/// for each of the three byte offsets it may start at, the characters that depend on the
+/// secret's bytes alone; and the whole encoding with padding. Forms shorter than 8 characters
+/// are left out (they would match by chance).
+fn base64_forms(secret: &[u8]) -> Vec<String> {
+    use base64::Engine as _;
+    let mut out = Vec::new();
+    for k in 0..3usize {
+        let mut bytes = vec![0u8; k];
+        bytes.extend_from_slice(secret);
+        let bits_end = 8 * bytes.len();
+        let first = (8 * k).div_ceil(6);
+        let last = bits_end / 6;
+        for engine in [
+            &base64::engine::general_purpose::STANDARD_NO_PAD,
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+        ] {
+            let text = engine.encode(&bytes);
+            if let Some(f) = text.get(first..last.min(text.len())) {
+                if f.len() >= 8 && !out.iter().any(|o: &String| o == f) {
+                    out.push(f.to_owned());
+                }
+            }
+        }
+    }
+    out.push(crate::http::base64(secret));
+    out.retain(|f| f.len() >= 8);
+    out
+}
+
+fn redact_in(value: &mut Value, forms: &Forms, depth: usize) {
     match value {
         Value::String(s) => {
-            for secret in secrets {
-                if s.contains(secret.as_str()) {
-                    *s = s.replace(secret.as_str(), "[redacted]");
-                }
+            if let Some(clean) = forms.scrub(s) {
+                *s = clean;
             }
         }
         Value::Array(items) if depth < 64 => {
             for v in items {
-                redact_in(v, secrets, depth + 1);
+                redact_in(v, forms, depth + 1);
             }
         }
         Value::Object(map) if depth < 64 => {
+            let mut renamed = Vec::new();
             for (k, v) in map.iter_mut() {
                 if SECRET_KEYS.contains(&k.as_str()) && !v.is_null() {
                     *v = Value::String("[redacted]".into());
                 } else {
-                    redact_in(v, secrets, depth + 1);
+                    redact_in(v, forms, depth + 1);
+                }
+                if let Some(clean) = forms.scrub(k) {
+                    renamed.push((k.clone(), clean));
+                }
+            }
+            for (old, new) in renamed {
+                if let Some(v) = map.remove(&old) {
+                    map.insert(new, v);
                 }
             }
         }
@@ -489,6 +829,37 @@ mod tests {
     }
 
     #[test]
+    fn the_installation_sets_kivitendos_numbering_format_units_and_customer_numbers() {
+        let mut e = env();
+        e["KIVITENDO_OPTIONS"] = json!(
+            r#"{"taxzoneId": 4, "currencyId": 1, "units": ["Stck", "Fl."], "customerNumber": "shop", "orderNumber": "kivitendo", "format": "json"}"#
+        );
+        let c = worker_config("kivitendo", &e, &Value::Null);
+        assert!(c.issues.is_empty(), "{:?}", c.issues);
+        let c = c.config.unwrap_or_default();
+        assert_eq!(
+            (c["units"][1].as_str(), c["customerNumber"].as_str()),
+            (Some("Fl."), Some("shop"))
+        );
+        for key in ["units", "customerNumber", "orderNumber", "format"] {
+            let caller = worker_config("kivitendo", &env(), &json!({ key: "x" }));
+            assert_eq!(
+                codes(&caller.issues),
+                [(format!("options.{key}"), "option_not_allowed".to_owned())]
+            );
+        }
+        let w = worker_config(
+            "westarp",
+            &json!({ "WESTARP_OPTIONS": r#"{"units": []}"# }),
+            &Value::Null,
+        );
+        assert!(codes(&w.issues).contains(&(
+            "env.WESTARP_OPTIONS.units".into(),
+            "option_not_allowed".into()
+        )));
+    }
+
+    #[test]
     fn callers_never_set_base_urls_credentials_or_the_salt() {
         for (target, key) in [
             ("geisenheim", "baseUrl"),
@@ -617,8 +988,15 @@ mod tests {
             settle(Outcome::Retry, &none, 20, &long, 0.9).retry_in_seconds,
             Some(MAX_DELAY_SECONDS)
         );
-        assert!(may_resend("rejected") && may_resend("dead") && may_resend("auth_failed"));
-        assert!(!may_resend("accepted") && !may_resend("queued"));
+        for by_operator in [false, true] {
+            assert!(["rejected", "dead", "auth_failed"]
+                .iter()
+                .all(|s| may_resend(s, by_operator)));
+            assert!(["accepted", "queued", "cancelled"]
+                .iter()
+                .all(|s| !may_resend(s, by_operator)));
+        }
+        assert!(may_resend("uncertain", true) && !may_resend("uncertain", false));
     }
 
     #[test]
@@ -638,6 +1016,143 @@ mod tests {
                                  "vlb_token": "[redacted]", "vlb_media_token": null }],
                 "nested": [["[redacted] and [redacted]"]],
             })
+        );
+    }
+
+    #[test]
+    fn redaction_finds_secrets_in_keys_in_any_case_percent_encoded_and_in_base64() {
+        use base64::Engine as _;
+        let env = json!({
+            "KONTOR_HMAC_SECRET": "hmac/Secret+42 x", "SHOPIFY_WEBHOOK_SECRET": "shpss_0123abcdef",
+            "SHOPIFY_WEBHOOK_SECRET_SHOP2": "second-shop-secret", "WESTARP_BASE_URL": "https://w.example",
+        });
+        let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+        let b64u = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+        let mut v = json!({
+            "shpss_0123abcdef": "a key",
+            "upper": "SHPSS_0123ABCDEF",
+            "url": "https://x.example/?s=hmac%2FSecret%2B42%20x&t=hmac%2fsecret%2b42+x",
+            "b64": [b64("shpss_0123abcdef"), b64("xshpss_0123abcdef"), b64("xxshpss_0123abcdef"), b64u("??second-shop-secret")],
+            "kept": "https://w.example and shpss_0123",
+        });
+        redact(&mut v, &env);
+        let text = v.to_string();
+        for secret in ["shpss_0123abcdef", "second-shop-secret", "hmac/Secret+42 x"] {
+            for form in [secret.to_owned(), secret.to_uppercase(), b64(secret)] {
+                assert!(
+                    !text.to_lowercase().contains(&form.to_lowercase()),
+                    "{form} in {text}"
+                );
+            }
+        }
+        assert_eq!(v["[redacted]"], "a key");
+        assert_eq!(v["upper"], "[redacted]");
+        assert_eq!(v["url"], "https://x.example/?s=[redacted]&t=[redacted]");
+        for b in v["b64"].as_array().into_iter().flatten() {
+            assert!(b.as_str().is_some_and(|s| s.contains("[redacted]")), "{b}");
+        }
+        assert_eq!(
+            v["kept"], "https://w.example and shpss_0123",
+            "a part of a secret is not one"
+        );
+        assert!(
+            is_secret_name("SHOPIFY_WEBHOOK_SECRET_SHOP2") && !is_secret_name("WESTARP_BASE_URL")
+        );
+    }
+
+    #[test]
+    fn a_request_that_may_have_gone_out_is_looked_up_resumed_or_left_to_the_operator() {
+        assert_eq!(when_possibly_sent("kivitendo", "createOrder"), "resume");
+        assert_eq!(when_possibly_sent("westarp", "createOrder"), "lookup");
+        assert_eq!(when_possibly_sent("geisenheim", "cancelOrder"), "resend");
+        assert_eq!(when_possibly_sent("geisenheim", "createOrder"), "uncertain");
+    }
+
+    #[test]
+    fn a_cancel_stops_its_create_or_waits_for_it() {
+        let p = |c| {
+            let p = cancel_plan(c);
+            (p.cancel_create, p.send, p.wait)
+        };
+        assert_eq!(p(None), (false, true, false));
+        assert_eq!(
+            p(Some(("queued", 0, false))),
+            (true, false, false),
+            "never sent: nothing upstream"
+        );
+        assert_eq!(
+            p(Some(("queued", 2, false))),
+            (true, true, false),
+            "may have arrived"
+        );
+        assert_eq!(
+            p(Some(("queued", 0, true))),
+            (false, false, true),
+            "out right now: wait"
+        );
+        assert_eq!(p(Some(("accepted", 1, false))), (false, true, false));
+        assert_eq!(p(Some(("uncertain", 1, false))), (true, true, false));
+        assert_eq!(p(Some(("dead", 8, false))), (true, true, false));
+        assert_eq!(p(Some(("rejected", 1, false))), (true, false, false));
+        assert_eq!(p(Some(("cancelled", 0, false))), (false, false, false));
+    }
+
+    #[test]
+    fn webhooks_come_only_from_configured_shops_each_with_its_secret() {
+        let env = json!({
+            "SHOPIFY_SHOPS": "weingut-a.myshopify.com, Weingut-B.myshopify.com",
+            "WOOCOMMERCE_SHOPS": r#"{"https://shop-a.example/": "WOOCOMMERCE_WEBHOOK_SECRET", "https://shop-b.example": "WOOCOMMERCE_WEBHOOK_SECRET_B"}"#,
+        });
+        let w = webhook_shop("shopify", Some("weingut-b.myshopify.com"), &env);
+        assert_eq!(
+            (w.shop.as_deref(), w.secret.as_deref()),
+            (
+                Some("weingut-b.myshopify.com"),
+                Some("SHOPIFY_WEBHOOK_SECRET")
+            )
+        );
+        let w = webhook_shop("woocommerce", Some("https://shop-b.example/"), &env);
+        assert_eq!(
+            (w.shop.as_deref(), w.secret.as_deref()),
+            (
+                Some("https://shop-b.example"),
+                Some("WOOCOMMERCE_WEBHOOK_SECRET_B")
+            )
+        );
+        let unknown = webhook_shop(
+            "shopify",
+            Some("evil-guess-of-a-secret.myshopify.com"),
+            &env,
+        );
+        assert_eq!(
+            codes(&unknown.issues),
+            [("shop".into(), "unknown_shop".into())]
+        );
+        assert!(
+            !unknown.issues.iter().any(|i| i.message.contains("evil")),
+            "no echo"
+        );
+        assert_eq!(
+            codes(&webhook_shop("shopify", None, &env).issues),
+            [("shop".into(), "unknown_shop".into())]
+        );
+        let none = webhook_shop("shopify", Some("a.myshopify.com"), &json!({}));
+        assert_eq!(
+            codes(&none.issues),
+            [("env.SHOPIFY_SHOPS".into(), "missing_configuration".into())]
+        );
+        let bad = webhook_shop(
+            "woocommerce",
+            Some("https://a.example"),
+            &json!({ "WOOCOMMERCE_SHOPS": r#"{"https://a.example": "WOO_URL"}"# }),
+        );
+        assert_eq!(
+            codes(&bad.issues),
+            [("env.WOOCOMMERCE_SHOPS".into(), "invalid_value".into())]
+        );
+        assert_eq!(
+            shop_order_key("shopware6", "sw-1", "10023"),
+            "shopware6:sw-1:10023"
         );
     }
 

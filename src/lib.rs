@@ -13,6 +13,7 @@
 
 pub mod body;
 pub mod catalogue;
+#[cfg(feature = "worker")]
 pub mod delivery;
 pub mod dispatch;
 pub mod explain;

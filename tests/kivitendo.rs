@@ -224,24 +224,29 @@ fn net_order_totals_add_the_tax() {
 
 #[test]
 fn products_and_categories_check_what_the_database_requires() {
+    let none = Options::default();
     let p = build_product(
-        &json!({"productnumber": "127/4", "description": "Spätburgunder", "unit": "Stck", "partType": "part", "sellprice": "6.30", "categoryId": 3}),
+        &json!({"productnumber": "127/4", "description": "Spätburgunder", "unit": "Stck", "partType": "part", "sellprice": "6.30", "categoryId": 3, "taxGroupId": 859}),
+        &none,
     );
     assert!(p.issues.is_empty(), "{:?}", p.issues);
     assert_eq!(
         p.payload.unwrap().to_xml(),
-        "<product>\n  <productnumber>127/4</productnumber>\n  <description>Spätburgunder</description>\n  <unit>Stck</unit>\n  <part-type>part</part-type>\n  <sellprice>6.3</sellprice>\n  <category-id>3</category-id>\n</product>\n"
+        "<product>\n  <productnumber>127/4</productnumber>\n  <description>Spätburgunder</description>\n  <unit>Stck</unit>\n  <part-type>part</part-type>\n  <sellprice>6.3</sellprice>\n  <category-id>3</category-id>\n  <tax-group-id>859</tax-group-id>\n</product>\n"
     );
-    let bad = build_product(&json!({"description": "x", "partType": "wine"}));
+    let bad = build_product(&json!({"description": "x", "partType": "wine"}), &none);
     let paths: Vec<&str> = bad.issues.iter().map(|i| i.path.as_str()).collect();
-    assert_eq!(paths, vec!["productnumber", "unit", "partType"]);
-    let c = build_category(&json!({"name": "Rotwein", "sortkey": 2}));
+    assert_eq!(
+        paths,
+        vec!["productnumber", "unit", "taxGroupId", "partType"]
+    );
+    let c = build_category(&json!({"name": "Rotwein", "sortkey": 2}), &none);
     assert_eq!(
         c.payload.unwrap().to_xml(),
         "<category>\n  <name>Rotwein</name>\n  <sortkey>2</sortkey>\n</category>\n"
     );
     assert_eq!(
-        build_category(&json!({"name": "Housing"}))
+        build_category(&json!({"name": "Housing"}), &none)
             .issues
             .as_slice()[0]
             .path,
@@ -498,4 +503,418 @@ fn sync_repeats_a_step_on_retry_and_stops_on_rejection() {
         None,
     );
     assert!(no_email.done && no_email.issues.iter().any(|i| i.path == "customer.email"));
+}
+
+// What the real plugin and database showed (tests/kivitendo-real/ checks each against them).
+
+fn codes(issues: &Issues) -> Vec<(String, String)> {
+    issues
+        .iter()
+        .map(|i| (i.path.clone(), i.code.clone()))
+        .collect()
+}
+
+fn with(extra: Value) -> Options {
+    let mut v = json!({
+        "customerId": 17, "taxzoneId": 4, "currencyId": 1,
+        "productIds": {"2021-RI-TR": 1, "2020-SB-GG": 2, "TB-05": 3, "2022-RI-GW": 4, "2021-DF": 5, "OFFEN-RI": 6}
+    });
+    for (k, x) in extra.as_object().unwrap() {
+        v[k] = x.clone();
+    }
+    options(v)
+}
+
+#[test]
+fn record_types_are_kivitendos_seven_and_nothing_else() {
+    assert_eq!(kivitendo::RECORD_TYPES.len(), 7);
+    for t in kivitendo::RECORD_TYPES {
+        assert_eq!(with(json!({ "recordType": t })).record_type, *t);
+    }
+    for bad in ["salesorder", "invoice", "", "Sales_Order"] {
+        let mut issues = Issues::new();
+        let o = Options::from_value(&json!({ "recordType": bad }), &mut issues);
+        assert_eq!(
+            codes(&issues),
+            vec![("options.recordType".into(), "invalid_value".into())]
+        );
+        assert!(issues.as_slice()[0].message.contains("seven"));
+        assert_eq!(o.record_type, "sales_order", "the default stays");
+        // Before sending: no request is built.
+        let stepped = kontor::dispatch::request(
+            "kivitendo",
+            "createOrder",
+            &fixture("b2c_online_wine.json"),
+            &json!({"baseUrl": "https://erp.example.com", "username": "api", "password": "secret", "recordType": bad, "taxzoneId": 4, "currencyId": 1, "customerId": 17,
+                    "productIds": {"2021-RI-TR": 1, "2020-SB-GG": 2, "TB-05": 3, "2022-RI-GW": 4, "2021-DF": 5, "OFFEN-RI": 6}}),
+            0,
+        );
+        assert!(stepped.request.is_none());
+        assert!(
+            codes(&stepped.issues).contains(&("options.recordType".into(), "invalid_value".into()))
+        );
+    }
+}
+
+#[test]
+fn units_must_be_the_clients_and_fit_twenty_characters() {
+    let mut order: Value = serde_json::from_str(&fixture("b2c_online_wine.json")).unwrap();
+    // The default list: the 11 units of a new client.
+    assert_eq!(
+        kivitendo::DEFAULT_UNITS,
+        &["Stck", "psch", "Tag", "Std", "min", "t", "kg", "g", "mg", "L", "ml"]
+    );
+    order["items"][0]["unit"] = json!("L");
+    let built = order_from_json(&order.to_string(), &with(json!({})));
+    assert!(!built.issues.has_errors(), "{:?}", built.issues);
+    let xml_text = built.payload.unwrap().to_xml();
+    assert!(
+        xml_text.contains("<unit>L</unit>\n      <base-qty>"),
+        "{xml_text}"
+    );
+
+    order["items"][0]["unit"] = json!("Flasche");
+    let built = order_from_json(&order.to_string(), &with(json!({})));
+    assert_eq!(
+        codes(&built.issues),
+        vec![("items[0].unit".into(), "unknown_unit".into())]
+    );
+    assert!(built.issues.as_slice()[0].message.contains("\"Flasche\""));
+    assert!(built.issues.as_slice()[0].message_de.contains("Einheit"));
+    // A client that has it.
+    let built = order_from_json(
+        &order.to_string(),
+        &with(json!({"units": ["Stck", "Flasche"]})),
+    );
+    assert!(!built.issues.has_errors(), "{:?}", built.issues);
+    // Longer than varchar(20), even when listed.
+    order["items"][0]["unit"] = json!("Flasche à 0,75 Liter x");
+    let built = order_from_json(&order.to_string(), &with(json!({})));
+    assert_eq!(
+        codes(&built.issues),
+        vec![("items[0].unit".into(), "unknown_unit".into())]
+    );
+    let listed = with(json!({"units": ["Stck", "Flasche à 0,75 Liter x"]}));
+    let built = order_from_json(&order.to_string(), &listed);
+    assert_eq!(
+        codes(&built.issues),
+        vec![("items[0].unit".into(), "unknown_unit".into())]
+    );
+    let mut issues = Issues::new();
+    Options::from_value(&json!({"units": "Stck"}), &mut issues);
+    assert_eq!(
+        codes(&issues),
+        vec![("options.units".into(), "invalid_type".into())]
+    );
+    // The sync checks units before its first request.
+    let step = sync_step(&order.to_string(), &config(), &with(json!({})), None, None);
+    assert!(step.done && step.request.is_none());
+    assert!(codes(&step.issues).contains(&("items[0].unit".into(), "unknown_unit".into())));
+}
+
+#[test]
+fn items_carry_base_qty_and_quotations_the_quotation_number() {
+    let text = fixture("b2c_online_wine.json");
+    let order: Value = serde_json::from_str(&text).unwrap();
+    let record = order_from_json(&text, &with(json!({}))).payload.unwrap();
+    let (_, doc) = xml::to_json(&record.to_xml()).unwrap();
+    for (i, item) in order["items"].as_array().unwrap().iter().enumerate() {
+        assert_eq!(
+            doc["orderitems"][i]["base_qty"],
+            json!(item["quantity"].to_string())
+        );
+    }
+    assert_eq!(doc["order_number"], order["number"]);
+    assert!(doc.get("quote_number").is_none());
+
+    for t in [
+        "sales_quotation",
+        "request_quotation",
+        "purchase_quotation_intake",
+    ] {
+        let o = with(json!({ "recordType": t }));
+        let built = order_from_json(&text, &o);
+        assert!(!built.issues.has_errors(), "{:?}", built.issues);
+        let record = built.payload.unwrap();
+        let xml_text = record.to_xml();
+        // An empty text Rails reads as "" (oe.ordnumber is NOT NULL), and the quote number.
+        assert!(
+            xml_text.starts_with(&format!(
+                "<order>\n  <order-number type=\"string\"/>\n  <quote-number>{}</quote-number>\n",
+                order["number"].as_str().unwrap()
+            )),
+            "{xml_text}"
+        );
+        assert_eq!(record.to_json()["order"]["order_number"], "");
+        assert_eq!(record.to_json()["order"]["quote_number"], order["number"]);
+        // Found by its quotation number.
+        let step = sync_step(&text, &config(), &o, None, None);
+        let found_customer = sync_step(
+            &text,
+            &config(),
+            &o,
+            Some(step.state),
+            Some((200, "<customers type=\"array\"><customer><id type=\"integer\">5</id></customer></customers>")),
+        );
+        let url = found_customer.request.unwrap().url;
+        assert!(url.contains("/orders?quote_number="), "{url}");
+        // kivitendo's own numbering would give a quotation a sales order number: the shop's
+        // number stays the quotation number.
+        let o = with(json!({ "recordType": t, "orderNumber": "kivitendo" }));
+        let record = order_from_json(&text, &o).payload.unwrap();
+        assert_eq!(record.to_json()["order"]["quote_number"], order["number"]);
+    }
+    for t in [
+        "sales_order",
+        "sales_order_intake",
+        "purchase_order",
+        "purchase_order_confirmation",
+    ] {
+        assert!(!kivitendo::is_quotation(t));
+    }
+    let mut issues = Issues::new();
+    let req = request(
+        "findOrders",
+        r#"{"quoteNumber": "A 1"}"#,
+        &config(),
+        &Options::default(),
+        &mut issues,
+    )
+    .unwrap();
+    assert!(
+        req.url.ends_with("/api/v1/orders?quote_number=A%201"),
+        "{}",
+        req.url
+    );
+}
+
+#[test]
+fn products_need_their_booking_group_and_a_known_unit() {
+    let none = Options::default();
+    let p = json!({"productnumber": "P-1", "unit": "Stck", "partType": "part"});
+    assert_eq!(
+        codes(&build_product(&p, &none).issues),
+        vec![("taxGroupId".into(), "missing_field".into())]
+    );
+    let mut ok = p.clone();
+    ok["taxGroupId"] = json!(859);
+    assert!(build_product(&ok, &none).issues.is_empty());
+    ok["unit"] = json!("Flasche");
+    assert_eq!(
+        codes(&build_product(&ok, &none).issues),
+        vec![("unit".into(), "unknown_unit".into())]
+    );
+    let flasche = options(json!({"units": ["Flasche"]}));
+    assert!(build_product(&ok, &flasche).issues.is_empty());
+    let mut issues = Issues::new();
+    assert!(request(
+        "createProduct",
+        &p.to_string(),
+        &config(),
+        &none,
+        &mut issues
+    )
+    .is_none());
+    assert_eq!(
+        codes(&issues),
+        vec![("taxGroupId".into(), "missing_field".into())]
+    );
+}
+
+#[test]
+fn the_customer_number_is_the_shops_only_when_asked() {
+    let text = fixture("kivitendo/customer_seed_example.order.json");
+    let mut order: Value = serde_json::from_str(&text).unwrap();
+    let plain = customer_from_json(&text, &options(json!({"taxzoneId": 4, "currencyId": 1})));
+    assert!(kivitendo::field(&plain.payload.unwrap().fields, "customernumber").is_none());
+    order["customer"]["id"] = json!("K-1001");
+    let shop = options(json!({"taxzoneId": 4, "currencyId": 1, "customerNumber": "shop"}));
+    let built = customer_from_json(&order.to_string(), &shop);
+    assert!(built
+        .payload
+        .unwrap()
+        .to_xml()
+        .starts_with("<customer>\n  <customernumber>K-1001</customernumber>\n"));
+    order["customer"]["id"] = Value::Null;
+    assert!(codes(&customer_from_json(&order.to_string(), &shop).issues)
+        .contains(&("customer.id".into(), "missing_field".into())));
+    let mut issues = Issues::new();
+    Options::from_value(&json!({"customerNumber": "kivitendo"}), &mut issues);
+    assert_eq!(
+        codes(&issues),
+        vec![("options.customerNumber".into(), "invalid_value".into())]
+    );
+}
+
+#[test]
+fn answers_as_the_real_plugin_gives_them() {
+    // XML served as application/json: read by its first character.
+    let created = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<customer>\n  <id type=\"integer\">1119</id>\n  <errors></errors>\n</customer>\n";
+    let r = interpret("createCustomer", 200, created);
+    assert_eq!(r.outcome, Outcome::Accepted);
+    assert_eq!(r.data.unwrap()["id"], 1119);
+    // Updates: 200 with <id> and <errors>.
+    let r = interpret("updateCustomer", 200, created);
+    assert_eq!(r.outcome, Outcome::Accepted);
+    assert!(r.issues.is_empty());
+    let r = interpret(
+        "updateCustomer",
+        200,
+        "<customer><id type=\"integer\">1119</id><errors>Name can't be blank</errors></customer>",
+    );
+    assert_eq!(r.outcome, Outcome::Rejected);
+    assert!(r.issues.as_slice()[0]
+        .message
+        .contains("Name can't be blank"));
+    // An unknown id: 200 with an empty nil-classes array.
+    let r = interpret(
+        "getCustomer",
+        200,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<nil-classes type=\"array\"/>\n",
+    );
+    assert_eq!(r.outcome, Outcome::Rejected);
+    assert_eq!(codes(&r.issues), vec![("".into(), "not_found".into())]);
+    let r = interpret(
+        "getCustomer",
+        200,
+        "<customer><id type=\"integer\">7</id><name>A</name></customer>",
+    );
+    assert_eq!(r.outcome, Outcome::Accepted);
+    // An empty look-up is no failure.
+    let r = interpret("findCustomers", 200, "<customer type=\"array\"/>");
+    assert_eq!((r.outcome, r.data), (Outcome::Accepted, Some(json!([]))));
+    // Every database failure is a bare 500: retried, with a reason that says so.
+    let bare = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<hash>\n  <status type=\"integer\">500</status>\n  <error>Internal Server Error</error>\n</hash>\n";
+    let r = interpret("createOrder", 500, bare);
+    assert_eq!(r.outcome, Outcome::Retry);
+    assert!(r.issues.as_slice()[0].message.contains("database rule"));
+    // A validation named by Rails (422) is permanent, with its reason.
+    let r = interpret(
+        "createCustomer",
+        422,
+        "<hash><status>422</status><error>Validation failed: Name can't be blank</error></hash>",
+    );
+    assert_eq!(r.outcome, Outcome::Rejected);
+    assert!(r.issues.as_slice()[0]
+        .message
+        .contains("Name can't be blank"));
+    // Rails' 400 (a document without its root) and 422 are permanent too.
+    for status in [400, 422] {
+        assert_eq!(
+            interpret("createOrder", status, bare).outcome,
+            Outcome::Rejected
+        );
+    }
+}
+
+#[test]
+fn a_create_failing_twice_with_500_ends_the_sync_rejected_in_words() {
+    let order = fixture("b2c_online_wine.json");
+    let mut o = order_options();
+    o.customer_id = None;
+    let bare =
+        "<hash><status type=\"integer\">500</status><error>Internal Server Error</error></hash>";
+    let empty = "<customer type=\"array\"/>";
+    let start = sync_step(&order, &config(), &o, None, None);
+    let create = sync_step(&order, &config(), &o, Some(start.state), Some((200, empty)));
+    assert_eq!(create.state.step, SyncStep::CreateCustomer);
+    // The first 500: sent again later (an outage looks the same).
+    let first = sync_step(
+        &order,
+        &config(),
+        &o,
+        Some(create.state.clone()),
+        Some((500, bare)),
+    );
+    assert_eq!(first.outcome, Some(Outcome::Retry));
+    assert!(!first.done);
+    assert!(first.state.server_error);
+    // Kept across attempts: the worker stores the state and resumes at the look-up.
+    let stored = serde_json::to_value(&first.state).unwrap();
+    assert_eq!(stored["serverError"], true);
+    let mut resumed = kontor::kivitendo::requests::SyncState::from_value(&stored).unwrap();
+    resumed.step = SyncStep::FindCustomer;
+    let again = sync_step(&order, &config(), &o, Some(resumed), Some((200, empty)));
+    assert_eq!(again.state.step, SyncStep::CreateCustomer);
+    // The second: rejected, once, in words; no further request.
+    let second = sync_step(&order, &config(), &o, Some(again.state), Some((500, bare)));
+    assert!(second.done && second.request.is_none());
+    assert_eq!(second.outcome, Some(Outcome::Rejected));
+    let refused: Vec<_> = second
+        .issues
+        .iter()
+        .filter(|i| i.code == "refused_by_kivitendo")
+        .collect();
+    assert_eq!(refused.len(), 1);
+    assert!(refused[0]
+        .message
+        .contains("kivitendo 3.9.2 and 4.0.0 with the REST plugin 0.5.0"));
+    assert!(refused[0].message.contains("4.1"));
+    assert!(
+        refused[0].message_de.contains("nicht erneut gesendet")
+            || refused[0].message_de.contains("Nicht erneut gesendet")
+    );
+    // An outage answer (503) or a lost connection (0) never counts.
+    let proxy = sync_step(
+        &order,
+        &config(),
+        &o,
+        Some(create.state.clone()),
+        Some((503, "")),
+    );
+    assert!(!proxy.state.server_error);
+    // A create that passes resets the count.
+    let ok = sync_step(
+        &order,
+        &config(),
+        &o,
+        Some(first.state.clone()),
+        Some((
+            200,
+            "<customer><id type=\"integer\">9</id><errors></errors></customer>",
+        )),
+    );
+    assert_eq!(
+        (ok.state.server_error, ok.state.step),
+        (false, SyncStep::FindOrder)
+    );
+}
+
+#[test]
+fn updating_a_customer_says_that_existing_contacts_stay() {
+    let text = fixture("kivitendo/customer_seed_example.order.json");
+    let mut issues = Issues::new();
+    let o = options(json!({"taxzoneId": 4, "currencyId": 1, "customerId": 1119}));
+    let req = request("updateCustomer", &text, &config(), &o, &mut issues).unwrap();
+    assert_eq!(req.method, Method::Put);
+    assert!(req.url.ends_with("/api/v1/customers/1119"));
+    let kept: Vec<_> = issues
+        .iter()
+        .filter(|i| i.code == "contacts_kept")
+        .collect();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].severity, kontor::Severity::Warning);
+    assert!(!issues.has_errors());
+    let mut issues = Issues::new();
+    let no_contact = options(json!({"taxzoneId": 4, "currencyId": 1, "customerId": 1119}));
+    let mut company_only: Value = serde_json::from_str(&text).unwrap();
+    for k in ["firstName", "lastName"] {
+        company_only["customer"].as_object_mut().unwrap().remove(k);
+    }
+    company_only
+        .as_object_mut()
+        .unwrap()
+        .remove("shippingAddress");
+    let req = request(
+        "updateCustomer",
+        &company_only.to_string(),
+        &config(),
+        &no_contact,
+        &mut issues,
+    );
+    assert!(req.is_some(), "{issues:?}");
+    assert!(
+        issues.iter().all(|i| i.code != "contacts_kept"),
+        "{issues:?}"
+    );
 }

@@ -78,7 +78,7 @@ fn kivitendo_bodies_are_the_documents() {
     let b = body::kivitendo_order(&text, &json_options, Issues::new());
     assert_eq!(ok_body(&b), want.to_json().to_string());
 
-    let product = json!({"productnumber": "P-1", "unit": "Stck", "partType": "part", "description": "Riesling"});
+    let product = json!({"productnumber": "P-1", "unit": "Stck", "partType": "part", "description": "Riesling", "taxGroupId": 859});
     let b = body::kivitendo_input(&product, &options, Issues::new(), kivitendo::build_product);
     assert!(ok_body(&b).starts_with("<product>\n"), "{b:?}");
 }

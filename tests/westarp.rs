@@ -148,6 +148,15 @@ mod requests {
         let (r, issues) = req("getOrder", json!({}));
         assert!(r.is_none());
         assert_eq!(issues, vec!["input.id missing_field"]);
+        let (r, _) = req("getOrder", json!({"id": 2944}));
+        assert_eq!(
+            r.unwrap().url,
+            "https://api.example-westarp.de/v2/orders/2944",
+            "a whole-number id, as the declarations allow"
+        );
+        let (r, issues) = req("getOrder", json!({"id": -1}));
+        assert!(r.is_none());
+        assert_eq!(issues, vec!["input.id missing_field"]);
         let (r, _) = req("listShippingMethods", Value::Null);
         assert_eq!(
             r.unwrap().url,

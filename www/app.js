@@ -32,7 +32,11 @@ const WORDS = {
     retry: "Retry", retryWithEditor: "Retry with the order in the editor", attempt: "attempt",
     nextAttempt: "next attempt", confirmText: (id, n) => `Cancel Geisenheim order (invoice id ${id}, shop order ${n})? Geisenheim removes it from the statistics.`,
     noInvoiceId: "This order has no invoiceId: nothing to cancel at Geisenheim.",
-    outcome: { accepted: "accepted", rejected: "rejected", queued: "queued: the worker retries", dead: "dead: every attempt failed", auth_failed: "the worker's credentials were refused" },
+    outcome: { accepted: "accepted", rejected: "rejected", queued: "queued: the worker retries", dead: "dead: every attempt failed", auth_failed: "the worker's credentials were refused",
+      uncertain: "uncertain: it may have arrived; check at the target, then send again or confirm", cancelled: "cancelled before it was sent: never sent" },
+    uncertainHint: "The worker stopped, or the target did not answer, while this order was on its way. The target cannot be asked, so nothing more is sent until you decide: look for the order there.",
+    resendUncertain: "It is not there: send again", confirmUncertain: "It is there: confirm",
+    newDelivery: (id) => `The corrected order has another key: sent as a new delivery; ${id} stays as it was.`,
     upstream: "upstream", none: "none", errorSending: "The worker could not be reached",
     saltNote: "The worker computes the recipient id with its own secret salt.",
     catalogueHeading: "Product catalogue", catalogueText: "Catalogue (CSV or JSON)", catalogueFile: "Open a file (CSV or JSON)",
@@ -61,7 +65,11 @@ const WORDS = {
     retry: "Erneut senden", retryWithEditor: "Mit der Bestellung im Editor erneut senden", attempt: "Versuch",
     nextAttempt: "nächster Versuch", confirmText: (id, n) => `Geisenheim-Bestellung stornieren (Rechnungs-ID ${id}, Shop-Bestellung ${n})? Geisenheim nimmt sie aus der Statistik.`,
     noInvoiceId: "Diese Bestellung hat keine invoiceId: bei Geisenheim gibt es nichts zu stornieren.",
-    outcome: { accepted: "angenommen", rejected: "abgelehnt", queued: "in der Warteschlange: der Worker versucht es erneut", dead: "gescheitert: alle Versuche sind fehlgeschlagen", auth_failed: "die Zugangsdaten des Workers wurden abgelehnt" },
+    outcome: { accepted: "angenommen", rejected: "abgelehnt", queued: "in der Warteschlange: der Worker versucht es erneut", dead: "gescheitert: alle Versuche sind fehlgeschlagen", auth_failed: "die Zugangsdaten des Workers wurden abgelehnt",
+      uncertain: "unsicher: kann angekommen sein; beim Ziel prüfen, dann erneut senden oder bestätigen", cancelled: "storniert, bevor sie gesendet wurde: nie gesendet" },
+    uncertainHint: "Der Worker wurde angehalten oder das Ziel hat nicht geantwortet, während diese Bestellung unterwegs war. Das Ziel lässt sich nicht fragen, daher wird nichts mehr gesendet, bis Sie entscheiden: bitte dort nach der Bestellung sehen.",
+    resendUncertain: "Nicht vorhanden: erneut senden", confirmUncertain: "Vorhanden: bestätigen",
+    newDelivery: (id) => `Die korrigierte Bestellung hat einen anderen Schlüssel: als neue Zustellung gesendet; ${id} bleibt, wie sie war.`,
     upstream: "Gegenstelle", none: "keine", errorSending: "Der Worker ist nicht erreichbar",
     saltNote: "Der Worker bildet die Empfänger-ID mit seinem eigenen geheimen Salz.",
     catalogueHeading: "Produktkatalog", catalogueText: "Katalog (CSV oder JSON)", catalogueFile: "Datei öffnen (CSV oder JSON)",
@@ -337,6 +345,7 @@ function renderOutcome(status, data) {
   const p = el("p", { className: `outcome ${state}` }, el("strong", {}, words));
   p.dataset.status = state;
   box.append(p);
+  if (data.newDelivery) box.append(el("p", { className: "hint", id: "new-delivery" }, t("newDelivery")(data.retriedFrom)));
   if (delivery?.upstreamId) box.append(el("p", {}, `${t("upstream")}: ${delivery.upstreamId}`));
   if (delivery?.nextAttemptAt) box.append(el("p", {}, `${t("nextAttempt")}: ${delivery.nextAttemptAt}`));
   const issues = delivery?.issues ?? data.issues ?? [];
@@ -412,7 +421,21 @@ async function showDelivery(id) {
   }
   box.append(attempts);
   for (const issue of d.issues ?? []) box.append(el("p", { className: `issue ${issue.severity}` }, el("code", {}, issue.path), " ", message(issue)));
-  if (d.status === "dead" || d.status === "rejected") {
+  if (d.status === "uncertain") {
+    // Only the operator decides: the target cannot say whether the order arrived.
+    const resend = el("button", { type: "button", id: "resend-uncertain" }, t("resendUncertain"));
+    const confirm = el("button", { type: "button", id: "confirm-uncertain" }, t("confirmUncertain"));
+    for (const [button, action] of [[resend, "retry"], [confirm, "confirm"]]) {
+      button.addEventListener("click", async () => {
+        const { status, data: answer } = await api("POST", `/v1/deliveries/${encodeURIComponent(id)}/${action}`, {});
+        renderOutcome(status, answer);
+        await refreshDeliveries();
+        await showDelivery(id);
+      });
+    }
+    box.append(el("p", { className: "hint" }, t("uncertainHint")), el("div", { className: "row" }, resend, confirm));
+  }
+  if (d.status === "dead" || d.status === "rejected" || d.status === "auth_failed") {
     const retry = el("button", { type: "button", id: "retry" }, t("retry"));
     const withEditor = el("input", { type: "checkbox", id: "retry-with-editor" });
     retry.addEventListener("click", async () => {

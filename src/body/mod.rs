@@ -67,10 +67,10 @@ pub fn kivitendo_input(
     input: &Value,
     options: &Value,
     mut issues: Issues,
-    build: fn(&Value) -> Built<kivitendo::record::Record>,
+    build: fn(&Value, &kivitendo::Options) -> Built<kivitendo::record::Record>,
 ) -> Body {
     let options = kivitendo::Options::from_value(options, &mut issues);
-    let built = build(input);
+    let built = build(input, &options);
     issues.extend(built.issues);
     from_document(kivitendo::Document::new(
         Built::new(built.payload, issues),

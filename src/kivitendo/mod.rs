@@ -6,17 +6,26 @@
 //! order to `<customer>` (with `<contacts>` and `<shippings>`) and `<order>` (with
 //! `<orderitems>`), `<product>` and `<category>`, and the requests ([`requests`]).
 //!
+//! Supported: kivitendo 3.9.2 and 4.0.0 with the REST plugin 0.5.0 (commit 8ee263b), checked
+//! against the real plugin and databases by `tests/kivitendo-real/`; not kivitendo 4.1 (the
+//! plugin cannot create or show customers there) nor the plugin before 0.3.0.
+//!
 //! The API validates nothing itself; the database requires customer `name`, `taxzone-id`,
-//! `currency-id`; order `taxzone-id`, `currency-id`, `record-type` (kivitendo ≥ 3.9); item
-//! `position`; product `productnumber`, `unit`, `part-type`; category `sortkey`. kontor checks
-//! them before a request is built.
+//! `currency-id`; order `taxzone-id`, `currency-id`, `record-type` (kivitendo ≥ 3.9, one of
+//! [`RECORD_TYPES`]), an order number (`oe.ordnumber`, empty for quotations); item
+//! `position` and a unit of the client (`units.name`, a foreign key); product
+//! `productnumber`, `unit`, `part-type`, and for booking its booking group
+//! (`buchungsgruppen_id`); category `sortkey`. kontor checks them before a request is built:
+//! the plugin answers every refusal of the database with a bare 500.
 //!
 //! Decisions, all tested:
 //! - Street and house number are joined (`Teststraße 42`), as kivitendo keeps them.
 //! - Countries are written as German names (`Deutschland`), as the slides' example does;
 //!   unknown countries as given.
-//! - Contact first names use `<first-name>` (kivitendo since April 2025); the option
-//!   `legacyFirstNameTag` writes the slides' `<fist-name>` for older installations.
+//! - Contact first names use `<first-name>` (the REST plugin since 0.3.0); the option
+//!   `legacyFirstNameTag` writes the slides' `<fist-name>` for the plugin before 0.3.0.
+//! - Quotation record types carry the shop's number as `quote-number`, items `base-qty` (the
+//!   quantity: the item's unit is the product's), as the plugin's README example does.
 //! - The order carries the shop's order number in `shop-number` and, unless
 //!   `orderNumber: "kivitendo"`, also in `order-number`: the API can only find orders by
 //!   `order_number`, so this is what makes a second sync find the first one.
@@ -53,8 +62,14 @@ pub struct Options {
     pub product_ids: Vec<(String, i64)>,
     /// Product id of the shipping cost item; without it shipping is not an item.
     pub shipping_product_id: Option<i64>,
-    /// `record-type`, `sales_order` by default.
+    /// `record-type`, `sales_order` by default: one of [`RECORD_TYPES`].
     pub record_type: String,
+    /// The units the client has (`units.name`), a JSON list of texts; `None`:
+    /// [`DEFAULT_UNITS`].
+    pub units: Option<Value>,
+    /// Send the shop's customer id (`customer.id`) as kivitendo's `customernumber`; without
+    /// it kivitendo's customer number stays empty (the plugin assigns none).
+    pub shop_customer_number: bool,
     /// Write `<fist-name>` instead of `<first-name>`.
     pub legacy_first_name_tag: bool,
     /// Use the shop's order number as kivitendo's `order-number` (default) or let kivitendo
@@ -78,11 +93,38 @@ pub const OPTION_KEYS: &[&str] = &[
     "legacyFirstNameTag",
     "orderNumber",
     "format",
+    "units",
+    "customerNumber",
 ];
 
-/// The option keys a worker's caller may set: all but `orderNumber` and `format`, which the
-/// worker's own configuration decides.
+/// The option keys a worker's caller may set: all but `orderNumber`, `format`, `units` and
+/// `customerNumber`, which the worker's own configuration decides.
 pub const CALLER_OPTION_KEYS: &[&str] = OPTION_KEYS.split_at(9).0;
+
+/// kivitendo's record types (the `order_types` enum of `oe.record_type`, kivitendo ≥ 3.9).
+pub const RECORD_TYPES: &[&str] = &[
+    "sales_order",
+    "sales_order_intake",
+    "sales_quotation",
+    "request_quotation",
+    "purchase_quotation_intake",
+    "purchase_order",
+    "purchase_order_confirmation",
+];
+
+/// The record types numbered by kivitendo's quotation number (`oe.quonumber`), not the order
+/// number.
+pub fn is_quotation(record_type: &str) -> bool {
+    record_type.contains("quotation")
+}
+
+/// The units of a new kivitendo client (`units.name`, the same in 3.9.2, 4.0.0 and 4.1.0).
+pub const DEFAULT_UNITS: &[&str] = &[
+    "Stck", "psch", "Tag", "Std", "min", "t", "kg", "g", "mg", "L", "ml",
+];
+
+/// The longest unit kivitendo stores (`varchar(20)`).
+pub const MAX_UNIT_CHARS: usize = 20;
 
 fn id_of(v: &Value) -> Option<i64> {
     match v {
@@ -101,6 +143,23 @@ impl Options {
             .rev()
             .find(|(s, _)| s == sku)
             .map(|(_, id)| *id)
+    }
+
+    /// An error at `path` unless `unit` is one of the client's units (the configured ones,
+    /// else [`DEFAULT_UNITS`]; each fits kivitendo's `varchar(20)`).
+    pub fn check_unit(&self, unit: &str, path: &str, issues: &mut Issues) {
+        let known = match &self.units {
+            Some(Value::Array(list)) => list.iter().any(|u| u.as_str() == Some(unit)),
+            _ => DEFAULT_UNITS.contains(&unit),
+        };
+        if !known || unit.chars().count() > MAX_UNIT_CHARS {
+            issues.error(
+                path,
+                "unknown_unit",
+                format!("kivitendo has no unit {unit:?} (`options.units`)"),
+                format!("kivitendo kennt die Einheit {unit:?} nicht (`options.units`)"),
+            );
+        }
     }
 
     /// Reads the options from JSON (`{ customerId, taxzoneId, productIds: { sku: id }, … }`).
@@ -167,12 +226,30 @@ impl Options {
                     ),
                 },
                 "recordType" => match val.as_str().map(str::trim) {
-                    Some(t) if !t.is_empty() => o.record_type = t.to_owned(),
+                    Some(t) if RECORD_TYPES.contains(&t) => o.record_type = t.to_owned(),
                     _ => issues.error(
                         &path,
-                        "invalid_type",
-                        "`options.recordType` must be a text such as \"sales_order\"",
-                        "`options.recordType` muss ein Text wie \"sales_order\" sein",
+                        "invalid_value",
+                        "`options.recordType`: one of kivitendo's seven (README)",
+                        "`options.recordType`: einer der sieben kivitendos (README)",
+                    ),
+                },
+                // A list of texts; entries longer than 20 characters match no unit.
+                "units" if val.is_array() => o.units = Some(val.clone()),
+                "units" => issues.error(
+                    &path,
+                    "invalid_type",
+                    "`options.units`: a list of the client's unit names",
+                    "`options.units`: eine Liste der Einheiten des Mandanten",
+                ),
+                "customerNumber" => match val.as_str() {
+                    Some("shop") => o.shop_customer_number = true,
+                    Some("none") => o.shop_customer_number = false,
+                    _ => issues.error(
+                        &path,
+                        "invalid_value",
+                        "`options.customerNumber` must be \"shop\" or \"none\"",
+                        "`options.customerNumber` muss \"shop\" oder \"none\" sein",
                     ),
                 },
                 "legacyFirstNameTag" => match val.as_bool() {
@@ -301,8 +378,8 @@ pub fn build_customer(order: &Order, order_issues: Issues, options: &Options) ->
         issues.error(
             "customer.company",
             "missing_name",
-            "kivitendo needs a customer name: give `customer.company`, or `customer.firstName`/`lastName`, or `billingAddress.name`",
-            "kivitendo braucht einen Kundennamen: `customer.company`, `customer.firstName`/`lastName` oder `billingAddress.name` angeben",
+            "kivitendo needs a customer name: `customer.company`, `firstName`/`lastName` or `billingAddress.name`",
+            "kivitendo braucht einen Kundennamen: `customer.company`, `firstName`/`lastName` oder `billingAddress.name`",
         );
     }
     let (taxzone, currency) = taxzone_and_currency(options, &mut issues);
@@ -338,7 +415,20 @@ pub fn build_customer(order: &Order, order_issues: Issues, options: &Options) ->
                 .build(),
         );
     }
+    let number = options
+        .shop_customer_number
+        .then_some(c.id.as_deref())
+        .flatten();
+    if options.shop_customer_number && number.is_none() {
+        issues.error(
+            "customer.id",
+            "missing_field",
+            "`customerNumber: \"shop\"` needs `customer.id`",
+            "`customerNumber: \"shop\"` braucht `customer.id`",
+        );
+    }
     let fields = FieldsBuilder::new()
+        .text("customernumber", number)
         .text("name", name.as_deref())
         .text("street", Some(&street_line(b)))
         .text("zipcode", Some(&b.zip))
@@ -400,8 +490,14 @@ pub fn build_order(order: &Order, order_issues: Issues, options: &Options) -> Bu
             issues.error(
                 p,
                 "missing_product_id",
-                format!("no kivitendo product id for SKU {:?}: add it to `options.productIds` (create the product first)", item.sku),
-                format!("keine kivitendo-Produkt-ID für Artikelnummer {:?}: in `options.productIds` ergänzen (Produkt vorher anlegen)", item.sku),
+                format!(
+                    "no kivitendo product id for SKU {:?} in `options.productIds`",
+                    item.sku
+                ),
+                format!(
+                    "keine kivitendo-Produkt-ID für Artikelnummer {:?} in `options.productIds`",
+                    item.sku
+                ),
             );
         }
         let discount = if item.unit_price.is_zero() {
@@ -414,6 +510,9 @@ pub fn build_order(order: &Order, order_issues: Issues, options: &Options) -> Bu
         let qty = Decimal::from(item.quantity);
         let line = money::round_cents(qty * item.unit_price * (Decimal::ONE - discount));
         add_to_rate(&mut per_rate, item.tax_rate, line);
+        let unit = item.unit.as_deref().unwrap_or("Stck");
+        let qty_text = item.quantity.to_string();
+        options.check_unit(unit, &path.key("unit").to_string(), &mut issues);
         items.push(
             FieldsBuilder::new()
                 .num("position", num(i as i64 + 1))
@@ -424,8 +523,9 @@ pub fn build_order(order: &Order, order_issues: Issues, options: &Options) -> Bu
                 )
                 .num("price", Some(plain(item.unit_price)))
                 .num("discount", Some(plain(discount.round_dp(10))))
-                .num("qty", Some(item.quantity.to_string()))
-                .text("unit", Some(item.unit.as_deref().unwrap_or("Stck")))
+                .num("qty", Some(qty_text.clone()))
+                .text("unit", Some(unit))
+                .num("base-qty", Some(qty_text))
                 .build(),
         );
     }
@@ -439,8 +539,8 @@ pub fn build_order(order: &Order, order_issues: Issues, options: &Options) -> Bu
                     issues.error(
                         "shipping.taxRate",
                         "missing_field",
-                        "the shipping cost becomes an order item: give `shipping.taxRate` (the items have several rates)",
-                        "die Versandkosten werden eine Position: bitte `shipping.taxRate` angeben (die Positionen haben mehrere Steuersätze)",
+                        "the shipping line needs `shipping.taxRate` (the items have several rates)",
+                        "die Versandposition braucht `shipping.taxRate` (die Positionen haben mehrere Sätze)",
                     );
                     None
                 }
@@ -460,6 +560,7 @@ pub fn build_order(order: &Order, order_issues: Issues, options: &Options) -> Bu
                     .num("discount", Some("0".into()))
                     .num("qty", Some("1".into()))
                     .text("unit", Some("Stck"))
+                    .num("base-qty", Some("1".into()))
                     .build(),
             );
         }
@@ -470,11 +571,21 @@ pub fn build_order(order: &Order, order_issues: Issues, options: &Options) -> Bu
         .as_ref()
         .and_then(crate::order::time::berlin_date)
         .or(order.invoice_date);
-    let fields = FieldsBuilder::new()
-        .text(
+    // Quotations carry the shop's number as kivitendo's quotation number and an empty order
+    // number (`oe.ordnumber` is NOT NULL; the plugin numbers only orders, so `orderNumber:
+    // "kivitendo"` does not apply to them).
+    let quotation = is_quotation(&options.record_type);
+    let mut head = FieldsBuilder::new();
+    if quotation {
+        head.empty("order-number")
+            .text("quote-number", Some(&order.number));
+    } else {
+        head.text(
             "order-number",
             options.shop_order_number.then_some(order.number.as_str()),
-        )
+        );
+    }
+    let fields = head
         .text("shop-number", Some(&order.number))
         .text("record-type", Some(&options.record_type))
         .num("customer-id", customer.and_then(num))
@@ -566,7 +677,9 @@ pub const PART_TYPES: &[&str] = &["part", "service", "assembly", "assortment"];
 
 /// `<product>` from `{ productnumber, description, unit, partType, sellprice, listprice,
 /// lastcost, categoryId, taxGroupId, ean, weight, notes, shop, obsolete }`.
-pub fn build_product(input: &Value) -> Built<Record> {
+/// The unit is checked against `options.units` (default: [`DEFAULT_UNITS`]), and the booking
+/// group (`taxGroupId`) is required.
+pub fn build_product(input: &Value, options: &Options) -> Built<Record> {
     let mut issues = Issues::new();
     let text = |k: &str| text_at(input, k);
     let required = |k: &str, hint: &str, issues: &mut Issues| {
@@ -622,6 +735,17 @@ pub fn build_product(input: &Value) -> Built<Record> {
     }
     let number = required("productnumber", "the article number (unique)", &mut issues);
     let unit = required("unit", "a unit kivitendo knows, e.g. \"Stck\"", &mut issues);
+    if let Some(u) = unit {
+        options.check_unit(u, "unit", &mut issues);
+    }
+    if input.get("taxGroupId").is_none_or(Value::is_null) {
+        issues.error(
+            "taxGroupId",
+            "missing_field",
+            "`taxGroupId` is required: the booking group (buchungsgruppen_id)",
+            "`taxGroupId` ist Pflicht: die Buchungsgruppe (buchungsgruppen_id)",
+        );
+    }
     let part_type = required(
         "partType",
         "part, service, assembly or assortment",
@@ -662,8 +786,9 @@ pub fn build_product(input: &Value) -> Built<Record> {
     )
 }
 
-/// `<category>` from `{ name, sortkey, obsolete }` (kivitendo's `partsgroup`).
-pub fn build_category(input: &Value) -> Built<Record> {
+/// `<category>` from `{ name, sortkey, obsolete }` (kivitendo's `partsgroup`); `options` as
+/// [`build_product`] takes them (none applies).
+pub fn build_category(input: &Value, _options: &Options) -> Built<Record> {
     let mut issues = Issues::new();
     let name = input
         .get("name")

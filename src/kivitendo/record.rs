@@ -80,6 +80,8 @@ impl Record {
 fn write_fields(w: &mut XmlWriter, fields: &Fields) {
     for (name, val) in fields {
         match val {
+            // An empty text Rails must read as `""`, not nil.
+            Val::Text(t) if t.is_empty() => w.empty_string(name),
             Val::Text(t) | Val::Num(t) => w.leaf(name, t),
             Val::Bool(b) => w.leaf(name, if *b { "true" } else { "false" }),
             Val::List(item, records) => {
@@ -150,6 +152,11 @@ impl FieldsBuilder {
         if let Some(n) = v {
             self.0.push((name, Val::Num(n)));
         }
+        self
+    }
+    /// Adds an empty text (`<name type="string"/>`, JSON `""`).
+    pub fn empty(&mut self, name: &'static str) -> &mut Self {
+        self.0.push((name, Val::Text(String::new())));
         self
     }
     /// Adds a boolean when present.

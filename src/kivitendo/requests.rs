@@ -3,9 +3,22 @@
 //!
 //! Routes (from the API's source): `/api/v1/{customers,orders,products,categories,tax_zones,
 //! currencies}`, XML by default or JSON with a `.json` suffix; HTTP Basic. Look-ups:
-//! `GET /customers?email=` (exact), `GET /orders?order_number=`, `?created_at_gte=` on both.
-//! Answers: `200` with `<id>` and an `<errors>` node (empty on success) for creates, `204` for
-//! updates, Rails' `{status, error}` documents for failures.
+//! `GET /customers?email=` (exact), `GET /orders?order_number=` (`?quote_number=` for
+//! quotations), `?created_at_gte=` on both, `GET /customers/{id}` and the like.
+//!
+//! What the real plugin (0.5.0, commit 8ee263b, on kivitendo 3.9.2 and 4.0.0) answers, read
+//! from its code and checked by `tests/kivitendo-real/`:
+//! - XML bodies come with `Content-Type: application/json` (rabl's default format): kontor
+//!   reads a body by its first character, never by the header.
+//! - Creates and updates answer `200` with `<id>` and an `<errors>` node (empty on success).
+//! - `GET /customers/{id}` of an unknown id answers `200` with an empty `<nil-classes
+//!   type="array"/>`, not 404 (orders and products answer Rails' 404).
+//! - Every failure of the database (a NOT NULL or foreign key, an unknown attribute, a unit
+//!   the client lacks) is a bare `500` (`<hash><status>500</status><error>Internal Server
+//!   Error</error></hash>`), the same as an outage: kontor checks what it can before sending,
+//!   and the sync flow ends a create that fails twice in a row as `rejected`.
+//! - Updating a customer never changes an existing contact or shipping address: the plugin
+//!   assigns the new values to a copy it does not save. A customer without one gets it.
 
 use serde::Serialize;
 use serde_json::Value;
@@ -40,8 +53,8 @@ fn api_root(config: &Config, issues: &mut Issues) -> Option<String> {
             issues.error(
                 "config.baseUrl",
                 "missing_base_url",
-                "kivitendo runs on your own server: set `config.baseUrl` (e.g. https://erp.example.com)",
-                "kivitendo läuft auf Ihrem Server: bitte `config.baseUrl` setzen (z. B. https://erp.example.com)",
+                "set `config.baseUrl`, your kivitendo (https://erp.example.com)",
+                "bitte `config.baseUrl` setzen, Ihr kivitendo (https://erp.example.com)",
             );
             None
         }
@@ -55,8 +68,8 @@ fn auth(config: &Config, issues: &mut Issues) -> Option<String> {
             issues.error(
                 "config.username",
                 "missing_credentials",
-                "kivitendo's API needs `config.username` and `config.password` (HTTP Basic, from the API's Rails credentials)",
-                "kivitendos API braucht `config.username` und `config.password` (HTTP Basic, aus den Rails-Credentials der API)",
+                "kivitendo's API needs `config.username` and `config.password` (HTTP Basic)",
+                "kivitendos API braucht `config.username` und `config.password` (HTTP Basic)",
             );
             None
         }
@@ -111,17 +124,20 @@ fn is_hh_mm(t: &str) -> bool {
     }
 }
 
-/// Reads the look-up input `{ key }` or `{ createdSince }`.
+/// Reads the look-up input `{ key }` (`keys`: input key and query parameter) or
+/// `{ createdSince }`.
 fn lookup<'a>(
     input: &'a Value,
-    key: &'static str,
-    param: &'static str,
+    keys: &[(&'static str, &'static str)],
     issues: &mut Issues,
 ) -> Option<(&'static str, &'a str)> {
     let text = |k: &str| super::text_at(input, k);
-    if let Some(v) = text(key) {
-        return Some((param, v));
+    for (key, param) in keys {
+        if let Some(v) = text(key) {
+            return Some((param, v));
+        }
     }
+    let key = keys.first().map_or("id", |k| k.0);
     if let Some(since) = text("createdSince") {
         let ok = crate::order::time::Timestamp::parse_rfc3339(since).is_some()
             || crate::order::time::parse_date(since).is_some()
@@ -203,7 +219,17 @@ pub fn request(
                     "zum Ändern wird `options.customerId` benötigt",
                 );
             }
-            let body = document(build_customer(&order, Issues::new(), options), f, issues);
+            let built = build_customer(&order, Issues::new(), options);
+            let c = &order.customer;
+            if c.first_name.is_some() || c.last_name.is_some() || order.shipping_address.is_some() {
+                issues.warning(
+                    "",
+                    "contacts_kept",
+                    "the plugin keeps an existing contact and shipping address",
+                    "das Plugin behält vorhandene Ansprechpartner und Lieferadressen",
+                );
+            }
+            let body = document(built, f, issues);
             build(
                 config,
                 f,
@@ -217,7 +243,7 @@ pub fn request(
         }
         "findCustomers" => {
             let v = value();
-            let q = lookup(&v, "email", "email", issues)?;
+            let q = lookup(&v, &[("email", "email")], issues)?;
             build(config, f, Method::Get, "customers", Some(q), None, issues)
         }
         "createOrder" => {
@@ -228,16 +254,23 @@ pub fn request(
         }
         "findOrders" => {
             let v = value();
-            let q = lookup(&v, "orderNumber", "order_number", issues)?;
+            let q = lookup(
+                &v,
+                &[
+                    ("orderNumber", "order_number"),
+                    ("quoteNumber", "quote_number"),
+                ],
+                issues,
+            )?;
             build(config, f, Method::Get, "orders", Some(q), None, issues)
         }
         "createProduct" => {
-            let body = document(build_product(&value()), f, issues);
+            let body = document(build_product(&value(), options), f, issues);
             build(config, f, Method::Post, "products", None, body, issues)
                 .filter(|_| !issues.has_errors())
         }
         "createCategory" => {
-            let body = document(build_category(&value()), f, issues);
+            let body = document(build_category(&value(), options), f, issues);
             build(config, f, Method::Post, "categories", None, body, issues)
                 .filter(|_| !issues.has_errors())
         }
@@ -331,6 +364,17 @@ pub fn interpret(operation: &str, status: u16, body: &str) -> Interpreted {
         Err(_) => http::body_data(body),
     };
     let mut outcome = http::outcome_for_status(status);
+    // `GET /customers/{id}` of an unknown id: 200 with an empty `nil-classes` array.
+    let empty_show = matches!(&parsed, Ok(Value::Object(m)) if m.contains_key("nil_classes"));
+    if outcome == Outcome::Accepted && empty_show {
+        outcome = Outcome::Rejected;
+        issues.error(
+            "",
+            "not_found",
+            "kivitendo has no such record",
+            "kivitendo kennt diesen Datensatz nicht",
+        );
+    }
     match outcome {
         Outcome::Accepted => {
             if let Err(e) = &parsed {
@@ -350,7 +394,7 @@ pub fn interpret(operation: &str, status: u16, body: &str) -> Interpreted {
             format!("kivitendo refused the credentials ({status}): check username and password of the REST API"),
             format!("kivitendo hat die Zugangsdaten abgelehnt ({status}): Nutzername und Passwort der REST-API prüfen"),
         ),
-        Outcome::Rejected | Outcome::Retry => {
+        Outcome::Rejected | Outcome::Retry if !(200..300).contains(&status) => {
             let rails = parsed.as_ref().ok().and_then(|v| {
                 let h = v.get("hash").unwrap_or(v);
                 h.get("error").and_then(Value::as_str).map(str::to_owned)
@@ -359,8 +403,8 @@ pub fn interpret(operation: &str, status: u16, body: &str) -> Interpreted {
             let (code, en, de) = match (outcome, status) {
                 (Outcome::Retry, 500) => (
                     "retry_later",
-                    format!("kivitendo failed ({status} {detail}); if it keeps failing, a database constraint is likely (e.g. a missing record-type on kivitendo 3.9)"),
-                    format!("kivitendo ist fehlgeschlagen ({status} {detail}); wiederholt sich das, verletzt die Anfrage wohl eine Datenbankregel"),
+                    format!("kivitendo failed ({status} {detail}): an outage, or a database rule; sent again later"),
+                    format!("kivitendo ist fehlgeschlagen ({status} {detail}): ein Ausfall oder eine Datenbankregel; später erneut gesendet"),
                 ),
                 (Outcome::Retry, _) => ("retry_later", format!("kivitendo is not available ({status} {detail}): send again later"), format!("kivitendo ist nicht erreichbar ({status} {detail}): später erneut senden")),
                 (_, 404) => ("not_found", format!("kivitendo has no such record (404 {detail})"), format!("kivitendo kennt diesen Datensatz nicht (404 {detail})")),
@@ -372,6 +416,8 @@ pub fn interpret(operation: &str, status: u16, body: &str) -> Interpreted {
                 issues.error("", code, en, de);
             }
         }
+        // A 200 refused above (an empty show) has its issue already.
+        Outcome::Rejected | Outcome::Retry => {}
     }
     Interpreted {
         outcome,
@@ -412,7 +458,14 @@ pub struct SyncState {
     pub created_customer: bool,
     /// True when this run created the order.
     pub created_order: bool,
+    /// The last create answered a bare 500 (kept across attempts): a second one ends the flow.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub server_error: bool,
 }
+
+/// The words of a create that failed twice in a row with a bare 500.
+const REFUSED_EN: &str = "kivitendo failed this create twice (500): an id it lacks, or a version kontor does not support (kivitendo 3.9.2 and 4.0.0 with the REST plugin 0.5.0 are; 4.1 is not). Not sent again";
+const REFUSED_DE: &str = "kivitendo scheiterte zweimal an diesem Anlegen (500): eine fehlende ID oder eine nicht unterstützte Version (kivitendo 3.9.2 und 4.0.0 mit REST-Plugin 0.5.0; nicht 4.1). Nicht erneut gesendet";
 
 impl SyncState {
     /// Reads a state written by `Serialize` (by hand: serde's derive would pull float
@@ -433,6 +486,7 @@ impl SyncState {
             order_id: v.get("orderId").and_then(Value::as_i64),
             created_customer: flag("createdCustomer"),
             created_order: flag("createdOrder"),
+            server_error: flag("serverError"),
         })
     }
 }
@@ -497,6 +551,7 @@ pub fn sync_step(
             order_id: None,
             created_customer: false,
             created_order: false,
+            server_error: false,
         });
         return done(st, None, issues);
     };
@@ -518,7 +573,12 @@ pub fn sync_step(
             }
             SyncStep::CreateCustomer => request("createCustomer", input, config, opts, issues),
             SyncStep::FindOrder => {
-                let q = serde_json::json!({ "orderNumber": order.number }).to_string();
+                let key = if super::is_quotation(&opts.record_type) {
+                    "quoteNumber"
+                } else {
+                    "orderNumber"
+                };
+                let q = serde_json::json!({ key: order.number }).to_string();
                 request("findOrders", &q, config, opts, issues)
             }
             SyncStep::CreateOrder => {
@@ -554,6 +614,7 @@ pub fn sync_step(
                 .filter(|i| {
                     i.path.starts_with("options")
                         || i.code == "missing_product_id"
+                        || i.code == "unknown_unit"
                         || i.path == "shipping.taxRate"
                 })
                 .collect(),
@@ -565,6 +626,7 @@ pub fn sync_step(
             order_id: None,
             created_customer: false,
             created_order: false,
+            server_error: false,
         };
         if issues.has_errors() {
             return done(st, None, issues);
@@ -600,6 +662,16 @@ pub fn sync_step(
     };
     let meaning = interpret(op, status, body);
     issues.extend(meaning.issues);
+    let creating = matches!(st.step, SyncStep::CreateCustomer | SyncStep::CreateOrder);
+    if creating && status == 500 && meaning.outcome == Outcome::Retry {
+        if st.server_error {
+            issues.error("", "refused_by_kivitendo", REFUSED_EN, REFUSED_DE);
+            return done(st, Some(Outcome::Rejected), issues);
+        }
+        st.server_error = true;
+    } else if creating && meaning.outcome == Outcome::Accepted {
+        st.server_error = false;
+    }
     match meaning.outcome {
         Outcome::Accepted => {}
         Outcome::Retry => {

@@ -99,6 +99,14 @@ impl XmlWriter {
         self.close(name);
     }
 
+    /// Writes `<name type="string"/>`: an empty text Rails reads as `""`, not nil.
+    pub fn empty_string(&mut self, name: &str) {
+        let content = name.to_owned() + " type=\"string\"";
+        self.event(quick_xml::events::Event::Empty(
+            quick_xml::events::BytesStart::from_content(content, name.len()),
+        ));
+    }
+
     /// Writes `<name>text</name>` when there is a text.
     pub fn opt(&mut self, name: &str, text: Option<&str>) {
         if let Some(t) = text {

@@ -12,6 +12,7 @@ mod shops;
 mod text;
 mod types;
 mod types_text;
+#[cfg(feature = "worker")]
 mod worker;
 
 use serde::Serialize;
@@ -428,7 +429,7 @@ pub fn to_kivitendo_order_xml(
 fn kivitendo_input_document(
     input: &JsValue,
     options: Option<JsValue>,
-    build: fn(&Value) -> Built<kivitendo::record::Record>,
+    build: fn(&Value, &kivitendo::Options) -> Built<kivitendo::record::Record>,
 ) -> JsValue {
     let mut issues = Issues::new();
     let v = options_json(options, &mut issues).unwrap_or(Value::Null);
@@ -442,7 +443,7 @@ fn kivitendo_input_document(
     let options = kivitendo::Options::from_value(&v, &mut issues);
     let built = match read(input, "input", true, &mut issues) {
         Some(v) => {
-            let mut b = build(&v);
+            let mut b = build(&v, &options);
             issues.extend(b.issues);
             b.issues = issues;
             Built::new(b.payload, b.issues)

@@ -209,14 +209,21 @@ export interface KivitendoOptions extends ExplainOption {
   productIds?: Record<string, number>;
   /** With it, shipping cost becomes an order item. */
   shippingProductId?: number;
-  /** Default "sales_order" (kivitendo >= 3.9 requires it). */
-  recordType?: string;
-  /** Write <fist-name> for installations older than April 2025. */
+  /** One of kivitendo's seven record types; default "sales_order" (kivitendo >= 3.9 requires it).
+   * Quotations carry the shop's number as `quote-number`. */
+  recordType?: "sales_order" | "sales_order_intake" | "sales_quotation" | "request_quotation"
+    | "purchase_quotation_intake" | "purchase_order" | "purchase_order_confirmation";
+  /** Write <fist-name> for the REST plugin before its version 0.3.0. */
   legacyFirstNameTag?: boolean;
   /** "shop" (default): the shop's number is also kivitendo's order-number; "kivitendo": kivitendo numbers it. */
   orderNumber?: "shop" | "kivitendo";
   /** "xml" (default) or "json" (the `.json` routes). */
   format?: "xml" | "json";
+  /** The client's units (`units.name`, each at most 20 characters); default the 11 of a new
+   * client: Stck, psch, Tag, Std, min, t, kg, g, mg, L, ml. */
+  units?: string[];
+  /** "shop": the shop's `customer.id` is kivitendo's customer number; "none" (default): empty. */
+  customerNumber?: "shop" | "none";
 }
 
 /** A kivitendo document: `xml` (format xml) or `payload` (format json), only without errors. */
@@ -227,7 +234,9 @@ export type KivitendoDocument =
 export interface KivitendoProduct {
   productnumber: string; unit: string; partType: "part" | "service" | "assembly" | "assortment";
   description?: string; sellprice?: Amount; listprice?: Amount; lastcost?: Amount;
-  categoryId?: number; taxGroupId?: number; ean?: string; weight?: Amount; notes?: string;
+  /** The booking group (`buchungsgruppen_id`) is required: a new client has 859 (19 %) and 860 (7 %). */
+  taxGroupId: number;
+  categoryId?: number; ean?: string; weight?: Amount; notes?: string;
   shop?: boolean; obsolete?: boolean;
 }
 
@@ -241,6 +250,8 @@ export type KivitendoParsed =
 export interface KivitendoSyncState {
   step: "findCustomer" | "createCustomer" | "findOrder" | "createOrder" | "done";
   customerId?: number; orderId?: number; createdCustomer: boolean; createdOrder: boolean;
+  /** The last create answered a bare 500: a second one ends the flow `rejected`. */
+  serverError?: boolean;
 }
 
 /** One step of `kivitendoSync()`: perform `request`, then call again with `state` and the response. */
@@ -342,7 +353,7 @@ export interface Operations {
     updateCustomer: { input: Order | string; data: Record<string, unknown> };
     findCustomers: { input: { email: string } | { createdSince: string }; data: Array<Record<string, unknown>> };
     createOrder: { input: Order | string; data: Record<string, unknown> };
-    findOrders: { input: { orderNumber: string } | { createdSince: string }; data: Array<Record<string, unknown>> };
+    findOrders: { input: { orderNumber: string } | { quoteNumber: string } | { createdSince: string }; data: Array<Record<string, unknown>> };
     createProduct: { input: KivitendoProduct | string; data: Record<string, unknown> };
     createCategory: { input: KivitendoCategory | string; data: Record<string, unknown> };
     listTaxZones: { input?: null; data: Array<Record<string, unknown>> };
@@ -351,14 +362,14 @@ export interface Operations {
   westarp: {
     listPublishers: { input?: WestarpPage | null; data: unknown };
     listBooks: { input?: (WestarpPage & { publisherId?: number; status?: string; author?: string; isbn?: string; term?: string; place?: string }) | null; data: unknown };
-    getBook: { input: string | { id: string }; data: unknown };
+    getBook: { input: { id: string }; data: unknown };
     createBook: { input: Record<string, unknown>; data: unknown };
     updateBook: { input: { id: string } & Record<string, unknown>; data: unknown };
     /** `confirmDeletion` must repeat the id. */
     deleteBook: { input: { id: string; confirmDeletion: string }; data: unknown };
     listStocks: { input?: (WestarpPage & { publisherId?: number }) | null; data: unknown };
     listOrders: { input?: (WestarpPage & { publisherId?: number }) | null; data: unknown };
-    getOrder: { input: string | number | { id: string | number }; data: unknown };
+    getOrder: { input: { id: string | number }; data: unknown };
     createOrder: { input: Order | string; data: unknown[] };
     listShippingMethods: { input?: null; data: WestarpShippingMethod[] | unknown };
   };

@@ -24,8 +24,22 @@ export type WorkerConfigResult =
 /** `deliveryKey()`'s answer. */
 export type DeliveryKeyResult = { ok: true; key: string; issues: Issue[] } | { ok: false; issues: Issue[] };
 
-/** A delivery's status (CONTRACT.md §3). */
-export type DeliveryStatus = "accepted" | "rejected" | "queued" | "dead" | "auth_failed";
+/** A delivery's status (CONTRACT.md §3): `uncertain` when a request may have reached a
+ * target that cannot be asked (the operator decides), `cancelled` for a create whose order was
+ * cancelled before it was sent. */
+export type DeliveryStatus = "accepted" | "rejected" | "queued" | "dead" | "auth_failed" | "uncertain" | "cancelled";
+
+/** `whenPossiblySent()`'s answer: what a delivery does when an earlier request may have gone
+ * out without a known answer. */
+export type PossiblySent = "resume" | "lookup" | "resend" | "uncertain";
+
+/** `cancelPlan()`'s answer: what a cancel does with the create of the same order. */
+export interface CancelPlan { cancelCreate: boolean; send: boolean; wait: boolean }
+
+/** `webhookShop()`'s answer: the configured shop and the name of its webhook secret. */
+export type WebhookShopResult =
+  | { ok: true; config: { shop: string; secret: string; single: boolean }; issues: Issue[] }
+  | { ok: false; issues: Issue[] };
 
 /** `settleDelivery()`'s answer. */
 export interface SettledDelivery {
@@ -109,11 +123,55 @@ pub fn settle_delivery(
     ))
 }
 
-/// `mayResend(status)`: whether an existing delivery may be sent again (rejected, dead,
-/// auth_failed) or is answered as it is (accepted, queued).
+/// `mayResend(status, byOperator?)`: whether an existing delivery may be sent again
+/// (rejected, dead, auth_failed; uncertain only by the operator's retry) or is answered as it
+/// is (accepted, queued, cancelled).
 #[wasm_bindgen(js_name = mayResend)]
-pub fn may_resend(#[wasm_bindgen(unchecked_param_type = "DeliveryStatus")] status: &str) -> bool {
-    delivery::may_resend(status)
+pub fn may_resend(
+    #[wasm_bindgen(unchecked_param_type = "DeliveryStatus")] status: &str,
+    by_operator: Option<bool>,
+) -> bool {
+    delivery::may_resend(status, by_operator.unwrap_or(false))
+}
+
+/// `whenPossiblySent(target, operation)`: what a delivery does when an earlier request may
+/// have reached the target without its answer being known.
+#[wasm_bindgen(js_name = whenPossiblySent, unchecked_return_type = "PossiblySent")]
+pub fn when_possibly_sent(target: &str, operation: &str) -> String {
+    delivery::when_possibly_sent(target, operation).to_owned()
+}
+
+/// `cancelPlan(status?, attempts, inFlight)`: what a cancel does with the create of the same
+/// order (`status` undefined: no create known).
+#[wasm_bindgen(js_name = cancelPlan, unchecked_return_type = "CancelPlan")]
+pub fn cancel_plan(
+    #[wasm_bindgen(unchecked_param_type = "DeliveryStatus | null | undefined")] status: Option<
+        String,
+    >,
+    attempts: u32,
+    in_flight: bool,
+) -> JsValue {
+    let p = delivery::cancel_plan(status.as_deref().map(|s| (s, attempts, in_flight)));
+    write(&serde_json::json!({ "cancelCreate": p.cancel_create, "send": p.send, "wait": p.wait }))
+}
+
+/// `webhookShop(platform, claimed, env)`: the configured shop a webhook comes from and the
+/// name of its secret, or `unknown_shop`.
+#[wasm_bindgen(js_name = webhookShop, unchecked_return_type = "WebhookShopResult")]
+pub fn webhook_shop(
+    platform: &str,
+    claimed: Option<String>,
+    #[wasm_bindgen(unchecked_param_type = "WorkerEnv")] env: JsValue,
+) -> JsValue {
+    let mut issues = Issues::new();
+    let env = read(&env, "env", false, &mut issues).unwrap_or(Value::Null);
+    write(&delivery::webhook_shop(platform, claimed.as_deref(), &env))
+}
+
+/// `shopOrderKey(platform, shop, number)`: the delivery key of a shop's order.
+#[wasm_bindgen(js_name = shopOrderKey)]
+pub fn shop_order_key(platform: &str, shop: &str, number: &str) -> String {
+    delivery::shop_order_key(platform, shop, number)
 }
 
 /// `redactSecrets(value, env)`: `value` without any secret of `env` (raw or as HTTP Basic)

@@ -238,12 +238,14 @@ fn filters(input: &Value, keys: &[&str], issues: &mut Issues) -> Vec<(&'static s
     out
 }
 
-fn id_of<'a>(input: &'a Value, issues: &mut Issues) -> Option<&'a str> {
-    let id = input
-        .get("id")
-        .and_then(Value::as_str)
-        .map(str::trim)
-        .filter(|s| !s.is_empty() && !s.contains(['/', '?', '#']));
+/// The record's `id` of an input `{ id }`: a text such as "78.154", or a whole number.
+fn id_of(input: &Value, issues: &mut Issues) -> Option<String> {
+    let id = match input.get("id") {
+        Some(Value::String(s)) => Some(s.trim().to_owned()),
+        Some(Value::Number(n)) if n.is_u64() => Some(n.to_string()),
+        _ => None,
+    }
+    .filter(|s| !s.is_empty() && !s.contains(['/', '?', '#']));
     if id.is_none() {
         issues.error(
             "input.id",
@@ -331,7 +333,7 @@ fn get_by_id(
     build(
         config,
         Method::Get,
-        &format!("{resource}/{}", encode_query(id)),
+        &format!("{resource}/{}", encode_query(&id)),
         &[],
         None,
         issues,
@@ -373,7 +375,7 @@ pub fn request(
         }
         "updateBook" => {
             let input = v();
-            let id = id_of(&input, issues)?.to_owned();
+            let id = id_of(&input, issues)?;
             let body = book_body(&input, false, issues);
             build(
                 config,
@@ -387,7 +389,7 @@ pub fn request(
         }
         "deleteBook" => {
             let input = v();
-            let id = id_of(&input, issues)?.to_owned();
+            let id = id_of(&input, issues)?;
             let confirmed =
                 input.get("confirmDeletion").and_then(Value::as_str) == Some(id.as_str());
             if !confirmed {

@@ -47,11 +47,11 @@ before(() => {
   }
 });
 
-test("the tarball holds one .wasm, both licences and no build leftovers", () => {
+test("the tarball holds the two modules (full for Node and workerd, web for browsers), both licences and no build leftovers", () => {
   const files = packed.files.map((f) => f.path).sort();
-  assert.deepEqual(files.filter((f) => f.endsWith(".wasm")), ["pkg/web/kontor_bg.wasm"]);
+  assert.deepEqual(files.filter((f) => f.endsWith(".wasm")), ["pkg/full/kontor_bg.wasm", "pkg/web/kontor_bg.wasm"]);
   for (const f of ["LICENSE-MIT", "LICENSE-APACHE", "README.md", "package.json", "pkg/kontor.d.ts", "pkg/kontor.d.cts",
-                   "pkg/index.browser.mjs", "pkg/index.node.mjs", "pkg/index.cjs", "pkg/index.workerd.mjs", "pkg/send.mjs", "pkg/send.cjs",
+                   "pkg/kontor.browser.d.ts", "pkg/index.browser.mjs", "pkg/index.node.mjs", "pkg/index.cjs", "pkg/index.workerd.mjs", "pkg/send.mjs", "pkg/send.cjs",
                    "bin/kontor.mjs"]) {
     assert.ok(files.includes(f), `${f} missing from ${files.join(", ")}`);
   }

@@ -134,7 +134,8 @@ function exhaust(memory) {
 }
 
 test("after a trap the module is instantiated again and says so", async () => {
-  const glue = await import(new URL("../../pkg/web/kontor.js", import.meta.url));
+  // The Node ESM entry's glue: the full module.
+  const glue = await import(new URL("../../pkg/full/kontor.js", import.meta.url));
   exhaust(glue.initSync().memory);   // the loaded instance's exports
   const trapped = kontor.splitStreet("x".repeat(64 * MB));
   assert.equal(trapped.ok, false);

@@ -42,8 +42,12 @@ test("parseKivitendoXml reads documents and names line and column of broken ones
 });
 
 test("products and categories check what the database requires", () => {
-  const p = kontor.toKivitendoProductXml({ productnumber: "127/4", unit: "Stck", partType: "part", sellprice: "6.30" });
+  const p = kontor.toKivitendoProductXml({ productnumber: "127/4", unit: "Stck", partType: "part", sellprice: "6.30", taxGroupId: 859 });
   assert.match(p.xml, /<part-type>part<\/part-type>/);
+  // The booking group is required; the unit must be one of the client's.
+  const bare = kontor.toKivitendoProductXml({ productnumber: "127/4", unit: "Flasche", partType: "part" });
+  assert.deepEqual(bare.issues.map((i) => `${i.path} ${i.code}`), ["unit unknown_unit", "taxGroupId missing_field"]);
+  assert.equal(kontor.toKivitendoProductXml({ productnumber: "127/4", unit: "Flasche", partType: "part", taxGroupId: 860 }, { units: ["Flasche"] }).ok, true);
   assert.deepEqual(kontor.toKivitendoCategoryXml({ name: "Rotwein" }).issues.map((i) => i.path), ["sortkey"]);
 });
 

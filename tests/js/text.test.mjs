@@ -34,7 +34,7 @@ test("kivitendo builders with as: text return the XML itself", () => {
   assert.equal(r.body, kontor.toKivitendoOrderXml(text, kivitendoOptions).xml);
   const c = kontor.toKivitendoCustomerXml(JSON.parse(text), { ...kivitendoOptions, as: "text" });
   assert.match(c.body, /^<customer>\n/);
-  const p = kontor.toKivitendoProductXml({ productnumber: "P-1", unit: "Stck", partType: "part", description: "x" }, { as: "text" });
+  const p = kontor.toKivitendoProductXml({ productnumber: "P-1", unit: "Stck", partType: "part", description: "x", taxGroupId: 859 }, { as: "text" });
   assert.match(p.body, /^<product>\n/);
   const cat = kontor.toKivitendoCategoryXml({ name: "Weine", sortkey: 10 }, { as: "text" });
   assert.match(cat.body, /^<category>\n/);

@@ -9,7 +9,7 @@ let session, system, page, pageErrors, received, shot;
 
 before(async () => {
   // Two attempts a second apart: a delivery is dead within seconds.
-  session = await openAdminPage({ MAX_ATTEMPTS: "2", RETRY_BASE_SECONDS: "1" });
+  session = await openAdminPage({ MAX_ATTEMPTS: "2", RETRY_BASE_SECONDS: "1", UPSTREAM_TIMEOUT_SECONDS: "2" });
   ({ system, page, pageErrors, received, shot } = session);
 });
 
@@ -176,6 +176,30 @@ test("a dead delivery (the upstream down for every attempt) is replayed and acce
   assert.equal(g.requests.length, before + 3);
   assert.equal(JSON.parse(g.requests.at(-1).body).id, 3459777);
   await page.getByLabel("Status").selectOption("");
+});
+
+test("an uncertain delivery (Geisenheim did not answer in time) is shown for the operator, who confirms it arrived", async () => {
+  const previous = await orderText();
+  await setOrder(previous.replace(/"WS-2024-\d+"/, '"WS-2024-10888"').replace(/"invoiceId": \d+/, '"invoiceId": 3459888'));
+  const g = system.standins.geisenheim;
+  g.respondNext({ hang: true });
+  await page.evaluate(() => document.getElementById("outcome").replaceChildren());
+  await page.getByRole("button", { name: "Send through the worker" }).click();
+  await page.waitForSelector("#outcome .outcome");
+  assert.equal(await page.getAttribute("#outcome .outcome", "data-status"), "uncertain", await page.textContent("#outcome"));
+  assert.match(await page.textContent("#outcome"), /may have arrived/);
+  await page.getByLabel("Status").selectOption("uncertain");
+  await page.waitForSelector('#deliveries tbody tr[data-status="uncertain"]');
+  await page.click('#deliveries tbody tr[data-status="uncertain"] button');
+  await page.waitForSelector("#confirm-uncertain");
+  assert.match(await page.textContent("#delivery"), /cannot be asked/);
+  await shot("6d-uncertain-delivery");
+  const before = g.requests.length;
+  await page.getByRole("button", { name: "It is there: confirm" }).click();
+  await page.waitForFunction(() => document.querySelector("#outcome .outcome")?.dataset.status === "accepted");
+  assert.equal(g.requests.length, before, "confirmed without sending");
+  await page.getByLabel("Status").selectOption("");
+  await setOrder(previous);
 });
 
 test("cancelling at Geisenheim asks first, naming the order", async () => {

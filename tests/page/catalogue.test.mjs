@@ -74,9 +74,11 @@ test("German: the catalogue's heading, columns and the missing flag switch", asy
 });
 
 test("a Shopify webhook is refused for its missing SKU; the page uploads a JSON file adding it; the shop's retry is delivered once", async () => {
-  const body = readFileSync(join(root, "tests/fixtures/shops/shopify_orders_create.json"), "utf8");
+  // Shopify's sample as the order was placed (published after its cancel: cancelled_at, voided).
+  const body = readFileSync(join(root, "tests/fixtures/shops/shopify_orders_create.json"), "utf8").replace('"cancel_reason": "customer"', '"cancel_reason": null')
+    .replace('"cancelled_at": "2021-12-31T19:00:00-05:00"', '"cancelled_at": null').replace('"financial_status": "voided"', '"financial_status": "paid"');
   const send = () => fetch(`${system.url}/v1/webhooks/shopify`, { method: "POST", body, headers: { "Content-Type": "application/json", "X-Shopify-Topic": "orders/create",
-    "X-Shopify-Hmac-Sha256": createHmac("sha256", system.secrets.SHOPIFY_WEBHOOK_SECRET).update(body).digest("base64") } });
+    "X-Shopify-Shop-Domain": "kontor-demo.myshopify.com", "X-Shopify-Hmac-Sha256": createHmac("sha256", system.secrets.SHOPIFY_WEBHOOK_SECRET).update(body).digest("base64") } });
   const k = system.standins.kivitendo;
   const refused = await send();
   assert.equal(refused.status, 422);
@@ -102,7 +104,7 @@ test("a Shopify webhook is refused for its missing SKU; the page uploads a JSON 
   assert.equal((await send()).status, 200);
   await page.click("#refresh");
   await page.waitForSelector('#deliveries tbody tr[data-status="accepted"]');
-  assert.match(await page.textContent("#deliveries"), /shopify:1234/);
+  assert.match(await page.textContent("#deliveries"), /shopify:kontor-demo\.myshopify\.com:1234/);
   assert.equal(k.state.orders.filter((o) => o.number === "1234").length, 1);
   await shot("c3-webhook-delivered");
   await page.setViewportSize({ width: 375, height: 800 });

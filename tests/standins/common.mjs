@@ -20,6 +20,7 @@ export async function serve(handle) {
   const requests = [];
   const forced = [];
   const lost = [];
+  const held = [];
   let chaos = null;
   const server = createServer((req, res) => {
     const chunks = [];
@@ -41,6 +42,9 @@ export async function serve(handle) {
           const j = lost.findIndex((l) => !l.when || l.when(rec));
           // Carried out (stored), but the caller never learns it: the answer is replaced.
           if (j >= 0 && answer.status < 300) { rec.carriedOut = true; answer = lost.splice(j, 1)[0].answer; }
+          // Carried out, and the answer held back until the caller is gone (a worker killed
+          // while its request is at the upstream).
+          else if (answer.status < 300 && held.some((h) => h(rec))) { rec.carriedOut = true; rec.held = true; answer = { hang: true }; }
         }
       } catch (e) {
         answer = { status: 500, body: String(e) };
@@ -70,6 +74,9 @@ export async function serve(handle) {
     loseAnswerNext(when, answer = { status: 500, body: "Internal Server Error" }) { lost.push({ answer, when }); },
     /** Fails a share `rate` (0..1) of the requests `when` accepts (all if not given) at random,
      * from `seed`, before carrying them out; `failRandomly(null)` stops it. */
+    /** Carries out every request `when(request)` accepts and never answers it (`null` stops
+     * it): the request reached the upstream, its caller dies before the answer. */
+    holdAfterCarryingOut(when) { if (when) held.push(when); else held.length = 0; },
     failRandomly(opts) { chaos = opts ? { rate: opts.rate, when: opts.when, random: seeded(opts.seed ?? 1) } : null; },
     close: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(() => resolve()); }),
   };

@@ -1,7 +1,9 @@
 // Caller authentication (CONTRACT.md §3): `Authorization: Bearer <KONTOR_API_TOKEN>` or
-// `X-Kontor-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(KONTOR_HMAC_SECRET, "<t>.<body>")>`
-// within 300 s. WebCrypto only; both compared in constant time.
+// `X-Kontor-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(KONTOR_HMAC_SECRET,
+// "<t>.<METHOD>.<path with query>[.<Idempotency-Key>].<raw body>")>` within 300 s, each
+// signature used once (D1). WebCrypto only; both compared in constant time.
 import type { Env } from "./env";
+import { useSignature } from "./ledger";
 
 const WINDOW_SECONDS = 300;
 const enc = new TextEncoder();
@@ -27,11 +29,20 @@ export function macBytes(text: string, encoding: "hex" | "base64"): Uint8Array |
   return Uint8Array.from(atob(t), (c) => c.charCodeAt(0));
 }
 
-/** Whether `mac` is HMAC-SHA256(`key`, `text`); `crypto.subtle.verify` compares in constant
- * time. */
-export async function verifyHmac(key: string, mac: Uint8Array, text: string): Promise<boolean> {
+/** Whether `mac` is HMAC-SHA256(`key`, `data`) (text, or raw bytes as received);
+ * `crypto.subtle.verify` compares in constant time. */
+export async function verifyHmac(key: string, mac: Uint8Array, data: string | Uint8Array): Promise<boolean> {
   const k = await crypto.subtle.importKey("raw", enc.encode(key), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
-  return crypto.subtle.verify("HMAC", k, mac, enc.encode(text));
+  return crypto.subtle.verify("HMAC", k, mac, typeof data === "string" ? enc.encode(data) : data);
+}
+
+/** `prefix` (UTF-8) followed by `bytes`. */
+export function concatBytes(prefix: string, bytes: Uint8Array): Uint8Array {
+  const head = enc.encode(prefix);
+  const out = new Uint8Array(head.byteLength + bytes.byteLength);
+  out.set(head, 0);
+  out.set(bytes, head.byteLength);
+  return out;
 }
 
 function secret(env: Env, name: string): string | null {
@@ -49,16 +60,31 @@ export async function checkBearer(env: Env, request: Request): Promise<"ok" | "b
   return (await sameSecret(m[1]!, token)) ? "ok" : "bad";
 }
 
-/** Why a signature is refused, or `null` when it is valid for `body` at `nowSeconds`. */
-export async function checkSignature(env: Env, header: string | null, body: string, nowSeconds: number): Promise<string | null> {
+/** What a caller's signature covers: the request line, the `Idempotency-Key` when sent, and
+ * the raw body as received. */
+export interface Signed { method: string; pathWithQuery: string; idempotencyKey: string | null; body: Uint8Array }
+
+/** The signature's base: `"<t>.<METHOD>.<path with query>.[<Idempotency-Key>.]"` and the raw
+ * body's bytes. */
+export function signatureBase(t: number, r: Signed): Uint8Array {
+  const key = r.idempotencyKey === null ? "" : `${r.idempotencyKey}.`;
+  return concatBytes(`${t}.${r.method.toUpperCase()}.${r.pathWithQuery}.${key}`, r.body);
+}
+
+/** Why a signature is refused, or `null` when it is valid for the request at `nowSeconds`
+ * and not used before (it is used up by this check). */
+export async function checkSignature(env: Env, header: string | null, r: Signed, nowSeconds: number): Promise<string | null> {
   const key = secret(env, "KONTOR_HMAC_SECRET");
   if (header === null) return "send Authorization: Bearer <token> or X-Kontor-Signature";
   if (key === null) return "this worker accepts no signatures (no KONTOR_HMAC_SECRET)";
   const m = /^t=(\d{1,12}),v1=([0-9a-fA-F]{64})$/.exec(header.trim());
   if (!m) return "X-Kontor-Signature must read t=<unix seconds>,v1=<64 hex digits>";
   const t = Number(m[1]);
-  if (Math.abs(nowSeconds - t) > WINDOW_SECONDS) return `the signature's time t=${t} is more than ${WINDOW_SECONDS} s from the worker's clock (${nowSeconds}): sign again`;
+  if (Math.abs(nowSeconds - t) > WINDOW_SECONDS) return `the signature's time is more than ${WINDOW_SECONDS} s from the worker's clock (${nowSeconds}): sign again`;
   const mac = macBytes(m[2]!, "hex");
-  const ok = mac !== null && (await verifyHmac(key, mac, `${t}.${body}`));
-  return ok ? null : "the signature does not match the body: sign HMAC-SHA256(secret, \"<t>.<raw body>\")";
+  const ok = mac !== null && (await verifyHmac(key, mac, signatureBase(t, r)));
+  if (!ok) return "the signature does not match the request: sign HMAC-SHA256(secret, \"<t>.<METHOD>.<path with query>.[<Idempotency-Key>.]<raw body>\")";
+  // Single-use: kept until its window has passed.
+  if (!(await useSignature(env.DB, m[2]!, t + WINDOW_SECONDS + 60, nowSeconds))) return "this signature was used before: sign each request anew (replays are refused)";
+  return null;
 }

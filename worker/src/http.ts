@@ -48,24 +48,26 @@ export function preflight(headers: Record<string, string>): Response {
   });
 }
 
-/** A body read as text, or the answer refusing it (413 past MAX_BODY_BYTES, never read whole;
- * 415 when it is not JSON, or with `accept` `"csv"` not JSON or CSV; `"any"`: a shop's
- * webhook, read as it is). */
-export async function readBody(env: Env, request: Request, accept: "json" | "csv" | "any" = "json"): Promise<{ text: string; type: string } | { refuse: Response }> {
+/** A body read whole: its raw bytes (what signatures cover), its text and its media type;
+ * or the answer refusing it: 413 past MAX_BODY_BYTES (never read whole), 415 when it is not
+ * JSON (with `accept` `"csv"`: not JSON or CSV; `"any"`: a shop's webhook, read as it is),
+ * 400 when it is not UTF-8. No answer repeats what the caller sent: these answers are given
+ * before the caller is authenticated. */
+export async function readBody(env: Env, request: Request, accept: "json" | "csv" | "any" = "json"): Promise<{ text: string; bytes: Uint8Array; type: string } | { refuse: Response }> {
   const max = intVar(env, "MAX_BODY_BYTES", 1_048_576);
   const tooLarge = () => ({ refuse: problem(env, 413, "payload_too_large", [issue("", "payload_too_large", `the body is larger than ${max} bytes (MAX_BODY_BYTES): send smaller orders`, `der Inhalt ist größer als ${max} Bytes (MAX_BODY_BYTES): bitte kleinere Bestellungen senden`)]) });
   const type = (request.headers.get("Content-Type") ?? "").split(";")[0]!.trim().toLowerCase();
   const length = Number(request.headers.get("Content-Length") ?? "0");
   if (length > max) return tooLarge();
   // No body (retry without a corrected order, DELETE): nothing to check.
-  if (request.body === null || request.headers.get("Content-Length") === "0") return { text: "", type };
+  if (request.body === null || request.headers.get("Content-Length") === "0") return { text: "", bytes: new Uint8Array(0), type };
   const json = type === "application/json" || type.endsWith("+json");
   const csv = type === "text/csv" || type === "text/plain";
   if (accept === "csv" && !json && !csv) {
-    return { refuse: problem(env, 415, "unsupported_media_type", [issue("Content-Type", "unsupported_media_type", `send the catalogue as JSON (Content-Type: application/json) or CSV (text/csv) (got ${JSON.stringify(type || "none")})`, `bitte den Katalog als JSON (Content-Type: application/json) oder CSV (text/csv) senden (erhalten: ${JSON.stringify(type || "keiner")})`)]) };
+    return { refuse: problem(env, 415, "unsupported_media_type", [issue("Content-Type", "unsupported_media_type", "send the catalogue as JSON (Content-Type: application/json) or CSV (text/csv)", "bitte den Katalog als JSON (Content-Type: application/json) oder CSV (text/csv) senden")]) };
   }
   if (accept === "json" && !json) {
-    return { refuse: problem(env, 415, "unsupported_media_type", [issue("Content-Type", "unsupported_media_type", `send JSON with Content-Type: application/json (got ${JSON.stringify(type || "none")})`, `bitte JSON mit Content-Type: application/json senden (erhalten: ${JSON.stringify(type || "keiner")})`)]) };
+    return { refuse: problem(env, 415, "unsupported_media_type", [issue("Content-Type", "unsupported_media_type", "send JSON with Content-Type: application/json", "bitte JSON mit Content-Type: application/json senden")]) };
   }
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -83,7 +85,13 @@ export async function readBody(env: Env, request: Request, accept: "json" | "csv
   const all = new Uint8Array(size);
   let at = 0;
   for (const c of chunks) { all.set(c, at); at += c.byteLength; }
-  return { text: new TextDecoder().decode(all), type };
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(all);
+  } catch {
+    return { refuse: problem(env, 400, "invalid_utf8", [issue("", "invalid_utf8", "the body is not valid UTF-8: send the order as UTF-8 text (nothing was replaced or guessed)", "der Inhalt ist kein gültiges UTF-8: bitte die Bestellung als UTF-8-Text senden (nichts wurde ersetzt oder geraten)")]) };
+  }
+  return { text, bytes: all, type };
 }
 
 /** Parses a JSON body; `undefined` for an empty one; an issue for malformed JSON. */

@@ -1,6 +1,6 @@
 // kontor's edge worker (CONTRACT.md §3): routes, authenticates, reads its configuration and
 // does the I/O. Every decision about a document or an answer comes from the package.
-import { request, kivitendoSync, workerConfig, redactSecrets, version, type Issue, type Order } from "kontor";
+import { request, kivitendoSync, workerConfig, redactSecrets, deliveryKey, mayResend, version, type DeliveryStatus, type Issue, type Order } from "kontor";
 import { type Env, vars } from "./env";
 import { json, problem, issue, cors, preflight, readBody, parseJson } from "./http";
 import { checkBearer, checkSignature } from "./auth";
@@ -12,10 +12,37 @@ import * as catalogue from "./catalogue";
 import * as shopware from "./shopware";
 import * as ledger from "./ledger";
 import type { DeliveryMessage, DeadLetterMessage } from "./env";
+import openapi from "../openapi.json";
 
 const ORDER_TARGETS = ["geisenheim", "kivitendo", "westarp"];
 const PREVIEW_TARGETS = [...ORDER_TARGETS, "kivitendo-customer", "kivitendo-order"];
-const STATUSES = ["accepted", "rejected", "queued", "dead", "auth_failed"];
+const STATUSES: DeliveryStatus[] = ["accepted", "rejected", "queued", "dead", "auth_failed", "uncertain", "cancelled"];
+
+/** The routes by template, for the log line: it names the route, never the raw path (which
+ * could carry anything a caller sent). */
+const ROUTES: [RegExp, string][] = [
+  [/^\/healthz$/, "/healthz"],
+  [/^\/openapi\.json$/, "/openapi.json"],
+  [/^\/v1\/[a-z-]+\/preview$/, "/v1/{target}/preview"],
+  [/^\/v1\/orders$/, "/v1/orders"],
+  [/^\/v1\/[a-z-]+\/orders$/, "/v1/{target}/orders"],
+  [/^\/v1\/geisenheim\/orders\/[^/]+$/, "/v1/geisenheim/orders/{invoiceId}"],
+  [/^\/v1\/deliveries$/, "/v1/deliveries"],
+  [/^\/v1\/deliveries\/[^/]+$/, "/v1/deliveries/{id}"],
+  [/^\/v1\/deliveries\/[^/]+\/retry$/, "/v1/deliveries/{id}/retry"],
+  [/^\/v1\/deliveries\/[^/]+\/confirm$/, "/v1/deliveries/{id}/confirm"],
+  [/^\/v1\/options$/, "/v1/options"],
+  [/^\/v1\/catalogue$/, "/v1/catalogue"],
+  [/^\/v1\/sync$/, "/v1/sync"],
+  [/^\/v1\/webhooks\/shopware6\/(register|confirm)$/, "/v1/webhooks/shopware6/{registration}"],
+  [/^\/v1\/webhooks\/[^/]+$/, "/v1/webhooks/{platform}"],
+];
+
+/** The template of the route `path` matches, or "(no route)". */
+function routeOf(path: string): string {
+  const p = path.replace(/\/+$/, "") || "/";
+  return ROUTES.find(([re]) => re.test(p))?.[1] ?? "(no route)";
+}
 
 /** `{ order, options? }` or the order itself. */
 function orderAndOptions(body: unknown): { order: unknown; options: unknown } {
@@ -87,7 +114,12 @@ async function route(env: Env, req: Request, url: URL, body: unknown, raw: { tex
   }
   if ((p = /^\/v1\/geisenheim\/orders\/([^/]+)$/.exec(path))) {
     if (m !== "DELETE") return notAllowed("DELETE");
-    const id = decodeURIComponent(p[1]!);
+    let id: string;
+    try {
+      id = decodeURIComponent(p[1]!);
+    } catch {
+      return problem(env, 400, "malformed_uri", [issue("invoiceId", "malformed_uri", "the invoice id in the path is not valid percent-encoding: send the id as digits", "die Rechnungs-ID im Pfad ist keine gültige Prozent-Kodierung: bitte die ID als Ziffern senden")]);
+    }
     return answer(await deliver(env, { target: "geisenheim", operation: "cancelOrder", input: /^\d+$/.test(id) ? Number(id) : id, idempotencyKey: key }));
   }
   if (path === "/v1/deliveries") {
@@ -97,15 +129,15 @@ async function route(env: Env, req: Request, url: URL, body: unknown, raw: { tex
     const limitText = url.searchParams.get("limit") ?? "50";
     const limit = Number(limitText);
     const bad: Issue[] = [];
-    if (status !== undefined && !STATUSES.includes(status)) bad.push(issue("status", "invalid_value", `status must be one of ${STATUSES.join(", ")}`, `status muss einer von ${STATUSES.join(", ")} sein`));
+    if (status !== undefined && !(STATUSES as string[]).includes(status)) bad.push(issue("status", "invalid_value", `status must be one of ${STATUSES.join(", ")}`, `status muss einer von ${STATUSES.join(", ")} sein`));
     if (target !== undefined && !ORDER_TARGETS.includes(target)) bad.push(issue("target", "invalid_value", `target must be one of ${ORDER_TARGETS.join(", ")}`, `target muss eines von ${ORDER_TARGETS.join(", ")} sein`));
     if (!Number.isInteger(limit) || limit < 1 || limit > 200) bad.push(issue("limit", "invalid_value", "limit must be a whole number from 1 to 200", "limit muss eine ganze Zahl von 1 bis 200 sein"));
     if (bad.length) return problem(env, 422, "invalid_request", bad);
     return json(env, 200, { deliveries: await ledger.list(env.DB, { status, target, limit }) });
   }
-  if ((p = /^\/v1\/deliveries\/([0-9a-f-]{36})(\/retry)?$/.exec(path))) {
+  if ((p = /^\/v1\/deliveries\/([0-9a-f-]{36})(\/retry|\/confirm)?$/.exec(path))) {
     const stored = await ledger.get(env.DB, p[1]!);
-    if (!stored) return problem(env, 404, "not_found", [issue("id", "not_found", `no delivery ${p[1]}`, `keine Zustellung ${p[1]}`)]);
+    if (!stored) return problem(env, 404, "not_found", [issue("id", "not_found", "no delivery with this id", "keine Zustellung mit dieser ID")]);
     if (!p[2]) {
       if (m !== "GET") return notAllowed("GET");
       const deadLetters = await ledger.deadLetters(env.DB, stored.id);
@@ -113,7 +145,28 @@ async function route(env: Env, req: Request, url: URL, body: unknown, raw: { tex
         ...(deadLetters.length ? { deadLetters: deadLetters.map((l) => ({ at: l.at, reason: l.reason })) } : {}) });
     }
     if (m !== "POST") return notAllowed("POST");
+    if (p[2] === "/confirm") {
+      // The operator found an uncertain delivery at its target: accepted, nothing sent.
+      const note = issue("", "confirmed_by_operator", `the operator confirmed that ${stored.target} has it: accepted without sending`, `vom Betreiber bestätigt, dass ${stored.target} sie hat: angenommen, ohne zu senden`, "warning");
+      if (!(await ledger.confirm(env.DB, stored.id, [...stored.issues, note], new Date().toISOString()))) {
+        return problem(env, 409, "not_uncertain", [issue("", "not_uncertain", `delivery ${stored.id} is ${stored.status}: only an uncertain delivery is confirmed`, `Zustellung ${stored.id} ist ${stored.status}: nur eine unsichere Zustellung wird bestätigt`)]);
+      }
+      return json(env, 200, ledger.publicDelivery((await ledger.get(env.DB, stored.id)) ?? stored));
+    }
     const corrected = body && typeof body === "object" && "order" in body ? (body as { order: unknown }).order : undefined;
+    if (!mayResend(stored.status, true)) return answer(await deliver(env, { target: stored.target, operation: stored.operation as Job["operation"], input: stored.input }, stored));
+    if (corrected !== undefined && stored.operation === "createOrder") {
+      // A retry keeps its order's identity: a corrected order under another key (another
+      // invoice id or number) is a new delivery, and the old one stays as it is.
+      const was = deliveryKey(stored.target, stored.operation, stored.input);
+      const now = deliveryKey(stored.target, stored.operation, corrected);
+      if (now.ok && (!was.ok || was.key !== now.key)) {
+        const r = await deliver(env, { target: stored.target, operation: "createOrder", input: corrected, options: stored.options ?? undefined });
+        const note = issue("order", "new_delivery", `the corrected order has another key (${now.key}): sent as a new delivery; delivery ${stored.id} stays ${stored.status}`,
+          `die korrigierte Bestellung hat einen anderen Schlüssel (${now.key}): als neue Zustellung gesendet; Zustellung ${stored.id} bleibt ${stored.status}`, "warning");
+        return json(env, r.httpStatus, { ...r.body, retriedFrom: stored.id, newDelivery: true, issues: [...((r.body.issues as Issue[] | undefined) ?? []), note] });
+      }
+    }
     const job: Job = { target: stored.target, operation: stored.operation as Job["operation"], input: corrected ?? stored.input, options: stored.options ?? undefined };
     return answer(await deliver(env, job, stored));
   }
@@ -144,11 +197,11 @@ async function route(env: Env, req: Request, url: URL, body: unknown, raw: { tex
     const run = await runSync(env);
     return json(env, run.httpStatus, run.report);
   }
-  return problem(env, 404, "not_found", [issue("", "not_found", `no route ${m} ${path}; see the README's worker section`, `keine Route ${m} ${path}; siehe README, Abschnitt zum Worker`)]);
+  return problem(env, 404, "not_found", [issue("", "not_found", "no route for this method and path: see /openapi.json or the README's worker section", "keine Route für diese Methode und diesen Pfad: siehe /openapi.json oder README, Abschnitt zum Worker")]);
 }
 
-function unknownTarget(env: Env, target: string, known: string[]): Response {
-  return problem(env, 404, "unknown_target", [issue("target", "unknown_target", `unknown target \`${target}\`; known: ${known.join(", ")}`, `unbekanntes Ziel \`${target}\`; bekannt: ${known.join(", ")}`)]);
+function unknownTarget(env: Env, _target: string, known: string[]): Response {
+  return problem(env, 404, "unknown_target", [issue("target", "unknown_target", `unknown target; known: ${known.join(", ")}`, `unbekanntes Ziel; bekannt: ${known.join(", ")}`)]);
 }
 
 async function handle(req: Request, env: Env): Promise<Response> {
@@ -165,6 +218,8 @@ async function handle(req: Request, env: Env): Promise<Response> {
   };
   if (req.method === "OPTIONS") return c ? preflight(c) : new Response(null, { status: 204, headers: { Allow: "GET, POST, PUT, DELETE, OPTIONS" } });
   if (url.pathname === "/healthz") return withCors(json(env, 200, { ok: true, service: "kontor-worker", version: version() }));
+  // The HTTP API's reference (worker/openapi.json), without authentication.
+  if (url.pathname === "/openapi.json") return withCors(json(env, 200, openapi));
 
   // Shop webhooks authenticate with the platform's own signature over the raw body, not the
   // caller token.
@@ -187,12 +242,12 @@ async function handle(req: Request, env: Env): Promise<Response> {
   }
   if (hook) {
     const platform = PLATFORMS.find((p) => p === hook[1]);
-    if (!platform) return problem(env, 404, "unknown_platform", [issue("platform", "unknown_platform", `no webhooks from \`${hook[1]}\`; known: ${PLATFORMS.join(", ")}`, `keine Webhooks von \`${hook[1]}\`; bekannt: ${PLATFORMS.join(", ")}`)]);
+    if (!platform) return problem(env, 404, "unknown_platform", [issue("platform", "unknown_platform", `no webhooks from this platform; known: ${PLATFORMS.join(", ")}`, `keine Webhooks von dieser Plattform; bekannt: ${PLATFORMS.join(", ")}`)]);
     if (req.method !== "POST") return problem(env, 405, "method_not_allowed", [issue("", "method_not_allowed", `${req.method} is not allowed here; use POST`, `${req.method} ist hier nicht erlaubt; bitte POST`)], { Allow: "POST" });
     const read = await readBody(env, req, "any");
     if ("refuse" in read) return read.refuse;
-    const a = await handleWebhook(env, platform, req.headers, read.text);
-    return json(env, a.httpStatus, a.body);
+    const a = await handleWebhook(env, platform, req.headers, read.text, read.bytes);
+    return json(env, a.httpStatus, a.body, a.headers);
   }
 
   const unauthorized = (why: string) => withCors(problem(env, 401, "unauthorized", [issue("Authorization", "unauthorized", why, "Aufrufer nicht angemeldet: Authorization: Bearer <Token> oder X-Kontor-Signature senden")], { "WWW-Authenticate": 'Bearer realm="kontor"' }));
@@ -203,14 +258,17 @@ async function handle(req: Request, env: Env): Promise<Response> {
 
   let text = "";
   let type = "";
+  let bytes: Uint8Array = new Uint8Array(0);
   if (req.method === "POST" || req.method === "PUT" || req.method === "PATCH") {
     const read = await readBody(env, req, url.pathname.replace(/\/+$/, "") === "/v1/catalogue" ? "csv" : "json");
     if ("refuse" in read) return withCors(read.refuse);
-    text = read.text;
-    type = read.type;
+    ({ text, type, bytes } = read);
   }
   if (bearer !== "ok") {
-    const why = await checkSignature(env, signature, text, Math.floor(Date.now() / 1000));
+    // The signature covers the request line as sent (path and query, not normalised), the
+    // Idempotency-Key and the raw body.
+    const signed = { method: req.method, pathWithQuery: req.url.slice(url.origin.length), idempotencyKey: req.headers.get("Idempotency-Key"), body: bytes };
+    const why = await checkSignature(env, signature, signed, Math.floor(Date.now() / 1000));
     if (why !== null) return unauthorized(why);
   }
   // A CSV catalogue is read by kontor, not as JSON.
@@ -231,8 +289,9 @@ export default {
       console.error(JSON.stringify(redactSecrets({ level: "error", error: e instanceof Error ? e.message : "unknown" }, vars(env))));
       res = problem(env, 500, "internal_error", [issue("", "internal_error", "the worker failed; see its log", "der Worker ist fehlgeschlagen; siehe sein Protokoll")]);
     }
-    // One line per request: method, path, status, time. No header, body or secret.
-    console.log(JSON.stringify({ method: req.method, path: new URL(req.url).pathname, status: res.status, ms: Date.now() - started }));
+    // One line per request: method, route (its template, not the raw path), status, time. No
+    // header, body, path or secret.
+    console.log(JSON.stringify({ method: req.method, route: routeOf(new URL(req.url).pathname), status: res.status, ms: Date.now() - started }));
     return res;
   },
 

@@ -97,12 +97,14 @@ export async function confirm(env: Env, headers: Headers, body: string): Promise
   return { httpStatus: 204, body: null };
 }
 
-/** The secret a registered shop signs its webhooks with (by the body's `source.shopId`), or
- * null when the shop is not registered. */
-export async function webhookSecret(env: Env, body: string): Promise<string | null> {
+/** The registered shop a webhook body names (`source.shopId`) and its secret, or null when
+ * it names none that is registered and confirmed. */
+export async function webhookShop(env: Env, body: string): Promise<{ shop: string; key: string; single: boolean } | null> {
   let id: unknown;
   try { id = (JSON.parse(body) as { source?: { shopId?: unknown } } | null)?.source?.shopId; } catch { return null; }
   if (typeof id !== "string" || !id) return null;
   const known = await shop(env.DB, id);
-  return known?.nonce ? shopSecret(env, id, known.nonce) : null;
+  if (!known?.nonce) return null;
+  const count = await env.DB.prepare("SELECT COUNT(*) AS n FROM shopware_shops WHERE nonce IS NOT NULL").first<{ n: number }>();
+  return { shop: id, key: await shopSecret(env, id, known.nonce), single: (count?.n ?? 0) === 1 };
 }

@@ -66,13 +66,26 @@ export async function startWorker({ vars = {}, secrets = {}, port: wanted, persi
   let output = "";
   child.stdout.on("data", (d) => { output += d; });
   child.stderr.on("data", (d) => { output += d; });
+  // KONTOR_WORKER_LOG=<folder>: each worker's output is kept there when it stops (debugging).
+  const keepLog = () => { if (process.env.KONTOR_WORKER_LOG) writeFileSync(join(process.env.KONTOR_WORKER_LOG, `worker-${port}.log`), output); };
   const stop = async () => {
+    keepLog();
     if (child.exitCode === null) {
       const exited = new Promise((r) => child.once("exit", r));
       try { process.kill(-child.pid, "SIGTERM"); } catch { /* gone */ }
       const t = setTimeout(() => { try { process.kill(-child.pid, "SIGKILL"); } catch { /* gone */ } }, 5000);
       await exited;
       clearTimeout(t);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  /** kill -9 of wrangler and workerd (the process group) at once: no shutdown of any kind. */
+  const kill = async () => {
+    keepLog();
+    if (child.exitCode === null) {
+      const exited = new Promise((r) => child.once("exit", r));
+      try { process.kill(-child.pid, "SIGKILL"); } catch { /* gone */ }
+      await exited;
     }
     rmSync(dir, { recursive: true, force: true });
   };
@@ -87,7 +100,8 @@ export async function startWorker({ vars = {}, secrets = {}, port: wanted, persi
     } catch { /* not yet */ }
     await new Promise((r) => setTimeout(r, 250));
   }
-  return { url, dir, persist, output: () => output, stop };
+  recordWorker(url);
+  return { url, dir, persist, output: () => output, stop, kill };
 }
 
 /** The worker's stored D1 state under `persist` as text (the sqlite files), for secret scans. */
@@ -98,6 +112,10 @@ export function storedState(persist) {
   return files.filter((f) => f.endsWith(".sqlite") || f.endsWith(".sqlite-wal")).map((f) => readFileSync(f).toString("latin1")).join("");
 }
 
+/** The worker's own log lines in wrangler's output (its JSON lines; wrangler's dev server logs
+ * each request's URL itself, which a deployed worker's own log does not hold). */
+export const workerLog = (output) => output.split("\n").filter((l) => l.trimStart().startsWith("{")).join("\n");
+
 /** HTTP Basic values of `user:password` pairs, as a secret scan must also look for them. */
 export const basicValues = (...pairs) => pairs.map(([u, p]) => Buffer.from(`${u}:${p}`).toString("base64"));
 
@@ -107,3 +125,129 @@ export function assertNoSecrets(texts, secrets) {
     for (const s of secrets) assert.ok(!text.includes(s), `${where} holds a secret (${s.slice(0, 3)}…)`);
   }
 }
+
+/** The worker's OpenAPI document (worker/openapi.json). */
+export const openapiDocument = () => JSON.parse(readFileSync(join(workerDir, "openapi.json"), "utf8"));
+
+/** Checks answers against the OpenAPI document: `check({ method, path, status, type, headers,
+ * text })` returns what is wrong with one answer (an empty list when it is documented and its
+ * body validates). The path is matched as the worker routes it: a trailing slash ignored,
+ * concrete paths before templated ones, a path parameter only where it matches its schema's
+ * `pattern`; the answer must be one of the operation's documented statuses (a method the path
+ * does not document: one of the path's documented statuses, e.g. 405); a path the document
+ * does not name answers one of the shared answers before routing (401, 403, 400, 413, 415,
+ * 500) or `NoRoute` (404). Bodies are validated with Ajv's JSON Schema 2020-12 (OpenAPI 3.1's
+ * dialect) and ajv-formats; the response's required headers must be present. */
+export async function openapiChecker(doc = openapiDocument()) {
+  const { default: Ajv2020 } = await import("ajv/dist/2020.js");
+  const { default: addFormats } = await import("ajv-formats");
+  // Strict about keywords (an unknown one is an error), not about style: composed schemas
+  // (allOf, unevaluatedProperties) name properties and types their parts define.
+  const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictRequired: false, allowUnionTypes: true });
+  addFormats(ajv);
+  // The components' schemas under one id, their `#/components/schemas/X` refs rewritten.
+  const rewrite = (v) => (Array.isArray(v) ? v.map(rewrite) : v && typeof v === "object"
+    ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === "$ref" && typeof x === "string" ? x.replace("#/components/schemas/", "kontor-openapi#/$defs/") : rewrite(x)]))
+    : v);
+  ajv.addSchema({ $id: "kontor-openapi", $defs: rewrite(doc.components.schemas) });
+  const resolve = (o) => {
+    for (let i = 0; o && o.$ref && i < 10; i++) o = o.$ref.slice(2).split("/").reduce((a, k) => a?.[k.replace(/~1/g, "/").replace(/~0/g, "~")], doc);
+    return o;
+  };
+  const compiled = new Map();
+  const validator = (schema) => {
+    if (!compiled.has(schema)) compiled.set(schema, ajv.compile(rewrite(schema)));
+    return compiled.get(schema);
+  };
+  const methods = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+  const templates = Object.entries(doc.paths).map(([template, item]) => {
+    const names = [...template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+    const re = new RegExp(`^${template.replace(/[.]/g, "\\.").replace(/\{[^}]+\}/g, "([^/]+)")}$`);
+    return { template, item, names, re, concrete: names.length === 0 };
+  }).sort((a, b) => Number(b.concrete) - Number(a.concrete));
+  const params = (item, op) => [...(item.parameters ?? []), ...(op?.parameters ?? [])].map(resolve);
+  const find = (path) => {
+    for (const t of templates) {
+      const m = t.re.exec(path);
+      if (!m) continue;
+      const all = Object.values(t.item).filter((x) => x && typeof x === "object").flatMap((op) => params(t.item, op)).concat(params(t.item));
+      const fits = t.names.every((name, i) => {
+        const p = all.find((x) => x.in === "path" && x.name === name);
+        // As the worker matches it: the segment as sent, percent-encoded.
+        return !p?.schema?.pattern || new RegExp(p.schema.pattern).test(m[i + 1]);
+      });
+      if (fits) return t;
+    }
+    return null;
+  };
+  const shared = { 400: "BadBody", 401: "Unauthorized", 403: "OriginNotAllowed", 404: "NoRoute", 413: "PayloadTooLarge", 415: "UnsupportedMediaType", 500: "InternalError" };
+  let checked = 0;
+  function check({ method, path, status, type = "", headers = {}, text = "" }) {
+    const p = new URL(path, "http://x").pathname.replace(/\/+$/, "") || "/";
+    const m = method.toLowerCase();
+    const where = `${method} ${path} → ${status}`;
+    const t = find(p);
+    let response;
+    if (!t) {
+      response = shared[status] ? doc.components.responses[shared[status]] : undefined;
+      if (!response) return [`${where}: no path of the document matches, and ${status} is none of the answers before routing`];
+    } else if (t.item[m]) {
+      response = t.item[m].responses[String(status)];
+      if (!response) return [`${where}: status ${status} is not documented for ${method.toUpperCase()} ${t.template}`];
+    } else {
+      response = methods.map((x) => t.item[x]?.responses?.[String(status)]).find(Boolean);
+      if (!response) return [`${where}: ${method.toUpperCase()} is not documented on ${t.template}, and ${status} is no answer of the path`];
+    }
+    response = resolve(response);
+    const problems = [];
+    for (const [name, h] of Object.entries(response.headers ?? {})) {
+      const header = resolve(h);
+      const value = headers[name.toLowerCase()];
+      if (header.required && (value === undefined || value === null)) problems.push(`${where}: the header ${name} is missing`);
+      else if (value !== undefined && value !== null && header.schema && !validator(header.schema)(value)) problems.push(`${where}: the header ${name} (${value}) does not validate`);
+    }
+    const media = response.content ? Object.entries(response.content) : [];
+    if (media.length === 0) {
+      if (text !== "") problems.push(`${where}: a body where the document has none`);
+    } else {
+      const [, entry] = media.find(([k]) => type.toLowerCase().startsWith(k)) ?? [];
+      if (!entry) problems.push(`${where}: Content-Type ${type || "(none)"} is not documented (${media.map(([k]) => k).join(", ")})`);
+      else {
+        let body;
+        try { body = JSON.parse(text); } catch { problems.push(`${where}: the body is not JSON`); }
+        if (body !== undefined) {
+          const v = validator(entry.schema);
+          if (!v(body)) problems.push(`${where}: ${ajv.errorsText(v.errors, { separator: "; " })}\n  body: ${text.slice(0, 600)}`);
+        }
+      }
+    }
+    checked++;
+    return problems;
+  }
+  return { check, ajv, resolve, get checked() { return checked; } };
+}
+
+/** With `KONTOR_OPENAPI_RECORD=<file>`, every answer a test receives from a worker started here
+ * (its API paths: `/healthz`, `/openapi.json`, `/v1/…`) is appended to that file as a JSON line
+ * `{ method, path, status, type, headers, text }`; `KONTOR_OPENAPI_ANSWERS=<file>
+ * node --test worker/test/openapi.test.mjs` then checks each against the document. */
+const recordTo = process.env.KONTOR_OPENAPI_RECORD;
+const recordedWorkers = new Set();
+if (recordTo) {
+  const { appendFileSync } = await import("node:fs");
+  const fetchAsSent = globalThis.fetch;
+  globalThis.fetch = async (input, init) => {
+    const res = await fetchAsSent(input, init);
+    try {
+      const url = new URL(typeof input === "string" || input instanceof URL ? input : input.url);
+      const method = (init?.method ?? (typeof input === "object" && "method" in input ? input.method : "GET")).toUpperCase();
+      if (recordedWorkers.has(url.origin) && /^\/(healthz|openapi\.json|v1\/)/.test(url.pathname)) {
+        const headers = Object.fromEntries(["allow", "www-authenticate"].map((h) => [h, res.headers.get(h)]).filter(([, v]) => v !== null));
+        res.clone().text().then((text) => appendFileSync(recordTo, JSON.stringify({ method, path: url.pathname + url.search, status: res.status, type: res.headers.get("content-type") ?? "", headers, text }) + "\n"), () => {});
+      }
+    } catch { /* not recorded */ }
+    return res;
+  };
+}
+/** Notes a started worker's origin for the recorder. */
+export const recordWorker = (url) => { if (recordTo) recordedWorkers.add(new URL(url).origin); };

@@ -27,17 +27,28 @@ test("Geisenheim refuses wrong credentials, other content types and missing fiel
   } finally { await s.close(); }
 });
 
-test("kivitendo refuses wrong credentials, non-XML bodies and records without required fields", async () => {
+test("kivitendo answers as the real plugin: wrong credentials, non-XML bodies, what its database refuses (a bare 500), unknown ids", async () => {
   const s = await startKivitendo({ username: "u", password: "p" });
   try {
     const ok = { Authorization: basic("u", "p"), "Content-Type": "application/xml" };
     assert.equal((await send(s, "GET", "/api/v1/customers?email=a%40b.de", { Authorization: basic("u", "q") })).status, 401);
-    assert.equal((await send(s, "POST", "/api/v1/customers", { ...ok, "Content-Type": "application/json" }, "{}")).status, 415);
+    assert.equal((await send(s, "POST", "/api/v1/customers", { ...ok, "Content-Type": "application/json" }, "{}")).status, 400);
     const noName = await send(s, "POST", "/api/v1/customers", ok, "<customer><taxzone-id>4</taxzone-id><currency-id>1</currency-id></customer>");
-    assert.equal(noName.status, 422);
-    assert.match(noName.text, /<error>name can't be blank<\/error>/);
-    const noProduct = await send(s, "POST", "/api/v1/orders", ok, "<order><customer-id>1</customer-id><orderitems><orderitem><qty>1</qty></orderitem></orderitems></order>");
-    assert.match(noProduct.text, /product-id can't be blank/);
+    assert.equal(noName.status, 500);
+    assert.match(noName.text, /<error>Internal Server Error<\/error>/);
+    const order = (head, unit = "Stck") => `<order>${head}<customer-id>1</customer-id><orderitems><orderitem><qty>1</qty><unit>${unit}</unit></orderitem></orderitems></order>`;
+    assert.equal((await send(s, "POST", "/api/v1/orders", ok, order("<order-number>1</order-number>"))).status, 500, "no record-type");
+    assert.equal((await send(s, "POST", "/api/v1/orders", ok, order("<order-number>1</order-number><record-type>sales_order</record-type>", "Flasche"))).status, 500, "a unit the client lacks");
+    assert.equal((await send(s, "POST", "/api/v1/orders", ok, order("<quote-number>A-1</quote-number><record-type>sales_quotation</record-type>"))).status, 500, "oe.ordnumber NOT NULL");
+    const quote = await send(s, "POST", "/api/v1/orders", ok, order('<order-number type="string"/><quote-number>A-1</quote-number><record-type>sales_quotation</record-type>'));
+    assert.equal(quote.status, 200);
+    assert.match((await send(s, "GET", "/api/v1/orders?quote_number=A-1", ok)).text, /<id type="integer">\d+<\/id>/);
+    const c = await send(s, "POST", "/api/v1/customers", ok, "<customer><name>A</name><taxzone-id>4</taxzone-id><currency-id>1</currency-id></customer>");
+    assert.match(c.text, /<errors><\/errors>/);
+    const unknown = await send(s, "GET", "/api/v1/customers/999", ok);
+    assert.equal(unknown.status, 200);
+    assert.match(unknown.text, /<nil-classes type="array"\/>/);
+    assert.equal((await send(s, "PUT", "/api/v1/customers/999", ok, "<customer><name>B</name></customer>")).status, 404);
   } finally { await s.close(); }
 });
 

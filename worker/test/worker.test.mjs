@@ -318,15 +318,30 @@ test("an upstream that is down leaves the delivery queued (202) with its next at
   assert.equal(again.json.duplicate, true);
 });
 
-test("an upstream that does not answer is given up after UPSTREAM_TIMEOUT_SECONDS: queued", async () => {
+test("Geisenheim not answering within UPSTREAM_TIMEOUT_SECONDS: uncertain (it may have arrived and cannot be asked), never sent again by itself", async () => {
   geisenheim.respondNext({ hang: true });
   const started = Date.now();
-  const r = await call("POST", "/v1/geisenheim/orders", order({ invoiceId: 3459882 }));
+  const o = order({ invoiceId: 3459882 });
+  const r = await call("POST", "/v1/geisenheim/orders", o);
   assert.equal(r.status, 202, r.text);
-  assert.equal(r.json.status, "queued");
+  assert.equal(r.json.status, "uncertain");
   assert.equal(r.json.upstreamStatus, 0);
   assert.ok(Date.now() - started < 4000, `${Date.now() - started} ms`);
-  assert.ok(r.json.issues.some((i) => i.code === "retry_later"), r.text);
+  assert.ok(r.json.issues.some((i) => i.code === "uncertain" && /did not answer within 1 s/.test(i.message)), r.text);
+  const posts = () => geisenheim.requests.filter((q) => q.method === "POST" && JSON.parse(q.body).id === 3459882).length;
+  // The same order again is answered from the ledger: only the operator decides.
+  const again = await call("POST", "/v1/geisenheim/orders", o);
+  assert.equal(again.status, 202);
+  assert.deepEqual([again.json.status, again.json.duplicate], ["uncertain", true]);
+  assert.equal(posts(), 1);
+  const listed = await call("GET", "/v1/deliveries?status=uncertain");
+  assert.ok(listed.json.deliveries.some((d) => d.id === r.json.id));
+  // The operator checked the portal: absent, so sent again, once.
+  const retried = await call("POST", `/v1/deliveries/${r.json.id}/retry`);
+  assert.equal(retried.status, 200, retried.text);
+  assert.equal(retried.json.status, "accepted");
+  assert.equal(posts(), 2);
+  assert.equal((await call("POST", `/v1/deliveries/${r.json.id}/confirm`)).status, 409, "only an uncertain one is confirmed");
 });
 
 test("preview: the payload (or kivitendo's XML) and issues, no upstream call", async () => {
@@ -341,22 +356,48 @@ test("preview: the payload (or kivitendo's XML) and issues, no upstream call", a
   assert.equal(geisenheim.requests.length + kivitendo.requests.length, before);
 });
 
-const sign = (t, body, secret = secrets.KONTOR_HMAC_SECRET) => `t=${t},v1=${createHmac("sha256", secret).update(`${t}.${body}`).digest("hex")}`;
+/** X-Kontor-Signature over the contract's base string: "<t>.<METHOD>.<path with query>.[<Idempotency-Key>.]<raw body>". */
+const sign = (t, method, path, body, { key = null, secret = secrets.KONTOR_HMAC_SECRET } = {}) =>
+  `t=${t},v1=${createHmac("sha256", secret).update(`${t}.${method}.${path}.${key === null ? "" : `${key}.`}`).update(Buffer.from(body)).digest("hex")}`;
 
-test("HMAC signatures: a valid one passes, a stale and a tampered one are refused", async () => {
+test("HMAC signatures: bound to the method, path, query, Idempotency-Key and body, used once, within 300 s", async () => {
   const body = JSON.stringify(wineOrder);
   const now = Math.floor(Date.now() / 1000);
-  const ok = await call("POST", "/v1/geisenheim/preview", undefined, { auth: null, raw: body, headers: { "Content-Type": "application/json", "X-Kontor-Signature": sign(now, body) } });
+  const json = { "Content-Type": "application/json" };
+  const signed = (method, path, raw, signature, headers = {}) => call(method, path, undefined, { auth: null, raw, headers: { ...(raw === undefined ? {} : json), "X-Kontor-Signature": signature, ...headers } });
+  const preview = sign(now, "POST", "/v1/geisenheim/preview", body);
+  const ok = await signed("POST", "/v1/geisenheim/preview", body, preview);
   assert.equal(ok.status, 200, ok.text);
-  const stale = await call("POST", "/v1/geisenheim/preview", undefined, { auth: null, raw: body, headers: { "Content-Type": "application/json", "X-Kontor-Signature": sign(now - 301, body) } });
+  // Used once: the same signature again is a replay.
+  const replay = await signed("POST", "/v1/geisenheim/preview", body, preview);
+  assert.equal(replay.status, 401);
+  assert.match(replay.json.issues[0].message, /used before/);
+  // A preview's signature creates no order, on any route.
+  for (const path of ["/v1/geisenheim/orders", "/v1/westarp/orders"]) {
+    const moved = await signed("POST", path, body, sign(now, "POST", "/v1/geisenheim/preview", body));
+    assert.equal(moved.status, 401, `${path}: ${moved.text}`);
+  }
+  // A GET's signature (empty body) is not a DELETE's; nor is the query free to change.
+  const del = await signed("DELETE", "/v1/geisenheim/orders/3459872", undefined, sign(now, "GET", "/v1/geisenheim/orders/3459872", ""));
+  assert.equal(del.status, 401);
+  const query = await signed("GET", "/v1/deliveries?limit=2", undefined, sign(now, "GET", "/v1/deliveries?limit=1", ""));
+  assert.equal(query.status, 401);
+  const getSigned = await signed("GET", "/v1/deliveries?limit=1", undefined, sign(now, "GET", "/v1/deliveries?limit=1", ""));
+  assert.equal(getSigned.status, 200, getSigned.text);
+  // The Idempotency-Key is covered when sent: another key with the same signature is refused.
+  const withKey = sign(now, "POST", "/v1/geisenheim/preview", body, { key: "k-1" });
+  assert.equal((await signed("POST", "/v1/geisenheim/preview", body, withKey, { "Idempotency-Key": "k-2" })).status, 401);
+  assert.equal((await signed("POST", "/v1/geisenheim/preview", body, withKey, { "Idempotency-Key": "k-1" })).status, 200);
+  const stale = await signed("POST", "/v1/geisenheim/preview", body, sign(now - 301, "POST", "/v1/geisenheim/preview", body));
   assert.equal(stale.status, 401);
   assert.match(stale.json.issues[0].message, /more than 300 s/);
-  const tampered = await call("POST", "/v1/geisenheim/preview", undefined, { auth: null, raw: body.replace("10023", "10024"), headers: { "Content-Type": "application/json", "X-Kontor-Signature": sign(now, body) } });
+  const tampered = await signed("POST", "/v1/geisenheim/preview", body.replace("10023", "10024"), sign(now, "POST", "/v1/geisenheim/preview", body));
   assert.equal(tampered.status, 401);
-  const wrongKey = await call("GET", "/v1/deliveries", undefined, { auth: null, headers: { "X-Kontor-Signature": sign(now, "", "other") } });
+  const wrongKey = await signed("GET", "/v1/deliveries", undefined, sign(now, "GET", "/v1/deliveries", "", { secret: "other" }));
   assert.equal(wrongKey.status, 401);
-  const getSigned = await call("GET", "/v1/deliveries?limit=1", undefined, { auth: null, headers: { "X-Kontor-Signature": sign(now, "") } });
-  assert.equal(getSigned.status, 200);
+  // The old base string ("<t>.<body>") is refused.
+  const old = `t=${now},v1=${createHmac("sha256", secrets.KONTOR_HMAC_SECRET).update(`${now}.${body}`).digest("hex")}`;
+  assert.equal((await signed("POST", "/v1/geisenheim/preview", body, old)).status, 401);
 });
 
 test("CORS: an allowed origin gets its preflight and headers, a foreign one 403", async () => {
@@ -397,7 +438,7 @@ test("413 past MAX_BODY_BYTES (also without Content-Length), 415 for a body that
     // worker's own log line shows the refusal.
     if (!(e instanceof TypeError)) throw e;
     await new Promise((r) => setTimeout(r, 200));
-    assert.match(worker.output().slice(logged), /"path":"\/v1\/geisenheim\/preview","status":413/);
+    assert.match(worker.output().slice(logged), /"route":"\/v1\/\{target\}\/preview","status":413/);
   }
 });
 
@@ -406,7 +447,7 @@ test("no configured secret in any answer, the D1 ledger or the worker's output",
   assert.ok(ledger.includes("3459872"), "the ledger file was found");
   const basic = basicValues([secrets.GEISENHEIM_USERNAME, secrets.GEISENHEIM_PASSWORD], [secrets.KIVITENDO_USERNAME, secrets.KIVITENDO_PASSWORD]);
   const haystacks = { answers: answers.join("\n"), ledger, output: worker.output() };
-  assert.match(haystacks.output, /\{"method":"POST","path":"\/v1\/westarp\/orders","status":502,"ms":\d+\}/, "the worker's log lines were captured");
+  assert.match(haystacks.output, /\{"method":"POST","route":"\/v1\/\{target\}\/orders","status":502,"ms":\d+\}/, "the worker's log lines were captured");
   assert.ok(answers.length > 30, `${answers.length} answers scanned`);
   assertNoSecrets(haystacks, [...Object.values(secrets), ...basic, "624de7eb38"]);
 });
