@@ -40,7 +40,8 @@ missing=""
 for deb in $KIVI_DEBS; do
   dpkg-query -W -f='${Status}' "$deb" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $deb"
 done
-if [ -n "$missing" ]; then
+# Only for the tests (`--browser`, as scripts/test.sh calls it): `npm start` needs none of them.
+if [ -n "$missing" ] && [ "${1:-}" = "--browser" ]; then
   say "installing Debian packages for the real kivitendo suite:$missing"
   if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi
   $SUDO apt-get update -qq >&2

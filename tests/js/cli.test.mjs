@@ -148,9 +148,13 @@ test("build westarp: the document's sample order; an unbookable order gets its i
 });
 
 test("build kivitendo-product and kivitendo-category read their JSON from standard input", () => {
-  const product = cli(["build", "kivitendo-product", "-"], { input: '{"productnumber":"A1","unit":"Stck","partType":"part"}' });
+  const product = cli(["build", "kivitendo-product", "-"], { input: '{"productnumber":"A1","unit":"Stck","partType":"part","taxGroupId":1}' });
   assert.equal(product.status, 0, product.stderr);
-  assert.equal(product.stdout, "<product>\n  <productnumber>A1</productnumber>\n  <unit>Stck</unit>\n  <part-type>part</part-type>\n</product>\n");
+  assert.equal(product.stdout, "<product>\n  <productnumber>A1</productnumber>\n  <unit>Stck</unit>\n  <part-type>part</part-type>\n  <tax-group-id>1</tax-group-id>\n</product>\n");
+  // kivitendo cannot book a product without its booking group: refused before anything is built.
+  const noGroup = cli(["build", "kivitendo-product", "-"], { input: '{"productnumber":"A1","unit":"Stck","partType":"part"}' });
+  assert.equal(noGroup.status, 1);
+  assert.match(noGroup.stderr, /^error taxGroupId \[missing_field\]/m);
   const category = cli(["build", "kivitendo-category", "-"], { input: '{"name":"Wein"}' });
   assert.equal(category.status, 1);
   assert.match(category.stderr, /^error sortkey \[missing_field\]/m);
