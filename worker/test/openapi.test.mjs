@@ -27,7 +27,11 @@ const APP_NAME = "KontorOrders";
 const shopwareBody = (eventId, timestamp = Math.floor(Date.now() / 1000)) => JSON.stringify({
   data: { payload: { order: JSON.parse(fixture("shops/shopware6_order.json")).data }, event: "checkout.order.placed" },
   source: { url: "https://shop.example.com", appVersion: "1.0.0", shopId: SHOP_ID, eventId }, timestamp });
-const shopifyBody = fixture("shops/shopify_orders_create.json");
+// Shopify's sample as published is the order after its cancel (`cancelled_at`, `voided`); the
+// same order as placed has neither (edited in the raw text: its ids exceed 2^53).
+const shopifyCancelled = fixture("shops/shopify_orders_create.json");
+const shopifyBody = shopifyCancelled.replace('"cancel_reason": "customer"', '"cancel_reason": null')
+  .replace('"cancelled_at": "2021-12-31T19:00:00-05:00"', '"cancelled_at": null').replace('"financial_status": "voided"', '"financial_status": "paid"');
 const secrets = {
   GEISENHEIM_USERNAME: "api@test.de", GEISENHEIM_PASSWORD: "geisenheim-pw-5531", GEISENHEIM_RECIPIENT_SALT: "salt-7f3c9e1d2b",
   KIVITENDO_USERNAME: "kivi-api", KIVITENDO_PASSWORD: "kivi-pw-8842", WESTARP_TOKEN: "westarp-token-2c7a91", KVIK_TOKEN: "kvik-token-77e1",
@@ -385,6 +389,10 @@ test("webhooks: ping, queued (202), the same delivery (200 duplicate), the same 
   assert.equal(shopware.status, 500);
   // Their deliveries go through the queue to kivitendo.
   for (const d of [...r.json.deliveries, ...s.json.deliveries]) await until(d.id, (x) => x.status !== "queued");
+  // The same Shopify order cancelled in the shop afterwards: no sale (200 notASale), the
+  // delivered order noted for the operator.
+  const cancelled = await hook("shopify", shopifyCancelled, shopifyHeaders(shopifyCancelled, "b54557e4-bdd9-4b37-8a5f-000000000003"));
+  assert.deepEqual([cancelled.status, cancelled.json.notASale, cancelled.json.state, cancelled.json.actions.map((a) => a.action)], [200, true, "cancelled", ["operator_note"]]);
 });
 
 test("Shopware: registration (200, 401, 400, 405), confirmation (204, 401, 400), its webhooks (202, 401 replayed); unconfigured (500)", async () => {
