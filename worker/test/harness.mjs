@@ -39,7 +39,19 @@ export async function freePort() {
  * default: a fresh one, removed), `assets` (the admin page's folder; default: none, as the
  * worker's tests need no page). `npm start` (scripts/start.mjs) starts it the same way. Cron Triggers run on `GET /__scheduled`
  * (`--test-scheduled`). */
-export async function startWorker({ vars = {}, secrets = {}, port: wanted, persist: keep, assets } = {}) {
+export async function startWorker(options = {}) {
+  // A port found free can be taken by another process before workerd binds it: then again,
+  // with other ports (not when the caller asked for a port).
+  for (let tries = 1; ; tries++) {
+    try {
+      return await startWorkerOnce(options);
+    } catch (e) {
+      if (options.port || tries === 3 || !/Address already in use/.test(String(e?.message))) throw e;
+    }
+  }
+}
+
+async function startWorkerOnce({ vars = {}, secrets = {}, port: wanted, persist: keep, assets } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "kontor-worker-"));
   const config = workerConfig();
   config.main = join(workerDir, config.main);
