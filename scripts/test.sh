@@ -46,12 +46,12 @@ node --test tests/js/
 
 step "the edge worker in workerd (tsc --strict, wrangler dev against the upstream stand-ins)"
 worker/node_modules/.bin/tsc -p worker/tsconfig.json
-node --test worker/test/
+node --test --test-force-exit worker/test/
 
 step "the real kivitendo: 3.9.2, 4.0.0 and 4.1.0 in a temporary PostgreSQL, the REST plugin from ../shared/kivitendo"
 rm -rf "$TMPDIR"/* 2>/dev/null || true
-node --test --test-concurrency=1 tests/kivitendo-real/
+node --test --test-force-exit --test-concurrency=1 tests/kivitendo-real/
 
 step "the admin page in headless Chromium against npm start's local system"
 rm -rf "$TMPDIR"/* 2>/dev/null || true
-node --test tests/page/
+node --test --test-force-exit tests/page/

@@ -53,7 +53,8 @@ before(async () => {
     startWestarp({ token: secrets.WESTARP_TOKEN }),
     startKvik({ token: secrets.KVIK_TOKEN, orders: [{ ...structuredClone(bookOrder), id: 1001, number: "KV-1001" }] }),
   ]);
-  [worker, bare] = await Promise.all([
+  // Each one started, even when the other fails to, so that `after` stops every one that runs.
+  const started = await Promise.allSettled([
     startWorker({ secrets, vars: {
       GEISENHEIM_BASE_URL: geisenheim.url, KIVITENDO_BASE_URL: kivitendo.url, WESTARP_BASE_URL: `${westarp.url}/v2`,
       KIVITENDO_OPTIONS: JSON.stringify(KIVITENDO_OPTIONS), WESTARP_OPTIONS: JSON.stringify({ type: "email" }),
@@ -64,6 +65,9 @@ before(async () => {
     // Nothing configured but the caller token: the worker's configuration answers (500).
     startWorker({ secrets: { KONTOR_API_TOKEN: secrets.KONTOR_API_TOKEN } }),
   ]);
+  [worker, bare] = started.map((s) => (s.status === "fulfilled" ? s.value : undefined));
+  const failed = started.find((s) => s.status === "rejected");
+  if (failed) throw failed.reason;
 });
 
 after(async () => {

@@ -35,11 +35,15 @@ before(async () => {
   // Tokens valid 62 s: kontor renews a session within 60 s of its expiry.
   shortOmniseller = await startOmniseller({ username: secrets.OMNISELLER_USERNAME, password: secrets.OMNISELLER_PASSWORD, orders: [shopOrder(101)], timeLeft: 62 });
   const common = { KIVITENDO_BASE_URL: kivitendo.url, WESTARP_BASE_URL: `${westarp.url}/v2`, KIVITENDO_OPTIONS: JSON.stringify(KIVITENDO_OPTIONS), RETRY_BASE_SECONDS: "1", MAX_ATTEMPTS: "3" };
-  [omniWorker, kvikWorker, shortWorker] = await Promise.all([
+  // Each one started, even when another fails to, so that `after` stops every one that runs.
+  const started = await Promise.allSettled([
     startWorker({ secrets, vars: { ...common, SYNC_SOURCE: "omniseller", SYNC_TARGETS: "kivitendo", OMNISELLER_BASE_URL: omniseller.url, OMNISELLER_ORDER_MAPPING: JSON.stringify(mapping) } }),
     startWorker({ secrets, vars: { ...common, SYNC_SOURCE: "kvik", SYNC_TARGETS: "westarp", KVIK_BASE_URL: kvik.url, KVIK_ALLOW_INSECURE: "true" } }),
     startWorker({ secrets, vars: { ...common, SYNC_SOURCE: "omniseller", SYNC_TARGETS: "kivitendo", OMNISELLER_BASE_URL: shortOmniseller.url, OMNISELLER_ORDER_MAPPING: JSON.stringify(mapping) } }),
   ]);
+  [omniWorker, kvikWorker, shortWorker] = started.map((s) => (s.status === "fulfilled" ? s.value : undefined));
+  const failed = started.find((s) => s.status === "rejected");
+  if (failed) throw failed.reason;
 });
 
 after(async () => {
