@@ -186,7 +186,7 @@ export async function attempt(env: Env, job: Job, row: ledger.Stored, config: Re
   let state: KivitendoSyncState | undefined;
   let upstreamStatus: number | null = null;
   let answerBody: string | null = null;
-  let n = Math.max(row.attempts, row.inflight?.n ?? 0) + 1;
+  const n = Math.max(row.attempts, row.inflight?.n ?? 0) + 1;
   const lost = () => result(env, row, 409, { error: "not_held", issues: [issue("", "not_held", "another attempt or a cancel took this delivery over: nothing was sent by this one", "ein anderer Versuch oder eine Stornierung hat diese Zustellung übernommen: dieser hat nichts gesendet")] });
 
   // An attempt found in flight: the worker stopped while its request was out.

@@ -67,9 +67,9 @@ export async function claim(db: D1Database, d: { target: string; operation: stri
      VALUES (?1, ?2, ?3, ?4, 'queued', 0, ?5, ?6, ?7, ?7, ?8, ?9, ?10) ON CONFLICT (target, key) DO NOTHING RETURNING *`,
   ).bind(id, d.target, d.operation, d.key, JSON.stringify(d.input ?? null), JSON.stringify(d.options ?? null), now, leaseEnd, d.subject, crypto.randomUUID()).first<Row>();
   if (inserted) return { fresh: true, row: fromRow(inserted) };
-  const existing = await db.prepare("SELECT * FROM deliveries WHERE target = ?1 AND key = ?2").bind(d.target, d.key).first<Row>();
+  const existing = await byKey(db, d.target, d.key);
   if (!existing) throw new Error("delivery vanished while claiming");
-  return { fresh: false, row: fromRow(existing) };
+  return { fresh: false, row: existing };
 }
 
 /** Re-opens a rejected, dead, auth_failed or uncertain delivery for one more attempt
