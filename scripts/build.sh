@@ -9,7 +9,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 stamp=.build/pkg.built
 if [ "${1:-}" != "--force" ] && [ -f "$stamp" ] && \
-   [ -z "$(find src core Cargo.toml Cargo.lock scripts/build.sh -newer "$stamp" -print -quit)" ]; then
+   [ -z "$(find src Cargo.toml Cargo.lock scripts/build.sh -newer "$stamp" -print -quit)" ]; then
   echo "build: pkg/ is up to date" >&2
   exit 0
 fi

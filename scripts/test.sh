@@ -17,13 +17,13 @@ step() { echo; echo "=== $*"; }
 step "setup"
 bash scripts/setup.sh --browser
 
-step "cargo fmt --check, clippy (native and wasm32; both packages, kontor and kontor-core)"
+step "cargo fmt --check, clippy (native and wasm32)"
 cargo fmt --all --check
-cargo clippy --workspace --all-targets -- -D warnings
-cargo clippy --workspace --all-targets --target wasm32-unknown-unknown -- -D warnings
+cargo clippy --all-targets -- -D warnings
+cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
 
 step "native tests (both packages)"
-cargo test --workspace
+cargo test
 
 step "package build, and the admin page's files (.build/site, the worker's assets)"
 bash scripts/build.sh

@@ -4,15 +4,12 @@
 //! collected as an [`issue::Issue`] with its path, and each target module builds that API's
 //! payload and sans-IO [`http::Request`]s. Only the `wasm` module (wasm32 builds) knows
 //! JavaScript.
-//!
-//! The order core (JSON reading, the canonical order, money, issues, the Geisenheim payload)
-//! is the `kontor-core` package (`core/`, its own package for a per-crate opt-level); its
-//! modules are re-exported here at their paths (`kontor::order`, `kontor::json`, …).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 pub mod body;
 pub mod catalogue;
+pub mod decimal;
 #[cfg(feature = "worker")]
 pub mod delivery;
 pub mod dispatch;
@@ -22,14 +19,18 @@ pub mod explain;
 pub mod fuzzing;
 pub mod geisenheim;
 pub mod http;
+pub mod issue;
+pub mod json;
 pub mod kivitendo;
 pub mod kvik;
+pub mod limits;
+pub mod money;
 pub mod omniseller;
 pub mod order;
+pub mod sha256;
 pub mod shops;
+pub mod text;
 pub mod westarp;
-
-pub use kontor_core::{decimal, issue, json, limits, money, sha256, text};
 
 #[cfg(target_arch = "wasm32")]
 #[doc(hidden)]

@@ -21,6 +21,8 @@
 //!   customers, and online-only fields for local sales.
 
 pub mod codes;
+pub mod lineage;
+pub mod requests;
 
 use crate::decimal::Decimal;
 use serde::Serialize;

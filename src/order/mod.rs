@@ -6,9 +6,9 @@
 //! their own issues; a payload is never produced while any error stands.
 
 pub mod country;
+pub mod mapping;
 mod parse;
-#[doc(hidden)]
-pub use parse::ADDRESS_PLACE_KEYS;
+pub(crate) use parse::ADDRESS_PLACE_KEYS;
 pub mod street;
 pub mod time;
 
@@ -16,10 +16,8 @@ use crate::decimal::Decimal;
 
 use crate::issue::Issues;
 
-#[doc(hidden)]
-pub use parse::fold_key_into;
-#[doc(hidden)]
-pub use parse::malformed_json;
+pub(crate) use parse::fold_key_into;
+pub(crate) use parse::malformed_json;
 pub use parse::MAX_ITEMS;
 
 /// A canonical order, parsed and normalised.
@@ -92,8 +90,6 @@ impl Order {
 }
 
 /// A value list entry or free text, as the documents allow.
-#[doc(hidden)]
-#[macro_export]
 macro_rules! text_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $canon:literal $(| $alias:literal)*,)* }) => {
         $(#[$meta])*
@@ -136,8 +132,7 @@ macro_rules! text_enum {
         }
     };
 }
-#[doc(hidden)]
-pub use text_enum;
+pub(crate) use text_enum;
 
 text_enum! {
     /// Where the sale happened (`channel`).

@@ -173,8 +173,8 @@ impl Issues {
     }
 
     /// `(path, code)` of every issue, for tests that compare them.
-    #[doc(hidden)]
-    pub fn path_codes(&self) -> Vec<(String, String)> {
+    #[cfg(test)]
+    pub(crate) fn path_codes(&self) -> Vec<(String, String)> {
         self.0
             .iter()
             .map(|i| (i.path.clone(), i.code.clone()))
