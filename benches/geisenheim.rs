@@ -38,8 +38,8 @@ fn allocations(mut f: impl FnMut()) -> usize {
     ALLOCATIONS.load(Ordering::Relaxed) - before
 }
 
-use kontor::geisenheim::{build_from_json, build_order, Options};
 use kontor::order::Order;
+use kontor::targets::geisenheim::{build_from_json, build_order, Options};
 use serde_json::Value;
 
 /// Median time of one call of `f`, in microseconds, over 7 samples of `n` calls.
@@ -103,7 +103,7 @@ fn main() {
         black_box(serde_json::to_string(black_box(&payload)).ok());
     });
     let all = median_us(n, || {
-        black_box(kontor::body::geisenheim_order(
+        black_box(kontor::targets::geisenheim::order_body(
             black_box(text),
             &options_json,
             kontor::Issues::new(),
@@ -126,13 +126,13 @@ fn main() {
     println!("  read: doc -> Order (validate)           {read:8.2} µs  ({a_read})");
     println!("  map: Order -> payload (rules)           {map:8.2} µs  ({a_map})");
     println!("  serialize: payload -> body text         {write:8.2} µs  ({a_write})");
-    println!("  all of it (text path, body::geisenheim_order) {all:8.2} µs");
+    println!("  all of it (text path, kontor::targets::geisenheim::order_body) {all:8.2} µs");
     println!("geisenheim text path by order size, native, median per order:");
     for items in [1usize, 10, 100, 1000] {
         let t = order_of(text, items);
         let reps = (20_000 / items).max(20) as u32;
         let us = median_us(reps, || {
-            black_box(kontor::body::geisenheim_order(
+            black_box(kontor::targets::geisenheim::order_body(
                 black_box(&t),
                 &options_json,
                 kontor::Issues::new(),
@@ -148,7 +148,7 @@ fn main() {
         .collect();
     let start = Instant::now();
     for t in &batch {
-        black_box(kontor::body::geisenheim_order(
+        black_box(kontor::targets::geisenheim::order_body(
             black_box(t),
             &options_json,
             kontor::Issues::new(),

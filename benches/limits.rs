@@ -56,7 +56,7 @@ fn main() {
         MAX_ITEMS,
         order,
         |t| {
-            black_box(kontor::body::geisenheim_order(
+            black_box(kontor::targets::geisenheim::order_body(
                 t,
                 &salt,
                 kontor::Issues::new(),
@@ -71,7 +71,7 @@ fn main() {
         MAX_ITEMS,
         order,
         |t| {
-            black_box(kontor::body::kivitendo_order(
+            black_box(kontor::targets::kivitendo::order_body(
                 t,
                 &kivi,
                 kontor::Issues::new(),
@@ -131,7 +131,7 @@ fn main() {
             let (d, m) = t.split_once('\u{0}').unwrap_or((t, "null"));
             let d: Value = serde_json::from_str(d).unwrap_or_default();
             let m: Value = serde_json::from_str(m).unwrap_or_default();
-            black_box(kontor::omniseller::order_from(&d, &m));
+            black_box(kontor::sources::omniseller::order_from(&d, &m));
         },
     );
     row(
@@ -143,7 +143,7 @@ fn main() {
             format!("<contacts>{}</contacts>", el.repeat(n / el.len() - 1))
         },
         |t| {
-            black_box(kontor::kivitendo::parse_document(t));
+            black_box(kontor::targets::kivitendo::parse_document(t));
         },
     );
     row(

@@ -9,7 +9,6 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::{geisenheim, kivitendo, westarp};
 use crate::issue::{Built, Issues};
 use crate::order::Order;
 
@@ -182,9 +181,9 @@ pub fn wants_text(options: &Value, issues: &mut Issues) -> bool {
     }
 }
 
-/// Reads the order from JSON text, the options with `read_options`, builds with `build` and
+/// A target's order builder on the body path: reads the order from JSON text, the options with `read_options`, builds with `build` and
 /// writes the payload as text with `write`. Malformed order JSON is the one issue then.
-pub(crate) fn order_body<O, T: Serialize>(
+pub fn build<O, T: Serialize>(
     order_json: &str,
     options: &Value,
     mut issues: Issues,
@@ -200,86 +199,6 @@ pub(crate) fn order_body<O, T: Serialize>(
     }
     issues.extend(order_issues);
     write(build(&order, issues, &options))
-}
-
-/// `toGeisenheim` on the text path: the `POST /erp/orders` body as JSON text. `issues` holds
-/// what the caller found before (unreadable options, say).
-pub fn geisenheim_order(order_json: &str, options: &Value, issues: Issues) -> Body {
-    order_body(
-        order_json,
-        options,
-        issues,
-        geisenheim::Options::from_value,
-        geisenheim::build_order,
-        Body::from_built_inline,
-    )
-}
-
-/// A kivitendo document's text: the XML, or the JSON document as compact text.
-pub fn from_document(doc: kivitendo::Document) -> Body {
-    let body = doc
-        .xml
-        .or_else(|| doc.payload.map(|p| Value::to_string(&p)));
-    Body::new(body, doc.issues)
-}
-
-/// `toWestarpOrder` on the text path: the Westarp `POST /orders` body as JSON text.
-pub fn westarp_order(order_json: &str, options: &Value, issues: Issues) -> Body {
-    order_body(
-        order_json,
-        options,
-        issues,
-        westarp::order::Options::from_value,
-        westarp::order::build_order,
-        Body::from_built,
-    )
-}
-
-/// A kivitendo document from an order on the text path.
-fn kivitendo_order_document(
-    order_json: &str,
-    options: &Value,
-    mut issues: Issues,
-    build: fn(&Order, Issues, &kivitendo::Options) -> Built<kivitendo::record::Record>,
-) -> Body {
-    let options = kivitendo::Options::from_value(options, &mut issues);
-    let (order, order_issues) = Order::parse_json(order_json);
-    if order_issues.iter().any(|i| i.code == "malformed_json") {
-        issues.extend(order_issues);
-        return Body::new(None, issues);
-    }
-    issues.extend(order_issues);
-    from_document(kivitendo::Document::new(
-        build(&order, issues, &options),
-        options.format,
-    ))
-}
-
-/// `toKivitendoCustomerXml` on the text path: the `<customer>` document.
-pub fn kivitendo_customer(order_json: &str, options: &Value, issues: Issues) -> Body {
-    kivitendo_order_document(order_json, options, issues, kivitendo::build_customer)
-}
-
-/// `toKivitendoOrderXml` on the text path: the `<order>` document.
-pub fn kivitendo_order(order_json: &str, options: &Value, issues: Issues) -> Body {
-    kivitendo_order_document(order_json, options, issues, kivitendo::build_order)
-}
-
-/// `toKivitendoProductXml` / `toKivitendoCategoryXml` on the text path: the document built
-/// by `build` from its JSON description.
-pub fn kivitendo_input(
-    input: &Value,
-    options: &Value,
-    mut issues: Issues,
-    build: fn(&Value, &kivitendo::Options) -> Built<kivitendo::record::Record>,
-) -> Body {
-    let options = kivitendo::Options::from_value(options, &mut issues);
-    let built = build(input, &options);
-    issues.extend(built.issues);
-    from_document(kivitendo::Document::new(
-        Built::new(built.payload, issues),
-        options.format,
-    ))
 }
 
 #[cfg(test)]

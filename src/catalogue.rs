@@ -496,11 +496,11 @@ fn entry<'a>(
                 "invalid_value",
                 format!(
                     "`{key}` is {}: {what}",
-                    crate::http::truncate(&v.to_string(), 60)
+                    crate::text::truncate(&v.to_string(), 60)
                 ),
                 format!(
                     "`{key}` ist {}: {was}",
-                    crate::http::truncate(&v.to_string(), 60)
+                    crate::text::truncate(&v.to_string(), 60)
                 ),
             )
         };

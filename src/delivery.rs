@@ -65,7 +65,7 @@ const SECRET_KEYS: &[&str] = &[
 fn caller_options(target: &str) -> &'static [&'static str] {
     match target {
         "geisenheim" => &["strict"],
-        "kivitendo" => crate::kivitendo::CALLER_OPTION_KEYS,
+        "kivitendo" => crate::targets::kivitendo::CALLER_OPTION_KEYS,
         "westarp" => &["type", "paymentMethodIds"],
         _ => &[],
     }
@@ -134,7 +134,7 @@ pub fn worker_config(target: &str, env: &Value, options: &Value) -> WorkerConfig
             // The installation decides kivitendo's numbering, format, units and customer
             // numbers; callers do not.
             match target {
-                "kivitendo" => crate::kivitendo::OPTION_KEYS.split_at(9).1,
+                "kivitendo" => crate::targets::kivitendo::OPTION_KEYS.split_at(9).1,
                 _ => &[][..],
             },
         ),

@@ -7,7 +7,8 @@ use serde_json::Value;
 use crate::http::{Config, Interpreted, Outcome, Request};
 use crate::issue::Issues;
 use crate::order::Order;
-use crate::{geisenheim, kivitendo, kvik, omniseller, westarp};
+use crate::sources::{kvik, omniseller};
+use crate::targets::{geisenheim, kivitendo, westarp};
 
 /// Target names.
 pub const TARGETS: &[&str] = &["geisenheim", "kivitendo", "westarp", "omniseller", "kvik"];
@@ -116,7 +117,7 @@ pub fn request(
                 &["type", "paymentMethodIds", "revealSecrets"],
                 &mut issues,
             );
-            let options = westarp::order::Options::from_value(config, &mut issues);
+            let options = westarp::Options::from_value(config, &mut issues);
             westarp::requests::request(operation, input, &cfg, &options, &mut issues)
         }
         "omniseller" => {
@@ -168,8 +169,8 @@ pub fn check_order(target: &str, order: &Order, order_issues: Issues, options: &
             }
         }
         "westarp" => {
-            let o = westarp::order::Options::from_value(options, &mut issues);
-            westarp::order::build_order(order, issues, &o).issues
+            let o = westarp::Options::from_value(options, &mut issues);
+            westarp::build_order(order, issues, &o).issues
         }
         other => {
             let known = ORDER_DOCUMENTS.join(", ");

@@ -11,7 +11,9 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::issue::{Issues, MAX_ISSUES};
-use crate::{body, catalogue, dispatch, kivitendo, omniseller, order, shops, westarp};
+use crate::sources::{omniseller, platforms};
+use crate::targets::{kivitendo, westarp};
+use crate::{body, catalogue, dispatch, order};
 
 /// A fuzz target's entry: any bytes in, panics only when something that must hold fails.
 pub type Entry = fn(&[u8]);
@@ -93,10 +95,10 @@ pub fn builders(data: &[u8]) {
     let p = parts(data, 2);
     let options = json(&p[1]);
     let builders: [fn(&str, &Value, Issues) -> body::Body; 4] = [
-        body::geisenheim_order,
-        body::westarp_order,
-        body::kivitendo_customer,
-        body::kivitendo_order,
+        crate::targets::geisenheim::order_body,
+        crate::targets::westarp::order_body,
+        crate::targets::kivitendo::customer_body,
+        crate::targets::kivitendo::order_body,
     ];
     for build in builders {
         let once = build(&p[0], &options, Issues::new());
@@ -107,7 +109,7 @@ pub fn builders(data: &[u8]) {
     }
     let input = json(&p[0]);
     for build in [kivitendo::build_product, kivitendo::build_category] {
-        let b = body::kivitendo_input(&input, &options, Issues::new(), build);
+        let b = crate::targets::kivitendo::input_body(&input, &options, Issues::new(), build);
         check_result(&b, &b.issues, b.body.is_some());
     }
 }
@@ -142,7 +144,7 @@ fn operations(target: &str) -> &'static [&'static str] {
         "kivitendo" => kivitendo::requests::OPERATIONS,
         "westarp" => westarp::requests::OPERATIONS,
         "omniseller" => omniseller::OPERATIONS,
-        "kvik" => crate::kvik::OPERATIONS,
+        "kvik" => crate::sources::kvik::OPERATIONS,
         _ => &[],
     }
 }
@@ -207,7 +209,7 @@ pub fn decimal(data: &[u8]) {
 pub fn shop_orders(data: &[u8]) {
     let p = parts(data, 2);
     let platform = pick(p[0].as_bytes(), &["woocommerce", "shopware6", "shopify"]);
-    let mapped = shops::from_shop_order(platform, &json(&p[1]), None);
+    let mapped = platforms::from_shop_order(platform, &json(&p[1]), None);
     check_result(&mapped, &mapped.issues, mapped.valid);
 }
 

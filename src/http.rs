@@ -294,16 +294,24 @@ pub fn body_data(body: &str) -> Option<Value> {
     if body.trim().is_empty() {
         return None;
     }
-    Some(serde_json::from_str(body).unwrap_or_else(|_| Value::String(truncate(body, 2000))))
+    Some(
+        serde_json::from_str(body)
+            .unwrap_or_else(|_| Value::String(crate::text::truncate(body, 2000))),
+    )
 }
 
-/// At most `max` characters of `s`, with `…` when cut.
-pub fn truncate(s: &str, max: usize) -> String {
-    if s.chars().count() > max {
-        format!("{}…", s.chars().take(max).collect::<String>())
-    } else {
-        s.to_owned()
+/// Percent-encodes a query value (RFC 3986 unreserved characters stay).
+pub fn encode_query(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                out.push(char::from(b))
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
     }
+    out
 }
 
 /// Normalises a field path as APIs write it (`items.0.price`, `/items/0/price`,
@@ -334,7 +342,7 @@ pub fn upstream_messages(body: &str) -> Vec<(String, String)> {
         Ok(v) => collect_messages(&v, "", &mut out, 0),
         Err(_) => {
             if !body.trim().is_empty() {
-                out.push((String::new(), truncate(body.trim(), 500)));
+                out.push((String::new(), crate::text::truncate(body.trim(), 500)));
             }
         }
     }

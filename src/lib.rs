@@ -17,20 +17,16 @@ pub mod explain;
 #[cfg(not(target_arch = "wasm32"))]
 #[doc(hidden)]
 pub mod fuzzing;
-pub mod geisenheim;
 pub mod http;
 pub mod issue;
 pub mod json;
-pub mod kivitendo;
-pub mod kvik;
 pub mod limits;
 pub mod money;
-pub mod omniseller;
 pub mod order;
 pub mod sha256;
-pub mod shops;
+pub mod sources;
+pub mod targets;
 pub mod text;
-pub mod westarp;
 
 #[cfg(target_arch = "wasm32")]
 #[doc(hidden)]

@@ -1,4 +1,4 @@
-//! Small text helpers: Unicode lower case (the standard library's tables) one character for one
+//! Small text helpers: truncation ([`truncate`]), Unicode lower case (the standard library's tables) one character for one
 //! character, and the letters the Geisenheim value lists compare.
 
 /// Lower case of `c` by Unicode's mapping (`Ä` → `ä`, `ẞ` → `ß`, `Σ` → `σ`). Where Unicode
@@ -60,6 +60,15 @@ pub fn is_latin_alphanumeric(c: char) -> bool {
     c.is_ascii_alphanumeric()
         || (0xC0..=0x17F).contains(&u) && u != 0xD7 && u != 0xF7
         || u == 0x1E9E
+}
+
+/// At most `max` characters of `s`, with `…` when cut.
+pub fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() > max {
+        format!("{}…", s.chars().take(max).collect::<String>())
+    } else {
+        s.to_owned()
+    }
 }
 
 #[cfg(test)]

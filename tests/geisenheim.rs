@@ -1,7 +1,7 @@
 //! Geisenheim payloads from canonical orders: the document's own example and the examples of
 //! `examples/` (copied to `tests/fixtures/`), with values computed by hand.
 
-use kontor::geisenheim::{build_from_json, Options};
+use kontor::targets::geisenheim::{build_from_json, Options};
 use serde_json::{json, Value};
 
 fn fixture(name: &str) -> String {
@@ -231,7 +231,10 @@ fn recipient_id_never_carries_the_email() {
     assert!(!text.contains("gast@example.org") && !text.contains("gast"));
 }
 
-fn build(order: Value, options: &Options) -> kontor::Built<kontor::geisenheim::OrderPayload> {
+fn build(
+    order: Value,
+    options: &Options,
+) -> kontor::Built<kontor::targets::geisenheim::OrderPayload> {
     build_from_json(&order.to_string(), options)
 }
 
@@ -240,7 +243,7 @@ fn base_order() -> Value {
 }
 
 fn issue_codes(
-    b: &kontor::Built<kontor::geisenheim::OrderPayload>,
+    b: &kontor::Built<kontor::targets::geisenheim::OrderPayload>,
 ) -> Vec<(String, String, kontor::Severity)> {
     b.issues
         .iter()

@@ -1,8 +1,8 @@
 //! Bad input never crashes: malformed JSON, wrong types, absurd values, huge and deep inputs
 //! all come back as issues.
 
-use kontor::geisenheim::{build_from_json, Options};
 use kontor::order::Order;
+use kontor::targets::geisenheim::{build_from_json, Options};
 use kontor::Severity;
 
 /// Asserts that reading `text` reports each `(path, code)`.

@@ -4,9 +4,9 @@
 
 use kontor::http::{Config, Method, Outcome};
 use kontor::issue::Issues;
-use kontor::kivitendo::record::Format;
-use kontor::kivitendo::requests::{interpret, request, sync_step, SyncStep};
-use kontor::kivitendo::{
+use kontor::targets::kivitendo::record::Format;
+use kontor::targets::kivitendo::requests::{interpret, request, sync_step, SyncStep};
+use kontor::targets::kivitendo::{
     self, build_category, build_product, customer_from_json, order_from_json, xml, Options,
 };
 use serde_json::{json, Value};
@@ -832,7 +832,7 @@ fn a_create_failing_twice_with_500_ends_the_sync_rejected_in_words() {
     // Kept across attempts: the worker stores the state and resumes at the look-up.
     let stored = serde_json::to_value(&first.state).unwrap();
     assert_eq!(stored["serverError"], true);
-    let mut resumed = kontor::kivitendo::requests::SyncState::from_value(&stored).unwrap();
+    let mut resumed = kontor::targets::kivitendo::requests::SyncState::from_value(&stored).unwrap();
     resumed.step = SyncStep::FindCustomer;
     let again = sync_step(&order, &config(), &o, Some(resumed), Some((200, empty)));
     assert_eq!(again.state.step, SyncStep::CreateCustomer);

@@ -152,9 +152,9 @@ fn gzip_bodies_are_decoded_natively() {
     enc.write_all(body.as_bytes()).unwrap();
     let gz = enc.finish().unwrap();
     assert_eq!(&gz[..2], &[0x1f, 0x8b]);
-    let text = kontor::kvik::gunzip(&gz).unwrap();
+    let text = kontor::sources::kvik::gunzip(&gz).unwrap();
     assert_eq!(text, body);
     let read = interpret_response("kvik", "listOrders", 200, &text, 0);
     assert_eq!(read.data.unwrap()["orders"][0]["price"], "7.50");
-    assert!(kontor::kvik::gunzip(b"not gzip").is_err());
+    assert!(kontor::sources::kvik::gunzip(b"not gzip").is_err());
 }

@@ -19,7 +19,7 @@ fn a_mapping_of_16000_items_by_1500_entries_stops_with_one_issue() {
         .map(|i| (format!("f{i}"), json!(format!("F{i}"))))
         .collect();
     let table = json!({ "items": { "each": "Articles", "map": fields } });
-    let mapped = kontor::omniseller::order_from(&source, &table);
+    let mapped = kontor::sources::omniseller::order_from(&source, &table);
     assert!(!mapped.valid);
     let too_large: Vec<_> = mapped
         .issues
@@ -42,7 +42,7 @@ fn a_constant_copied_into_every_element_counts_by_its_size() {
         (0..2000).map(|i| (format!("k{i}"), json!(i))).collect();
     let source = json!({ "A": vec![json!({}); 5000] });
     let table = json!({ "items": { "each": "A", "map": { "c": { "value": big } } } });
-    let mapped = kontor::omniseller::order_from(&source, &table);
+    let mapped = kontor::sources::omniseller::order_from(&source, &table);
     assert!(mapped.issues.iter().any(|i| i.code == "too_large"));
 }
 
@@ -62,7 +62,7 @@ fn a_realistic_large_mapping_is_within_the_budget() {
         map.insert(format!("x{i}"), json!({"value": i}));
     }
     let table = json!({ "number": "Nr", "items": { "each": "Articles", "map": map } });
-    let mapped = kontor::omniseller::order_from(&source, &table);
+    let mapped = kontor::sources::omniseller::order_from(&source, &table);
     assert!(
         !mapped.issues.iter().any(|i| i.code == "too_large"),
         "10,000 items × 20 fields fit"
@@ -140,13 +140,13 @@ fn an_object_of_20000_keys_keeps_json_parse_semantics() {
 #[test]
 fn the_xml_reader_limits_size_and_depth() {
     let deep = format!("{}{}", "<a>".repeat(33), "</a>".repeat(33));
-    let parsed = kontor::kivitendo::parse_document(&deep);
+    let parsed = kontor::targets::kivitendo::parse_document(&deep);
     assert!(!parsed.ok);
     assert!(parsed.issues.as_slice()[0]
         .message
         .contains("deeper than 32"));
     let big = format!("<a>{}</a>", "x".repeat(kontor::limits::MAX_XML_BYTES));
-    let parsed = kontor::kivitendo::parse_document(&big);
+    let parsed = kontor::targets::kivitendo::parse_document(&big);
     assert!(!parsed.ok);
     assert!(parsed.issues.as_slice()[0]
         .message

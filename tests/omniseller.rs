@@ -4,8 +4,8 @@
 
 use kontor::dispatch::{interpret_response, request};
 use kontor::http::{Method, Outcome};
-use kontor::kivitendo::record::Format;
-use kontor::omniseller::{kivitendo_category_documents, order_from};
+use kontor::sources::omniseller::{kivitendo_category_documents, order_from};
+use kontor::targets::kivitendo::record::Format;
 use serde_json::{json, Value};
 
 fn fixture(name: &str) -> String {
@@ -252,10 +252,10 @@ fn an_order_maps_by_table_into_a_valid_canonical_order() {
     // The mapped order builds for the other systems, e.g. a kivitendo customer.
     let opts = json!({"taxzoneId": 4, "currencyId": 1});
     let mut issues = kontor::Issues::new();
-    let options = kontor::kivitendo::Options::from_value(&opts, &mut issues);
+    let options = kontor::targets::kivitendo::Options::from_value(&opts, &mut issues);
     let (o, order_issues) = kontor::Order::from_value(&order);
     assert!(order_issues.is_empty());
-    let built = kontor::kivitendo::build_customer(&o, issues, &options);
+    let built = kontor::targets::kivitendo::build_customer(&o, issues, &options);
     let xml = built.payload.unwrap().to_xml();
     assert!(xml.contains("<street>Teststraße 42</street>"), "{xml}");
 }

@@ -154,7 +154,7 @@ proptest! {
     #[test]
     fn geisenheim_payloads_satisfy_the_document(order in order(true)) {
         let options = json!({ "recipientSalt": "a-long-secret-salt-of-this-shop" });
-        if let Some(body) = build_twice(body::geisenheim_order, &order, &options) {
+        if let Some(body) = build_twice(kontor::targets::geisenheim::order_body, &order, &options) {
             let payload: Value = serde_json::from_str(&body).expect("JSON body");
             let v = validators::geisenheim::violations(&payload);
             prop_assert!(v.is_empty(), "{v:?}\n{payload:#}\nfrom {order:#}");
@@ -167,9 +167,9 @@ proptest! {
         // `serde_json::to_string` must give the same bytes.
         let options = json!({ "recipientSalt": "a-long-secret-salt-of-this-shop" });
         let text = order.to_string();
-        let body = body::geisenheim_order(&text, &options, Issues::new()).body;
-        let read = kontor::geisenheim::Options::from_value(&options, &mut Issues::new());
-        let built = kontor::geisenheim::build_from_json(&text, &read);
+        let body = kontor::targets::geisenheim::order_body(&text, &options, Issues::new()).body;
+        let read = kontor::targets::geisenheim::Options::from_value(&options, &mut Issues::new());
+        let built = kontor::targets::geisenheim::build_from_json(&text, &read);
         prop_assert_eq!(body.is_some(), built.payload.is_some(), "{:?}", built.issues);
         if let (Some(body), Some(payload)) = (body, built.payload) {
             prop_assert_eq!(body, serde_json::to_string(&payload).expect("payload JSON"));
@@ -187,7 +187,7 @@ proptest! {
     #[test]
     fn westarp_payloads_satisfy_the_document(order in order(false)) {
         let options = json!({ "type": "shop", "paymentMethodIds": { "paypal": 8, "credit_card": 9, "sepa": 1, "cash": 6, "advance": 3 } });
-        if let Some(body) = build_twice(body::westarp_order, &order, &options) {
+        if let Some(body) = build_twice(kontor::targets::westarp::order_body, &order, &options) {
             let payload: Value = serde_json::from_str(&body).expect("JSON body");
             let v = validators::westarp::violations(&payload);
             prop_assert!(v.is_empty(), "{v:?}\n{payload:#}\nfrom {order:#}");
@@ -197,7 +197,7 @@ proptest! {
     #[test]
     fn kivitendo_customers_satisfy_the_document_and_round_trip(order in order(true)) {
         let options = kivitendo_options(&order);
-        if let Some(xml) = build_twice(body::kivitendo_customer, &order, &options) {
+        if let Some(xml) = build_twice(kontor::targets::kivitendo::customer_body, &order, &options) {
             let v = validators::kivitendo::customer_violations(&xml);
             prop_assert!(v.is_empty(), "{v:?}\n{xml}");
             round_trip(&xml)?;
@@ -207,7 +207,7 @@ proptest! {
     #[test]
     fn kivitendo_orders_round_trip_through_the_reader(order in order(true)) {
         let options = kivitendo_options(&order);
-        if let Some(xml) = build_twice(body::kivitendo_order, &order, &options) {
+        if let Some(xml) = build_twice(kontor::targets::kivitendo::order_body, &order, &options) {
             round_trip(&xml)?;
         }
     }
@@ -215,7 +215,7 @@ proptest! {
 
 /// Every leaf the independent parser finds is in kontor's reading, with the same text.
 fn round_trip(xml: &str) -> Result<(), TestCaseError> {
-    let parsed = kontor::kivitendo::parse_document(xml);
+    let parsed = kontor::targets::kivitendo::parse_document(xml);
     prop_assert!(parsed.ok, "{:?}\n{xml}", parsed.issues);
     let data = parsed.data.unwrap_or(Value::Null);
     let leaves = validators::kivitendo::leaves(xml);
@@ -242,11 +242,18 @@ fn the_generated_orders_are_mostly_accepted() {
     for _ in 0..200 {
         let o = order(false).new_tree(&mut runner).expect("tree").current();
         let salt = json!({ "recipientSalt": "a-long-secret-salt-of-this-shop" });
-        geisenheim += usize::from(build_twice(body::geisenheim_order, &o, &salt).is_some());
+        geisenheim +=
+            usize::from(build_twice(kontor::targets::geisenheim::order_body, &o, &salt).is_some());
         let w = json!({ "paymentMethodIds": { "paypal": 8, "credit_card": 9, "sepa": 1, "cash": 6, "advance": 3 } });
-        westarp += usize::from(build_twice(body::westarp_order, &o, &w).is_some());
-        kivitendo +=
-            usize::from(build_twice(body::kivitendo_order, &o, &kivitendo_options(&o)).is_some());
+        westarp += usize::from(build_twice(kontor::targets::westarp::order_body, &o, &w).is_some());
+        kivitendo += usize::from(
+            build_twice(
+                kontor::targets::kivitendo::order_body,
+                &o,
+                &kivitendo_options(&o),
+            )
+            .is_some(),
+        );
     }
     eprintln!("accepted of 200: geisenheim {geisenheim}, westarp {westarp}, kivitendo {kivitendo}");
     assert!(

@@ -3,7 +3,7 @@
 //! order a platform, its SDK or an open-source connector published. Where a published order
 //! lacks what a decision needs, the test says what it changes and why.
 
-use kontor::shops::{from_shop_order, Mapped, OrderState};
+use kontor::sources::platforms::{from_shop_order, Mapped, OrderState};
 use kontor::Severity;
 use serde_json::{json, Value};
 

@@ -2,7 +2,7 @@
 //! sample in → the expected canonical order beside it out, and the decisions of each module.
 
 use kontor::catalogue::{self, Catalogue};
-use kontor::shops::{from_shop_order, Mapped};
+use kontor::sources::platforms::{from_shop_order, Mapped};
 use serde_json::{json, Value};
 
 fn fixture(name: &str) -> Value {
@@ -435,7 +435,8 @@ fn wine_order() -> Value {
 
 #[test]
 fn builders_are_filled_from_the_catalogue() {
-    use kontor::{geisenheim, Order};
+    use kontor::targets::geisenheim;
+    use kontor::Order;
     let cat = wine_catalogue();
     let mut order = wine_order();
     let options = json!({"recipientSalt": "a-long-secret-salt-of-this-shop"});
@@ -475,7 +476,7 @@ fn builders_are_filled_from_the_catalogue() {
     assert_eq!(parsed.items[0].weight_grams, Some(1300));
     let mut ids = vec![("OTHER".to_owned(), 7)];
     cat.fill_product_ids(&mut ids);
-    let kivi = kontor::kivitendo::Options {
+    let kivi = kontor::targets::kivitendo::Options {
         product_ids: ids,
         ..Default::default()
     };
@@ -633,7 +634,8 @@ fn checking_an_order_for_kivitendo_counts_the_catalogue_part_ids() {
 
 #[test]
 fn lineage_names_the_catalogue_for_what_it_filled_in() {
-    use kontor::{geisenheim, Order};
+    use kontor::targets::geisenheim;
+    use kontor::Order;
     let cat = wine_catalogue();
     let order = wine_order();
     let mut completed = order.clone();

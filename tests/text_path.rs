@@ -3,8 +3,9 @@
 
 use kontor::body::{self, Body};
 use kontor::issue::Issues;
-use kontor::kivitendo::{self, record::Format};
-use kontor::{geisenheim, westarp, Order};
+use kontor::targets::kivitendo::{self, record::Format};
+use kontor::targets::{geisenheim, westarp};
+use kontor::Order;
 use serde_json::{json, Value};
 
 fn fixture(name: &str) -> String {
@@ -21,7 +22,7 @@ fn ok_body(b: &Body) -> &str {
 fn geisenheim_body_is_the_payload_as_json_text() {
     let text = fixture("geisenheim_seed_example.order.json");
     let options = json!({"as": "text", "recipientSalt": "s"});
-    let b = body::geisenheim_order(&text, &options, Issues::new());
+    let b = kontor::targets::geisenheim::order_body(&text, &options, Issues::new());
     let mut issues = Issues::new();
     let o = geisenheim::Options::from_value(&options, &mut issues);
     let (order, order_issues) = Order::parse_json(&text);
@@ -45,10 +46,10 @@ fn geisenheim_body_is_the_payload_as_json_text() {
 fn westarp_body_is_the_payload_as_json_text() {
     let text = fixture("westarp/order_seed_example.order.json");
     let options = json!({"as": "text", "type": "email"});
-    let b = body::westarp_order(&text, &options, Issues::new());
-    let built = westarp::order::build_from_json(
+    let b = kontor::targets::westarp::order_body(&text, &options, Issues::new());
+    let built = westarp::build_from_json(
         &text,
-        &westarp::order::Options::from_value(&options, &mut Issues::new()),
+        &westarp::Options::from_value(&options, &mut Issues::new()),
     );
     assert_eq!(
         ok_body(&b),
@@ -64,28 +65,37 @@ fn kivitendo_bodies_are_the_documents() {
         "productIds": {"2021-RI-TR": 1, "2020-SB-GG": 2, "TB-05": 3, "2022-RI-GW": 4, "2021-DF": 5, "OFFEN-RI": 6}
     });
     let o = kivitendo::Options::from_value(&options, &mut Issues::new());
-    let b = body::kivitendo_order(&text, &options, Issues::new());
+    let b = kontor::targets::kivitendo::order_body(&text, &options, Issues::new());
     let want = kivitendo::order_from_json(&text, &o).payload.unwrap();
     assert_eq!(ok_body(&b), want.to_xml());
     assert!(ok_body(&b).starts_with("<order>\n"));
 
-    let customer = body::kivitendo_customer(&text, &options, Issues::new());
+    let customer = kontor::targets::kivitendo::customer_body(&text, &options, Issues::new());
     assert!(ok_body(&customer).starts_with("<customer>\n"));
 
     let mut json_options = options.clone();
     json_options["format"] = json!("json");
     assert_eq!(o.format, Format::Xml);
-    let b = body::kivitendo_order(&text, &json_options, Issues::new());
+    let b = kontor::targets::kivitendo::order_body(&text, &json_options, Issues::new());
     assert_eq!(ok_body(&b), want.to_json().to_string());
 
     let product = json!({"productnumber": "P-1", "unit": "Stck", "partType": "part", "description": "Riesling", "taxGroupId": 859});
-    let b = body::kivitendo_input(&product, &options, Issues::new(), kivitendo::build_product);
+    let b = kontor::targets::kivitendo::input_body(
+        &product,
+        &options,
+        Issues::new(),
+        kivitendo::build_product,
+    );
     assert!(ok_body(&b).starts_with("<product>\n"), "{b:?}");
 }
 
 #[test]
 fn errors_give_no_body_and_every_issue() {
-    let b = body::geisenheim_order("{\"number\": ", &json!({"as": "text"}), Issues::new());
+    let b = kontor::targets::geisenheim::order_body(
+        "{\"number\": ",
+        &json!({"as": "text"}),
+        Issues::new(),
+    );
     assert!(!b.ok && b.body.is_none());
     assert_eq!(b.issues.len(), 1);
     assert_eq!(
@@ -93,7 +103,7 @@ fn errors_give_no_body_and_every_issue() {
         Some("malformed_json")
     );
 
-    let b = body::geisenheim_order("{}", &json!({"as": "text"}), Issues::new());
+    let b = kontor::targets::geisenheim::order_body("{}", &json!({"as": "text"}), Issues::new());
     assert!(!b.ok && b.body.is_none());
     assert!(
         b.issues.iter().any(|i| i.code == "missing_field"),
@@ -104,7 +114,11 @@ fn errors_give_no_body_and_every_issue() {
     // Issues found before (by the caller) keep the body back too.
     let mut before = Issues::new();
     before.error("options", "malformed_json", "bad", "schlecht");
-    let b = body::geisenheim_order(&fixture("b2c_online_wine.json"), &Value::Null, before);
+    let b = kontor::targets::geisenheim::order_body(
+        &fixture("b2c_online_wine.json"),
+        &Value::Null,
+        before,
+    );
     assert!(!b.ok);
 
     let json = serde_json::to_value(body::Body::new(Some("x".into()), Issues::new())).unwrap();

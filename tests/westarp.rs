@@ -2,7 +2,7 @@
 //! street splitting, ISBNs, payment method ids, required fields.
 
 use kontor::issue::Issues;
-use kontor::westarp::order::{build_from_json, Options};
+use kontor::targets::westarp::{build_from_json, Options};
 use serde_json::{json, Value};
 
 fn fixture(name: &str) -> String {
@@ -94,7 +94,7 @@ fn configured_payment_ids_and_isbn10_work() {
 mod requests {
     use super::*;
     use kontor::http::{Config, Method, Outcome};
-    use kontor::westarp::requests::{interpret, next_page_input, request, Publisher};
+    use kontor::targets::westarp::requests::{interpret, next_page_input, request, Publisher};
 
     fn config() -> Config {
         Config {
@@ -305,7 +305,7 @@ mod requests {
 mod records {
     use super::*;
     use kontor::decimal::Decimal;
-    use kontor::westarp::records::{page, Book, BookStatus, OrderRecord, Stock};
+    use kontor::targets::westarp::records::{page, Book, BookStatus, OrderRecord, Stock};
     use std::str::FromStr;
 
     #[test]

@@ -132,7 +132,7 @@ fn map_value(
                 return map_each(source, each, o.get("map"), target, at, budget, issues);
             }
             let Some(from) = o.get("from") else {
-                let shown = crate::http::truncate(&spec.to_string(), 60);
+                let shown = crate::text::truncate(&spec.to_string(), 60);
                 bad_spec(
                     at,
                     &format!("{shown}: a spec object needs `from`, `value` or `each`"),
@@ -144,7 +144,7 @@ fn map_value(
             (from, o.get("as"), o.get("default"))
         }
         _ => {
-            let shown = crate::http::truncate(&spec.to_string(), 60);
+            let shown = crate::text::truncate(&spec.to_string(), 60);
             bad_spec(at, &format!("{shown} is no spec: write a source path, a list of paths or an object ({{ from }}, {{ value }}, {{ each, map }})"), &format!("{shown} ist keine Zuordnung: bitte einen Quellpfad, eine Liste von Pfaden oder ein Objekt ({{ from }}, {{ value }}, {{ each, map }}) angeben"), issues);
             return None;
         }
@@ -206,7 +206,7 @@ fn map_value(
             None
         }
         Err(Failed) => {
-            let shown = crate::http::truncate(&value.to_string(), 60);
+            let shown = crate::text::truncate(&value.to_string(), 60);
             issues.error(
                 target,
                 "mapping_conversion_failed",

@@ -8,8 +8,8 @@
 //! faster for orders of realistic size. Every export follows three steps: read the input
 //! (a bad one becomes an issue, never a throw), call the core, write the result.
 
-mod shops;
-mod text;
+mod body;
+mod platforms;
 mod types;
 mod types_text;
 #[cfg(feature = "worker")]
@@ -21,7 +21,9 @@ use wasm_bindgen::prelude::*;
 
 use crate::explain::Explained;
 use crate::issue::{Built, Issues};
-use crate::{dispatch, geisenheim, kivitendo, omniseller, order::Order, westarp};
+use crate::sources::omniseller;
+use crate::targets::{geisenheim, kivitendo, westarp};
+use crate::{dispatch, order::Order};
 
 /// Reads a JS value (object or JSON text) as JSON; a value that cannot be read is an issue
 /// at `path`.
@@ -252,10 +254,10 @@ fn text_body(
 ) -> JsValue {
     let catalogue = crate::catalogue::from_option(options, &mut issues);
     let Some(order) = read_text(order, "", true, &mut issues) else {
-        return text::write_body(&crate::body::Body::new(None, issues));
+        return body::write_body(&crate::body::Body::new(None, issues));
     };
     let Some(c) = catalogue else {
-        return text::write_body(&text(&order, options, issues));
+        return body::write_body(&text(&order, options, issues));
     };
     let order = c.complete_text(&order).unwrap_or(order);
     let mut options = options.clone();
@@ -273,7 +275,7 @@ fn text_body(
             }
         }
     }
-    text::write_body(&text(&order, &options, issues))
+    body::write_body(&text(&order, &options, issues))
 }
 
 /// `toGeisenheim(order, options?)`: the `POST /erp/orders` body and every issue.
@@ -288,7 +290,7 @@ pub fn to_geisenheim(
         geisenheim::Options::from_value,
         geisenheim::build_order,
         geisenheim::lineage::of,
-        crate::body::geisenheim_order,
+        crate::targets::geisenheim::order_body,
     )
 }
 
@@ -406,7 +408,7 @@ pub fn to_kivitendo_customer_xml(
         options,
         kivitendo::build_customer,
         kivitendo::lineage::customer,
-        crate::body::kivitendo_customer,
+        crate::targets::kivitendo::customer_body,
     )
 }
 
@@ -421,7 +423,7 @@ pub fn to_kivitendo_order_xml(
         options,
         kivitendo::build_order,
         kivitendo::lineage::order,
-        crate::body::kivitendo_order,
+        crate::targets::kivitendo::order_body,
     )
 }
 
@@ -435,8 +437,8 @@ fn kivitendo_input_document(
     let v = options_json(options, &mut issues).unwrap_or(Value::Null);
     if crate::body::wants_text(&v, &mut issues) {
         let input = read(input, "input", true, &mut issues);
-        return text::write_body(&match input {
-            Some(input) => crate::body::kivitendo_input(&input, &v, issues, build),
+        return body::write_body(&match input {
+            Some(input) => crate::targets::kivitendo::input_body(&input, &v, issues, build),
             None => crate::body::Body::new(None, issues),
         });
     }
@@ -559,10 +561,10 @@ pub fn to_westarp_order(
     build_from_order(
         &order,
         options,
-        westarp::order::Options::from_value,
-        westarp::order::build_order,
+        westarp::Options::from_value,
+        westarp::build_order,
         westarp::lineage::of,
-        crate::body::westarp_order,
+        crate::targets::westarp::order_body,
     )
 }
 
@@ -736,7 +738,7 @@ pub fn to_geisenheim_serde_wasm_bindgen(order: JsValue, options: JsValue) -> JsV
     built.serialize(&ser).unwrap_or(JsValue::NULL)
 }
 
-/// Benchmark-only: the text path's core (`body::geisenheim_order`) `n` times inside Wasm, so
+/// Benchmark-only: the text path's core (`crate::targets::geisenheim::order_body`) `n` times inside Wasm, so
 /// that the benchmark can tell the boundary's share (text path − core).
 #[cfg(feature = "bench-boundary")]
 #[wasm_bindgen(js_name = benchCoreText)]
@@ -744,7 +746,7 @@ pub fn bench_core_text(order: &str, n: u32) -> usize {
     let options = serde_json::json!({"as": "text", "recipientSalt": "benchmark-salt-0123456789"});
     let mut len = 0;
     for _ in 0..n {
-        let b = crate::body::geisenheim_order(order, &options, Issues::new());
+        let b = crate::targets::geisenheim::order_body(order, &options, Issues::new());
         len += b.body.map_or(0, |s| s.len());
     }
     len
@@ -752,7 +754,7 @@ pub fn bench_core_text(order: &str, n: u32) -> usize {
 
 /// Benchmark-only: the text path's stages `n` times inside Wasm, cumulatively: `stage` 0 parses
 /// the JSON text, 1 also reads the canonical order, 2 also maps it to Geisenheim's payload, 3
-/// is the whole core (`body::geisenheim_order`, which also writes the body). The differences
+/// is the whole core (`crate::targets::geisenheim::order_body`, which also writes the body). The differences
 /// are the stages' shares.
 #[cfg(feature = "bench-boundary")]
 #[wasm_bindgen(js_name = benchCoreStage)]
@@ -769,7 +771,7 @@ pub fn bench_core_stage(order: &str, n: u32, stage: u32) -> usize {
                 let built = geisenheim::build_order(&order, issues, &options);
                 built.payload.map_or(0, |p| p.items.len())
             }),
-            _ => crate::body::geisenheim_order(order, &json, Issues::new())
+            _ => crate::targets::geisenheim::order_body(order, &json, Issues::new())
                 .body
                 .map_or(0, |s| s.len()),
         };

@@ -25,23 +25,9 @@ use serde_json::Value;
 
 use super::record::{Format, Record};
 use super::{build_category, build_customer, build_order, build_product, xml, Options};
-use crate::http::{self, Config, Interpreted, Method, Outcome, Request};
+use crate::http::{self, encode_query, Config, Interpreted, Method, Outcome, Request};
 use crate::issue::{Built, Issues};
 use crate::order::Order;
-
-/// Percent-encodes a query value (RFC 3986 unreserved characters stay).
-pub fn encode_query(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                out.push(char::from(b))
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
 
 /// The API root for a configuration: `baseUrl` (the installation), with `/api/v1` added
 /// unless it is already there.
@@ -399,7 +385,7 @@ pub fn interpret(operation: &str, status: u16, body: &str) -> Interpreted {
                 let h = v.get("hash").unwrap_or(v);
                 h.get("error").and_then(Value::as_str).map(str::to_owned)
             });
-            let detail = rails.unwrap_or_else(|| http::truncate(body.trim(), 300));
+            let detail = rails.unwrap_or_else(|| crate::text::truncate(body.trim(), 300));
             let (code, en, de) = match (outcome, status) {
                 (Outcome::Retry, 500) => (
                     "retry_later",

@@ -10,10 +10,10 @@ use serde_json::{Map, Value};
 use std::fmt;
 
 use super::isbn::Isbn;
-use super::order::{build_order, Options};
+use super::mapping::{build_order, Options};
+use crate::http::encode_query;
 use crate::http::{self, Config, Interpreted, Method, Outcome, Request};
 use crate::issue::Issues;
-use crate::kivitendo::requests::encode_query;
 use crate::order::Order;
 
 /// Operation names.

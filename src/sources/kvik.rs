@@ -11,9 +11,9 @@
 
 use serde_json::Value;
 
+use crate::http::encode_query;
 use crate::http::{self, Config, Interpreted, Method, Outcome, Request};
 use crate::issue::Issues;
-use crate::kivitendo::requests::encode_query;
 
 /// The API's path prefix.
 pub const PREFIX: &str = "/api/app";

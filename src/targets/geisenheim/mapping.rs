@@ -1,36 +1,12 @@
-//! Geisenheim Weinwirtschaftsportal JSON API v1.2.0: `POST /erp/orders` (§2.1) and
-//! `DELETE /erp/orders/ID` (§2.2).
-//!
-//! Read top to bottom as the document is: wire types (§2.1), the value lists (§3, in
-//! [`codes`]), the mapping from the canonical order with its rules, and the requests
-//! (`kontor::geisenheim::requests`).
-//!
-//! Decisions where the document is silent or loose, all tested:
-//! - `recipient.id` is `HMAC-SHA256(recipientSalt, key)` cut to 20 hex digits, where the key is
-//!   the shop's customer id, else the normalised (trimmed, lower-case) e-mail, else the order
-//!   number (each such order then counts as a new customer; a warning says so).
-//! - A missing `customer.type` means a consumer (category 1).
-//! - `quality`, `grapes`, `wineType` and `taste` are required for wines (category 1) and
-//!   `quality` for sparkling wines (category 2), as §2.1 says "all fields are required unless
-//!   noted". `taste` is also sent for sparkling wines (§3.8 lists sparkling tastes).
-//! - `size` is required for categories 1–5; for category 9 (other) it is omitted with a
-//!   warning when the product has no bottle size.
-//! - Wines always carry `vdp`, `null` when outside the classification (§3.9).
-//! - Product values given for fields that do not apply (grapes on a sparkling wine) are left
-//!   out with a warning; consumer-only recipient fields are left out silently for business
-//!   customers, and online-only fields for local sales.
-
-pub mod codes;
-pub mod lineage;
-pub mod requests;
+//! Geisenheim: the wire types (§2.1) and the mapping from the canonical order with its rules.
 
 use crate::decimal::Decimal;
 use serde::Serialize;
 
+use super::codes::{self, ProductCategory, TasteScope};
 use crate::issue::{join, Built, Issues, Path, Severity};
 use crate::money;
 use crate::order::{Carrier, Channel, Code, CustomerType, Item, Order, PaymentMethod, ProductKind};
-use codes::{ProductCategory, TasteScope};
 use std::borrow::Cow;
 use std::fmt::Display;
 
@@ -827,4 +803,21 @@ fn vdp_value(v: &Code, path: Path<'_>, rules: &mut Rules<'_>) -> CodeValue {
             CodeValue::Text(t.clone())
         }
     }
+}
+
+/// `toGeisenheim` on the text path: the `POST /erp/orders` body as JSON text. `issues` holds
+/// what the caller found before (unreadable options, say).
+pub fn order_body(
+    order_json: &str,
+    options: &serde_json::Value,
+    issues: Issues,
+) -> crate::body::Body {
+    crate::body::build(
+        order_json,
+        options,
+        issues,
+        Options::from_value,
+        build_order,
+        crate::body::Body::from_built_inline,
+    )
 }

@@ -396,3 +396,19 @@ pub fn build_from_json(text: &str, options: &Options) -> Built<WestarpOrder> {
     }
     build_order(&order, issues, options)
 }
+
+/// `toWestarpOrder` on the text path: the Westarp `POST /orders` body as JSON text.
+pub fn order_body(
+    order_json: &str,
+    options: &serde_json::Value,
+    issues: Issues,
+) -> crate::body::Body {
+    crate::body::build(
+        order_json,
+        options,
+        issues,
+        Options::from_value,
+        build_order,
+        crate::body::Body::from_built,
+    )
+}

@@ -165,14 +165,14 @@ mod tests {
 
     #[test]
     fn every_field_of_the_documents_sample_has_its_lineage() {
-        let text = include_str!("../../tests/fixtures/westarp/order_seed_example.order.json");
+        let text = include_str!("../../../tests/fixtures/westarp/order_seed_example.order.json");
         let (order, issues) = crate::order::Order::parse_json(text);
         let mut opts = crate::issue::Issues::new();
-        let options = super::super::order::Options::from_value(
+        let options = super::super::mapping::Options::from_value(
             &serde_json::json!({"type": "email"}),
             &mut opts,
         );
-        let built = super::super::order::build_order(&order, issues, &options);
+        let built = super::super::mapping::build_order(&order, issues, &options);
         let payload = serde_json::to_value(&built.payload).unwrap_or_default();
         assert!(payload.is_object(), "{:?}", built.issues);
         let value: Value = serde_json::from_str(text).unwrap_or_default();

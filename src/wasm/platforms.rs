@@ -1,5 +1,5 @@
 //! JS exports of the shop adapters and the product catalogue: `fromShopOrder`,
-//! `readCatalogue`, `missingFromCatalogue` (core: `crate::shops`, `crate::catalogue`).
+//! `readCatalogue`, `missingFromCatalogue` (core: `crate::sources::platforms`, `crate::catalogue`).
 
 use serde::Serialize;
 use serde_json::Value;
@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 use super::{options_json, read, read_text, write};
 use crate::catalogue::{self, Format};
 use crate::issue::Issues;
-use crate::shops;
+use crate::sources::platforms;
 
 #[wasm_bindgen(typescript_custom_section)]
 const SHOP_TYPES: &'static str = r#"
@@ -108,17 +108,17 @@ pub fn from_shop_order(platform: &str, order: JsValue, options: Option<JsValue>)
     let options = options_json(options, &mut issues).unwrap_or(Value::Null);
     let catalogue = catalogue::from_option(&options, &mut issues);
     let Some(raw) = raw else {
-        return write(&crate::omniseller::Mapped {
+        return write(&crate::sources::omniseller::Mapped {
             order: None,
             valid: false,
             issues,
         });
     };
-    let mapped = shops::from_shop_order(platform, &raw, catalogue.as_ref());
+    let mapped = platforms::from_shop_order(platform, &raw, catalogue.as_ref());
     issues.extend(mapped.issues);
     // The fields `fromOmnisellerOrder` answers too, then the order's life (one serializer for
     // both exports: a smaller module).
-    let out = write(&crate::omniseller::Mapped {
+    let out = write(&crate::sources::omniseller::Mapped {
         order: mapped.order,
         valid: mapped.valid && !issues.has_errors(),
         issues,

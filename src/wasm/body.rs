@@ -1,4 +1,4 @@
-//! The text path's glue: a [`Body`] as `{ ok, body, issues }` with `body` a JS string made
+//! The body path's glue: a [`Body`] as `{ ok, body, issues }` with `body` a JS string made
 //! straight from the Rust string (no `JSON.parse` of the body).
 
 use wasm_bindgen::prelude::*;

@@ -264,8 +264,10 @@ pub fn order(payload: &Value, order: &Value) -> Vec<Explained> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kivitendo::{build_customer, build_order, record::Format, Document, Options};
     use crate::order::Order;
+    use crate::targets::kivitendo::{
+        build_customer, build_order, record::Format, Document, Options,
+    };
 
     #[test]
     fn every_field_of_customer_and_order_documents_has_its_lineage() {
@@ -276,15 +278,15 @@ mod tests {
         for (legacy, text) in [
             (
                 false,
-                include_str!("../../tests/fixtures/b2b_gastronomy.json"),
+                include_str!("../../../tests/fixtures/b2b_gastronomy.json"),
             ),
             (
                 true,
-                include_str!("../../tests/fixtures/b2c_online_wine.json"),
+                include_str!("../../../tests/fixtures/b2c_online_wine.json"),
             ),
             (
                 false,
-                include_str!("../../tests/fixtures/kivitendo/customer_seed_example.order.json"),
+                include_str!("../../../tests/fixtures/kivitendo/customer_seed_example.order.json"),
             ),
         ] {
             let mut o = opts.clone();

@@ -15,8 +15,8 @@ use serde_json::{json, Value};
 
 use crate::http::{self, Config, Interpreted, Method, Outcome, Request};
 use crate::issue::Issues;
-use crate::kivitendo::record::{FieldsBuilder, Record};
 use crate::order::time::{format_rfc3339, Timestamp};
+use crate::targets::kivitendo::record::{FieldsBuilder, Record};
 
 /// Route of the token request.
 pub const TOKEN_PATH: &str = "/omniseller/Tokenrequest.php";
@@ -645,7 +645,7 @@ pub struct CategoryDocuments {
 /// interpreted `data` gives (`id`, `name`, `active`).
 pub fn kivitendo_category_documents(
     input: &Value,
-    format: crate::kivitendo::record::Format,
+    format: crate::targets::kivitendo::record::Format,
 ) -> CategoryDocuments {
     let mut issues = Issues::new();
     let list = if input.get("status").is_some() {
