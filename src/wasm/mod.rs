@@ -10,6 +10,8 @@
 
 mod body;
 mod platforms;
+#[cfg(feature = "worker")]
+mod pull;
 mod types;
 mod types_text;
 #[cfg(feature = "worker")]

@@ -29,6 +29,8 @@
 //!   `order_failed`), never a sale.
 //! - `options.catalogue` (see [`crate::catalogue`]) completes the items' product facts.
 
+#[cfg(feature = "worker")]
+pub mod pull;
 pub mod shopify;
 pub mod shopware6;
 pub mod woocommerce;
