@@ -633,10 +633,22 @@ fn status_outcome(
 
 /// The issue an outcome other than a page gets, naming the platform and the fix.
 fn explain(p: Platform, outcome: PullOutcome, status: u16, body: &str, issues: &mut Issues) {
-    let said = http::upstream_messages(body)
-        .into_iter()
-        .map(|(_, m)| m)
-        .next()
+    // Shopware's errors (JSON:API) say it in `detail` (and `meta.parameters.hint`).
+    let v: Value = serde_json::from_str(body).unwrap_or(Value::Null);
+    let first = &v["errors"][0];
+    let detail = [&first["detail"], &first["meta"]["parameters"]["hint"]]
+        .iter()
+        .filter_map(|d| d.as_str())
+        .collect::<Vec<_>>()
+        .join(": ");
+    let said = (!detail.is_empty())
+        .then_some(detail)
+        .or_else(|| {
+            http::upstream_messages(body)
+                .into_iter()
+                .map(|(_, m)| m)
+                .next()
+        })
         .map(|m| format!(" ({})", crate::text::truncate(&m, 200)))
         .unwrap_or_default();
     let l = p.label();
