@@ -11,9 +11,13 @@
 mod body;
 mod platforms;
 mod types;
-mod types_text;
+mod types_body;
 #[cfg(feature = "worker")]
 mod worker;
+
+/// What the entries add to the module's exports (`init`, `initSync`, `send`).
+#[wasm_bindgen(typescript_custom_section)]
+const RUNTIME: &str = include_str!("runtime.d.ts");
 
 use serde::Serialize;
 use serde_json::Value;
@@ -163,7 +167,8 @@ struct Validation {
 
 /// `validateOrder(order, { target?, options? })`: every issue of the order itself; with a
 /// `target`, also every issue that target's order document would have.
-#[wasm_bindgen(js_name = validateOrder, unchecked_return_type = "ValidationResult")]
+// Declared in its .d.ts (optional options, the body path's overloads).
+#[wasm_bindgen(js_name = validateOrder, skip_typescript)]
 pub fn validate_order(
     #[wasm_bindgen(unchecked_param_type = "Order | string")] order: JsValue,
     #[wasm_bindgen(unchecked_param_type = "ValidateOptions")] options: Option<JsValue>,
@@ -279,7 +284,8 @@ fn text_body(
 }
 
 /// `toGeisenheim(order, options?)`: the `POST /erp/orders` body and every issue.
-#[wasm_bindgen(js_name = toGeisenheim, unchecked_return_type = "BuildResult<GeisenheimOrder>")]
+// Declared in its .d.ts (optional options, the body path's overloads).
+#[wasm_bindgen(js_name = toGeisenheim, skip_typescript)]
 pub fn to_geisenheim(
     #[wasm_bindgen(unchecked_param_type = "Order | string")] order: JsValue,
     #[wasm_bindgen(unchecked_param_type = "GeisenheimOptions")] options: Option<JsValue>,
@@ -398,7 +404,8 @@ fn kivitendo_order_document(
 }
 
 /// `toKivitendoCustomerXml(order, options?)`: `<customer>` with contacts and shippings.
-#[wasm_bindgen(js_name = toKivitendoCustomerXml, unchecked_return_type = "KivitendoDocument")]
+// Declared in its .d.ts (optional options, the body path's overloads).
+#[wasm_bindgen(js_name = toKivitendoCustomerXml, skip_typescript)]
 pub fn to_kivitendo_customer_xml(
     #[wasm_bindgen(unchecked_param_type = "Order | string")] order: JsValue,
     #[wasm_bindgen(unchecked_param_type = "KivitendoOptions")] options: Option<JsValue>,
@@ -413,7 +420,8 @@ pub fn to_kivitendo_customer_xml(
 }
 
 /// `toKivitendoOrderXml(order, options)`: `<order>` with orderitems and exact totals.
-#[wasm_bindgen(js_name = toKivitendoOrderXml, unchecked_return_type = "KivitendoDocument")]
+// Declared in its .d.ts (optional options, the body path's overloads).
+#[wasm_bindgen(js_name = toKivitendoOrderXml, skip_typescript)]
 pub fn to_kivitendo_order_xml(
     #[wasm_bindgen(unchecked_param_type = "Order | string")] order: JsValue,
     #[wasm_bindgen(unchecked_param_type = "KivitendoOptions")] options: Option<JsValue>,
@@ -456,7 +464,8 @@ fn kivitendo_input_document(
 }
 
 /// `toKivitendoProductXml(product, options?)`: `<product>` (productnumber, unit, partType required).
-#[wasm_bindgen(js_name = toKivitendoProductXml, unchecked_return_type = "KivitendoDocument")]
+// Declared in its .d.ts (optional options, the body path's overloads).
+#[wasm_bindgen(js_name = toKivitendoProductXml, skip_typescript)]
 pub fn to_kivitendo_product_xml(
     #[wasm_bindgen(unchecked_param_type = "KivitendoProduct | string")] product: JsValue,
     #[wasm_bindgen(unchecked_param_type = "KivitendoOptions")] options: Option<JsValue>,
@@ -465,7 +474,8 @@ pub fn to_kivitendo_product_xml(
 }
 
 /// `toKivitendoCategoryXml(category, options?)`: `<category>` (name and sortkey required).
-#[wasm_bindgen(js_name = toKivitendoCategoryXml, unchecked_return_type = "KivitendoDocument")]
+// Declared in its .d.ts (optional options, the body path's overloads).
+#[wasm_bindgen(js_name = toKivitendoCategoryXml, skip_typescript)]
 pub fn to_kivitendo_category_xml(
     #[wasm_bindgen(unchecked_param_type = "KivitendoCategory | string")] category: JsValue,
     #[wasm_bindgen(unchecked_param_type = "KivitendoOptions")] options: Option<JsValue>,
@@ -482,7 +492,8 @@ pub fn parse_kivitendo_xml(xml: &str) -> JsValue {
 
 /// `kivitendoSync(order, config, state?, response?)`: one step of the sync flow (customer by
 /// e-mail, created if missing; order by number, created if missing).
-#[wasm_bindgen(js_name = kivitendoSync, unchecked_return_type = "KivitendoSyncStep")]
+// Declared in its .d.ts (optional options, the body path's overloads).
+#[wasm_bindgen(js_name = kivitendoSync, skip_typescript)]
 pub fn kivitendo_sync(
     #[wasm_bindgen(unchecked_param_type = "Order | string")] order: JsValue,
     #[wasm_bindgen(unchecked_param_type = "RequestConfig & KivitendoOptions")] config: JsValue,
@@ -553,7 +564,8 @@ pub fn split_street(line: &str) -> JsValue {
 }
 
 /// `toWestarpOrder(order, options?)`: the Westarp `POST /orders` body and every issue.
-#[wasm_bindgen(js_name = toWestarpOrder, unchecked_return_type = "BuildResult<WestarpOrder>")]
+// Declared in its .d.ts (optional options, the body path's overloads).
+#[wasm_bindgen(js_name = toWestarpOrder, skip_typescript)]
 pub fn to_westarp_order(
     #[wasm_bindgen(unchecked_param_type = "Order | string")] order: JsValue,
     #[wasm_bindgen(unchecked_param_type = "WestarpOptions")] options: Option<JsValue>,
@@ -690,10 +702,8 @@ pub fn from_omniseller_order(
 
 /// `omnisellerToKivitendoCategories(categories, options?)`: kivitendo `<category>` documents
 /// for OmniSeller's categories (the getCategories answer, its `data` or its interpreted tree).
-#[wasm_bindgen(
-    js_name = omnisellerToKivitendoCategories,
-    unchecked_return_type = "KivitendoCategoryDocuments"
-)]
+// Declared in omniseller.d.ts (optional options).
+#[wasm_bindgen(js_name = omnisellerToKivitendoCategories, skip_typescript)]
 pub fn omniseller_to_kivitendo_categories(
     #[wasm_bindgen(unchecked_param_type = "unknown")] categories: JsValue,
     #[wasm_bindgen(unchecked_param_type = "KivitendoOptions")] options: Option<JsValue>,
@@ -709,6 +719,21 @@ pub fn omniseller_to_kivitendo_categories(
         docs.issues = issues;
     }
     write(&docs)
+}
+
+/// `targets()`: every target from the registry: its operations, order documents, the options
+/// a caller may set, its variables and secrets, idempotency key and what it does before a
+/// resend.
+#[wasm_bindgen(js_name = targets, unchecked_return_type = "TargetInfo[]")]
+pub fn targets() -> JsValue {
+    write(&crate::registry::target_entries())
+}
+
+/// `sources()`: every source from the registry: how its orders arrive, its operations,
+/// variables and secrets.
+#[wasm_bindgen(js_name = sources, unchecked_return_type = "SourceInfo[]")]
+pub fn sources() -> JsValue {
+    write(&crate::registry::source_entries())
 }
 
 /// `version()`: the package version.

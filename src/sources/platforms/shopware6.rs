@@ -589,3 +589,17 @@ fn promotion(p: &Value, i: usize, items: &mut [Value], issues: &mut Issues) {
         }
     }
 }
+
+/// Shopware 6's entry in the registry: its orders arrive by webhook.
+pub const ENTRY: crate::registry::SourceEntry = crate::registry::SourceEntry {
+    name: "shopware6",
+    title: "Shopware 6 (app webhooks)",
+    arrival: crate::registry::Arrival::Webhook,
+    requests: None,
+    env: &[
+        crate::registry::env("SHOPWARE_APP_SECRET", "", false, true),
+        crate::registry::env("SHOPWARE_APP_NAME", "", false, false),
+        crate::registry::env("SHOPWARE_MAX_AGE_SECONDS", "", false, false),
+    ],
+    declarations: super::DECLARATIONS,
+};

@@ -39,3 +39,109 @@ pub mod requests;
 pub mod xml;
 
 pub use mapping::*;
+
+use serde_json::Value;
+
+use crate::issue::Issues;
+use crate::order::Order;
+use crate::registry::{env, IdempotencyKey, OrderDocument, PossiblySent, Requests, TargetEntry};
+
+/// Its TypeScript declarations (options, documents, operations, builders, the sync), added
+/// to the package's by wasm-bindgen.
+pub const DECLARATIONS: &str = include_str!("kivitendo.d.ts");
+
+// Added to the package's declarations by wasm-bindgen (Wasm builds only).
+#[cfg_attr(
+    target_arch = "wasm32",
+    wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)
+)]
+const _: &str = DECLARATIONS;
+
+/// kivitendo's entry in the registry.
+pub const ENTRY: TargetEntry = TargetEntry {
+    name: "kivitendo",
+    title: "kivitendo (REST API)",
+    requests: Requests {
+        operations: requests::OPERATIONS,
+        build: requests::dispatch,
+        interpret: requests::read,
+    },
+    documents: &[
+        OrderDocument {
+            name: "kivitendo-customer",
+            builder: "toKivitendoCustomerXml",
+            check: check_customer,
+            body: customer_body,
+            lineage: &[lineage::CUSTOMER],
+            explain: lineage::customer,
+        },
+        OrderDocument {
+            name: "kivitendo-order",
+            builder: "toKivitendoOrderXml",
+            check: check_order,
+            body: order_body,
+            lineage: &[lineage::ORDER],
+            explain: lineage::order,
+        },
+    ],
+    caller_options: CALLER_OPTION_KEYS,
+    // The installation decides kivitendo's numbering, format, units and customer numbers.
+    installation_options: OPTION_KEYS.split_at(CALLER_OPTION_KEYS.len()).1,
+    env: &[
+        env("KIVITENDO_BASE_URL", "baseUrl", true, false),
+        env("KIVITENDO_USERNAME", "username", true, true),
+        env("KIVITENDO_PASSWORD", "password", true, true),
+    ],
+    idempotency_key: IdempotencyKey {
+        field: "number",
+        cancel: None,
+    },
+    // The sync state resumes at the look-up of a pending create.
+    possibly_sent: |_| PossiblySent::Resume,
+    lookup: None,
+    resume: resume_state,
+    declarations: DECLARATIONS,
+};
+
+/// Every issue of `order` for `build` with `options` (the catalogue's part ids count as
+/// `productIds`; its own issues come with the order).
+fn check(
+    order: &Order,
+    mut issues: Issues,
+    options: &Value,
+    build: fn(&Order, Issues, &Options) -> crate::issue::Built<record::Record>,
+) -> Issues {
+    let mut o = Options::from_value(options, &mut issues);
+    if let Some(c) = crate::catalogue::from_option(options, &mut Issues::new()) {
+        c.fill_product_ids(&mut o.product_ids);
+    }
+    build(order, issues, &o).issues
+}
+
+/// Every issue of `order` for the `<customer>` document.
+fn check_customer(order: &Order, issues: Issues, options: &Value) -> Issues {
+    check(order, issues, options, build_customer)
+}
+
+/// Every issue of `order` for the `<order>` document.
+fn check_order(order: &Order, issues: Issues, options: &Value) -> Issues {
+    check(order, issues, options, build_order)
+}
+
+/// Where a retried delivery resumes: its answer may have been lost after kivitendo stored the
+/// record, so a pending `createCustomer` resumes at `findCustomer` (by e-mail), a pending
+/// `createOrder` at `findOrder` (by the shop's order number); other states are unchanged.
+fn resume_state(state: &Value) -> Value {
+    let mut state = state.clone();
+    if let Some(step) = state.get_mut("step") {
+        let back = match step.as_str() {
+            Some("createCustomer") => Some("findCustomer"),
+            Some("createOrder") => Some("findOrder"),
+            _ => None,
+        };
+        if let Some(b) = back {
+            *step = Value::String(b.into());
+        }
+    }
+    state
+}
