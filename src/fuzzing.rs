@@ -196,7 +196,7 @@ pub fn decimal(data: &[u8]) {
 /// Shop orders (WooCommerce, Shopware 6, Shopify): `platform \0 order`.
 pub fn shop_orders(data: &[u8]) {
     let p = parts(data, 2);
-    let platform = pick(p[0].as_bytes(), &["woocommerce", "shopware6", "shopify"]);
+    let platform = pick(p[0].as_bytes(), platforms::PLATFORMS);
     let mapped = platforms::from_shop_order(platform, &json(&p[1]), None);
     check_result(&mapped, &mapped.issues, mapped.valid);
 }

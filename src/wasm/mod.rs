@@ -220,7 +220,7 @@ fn build_from_order<O: Default, T: Serialize>(
         .as_ref()
         .filter(|o| crate::body::wants_text(o, &mut issues))
     {
-        return text_body(order, o, issues, text, false);
+        return text_body(order, o, issues, text);
     }
     let explain = wants_lineage(raw.as_ref());
     let options = raw
@@ -247,40 +247,70 @@ fn build_from_order<O: Default, T: Serialize>(
     })
 }
 
-/// The text path: the order as JSON text (a string as it is) into the core's `text`; with a
-/// `catalogue` option, the order's items are completed from it first (and, for kivitendo,
-/// its part ids join `productIds`).
+/// The body path: the order as JSON text (a string as it is) into the target's `text`; with a
+/// `catalogue` option, the order's items are completed from it first (and the builder reads
+/// its other parts itself: kivitendo its part ids for `productIds`).
 fn text_body(
     order: &JsValue,
     options: &Value,
     mut issues: Issues,
     text: fn(&str, &Value, Issues) -> crate::body::Body,
-    kivitendo: bool,
 ) -> JsValue {
     let catalogue = crate::catalogue::from_option(options, &mut issues);
     let Some(order) = read_text(order, "", true, &mut issues) else {
         return body::write_body(&crate::body::Body::new(None, issues));
     };
-    let Some(c) = catalogue else {
-        return body::write_body(&text(&order, options, issues));
+    let order = match catalogue {
+        Some(c) => c.complete_text(&order).unwrap_or(order),
+        None => order,
     };
-    let order = c.complete_text(&order).unwrap_or(order);
-    let mut options = options.clone();
-    if kivitendo {
-        let mut ids = Vec::new();
-        c.fill_product_ids(&mut ids);
-        if let Some(o) = options.as_object_mut() {
-            let entry = o
-                .entry("productIds")
-                .or_insert_with(|| Value::Object(Default::default()));
-            if let Some(m) = entry.as_object_mut() {
-                for (sku, id) in ids {
-                    m.entry(sku).or_insert(id.into());
-                }
-            }
-        }
+    body::write_body(&text(&order, options, issues))
+}
+
+/// `buildOrder(document, order, options?)`: any order document of the registry
+/// (`validateOrder`'s targets: `geisenheim`, `kivitendo-order`, …) as its payload object
+/// (kivitendo's records in their JSON form), or with `{ as: "text" }` as its request body.
+// Declared in types.rs (the documents from each target's declarations).
+#[wasm_bindgen(js_name = buildOrder, skip_typescript)]
+pub fn build_order(document: &str, order: JsValue, options: Option<JsValue>) -> JsValue {
+    let mut issues = Issues::new();
+    let Some((_, d)) = crate::registry::document(document) else {
+        let known: Vec<_> = crate::registry::documents().map(|(_, d)| d.name).collect();
+        let known = known.join(", ");
+        issues.error(
+            "document",
+            "unknown_target",
+            format!("no order document `{document}`; known: {known}"),
+            format!("kein Bestelldokument `{document}`; bekannt: {known}"),
+        );
+        return write(&Built::<Value>::new(None, issues));
+    };
+    let raw = options_json(options, &mut issues);
+    if let Some(o) = raw
+        .as_ref()
+        .filter(|o| crate::body::wants_text(o, &mut issues))
+    {
+        return text_body(&order, o, issues, d.body);
     }
-    body::write_body(&text(&order, &options, issues))
+    let explain = wants_lineage(raw.as_ref());
+    let options = raw.unwrap_or(Value::Null);
+    let catalogue = crate::catalogue::from_option(&options, &mut issues);
+    let (built, text) = match read_order_text(&order, catalogue.as_ref(), &mut issues) {
+        Some((order, order_issues, text)) => {
+            issues.extend(order_issues);
+            ((d.payload)(&order, issues, &options), text)
+        }
+        None => (Built::new(None, issues), String::new()),
+    };
+    let lineage = built
+        .payload
+        .as_ref()
+        .filter(|_| explain)
+        .map(|p| lineage_of(p, &text, catalogue.as_ref(), d.explain));
+    write(&WithLineage {
+        result: &built,
+        lineage,
+    })
 }
 
 /// `toGeisenheim(order, options?)`: the `POST /erp/orders` body and every issue.
@@ -366,7 +396,7 @@ fn kivitendo_order_document(
     let mut issues = Issues::new();
     let raw = options_json(options, &mut issues).unwrap_or(Value::Null);
     if crate::body::wants_text(&raw, &mut issues) {
-        return text_body(order, &raw, issues, text, true);
+        return text_body(order, &raw, issues, text);
     }
     let mut options = kivitendo::Options::from_value(&raw, &mut issues);
     let catalogue = crate::catalogue::from_option(&raw, &mut issues);

@@ -203,6 +203,15 @@ export type Interpreted<D = unknown> =
   | { outcome: "accepted"; issues: Issue[]; data: D }
   | { outcome: "rejected" | "retry" | "auth_failed"; issues: Issue[]; data?: unknown };
 
+/**
+ * `buildOrder(document, order, options?)`: any order document of the registry (`validateOrder`'s
+ * targets: `geisenheim`, `kivitendo-customer`, `kivitendo-order`, `westarp`, …) as its payload
+ * object (kivitendo's records in their JSON form), or with `{ as: "text" }` as its request
+ * body. The named builders (`toGeisenheim`, …) give the same, typed per document.
+ */
+export function buildOrder<D extends keyof OrderDocuments & string>(document: D, order: Order | string, options: OrderDocuments[D] & AsText): TextResult;
+export function buildOrder<D extends keyof OrderDocuments & string>(document: D, order: Order | string, options?: OrderDocuments[D]): BuildResult<unknown>;
+
 /** One target as `targets()` describes it (kontor's registry). */
 export interface TargetInfo {
   name: keyof Operations & string;

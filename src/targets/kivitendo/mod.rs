@@ -42,7 +42,7 @@ pub use mapping::*;
 
 use serde_json::Value;
 
-use crate::issue::Issues;
+use crate::issue::{Built, Issues};
 use crate::order::Order;
 use crate::registry::{env, IdempotencyKey, OrderDocument, PossiblySent, Requests, TargetEntry};
 
@@ -70,7 +70,7 @@ pub const ENTRY: TargetEntry = TargetEntry {
         OrderDocument {
             name: "kivitendo-customer",
             builder: "toKivitendoCustomerXml",
-            check: check_customer,
+            payload: customer_payload,
             body: customer_body,
             lineage: &[lineage::CUSTOMER],
             explain: lineage::customer,
@@ -78,7 +78,7 @@ pub const ENTRY: TargetEntry = TargetEntry {
         OrderDocument {
             name: "kivitendo-order",
             builder: "toKivitendoOrderXml",
-            check: check_order,
+            payload: order_payload,
             body: order_body,
             lineage: &[lineage::ORDER],
             explain: lineage::order,
@@ -103,29 +103,27 @@ pub const ENTRY: TargetEntry = TargetEntry {
     declarations: DECLARATIONS,
 };
 
-/// Every issue of `order` for `build` with `options` (the catalogue's part ids count as
-/// `productIds`; its own issues come with the order).
-fn check(
+/// `build`'s record for `order` with `options` in its JSON form (the catalogue's part ids
+/// count as `productIds`; its own issues come with the order).
+fn payload(
     order: &Order,
     mut issues: Issues,
     options: &Value,
-    build: fn(&Order, Issues, &Options) -> crate::issue::Built<record::Record>,
-) -> Issues {
-    let mut o = Options::from_value(options, &mut issues);
-    if let Some(c) = crate::catalogue::from_option(options, &mut Issues::new()) {
-        c.fill_product_ids(&mut o.product_ids);
-    }
-    build(order, issues, &o).issues
+    build: fn(&Order, Issues, &Options) -> Built<record::Record>,
+) -> Built<Value> {
+    let o = options_with_catalogue(options, &mut issues);
+    let doc = Document::new(build(order, issues, &o), record::Format::Json);
+    Built::new(doc.payload, doc.issues)
 }
 
-/// Every issue of `order` for the `<customer>` document.
-fn check_customer(order: &Order, issues: Issues, options: &Value) -> Issues {
-    check(order, issues, options, build_customer)
+/// The `<customer>` document's JSON form.
+fn customer_payload(order: &Order, issues: Issues, options: &Value) -> Built<Value> {
+    payload(order, issues, options, build_customer)
 }
 
-/// Every issue of `order` for the `<order>` document.
-fn check_order(order: &Order, issues: Issues, options: &Value) -> Issues {
-    check(order, issues, options, build_order)
+/// The `<order>` document's JSON form.
+fn order_payload(order: &Order, issues: Issues, options: &Value) -> Built<Value> {
+    payload(order, issues, options, build_order)
 }
 
 /// Where a retried delivery resumes: its answer may have been lost after kivitendo stored the

@@ -43,9 +43,11 @@ pub const ENTRY: TargetEntry = TargetEntry {
     documents: &[OrderDocument {
         name: "westarp",
         builder: "toWestarpOrder",
-        check: |order, mut issues, options| {
+        payload: |order, mut issues, options| {
             let o = Options::from_value(options, &mut issues);
-            build_order(order, issues, &o).issues
+            let b = build_order(order, issues, &o);
+            let payload = b.payload.and_then(|p| serde_json::to_value(p).ok());
+            crate::issue::Built::new(payload, b.issues)
         },
         body: order_body,
         lineage: &[lineage::ORDER, &lineage::PAYMENT, &lineage::SHIPPING],
