@@ -613,3 +613,4 @@ fn the_js_result_carries_state_and_refunds() {
     let v = serde_json::to_value(from_shop_order("magento", &o, None)).unwrap_or_default();
     assert!(v.get("state").is_none());
 }
+

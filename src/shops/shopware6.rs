@@ -13,7 +13,10 @@
 //! - `price.taxStatus` `gross` means gross unit prices, `net` net ones; `tax-free` means net
 //!   prices at 0 %. A line's rate is its `price.calculatedTaxes[0].taxRate` (else
 //!   `price.taxRules[0].taxRate`, else `priceDefinition.taxRules[0].taxRate`, which the Store
-//!   API sends without `price`); a line with several rates is a warning (the first is used).
+//!   API sends without `price`); a price split over several rates (`calculatedTaxes` or
+//!   `taxRules`, as Shopware splits shipping proportionally) is a warning (the first is
+//!   used), except on free shipping. A line's quantity is its `quantity`, else its
+//!   `price.quantity` (an answer trimmed by `includes`).
 //! - The SKU is the line's `payload.productNumber` (Shopware's "Produktnummer"); lines of
 //!   type `product` and `custom` become items. A `promotion` line with `discountType`
 //!   `percentage` on the cart becomes `discountPercent` on every item; any other promotion
@@ -32,6 +35,14 @@
 //!   `refunded` and `chargeback` → refunded, `failed` and `cancelled` → failed, `open`,
 //!   `in_progress`, `authorized`, `reminded`, `unconfirmed`, `paid_partially` → open;
 //!   without a transaction state the order's `open`, `in_progress`, `completed` → open.
+//!   The app webhooks `state_enter.order.state.*` and `state_enter.order_transaction.state.*`
+//!   send `{ data: { payload: { order }, event }, source, timestamp }` with the order loaded
+//!   by Shopware's `OrderStateChangeEventListener` (`stateMachineState`, but of the
+//!   transactions only `paymentMethod`): where the entity carries no state, the state the
+//!   event (`data.event`) entered is read the same way, except a transaction's `failed` or
+//!   `cancelled` when the order has several transactions (Shopware cancels the superseded
+//!   one when the payment method changes): an `ambiguous_transaction_event` warning, and
+//!   the order's own state. No state at all is a `missing_association` warning.
 //!   Cancelled, refunded and failed are errors. Refunds are not read (the order entity
 //!   carries them only with the association `transactions.captures.refunds`): the state says
 //!   whether anything was refunded.
@@ -98,7 +109,7 @@ pub(crate) fn map(raw: &Value, life: &mut Life, issues: &mut Issues) -> Option<V
         issues,
     );
     let newest = newest_transaction(o);
-    state(o, newest, life, issues);
+    state(raw, o, newest, life, issues);
     out.insert("channel".into(), json!("online"));
     match o.get("currency").and_then(|c| text(c, "isoCode")) {
         Some(c) => {
@@ -361,19 +372,36 @@ const PAYMENT_STATES: &[(&str, OrderState)] = &[
     ("paid_partially", OrderState::Open),
 ];
 
-/// The order's state from its own state and the newest transaction's (see the module's
-/// documentation).
-fn state(o: &Value, newest: Option<(usize, &Value)>, life: &mut Life, issues: &mut Issues) {
+/// The order's state from its own state and the newest transaction's, else from the state
+/// the webhook's `data.event` entered (see the module's documentation).
+fn state(
+    raw: &Value,
+    o: &Value,
+    newest: Option<(usize, &Value)>,
+    life: &mut Life,
+    issues: &mut Issues,
+) {
     fn tech(v: &Value) -> Option<std::borrow::Cow<'_, str>> {
         v.get("stateMachineState")
             .and_then(|s| text(s, "technicalName"))
     }
-    let order = tech(o);
     let field = "stateMachineState.technicalName";
+    let event = raw.get("data").and_then(|d| text(d, "event"));
+    let entered = |prefix: &str| {
+        event
+            .as_deref()
+            .and_then(|e| e.strip_prefix(prefix))
+            .map(str::to_owned)
+    };
+    // The order's own state, else the one a `state_enter.order.state.*` event entered.
+    let (order, order_field) = match tech(o) {
+        Some(s) => (Some(s.into_owned()), field),
+        None => (entered("state_enter.order.state."), "data.event"),
+    };
     if order.as_deref() == Some("cancelled") {
         return life.set(
             Some(OrderState::Cancelled),
-            field,
+            order_field,
             "cancelled",
             "Shopware",
             issues,
@@ -386,9 +414,40 @@ fn state(o: &Value, newest: Option<(usize, &Value)>, life: &mut Life, issues: &m
             return life.set(state, &path, &s, "Shopware", issues);
         }
     }
-    let order = order.unwrap_or_default();
-    let state = super::state_in(&PAYMENT_STATES[5..8], &order);
-    life.set(state, field, &order, "Shopware", issues);
+    // A `state_enter.order_transaction.state.*` webhook loads `transactions.paymentMethod`
+    // only: the event's name is what says the payment's new state.
+    if let Some(s) = entered("state_enter.order_transaction.state.") {
+        let state = super::state_in(PAYMENT_STATES, &s);
+        let count = o
+            .get("transactions")
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len);
+        if count > 1 && state == Some(OrderState::Failed) {
+            issues.warning(
+                "data.event",
+                "ambiguous_transaction_event",
+                format!("Shopware's event says a payment entered `{s}` but not which of the order's {count} transactions (Shopware cancels a superseded transaction when the payment method changes): the order's own state is used; the API's `transactions.stateMachineState` says which"),
+                format!("Shopwares Ereignis sagt, dass eine Zahlung `{s}` erreicht hat, aber nicht, welche der {count} Transaktionen der Bestellung (Shopware storniert eine ersetzte Transaktion, wenn die Zahlungsart wechselt): der eigene Zustand der Bestellung gilt; welche, sagt `transactions.stateMachineState` der API"),
+            );
+        } else {
+            return life.set(state, "data.event", &s, "Shopware", issues);
+        }
+    }
+    match order {
+        Some(s) => {
+            let state = super::state_in(&PAYMENT_STATES[5..8], &s);
+            life.set(state, order_field, &s, "Shopware", issues);
+        }
+        None => {
+            life.state = None;
+            issues.warning(
+                "stateMachineState",
+                "missing_association",
+                "Shopware sent no state of the order or its transactions: no state is given; load the order with the associations `stateMachineState` and `transactions.stateMachineState`",
+                "Shopware sendet keinen Zustand der Bestellung oder ihrer Transaktionen: kein Zustand angegeben; bitte die Bestellung mit den Assoziationen `stateMachineState` und `transactions.stateMachineState` laden",
+            );
+        }
+    }
 }
 
 fn payment(t: Option<&Value>, out: &mut Map<String, Value>, issues: &mut Issues) {
@@ -423,16 +482,18 @@ fn payment(t: Option<&Value>, out: &mut Map<String, Value>, issues: &mut Issues)
     }
 }
 
-/// The rate of a calculated price: `calculatedTaxes[0].taxRate`, else `taxRules[0].taxRate`.
+/// The rate of a calculated price: `calculatedTaxes[0].taxRate`, else `taxRules[0].taxRate`;
+/// several rates in either (a price Shopware splits over rates) are a warning.
 fn rate_of(price: &Value, path: &str, shop: &str, issues: &mut Issues) -> Option<Decimal> {
     let taxes = price.get("calculatedTaxes").and_then(Value::as_array);
-    if taxes.is_some_and(|t| t.len() > 1) {
+    let rules = price.get("taxRules").and_then(Value::as_array);
+    if taxes.is_some_and(|t| t.len() > 1) || rules.is_some_and(|r| r.len() > 1) {
         issues.warning(
             path,
             "several_tax_rates",
-            format!("`{shop}.calculatedTaxes` has several rates: the first is used"),
+            format!("`{shop}` is split over several tax rates (`calculatedTaxes`, `taxRules`): the first is used"),
             format!(
-                "`{shop}.calculatedTaxes` enthält mehrere Steuersätze: der erste wird verwendet"
+                "`{shop}` ist auf mehrere Steuersätze aufgeteilt (`calculatedTaxes`, `taxRules`): der erste wird verwendet"
             ),
         );
     }
@@ -478,10 +539,13 @@ fn shipping(
     if let Some(c) = costs {
         if let Some(total) = amount(c, "totalPrice") {
             s.insert("cost".into(), money(total));
+            // Free shipping has no tax to split: its rates say nothing.
+            let mut free = Issues::new();
+            let said = if total.is_zero() { &mut free } else { &mut *issues };
             let rate = if tax_free {
                 Some(Decimal::ZERO)
             } else {
-                rate_of(c, "shipping.taxRate", "shippingCosts", issues)
+                rate_of(c, "shipping.taxRate", "shippingCosts", said)
             };
             if let Some(r) = rate {
                 s.insert("taxRate".into(), money(r));
@@ -508,10 +572,15 @@ fn item(l: &Value, i: usize, at: usize, tax_free: bool, issues: &mut Issues) -> 
         ),
     }
     put_text(&mut out, "name", label);
-    if let Some(q) = l.get("quantity").filter(|q| q.is_i64()) {
+    let price = l.get("price").filter(|p| p.is_object());
+    // The line's quantity, else its calculated price's (an answer trimmed by `includes`).
+    let quantity = [Some(l), price]
+        .into_iter()
+        .flatten()
+        .find_map(|v| v.get("quantity").filter(|q| q.is_i64()));
+    if let Some(q) = quantity {
         out.insert("quantity".into(), q.clone());
     }
-    let price = l.get("price").filter(|p| p.is_object());
     match amount(l, "unitPrice").or_else(|| price.and_then(|p| amount(p, "unitPrice"))) {
         Some(p) => {
             out.insert("unitPrice".into(), money(p));
