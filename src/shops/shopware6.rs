@@ -19,8 +19,10 @@
 //!   `price.quantity` (an answer trimmed by `includes`).
 //! - The SKU is the line's `payload.productNumber` (Shopware's "Produktnummer"); lines of
 //!   type `product` and `custom` become items. A `promotion` line with `discountType`
-//!   `percentage` on the cart becomes `discountPercent` on every item; any other promotion
-//!   (a fixed amount, shipping) is an error, as kontor does not guess how to spread it.
+//!   `percentage` on the cart becomes `discountPercent` on every item, unless its cap
+//!   (`payload.maxValue`) took effect (its amount is less than the percentage of the items,
+//!   a cent per item allowed); any other promotion (a fixed amount, a capped percentage,
+//!   shipping) is an error, as kontor does not guess how to spread it.
 //!   `credit` lines (manual credits) are warnings: Shopware core sends no returns in the
 //!   order.
 //! - The delivery address is the first delivery's `shippingOrderAddress` when it differs
@@ -541,7 +543,11 @@ fn shipping(
             s.insert("cost".into(), money(total));
             // Free shipping has no tax to split: its rates say nothing.
             let mut free = Issues::new();
-            let said = if total.is_zero() { &mut free } else { &mut *issues };
+            let said = if total.is_zero() {
+                &mut free
+            } else {
+                &mut *issues
+            };
             let rate = if tax_free {
                 Some(Decimal::ZERO)
             } else {
@@ -637,6 +643,17 @@ fn promotion(p: &Value, i: usize, items: &mut [Value], issues: &mut Issues) {
     let scope = text(payload, "discountScope");
     let value = amount(payload, "value");
     match (kind.as_deref(), scope.as_deref().unwrap_or("cart"), value) {
+        (Some("percentage"), "cart", Some(v))
+            if v > Decimal::ZERO && v <= Decimal::ONE_HUNDRED && capped(payload, p, v, items) =>
+        {
+            let max = text(payload, "maxValue").unwrap_or_default();
+            issues.error(
+                format!("lineItems[{i}]"),
+                "order_level_discount",
+                format!("the promotion {label:?} ({v} % up to {max}) was capped by its `payload.maxValue`: it is a discount on the whole order that kontor does not spread over the lines by guessing"),
+                format!("die Aktion {label:?} ({v} % bis {max}) wurde durch ihren `payload.maxValue` begrenzt: sie ist ein Rabatt auf die ganze Bestellung, den kontor nicht nach Gutdünken auf die Positionen verteilt"),
+            );
+        }
         (Some("percentage"), "cart", Some(v)) if v > Decimal::ZERO && v <= Decimal::ONE_HUNDRED => {
             for it in items.iter_mut().filter_map(Value::as_object_mut) {
                 if !it.contains_key("discount") && !it.contains_key("discountPercent") {
@@ -657,4 +674,29 @@ fn promotion(p: &Value, i: usize, items: &mut [Value], issues: &mut Issues) {
             );
         }
     }
+}
+
+/// Whether a percentage promotion's cap (`payload.maxValue`, which Shopware's
+/// `PromotionItemBuilder` writes for capped percentages) took effect: its amount is less
+/// than the percentage of the items (allowing a cent per item for Shopware's rounding), or
+/// unknown.
+fn capped(payload: &Value, p: &Value, percent: Decimal, items: &[Value]) -> bool {
+    if amount(payload, "maxValue").is_none() {
+        return false;
+    }
+    let total =
+        amount(p, "totalPrice").or_else(|| p.get("price").and_then(|x| amount(x, "totalPrice")));
+    let Some(total) = total else {
+        return true;
+    };
+    let mut base = Decimal::ZERO;
+    for it in items {
+        let q = it.get("quantity").and_then(Value::as_i64);
+        if let (Some(u), Some(q)) = (amount(it, "unitPrice"), q) {
+            base += u * Decimal::from(q);
+        }
+    }
+    let full = base * percent / Decimal::ONE_HUNDRED;
+    let cents = Decimal::from(items.len() as u64) / Decimal::ONE_HUNDRED;
+    super::abs(total) + cents < full
 }
