@@ -768,6 +768,9 @@ fn shopware_state_enter_webhooks_give_the_state_they_entered() {
         None,
     );
     assert_eq!(order(&m)["number"], "28118");
+    // No `billingAddress` is loaded for these events: the one in `addresses[]` by its id.
+    assert_eq!(order(&m)["billingAddress"]["street"], "sdsd");
+    assert!(!has(&m, "billingAddress", "missing_field"));
     assert_eq!(m.state, Some(OrderState::Cancelled));
     let i = issue(&m, "stateMachineState.technicalName", "order_cancelled");
     assert_eq!(i.severity, Severity::Error);
