@@ -190,7 +190,8 @@ pub struct TargetEntry {
     /// Where a retried delivery resumes its sync state (kivitendo: at the look-up of a
     /// pending create); others return the state unchanged.
     pub resume: fn(&Value) -> Value,
-    /// Its TypeScript declarations (`targets/<name>/<name>.d.ts`).
+    /// Its TypeScript declaration file, under `src/` (`targets/<name>/<name>.d.ts`; only its
+    /// name here: the text is in the package's declarations, not in the module).
     pub declarations: &'static str,
 }
 
@@ -226,7 +227,7 @@ pub struct SourceEntry {
     pub requests: Option<Requests>,
     /// The worker's variables and secrets it reads.
     pub env: &'static [EnvVar],
-    /// Its TypeScript declarations.
+    /// Its TypeScript declaration file, under `src/`.
     pub declarations: &'static str,
 }
 
@@ -392,7 +393,7 @@ impl Serialize for TargetEntry {
                 serde_json::json!({ "operation": l.operation, "asks": l.asks, "input": serde_json::from_str::<Value>(l.input).unwrap_or(Value::Null) })
             }),
         )?;
-        st.serialize_field("declarations", &!self.declarations.is_empty())?;
+        st.serialize_field("declarations", self.declarations)?;
         st.end()
     }
 }
@@ -427,6 +428,12 @@ pub fn source_entries() -> Vec<&'static SourceEntry> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The declaration file `path` (under `src/`) exists and holds `word`.
+    fn declares(path: &str, word: &str) -> bool {
+        let file = format!("{}/src/{path}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read_to_string(file).is_ok_and(|t| t.contains(word))
+    }
 
     /// A test fails when an entry lacks any part.
     #[test]
@@ -473,10 +480,8 @@ mod tests {
                 assert!(e.requests.operations.contains(&l.asks), "{n}: {}", l.asks);
                 assert!(serde_json::from_str::<Value>(l.input).is_ok(), "{n}");
             }
-            assert!(
-                e.declarations.contains("export"),
-                "{n}: declarations ({n}.d.ts)"
-            );
+            assert_eq!(e.declarations, format!("targets/{n}/{n}.d.ts"));
+            assert!(declares(e.declarations, "Operations"), "{n}: declarations");
         }
     }
 
@@ -498,7 +503,7 @@ mod tests {
                     assert!(platforms::PLATFORMS.contains(&n), "{n}: platform");
                 }
             }
-            assert!(e.declarations.contains("export"), "{n}: declarations");
+            assert!(declares(e.declarations, "export"), "{n}: declarations");
         }
     }
 

@@ -244,15 +244,12 @@ pub fn gunzip(bytes: &[u8]) -> Result<String, std::io::Error> {
     Ok(out)
 }
 
-/// Its TypeScript declarations (operations), added to the package's by wasm-bindgen.
-pub const DECLARATIONS: &str = include_str!("kvik.d.ts");
-
-// Added to the package's declarations by wasm-bindgen (Wasm builds only).
+// Its TypeScript declarations, added to the package's by wasm-bindgen (Wasm builds only).
 #[cfg_attr(
     target_arch = "wasm32",
     wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)
 )]
-const _: &str = DECLARATIONS;
+const _: &str = include_str!("kvik.d.ts");
 
 /// kvik.shop's entry in the registry.
 pub const ENTRY: SourceEntry = SourceEntry {
@@ -270,7 +267,7 @@ pub const ENTRY: SourceEntry = SourceEntry {
         env("KVIK_ALLOW_INSECURE", "allowInsecure", false, false),
         env("KVIK_ORDER_MAPPING", "", false, false),
     ],
-    declarations: DECLARATIONS,
+    declarations: "sources/kvik.d.ts",
 };
 
 /// `request("kvik", operation, input, config)` (the registry's entry): plain HTTP only with

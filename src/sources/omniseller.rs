@@ -697,16 +697,12 @@ pub fn kivitendo_category_documents(
     CategoryDocuments { documents, issues }
 }
 
-/// Its TypeScript declarations (session, categories, operations, builders), added to the
-/// package's by wasm-bindgen.
-pub const DECLARATIONS: &str = include_str!("omniseller.d.ts");
-
-// Added to the package's declarations by wasm-bindgen (Wasm builds only).
+// Its TypeScript declarations, added to the package's by wasm-bindgen (Wasm builds only).
 #[cfg_attr(
     target_arch = "wasm32",
     wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)
 )]
-const _: &str = DECLARATIONS;
+const _: &str = include_str!("omniseller.d.ts");
 
 /// OmniSeller's entry in the registry.
 pub const ENTRY: SourceEntry = SourceEntry {
@@ -724,7 +720,7 @@ pub const ENTRY: SourceEntry = SourceEntry {
         env("OMNISELLER_PASSWORD", "password", true, true),
         env("OMNISELLER_ORDER_MAPPING", "", false, false),
     ],
-    declarations: DECLARATIONS,
+    declarations: "sources/omniseller.d.ts",
 };
 
 /// `request("omniseller", operation, input, config)` (the registry's entry); `now` decides

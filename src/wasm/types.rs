@@ -232,8 +232,8 @@ export interface TargetInfo {
   whenPossiblySent: Record<string, "resume" | "lookup" | "resend" | "uncertain">;
   /** What it asks before a create whose answer was lost is sent again, if it can be asked. */
   lookupBeforeResend: { operation: string; asks: string; input: unknown } | null;
-  /** Its declarations are part of the package's. */
-  declarations: boolean;
+  /** Its declaration file in kontor's source (`targets/<name>/<name>.d.ts`), part of the package's. */
+  declarations: string;
 }
 
 /** One source as `sources()` describes it (kontor's registry). */

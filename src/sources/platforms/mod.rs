@@ -29,16 +29,12 @@
 //!   `order_failed`), never a sale.
 //! - `options.catalogue` (see [`crate::catalogue`]) completes the items' product facts.
 
-/// The platforms' TypeScript declarations (`fromShopOrder`, the catalogue), added to the
-/// package's by wasm-bindgen.
-pub const DECLARATIONS: &str = include_str!("platforms.d.ts");
-
-// Added to the package's declarations by wasm-bindgen (Wasm builds only).
+// Its TypeScript declarations, added to the package's by wasm-bindgen (Wasm builds only).
 #[cfg_attr(
     target_arch = "wasm32",
     wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)
 )]
-const _: &str = DECLARATIONS;
+const _: &str = include_str!("platforms.d.ts");
 
 pub mod shopify;
 pub mod shopware6;

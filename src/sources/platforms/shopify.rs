@@ -519,5 +519,5 @@ pub const ENTRY: crate::registry::SourceEntry = crate::registry::SourceEntry {
         crate::registry::env("SHOPIFY_WEBHOOK_SECRET", "", false, true),
         crate::registry::env("SHOPIFY_SHOPS", "", false, false),
     ],
-    declarations: super::DECLARATIONS,
+    declarations: "sources/platforms/platforms.d.ts",
 };

@@ -712,5 +712,5 @@ pub const ENTRY: crate::registry::SourceEntry = crate::registry::SourceEntry {
         crate::registry::env("SHOPWARE_APP_NAME", "", false, false),
         crate::registry::env("SHOPWARE_MAX_AGE_SECONDS", "", false, false),
     ],
-    declarations: super::DECLARATIONS,
+    declarations: "sources/platforms/platforms.d.ts",
 };

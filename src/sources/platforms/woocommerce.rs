@@ -500,5 +500,5 @@ pub const ENTRY: crate::registry::SourceEntry = crate::registry::SourceEntry {
         crate::registry::env("WOOCOMMERCE_WEBHOOK_SECRET", "", false, true),
         crate::registry::env("WOOCOMMERCE_SHOPS", "", false, false),
     ],
-    declarations: super::DECLARATIONS,
+    declarations: "sources/platforms/platforms.d.ts",
 };

@@ -33,16 +33,12 @@ use crate::issue::{Built, Issues};
 use crate::order::Order;
 use crate::registry::{env, IdempotencyKey, OrderDocument, PossiblySent, Requests, TargetEntry};
 
-/// Its TypeScript declarations (options, payload, operations, builder), added to the
-/// package's by wasm-bindgen.
-pub const DECLARATIONS: &str = include_str!("geisenheim.d.ts");
-
-// Added to the package's declarations by wasm-bindgen (Wasm builds only).
+// Its TypeScript declarations, added to the package's by wasm-bindgen (Wasm builds only).
 #[cfg_attr(
     target_arch = "wasm32",
     wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)
 )]
-const _: &str = DECLARATIONS;
+const _: &str = include_str!("geisenheim.d.ts");
 
 /// Geisenheim's entry in the registry.
 pub const ENTRY: TargetEntry = TargetEntry {
@@ -81,7 +77,7 @@ pub const ENTRY: TargetEntry = TargetEntry {
     },
     lookup: None,
     resume: Value::clone,
-    declarations: DECLARATIONS,
+    declarations: "targets/geisenheim/geisenheim.d.ts",
 };
 
 /// Geisenheim's order document for `order` with `options`, as JSON.

@@ -46,16 +46,12 @@ use crate::issue::{Built, Issues};
 use crate::order::Order;
 use crate::registry::{env, IdempotencyKey, OrderDocument, PossiblySent, Requests, TargetEntry};
 
-/// Its TypeScript declarations (options, documents, operations, builders, the sync), added
-/// to the package's by wasm-bindgen.
-pub const DECLARATIONS: &str = include_str!("kivitendo.d.ts");
-
-// Added to the package's declarations by wasm-bindgen (Wasm builds only).
+// Its TypeScript declarations, added to the package's by wasm-bindgen (Wasm builds only).
 #[cfg_attr(
     target_arch = "wasm32",
     wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)
 )]
-const _: &str = DECLARATIONS;
+const _: &str = include_str!("kivitendo.d.ts");
 
 /// kivitendo's entry in the registry.
 pub const ENTRY: TargetEntry = TargetEntry {
@@ -100,7 +96,7 @@ pub const ENTRY: TargetEntry = TargetEntry {
     possibly_sent: |_| PossiblySent::Resume,
     lookup: None,
     resume: resume_state,
-    declarations: DECLARATIONS,
+    declarations: "targets/kivitendo/kivitendo.d.ts",
 };
 
 /// `build`'s record for `order` with `options` in its JSON form (the catalogue's part ids

@@ -20,16 +20,12 @@ use crate::registry::{
     env, IdempotencyKey, Lookup, OrderDocument, PossiblySent, Requests, TargetEntry,
 };
 
-/// Its TypeScript declarations (options, payload, operations, builder), added to the
-/// package's by wasm-bindgen.
-pub const DECLARATIONS: &str = include_str!("westarp.d.ts");
-
-// Added to the package's declarations by wasm-bindgen (Wasm builds only).
+// Its TypeScript declarations, added to the package's by wasm-bindgen (Wasm builds only).
 #[cfg_attr(
     target_arch = "wasm32",
     wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)
 )]
-const _: &str = DECLARATIONS;
+const _: &str = include_str!("westarp.d.ts");
 
 /// Westarp's entry in the registry.
 pub const ENTRY: TargetEntry = TargetEntry {
@@ -75,5 +71,5 @@ pub const ENTRY: TargetEntry = TargetEntry {
         find: requests::find_sent,
     }),
     resume: serde_json::Value::clone,
-    declarations: DECLARATIONS,
+    declarations: "targets/westarp/westarp.d.ts",
 };
