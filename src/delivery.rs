@@ -16,33 +16,14 @@ use serde_json::{Map, Value};
 
 use crate::http::{basic_auth, Outcome};
 use crate::issue::{join, Issues};
+use crate::registry::{PossiblySent, Target};
 
-/// Targets that take orders through the worker.
-pub const ORDER_TARGETS: &[&str] = &["geisenheim", "kivitendo", "westarp"];
-
-/// The worker's secrets (CONTRACT.md §3), by name.
-pub const SECRETS: &[&str] = &[
-    "GEISENHEIM_USERNAME",
-    "GEISENHEIM_PASSWORD",
-    "GEISENHEIM_RECIPIENT_SALT",
-    "KIVITENDO_USERNAME",
-    "KIVITENDO_PASSWORD",
-    "WESTARP_TOKEN",
-    "OMNISELLER_USERNAME",
-    "OMNISELLER_PASSWORD",
-    "KVIK_TOKEN",
-    "KONTOR_API_TOKEN",
-    "KONTOR_HMAC_SECRET",
-    "WOOCOMMERCE_WEBHOOK_SECRET",
-    "SHOPIFY_WEBHOOK_SECRET",
-    "SHOPWARE_APP_SECRET",
-];
-
-/// Whether the variable `name` holds a secret: one of [`SECRETS`], or any name with `SECRET`,
-/// `PASSWORD`, `TOKEN` or `SALT` in it (a shop's own webhook secret, e.g.
-/// `SHOPIFY_WEBHOOK_SECRET_WEINGUT`, named in `SHOPIFY_SHOPS`).
+/// Whether the variable `name` holds a secret: one of the registry's
+/// ([`crate::registry::secrets`]), or any name with `SECRET`, `PASSWORD`, `TOKEN` or `SALT` in
+/// it (a shop's own webhook secret, e.g. `SHOPIFY_WEBHOOK_SECRET_WEINGUT`, named in
+/// `SHOPIFY_SHOPS`).
 pub fn is_secret_name(name: &str) -> bool {
-    SECRETS.contains(&name)
+    crate::registry::secrets().contains(&name)
         || ["SECRET", "PASSWORD", "TOKEN", "SALT"]
             .iter()
             .any(|w| name.contains(w))
@@ -59,17 +40,6 @@ const SECRET_KEYS: &[&str] = &[
     "authorization",
     "Authorization",
 ];
-
-/// Options a caller may set per target (CONTRACT.md §2); everything else is refused, above
-/// all base URLs, credentials, the environment and the recipient salt.
-fn caller_options(target: &str) -> &'static [&'static str] {
-    match target {
-        "geisenheim" => &["strict"],
-        "kivitendo" => crate::targets::kivitendo::CALLER_OPTION_KEYS,
-        "westarp" => &["type", "paymentMethodIds"],
-        _ => &[],
-    }
-}
 
 /// A request configuration built for the worker: `{ ok: true, config, issues }` or
 /// `{ ok: false, issues }`. The configuration holds credentials: it goes to `request()` and
@@ -109,16 +79,22 @@ pub fn worker_config(target: &str, env: &Value, options: &Value) -> WorkerConfig
     let target = target.split('-').next().unwrap_or(target);
     let mut issues = Issues::new();
     let mut config = Map::new();
-    if !ORDER_TARGETS.contains(&target) {
+    let entry = Target::from_name(target).map(Target::entry);
+    if entry.is_none() {
+        let names = Target::names();
+        let (last, first) = names.split_last().unwrap_or((&"", &[]));
+        let first = first.join(", ");
         issues.error(
             "target",
             "unknown_target",
-            format!("unknown target `{target}`: use geisenheim, kivitendo or westarp"),
-            format!("unbekanntes Ziel `{target}`: geisenheim, kivitendo oder westarp verwenden"),
+            format!("unknown target `{target}`: use {first} or {last}"),
+            format!("unbekanntes Ziel `{target}`: {first} oder {last} verwenden"),
         );
     }
     let t = target.to_ascii_uppercase();
-    let allowed = caller_options(target);
+    // Options a caller may set per target (CONTRACT.md §2); everything else is refused,
+    // above all base URLs, credentials, the environment and the recipient salt.
+    let allowed = entry.map_or(&[][..], |e| e.caller_options);
     // The installation's own options (JSON, `format` and `orderNumber` too), then the
     // caller's on top; one check for both.
     let options_var = format!("{t}_OPTIONS");
@@ -131,12 +107,9 @@ pub fn worker_config(target: &str, env: &Value, options: &Value) -> WorkerConfig
                 Some(Err(_)) => Value::Bool(false),
                 None => Value::Null,
             },
-            // The installation decides kivitendo's numbering, format, units and customer
-            // numbers; callers do not.
-            match target {
-                "kivitendo" => crate::targets::kivitendo::OPTION_KEYS.split_at(9).1,
-                _ => &[][..],
-            },
+            // The installation decides, e.g., kivitendo's numbering, format, units and
+            // customer numbers; callers do not.
+            entry.map_or(&[][..], |e| e.installation_options),
         ),
         ("options".to_owned(), options.clone(), &[][..]),
     ] {
@@ -160,29 +133,14 @@ pub fn worker_config(target: &str, env: &Value, options: &Value) -> WorkerConfig
             ),
         }
     }
-    let names: &[(&str, &str, bool)] = match target {
-        "geisenheim" => &[
-            ("environment", "ENV", false),
-            ("baseUrl", "BASE_URL", false),
-            ("username", "USERNAME", true),
-            ("password", "PASSWORD", true),
-            ("recipientSalt", "RECIPIENT_SALT", true),
-        ],
-        "kivitendo" => &[
-            ("baseUrl", "BASE_URL", true),
-            ("username", "USERNAME", true),
-            ("password", "PASSWORD", true),
-        ],
-        "westarp" => &[("baseUrl", "BASE_URL", true), ("token", "TOKEN", true)],
-        _ => &[],
-    };
-    for (key, suffix, required) in names {
-        let name = format!("{t}_{suffix}");
-        match var(env, &name) {
-            Some(v) => {
-                config.insert((*key).into(), Value::String(v.into()));
+    let vars = entry.map_or(&[][..], |e| e.env);
+    for v in vars.iter().filter(|v| !v.key.is_empty()) {
+        let name = v.name;
+        match var(env, name) {
+            Some(value) => {
+                config.insert(v.key.into(), Value::String(value.into()));
             }
-            None if *required => issues.error(join("env", &name), "missing_configuration", format!("the worker has no {name}: set it (`wrangler secret put {name}`, or in .dev.vars)"), format!("dem Worker fehlt {name}: bitte setzen (`wrangler secret put {name}` oder in .dev.vars)")),
+            None if v.required => issues.error(join("env", name), "missing_configuration", format!("the worker has no {name}: set it (`wrangler secret put {name}`, or in .dev.vars)"), format!("dem Worker fehlt {name}: bitte setzen (`wrangler secret put {name}` oder in .dev.vars)")),
             None => {}
         }
     }
@@ -219,10 +177,13 @@ pub fn delivery_key(target: &str, operation: &str, input: &Value, header: Option
             Some(h.to_owned())
         }
         _ => {
-            let (field, value) = match (target, operation) {
-                ("geisenheim", "cancelOrder") => ("invoiceId", Some(input)),
-                ("geisenheim", _) => ("invoiceId", input.get("invoiceId")),
-                _ => ("number", input.get("number")),
+            let key = Target::from_name(target).map(|t| t.entry().idempotency_key);
+            let field = key.map_or("number", |k| k.field);
+            let cancel = key.and_then(|k| k.cancel) == Some(operation);
+            let value = if cancel {
+                Some(input)
+            } else {
+                input.get(field)
             };
             let text = match value {
                 Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_owned()),
@@ -344,12 +305,11 @@ pub fn may_resend(status: &str, by_operator: bool) -> bool {
 /// cancel: a DELETE twice cancels once) or `uncertain` (Geisenheim's create: it cannot be asked,
 /// so nothing is sent until the operator decides).
 pub fn when_possibly_sent(target: &str, operation: &str) -> &'static str {
-    match (target, operation) {
-        ("kivitendo", _) => "resume",
-        ("westarp", "createOrder") => "lookup",
-        ("geisenheim", "cancelOrder") => "resend",
-        _ => "uncertain",
-    }
+    Target::from_name(target)
+        .map_or(PossiblySent::Uncertain, |t| {
+            (t.entry().possibly_sent)(operation)
+        })
+        .name()
 }
 
 /// What a cancel does with the create of the same order at the same target.
@@ -704,20 +664,10 @@ fn redact_in(value: &mut Value, forms: &Forms, depth: usize) {
 /// Other targets and states are returned unchanged (Geisenheim and Westarp offer no look-up by
 /// the shop's key: see the README's worker section).
 pub fn resume_state(target: &str, state: &Value) -> Value {
-    let mut state = state.clone();
-    if target == "kivitendo" {
-        if let Some(step) = state.get_mut("step") {
-            let back = match step.as_str() {
-                Some("createCustomer") => Some("findCustomer"),
-                Some("createOrder") => Some("findOrder"),
-                _ => None,
-            };
-            if let Some(b) = back {
-                *step = Value::String(b.into());
-            }
-        }
+    match Target::from_name(target) {
+        Some(t) => (t.entry().resume)(state),
+        None => state.clone(),
     }
-    state
 }
 
 /// The look-up a retried delivery makes before sending again, where the upstream can say
@@ -726,10 +676,11 @@ pub fn resume_state(target: &str, state: &Value) -> Value {
 /// which [`find_sent`] looks for the order's `code`. `(operation, input)`, or `None` (kivitendo
 /// looks up through [`resume_state`]; Geisenheim has no read endpoint).
 pub fn lookup_before_resend(target: &str, operation: &str) -> Option<(&'static str, Value)> {
-    match (target, operation) {
-        ("westarp", "createOrder") => Some(("listOrders", serde_json::json!({ "page": 1 }))),
-        _ => None,
-    }
+    let lookup = Target::from_name(target)?.entry().lookup?;
+    (lookup.operation == operation).then(|| {
+        let input = serde_json::from_str(lookup.input).unwrap_or(Value::Null);
+        (lookup.asks, input)
+    })
 }
 
 /// What a look-up of [`lookup_before_resend`] found.
@@ -755,20 +706,9 @@ pub fn find_sent(target: &str, payload: &Value, status: u16, body: &str) -> Foun
     let Ok(list) = serde_json::from_str::<Value>(body) else {
         return unknown;
     };
-    let code = payload.get("code").and_then(Value::as_str);
-    // Westarp's list: `{ data: [{ id, content: { code, … } }] }` (the record itself also read).
-    let entries = list.get("data").and_then(Value::as_array);
-    let hit = match (target, code, entries) {
-        ("westarp", Some(code), Some(list)) => list.iter().find_map(|e| {
-            let c = e.get("content").unwrap_or(e).get("code")?.as_str()?;
-            (c == code).then(|| match e.get("id") {
-                Some(Value::String(s)) => s.clone(),
-                Some(other) => other.to_string(),
-                None => String::new(),
-            })
-        }),
-        _ => None,
-    };
+    // Westarp's list: `{ data: [{ id, content: { code, … } }] }`.
+    let find = Target::from_name(target).and_then(|t| t.entry().lookup);
+    let hit = find.and_then(|l| (l.find)(payload, &list));
     Found {
         result: if hit.is_some() { "found" } else { "absent" },
         upstream_id: hit,
@@ -881,7 +821,7 @@ mod tests {
                 (issue.path.as_str(), issue.code.as_str()),
                 (format!("options.{key}").as_str(), "option_not_allowed")
             );
-            let allowed = caller_options(target)[0];
+            let allowed = Target::from_name(target).map_or("", |t| t.entry().caller_options[0]);
             assert!(
                 issue.message.contains(allowed) && issue.message.contains("_BASE_URL"),
                 "{}",

@@ -1,17 +1,14 @@
-//! Targets and operations by name, as the JavaScript API and the worker address them:
-//! `request(target, operation, input, config)` and `interpretResponse(...)`.
+//! APIs and operations by name, as the JavaScript API and the worker address them:
+//! `request(api, operation, input, config)` and `interpretResponse(...)`, each API's entry
+//! from the registry ([`crate::registry`]).
 
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::http::{Config, Interpreted, Outcome, Request};
+use crate::http::{Interpreted, Outcome, Request};
 use crate::issue::Issues;
 use crate::order::Order;
-use crate::sources::{kvik, omniseller};
-use crate::targets::{geisenheim, kivitendo, westarp};
-
-/// Target names.
-pub const TARGETS: &[&str] = &["geisenheim", "kivitendo", "westarp", "omniseller", "kvik"];
+use crate::registry::{self, Api};
 
 /// A built request, or the issues that prevent it: `{ ok: true, request, issues }` or
 /// `{ ok: false, issues }`.
@@ -36,7 +33,7 @@ impl Serialize for RequestResult {
 }
 
 fn unknown_target(name: &str, issues: &mut Issues) {
-    let known = TARGETS.join(", ");
+    let known = Api::names().join(", ");
     issues.error(
         "target",
         "unknown_target",
@@ -75,62 +72,17 @@ pub fn request(
         }
         _ => config,
     };
-    // JSON text; an id passed as a bare JS string (`"6132af…"`, not JSON) is taken as text.
-    let input_value = || match serde_json::from_str::<Value>(input) {
-        Ok(v) => v,
-        Err(_) if !input.trim_start().starts_with(['{', '[', '"']) => {
-            Value::String(input.trim().to_owned())
-        }
-        Err(_) => Value::Null,
-    };
-    let request = match target {
-        "geisenheim" => {
-            let cfg = Config::from_value(config, &["recipientSalt", "strict"], &mut issues);
-            match operation {
-                "createOrder" => {
-                    let options = geisenheim::Options::from_value(config, &mut issues);
-                    let (req, built) =
-                        geisenheim::requests::create_order(input, &cfg, &options, issues);
-                    issues = built.issues;
-                    req
-                }
-                "cancelOrder" => {
-                    geisenheim::requests::cancel_order(&input_value(), &cfg, &mut issues)
-                }
-                other => {
-                    issues.unknown_operation("Geisenheim", other, &["createOrder", "cancelOrder"]);
-                    None
-                }
-            }
-        }
-        "kivitendo" => {
-            let cfg = Config::from_value(config, kivitendo::OPTION_KEYS, &mut issues);
-            let mut options = kivitendo::Options::from_value(config, &mut issues);
-            if let Some(c) = &catalogue {
-                c.fill_product_ids(&mut options.product_ids);
-            }
-            kivitendo::requests::request(operation, input, &cfg, &options, &mut issues)
-        }
-        "westarp" => {
-            let cfg = Config::from_value(
-                config,
-                &["type", "paymentMethodIds", "revealSecrets"],
-                &mut issues,
-            );
-            let options = westarp::Options::from_value(config, &mut issues);
-            westarp::requests::request(operation, input, &cfg, &options, &mut issues)
-        }
-        "omniseller" => {
-            let cfg = Config::from_value(config, omniseller::OPTION_KEYS, &mut issues);
-            omniseller::request(operation, &input_value(), &cfg, config, now, &mut issues)
-        }
-        "kvik" => {
-            let cfg = Config::from_value(config, &["allowInsecure"], &mut issues);
-            let insecure = matches!(config.get("allowInsecure"), Some(Value::Bool(true)));
-            kvik::request(operation, &input_value(), &cfg, insecure, &mut issues)
-        }
-        other => {
-            unknown_target(other, &mut issues);
+    let request = match Api::from_name(target).and_then(Api::requests) {
+        Some(r) => (r.build)(
+            operation,
+            input,
+            config,
+            catalogue.as_ref(),
+            now,
+            &mut issues,
+        ),
+        None => {
+            unknown_target(target, &mut issues);
             None
         }
     };
@@ -138,47 +90,21 @@ pub fn request(
     RequestResult { request, issues }
 }
 
-/// Documents an order can be checked against: `validateOrder(order, { target })`.
-pub const ORDER_DOCUMENTS: &[&str] = &[
-    "geisenheim",
-    "kivitendo-customer",
-    "kivitendo-order",
-    "westarp",
-];
-
-/// Every issue `order` (already read, with its own issues) has for the order document of
-/// `target` (one of [`ORDER_DOCUMENTS`]) built with `options`: what the target's builder
-/// would refuse, beyond the canonical order's own rules.
-pub fn check_order(target: &str, order: &Order, order_issues: Issues, options: &Value) -> Issues {
+/// Every issue `order` (already read, with its own issues) has for the order document
+/// `document` (`geisenheim`, `kivitendo-order`, …: [`registry::documents`]) built with
+/// `options`: what the target's builder would refuse, beyond the canonical order's own rules.
+pub fn check_order(document: &str, order: &Order, order_issues: Issues, options: &Value) -> Issues {
     let mut issues = order_issues;
-    match target {
-        "geisenheim" => {
-            let o = geisenheim::Options::from_value(options, &mut issues);
-            geisenheim::build_order(order, issues, &o).issues
-        }
-        "kivitendo-customer" | "kivitendo-order" => {
-            let mut o = kivitendo::Options::from_value(options, &mut issues);
-            // The catalogue's part ids count as productIds (its own issues come with the order).
-            if let Some(c) = crate::catalogue::from_option(options, &mut Issues::new()) {
-                c.fill_product_ids(&mut o.product_ids);
-            }
-            if target == "kivitendo-customer" {
-                kivitendo::build_customer(order, issues, &o).issues
-            } else {
-                kivitendo::build_order(order, issues, &o).issues
-            }
-        }
-        "westarp" => {
-            let o = westarp::Options::from_value(options, &mut issues);
-            westarp::build_order(order, issues, &o).issues
-        }
-        other => {
-            let known = ORDER_DOCUMENTS.join(", ");
+    match registry::document(document) {
+        Some((_, d)) => (d.payload)(order, issues, options).issues,
+        None => {
+            let known: Vec<_> = registry::documents().map(|(_, d)| d.name).collect();
+            let known = known.join(", ");
             issues.error(
                 "options.target",
                 "unknown_target",
-                format!("no order document `{other}` to check against; known: {known}"),
-                format!("kein Bestelldokument `{other}` zum Prüfen; bekannt: {known}"),
+                format!("no order document `{document}` to check against; known: {known}"),
+                format!("kein Bestelldokument `{document}` zum Prüfen; bekannt: {known}"),
             );
             issues
         }
@@ -201,20 +127,28 @@ pub fn interpret_response(
             data: None,
         };
     }
-    match target {
-        "geisenheim" => geisenheim::requests::interpret(operation, status, body),
-        "kivitendo" => kivitendo::requests::interpret(operation, status, body),
-        "westarp" => westarp::requests::interpret(operation, status, body, &[]),
-        "omniseller" => omniseller::interpret(operation, status, body, now),
-        "kvik" => kvik::interpret(status, body),
-        other => {
-            unknown_target(other, &mut issues);
+    match Api::from_name(target).and_then(Api::requests) {
+        Some(r) => (r.interpret)(operation, status, body, now),
+        None => {
+            unknown_target(target, &mut issues);
             Interpreted {
                 outcome: Outcome::Rejected,
                 issues,
                 data: None,
             }
         }
+    }
+}
+
+/// An input as JSON; an id passed as a bare JS string (`"6132af…"`, not JSON) is taken as
+/// text, anything else unreadable as `null`.
+pub fn input_value(input: &str) -> Value {
+    match serde_json::from_str::<Value>(input) {
+        Ok(v) => v,
+        Err(_) if !input.trim_start().starts_with(['{', '[', '"']) => {
+            Value::String(input.trim().to_owned())
+        }
+        Err(_) => Value::Null,
     }
 }
 

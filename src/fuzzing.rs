@@ -12,8 +12,8 @@ use serde_json::Value;
 
 use crate::issue::{Issues, MAX_ISSUES};
 use crate::sources::{omniseller, platforms};
-use crate::targets::{kivitendo, westarp};
-use crate::{body, catalogue, dispatch, order};
+use crate::targets::kivitendo;
+use crate::{catalogue, dispatch, order};
 
 /// A fuzz target's entry: any bytes in, panics only when something that must hold fails.
 pub type Entry = fn(&[u8]);
@@ -89,18 +89,11 @@ pub fn order_json(data: &[u8]) {
     check_issues(&issues);
 }
 
-/// Every order builder on the text path (Geisenheim, Westarp, kivitendo customer and
-/// order), and kivitendo's product and category documents: `order \0 options`.
+/// Every order document's builder on the body path (the registry's), and kivitendo's product and category documents: `order \0 options`.
 pub fn builders(data: &[u8]) {
     let p = parts(data, 2);
     let options = json(&p[1]);
-    let builders: [fn(&str, &Value, Issues) -> body::Body; 4] = [
-        crate::targets::geisenheim::order_body,
-        crate::targets::westarp::order_body,
-        crate::targets::kivitendo::customer_body,
-        crate::targets::kivitendo::order_body,
-    ];
-    for build in builders {
+    for build in crate::registry::documents().map(|(_, d)| d.body) {
         let once = build(&p[0], &options, Issues::new());
         check_result(&once, &once.issues, once.body.is_some());
         assert_eq!(once.ok, once.body.is_some());
@@ -129,7 +122,7 @@ pub fn responses(data: &[u8]) {
         data.get(1).copied().unwrap_or(0),
     ]) % 600;
     let p = parts(data.get(2..).unwrap_or(&[]), 3);
-    let target = pick(p[0].as_bytes(), dispatch::TARGETS);
+    let target = pick(p[0].as_bytes(), &crate::registry::Api::names());
     for operation in operations(target).iter().copied().chain([p[1].as_str()]) {
         let now = i64::from(status) * 1_000_000_007;
         let r = dispatch::interpret_response(target, operation, status, &p[2], now);
@@ -139,20 +132,15 @@ pub fn responses(data: &[u8]) {
 
 /// The operations of `target`.
 fn operations(target: &str) -> &'static [&'static str] {
-    match target {
-        "geisenheim" => &["createOrder", "cancelOrder"],
-        "kivitendo" => kivitendo::requests::OPERATIONS,
-        "westarp" => westarp::requests::OPERATIONS,
-        "omniseller" => omniseller::OPERATIONS,
-        "kvik" => crate::sources::kvik::OPERATIONS,
-        _ => &[],
-    }
+    crate::registry::Api::from_name(target)
+        .and_then(crate::registry::Api::requests)
+        .map_or(&[], |r| r.operations)
 }
 
 /// `request`: `target \0 operation \0 input \0 config`, the clock from the config's `now`.
 pub fn request(data: &[u8]) {
     let p = parts(data, 4);
-    let target = pick(p[0].as_bytes(), dispatch::TARGETS);
+    let target = pick(p[0].as_bytes(), &crate::registry::Api::names());
     let config = json(&p[3]);
     let now = config.get("now").and_then(Value::as_i64).unwrap_or(0);
     for operation in operations(target).iter().copied().chain([p[1].as_str()]) {
@@ -208,7 +196,7 @@ pub fn decimal(data: &[u8]) {
 /// Shop orders (WooCommerce, Shopware 6, Shopify): `platform \0 order`.
 pub fn shop_orders(data: &[u8]) {
     let p = parts(data, 2);
-    let platform = pick(p[0].as_bytes(), &["woocommerce", "shopware6", "shopify"]);
+    let platform = pick(p[0].as_bytes(), platforms::PLATFORMS);
     let mapped = platforms::from_shop_order(platform, &json(&p[1]), None);
     check_result(&mapped, &mapped.issues, mapped.valid);
 }

@@ -23,6 +23,7 @@ pub mod json;
 pub mod limits;
 pub mod money;
 pub mod order;
+pub mod registry;
 pub mod sha256;
 pub mod sources;
 pub mod targets;

@@ -14,6 +14,7 @@ use serde_json::Value;
 use crate::http::encode_query;
 use crate::http::{self, Config, Interpreted, Method, Outcome, Request};
 use crate::issue::Issues;
+use crate::registry::{env, Arrival, Requests, SourceEntry};
 
 /// The API's path prefix.
 pub const PREFIX: &str = "/api/app";
@@ -241,6 +242,53 @@ pub fn gunzip(bytes: &[u8]) -> Result<String, std::io::Error> {
         .take(64 << 20)
         .read_to_string(&mut out)?;
     Ok(out)
+}
+
+// Its TypeScript declarations, added to the package's by wasm-bindgen (Wasm builds only).
+#[cfg_attr(
+    target_arch = "wasm32",
+    wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)
+)]
+const _: &str = include_str!("kvik.d.ts");
+
+/// kvik.shop's entry in the registry.
+pub const ENTRY: SourceEntry = SourceEntry {
+    name: "kvik",
+    title: "kvik.shop (App API)",
+    arrival: Arrival::Sync,
+    requests: Some(Requests {
+        operations: OPERATIONS,
+        build: dispatch,
+        interpret: |_, status, body, _| interpret(status, body),
+    }),
+    env: &[
+        env("KVIK_BASE_URL", "baseUrl", true, false),
+        env("KVIK_TOKEN", "token", true, true),
+        env("KVIK_ALLOW_INSECURE", "allowInsecure", false, false),
+        env("KVIK_ORDER_MAPPING", "", false, false),
+    ],
+    declarations: "sources/kvik.d.ts",
+};
+
+/// `request("kvik", operation, input, config)` (the registry's entry): plain HTTP only with
+/// `allowInsecure: true`.
+fn dispatch(
+    operation: &str,
+    input: &str,
+    config: &Value,
+    _catalogue: Option<&crate::catalogue::Catalogue>,
+    _now: i64,
+    issues: &mut Issues,
+) -> Option<Request> {
+    let cfg = Config::from_value(config, &["allowInsecure"], issues);
+    let insecure = matches!(config.get("allowInsecure"), Some(Value::Bool(true)));
+    request(
+        operation,
+        &crate::dispatch::input_value(input),
+        &cfg,
+        insecure,
+        issues,
+    )
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ use serde_json::{json, Value};
 use crate::http::{self, Config, Interpreted, Method, Outcome, Request};
 use crate::issue::Issues;
 use crate::order::time::{format_rfc3339, Timestamp};
+use crate::registry::{env, Arrival, Requests, SourceEntry};
 use crate::targets::kivitendo::record::{FieldsBuilder, Record};
 
 /// Route of the token request.
@@ -694,6 +695,47 @@ pub fn kivitendo_category_documents(
         })
         .collect();
     CategoryDocuments { documents, issues }
+}
+
+// Its TypeScript declarations, added to the package's by wasm-bindgen (Wasm builds only).
+#[cfg_attr(
+    target_arch = "wasm32",
+    wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)
+)]
+const _: &str = include_str!("omniseller.d.ts");
+
+/// OmniSeller's entry in the registry.
+pub const ENTRY: SourceEntry = SourceEntry {
+    name: "omniseller",
+    title: "OmniSeller (HTKService4)",
+    arrival: Arrival::Sync,
+    requests: Some(Requests {
+        operations: OPERATIONS,
+        build: dispatch,
+        interpret,
+    }),
+    env: &[
+        env("OMNISELLER_BASE_URL", "baseUrl", true, false),
+        env("OMNISELLER_USERNAME", "username", true, true),
+        env("OMNISELLER_PASSWORD", "password", true, true),
+        env("OMNISELLER_ORDER_MAPPING", "", false, false),
+    ],
+    declarations: "sources/omniseller.d.ts",
+};
+
+/// `request("omniseller", operation, input, config)` (the registry's entry); `now` decides
+/// whether the session is still good.
+fn dispatch(
+    operation: &str,
+    input: &str,
+    config: &Value,
+    _catalogue: Option<&crate::catalogue::Catalogue>,
+    now: i64,
+    issues: &mut Issues,
+) -> Option<Request> {
+    let cfg = Config::from_value(config, OPTION_KEYS, issues);
+    let input = crate::dispatch::input_value(input);
+    request(operation, &input, &cfg, config, now, issues)
 }
 
 #[cfg(test)]

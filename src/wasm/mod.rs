@@ -13,9 +13,13 @@ mod platforms;
 #[cfg(feature = "worker")]
 mod pull;
 mod types;
-mod types_text;
+mod types_body;
 #[cfg(feature = "worker")]
 mod worker;
+
+/// What the entries add to the module's exports (`init`, `initSync`, `send`).
+#[wasm_bindgen(typescript_custom_section)]
+const RUNTIME: &str = include_str!("runtime.d.ts");
 
 use serde::Serialize;
 use serde_json::Value;
@@ -165,7 +169,8 @@ struct Validation {
 
 /// `validateOrder(order, { target?, options? })`: every issue of the order itself; with a
 /// `target`, also every issue that target's order document would have.
-#[wasm_bindgen(js_name = validateOrder, unchecked_return_type = "ValidationResult")]
+// Declared in its .d.ts (optional options, the body path's overloads).
+#[wasm_bindgen(js_name = validateOrder, skip_typescript)]
 pub fn validate_order(
     #[wasm_bindgen(unchecked_param_type = "Order | string")] order: JsValue,
     #[wasm_bindgen(unchecked_param_type = "ValidateOptions")] options: Option<JsValue>,
@@ -217,7 +222,7 @@ fn build_from_order<O: Default, T: Serialize>(
         .as_ref()
         .filter(|o| crate::body::wants_text(o, &mut issues))
     {
-        return text_body(order, o, issues, text, false);
+        return text_body(order, o, issues, text);
     }
     let explain = wants_lineage(raw.as_ref());
     let options = raw
@@ -244,44 +249,75 @@ fn build_from_order<O: Default, T: Serialize>(
     })
 }
 
-/// The text path: the order as JSON text (a string as it is) into the core's `text`; with a
-/// `catalogue` option, the order's items are completed from it first (and, for kivitendo,
-/// its part ids join `productIds`).
+/// The body path: the order as JSON text (a string as it is) into the target's `text`; with a
+/// `catalogue` option, the order's items are completed from it first (and the builder reads
+/// its other parts itself: kivitendo its part ids for `productIds`).
 fn text_body(
     order: &JsValue,
     options: &Value,
     mut issues: Issues,
     text: fn(&str, &Value, Issues) -> crate::body::Body,
-    kivitendo: bool,
 ) -> JsValue {
     let catalogue = crate::catalogue::from_option(options, &mut issues);
     let Some(order) = read_text(order, "", true, &mut issues) else {
         return body::write_body(&crate::body::Body::new(None, issues));
     };
-    let Some(c) = catalogue else {
-        return body::write_body(&text(&order, options, issues));
+    let order = match catalogue {
+        Some(c) => c.complete_text(&order).unwrap_or(order),
+        None => order,
     };
-    let order = c.complete_text(&order).unwrap_or(order);
-    let mut options = options.clone();
-    if kivitendo {
-        let mut ids = Vec::new();
-        c.fill_product_ids(&mut ids);
-        if let Some(o) = options.as_object_mut() {
-            let entry = o
-                .entry("productIds")
-                .or_insert_with(|| Value::Object(Default::default()));
-            if let Some(m) = entry.as_object_mut() {
-                for (sku, id) in ids {
-                    m.entry(sku).or_insert(id.into());
-                }
-            }
-        }
+    body::write_body(&text(&order, options, issues))
+}
+
+/// `buildOrder(document, order, options?)`: any order document of the registry
+/// (`validateOrder`'s targets: `geisenheim`, `kivitendo-order`, …) as its payload object
+/// (kivitendo's records in their JSON form), or with `{ as: "text" }` as its request body.
+// Declared in types.rs (the documents from each target's declarations).
+#[wasm_bindgen(js_name = buildOrder, skip_typescript)]
+pub fn build_order(document: &str, order: JsValue, options: Option<JsValue>) -> JsValue {
+    let mut issues = Issues::new();
+    let Some((_, d)) = crate::registry::document(document) else {
+        let known: Vec<_> = crate::registry::documents().map(|(_, d)| d.name).collect();
+        let known = known.join(", ");
+        issues.error(
+            "document",
+            "unknown_target",
+            format!("no order document `{document}`; known: {known}"),
+            format!("kein Bestelldokument `{document}`; bekannt: {known}"),
+        );
+        return write(&Built::<Value>::new(None, issues));
+    };
+    let raw = options_json(options, &mut issues);
+    if let Some(o) = raw
+        .as_ref()
+        .filter(|o| crate::body::wants_text(o, &mut issues))
+    {
+        return text_body(&order, o, issues, d.body);
     }
-    body::write_body(&text(&order, &options, issues))
+    let explain = wants_lineage(raw.as_ref());
+    let options = raw.unwrap_or(Value::Null);
+    let catalogue = crate::catalogue::from_option(&options, &mut issues);
+    let (built, text) = match read_order_text(&order, catalogue.as_ref(), &mut issues) {
+        Some((order, order_issues, text)) => {
+            issues.extend(order_issues);
+            ((d.payload)(&order, issues, &options), text)
+        }
+        None => (Built::new(None, issues), String::new()),
+    };
+    let lineage = built
+        .payload
+        .as_ref()
+        .filter(|_| explain)
+        .map(|p| lineage_of(p, &text, catalogue.as_ref(), d.explain));
+    write(&WithLineage {
+        result: &built,
+        lineage,
+    })
 }
 
 /// `toGeisenheim(order, options?)`: the `POST /erp/orders` body and every issue.
-#[wasm_bindgen(js_name = toGeisenheim, unchecked_return_type = "BuildResult<GeisenheimOrder>")]
+// Declared in its .d.ts (optional options, the body path's overloads).
+#[wasm_bindgen(js_name = toGeisenheim, skip_typescript)]
 pub fn to_geisenheim(
     #[wasm_bindgen(unchecked_param_type = "Order | string")] order: JsValue,
     #[wasm_bindgen(unchecked_param_type = "GeisenheimOptions")] options: Option<JsValue>,
@@ -362,7 +398,7 @@ fn kivitendo_order_document(
     let mut issues = Issues::new();
     let raw = options_json(options, &mut issues).unwrap_or(Value::Null);
     if crate::body::wants_text(&raw, &mut issues) {
-        return text_body(order, &raw, issues, text, true);
+        return text_body(order, &raw, issues, text);
     }
     let mut options = kivitendo::Options::from_value(&raw, &mut issues);
     let catalogue = crate::catalogue::from_option(&raw, &mut issues);
@@ -400,7 +436,8 @@ fn kivitendo_order_document(
 }
 
 /// `toKivitendoCustomerXml(order, options?)`: `<customer>` with contacts and shippings.
-#[wasm_bindgen(js_name = toKivitendoCustomerXml, unchecked_return_type = "KivitendoDocument")]
+// Declared in its .d.ts (optional options, the body path's overloads).
+#[wasm_bindgen(js_name = toKivitendoCustomerXml, skip_typescript)]
 pub fn to_kivitendo_customer_xml(
     #[wasm_bindgen(unchecked_param_type = "Order | string")] order: JsValue,
     #[wasm_bindgen(unchecked_param_type = "KivitendoOptions")] options: Option<JsValue>,
@@ -415,7 +452,8 @@ pub fn to_kivitendo_customer_xml(
 }
 
 /// `toKivitendoOrderXml(order, options)`: `<order>` with orderitems and exact totals.
-#[wasm_bindgen(js_name = toKivitendoOrderXml, unchecked_return_type = "KivitendoDocument")]
+// Declared in its .d.ts (optional options, the body path's overloads).
+#[wasm_bindgen(js_name = toKivitendoOrderXml, skip_typescript)]
 pub fn to_kivitendo_order_xml(
     #[wasm_bindgen(unchecked_param_type = "Order | string")] order: JsValue,
     #[wasm_bindgen(unchecked_param_type = "KivitendoOptions")] options: Option<JsValue>,
@@ -458,7 +496,8 @@ fn kivitendo_input_document(
 }
 
 /// `toKivitendoProductXml(product, options?)`: `<product>` (productnumber, unit, partType required).
-#[wasm_bindgen(js_name = toKivitendoProductXml, unchecked_return_type = "KivitendoDocument")]
+// Declared in its .d.ts (optional options, the body path's overloads).
+#[wasm_bindgen(js_name = toKivitendoProductXml, skip_typescript)]
 pub fn to_kivitendo_product_xml(
     #[wasm_bindgen(unchecked_param_type = "KivitendoProduct | string")] product: JsValue,
     #[wasm_bindgen(unchecked_param_type = "KivitendoOptions")] options: Option<JsValue>,
@@ -467,7 +506,8 @@ pub fn to_kivitendo_product_xml(
 }
 
 /// `toKivitendoCategoryXml(category, options?)`: `<category>` (name and sortkey required).
-#[wasm_bindgen(js_name = toKivitendoCategoryXml, unchecked_return_type = "KivitendoDocument")]
+// Declared in its .d.ts (optional options, the body path's overloads).
+#[wasm_bindgen(js_name = toKivitendoCategoryXml, skip_typescript)]
 pub fn to_kivitendo_category_xml(
     #[wasm_bindgen(unchecked_param_type = "KivitendoCategory | string")] category: JsValue,
     #[wasm_bindgen(unchecked_param_type = "KivitendoOptions")] options: Option<JsValue>,
@@ -484,7 +524,8 @@ pub fn parse_kivitendo_xml(xml: &str) -> JsValue {
 
 /// `kivitendoSync(order, config, state?, response?)`: one step of the sync flow (customer by
 /// e-mail, created if missing; order by number, created if missing).
-#[wasm_bindgen(js_name = kivitendoSync, unchecked_return_type = "KivitendoSyncStep")]
+// Declared in its .d.ts (optional options, the body path's overloads).
+#[wasm_bindgen(js_name = kivitendoSync, skip_typescript)]
 pub fn kivitendo_sync(
     #[wasm_bindgen(unchecked_param_type = "Order | string")] order: JsValue,
     #[wasm_bindgen(unchecked_param_type = "RequestConfig & KivitendoOptions")] config: JsValue,
@@ -555,7 +596,8 @@ pub fn split_street(line: &str) -> JsValue {
 }
 
 /// `toWestarpOrder(order, options?)`: the Westarp `POST /orders` body and every issue.
-#[wasm_bindgen(js_name = toWestarpOrder, unchecked_return_type = "BuildResult<WestarpOrder>")]
+// Declared in its .d.ts (optional options, the body path's overloads).
+#[wasm_bindgen(js_name = toWestarpOrder, skip_typescript)]
 pub fn to_westarp_order(
     #[wasm_bindgen(unchecked_param_type = "Order | string")] order: JsValue,
     #[wasm_bindgen(unchecked_param_type = "WestarpOptions")] options: Option<JsValue>,
@@ -692,10 +734,8 @@ pub fn from_omniseller_order(
 
 /// `omnisellerToKivitendoCategories(categories, options?)`: kivitendo `<category>` documents
 /// for OmniSeller's categories (the getCategories answer, its `data` or its interpreted tree).
-#[wasm_bindgen(
-    js_name = omnisellerToKivitendoCategories,
-    unchecked_return_type = "KivitendoCategoryDocuments"
-)]
+// Declared in omniseller.d.ts (optional options).
+#[wasm_bindgen(js_name = omnisellerToKivitendoCategories, skip_typescript)]
 pub fn omniseller_to_kivitendo_categories(
     #[wasm_bindgen(unchecked_param_type = "unknown")] categories: JsValue,
     #[wasm_bindgen(unchecked_param_type = "KivitendoOptions")] options: Option<JsValue>,
@@ -711,6 +751,21 @@ pub fn omniseller_to_kivitendo_categories(
         docs.issues = issues;
     }
     write(&docs)
+}
+
+/// `targets()`: every target from the registry: its operations, order documents, the options
+/// a caller may set, its variables and secrets, idempotency key and what it does before a
+/// resend.
+#[wasm_bindgen(js_name = targets, unchecked_return_type = "TargetInfo[]")]
+pub fn targets() -> JsValue {
+    write(&crate::registry::target_entries())
+}
+
+/// `sources()`: every source from the registry: how its orders arrive, its operations,
+/// variables and secrets.
+#[wasm_bindgen(js_name = sources, unchecked_return_type = "SourceInfo[]")]
+pub fn sources() -> JsValue {
+    write(&crate::registry::source_entries())
 }
 
 /// `version()`: the package version.

@@ -99,9 +99,19 @@ export interface Issue {
  * target's order document, built with its `options` (what `toGeisenheim`, the kivitendo
  * builders or `toWestarpOrder` would refuse). */
 export interface ValidateOptions {
-  target?: "geisenheim" | "kivitendo-customer" | "kivitendo-order" | "westarp";
-  options?: GeisenheimOptions | KivitendoOptions | WestarpOptions;
+  target?: keyof OrderDocuments;
+  options?: OrderDocuments[keyof OrderDocuments];
 }
+
+/** Every order document `validateOrder()` checks against, with its builder's options (each
+ * target's declarations add its documents). */
+export interface OrderDocuments {}
+
+/**
+ * `validateOrder(order, { target?, options? })`: every issue of the order itself; with a
+ * `target`, also every issue that target's order document would have.
+ */
+export function validateOrder(order: Order | string, options?: ValidateOptions): ValidationResult;
 
 /** `validateOrder()`'s answer: `valid` is false when an issue is an error. */
 export interface ValidationResult { valid: boolean; issues: Issue[] }
@@ -130,64 +140,9 @@ export type BuildResult<T> =
   | { ok: true; payload: T; issues: Issue[]; lineage?: FieldLineage[] }
   | { ok: false; payload?: undefined; issues: Issue[]; lineage?: undefined };
 
-export interface GeisenheimOptions extends ExplainOption {
-  /** Secret salt of the anonymous recipient id; keep it constant per shop. */
-  recipientSalt?: string;
-  /** Unknown free-text values become errors. */
-  strict?: boolean;
-}
-
-/** Body of Geisenheim `POST /erp/orders` (§2.1). */
-export interface GeisenheimOrder {
-  date: string;
-  id: number;
-  recipient: {
-    id: string; category: number | string; source: string;
-    delivery?: string; postalCode?: string; country?: string;
-    yearOfBirth?: number; agreesToMarketing?: boolean; gender?: Gender; paymentMethod?: string;
-  };
-  items: Array<{
-    id: string; quantity: number; category: 1 | 2 | 3 | 4 | 5 | 9; size?: number;
-    price: number; tax: number; discount: number; organic?: boolean;
-    quality?: number | string; grapes?: Array<number | string>; wineType?: string; taste?: string;
-    vdp?: number | string | null;
-  }>;
-}
-
-export type Target = "geisenheim" | "kivitendo" | "westarp" | "omniseller" | "kvik";
-
-/** Options of `toWestarpOrder`. */
-export interface WestarpOptions extends ExplainOption {
-  /** Order type, "shop" by default. */
-  type?: "email" | "shop" | "phone" | "fax" | "post";
-  /** payment.method → payment_method_id (1, 3, 6, 8, 9); `invoice` → 3 is built in. */
-  paymentMethodIds?: Record<string, 1 | 3 | 6 | 8 | 9>;
-}
-
-export interface WestarpAddress {
-  name1: string; name2?: string; street: string; house_number: string; zip_code: string;
-  city: string; country: string; email?: string; phone?: string;
-}
-
-/** Body of Westarp `POST /orders`. */
-export interface WestarpOrder {
-  code: string; type: string;
-  person: { firstname?: string; lastname?: string; company?: string; email?: string; verkehrsnummer?: number };
-  payment_address: WestarpAddress; shipping_address: WestarpAddress;
-  payment_method_id: number; shipping_method_name: string; shipping_cost: number;
-  items: Array<{ type: "book"; isbn: string; quantity: number; discount_rate?: number }>;
-  delivery_date?: string; notes?: string; created_at?: string;
-}
-
-export interface WestarpShippingMethod {
-  id?: number; name?: string; type: "weight" | "fixed" | "fix" | "linear";
-  price?: Amount | null; rates?: Record<string, Amount> | null;
-}
-
-/** `westarpShippingCost()`'s answer: the net cost, or the issue why there is none. */
-export type ShippingCostResult =
-  | { ok: true; cost: number; issues: Issue[] }
-  | { ok: false; cost?: undefined; issues: Issue[] };
+/** Every API `request()` and `interpretResponse()` address: the targets and the sources kontor asks
+ * (each target's and source's declarations add its `Operations`). */
+export type Target = keyof Operations;
 
 /** `splitStreet()`'s answer: street and house number, or `unsplittable_street`. */
 export type SplitStreetResult =
@@ -195,93 +150,10 @@ export type SplitStreetResult =
   | { ok: false; street?: undefined; houseNumber?: undefined; issues: Issue[] };
 
 
-/** Options of the kivitendo builders: the ids kivitendo needs. */
-export interface KivitendoOptions extends ExplainOption {
-  /** Required for orders. */
-  customerId?: number;
-  contactId?: number;
-  /** Required. */
-  taxzoneId?: number;
-  /** Required. */
-  currencyId?: number;
-  paymentId?: number;
-  /** Required for orders: kivitendo product id per SKU. */
-  productIds?: Record<string, number>;
-  /** With it, shipping cost becomes an order item. */
-  shippingProductId?: number;
-  /** One of kivitendo's seven record types; default "sales_order" (kivitendo >= 3.9 requires it).
-   * Quotations carry the shop's number as `quote-number`. */
-  recordType?: "sales_order" | "sales_order_intake" | "sales_quotation" | "request_quotation"
-    | "purchase_quotation_intake" | "purchase_order" | "purchase_order_confirmation";
-  /** Write <fist-name> for the REST plugin before its version 0.3.0. */
-  legacyFirstNameTag?: boolean;
-  /** "shop" (default): the shop's number is also kivitendo's order-number; "kivitendo": kivitendo numbers it. */
-  orderNumber?: "shop" | "kivitendo";
-  /** "xml" (default) or "json" (the `.json` routes). */
-  format?: "xml" | "json";
-  /** The client's units (`units.name`, each at most 20 characters); default the 11 of a new
-   * client: Stck, psch, Tag, Std, min, t, kg, g, mg, L, ml. */
-  units?: string[];
-  /** "shop": the shop's `customer.id` is kivitendo's customer number; "none" (default): empty. */
-  customerNumber?: "shop" | "none";
-}
-
-/** A kivitendo document: `xml` (format xml) or `payload` (format json), only without errors. */
-export type KivitendoDocument =
-  | { ok: true; xml?: string; payload?: Record<string, unknown>; issues: Issue[]; lineage?: FieldLineage[] }
-  | { ok: false; xml?: undefined; payload?: undefined; issues: Issue[]; lineage?: undefined };
-
-export interface KivitendoProduct {
-  productnumber: string; unit: string; partType: "part" | "service" | "assembly" | "assortment";
-  description?: string; sellprice?: Amount; listprice?: Amount; lastcost?: Amount;
-  /** The booking group (`buchungsgruppen_id`) is required: a new client has 859 (19 %) and 860 (7 %). */
-  taxGroupId: number;
-  categoryId?: number; ean?: string; weight?: Amount; notes?: string;
-  shop?: boolean; obsolete?: boolean;
-}
-
-export interface KivitendoCategory { name: string; sortkey: number; obsolete?: boolean }
-
-/** `parseKivitendoXml()`: the root element and the data, or an issue naming line and column. */
-export type KivitendoParsed =
-  | { ok: true; root: string; data: unknown; issues: Issue[] }
-  | { ok: false; root?: undefined; data?: undefined; issues: Issue[] };
-
-export interface KivitendoSyncState {
-  step: "findCustomer" | "createCustomer" | "findOrder" | "createOrder" | "done";
-  customerId?: number; orderId?: number; createdCustomer: boolean; createdOrder: boolean;
-  /** The last create answered a bare 500: a second one ends the flow `rejected`. */
-  serverError?: boolean;
-}
-
-/** One step of `kivitendoSync()`: perform `request`, then call again with `state` and the response. */
-export interface KivitendoSyncStep {
-  /** The next request; absent once `done`. */
-  request?: HttpRequest;
-  state: KivitendoSyncState;
-  done: boolean;
-  outcome?: Outcome;
-  issues: Issue[];
-}
-
 /** Request configuration; credentials stay in the returned request's headers only. */
-export interface RequestConfig extends GeisenheimOptions, KivitendoOptions, WestarpOptions {
+export interface RequestConfig {
   environment?: "production" | "staging";
   baseUrl?: string; username?: string; password?: string; token?: string;
-  /** OmniSeller: the session from `interpretResponse("omniseller", "requestToken", …).data`. */
-  session?: OmnisellerSession;
-  /** OmniSeller: the number of the stock function (the wiki gives none). */
-  stockFunction?: string | number;
-  /** kvik.shop: allow plain HTTP to a loopback host (tests and mocks only). */
-  allowInsecure?: boolean;
-}
-
-/** An OmniSeller token and when it expires (RFC 3339, or Unix milliseconds). */
-export interface OmnisellerSession { token: string; expiresAt: string | number; user?: string }
-
-/** One category of `interpretResponse("omniseller", "getCategories", …).data`, in tree order. */
-export interface OmnisellerCategory {
-  id: string; parentId: string | null; name: string; active: boolean; depth: number;
 }
 
 /** Where a canonical order field comes from: a source path (`Bill.Street`, `Items[0].Sku`),
@@ -300,12 +172,6 @@ export interface OrderMapping { [targetPath: string]: MappingSpec }
 export type MappedOrder =
   | { valid: true; order: Order; issues: Issue[] }
   | { valid: false; order?: unknown; issues: Issue[] };
-
-/** `omnisellerToKivitendoCategories()`'s answer: one document per placed category. */
-export interface KivitendoCategoryDocuments {
-  documents: Array<{ omnisellerId: string; xml?: string; payload?: Record<string, unknown> }>;
-  issues: Issue[];
-}
 
 /** A transport-free HTTP request. */
 export interface HttpRequest {
@@ -337,56 +203,48 @@ export type Interpreted<D = unknown> =
   | { outcome: "accepted"; issues: Issue[]; data: D }
   | { outcome: "rejected" | "retry" | "auth_failed"; issues: Issue[]; data?: unknown };
 
-/** A page query of Westarp's lists. */
-export interface WestarpPage { page?: number }
+/**
+ * `buildOrder(document, order, options?)`: any order document of the registry (`validateOrder`'s
+ * targets: `geisenheim`, `kivitendo-customer`, `kivitendo-order`, `westarp`, …) as its payload
+ * object (kivitendo's records in their JSON form), or with `{ as: "text" }` as its request
+ * body. The named builders (`toGeisenheim`, …) give the same, typed per document.
+ */
+export function buildOrder<D extends keyof OrderDocuments & string>(document: D, order: Order | string, options: OrderDocuments[D] & AsText): TextResult;
+export function buildOrder<D extends keyof OrderDocuments & string>(document: D, order: Order | string, options?: OrderDocuments[D]): BuildResult<unknown>;
 
-/** Every target's operations: what `request()` takes as `input`, and the `data` of an
- * accepted answer in `interpretResponse()`. */
-export interface Operations {
-  geisenheim: {
-    createOrder: { input: Order | string; data: unknown };
-    /** The order's `invoiceId` (Geisenheim's `id`). */
-    cancelOrder: { input: number | string | { invoiceId: number } | { id: number }; data: unknown };
-  };
-  kivitendo: {
-    createCustomer: { input: Order | string; data: Record<string, unknown> };
-    updateCustomer: { input: Order | string; data: Record<string, unknown> };
-    findCustomers: { input: { email: string } | { createdSince: string }; data: Array<Record<string, unknown>> };
-    createOrder: { input: Order | string; data: Record<string, unknown> };
-    findOrders: { input: { orderNumber: string } | { quoteNumber: string } | { createdSince: string }; data: Array<Record<string, unknown>> };
-    createProduct: { input: KivitendoProduct | string; data: Record<string, unknown> };
-    createCategory: { input: KivitendoCategory | string; data: Record<string, unknown> };
-    listTaxZones: { input?: null; data: Array<Record<string, unknown>> };
-    listCurrencies: { input?: null; data: Array<Record<string, unknown>> };
-  };
-  westarp: {
-    listPublishers: { input?: WestarpPage | null; data: unknown };
-    listBooks: { input?: (WestarpPage & { publisherId?: number; status?: string; author?: string; isbn?: string; term?: string; place?: string }) | null; data: unknown };
-    getBook: { input: { id: string }; data: unknown };
-    createBook: { input: Record<string, unknown>; data: unknown };
-    updateBook: { input: { id: string } & Record<string, unknown>; data: unknown };
-    /** `confirmDeletion` must repeat the id. */
-    deleteBook: { input: { id: string; confirmDeletion: string }; data: unknown };
-    listStocks: { input?: (WestarpPage & { publisherId?: number }) | null; data: unknown };
-    listOrders: { input?: (WestarpPage & { publisherId?: number }) | null; data: unknown };
-    getOrder: { input: { id: string | number }; data: unknown };
-    createOrder: { input: Order | string; data: unknown[] };
-    listShippingMethods: { input?: null; data: WestarpShippingMethod[] | unknown };
-  };
-  omniseller: {
-    requestToken: { input?: null; data: OmnisellerSession };
-    getCategories: { input?: null; data: OmnisellerCategory[] };
-    getOrderIds: { input?: null; data: Array<{ ID: string } & Record<string, unknown>> };
-    /** The order's hex `ID` from getOrderIds. */
-    getOrder: { input: string | { id: string }; data: Record<string, unknown> };
-    getStock: { input?: unknown; data: unknown };
-  };
-  kvik: {
-    listOrders: { input?: Record<string, string | number | boolean> | null; data: unknown };
-    getOrder: { input: { id: number | string }; data: unknown };
-    updateOrder: { input: { id: number | string; changes: Record<string, unknown> }; data: unknown };
-    getPrice: { input: Record<string, unknown>; data: unknown };
-  };
+/** One target as `targets()` describes it (kontor's registry). */
+export interface TargetInfo {
+  name: keyof Operations & string;
+  title: string;
+  operations: string[];
+  /** Its order documents: `validateOrder`'s `target`, the builder, the lineage table's rows. */
+  documents: Array<{ name: keyof OrderDocuments & string; builder: string; lineage: number }>;
+  /** The options a caller of the worker may set (`workerConfig`). */
+  callerOptions: string[];
+  /** The options only the installation sets (`<NAME>_OPTIONS`). */
+  installationOptions: string[];
+  /** The worker's variables it reads, and its secrets, by name. */
+  variables: string[];
+  secrets: string[];
+  /** The field of a `createOrder` input that keys it without an `Idempotency-Key`. */
+  idempotencyKey: string;
+  /** Per operation, what a delivery does when its request may have gone out unanswered. */
+  whenPossiblySent: Record<string, "resume" | "lookup" | "resend" | "uncertain">;
+  /** What it asks before a create whose answer was lost is sent again, if it can be asked. */
+  lookupBeforeResend: { operation: string; asks: string; input: unknown } | null;
+  /** Its declaration file in kontor's source (`targets/<name>/<name>.d.ts`), part of the package's. */
+  declarations: string;
+}
+
+/** One source as `sources()` describes it (kontor's registry). */
+export interface SourceInfo {
+  name: string;
+  title: string;
+  /** `sync`: the worker's scheduled sync asks it; `webhook`: it sends signed webhooks. */
+  arrival: "sync" | "webhook";
+  operations: string[];
+  variables: string[];
+  secrets: string[];
 }
 
 /** The operations of `target`. */

@@ -29,6 +29,13 @@
 //!   `order_failed`), never a sale.
 //! - `options.catalogue` (see [`crate::catalogue`]) completes the items' product facts.
 
+// Its TypeScript declarations, added to the package's by wasm-bindgen (Wasm builds only).
+#[cfg_attr(
+    target_arch = "wasm32",
+    wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)
+)]
+const _: &str = include_str!("platforms.d.ts");
+
 #[cfg(feature = "worker")]
 pub mod pull;
 pub mod shopify;
@@ -42,6 +49,7 @@ use crate::catalogue::Catalogue;
 use crate::decimal::Decimal;
 use crate::issue::{Issues, Severity};
 use crate::order::time::{format_rfc3339, Timestamp};
+use crate::registry::Source;
 
 /// What `fromShopOrder` returns: the canonical order, whether every builder takes it, every
 /// issue, and the order's life as the platform reports it.
@@ -197,7 +205,8 @@ pub fn refund_line(
     Value::Object(l)
 }
 
-/// Platform names, as `fromShopOrder` takes them.
+/// Platform names, as `fromShopOrder` takes them: the registry's sources that arrive by
+/// webhook (a test checks both lists).
 pub const PLATFORMS: &[&str] = &["woocommerce", "shopware6", "shopify"];
 
 /// Maps `raw` (the platform's order JSON) from `platform` (one of [`PLATFORMS`]) to a
@@ -213,12 +222,13 @@ pub fn from_shop_order(platform: &str, raw: &Value, catalogue: Option<&Catalogue
         );
     }
     let mut life = Life::default();
-    let order = match platform {
+    let order = match Source::from_name(platform) {
         _ if issues.has_errors() => None,
-        "woocommerce" => Some(woocommerce::map(raw, &mut life, &mut issues)),
-        "shopware6" => shopware6::map(raw, &mut life, &mut issues),
-        "shopify" => Some(shopify::map(raw, &mut life, &mut issues)),
-        other => {
+        Some(Source::Woocommerce) => Some(woocommerce::map(raw, &mut life, &mut issues)),
+        Some(Source::Shopware6) => shopware6::map(raw, &mut life, &mut issues),
+        Some(Source::Shopify) => Some(shopify::map(raw, &mut life, &mut issues)),
+        Some(Source::Omniseller | Source::Kvik) | None => {
+            let other = platform;
             let known = PLATFORMS.join(", ");
             issues.error(
                 "platform",

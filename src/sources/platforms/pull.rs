@@ -49,6 +49,13 @@ use crate::http::{self, encode_query, Method, Request};
 use crate::issue::Issues;
 use crate::order::time::{format_rfc3339, Timestamp};
 
+// Its TypeScript declarations, added to the package's by wasm-bindgen (Wasm builds only).
+#[cfg_attr(
+    target_arch = "wasm32",
+    wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)
+)]
+const _: &str = include_str!("pull.d.ts");
+
 /// The platforms orders can be pulled from.
 pub const PLATFORMS: &[&str] = &["woocommerce", "shopify", "shopware6"];
 

@@ -508,3 +508,16 @@ fn item(l: &Value, quantity: Option<i64>, at: usize, shop: &str, issues: &mut Is
     }
     Value::Object(out)
 }
+
+/// Shopify's entry in the registry: its orders arrive by webhook.
+pub const ENTRY: crate::registry::SourceEntry = crate::registry::SourceEntry {
+    name: "shopify",
+    title: "Shopify (order webhooks)",
+    arrival: crate::registry::Arrival::Webhook,
+    requests: None,
+    env: &[
+        crate::registry::env("SHOPIFY_WEBHOOK_SECRET", "", false, true),
+        crate::registry::env("SHOPIFY_SHOPS", "", false, false),
+    ],
+    declarations: "sources/platforms/platforms.d.ts",
+};

@@ -489,3 +489,16 @@ fn decode_entities(s: &str) -> String {
     .iter()
     .fold(s.to_owned(), |acc, (e, c)| acc.replace(e, c))
 }
+
+/// WooCommerce's entry in the registry: its orders arrive by webhook.
+pub const ENTRY: crate::registry::SourceEntry = crate::registry::SourceEntry {
+    name: "woocommerce",
+    title: "WooCommerce (REST API v3 webhooks)",
+    arrival: crate::registry::Arrival::Webhook,
+    requests: None,
+    env: &[
+        crate::registry::env("WOOCOMMERCE_WEBHOOK_SECRET", "", false, true),
+        crate::registry::env("WOOCOMMERCE_SHOPS", "", false, false),
+    ],
+    declarations: "sources/platforms/platforms.d.ts",
+};

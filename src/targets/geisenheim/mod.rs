@@ -26,3 +26,66 @@ pub mod mapping;
 pub mod requests;
 
 pub use mapping::*;
+
+use serde_json::Value;
+
+use crate::issue::{Built, Issues};
+use crate::order::Order;
+use crate::registry::{env, IdempotencyKey, OrderDocument, PossiblySent, Requests, TargetEntry};
+
+// Its TypeScript declarations, added to the package's by wasm-bindgen (Wasm builds only).
+#[cfg_attr(
+    target_arch = "wasm32",
+    wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)
+)]
+const _: &str = include_str!("geisenheim.d.ts");
+
+/// Geisenheim's entry in the registry.
+pub const ENTRY: TargetEntry = TargetEntry {
+    name: "geisenheim",
+    title: "Geisenheim Weinwirtschaftsportal",
+    requests: Requests {
+        operations: requests::OPERATIONS,
+        build: requests::dispatch,
+        interpret: requests::read,
+    },
+    documents: &[OrderDocument {
+        name: "geisenheim",
+        builder: "toGeisenheim",
+        payload,
+        body: order_body,
+        lineage: &[lineage::RULES],
+        explain: lineage::of,
+    }],
+    caller_options: &["strict"],
+    installation_options: &[],
+    env: &[
+        env("GEISENHEIM_ENV", "environment", false, false),
+        env("GEISENHEIM_BASE_URL", "baseUrl", false, false),
+        env("GEISENHEIM_USERNAME", "username", true, true),
+        env("GEISENHEIM_PASSWORD", "password", true, true),
+        env("GEISENHEIM_RECIPIENT_SALT", "recipientSalt", true, true),
+    ],
+    idempotency_key: IdempotencyKey {
+        field: "invoiceId",
+        cancel: Some("cancelOrder"),
+    },
+    // A DELETE twice cancels once; a create cannot be asked for.
+    possibly_sent: |operation| match operation {
+        "cancelOrder" => PossiblySent::Resend,
+        _ => PossiblySent::Uncertain,
+    },
+    lookup: None,
+    resume: Value::clone,
+    declarations: "targets/geisenheim/geisenheim.d.ts",
+};
+
+/// Geisenheim's order document for `order` with `options`, as JSON.
+fn payload(order: &Order, mut issues: Issues, options: &Value) -> Built<Value> {
+    let o = Options::from_value(options, &mut issues);
+    let b = build_order(order, issues, &o);
+    Built::new(
+        b.payload.and_then(|p| serde_json::to_value(p).ok()),
+        b.issues,
+    )
+}

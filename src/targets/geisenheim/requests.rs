@@ -7,6 +7,7 @@
 use serde_json::Value;
 
 use super::{build_order, Options, OrderPayload};
+use crate::catalogue::Catalogue;
 use crate::http::{self, Config, Environment, Interpreted, Method, Outcome, Request};
 use crate::issue::{Built, Issues};
 use crate::order::Order;
@@ -179,4 +180,38 @@ pub fn interpret(operation: &str, status: u16, body: &str) -> Interpreted {
         issues,
         data: http::body_data(body),
     }
+}
+
+/// Geisenheim's operations.
+pub const OPERATIONS: &[&str] = &["createOrder", "cancelOrder"];
+
+/// `request("geisenheim", operation, input, config)` (the registry's entry): the catalogue
+/// has completed the order already.
+pub fn dispatch(
+    operation: &str,
+    input: &str,
+    config: &Value,
+    _catalogue: Option<&Catalogue>,
+    _now: i64,
+    issues: &mut Issues,
+) -> Option<Request> {
+    let cfg = Config::from_value(config, &["recipientSalt", "strict"], issues);
+    match operation {
+        "createOrder" => {
+            let options = Options::from_value(config, issues);
+            let (req, built) = create_order(input, &cfg, &options, std::mem::take(issues));
+            *issues = built.issues;
+            req
+        }
+        "cancelOrder" => cancel_order(&crate::dispatch::input_value(input), &cfg, issues),
+        other => {
+            issues.unknown_operation("Geisenheim", other, OPERATIONS);
+            None
+        }
+    }
+}
+
+/// `interpretResponse("geisenheim", …)` (the registry's entry).
+pub fn read(operation: &str, status: u16, body: &str, _now: i64) -> Interpreted {
+    interpret(operation, status, body)
 }

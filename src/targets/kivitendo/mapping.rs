@@ -892,6 +892,16 @@ pub fn document_body(doc: Document) -> crate::body::Body {
     crate::body::Body::new(body, doc.issues)
 }
 
+/// The options of `options`; a `catalogue` among them adds its part ids to `productIds` (the
+/// ids given there win; the catalogue's own issues are the caller's to report).
+pub fn options_with_catalogue(options: &Value, issues: &mut Issues) -> Options {
+    let mut o = Options::from_value(options, issues);
+    if let Some(c) = crate::catalogue::from_option(options, &mut Issues::new()) {
+        c.fill_product_ids(&mut o.product_ids);
+    }
+    o
+}
+
 /// A kivitendo document from an order on the text path.
 fn order_document_body(
     order_json: &str,
@@ -899,7 +909,7 @@ fn order_document_body(
     mut issues: Issues,
     build: fn(&Order, Issues, &Options) -> Built<super::record::Record>,
 ) -> crate::body::Body {
-    let options = Options::from_value(options, &mut issues);
+    let options = options_with_catalogue(options, &mut issues);
     let (order, order_issues) = Order::parse_json(order_json);
     if order_issues.iter().any(|i| i.code == "malformed_json") {
         issues.extend(order_issues);

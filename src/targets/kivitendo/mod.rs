@@ -39,3 +39,103 @@ pub mod requests;
 pub mod xml;
 
 pub use mapping::*;
+
+use serde_json::Value;
+
+use crate::issue::{Built, Issues};
+use crate::order::Order;
+use crate::registry::{env, IdempotencyKey, OrderDocument, PossiblySent, Requests, TargetEntry};
+
+// Its TypeScript declarations, added to the package's by wasm-bindgen (Wasm builds only).
+#[cfg_attr(
+    target_arch = "wasm32",
+    wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)
+)]
+const _: &str = include_str!("kivitendo.d.ts");
+
+/// kivitendo's entry in the registry.
+pub const ENTRY: TargetEntry = TargetEntry {
+    name: "kivitendo",
+    title: "kivitendo (REST API)",
+    requests: Requests {
+        operations: requests::OPERATIONS,
+        build: requests::dispatch,
+        interpret: requests::read,
+    },
+    documents: &[
+        OrderDocument {
+            name: "kivitendo-customer",
+            builder: "toKivitendoCustomerXml",
+            payload: customer_payload,
+            body: customer_body,
+            lineage: &[lineage::CUSTOMER],
+            explain: lineage::customer,
+        },
+        OrderDocument {
+            name: "kivitendo-order",
+            builder: "toKivitendoOrderXml",
+            payload: order_payload,
+            body: order_body,
+            lineage: &[lineage::ORDER],
+            explain: lineage::order,
+        },
+    ],
+    caller_options: CALLER_OPTION_KEYS,
+    // The installation decides kivitendo's numbering, format, units and customer numbers.
+    installation_options: OPTION_KEYS.split_at(CALLER_OPTION_KEYS.len()).1,
+    env: &[
+        env("KIVITENDO_BASE_URL", "baseUrl", true, false),
+        env("KIVITENDO_USERNAME", "username", true, true),
+        env("KIVITENDO_PASSWORD", "password", true, true),
+    ],
+    idempotency_key: IdempotencyKey {
+        field: "number",
+        cancel: None,
+    },
+    // The sync state resumes at the look-up of a pending create.
+    possibly_sent: |_| PossiblySent::Resume,
+    lookup: None,
+    resume: resume_state,
+    declarations: "targets/kivitendo/kivitendo.d.ts",
+};
+
+/// `build`'s record for `order` with `options` in its JSON form (the catalogue's part ids
+/// count as `productIds`; its own issues come with the order).
+fn payload(
+    order: &Order,
+    mut issues: Issues,
+    options: &Value,
+    build: fn(&Order, Issues, &Options) -> Built<record::Record>,
+) -> Built<Value> {
+    let o = options_with_catalogue(options, &mut issues);
+    let doc = Document::new(build(order, issues, &o), record::Format::Json);
+    Built::new(doc.payload, doc.issues)
+}
+
+/// The `<customer>` document's JSON form.
+fn customer_payload(order: &Order, issues: Issues, options: &Value) -> Built<Value> {
+    payload(order, issues, options, build_customer)
+}
+
+/// The `<order>` document's JSON form.
+fn order_payload(order: &Order, issues: Issues, options: &Value) -> Built<Value> {
+    payload(order, issues, options, build_order)
+}
+
+/// Where a retried delivery resumes: its answer may have been lost after kivitendo stored the
+/// record, so a pending `createCustomer` resumes at `findCustomer` (by e-mail), a pending
+/// `createOrder` at `findOrder` (by the shop's order number); other states are unchanged.
+fn resume_state(state: &Value) -> Value {
+    let mut state = state.clone();
+    if let Some(step) = state.get_mut("step") {
+        let back = match step.as_str() {
+            Some("createCustomer") => Some("findCustomer"),
+            Some("createOrder") => Some("findOrder"),
+            _ => None,
+        };
+        if let Some(b) = back {
+            *step = Value::String(b.into());
+        }
+    }
+    state
+}

@@ -732,3 +732,26 @@ fn dedup(issues: &mut Issues) {
     }
     *issues = Issues::from_vec(kept);
 }
+
+/// `request("kivitendo", operation, input, config)` (the registry's entry): the catalogue's
+/// part ids fill `productIds`.
+pub fn dispatch(
+    operation: &str,
+    input: &str,
+    config: &Value,
+    catalogue: Option<&crate::catalogue::Catalogue>,
+    _now: i64,
+    issues: &mut Issues,
+) -> Option<Request> {
+    let cfg = Config::from_value(config, super::OPTION_KEYS, issues);
+    let mut options = Options::from_value(config, issues);
+    if let Some(c) = catalogue {
+        c.fill_product_ids(&mut options.product_ids);
+    }
+    request(operation, input, &cfg, &options, issues)
+}
+
+/// `interpretResponse("kivitendo", …)` (the registry's entry).
+pub fn read(operation: &str, status: u16, body: &str, _now: i64) -> Interpreted {
+    interpret(operation, status, body)
+}

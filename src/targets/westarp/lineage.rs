@@ -25,10 +25,13 @@ macro_rules! address {
     };
 }
 
-const PAYMENT: [Rule; 9] = address!("payment_address", "billingAddress", "billingAddress");
-const SHIPPING: [Rule; 9] = address!("shipping_address", "shippingAddress", "billingAddress");
+/// The payment address's rows.
+pub const PAYMENT: [Rule; 9] = address!("payment_address", "billingAddress", "billingAddress");
+/// The shipping address's rows.
+pub const SHIPPING: [Rule; 9] = address!("shipping_address", "shippingAddress", "billingAddress");
 
-const ORDER: &[Rule] = &[
+/// The order's own rows (the addresses' are [`PAYMENT`] and [`SHIPPING`]).
+pub const ORDER: &[Rule] = &[
     r(
         "code",
         &["number"],

@@ -15,3 +15,61 @@ pub mod requests;
 pub mod shipping;
 
 pub use mapping::*;
+
+use crate::registry::{
+    env, IdempotencyKey, Lookup, OrderDocument, PossiblySent, Requests, TargetEntry,
+};
+
+// Its TypeScript declarations, added to the package's by wasm-bindgen (Wasm builds only).
+#[cfg_attr(
+    target_arch = "wasm32",
+    wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)
+)]
+const _: &str = include_str!("westarp.d.ts");
+
+/// Westarp's entry in the registry.
+pub const ENTRY: TargetEntry = TargetEntry {
+    name: "westarp",
+    title: "Westarp Verlagsservice",
+    requests: Requests {
+        operations: requests::OPERATIONS,
+        build: requests::dispatch,
+        interpret: requests::read,
+    },
+    documents: &[OrderDocument {
+        name: "westarp",
+        builder: "toWestarpOrder",
+        payload: |order, mut issues, options| {
+            let o = Options::from_value(options, &mut issues);
+            let b = build_order(order, issues, &o);
+            let payload = b.payload.and_then(|p| serde_json::to_value(p).ok());
+            crate::issue::Built::new(payload, b.issues)
+        },
+        body: order_body,
+        lineage: &[lineage::ORDER, &lineage::PAYMENT, &lineage::SHIPPING],
+        explain: lineage::of,
+    }],
+    caller_options: &["type", "paymentMethodIds"],
+    installation_options: &[],
+    env: &[
+        env("WESTARP_BASE_URL", "baseUrl", true, false),
+        env("WESTARP_TOKEN", "token", true, true),
+    ],
+    idempotency_key: IdempotencyKey {
+        field: "number",
+        cancel: None,
+    },
+    // Its newest orders are asked for the order's code before a create is sent again.
+    possibly_sent: |operation| match operation {
+        "createOrder" => PossiblySent::Lookup,
+        _ => PossiblySent::Uncertain,
+    },
+    lookup: Some(Lookup {
+        operation: "createOrder",
+        asks: "listOrders",
+        input: r#"{"page": 1}"#,
+        find: requests::find_sent,
+    }),
+    resume: serde_json::Value::clone,
+    declarations: "targets/westarp/westarp.d.ts",
+};

@@ -540,3 +540,40 @@ pub fn interpret(operation: &str, status: u16, body: &str, reveal: &[String]) ->
         data,
     }
 }
+
+/// `request("westarp", operation, input, config)` (the registry's entry).
+pub fn dispatch(
+    operation: &str,
+    input: &str,
+    config: &Value,
+    _catalogue: Option<&crate::catalogue::Catalogue>,
+    _now: i64,
+    issues: &mut Issues,
+) -> Option<Request> {
+    let cfg = Config::from_value(
+        config,
+        &["type", "paymentMethodIds", "revealSecrets"],
+        issues,
+    );
+    let options = Options::from_value(config, issues);
+    request(operation, input, &cfg, &options, issues)
+}
+
+/// `interpretResponse("westarp", …)` (the registry's entry): no VLB secret revealed.
+pub fn read(operation: &str, status: u16, body: &str, _now: i64) -> Interpreted {
+    interpret(operation, status, body, &[])
+}
+
+/// In the answer of `listOrders` (`{ data: [{ id, content: { code, … } }] }`, the record
+/// itself also read), the id of the order whose `code` is the payload's.
+pub fn find_sent(payload: &Value, list: &Value) -> Option<String> {
+    let code = payload.get("code").and_then(Value::as_str)?;
+    list.get("data")?.as_array()?.iter().find_map(|e| {
+        let c = e.get("content").unwrap_or(e).get("code")?.as_str()?;
+        (c == code).then(|| match e.get("id") {
+            Some(Value::String(s)) => s.clone(),
+            Some(other) => other.to_string(),
+            None => String::new(),
+        })
+    })
+}
