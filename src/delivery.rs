@@ -500,6 +500,33 @@ pub fn first_invoice_id(env: &Value) -> (Option<u64>, Issues) {
     (id, issues)
 }
 
+/// What a shop webhook's topic is (WooCommerce's `X-WC-Webhook-Topic`, Shopify's
+/// `X-Shopify-Topic`, Shopware's signed `data.event`): `order` (the body is the full order:
+/// its own status fields say what it is), a state the order entered by an event whose body
+/// names the order only (`cancelled`: WooCommerce `order.deleted`, Shopware
+/// `state_enter.order.state.cancelled`; `refunded`, `partially_refunded`: Shopware's
+/// transaction events `…refunded`, `…refunded_partially`; `failed`: Shopware's transaction
+/// `…cancelled`, the payment given up), `refund` (Shopify `refunds/create`: one refund object
+/// naming its order by `order_id`), or `None`: not an event kontor acts on.
+pub fn shop_event(platform: &str, topic: &str) -> Option<&'static str> {
+    Some(match (platform, topic) {
+        ("woocommerce", "order.created" | "order.updated") => "order",
+        ("woocommerce", "order.deleted") => "cancelled",
+        ("shopify", "orders/create" | "orders/updated" | "orders/paid" | "orders/cancelled") => {
+            "order"
+        }
+        ("shopify", "refunds/create") => "refund",
+        ("shopware6", "checkout.order.placed") => "order",
+        ("shopware6", "state_enter.order.state.cancelled") => "cancelled",
+        ("shopware6", "state_enter.order_transaction.state.refunded") => "refunded",
+        ("shopware6", "state_enter.order_transaction.state.refunded_partially") => {
+            "partially_refunded"
+        }
+        ("shopware6", "state_enter.order_transaction.state.cancelled") => "failed",
+        _ => return None,
+    })
+}
+
 /// What one refund of a shop order does at Geisenheim ([`refund_bookings`]).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -1463,5 +1490,27 @@ mod tests {
             false
         )
         .is_empty());
+    }
+
+    #[test]
+    fn shop_events_say_what_they_do() {
+        assert_eq!(
+            shop_event("woocommerce", "order.deleted"),
+            Some("cancelled")
+        );
+        assert_eq!(shop_event("shopify", "refunds/create"), Some("refund"));
+        assert_eq!(shop_event("shopify", "orders/cancelled"), Some("order"));
+        assert_eq!(
+            shop_event(
+                "shopware6",
+                "state_enter.order_transaction.state.refunded_partially"
+            ),
+            Some("partially_refunded")
+        );
+        assert_eq!(
+            shop_event("shopware6", "state_enter.order.state.completed"),
+            None
+        );
+        assert_eq!(shop_event("shopify", "order.deleted"), None);
     }
 }

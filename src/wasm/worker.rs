@@ -62,6 +62,9 @@ export interface BeforeResend { state: unknown; lookup: { operation: string; inp
 /** `firstInvoiceId()`'s answer: the first id of the worker's Geisenheim sequence. */
 export type FirstInvoiceIdResult = { ok: true; id: number; issues: Issue[] } | { ok: false; issues: Issue[] };
 
+/** `shopEvent()`'s answer: what a shop webhook's topic is. */
+export type ShopEvent = "order" | "cancelled" | "refunded" | "partially_refunded" | "failed" | "refund";
+
 /** One of `refundBookings()`'s answers: what a shop order's new refund does at Geisenheim
  * (`inline`: in the sale already; `return`: send `order`, a return booking; `note`: nothing
  * can be sent, `issues` say why). */
@@ -277,4 +280,11 @@ pub fn shopify_refund(body: &str) -> JsValue {
     write(
         &serde_json::json!({ "refund": crate::shops::shopify::refund(&raw), "orderId": order_id }),
     )
+}
+
+/// `shopEvent(platform, topic)`: what a shop webhook's topic is (`order`, `cancelled`,
+/// `refunded`, `partially_refunded`, `failed`, `refund`), or null: not acted on.
+#[wasm_bindgen(js_name = shopEvent, unchecked_return_type = "ShopEvent | null")]
+pub fn shop_event(platform: &str, topic: &str) -> JsValue {
+    delivery::shop_event(platform, topic).map_or(JsValue::NULL, JsValue::from_str)
 }

@@ -11,6 +11,7 @@ import { handleWebhook, PLATFORMS } from "./webhooks";
 import * as catalogue from "./catalogue";
 import * as shopware from "./shopware";
 import * as ledger from "./ledger";
+import * as shoporders from "./shoporders";
 import type { DeliveryMessage, DeadLetterMessage } from "./env";
 import openapi from "../openapi.json";
 
@@ -31,6 +32,7 @@ const ROUTES: [RegExp, string][] = [
   [/^\/v1\/deliveries\/[^/]+$/, "/v1/deliveries/{id}"],
   [/^\/v1\/deliveries\/[^/]+\/retry$/, "/v1/deliveries/{id}/retry"],
   [/^\/v1\/deliveries\/[^/]+\/confirm$/, "/v1/deliveries/{id}/confirm"],
+  [/^\/v1\/shop-orders\/[^/]+\/[^/]+\/[^/]+$/, "/v1/shop-orders/{platform}/{shop}/{number}"],
   [/^\/v1\/options$/, "/v1/options"],
   [/^\/v1\/catalogue$/, "/v1/catalogue"],
   [/^\/v1\/sync$/, "/v1/sync"],
@@ -169,6 +171,19 @@ async function route(env: Env, req: Request, url: URL, body: unknown, raw: { tex
     }
     const job: Job = { target: stored.target, operation: stored.operation as Job["operation"], input: corrected ?? stored.input, options: stored.options ?? undefined };
     return answer(await deliver(env, job, stored));
+  }
+  if ((p = /^\/v1\/shop-orders\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(path))) {
+    // A shop order's history: its events and the deliveries they caused (issue 22).
+    if (m !== "GET") return notAllowed("GET");
+    let parts: string[];
+    try {
+      parts = [p[1]!, p[2]!, p[3]!].map((x) => decodeURIComponent(x));
+    } catch {
+      return problem(env, 400, "malformed_uri", [issue("", "malformed_uri", "the path is not valid percent-encoding: encode the shop (e.g. https%3A%2F%2Fshop.example) and the number", "der Pfad ist keine gültige Prozent-Kodierung: Shop (z. B. https%3A%2F%2Fshop.example) und Nummer kodieren")]);
+    }
+    const h = await shoporders.history(env.DB, parts[0]!, parts[1]!, parts[2]!);
+    if (!h) return problem(env, 404, "not_found", [issue("", "not_found", "no shop order with this platform, shop and number: kontor received no webhook for it", "keine Shop-Bestellung mit dieser Plattform, diesem Shop und dieser Nummer: kontor hat keinen Webhook dafür erhalten")]);
+    return json(env, 200, h);
   }
   if (path === "/v1/options") {
     // The non-secret target options (KIVITENDO_OPTIONS, WESTARP_OPTIONS: ids, never
