@@ -359,7 +359,7 @@ async function refundEvent(env: Env, platform: ShopPlatform, shop: string, body:
       issues: [issue("", "not_delivered", `order ${so.number} was never delivered: its refund changes nothing and nothing is sent`, `Bestellung ${so.number} wurde nie zugestellt: ihre Erstattung ändert nichts, nichts wird gesendet`, "warning")] } };
   }
   const bookings = refundBookings(so.order, [r.refund], so.refunds, false);
-  if (bookings.length === 0) return { httpStatus: 200, body: { platform, shop, number: so.number, duplicate: true, actions: [], issues: [] } };
+  if (bookings.length === 0) return { httpStatus: 200, body: { platform, shop, number: so.number, corrected: true, actions: [], issues: [] } };
   return applyRefunds(env, who, so.order, bookings, targets, first, event);
 }
 
