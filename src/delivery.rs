@@ -539,8 +539,8 @@ pub struct RefundBooking {
     /// cannot find in the order), the issues say why, for the operator.
     pub how: &'static str,
     /// The return booking (`how: return`): the sale's order with its items the refunded lines
-    /// at negative quantity, priced as sold, dated the refund's day, no shipping and no
-    /// `invoiceId` (the worker gives it one from its sequence).
+    /// at negative quantity, priced as sold, dated the refund's day, its shipping at no cost
+    /// and no `invoiceId` (the worker gives it one from its sequence).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<Value>,
     /// Why a refund is a note.
@@ -653,8 +653,13 @@ pub fn refund_bookings(
         }
         let mut booking = order.as_object().cloned().unwrap_or_default();
         booking.insert("items".into(), Value::Array(items));
-        for k in ["invoiceId", "shipping", "invoiceDate"] {
+        for k in ["invoiceId", "invoiceDate"] {
             booking.remove(k);
+        }
+        // The carrier stays (Geisenheim's `delivery`); the shipping was not refunded with
+        // the bottles.
+        if let Some(Value::Object(s)) = booking.get_mut("shipping") {
+            s.insert("cost".into(), Value::String("0".into()));
         }
         let day = r
             .get("at")
@@ -1457,7 +1462,8 @@ mod tests {
             json!([{"sku": "A", "quantity": -3, "unitPrice": "9.5", "taxRate": "19"}, {"sku": "B", "quantity": -1, "unitPrice": "20", "taxRate": "19"}])
         );
         assert_eq!(r2["invoiceDate"], "2025-10-05");
-        assert!(r2.get("invoiceId").is_none() && r2.get("shipping").is_none());
+        assert!(r2.get("invoiceId").is_none());
+        assert_eq!(r2["shipping"], json!({"cost": "0", "taxRate": "19"}));
         assert_eq!(r2["number"], "1001");
         assert_eq!(
             codes(&later[1].issues),

@@ -30,7 +30,7 @@ const secrets = {
   WOOCOMMERCE_WEBHOOK_SECRET: "wc-secret-7d1e40", SHOPWARE_APP_SECRET: "sw-app-secret-22b9f1", SHOPIFY_WEBHOOK_SECRET: "shpss-client-secret-5c83aa",
 };
 const APP_NAME = "KontorOrders";
-const wine = (sku, kivitendoPartId) => ({ sku, kind: "wine", bottleSizeMl: 750, quality: "Qualitätswein", grapes: ["Riesling"], wineType: "white", kivitendoPartId });
+const wine = (sku, kivitendoPartId) => ({ sku, kind: "wine", bottleSizeMl: 750, quality: "Qualitätswein", grapes: ["Riesling"], wineType: "white", taste: "trocken", kivitendoPartId });
 const CATALOGUE = [wine("IPOD2008GREEN", 1), wine("IPOD2008RED", 2), wine("IPOD2008BLACK", 3), wine("SWDEMO10005", 8), wine("WOO-WOOL-01", 10), wine("Bar3", 11)];
 
 // Shopify: the Admin API's partially refunded order #1001 (three lines, one refund of two of
@@ -83,7 +83,7 @@ before(async () => {
   const confirmed = await fetch(reg.confirmation_url, { method: "POST", headers: { "Content-Type": "application/json", "shopware-shop-signature": hmacHex(reg.secret, body) }, body });
   assert.equal(confirmed.status, 204);
   shopSecret = reg.secret;
-  const put = await call("PUT", "/v1/catalogue", JSON.stringify({ catalogue: CATALOGUE }));
+  const put = await call("PUT", "/v1/catalogue", JSON.stringify(CATALOGUE));
   assert.equal(put.status, 200, JSON.stringify(put.json));
 });
 
@@ -170,7 +170,8 @@ test("shopify: delivered, a refund (refunds/create) is one return booking with n
   assert.equal((await settled(ret.id)).status, "accepted");
   const booked = geisenheim.orders.get(String(saleId + 1));
   assert.deepEqual(booked.items.map((i) => i.quantity), [-1, -1], "the refunded lines at negative quantity");
-  assert.deepEqual(booked.items.map((i) => i.price), geisenheim.orders.get(String(saleId)).items.filter((_, i) => i !== 1).map((i) => i.price), "priced as sold");
+  const sold = geisenheim.orders.get(String(saleId)).items;
+  assert.deepEqual(booked.items.map((i) => [i.id, i.price, i.discount]), [sold[2], sold[0]].map((i) => [i.id, i.price, i.discount]), "black and green, priced as sold");
   assert.equal(booked.date, "2025-10-01", "the refund's day");
   // kivitendo takes no returns: a note naming the refund on its delivery.
   const note = (await call("GET", `/v1/deliveries/${kivi.id}`)).json.issues.find((i) => i.code === "refund_after_delivery");
