@@ -4,6 +4,7 @@
 // from the package or the worker; this file only shows and forwards.
 import { init, toGeisenheim, toKivitendoCustomerXml, toKivitendoOrderXml, toWestarpOrder, readCatalogue, missingFromCatalogue } from "kontor";
 import { parseTree, findNodeAtLocation, getLocation } from "jsonc-parser";
+import { showHistory } from "./history.js";
 
 const $ = (id) => document.getElementById(id);
 const el = (tag, props = {}, ...children) => {
@@ -421,6 +422,8 @@ async function showDelivery(id) {
   }
   box.append(attempts);
   for (const issue of d.issues ?? []) box.append(el("p", { className: `issue ${issue.severity}` }, el("code", {}, issue.path), " ", message(issue)));
+  // A shop webhook's delivery: the shop order's history (www/history.js).
+  await showHistory(box, d.key, api);
   if (d.status === "uncertain") {
     // Only the operator decides: the target cannot say whether the order arrived.
     const resend = el("button", { type: "button", id: "resend-uncertain" }, t("resendUncertain"));
