@@ -278,7 +278,7 @@ pub fn shopify_refund(body: &str) -> JsValue {
         _ => None,
     };
     write(
-        &serde_json::json!({ "refund": crate::shops::shopify::refund(&raw), "orderId": order_id }),
+        &serde_json::json!({ "refund": crate::sources::platforms::shopify::refund(&raw), "orderId": order_id }),
     )
 }
 

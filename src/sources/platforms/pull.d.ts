@@ -22,10 +22,11 @@ export interface PullPosition { since: string; page: number; pageInfo?: string }
 /** What an answer means for a pull. */
 export type PullOutcome = "page" | "ok" | "wait" | "retry" | "token_expired" | "auth_failed" | "failed";
 
-/** A page read: its orders as the platform sent them (for `fromShopOrder`). */
+/** A page read: its orders as the platform sent them, each as its JSON text (for
+ * `fromShopOrder`; Shopify's ids exceed 2^53, which a JS number cannot hold). */
 export interface PullPage {
   outcome: PullOutcome;
-  orders: unknown[];
+  orders: string[];
   /** The next page's position; absent after the last page. */
   next?: PullPosition;
   /** Orders in the whole pull, when the platform says. */

@@ -582,7 +582,9 @@ pub enum PullOutcome {
 pub struct Page {
     /// What the answer means.
     pub outcome: PullOutcome,
-    /// The orders of the page, as the platform sent them (for `fromShopOrder`).
+    /// The orders of the page, as the platform sent them (for `fromShopOrder`); answered as
+    /// each order's JSON text, so that ids beyond 2^53 (Shopify's) stay exact in JavaScript.
+    #[serde(serialize_with = "as_texts")]
     pub orders: Vec<Value>,
     /// The position of the next page; absent when this was the last (or for other outcomes).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -598,6 +600,11 @@ pub struct Page {
     pub wait_ms: Option<u64>,
     /// What went wrong, and warnings (an order without a change time).
     pub issues: Issues,
+}
+
+/// Serialises values as their JSON texts.
+fn as_texts<S: serde::Serializer>(orders: &[Value], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(orders.iter().map(Value::to_string))
 }
 
 fn header<'a>(headers: &'a Value, name: &str) -> Option<&'a str> {
