@@ -36,7 +36,7 @@ async function pullAll(platform, config, position, { onPage } = {}) {
     if (page.outcome === "token_expired") { token = null; continue; }
     if (page.outcome === "wait") { await new Promise((ok) => setTimeout(ok, page.waitMs)); continue; }
     if (page.outcome !== "page") return { seen, outcomes, issues: page.issues };
-    seen.push(...page.orders);
+    seen.push(...page.orders.map((o) => JSON.parse(o)));
     latest = kontor.pullLater(latest, page.latest ?? null);
     onPage?.(page);
     if (page.waitMs) await new Promise((ok) => setTimeout(ok, page.waitMs));

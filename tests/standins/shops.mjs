@@ -76,6 +76,9 @@ function lister() {
 export async function startWooCommerce({ key = "ck_test", secret = "cs_test", orders = [] } = {}) {
   const { state } = lister();
   state.orders = orders;
+  // The REST API key the shop accepts (a test revokes it by changing these).
+  state.key = key;
+  state.secret = secret;
   let lists = 0;
   state.change = (id, fn) => {
     const o = state.orders.find((x) => x.id === id);
@@ -89,8 +92,8 @@ export async function startWooCommerce({ key = "ck_test", secret = "cs_test", or
     const url = new URL(r.url, "http://x");
     if (url.pathname !== "/wp-json/wc/v3/orders" || r.method !== "GET") return refuse(404, "rest_no_route", "No route was found matching the URL and request method.");
     const b = basic(r.headers);
-    if (!b || b.username !== key) return refuse(401, "woocommerce_rest_authentication_error", "Consumer key is invalid.");
-    if (b.password !== secret) return refuse(401, "woocommerce_rest_authentication_error", "Invalid signature - provided signature does not match.");
+    if (!b || b.username !== state.key) return refuse(401, "woocommerce_rest_authentication_error", "Consumer key is invalid.");
+    if (b.password !== state.secret) return refuse(401, "woocommerce_rest_authentication_error", "Invalid signature - provided signature does not match.");
     const q = url.searchParams;
     const perPage = Number(q.get("per_page") ?? 10);
     const page = Number(q.get("page") ?? 1);
@@ -121,6 +124,7 @@ export async function startWooCommerce({ key = "ck_test", secret = "cs_test", or
 export async function startShopify({ token = "shpat_test", orders = [], bucket = { size: 40, perSecond: 2 }, version = "2025-10" } = {}) {
   const { state } = lister();
   state.orders = orders;
+  state.token = token;
   state.change = (id, fn) => {
     const o = state.orders.find((x) => x.id === id);
     fn?.(o);
@@ -133,7 +137,7 @@ export async function startShopify({ token = "shpat_test", orders = [], bucket =
   const cursors = new Map();
   const standin = await serve((r) => {
     const url = new URL(r.url, "http://x");
-    if ((r.headers["x-shopify-access-token"] ?? "") !== token) return { status: 401, body: { errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" } };
+    if ((r.headers["x-shopify-access-token"] ?? "") !== state.token) return { status: 401, body: { errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" } };
     const now = Date.now();
     level = Math.max(0, level - ((now - leakedAt) / 1000) * bucket.perSecond);
     leakedAt = now;

@@ -3,6 +3,9 @@
 /** A queued delivery: the consumer (src/queue.ts) attempts it when the message arrives. */
 export interface DeliveryMessage { id: string }
 
+/** The next step of a pull run (src/pull.ts), on the same queue. */
+export interface PullMessage { pull: string }
+
 /** A delivery for the dead-letter queue: why it died (`max_attempts`: the last attempt
  * failed; Queues' own `max_retries` exhausted: the consumer failed on it each time). */
 export interface DeadLetterMessage { id: string; reason?: string }
@@ -12,7 +15,7 @@ export interface Env {
   /** The delivery ledger (migrations in `migrations/`). */
   DB: D1Database;
   /** Deliveries to try again (consumer: src/queue.ts). */
-  DELIVERIES?: Queue<DeliveryMessage>;
+  DELIVERIES?: Queue<DeliveryMessage | PullMessage>;
   /** Dead deliveries, whose consumer records their full context. */
   DEAD_LETTERS?: Queue<DeadLetterMessage>;
   [name: string]: unknown;

@@ -7,6 +7,8 @@ import { problem, issue, cors, preflight, readBody, parseJson } from "./http";
 import { checkBearer, checkSignature } from "./auth";
 import { consumeDeliveries, consumeDeadLetters, recover } from "./queue";
 import { runSync } from "./sync";
+import { reconcile } from "./pull";
+import { counted } from "./d1count";
 import { match, templateOf, type Route } from "./routes";
 import type { DeliveryMessage, DeadLetterMessage } from "./env";
 
@@ -81,6 +83,7 @@ async function handle(req: Request, env: Env): Promise<Response> {
 
 export default {
   async fetch(req: Request, env: Env): Promise<Response> {
+    env = counted(env);
     const started = Date.now();
     let res: Response;
     try {
@@ -98,6 +101,7 @@ export default {
 
   /** Both queues: attempts of queued deliveries, and dead letters. */
   async queue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+    env = counted(env);
     if (batch.queue.endsWith("-dead")) await consumeDeadLetters(batch as MessageBatch<DeadLetterMessage>, env);
     else await consumeDeliveries(batch as MessageBatch<DeliveryMessage>, env);
   },
@@ -105,10 +109,13 @@ export default {
   /** The Cron Trigger (every 15 minutes): the ledger's recovery, then the shop sync when
    * SYNC_SOURCE is set. */
   async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
+    env = counted(env);
     ctx.waitUntil((async () => {
       const requeued = await recover(env);
       const sync = typeof env.SYNC_SOURCE === "string" && env.SYNC_SOURCE.trim() !== "" ? (await runSync(env)).report : null;
-      console.log(JSON.stringify({ cron: controller.cron, requeued, sync: sync && { ok: sync.ok, listed: sync.listed, delivered: sync.delivered, skipped: sync.skipped, issues: sync.issues.map((i) => i.code) } }));
+      // The shops' own APIs: a reconciliation of each from its watermark; runs a restart stopped.
+      const pulls = await reconcile(env);
+      console.log(JSON.stringify({ cron: controller.cron, requeued, sync: sync && { ok: sync.ok, listed: sync.listed, delivered: sync.delivered, skipped: sync.skipped, issues: sync.issues.map((i) => i.code) }, pulls }));
     })());
   },
 } satisfies ExportedHandler<Env>;

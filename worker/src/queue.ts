@@ -6,6 +6,7 @@
 import { type Env, type DeliveryMessage, type DeadLetterMessage } from "./env";
 import { attempt, prepare, leaseMs } from "./deliver";
 import * as ledger from "./ledger";
+import { step } from "./pull";
 
 /** A message may arrive this early before its delivery's `nextAttemptAt`. */
 const SLACK_MS = 2_000;
@@ -13,6 +14,9 @@ const SLACK_MS = 2_000;
 /** Consumes a batch of `kontor-deliveries`: every message at once, each on its own. */
 export async function consumeDeliveries(batch: MessageBatch<DeliveryMessage>, env: Env): Promise<void> {
   await Promise.all(batch.messages.map(async (msg) => {
+    // A pull run's next step (src/pull.ts).
+    const pull = (msg.body as { pull?: unknown } | null)?.pull;
+    if (typeof pull === "string") { await step(env, pull); msg.ack(); return; }
     const id = msg.body?.id;
     if (typeof id !== "string") { msg.ack(); return; }
     const row = await ledger.lease(env.DB, id, Date.now(), SLACK_MS, leaseMs(env));

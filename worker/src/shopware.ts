@@ -92,8 +92,13 @@ export async function confirm(env: Env, headers: Headers, body: string): Promise
   if (!known?.pending_nonce || !(await verifyHex(await shopSecret(env, id, known.pending_nonce), headers.get("shopware-shop-signature"), body))) {
     return { httpStatus: 401, body: { error: "no registration of this shop awaits a confirmation signed with its new secret" } };
   }
-  await env.DB.prepare("UPDATE shopware_shops SET nonce = pending_nonce, pending_nonce = NULL, shop_url = ?2, updated_at = ?3 WHERE shop_id = ?1 AND pending_nonce = ?4")
-    .bind(id, typeof c.shopUrl === "string" ? c.shopUrl : known.shop_url, new Date().toISOString(), known.pending_nonce).run();
+  // The Admin API credentials the confirmation carries: kept for the pull of the shop's orders
+  // (src/pull.ts), the secret access key sealed.
+  const apiKey = typeof (c as { apiKey?: unknown }).apiKey === "string" ? (c as { apiKey: string }).apiKey : null;
+  const secretKey = typeof (c as { secretKey?: unknown }).secretKey === "string" ? (c as { secretKey: string }).secretKey : null;
+  const sealed = apiKey && secretKey ? await seal(env, `${id}:${apiKey}`, secretKey) : null;
+  await env.DB.prepare("UPDATE shopware_shops SET nonce = pending_nonce, pending_nonce = NULL, shop_url = ?2, updated_at = ?3, api_key = ?5, secret_key_sealed = ?6 WHERE shop_id = ?1 AND pending_nonce = ?4")
+    .bind(id, typeof c.shopUrl === "string" ? c.shopUrl : known.shop_url, new Date().toISOString(), known.pending_nonce, sealed ? apiKey : null, sealed).run();
   return { httpStatus: 204, body: null };
 }
 
@@ -107,4 +112,49 @@ export async function webhookShop(env: Env, body: string): Promise<{ shop: strin
   if (!known?.nonce) return null;
   const count = await env.DB.prepare("SELECT COUNT(*) AS n FROM shopware_shops WHERE nonce IS NOT NULL").first<{ n: number }>();
   return { shop: id, key: await shopSecret(env, id, known.nonce), single: (count?.n ?? 0) === 1 };
+}
+
+/** The AES-GCM key that seals the shops' Admin API secrets: HKDF-SHA256 of SHOPWARE_APP_SECRET
+ * (WebCrypto), so that D1 alone never reveals them. */
+async function sealingKey(env: Env): Promise<CryptoKey> {
+  const base = await crypto.subtle.importKey("raw", enc.encode(appSecret(env)), "HKDF", false, ["deriveKey"]);
+  return crypto.subtle.deriveKey({ name: "HKDF", hash: "SHA-256", salt: enc.encode("kontor-shopware-admin-api"), info: enc.encode("secret-key-v1") },
+    base, { name: "AES-GCM", length: 256 }, false, ["encrypt", "decrypt"]);
+}
+
+const b64 = (b: Uint8Array) => btoa(String.fromCharCode(...b));
+const unb64 = (s: string) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
+
+/** `secret` encrypted (AES-GCM, a random 96-bit IV, `aad` bound to it): `v1.<iv>.<ciphertext>`. */
+async function seal(env: Env, aad: string, secret: string): Promise<string> {
+  const iv = crypto.getRandomValues(new Uint8Array(12));
+  const ct = await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: enc.encode(aad) }, await sealingKey(env), enc.encode(secret));
+  return `v1.${b64(iv)}.${b64(new Uint8Array(ct))}`;
+}
+
+/** The secret `seal` sealed, or null (another app secret, or altered). */
+async function unseal(env: Env, aad: string, sealed: string): Promise<string | null> {
+  const [v, iv, ct] = sealed.split(".");
+  if (v !== "v1" || !iv || !ct) return null;
+  try {
+    const pt = await crypto.subtle.decrypt({ name: "AES-GCM", iv: unb64(iv), additionalData: enc.encode(aad) }, await sealingKey(env), unb64(ct));
+    return new TextDecoder().decode(pt);
+  } catch { return null; }
+}
+
+/** A registered shop's Admin API access, for the pull of its orders. */
+export interface AdminAccess { shop: string; baseUrl: string; clientId: string | null; clientSecret: string | null; single: boolean }
+
+/** Every confirmed shop with its Admin API access (null credentials: none kept, or they no
+ * longer open with this app secret: the shop must confirm the app again). */
+export async function adminAccess(env: Env): Promise<AdminAccess[]> {
+  if (notConfigured(env)) return [];
+  const { results } = await env.DB.prepare("SELECT shop_id, shop_url, api_key, secret_key_sealed FROM shopware_shops WHERE nonce IS NOT NULL ORDER BY shop_id")
+    .all<{ shop_id: string; shop_url: string; api_key: string | null; secret_key_sealed: string | null }>();
+  const out: AdminAccess[] = [];
+  for (const r of results) {
+    const secret = r.api_key && r.secret_key_sealed ? await unseal(env, `${r.shop_id}:${r.api_key}`, r.secret_key_sealed) : null;
+    out.push({ shop: r.shop_id, baseUrl: r.shop_url, clientId: secret ? r.api_key : null, clientSecret: secret, single: results.length === 1 });
+  }
+  return out;
 }

@@ -153,6 +153,13 @@ export async function handleWebhook(env: Env, platform: ShopPlatform, headers: H
   return answer;
 }
 
+/** A shop order read from the platform's own API (backfill, reconciliation: src/pull.ts): the
+ * webhook's path for an order event (`body` the order's JSON text), with the same mapping,
+ * catalogue check, keys, claims and order life; `event` names it in the order's history. */
+export async function handlePulledOrder(env: Env, platform: ShopPlatform, shop: string, single: boolean, body: string, parsed: unknown, event: string): Promise<WebhookAnswer> {
+  return handleOrder(env, platform, shop, single, new Headers(), body, parsed, event);
+}
+
 /** Who a shop order is: its platform, shop and number. */
 interface Who { platform: ShopPlatform; shop: string; number: string }
 

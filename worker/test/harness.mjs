@@ -113,7 +113,8 @@ async function startWorkerOnce({ vars = {}, secrets = {}, port: wanted, persist:
     await new Promise((r) => setTimeout(r, 250));
   }
   recordWorker(url);
-  return { url, dir, persist, output: () => output, stop, kill };
+  // `pgid`: the process group of wrangler and workerd (the backfill benchmark samples its memory).
+  return { url, dir, persist, output: () => output, stop, kill, pgid: child.pid };
 }
 
 /** The worker's stored D1 state under `persist` as text (the sqlite files), for secret scans. */

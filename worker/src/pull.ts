@@ -1,0 +1,325 @@
+// Orders pulled from the shops' own APIs (issue 24): a backfill from a date (a route), and the
+// reconciliation on the Cron Trigger from each shop's stored watermark less the overlap. The
+// requests and the reading of their answers are the package's (`pullRequest`,
+// `readPullPage`, …); each order goes through the webhooks' own path (`handlePulledOrder`:
+// the same mapping, catalogue check, keys and claims), so an order that came both ways is
+// delivered once. A run reads page after page on the delivery queue (message `{ pull: id }`),
+// its position in D1 after every page: resumable after a restart (the Cron Trigger sends a
+// message for a run nobody holds), cancellable between pages.
+import { pullStart, pullRequest, readPullPage, pullTokenRequest, readPullToken, pullCountRequest, readPullCount, pullLater, pullEstimateMs,
+  fromShopOrder, type PullPlatform, type PullShop, type PullPosition, type Issue, type HttpRequest } from "kontor";
+import { type Env, vars, intVar } from "./env";
+import { issue } from "./http";
+import { handlePulledOrder } from "./webhooks";
+import * as shopware from "./shopware";
+
+/** The platforms orders are pulled from. */
+export const PULL_PLATFORMS: PullPlatform[] = ["woocommerce", "shopify", "shopware6"];
+
+/** A run's lease on its pages (PULL_LEASE_SECONDS, default 120 s): a step holds it while it
+ * reads and delivers a page; a step stopped by a restart is resumed once it ran out. */
+const leaseMs = (env: Env) => intVar(env, "PULL_LEASE_SECONDS", 120) * 1000;
+/** How long one queue message keeps reading pages before it hands on to the next. */
+const STEP_BUDGET_MS = 20_000;
+/** Orders of a page handled at once. */
+const CONCURRENCY = 8;
+/** A reconciliation without a watermark starts this far back (older orders: a backfill). */
+const FIRST_RECONCILE_HOURS = 24;
+
+/** One shop orders can be pulled from: its access, or the secrets it lacks. */
+export interface PullTarget { platform: PullPlatform; shop: string; single: boolean; config: PullShop | null; missing: string[] }
+
+const upper = (p: PullPlatform) => p.toUpperCase();
+const norm = (s: string) => s.trim().replace(/\/+$/, "").toLowerCase();
+
+/** The shops of WOOCOMMERCE_SHOPS / SHOPIFY_SHOPS (as the webhooks read them) with the suffix
+ * of each one's webhook secret name (`SHOPIFY_WEBHOOK_SECRET_SECOND` → `_SECOND`), which
+ * names its API secrets too. */
+function listed(env: Env, platform: "woocommerce" | "shopify"): { shop: string; suffix: string }[] {
+  const text = (vars(env)[`${upper(platform)}_SHOPS`] ?? "").trim();
+  const prefix = `${upper(platform)}_WEBHOOK_SECRET`;
+  if (text.startsWith("{")) {
+    try {
+      const o = JSON.parse(text) as Record<string, unknown>;
+      return Object.entries(o).map(([shop, name]) => ({ shop: norm(shop), suffix: typeof name === "string" && name.startsWith(prefix) ? name.slice(prefix.length) : "" }));
+    } catch { return []; }
+  }
+  return text.split(",").map(norm).filter(Boolean).map((shop) => ({ shop, suffix: "" }));
+}
+
+/** Every shop the worker may pull from: WooCommerce (the shop's URL, `WOOCOMMERCE_CONSUMER_KEY`
+ * and `WOOCOMMERCE_CONSUMER_SECRET`), Shopify (`https://<shop>` or `SHOPIFY_API_BASE_URL`,
+ * `SHOPIFY_ACCESS_TOKEN`), each with its webhook secret's suffix; Shopware's registered shops
+ * with the Admin API access their confirmation gave. */
+export async function pullShops(env: Env): Promise<PullTarget[]> {
+  const v = vars(env);
+  const pageSize = intVar(env, "PULL_PAGE_SIZE", 0) || undefined;
+  const out: PullTarget[] = [];
+  for (const platform of ["woocommerce", "shopify"] as const) {
+    const shops = listed(env, platform);
+    for (const { shop, suffix } of shops) {
+      const names = platform === "woocommerce" ? [`WOOCOMMERCE_CONSUMER_KEY${suffix}`, `WOOCOMMERCE_CONSUMER_SECRET${suffix}`] : [`SHOPIFY_ACCESS_TOKEN${suffix}`];
+      const missing = names.filter((n) => !v[n]);
+      const config: PullShop | null = missing.length ? null : platform === "woocommerce"
+        ? { baseUrl: shop, consumerKey: v[names[0]!]!, consumerSecret: v[names[1]!]!, pageSize }
+        : { baseUrl: v.SHOPIFY_API_BASE_URL || `https://${shop}`, accessToken: v[names[0]!]!, apiVersion: v.SHOPIFY_API_VERSION || undefined, pageSize };
+      out.push({ platform, shop, single: shops.length === 1, config, missing });
+    }
+  }
+  for (const a of await shopware.adminAccess(env)) {
+    out.push({ platform: "shopware6", shop: a.shop, single: a.single, missing: a.clientId ? [] : ["the app's confirmation (install or refresh the app in the shop)"],
+      config: a.clientId && a.clientSecret ? { baseUrl: a.baseUrl, clientId: a.clientId, clientSecret: a.clientSecret, pageSize } : null });
+  }
+  return out;
+}
+
+/** A run as stored. */
+interface RunRow {
+  id: string; kind: string; platform: PullPlatform; shop: string; since: string; position: string | null; status: string; total: number | null;
+  read: number; delivered: number; known: number; refused: number; per_target: string; latest: string | null; issues: string; pages: number;
+  busy_until: number; elapsed_ms: number; started_at: string; updated_at: string; finished_at: string | null;
+}
+
+/** A run as answered: its progress and, when it ran a while, the estimate of the time left. */
+export function publicRun(r: RunRow): Record<string, unknown> {
+  const estimate = r.status === "running" ? pullEstimateMs(r.read, r.total ?? undefined, r.elapsed_ms) : null;
+  return { id: r.id, kind: r.kind, platform: r.platform, shop: r.shop, since: r.since, status: r.status,
+    progress: { read: r.read, total: r.total, delivered: r.delivered, alreadyKnown: r.known, refused: r.refused, pages: r.pages,
+      perTarget: JSON.parse(r.per_target) as Record<string, unknown>, ...(estimate !== null && estimate !== undefined ? { estimatedMsLeft: estimate } : {}) },
+    position: r.position === null ? null : JSON.parse(r.position) as unknown, latest: r.latest, issues: JSON.parse(r.issues) as Issue[],
+    startedAt: r.started_at, updatedAt: r.updated_at, finishedAt: r.finished_at };
+}
+
+/** A run by id. */
+export async function getRun(db: D1Database, id: string): Promise<RunRow | null> {
+  return db.prepare("SELECT * FROM pull_runs WHERE id = ?1").bind(id).first<RunRow>();
+}
+
+/** The runs, newest first. */
+export async function listRuns(db: D1Database, limit: number): Promise<RunRow[]> {
+  return (await db.prepare("SELECT * FROM pull_runs ORDER BY started_at DESC, rowid DESC LIMIT ?1").bind(limit).all<RunRow>()).results;
+}
+
+/** The orders a run refused (missing catalogue facts first). */
+export async function refusedOf(db: D1Database, id: string): Promise<{ number: string; code: string; missing: string[]; issues: Issue[] }[]> {
+  const { results } = await db.prepare("SELECT number, code, missing, issues FROM pull_refused WHERE run_id = ?1 ORDER BY code DESC, number LIMIT 1000")
+    .bind(id).all<{ number: string; code: string; missing: string; issues: string }>();
+  return results.map((r) => ({ number: r.number, code: r.code, missing: JSON.parse(r.missing) as string[], issues: JSON.parse(r.issues) as Issue[] }));
+}
+
+/** Each shop's watermark. */
+export async function watermarks(db: D1Database): Promise<{ platform: string; shop: string; watermark: string; updated_at: string }[]> {
+  return (await db.prepare("SELECT * FROM pull_watermarks ORDER BY platform, shop").all<{ platform: string; shop: string; watermark: string; updated_at: string }>()).results;
+}
+
+/** Starts a run: a backfill from `since` (a date or time), or a reconciliation from the
+ * shop's watermark less the overlap. One running run per shop: the one running is answered
+ * (`running: true`) instead. */
+export async function startRun(env: Env, kind: "backfill" | "reconcile", platform: string, shop: string, since?: string): Promise<{ run: RunRow; running?: boolean } | { httpStatus: number; issues: Issue[] }> {
+  const target = (await pullShops(env)).find((t) => t.platform === platform && t.shop === norm(shop) || (t.platform === platform && t.platform === "shopware6" && t.shop === shop.trim()));
+  if (!target) return { httpStatus: 404, issues: [issue("shop", "unknown_shop", `no ${platform} shop of this worker is named so: WooCommerce and Shopify shops are those of WOOCOMMERCE_SHOPS / SHOPIFY_SHOPS, Shopware's those registered with the app`, `kein ${platform}-Shop dieses Workers heißt so: WooCommerce- und Shopify-Shops sind die aus WOOCOMMERCE_SHOPS / SHOPIFY_SHOPS, Shopware-Shops die bei der App registrierten`)] };
+  if (!target.config) return { httpStatus: 409, issues: [issue("shop", "missing_credentials", `kontor cannot read this shop's orders: set ${target.missing.join(", ")}`, `kontor kann die Bestellungen dieses Shops nicht lesen: ${target.missing.join(", ")} setzen`)] };
+  const running = await env.DB.prepare("SELECT * FROM pull_runs WHERE platform = ?1 AND shop = ?2 AND status = 'running' LIMIT 1").bind(target.platform, target.shop).first<RunRow>();
+  if (running) return { run: running, running: true };
+  let position: PullPosition | null;
+  if (kind === "backfill") {
+    position = since === undefined ? null : pullStart(since, 0);
+    if (!position) return { httpStatus: 422, issues: [issue("since", "invalid_value", "`since` is the date (2026-01-01) or time (RFC 3339) to read the shop's orders from", "`since` ist das Datum (2026-01-01) oder die Zeit (RFC 3339), ab der die Bestellungen des Shops gelesen werden")] };
+  } else {
+    const mark = await env.DB.prepare("SELECT watermark FROM pull_watermarks WHERE platform = ?1 AND shop = ?2").bind(target.platform, target.shop).first<{ watermark: string }>();
+    position = mark ? pullStart(mark.watermark) : pullStart(new Date(Date.now() - FIRST_RECONCILE_HOURS * 3600_000).toISOString(), 0);
+  }
+  const now = new Date().toISOString();
+  const id = crypto.randomUUID();
+  const total = await shopifyTotal(env, target, position!);
+  const run = await env.DB.prepare(`INSERT INTO pull_runs (id, kind, platform, shop, since, position, status, total, started_at, updated_at)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'running', ?7, ?8, ?8) RETURNING *`).bind(id, kind, target.platform, target.shop, position!.since, JSON.stringify(position), total, now).first<RunRow>();
+  await hand(env, id, 0);
+  return { run: run! };
+}
+
+/** Shopify's count of the orders a run will read (its pages carry none), or null. */
+async function shopifyTotal(env: Env, t: PullTarget, position: PullPosition): Promise<number | null> {
+  const c = pullCountRequest(t.platform, t.config!, position);
+  if (!c.ok) return null;
+  const res = await send(env, c.request);
+  return readPullCount(res.status, res.body) ?? null;
+}
+
+/** Puts a run's next step on the queue (after `delayMs`); without the queue it runs now. */
+async function hand(env: Env, id: string, delayMs: number): Promise<void> {
+  if (env.DELIVERIES) await env.DELIVERIES.send({ pull: id }, { delaySeconds: Math.ceil(delayMs / 1000) });
+}
+
+/** Cancels a running run (between pages: a page being read finishes). */
+export async function cancelRun(db: D1Database, id: string): Promise<RunRow | null> {
+  const now = new Date().toISOString();
+  return db.prepare("UPDATE pull_runs SET status = 'cancelled', finished_at = ?2, updated_at = ?2, busy_until = 0 WHERE id = ?1 AND status = 'running' RETURNING *").bind(id, now).first<RunRow>();
+}
+
+/** Performs a request with the worker's timeout; network failures are status 0. */
+async function send(env: Env, r: HttpRequest): Promise<{ status: number; headers: Record<string, string>; body: string }> {
+  const timeout = intVar(env, "UPSTREAM_TIMEOUT_SECONDS", 20) * 1000;
+  try {
+    const res = await fetch(r.url, { method: r.method, headers: r.headers, body: r.body, signal: AbortSignal.timeout(timeout) });
+    const headers: Record<string, string> = {};
+    res.headers.forEach((v, k) => { headers[k] = v; });
+    return { status: res.status, headers, body: await res.text() };
+  } catch {
+    return { status: 0, headers: {}, body: "" };
+  }
+}
+
+/** Shopware's tokens in this isolate, by shop (never stored: they expire in minutes). */
+const tokens = new Map<string, { token: string; expiresAt: number }>();
+
+/** What one page did to a run's counts. */
+interface Counts { read: number; delivered: number; known: number; refused: number; perTarget: Record<string, { delivered: number; known: number }>; refusedRows: { number: string; code: string; missing: string[]; issues: Issue[] }[]; stop?: Issue[] }
+
+/** Hands a page's orders to the webhooks' path, `CONCURRENCY` at a time; orders the shop
+ * orders show as sold in the same state with no new refund are known without it (one query
+ * for the page). */
+async function deliverPage(env: Env, run: RunRow, t: PullTarget, orders: string[]): Promise<Counts> {
+  const c: Counts = { read: orders.length, delivered: 0, known: 0, refused: 0, perTarget: {}, refusedRows: [] };
+  const first = orders.map((text) => {
+    const m = fromShopOrder(t.platform, text);
+    const number = typeof (m.order as { number?: unknown } | undefined)?.number === "string" ? (m.order as { number: string }).number : null;
+    return { text, number, state: m.state ?? null, refunds: (m.refunds ?? []).map((r) => r.id).filter((x): x is string => typeof x === "string") };
+  });
+  const numbers = first.map((f) => f.number).filter((n): n is string => n !== null);
+  const { results } = numbers.length ? await env.DB.prepare(`SELECT number, state, order_json IS NOT NULL AS sold, refunds FROM shop_orders
+    WHERE platform = ?1 AND shop = ?2 AND number IN (SELECT value FROM json_each(?3))`).bind(t.platform, t.shop, JSON.stringify(numbers)).all<{ number: string; state: string | null; sold: number; refunds: string }>() : { results: [] };
+  const known = new Map(results.map((r) => [r.number, r]));
+  const queue = [...first];
+  const work = async () => {
+    for (let o = queue.shift(); o; o = queue.shift()) {
+      const k = o.number === null ? undefined : known.get(o.number);
+      if (k && k.sold && k.state === o.state && o.refunds.every((id) => (JSON.parse(k.refunds) as string[]).includes(id))) { c.known += 1; continue; }
+      let parsed: unknown = null;
+      try { parsed = JSON.parse(o.text); } catch { /* the package read it */ }
+      const a = await handlePulledOrder(env, t.platform, t.shop, t.single, o.text, parsed, `pull:${run.id}`);
+      const body = a.body as { error?: string; number?: string; missing?: string[]; issues?: Issue[]; deliveries?: { target: string; duplicate?: boolean }[] };
+      if (a.httpStatus >= 500) { c.stop = body.issues ?? []; return; }
+      if (a.httpStatus >= 400) {
+        c.refused += 1;
+        c.refusedRows.push({ number: String(body.number ?? o.number ?? "?"), code: body.error ?? "refused", missing: body.missing ?? [], issues: (body.issues ?? []).filter((i) => i.severity === "error").slice(0, 20) });
+        continue;
+      }
+      const ds = body.deliveries ?? [];
+      const fresh = ds.some((d) => !d.duplicate);
+      if (fresh) c.delivered += 1; else c.known += 1;
+      for (const d of ds) {
+        const p = (c.perTarget[d.target] ??= { delivered: 0, known: 0 });
+        if (d.duplicate) p.known += 1; else p.delivered += 1;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, first.length) }, work));
+  return c;
+}
+
+/** One step of a run: reads pages until the budget is spent, a wait is asked for, or the run
+ * ends; then hands on. A run another step holds, or no longer running, is left alone. */
+export async function step(env: Env, id: string): Promise<void> {
+  const started = Date.now();
+  const leased = await env.DB.prepare("UPDATE pull_runs SET busy_until = ?2 WHERE id = ?1 AND status = 'running' AND busy_until < ?3 RETURNING *")
+    .bind(id, started + leaseMs(env), started).first<RunRow>();
+  if (!leased) return;
+  let run: RunRow = leased;
+  const t = (await pullShops(env)).find((x) => x.platform === leased.platform && x.shop === leased.shop);
+  const end = async (status: string, issues: Issue[]) => {
+    const now = new Date().toISOString();
+    await env.DB.prepare("UPDATE pull_runs SET status = ?2, issues = ?3, finished_at = ?4, updated_at = ?4, busy_until = 0 WHERE id = ?1 AND status = 'running'")
+      .bind(id, status, JSON.stringify(issues), now).run();
+  };
+  if (!t?.config) return end("failed", [issue("shop", "missing_credentials", "the shop's API access is no longer configured", "der API-Zugang des Shops ist nicht mehr eingerichtet")]);
+  const config = t.config;
+  for (;;) {
+    const position = JSON.parse(run.position ?? "null") as PullPosition | null;
+    if (!position) return end("done", []);
+    let token: string | undefined;
+    let fresh = false;
+    if (t.platform === "shopware6") {
+      const cached = tokens.get(t.shop);
+      if (cached && cached.expiresAt > Date.now() / 1000) token = cached.token;
+      else {
+        const tr = pullTokenRequest(t.platform, config);
+        if (!tr.ok) return end("failed", tr.issues);
+        const res = await send(env, tr.request);
+        const read = readPullToken(res.status, res.headers, res.body);
+        if (read.outcome !== "ok") {
+          if (read.outcome === "auth_failed" || read.outcome === "failed") return end(read.outcome, read.issues);
+          return release(env, id, read.waitMs ?? intVar(env, "RETRY_BASE_SECONDS", 30) * 1000);
+        }
+        token = read.token!;
+        fresh = true;
+        tokens.set(t.shop, { token, expiresAt: read.expiresAt ?? 0 });
+      }
+    }
+    const r = pullRequest(t.platform, config, position, token);
+    if (!r.ok) return end("failed", r.issues);
+    const pageStarted = Date.now();
+    const res = await send(env, r.request);
+    const page = readPullPage(t.platform, config, position, res.status, res.headers, res.body, fresh);
+    if (page.outcome === "token_expired") { tokens.delete(t.shop); continue; }
+    if (page.outcome === "wait") return release(env, id, page.waitMs ?? 2000);
+    if (page.outcome === "retry") return release(env, id, intVar(env, "RETRY_BASE_SECONDS", 30) * 1000);
+    if (page.outcome !== "page") return end(page.outcome, page.issues);
+    const c = await deliverPage(env, run, t, page.orders);
+    if (c.stop) return end("failed", c.stop);
+    const now = Date.now();
+    const latest: string | null = pullLater(run.latest ?? undefined, page.latest ?? undefined) ?? null;
+    const perTarget = JSON.parse(run.per_target) as Record<string, { delivered: number; known: number }>;
+    for (const [k, v] of Object.entries(c.perTarget)) {
+      const p = (perTarget[k] ??= { delivered: 0, known: 0 });
+      p.delivered += v.delivered; p.known += v.known;
+    }
+    const done = !page.next;
+    const goOn = !done && now - started < STEP_BUDGET_MS && !page.waitMs;
+    const iso = new Date(now).toISOString();
+    // The page's progress, its refused orders and (at the end) the watermark in one batch.
+    const statements: D1PreparedStatement[] = [env.DB.prepare(`UPDATE pull_runs SET position = ?2, read = read + ?3, delivered = delivered + ?4, known = known + ?5, refused = refused + ?6,
+      per_target = ?7, latest = ?8, total = COALESCE(?9, total), pages = pages + 1, elapsed_ms = elapsed_ms + ?10, updated_at = ?11, busy_until = ?12,
+      status = ?13, finished_at = ?14 WHERE id = ?1 AND status = 'running' RETURNING *`)
+      .bind(id, done ? null : JSON.stringify(page.next), c.read, c.delivered, c.known, c.refused, JSON.stringify(perTarget), latest, page.total ?? null,
+        now - pageStarted, iso, goOn ? now + leaseMs(env) : 0, done ? "done" : "running", done ? iso : null)];
+    for (const x of c.refusedRows) {
+      statements.push(env.DB.prepare("INSERT INTO pull_refused (run_id, number, code, missing, issues) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO UPDATE SET code = excluded.code, missing = excluded.missing, issues = excluded.issues")
+        .bind(id, x.number, x.code, JSON.stringify(x.missing), JSON.stringify(x.issues)));
+    }
+    if (done && latest) {
+      statements.push(env.DB.prepare(`INSERT INTO pull_watermarks (platform, shop, watermark, updated_at) VALUES (?1, ?2, ?3, ?4)
+        ON CONFLICT (platform, shop) DO UPDATE SET watermark = CASE WHEN excluded.watermark > watermark THEN excluded.watermark ELSE watermark END, updated_at = excluded.updated_at`)
+        .bind(t.platform, t.shop, latest, iso));
+    }
+    const results: D1Result<RunRow>[] = await env.DB.batch<RunRow>(statements);
+    const next: RunRow | undefined = results[0]?.results?.[0];
+    // Cancelled while the page was read: it stays cancelled; done: nothing more.
+    if (!next || done) return;
+    run = next;
+    if (!goOn) return hand(env, id, page.waitMs ?? 0);
+  }
+}
+
+/** Lets go of a run for `delayMs` (a rate limit, a temporary failure) and hands it on. */
+async function release(env: Env, id: string, delayMs: number): Promise<void> {
+  await env.DB.prepare("UPDATE pull_runs SET busy_until = 0, updated_at = ?2 WHERE id = ?1").bind(id, new Date().toISOString()).run();
+  await hand(env, id, delayMs);
+}
+
+/** The Cron Trigger's part: a reconciliation of every shop with API access that runs none, and
+ * a message for every running run nobody holds (a restart lost its message). */
+export async function reconcile(env: Env): Promise<{ started: number; resumed: number; skipped: string[] }> {
+  const out = { started: 0, resumed: 0, skipped: [] as string[] };
+  const now = Date.now();
+  const { results: stale } = await env.DB.prepare("SELECT id FROM pull_runs WHERE status = 'running' AND busy_until < ?1 AND updated_at < ?2")
+    .bind(now, new Date(now - 10_000).toISOString()).all<{ id: string }>();
+  for (const s of stale) { await hand(env, s.id, 0); out.resumed += 1; }
+  if (vars(env).PULL_RECONCILE === "off") return out;
+  for (const t of await pullShops(env)) {
+    if (!t.config) { out.skipped.push(`${t.platform}:${t.shop}`); continue; }
+    const r = await startRun(env, "reconcile", t.platform, t.shop);
+    if ("run" in r && !r.running) out.started += 1;
+  }
+  return out;
+}
