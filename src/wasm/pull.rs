@@ -160,6 +160,12 @@ pub fn pull_later(a: Option<String>, b: Option<String>) -> Option<String> {
     pull::later(a.as_deref(), b.as_deref())
 }
 
+/// `pullWatermark(latest, startedAt)`: the watermark a finished run leaves, or null.
+#[wasm_bindgen(js_name = pullWatermark)]
+pub fn pull_watermark(latest: Option<String>, started_at: &str) -> Option<String> {
+    pull::watermark(latest.as_deref(), started_at)
+}
+
 /// `pullEstimateMs(done, total, elapsedMs)`: milliseconds left at the rate so far, or null.
 #[wasm_bindgen(js_name = pullEstimateMs)]
 pub fn pull_estimate_ms(done: f64, total: Option<f64>, elapsed_ms: f64) -> Option<f64> {

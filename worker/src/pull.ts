@@ -6,7 +6,7 @@
 // delivered once. A run reads page after page on the delivery queue (message `{ pull: id }`),
 // its position in D1 after every page: resumable after a restart (the Cron Trigger sends a
 // message for a run nobody holds), cancellable between pages.
-import { pullStart, pullRequest, readPullPage, pullTokenRequest, readPullToken, pullCountRequest, readPullCount, pullLater, pullEstimateMs,
+import { pullStart, pullRequest, readPullPage, pullTokenRequest, readPullToken, pullCountRequest, readPullCount, pullLater, pullEstimateMs, pullWatermark,
   fromShopOrder, type PullPlatform, type PullShop, type PullPosition, type Issue, type HttpRequest } from "kontor";
 import { type Env, vars, intVar } from "./env";
 import { issue } from "./http";
@@ -287,10 +287,11 @@ export async function step(env: Env, id: string): Promise<void> {
       statements.push(env.DB.prepare("INSERT INTO pull_refused (run_id, number, code, missing, issues) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO UPDATE SET code = excluded.code, missing = excluded.missing, issues = excluded.issues")
         .bind(id, x.number, x.code, JSON.stringify(x.missing), JSON.stringify(x.issues)));
     }
-    if (done && latest) {
+    const mark = done ? pullWatermark(latest ?? undefined, run.started_at) : undefined;
+    if (mark) {
       statements.push(env.DB.prepare(`INSERT INTO pull_watermarks (platform, shop, watermark, updated_at) VALUES (?1, ?2, ?3, ?4)
         ON CONFLICT (platform, shop) DO UPDATE SET watermark = CASE WHEN excluded.watermark > watermark THEN excluded.watermark ELSE watermark END, updated_at = excluded.updated_at`)
-        .bind(t.platform, t.shop, latest, iso));
+        .bind(t.platform, t.shop, mark, iso));
     }
     const results: D1Result<RunRow>[] = await env.DB.batch<RunRow>(statements);
     const next: RunRow | undefined = results[0]?.results?.[0];

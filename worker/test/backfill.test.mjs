@@ -25,6 +25,10 @@ const secrets = {
 const SHOPIFY_SHOP = "weingut.myshopify.com";
 const SHOP_ID = "pUllSh0p1d";
 const state = mkdtempSync(join(tmpdir(), "kontor-backfill-"));
+// The shops' orders were placed in the last days (a minute apart); the backfills start the day before.
+const BASE = Math.floor(Date.now() / 60_000) * 60_000 - 5 * 86_400_000;
+const SINCE = new Date(BASE - 86_400_000).toISOString();
+const at = (days) => BASE + days * 86_400_000;
 let kivitendo, woo, shopify, shopware, worker, vars;
 
 const auth = { Authorization: `Bearer ${secrets.KONTOR_API_TOKEN}`, "Content-Type": "application/json" };
@@ -59,9 +63,9 @@ async function delivered(count, ms = 60_000) {
 
 before(async () => {
   kivitendo = await startKivitendo({ username: secrets.KIVITENDO_USERNAME, password: secrets.KIVITENDO_PASSWORD });
-  woo = await startWooCommerce({ key: secrets.WOOCOMMERCE_CONSUMER_KEY, secret: secrets.WOOCOMMERCE_CONSUMER_SECRET, orders: shopOrders("woocommerce", 120, { skus: [SKU] }) });
-  shopify = await startShopify({ token: secrets.SHOPIFY_ACCESS_TOKEN, orders: shopOrders("shopify", 60, { first: 5001, skus: [SKU] }), bucket: { size: 40, perSecond: 2 } });
-  shopware = await startShopware({ clientId: "SWIARXBSDJRWEMJONFK2OHBNWA", clientSecret: "Q1QyaUg3ZHpnZURPeDV3ZkpncXdSRzJpNjdBeWM1WWhWYWd0NE0", orders: shopOrders("shopware6", 45, { first: 20001, skus: [SKU] }), tokenSeconds: 600 });
+  woo = await startWooCommerce({ key: secrets.WOOCOMMERCE_CONSUMER_KEY, secret: secrets.WOOCOMMERCE_CONSUMER_SECRET, orders: shopOrders("woocommerce", 120, { from: BASE, skus: [SKU] }) });
+  shopify = await startShopify({ token: secrets.SHOPIFY_ACCESS_TOKEN, orders: shopOrders("shopify", 60, { first: 5001, from: BASE, skus: [SKU] }), bucket: { size: 40, perSecond: 2 } });
+  shopware = await startShopware({ clientId: "SWIARXBSDJRWEMJONFK2OHBNWA", clientSecret: "Q1QyaUg3ZHpnZURPeDV3ZkpncXdSRzJpNjdBeWM1WWhWYWd0NE0", orders: shopOrders("shopware6", 45, { first: 20001, from: BASE, skus: [SKU] }), tokenSeconds: 600 });
   vars = {
     KIVITENDO_BASE_URL: kivitendo.url, WEBHOOK_TARGETS: "kivitendo", RETRY_BASE_SECONDS: "1", MAX_ATTEMPTS: "3", UPSTREAM_TIMEOUT_SECONDS: "5",
     KIVITENDO_OPTIONS: JSON.stringify({ taxzoneId: 4, currencyId: 1, shippingProductId: 99 }),
@@ -91,7 +95,7 @@ test("WooCommerce backfill: every page, an order changed between pages and one a
       "X-WC-Webhook-Delivery-ID": "9001", "X-WC-Webhook-Source": `${woo.url}/`, "X-WC-Webhook-Signature": createHmac("sha256", secrets.WOOCOMMERCE_WEBHOOK_SECRET).update(body).digest("base64") } })
       .then(async (res) => ({ status: res.status, json: await res.json() })));
   };
-  const started = await call("POST", "/v1/pulls", { platform: "woocommerce", shop: woo.url, since: "2026-01-01" });
+  const started = await call("POST", "/v1/pulls", { platform: "woocommerce", shop: woo.url, since: SINCE });
   assert.equal(started.status, 202, JSON.stringify(started.json));
   assert.equal(started.json.kind, "backfill");
   const run = await finished(started.json.id);
@@ -105,7 +109,8 @@ test("WooCommerce backfill: every page, an order changed between pages and one a
   assert.equal(run.progress.pages, 5);
   assert.equal(run.progress.delivered + run.progress.alreadyKnown, 120);
   assert.equal(run.progress.refused, 0);
-  assert.equal(run.latest, "2026-01-05T09:59:00Z");
+  // The newest change time read: 1120's (1001 was changed after it was read, by id).
+  assert.equal(run.latest, new Date(BASE + 119 * 60_000).toISOString().replace(".000", ""));
   await delivered(120);
   await new Promise((ok) => setTimeout(ok, 1000));
   const n = arrived();
@@ -113,7 +118,7 @@ test("WooCommerce backfill: every page, an order changed between pages and one a
   assert.ok([...n.values()].every((c) => c === 1), "none twice");
   // The requests as WooCommerce's reference has them: by id, 25 a page, Basic.
   const lists = woo.requests.filter((r) => r.url.startsWith("/wp-json/wc/v3/orders"));
-  assert.match(lists[0].url, /modified_after=2026-01-01T00%3A00%3A00&dates_are_gmt=true&orderby=id&order=asc&per_page=25&page=1$/);
+  assert.match(lists[0].url, new RegExp(`modified_after=${encodeURIComponent(SINCE.slice(0, 19))}&dates_are_gmt=true&orderby=id&order=asc&per_page=25&page=1$`));
   assert.ok(lists.every((r) => r.answered === 200));
   // The history names the pull.
   const h = await call("GET", `/v1/shop-orders/woocommerce/${encodeURIComponent(woo.url.toLowerCase())}/1005`);
@@ -124,7 +129,7 @@ test("WooCommerce backfill: every page, an order changed between pages and one a
 test("reconciliation on the Cron Trigger: from the watermark with its overlap, only what changed; nothing twice", async () => {
   const before = kivitendo.state.orders.length;
   // Two new orders whose webhooks were lost, and an old one changed.
-  woo.state.orders.push(...shopOrders("woocommerce", 2, { first: 1121, from: Date.parse("2026-01-05T10:00:00Z"), skus: [SKU] }));
+  woo.state.orders.push(...shopOrders("woocommerce", 2, { first: 1121, from: Date.now() - 120_000, skus: [SKU] }));
   woo.state.change(1002, (o) => { o.customer_note = "edited later"; });
   {
     const w = worker;
@@ -139,16 +144,17 @@ test("reconciliation on the Cron Trigger: from the watermark with its overlap, o
     }
     const r = runs.find((x) => x.platform === "woocommerce");
     assert.equal(r.status, "done", JSON.stringify(r));
-    // Since the watermark (09:59) less 10 minutes: 1111–1120, 1121–1122 and the changed 1002.
-    assert.equal(r.since, "2026-01-05T09:49:00Z");
-    assert.equal(r.progress.read, 13, JSON.stringify(r.progress));
+    // Since the watermark (1120's change) less 10 minutes: 1111–1120, 1121–1122 (whose webhooks
+    // were lost), and 1001 and 1002, changed after they were delivered (known: not sent again).
+    assert.equal(r.since, new Date(BASE + 109 * 60_000).toISOString().replace(".000", ""));
+    assert.equal(r.progress.read, 14, JSON.stringify(r.progress));
     assert.equal(r.progress.delivered, 2);
-    assert.equal(r.progress.alreadyKnown, 11);
+    assert.equal(r.progress.alreadyKnown, 12);
     await delivered(before + 2);
     await new Promise((ok) => setTimeout(ok, 500));
     assert.ok([...arrived().values()].every((c) => c === 1));
     const marks = (await (await fetch(`${w.url}/v1/pulls`, { headers: auth })).json()).shops;
-    assert.ok(marks.find((s) => s.platform === "woocommerce").watermark > "2026-01-05T10:00:00Z");
+    assert.equal(marks.find((s) => s.platform === "woocommerce").watermark, `${woo.state.orders.find((o) => o.id === 1002).date_modified_gmt}Z`);
   }
 });
 
@@ -156,7 +162,7 @@ test("Shopify backfill: the cursor pages, a 429 with Retry-After waited for, eve
   const before = kivitendo.state.orders.length;
   shopify.respondNext({ status: 429, body: { errors: "Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service." }, headers: { "Retry-After": "1.0" } },
     (r) => r.url.includes("page_info="));
-  const started = await call("POST", "/v1/pulls", { platform: "shopify", shop: SHOPIFY_SHOP, since: "2026-01-01" });
+  const started = await call("POST", "/v1/pulls", { platform: "shopify", shop: SHOPIFY_SHOP, since: SINCE });
   assert.equal(started.status, 202, JSON.stringify(started.json));
   assert.equal(started.json.progress.total, 60, "Shopify's count");
   const run = await finished(started.json.id);
@@ -180,7 +186,7 @@ test("Shopware backfill with the confirmation's Admin API access (kept sealed), 
   assert.ok(!storedState(state).includes(shopware.clientSecret), "sealed");
   const before = kivitendo.state.orders.length;
   shopware.state.onList = (n) => { if (n === 1) shopware.state.expireTokens(); };
-  const started = await call("POST", "/v1/pulls", { platform: "shopware6", shop: SHOP_ID, since: "2026-01-01" });
+  const started = await call("POST", "/v1/pulls", { platform: "shopware6", shop: SHOP_ID, since: SINCE });
   assert.equal(started.status, 202, JSON.stringify(started.json));
   const run = await finished(started.json.id);
   assert.equal(run.status, "done", JSON.stringify(run));
@@ -192,7 +198,7 @@ test("Shopware backfill with the confirmation's Admin API access (kept sealed), 
   await delivered(before + 45);
   // Revoked: the WooCommerce key no longer opens the shop.
   woo.state.secret = "cs_revoked";
-  const bad = await call("POST", "/v1/pulls", { platform: "woocommerce", shop: woo.url, since: "2026-01-01" });
+  const bad = await call("POST", "/v1/pulls", { platform: "woocommerce", shop: woo.url, since: SINCE });
   const failed = await finished(bad.json.id);
   woo.state.secret = secrets.WOOCOMMERCE_CONSUMER_SECRET;
   assert.equal(failed.status, "auth_failed");
@@ -202,8 +208,8 @@ test("Shopware backfill with the confirmation's Admin API access (kept sealed), 
 });
 
 test("orders refused for a SKU the catalogue lacks are listed; a backfill is cancelled between pages", async () => {
-  woo.state.orders.push(...shopOrders("woocommerce", 3, { first: 1201, from: Date.parse("2026-02-01T08:00:00Z"), skus: ["UNKNOWN-SKU"] }));
-  const started = await call("POST", "/v1/pulls", { platform: "woocommerce", shop: woo.url, since: "2026-02-01" });
+  woo.state.orders.push(...shopOrders("woocommerce", 3, { first: 1201, from: at(2), skus: ["UNKNOWN-SKU"] }));
+  const started = await call("POST", "/v1/pulls", { platform: "woocommerce", shop: woo.url, since: new Date(at(2)).toISOString() });
   const run = await finished(started.json.id);
   assert.equal(run.status, "done");
   assert.equal(run.progress.refused, 3);
@@ -214,7 +220,7 @@ test("orders refused for a SKU the catalogue lacks are listed; a backfill is can
   let current;
   const pages = () => woo.requests.filter((r) => r.url.startsWith("/wp-json/")).length;
   const p0 = pages();
-  const again = await call("POST", "/v1/pulls", { platform: "woocommerce", shop: woo.url, since: "2026-01-01" });
+  const again = await call("POST", "/v1/pulls", { platform: "woocommerce", shop: woo.url, since: SINCE });
   current = again.json.id;
   const end = await finished(current);
   woo.state.onList = null;
@@ -225,12 +231,12 @@ test("orders refused for a SKU the catalogue lacks are listed; a backfill is can
 });
 
 test("a restart in the middle of a backfill: resumed from its position in D1, nothing twice", async () => {
-  const orders = shopOrders("woocommerce", 100, { first: 3001, from: Date.parse("2026-03-01T08:00:00Z"), skus: [SKU] });
+  const orders = shopOrders("woocommerce", 100, { first: 3001, from: at(3), skus: [SKU] });
   woo.state.orders.push(...orders);
   const before = kivitendo.state.orders.length;
   let killed;
   woo.state.onList = (n) => { if (n === 3) { killed = worker.kill(); woo.state.onList = null; } };
-  const started = await call("POST", "/v1/pulls", { platform: "woocommerce", shop: woo.url, since: "2026-03-01" });
+  const started = await call("POST", "/v1/pulls", { platform: "woocommerce", shop: woo.url, since: new Date(at(3)).toISOString() });
   assert.equal(started.status, 202);
   const until = Date.now() + 30_000;
   while (!killed) { if (Date.now() > until) assert.fail("not killed"); await new Promise((ok) => setTimeout(ok, 100)); }

@@ -31,9 +31,10 @@
 //!   filter (read twice at most, which the idempotency keys absorb); none is skipped.
 //! - **Watermark with an overlap**: a pull starts [`OVERLAP_SECONDS`] before the watermark
 //!   ([`start`]), and the watermark is the newest change time the platform itself reported
-//!   among the orders read ([`Page::latest`], [`later`]), never the worker's clock: an order
-//!   written at the boundary, or committed late with an earlier time, is read again rather
-//!   than missed; clocks apart do not matter.
+//!   among the orders read ([`Page::latest`], [`later`]), capped at the run's start
+//!   ([`watermark`]): an order written at the boundary, committed late with an earlier time,
+//!   or changed after the run had passed it, is read again rather than missed (clocks up to
+//!   the overlap apart).
 //! - **Credentials**: `auth_failed` for wrong or revoked credentials or missing rights
 //!   (401/403; Shopify's 403 is a missing `read_orders` scope); Shopware's `401` on a token
 //!   that was not just issued is `token_expired` (fetch a new token and repeat the page), on
@@ -358,6 +359,18 @@ pub fn later(a: Option<&str>, b: Option<&str>) -> Option<String> {
         (None, Some(y)) => Some(utc_z(&y)),
         (None, None) => None,
     }
+}
+
+/// The watermark a finished run leaves: the newest change time it read (`latest`), but never
+/// later than the run's start (`started`, the caller's clock): an order changed while the run
+/// read later pages (so with an earlier time than the newest read, but after the run passed
+/// it) is read again by the next run, as long as the clocks are within the overlap apart.
+pub fn watermark(latest: Option<&str>, started: &str) -> Option<String> {
+    let l = instant(latest?)?;
+    Some(match instant(started) {
+        Some(s) if s.unix_seconds() < l.unix_seconds() => utc_z(&s),
+        _ => utc_z(&l),
+    })
 }
 
 /// Milliseconds left when `done` of `total` took `elapsed_ms` at the same rate; `None`

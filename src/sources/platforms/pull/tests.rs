@@ -107,6 +107,16 @@ fn a_pull_starts_an_overlap_before_the_watermark() {
         Some("2026-01-01T00:00:01Z".into())
     );
     assert_eq!(later(None, Some("x")), None);
+    // Capped at the run's start: an order changed behind the run is read again next time.
+    assert_eq!(
+        watermark(Some("2026-01-01T12:00:00Z"), "2026-01-01T11:00:00.123Z"),
+        Some("2026-01-01T11:00:00Z".into())
+    );
+    assert_eq!(
+        watermark(Some("2026-01-01T10:00:00Z"), "2026-01-01T11:00:00Z"),
+        Some("2026-01-01T10:00:00Z".into())
+    );
+    assert_eq!(watermark(None, "2026-01-01T11:00:00Z"), None);
     assert_eq!(estimate_ms(250, Some(1000), 5000), Some(15000));
     assert_eq!(estimate_ms(0, Some(1000), 5000), None);
     assert_eq!(estimate_ms(10, None, 5000), None);
