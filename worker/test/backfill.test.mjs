@@ -118,7 +118,8 @@ test("WooCommerce backfill: every page, an order changed between pages and one a
   assert.ok([...n.values()].every((c) => c === 1), "none twice");
   // The requests as WooCommerce's reference has them: by id, 25 a page, Basic.
   const lists = woo.requests.filter((r) => r.url.startsWith("/wp-json/wc/v3/orders"));
-  assert.match(lists[0].url, new RegExp(`modified_after=${encodeURIComponent(SINCE.slice(0, 19))}&dates_are_gmt=true&orderby=id&order=asc&per_page=25&page=1$`));
+  // modified_after is strictly after: a second before `since`.
+  assert.match(lists[0].url, new RegExp(`modified_after=${encodeURIComponent(new Date(Date.parse(SINCE) - 1000).toISOString().slice(0, 19))}&dates_are_gmt=true&orderby=id&order=asc&per_page=25&page=1$`));
   assert.ok(lists.every((r) => r.answered === 200));
   // The history names the pull.
   const h = await call("GET", `/v1/shop-orders/woocommerce/${encodeURIComponent(woo.url.toLowerCase())}/1005`);
@@ -160,6 +161,7 @@ test("reconciliation on the Cron Trigger: from the watermark with its overlap, o
 
 test("Shopify backfill: the cursor pages, a 429 with Retry-After waited for, every order once", async () => {
   const before = kivitendo.state.orders.length;
+  const r0 = shopify.requests.length;
   shopify.respondNext({ status: 429, body: { errors: "Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service." }, headers: { "Retry-After": "1.0" } },
     (r) => r.url.includes("page_info="));
   const started = await call("POST", "/v1/pulls", { platform: "shopify", shop: SHOPIFY_SHOP, since: SINCE });
@@ -170,7 +172,8 @@ test("Shopify backfill: the cursor pages, a 429 with Retry-After waited for, eve
   assert.equal(run.progress.read, 60);
   assert.equal(run.progress.delivered, 60);
   assert.ok(shopify.requests.some((r) => r.answered === 429), "the rate limit was met");
-  const pages = shopify.requests.filter((r) => r.url.includes("/orders.json"));
+  const pages = shopify.requests.slice(r0).filter((r) => r.url.includes("/orders.json"));
+  assert.match(pages[0].url, /\?status=any&updated_at_min=[^&]+&limit=25$/);
   assert.ok(pages.slice(1).every((r) => /\?limit=25&page_info=[\w-]+$/.test(r.url)), pages.map((r) => r.url).join("\n"));
   await delivered(before + 60);
 });
@@ -215,7 +218,8 @@ test("orders refused for a SKU the catalogue lacks are listed; a backfill is can
   assert.equal(run.progress.refused, 3);
   assert.deepEqual(run.refusedOrders.map((o) => [o.number, o.code, o.missing]), ["1201", "1202", "1203"].map((n) => [n, "missing_from_catalogue", ["UNKNOWN-SKU"]]));
   // Cancelled after its first page: no further page is read.
-  woo.state.onList = (n) => { if (n === 1) cancelling = call("POST", `/v1/pulls/${current}/cancel`, {}); };
+  let lists = 0;
+  woo.state.onList = () => { if (++lists === 1) cancelling = call("POST", `/v1/pulls/${current}/cancel`, {}); };
   let cancelling;
   let current;
   const pages = () => woo.requests.filter((r) => r.url.startsWith("/wp-json/")).length;
@@ -235,7 +239,8 @@ test("a restart in the middle of a backfill: resumed from its position in D1, no
   woo.state.orders.push(...orders);
   const before = kivitendo.state.orders.length;
   let killed;
-  woo.state.onList = (n) => { if (n === 3) { killed = worker.kill(); woo.state.onList = null; } };
+  let lists = 0;
+  woo.state.onList = () => { if (++lists === 3) { killed = worker.kill(); woo.state.onList = null; } };
   const started = await call("POST", "/v1/pulls", { platform: "woocommerce", shop: woo.url, since: new Date(at(3)).toISOString() });
   assert.equal(started.status, 202);
   const until = Date.now() + 30_000;

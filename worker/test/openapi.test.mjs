@@ -428,6 +428,18 @@ test("Shopware: registration (200, 401, 400, 405), confirmation (204, 401, 400),
   assert.equal((await hook("shopware6", unknownShop, signed(unknownShop))).status, 401);
 });
 
+test("pulls: the shops and runs (200), a backfill refused (422, 404), an unknown run (404), its cancel (404), 405", async () => {
+  const list = await call("GET", "/v1/pulls");
+  assert.equal(list.status, 200);
+  assert.ok(Array.isArray(list.json.shops) && Array.isArray(list.json.runs));
+  assert.equal((await call("POST", "/v1/pulls", { platform: "magento" })).status, 422);
+  assert.equal((await call("POST", "/v1/pulls", { platform: "shopify", shop: "nowhere.myshopify.com", since: "2026-01-01" })).status, 404);
+  const id = "00000000-0000-4000-8000-000000000000";
+  assert.equal((await call("GET", `/v1/pulls/${id}`)).status, 404);
+  assert.equal((await call("POST", `/v1/pulls/${id}/cancel`, {})).status, 404);
+  assert.equal((await call("DELETE", "/v1/pulls")).status, 405);
+});
+
 test("every answer validated against the document, and every operation reached", (t) => {
   assert.deepEqual(problems, []);
   const methods = ["get", "put", "post", "delete", "patch"];

@@ -4,7 +4,8 @@
 //!
 //! - WooCommerce REST API v3: `GET /wp-json/wc/v3/orders?modified_after=…&dates_are_gmt=true
 //!   &orderby=id&order=asc&per_page=100&page=N`, the consumer key and secret as HTTP Basic
-//!   (WooCommerce takes Basic over HTTPS only), `X-WP-Total` / `X-WP-TotalPages`.
+//!   (WooCommerce takes Basic over HTTPS only), `X-WP-Total` / `X-WP-TotalPages`;
+//!   `modified_after` is strict (WordPress's date query), so it is sent a second early.
 //! - Shopify REST Admin API: `GET /admin/api/<version>/orders.json?status=any
 //!   &updated_at_min=…&limit=250`, then the `page_info` cursor of `Link: <…>; rel="next"`
 //!   (with only `limit` beside it, as Shopify requires), `X-Shopify-Access-Token`; `429` with
@@ -477,8 +478,12 @@ pub fn list_request(shop: &Shop, position: &Position, token: Option<&str>) -> Re
     let n = shop.page_size;
     match shop.platform {
         Platform::WooCommerce => {
-            // `dates_are_gmt`: the time is UTC (WooCommerce's date_modified_gmt).
-            let s = utc_z(&since);
+            // `dates_are_gmt`: the time is UTC (WooCommerce's date_modified_gmt). WordPress's
+            // date query takes `modified_after` strictly: a second earlier, so that an order
+            // changed at `since` itself is read.
+            let s = utc_z(&Timestamp::from_unix(
+                since.unix_seconds().saturating_sub(1),
+            ));
             let s = s.trim_end_matches('Z');
             Request {
                 method: Method::Get,

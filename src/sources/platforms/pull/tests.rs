@@ -128,7 +128,7 @@ fn woocommerce_lists_by_id_changed_since_with_basic_auth() {
     assert_eq!(r.method, Method::Get);
     assert_eq!(
         r.url,
-        "https://weingut.example/wp-json/wc/v3/orders?modified_after=2026-03-01T08%3A50%3A00&dates_are_gmt=true&orderby=id&order=asc&per_page=100&page=1"
+        "https://weingut.example/wp-json/wc/v3/orders?modified_after=2026-03-01T08%3A49%3A59&dates_are_gmt=true&orderby=id&order=asc&per_page=100&page=1"
     );
     assert_eq!(r.header("authorization"), Some("Basic Y2tfMTpjc18y"));
 }
