@@ -234,6 +234,25 @@ test("shopify: delivered, a refund (refunds/create) is one return booking with n
   assert.equal(h.deliveries[3].attemptLog.at(-1).requests.at(-1).status, 204);
 });
 
+test("shopify: an order first seen already refunded in part goes as sold with its return inline (one booking); the same refund later books nothing", async () => {
+  const first = await hook("shopify", shopifyOrder(6001, { refunded: true }), "orders/updated");
+  assert.equal(first.status, 202, JSON.stringify(first.json));
+  const sale = await settled(byTarget(first.json.deliveries, "geisenheim").id);
+  assert.equal(sale.status, "accepted", JSON.stringify(sale));
+  await settled(byTarget(first.json.deliveries, "kivitendo").id);
+  // Sold three, one black and one green came back: what was really sold, in one booking.
+  assert.deepEqual(geisenheim.orders.get(String(sale.payload.id)).items.map((i) => i.quantity), [1, 1, 1, -1, -1]);
+  const h = await history("shopify", SHOPIFY_SHOP, "6001");
+  assert.deepEqual(h.refundsBooked, [String(shopifyRefund.id)]);
+  assert.deepEqual(h.geisenheimIds.map((g) => g.booking), ["sale"]);
+  const before = posts().length;
+  const again = await hook("shopify", { ...shopifyRefund, order_id: 450780000 + 6001 }, "refunds/create");
+  assert.equal(again.status, 200, JSON.stringify(again.json));
+  assert.deepEqual(again.json.actions, []);
+  await new Promise((r) => setTimeout(r, 1000));
+  assert.equal(posts().length, before, "no return booking for a refund already in the sale");
+});
+
 test("woocommerce: delivered; a refund of an amount only is a note (no bottles); cancelled: DELETE for the sale; order.deleted finds it and sends nothing twice", async () => {
   const placed = await hook("woocommerce", woo, "order.created");
   assert.equal(placed.status, 202, JSON.stringify(placed.json));
