@@ -6,7 +6,8 @@
 // negative quantities and its own id, booked once; a refund of an amount only is a note),
 // events that name their order only (WooCommerce `order.deleted`, Shopify `refunds/create`,
 // Shopware's state events), a cancel racing its own first delivery, a refund of an order never
-// delivered, the history route, and a worker without GEISENHEIM_FIRST_INVOICE_ID.
+// delivered, the history route, a worker without GEISENHEIM_FIRST_INVOICE_ID, and Westarp (no
+// cancel, no returns in its API: notes for the operator, nothing sent).
 //
 // The payloads are edited where the test needs it, each said below: amounts in EUR (Geisenheim
 // takes EUR only), a shipping line naming DHL (Geisenheim needs a carrier), numbers and ids of
@@ -611,5 +612,79 @@ test("Geisenheim as a webhook target without GEISENHEIM_FIRST_INVOICE_ID: 500 wo
     assert.match(body.issues[0].message, /set GEISENHEIM_FIRST_INVOICE_ID/);
   } finally {
     await w.stop();
+  }
+});
+
+test("westarp: its API has no cancel and takes no returns: a refund and a cancel after delivery are notes for the operator, nothing sent", async () => {
+  const { startWestarp } = await import("../../tests/standins/westarp.mjs");
+  const westarp = await startWestarp({ token: "westarp-token-2c7a91" });
+  const w = await startWorker({
+    secrets: { ...secrets, WESTARP_TOKEN: "westarp-token-2c7a91" },
+    vars: {
+      WESTARP_BASE_URL: `${westarp.url}/v2`,
+      WEBHOOK_TARGETS: "westarp",
+      SHOPIFY_SHOPS: SHOPIFY_SHOP,
+      RETRY_BASE_SECONDS: "1",
+      // The Admin API order's test gateway `bogus` as bank transfer (Westarp's id 3).
+      WESTARP_OPTIONS: JSON.stringify({ type: "email", paymentMethodIds: { bogus: 3 } }),
+    },
+  });
+  const send = async (body, topic, id) => {
+    const text = JSON.stringify(body);
+    const res = await fetch(`${w.url}/v1/webhooks/shopify`, {
+      method: "POST",
+      body: text,
+      headers: {
+        "Content-Type": "application/json",
+        "X-Shopify-Topic": topic,
+        "X-Shopify-Shop-Domain": SHOPIFY_SHOP,
+        "X-Shopify-Webhook-Id": id,
+        "X-Shopify-Hmac-Sha256": createHmac("sha256", secrets.SHOPIFY_WEBHOOK_SECRET).update(text).digest("base64"),
+      },
+    });
+    return { status: res.status, json: await res.json() };
+  };
+  const get = async (path) => (await fetch(w.url + path, { headers: { Authorization: `Bearer ${secrets.KONTOR_API_TOKEN}` } })).json();
+  try {
+    const books = ["IPOD2008GREEN", "IPOD2008RED", "IPOD2008BLACK"].map((sku) => ({
+      sku,
+      kind: "book",
+      isbn: "978-3-16-148410-0",
+      weightGrams: 450,
+    }));
+    const put = await fetch(`${w.url}/v1/catalogue`, {
+      method: "PUT",
+      body: JSON.stringify(books),
+      headers: { Authorization: `Bearer ${secrets.KONTOR_API_TOKEN}`, "Content-Type": "application/json" },
+    });
+    assert.equal(put.status, 200);
+    const placed = await send(shopifyOrder(1001), "orders/create", "w-1");
+    assert.equal(placed.status, 202, JSON.stringify(placed.json));
+    const id = placed.json.deliveries[0].id;
+    await until("the Westarp delivery settles", async () => (await get(`/v1/deliveries/${id}`)).status === "accepted");
+    const sent = westarp.requests.length;
+    const refund = await send(shopifyRefund, "refunds/create", "w-2");
+    assert.equal(refund.status, 200, JSON.stringify(refund.json));
+    assert.deepEqual(
+      refund.json.actions.map((a) => [a.target, a.action, a.refundId]),
+      [["westarp", "operator_note", String(shopifyRefund.id)]],
+    );
+    const cancelled = await send(shopifyOrder(1001, { refunded: true, cancelled: true }), "orders/cancelled", "w-3");
+    assert.equal(cancelled.status, 200, JSON.stringify(cancelled.json));
+    assert.deepEqual(
+      cancelled.json.actions.map((a) => [a.target, a.action]),
+      [["westarp", "operator_note"]],
+    );
+    const d = await get(`/v1/deliveries/${id}`);
+    assert.equal(d.status, "accepted");
+    assert.deepEqual(
+      d.issues.filter((i) => i.severity === "error").map((i) => i.code),
+      ["refund_after_delivery", cancelled.json.state === "refunded" ? "order_refunded_in_shop" : "order_cancelled_in_shop"],
+    );
+    assert.match(d.issues.find((i) => i.code === "refund_after_delivery").message, /westarp's API takes no returns/);
+    assert.equal(westarp.requests.length, sent, "nothing sent to Westarp");
+  } finally {
+    await w.stop();
+    await westarp.close();
   }
 });
