@@ -7,12 +7,30 @@
 const PLATFORMS = ["woocommerce", "shopware6", "shopify"];
 
 const WORDS = {
-  en: { title: "Shop order history", state: "State", ids: "Geisenheim ids", sale: "sale", events: "Events", deliveries: "Deliveries",
-    none: "none", failed: "The history could not be read", kinds: { received: "received", cancelled: "cancelled", corrected: "corrected", not_delivered: "never delivered" },
-    roles: { sale: "sale", return: "return booking", cancel: "cancel" } },
-  de: { title: "Verlauf der Shop-Bestellung", state: "Zustand", ids: "Geisenheim-IDs", sale: "Verkauf", events: "Ereignisse", deliveries: "Zustellungen",
-    none: "keine", failed: "Der Verlauf ließ sich nicht lesen", kinds: { received: "empfangen", cancelled: "storniert", corrected: "korrigiert", not_delivered: "nie zugestellt" },
-    roles: { sale: "Verkauf", return: "Retourenbuchung", cancel: "Stornierung" } },
+  en: {
+    title: "Shop order history",
+    state: "State",
+    ids: "Geisenheim ids",
+    sale: "sale",
+    events: "Events",
+    deliveries: "Deliveries",
+    none: "none",
+    failed: "The history could not be read",
+    kinds: { received: "received", cancelled: "cancelled", corrected: "corrected", not_delivered: "never delivered" },
+    roles: { sale: "sale", return: "return booking", cancel: "cancel" },
+  },
+  de: {
+    title: "Verlauf der Shop-Bestellung",
+    state: "Zustand",
+    ids: "Geisenheim-IDs",
+    sale: "Verkauf",
+    events: "Ereignisse",
+    deliveries: "Zustellungen",
+    none: "keine",
+    failed: "Der Verlauf ließ sich nicht lesen",
+    kinds: { received: "empfangen", cancelled: "storniert", corrected: "korrigiert", not_delivered: "nie zugestellt" },
+    roles: { sale: "Verkauf", return: "Retourenbuchung", cancel: "Stornierung" },
+  },
 };
 const words = () => WORDS[document.documentElement.lang === "de" ? "de" : "en"];
 
@@ -47,8 +65,17 @@ export function renderHistory(data) {
   const events = h("ol", { className: "shop-events" });
   events.setAttribute("aria-label", w.events);
   for (const e of data.events ?? []) {
-    const what = [e.topic, e.state, e.refund, Array.isArray(e.refunds) ? e.refunds.map((r) => (typeof r === "string" ? r : `${r.id} (${r.how})`)).join(", ") : null,
-      Array.isArray(e.actions) && e.actions.length ? e.actions.map((a) => `${a.target} ${a.action}${a.invoiceId ? ` ${a.invoiceId}` : ""}`).join(", ") : null].filter(Boolean).join(" · ");
+    const what = [
+      e.topic,
+      e.state,
+      e.refund,
+      Array.isArray(e.refunds) ? e.refunds.map((r) => (typeof r === "string" ? r : `${r.id} (${r.how})`)).join(", ") : null,
+      Array.isArray(e.actions) && e.actions.length
+        ? e.actions.map((a) => `${a.target} ${a.action}${a.invoiceId ? ` ${a.invoiceId}` : ""}`).join(", ")
+        : null,
+    ]
+      .filter(Boolean)
+      .join(" · ");
     const li = h("li", {}, `${e.at} · `, h("strong", {}, w.kinds[e.kind] ?? e.kind), what ? ` · ${what}` : "");
     li.dataset.kind = e.kind;
     events.append(li);
@@ -56,9 +83,18 @@ export function renderHistory(data) {
   const deliveries = h("table", { className: "shop-deliveries" });
   deliveries.setAttribute("aria-label", w.deliveries);
   for (const d of data.deliveries ?? []) {
-    const answers = (d.attemptLog ?? []).map((a) => `${a.outcome} · HTTP ${a.upstreamStatus ?? "–"}${a.excerpt ? ` · ${a.excerpt}` : ""}`).join(" | ");
-    const row = h("tr", {}, h("td", {}, w.roles[d.role] ?? d.role), h("td", {}, d.target), h("td", {}, h("code", {}, d.key)),
-      h("td", { className: `status ${d.status}` }, d.status), h("td", {}, answers || "–"));
+    const answers = (d.attemptLog ?? [])
+      .map((a) => `${a.outcome} · HTTP ${a.upstreamStatus ?? "–"}${a.excerpt ? ` · ${a.excerpt}` : ""}`)
+      .join(" | ");
+    const row = h(
+      "tr",
+      {},
+      h("td", {}, w.roles[d.role] ?? d.role),
+      h("td", {}, d.target),
+      h("td", {}, h("code", {}, d.key)),
+      h("td", { className: `status ${d.status}` }, d.status),
+      h("td", {}, answers || "–"),
+    );
     row.dataset.role = d.role;
     row.dataset.status = d.status;
     deliveries.append(row);

@@ -21,18 +21,44 @@ before(async () => {
 
 after(() => session?.close());
 
-const order = JSON.parse(readFileSync(join(root, "tests/fixtures/shops/shopify/rest_2025-10_get_order_partially_refunded.json"), "utf8")).order;
+const order = JSON.parse(
+  readFileSync(join(root, "tests/fixtures/shops/shopify/rest_2025-10_get_order_partially_refunded.json"), "utf8"),
+).order;
 Object.assign(order, { currency: "EUR", presentment_currency: "EUR", refunds: [], financial_status: "paid" });
 order.shipping_lines[0].title = "DHL Paket";
-const wine = (sku) => ({ sku, kind: "wine", bottleSizeMl: 750, quality: "Qualitätswein", grapes: ["Riesling"], wineType: "white", taste: "trocken" });
+const wine = (sku) => ({
+  sku,
+  kind: "wine",
+  bottleSizeMl: 750,
+  quality: "Qualitätswein",
+  grapes: ["Riesling"],
+  wineType: "white",
+  taste: "trocken",
+});
 
 async function hook(body, topic, id) {
   const text = JSON.stringify(body);
-  const res = await fetch(`${system.url}/v1/webhooks/shopify`, { method: "POST", body: text, headers: { "Content-Type": "application/json", "X-Shopify-Topic": topic,
-    "X-Shopify-Shop-Domain": "kontor-demo.myshopify.com", "X-Shopify-Webhook-Id": id, "X-Shopify-Hmac-Sha256": createHmac("sha256", system.secrets.SHOPIFY_WEBHOOK_SECRET).update(text).digest("base64") } });
+  const res = await fetch(`${system.url}/v1/webhooks/shopify`, {
+    method: "POST",
+    body: text,
+    headers: {
+      "Content-Type": "application/json",
+      "X-Shopify-Topic": topic,
+      "X-Shopify-Shop-Domain": "kontor-demo.myshopify.com",
+      "X-Shopify-Webhook-Id": id,
+      "X-Shopify-Hmac-Sha256": createHmac("sha256", system.secrets.SHOPIFY_WEBHOOK_SECRET).update(text).digest("base64"),
+    },
+  });
   return { status: res.status, json: await res.json() };
 }
-const api = async (method, path, body) => (await fetch(system.url + path, { method, body, headers: { Authorization: `Bearer ${system.token}`, "Content-Type": "application/json" } })).json();
+const api = async (method, path, body) =>
+  (
+    await fetch(system.url + path, {
+      method,
+      body,
+      headers: { Authorization: `Bearer ${system.token}`, "Content-Type": "application/json" },
+    })
+  ).json();
 async function until(what, check) {
   const deadline = Date.now() + 30_000;
   for (;;) {
@@ -44,8 +70,16 @@ async function until(what, check) {
 }
 
 test("shop keys are read with the shop's own colons; other keys are no shop order's", () => {
-  assert.deepEqual(shopOrderOf("woocommerce:https://shop.example.com:727"), { platform: "woocommerce", shop: "https://shop.example.com", number: "727" });
-  assert.deepEqual(shopOrderOf("shopify:kontor-demo.myshopify.com:1001:refund:509562969"), { platform: "shopify", shop: "kontor-demo.myshopify.com", number: "1001" });
+  assert.deepEqual(shopOrderOf("woocommerce:https://shop.example.com:727"), {
+    platform: "woocommerce",
+    shop: "https://shop.example.com",
+    number: "727",
+  });
+  assert.deepEqual(shopOrderOf("shopify:kontor-demo.myshopify.com:1001:refund:509562969"), {
+    platform: "shopify",
+    shop: "kontor-demo.myshopify.com",
+    number: "1001",
+  });
   assert.equal(shopOrderOf("cancel:7001"), null);
   assert.equal(shopOrderOf("7001"), null);
 });
@@ -56,9 +90,16 @@ test("a delivered and then cancelled shop order shows its history in the deliver
   assert.equal(placed.status, 202, JSON.stringify(placed.json));
   const sale = placed.json.deliveries[0];
   await until("the sale is accepted", async () => (await api("GET", `/v1/deliveries/${sale.id}`)).status === "accepted");
-  const cancelled = await hook({ ...order, cancelled_at: "2025-10-02T10:00:00-04:00", cancel_reason: "customer", financial_status: "voided" }, "orders/cancelled", "h-2");
+  const cancelled = await hook(
+    { ...order, cancelled_at: "2025-10-02T10:00:00-04:00", cancel_reason: "customer", financial_status: "voided" },
+    "orders/cancelled",
+    "h-2",
+  );
   assert.equal(cancelled.status, 200, JSON.stringify(cancelled.json));
-  await until("the cancel is accepted", async () => (await api("GET", `/v1/deliveries/${cancelled.json.actions[0].id}`)).status === "accepted");
+  await until(
+    "the cancel is accepted",
+    async () => (await api("GET", `/v1/deliveries/${cancelled.json.actions[0].id}`)).status === "accepted",
+  );
 
   await page.click("#refresh");
   await page.waitForSelector(`#deliveries tbody tr[data-id="${sale.id}"]`);
@@ -69,8 +110,15 @@ test("a delivered and then cancelled shop order shows its history in the deliver
   assert.match(text, /shopify · kontor-demo\.myshopify\.com · 1001/);
   assert.match(text, /7001 \(sale\)/);
   assert.equal(await page.textContent("#shop-history .shop-state"), "cancelled");
-  assert.deepEqual(await page.$$eval("#shop-history .shop-events li", (l) => l.map((x) => x.dataset.kind)), ["received", "received", "cancelled"]);
-  assert.deepEqual(await page.$$eval("#shop-history .shop-deliveries tr", (l) => l.map((x) => `${x.dataset.role} ${x.dataset.status}`)), ["sale accepted", "cancel accepted"]);
+  assert.deepEqual(await page.$$eval("#shop-history .shop-events li", (l) => l.map((x) => x.dataset.kind)), [
+    "received",
+    "received",
+    "cancelled",
+  ]);
+  assert.deepEqual(await page.$$eval("#shop-history .shop-deliveries tr", (l) => l.map((x) => `${x.dataset.role} ${x.dataset.status}`)), [
+    "sale accepted",
+    "cancel accepted",
+  ]);
   assert.match(await page.textContent("#shop-history .shop-deliveries"), /HTTP 204/);
   await shot("h1-shop-order-history");
 

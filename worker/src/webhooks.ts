@@ -203,7 +203,7 @@ async function handleOrder(env: Env, platform: ShopPlatform, shop: string, singl
     first = f.id;
   }
   if (kind === "refund") return refundEvent(env, platform, shop, body, to.targets, first, event);
-  if (kind !== "order") return stateEvent(env, platform, shop, parsed, kind, to.targets, first, event);
+  if (kind !== "order") return stateEvent(env, platform, shop, body, parsed, kind, t ?? "", to.targets, first, event);
 
   // Mapped once for its SKUs, then again with their catalogue entries (the raw text: Shopify's
   // ids exceed 2^53).
@@ -370,10 +370,19 @@ async function refundEvent(env: Env, platform: ShopPlatform, shop: string, body:
   return applyRefunds(env, who, so.order, bookings, targets, first, event);
 }
 
-/** An event that names its order and the state it entered (WooCommerce `order.deleted`,
- * Shopware's state events, whose signed body carries the order entity; the event name says
- * the state). */
-async function stateEvent(env: Env, platform: ShopPlatform, shop: string, parsed: unknown, state: string, targets: string[], first: number, event: string): Promise<WebhookAnswer> {
+/** An event that names its order and the state it entered (WooCommerce `order.deleted`;
+ * Shopware's state events, whose signed body carries the order entity as Shopware loads it
+ * for them: kontor's fromShopOrder reads the state the event entered, and says when a
+ * transaction's event is ambiguous, then the order's own state counts). */
+async function stateEvent(env: Env, platform: ShopPlatform, shop: string, body: string, parsed: unknown, entered: string, topicName: string, targets: string[], first: number, event: string): Promise<WebhookAnswer> {
+  let state = entered;
+  let issues: Issue[] = [];
+  if (platform === "shopware6") {
+    const read = fromShopOrder(platform, body);
+    state = read.state ?? entered;
+    issues = read.issues.filter((i) => i.path === "data.event" && i.severity === "warning");
+    if (!NOT_A_SALE.includes(state) && state !== "partially_refunded") return { httpStatus: 200, body: { platform, shop, ignored: "topic", topic: topicName, issues } };
+  }
   let so: shoporders.ShopOrder | null = null;
   let what = "";
   if (platform === "shopware6") {
@@ -393,7 +402,7 @@ async function stateEvent(env: Env, platform: ShopPlatform, shop: string, parsed
   await shoporders.event(env.DB, who, { event, kind: "received", detail: { state } }, now);
   if (state !== "partially_refunded") {
     await shoporders.touch(env.DB, { ...who, orderId: null, state }, now);
-    return notASale(env, who, state, targets, [], event);
+    return notASale(env, who, state, targets, issues, event);
   }
   await shoporders.touch(env.DB, { ...who, orderId: null, state }, now);
   if (!so.order) return applyRefunds(env, who, {}, [], targets, first, event);
