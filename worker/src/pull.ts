@@ -222,7 +222,7 @@ async function deliverPage(env: Env, run: RunRow, t: PullTarget, orders: string[
  * ends; then hands on. A run another step holds, or no longer running, is left alone. */
 export async function step(env: Env, id: string): Promise<void> {
   const started = Date.now();
-  const leased = await env.DB.prepare("UPDATE pull_runs SET busy_until = ?2 WHERE id = ?1 AND status = 'running' AND busy_until < ?3 RETURNING *")
+  const leased = await env.DB.prepare("UPDATE pull_runs SET busy_until = ?2 WHERE id = ?1 AND status = 'running' AND busy_until <= ?3 RETURNING *")
     .bind(id, started + leaseMs(env), started).first<RunRow>();
   if (!leased) return;
   let run: RunRow = leased;
@@ -282,7 +282,7 @@ export async function step(env: Env, id: string): Promise<void> {
       per_target = ?7, latest = ?8, total = COALESCE(?9, total), pages = pages + 1, elapsed_ms = elapsed_ms + ?10, updated_at = ?11, busy_until = ?12,
       status = ?13, finished_at = ?14 WHERE id = ?1 AND status = 'running' RETURNING *`)
       .bind(id, done ? null : JSON.stringify(page.next), c.read, c.delivered, c.known, c.refused, JSON.stringify(perTarget), latest, page.total ?? null,
-        now - pageStarted, iso, goOn ? now + leaseMs(env) : 0, done ? "done" : "running", done ? iso : null)];
+        now - pageStarted, iso, goOn ? now + leaseMs(env) : now + (page.waitMs ?? 0), done ? "done" : "running", done ? iso : null)];
     for (const x of c.refusedRows) {
       statements.push(env.DB.prepare("INSERT INTO pull_refused (run_id, number, code, missing, issues) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO UPDATE SET code = excluded.code, missing = excluded.missing, issues = excluded.issues")
         .bind(id, x.number, x.code, JSON.stringify(x.missing), JSON.stringify(x.issues)));
@@ -302,9 +302,10 @@ export async function step(env: Env, id: string): Promise<void> {
   }
 }
 
-/** Lets go of a run for `delayMs` (a rate limit, a temporary failure) and hands it on. */
+/** Lets go of a run for `delayMs` (a rate limit, a temporary failure) and hands it on: held
+ * until then by the message that will take it up. */
 async function release(env: Env, id: string, delayMs: number): Promise<void> {
-  await env.DB.prepare("UPDATE pull_runs SET busy_until = 0, updated_at = ?2 WHERE id = ?1").bind(id, new Date().toISOString()).run();
+  await env.DB.prepare("UPDATE pull_runs SET busy_until = ?3, updated_at = ?2 WHERE id = ?1").bind(id, new Date().toISOString(), Date.now() + delayMs).run();
   await hand(env, id, delayMs);
 }
 
@@ -313,8 +314,9 @@ async function release(env: Env, id: string, delayMs: number): Promise<void> {
 export async function reconcile(env: Env): Promise<{ started: number; resumed: number; skipped: string[] }> {
   const out = { started: 0, resumed: 0, skipped: [] as string[] };
   const now = Date.now();
-  const { results: stale } = await env.DB.prepare("SELECT id FROM pull_runs WHERE status = 'running' AND busy_until < ?1 AND updated_at < ?2")
-    .bind(now, new Date(now - 10_000).toISOString()).all<{ id: string }>();
+  // Held by nobody: its lease (or the wait its message was sent for) ran out 10 s ago.
+  const { results: stale } = await env.DB.prepare("SELECT id FROM pull_runs WHERE status = 'running' AND busy_until < ?1")
+    .bind(now - 10_000).all<{ id: string }>();
   for (const s of stale) { await hand(env, s.id, 0); out.resumed += 1; }
   if (vars(env).PULL_RECONCILE === "off") return out;
   for (const t of await pullShops(env)) {
