@@ -22,24 +22,54 @@ import { shopOrders, startWooCommerce } from "../tests/standins/shops.mjs";
 const root = fileURLToPath(new URL("../", import.meta.url));
 const N = Number(process.argv[2] ?? 10_000);
 const SKU = "WEIN-RIES-2023";
-const catalogue = [{ sku: SKU, kind: "wine", bottles: 1, bottleSizeMl: 750, quality: "Qualitätswein", grapes: ["Riesling"], wineType: "Weißwein", taste: "trocken", weightGrams: 1300 }];
-const secrets = { GEISENHEIM_USERNAME: "api@test.de", GEISENHEIM_PASSWORD: "bench-pw-1", GEISENHEIM_RECIPIENT_SALT: "bench-salt-0123456789abcdef", KONTOR_API_TOKEN: "bench-token",
-  WOOCOMMERCE_CONSUMER_KEY: "ck_bench", WOOCOMMERCE_CONSUMER_SECRET: "cs_bench", WOOCOMMERCE_WEBHOOK_SECRET: "wc-bench" };
+const catalogue = [
+  {
+    sku: SKU,
+    kind: "wine",
+    bottles: 1,
+    bottleSizeMl: 750,
+    quality: "Qualitätswein",
+    grapes: ["Riesling"],
+    wineType: "Weißwein",
+    taste: "trocken",
+    weightGrams: 1300,
+  },
+];
+const secrets = {
+  GEISENHEIM_USERNAME: "api@test.de",
+  GEISENHEIM_PASSWORD: "bench-pw-1",
+  GEISENHEIM_RECIPIENT_SALT: "bench-salt-0123456789abcdef",
+  KONTOR_API_TOKEN: "bench-token",
+  WOOCOMMERCE_CONSUMER_KEY: "ck_bench",
+  WOOCOMMERCE_CONSUMER_SECRET: "cs_bench",
+  WOOCOMMERCE_WEBHOOK_SECRET: "wc-bench",
+};
 const basic = `Basic ${Buffer.from(`${secrets.GEISENHEIM_USERNAME}:${secrets.GEISENHEIM_PASSWORD}`).toString("base64")}`;
 const kontorPkg = await import(join(root, "pkg/index.node.mjs"));
 
 /** RSS in KB of a process group (wrangler, workerd and their helpers). */
 function rss(pgid) {
   try {
-    return execFileSync("ps", ["-eo", "pgid=,rss="], { encoding: "utf8" }).split("\n").map((l) => l.trim().split(/\s+/).map(Number))
-      .filter(([g]) => g === pgid).reduce((s, [, r]) => s + r, 0);
-  } catch { return 0; }
+    return execFileSync("ps", ["-eo", "pgid=,rss="], { encoding: "utf8" })
+      .split("\n")
+      .map((l) => l.trim().split(/\s+/).map(Number))
+      .filter(([g]) => g === pgid)
+      .reduce((s, [, r]) => s + r, 0);
+  } catch {
+    return 0;
+  }
 }
 function sampler(pgid) {
   const samples = [];
   const t = setInterval(() => samples.push(rss(pgid)), 1000);
   samples.push(rss(pgid));
-  return { stop() { clearInterval(t); samples.push(rss(pgid)); return samples; } };
+  return {
+    stop() {
+      clearInterval(t);
+      samples.push(rss(pgid));
+      return samples;
+    },
+  };
 }
 const mb = (kb) => `${(kb / 1024).toFixed(0)} MB`;
 
@@ -47,7 +77,9 @@ const mb = (kb) => `${(kb / 1024).toFixed(0)} MB`;
 async function startBare(shop, upstream, template) {
   const dir = mkdtempSync(join(tmpdir(), "kontor-bare-pull-"));
   // One page a request (`?page=N`): the driver asks page after page, as kontor's steps read them.
-  writeFileSync(join(dir, "bare.mjs"), `export default { async fetch(req, env) {
+  writeFileSync(
+    join(dir, "bare.mjs"),
+    `export default { async fetch(req, env) {
     const page = Number(new URL(req.url).searchParams.get("page") ?? 1);
     const auth = "Basic " + btoa(env.KEY + ":" + env.SECRET);
     const template = JSON.parse(env.TEMPLATE);
@@ -60,30 +92,80 @@ async function startBare(shop, upstream, template) {
     } };
     await Promise.all(Array.from({ length: 8 }, work));
     return new Response(JSON.stringify({ delivered: n, pages: Number(res.headers.get("X-WP-TotalPages")) }), { headers: { "Content-Type": "application/json" } });
-  } };\n`);
-  writeFileSync(join(dir, "wrangler.json"), JSON.stringify({ name: "bare-pull", main: "bare.mjs", compatibility_date: "2026-04-01",
-    vars: { SHOP: shop, UPSTREAM: upstream, AUTH: basic, KEY: secrets.WOOCOMMERCE_CONSUMER_KEY, SECRET: secrets.WOOCOMMERCE_CONSUMER_SECRET, TEMPLATE: JSON.stringify(template) } }));
+  } };\n`,
+  );
+  writeFileSync(
+    join(dir, "wrangler.json"),
+    JSON.stringify({
+      name: "bare-pull",
+      main: "bare.mjs",
+      compatibility_date: "2026-04-01",
+      vars: {
+        SHOP: shop,
+        UPSTREAM: upstream,
+        AUTH: basic,
+        KEY: secrets.WOOCOMMERCE_CONSUMER_KEY,
+        SECRET: secrets.WOOCOMMERCE_CONSUMER_SECRET,
+        TEMPLATE: JSON.stringify(template),
+      },
+    }),
+  );
   const port = await freePort();
   const wrangler = join(root, "worker/node_modules/wrangler/bin/wrangler.js");
-  const child = spawn(process.execPath, [wrangler, "dev", "--config", join(dir, "wrangler.json"), "--ip", "127.0.0.1", "--port", String(port),
-    "--persist-to", join(dir, "state"), "--show-interactive-dev-session=false", "--inspector-port", String(await freePort())],
-  { cwd: dir, env: quietEnv, stdio: "ignore", detached: true });
+  const child = spawn(
+    process.execPath,
+    [
+      wrangler,
+      "dev",
+      "--config",
+      join(dir, "wrangler.json"),
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--persist-to",
+      join(dir, "state"),
+      "--show-interactive-dev-session=false",
+      "--inspector-port",
+      String(await freePort()),
+    ],
+    { cwd: dir, env: quietEnv, stdio: "ignore", detached: true },
+  );
   const url = `http://127.0.0.1:${port}`;
   const stop = async () => {
-    if (child.exitCode === null) { const e = new Promise((r) => child.once("exit", r)); try { process.kill(-child.pid, "SIGTERM"); } catch { /* gone */ } await e; }
+    if (child.exitCode === null) {
+      const e = new Promise((r) => child.once("exit", r));
+      try {
+        process.kill(-child.pid, "SIGTERM");
+      } catch {
+        /* gone */
+      }
+      await e;
+    }
     rmSync(dir, { recursive: true, force: true });
   };
   for (let i = 0; ; i++) {
-    try { await fetch(`${url}/ready`, { method: "HEAD" }); break; } catch { /* not yet */ }
-    if (i > 400) { await stop(); throw new Error("bare worker did not start"); }
+    try {
+      await fetch(`${url}/ready`, { method: "HEAD" });
+      break;
+    } catch {
+      /* not yet */
+    }
+    if (i > 400) {
+      await stop();
+      throw new Error("bare worker did not start");
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
   return { url, stop, pgid: child.pid };
 }
 
 // WooCommerce's sample order, in euros and shipped by DHL (Geisenheim takes EUR and names the carrier).
-const orders = shopOrders("woocommerce", N, { skus: [SKU], stepMs: 1000 }).map((o) => ({ ...o, currency: "EUR",
-  shipping_lines: o.shipping_lines.map((l) => ({ ...l, method_id: "flat_rate", method_title: "DHL Paket" })) }));
+const orders = shopOrders("woocommerce", N, { skus: [SKU], stepMs: 1000 }).map((o) => ({
+  ...o,
+  currency: "EUR",
+  shipping_lines: o.shipping_lines.map((l) => ({ ...l, method_id: "flat_rate", method_title: "DHL Paket" })),
+}));
 // The body kontor builds for the first order: the bare worker's template.
 const mapped = kontorPkg.fromShopOrder("woocommerce", orders[0], { catalogue });
 if (!mapped.valid) throw new Error(`the bench order is not valid: ${JSON.stringify(mapped.issues)}`);
@@ -101,16 +183,36 @@ async function untilHolds(standin, n, what) {
 }
 
 // kontor.
-const shopK = await startWooCommerce({ key: secrets.WOOCOMMERCE_CONSUMER_KEY, secret: secrets.WOOCOMMERCE_CONSUMER_SECRET, orders: structuredClone(orders) });
+const shopK = await startWooCommerce({
+  key: secrets.WOOCOMMERCE_CONSUMER_KEY,
+  secret: secrets.WOOCOMMERCE_CONSUMER_SECRET,
+  orders: structuredClone(orders),
+});
 const geisK = await startGeisenheim({ username: secrets.GEISENHEIM_USERNAME, password: secrets.GEISENHEIM_PASSWORD });
-const kontor = await startWorker({ secrets, vars: { GEISENHEIM_BASE_URL: geisK.url, WEBHOOK_TARGETS: "geisenheim", GEISENHEIM_FIRST_INVOICE_ID: "1",
-  WOOCOMMERCE_SHOPS: shopK.url, PULL_PAGE_SIZE: "100", KONTOR_COUNT_D1: "on", PULL_RECONCILE: "off" } });
+const kontor = await startWorker({
+  secrets,
+  vars: {
+    GEISENHEIM_BASE_URL: geisK.url,
+    WEBHOOK_TARGETS: "geisenheim",
+    GEISENHEIM_FIRST_INVOICE_ID: "1",
+    WOOCOMMERCE_SHOPS: shopK.url,
+    PULL_PAGE_SIZE: "100",
+    KONTOR_COUNT_D1: "on",
+    PULL_RECONCILE: "off",
+  },
+});
 const auth = { Authorization: `Bearer ${secrets.KONTOR_API_TOKEN}`, "Content-Type": "application/json" };
 await fetch(`${kontor.url}/v1/catalogue`, { method: "PUT", headers: auth, body: JSON.stringify(catalogue) });
 const d1Before = (await (await fetch(`${kontor.url}/v1/pulls`, { headers: auth })).json()).d1RoundTrips ?? 0;
 let mem = sampler(kontor.pgid);
 let t0 = Date.now();
-const started = await (await fetch(`${kontor.url}/v1/pulls`, { method: "POST", headers: auth, body: JSON.stringify({ platform: "woocommerce", shop: shopK.url, since: "2026-01-01" }) })).json();
+const started = await (
+  await fetch(`${kontor.url}/v1/pulls`, {
+    method: "POST",
+    headers: auth,
+    body: JSON.stringify({ platform: "woocommerce", shop: shopK.url, since: "2026-01-01" }),
+  })
+).json();
 await untilHolds(geisK, N, "kontor");
 const kontorSeconds = (Date.now() - t0) / 1000;
 const kontorMem = mem.stop();
@@ -122,7 +224,11 @@ await shopK.close();
 await geisK.close();
 
 // The bare worker.
-const shopB = await startWooCommerce({ key: secrets.WOOCOMMERCE_CONSUMER_KEY, secret: secrets.WOOCOMMERCE_CONSUMER_SECRET, orders: structuredClone(orders) });
+const shopB = await startWooCommerce({
+  key: secrets.WOOCOMMERCE_CONSUMER_KEY,
+  secret: secrets.WOOCOMMERCE_CONSUMER_SECRET,
+  orders: structuredClone(orders),
+});
 const geisB = await startGeisenheim({ username: secrets.GEISENHEIM_USERNAME, password: secrets.GEISENHEIM_PASSWORD });
 const bare = await startBare(shopB.url, geisB.url, built.payload);
 mem = sampler(bare.pgid);
@@ -143,10 +249,17 @@ await geisB.close();
 const kps = N / kontorSeconds;
 const bps = N / bareSeconds;
 console.log(`backfill of ${N} WooCommerce orders to the Geisenheim stand-in (pages of 100)`);
-console.log(`  kontor: ${kontorSeconds.toFixed(1)} s, ${kps.toFixed(0)} orders/s; run ${run?.status}, read ${run?.progress.read}, delivered ${run?.progress.delivered}, refused ${run?.progress.refused}; the run's pages took ${((Date.parse(run?.finishedAt) - Date.parse(run?.startedAt)) / 1000).toFixed(1)} s, the rest is the queue's deliveries`);
+console.log(
+  `  kontor: ${kontorSeconds.toFixed(1)} s, ${kps.toFixed(0)} orders/s; run ${run?.status}, read ${run?.progress.read}, delivered ${run?.progress.delivered}, refused ${run?.progress.refused}; the run's pages took ${((Date.parse(run?.finishedAt) - Date.parse(run?.startedAt)) / 1000).toFixed(1)} s, the rest is the queue's deliveries`,
+);
 console.log(`  bare:   ${bareSeconds.toFixed(1)} s, ${bps.toFixed(0)} orders/s (delivered ${bareAnswer.delivered})`);
 console.log(`  kontor / bare: ${(kps / bps).toFixed(2)} (the issue asks for at least 0.5)`);
 console.log(`  D1 round trips: ${d1} in all, ${(d1 / N).toFixed(2)} per order (pull, webhook path and queue consumer)`);
-console.log(`  memory (RSS of wrangler + workerd): kontor ${mb(kontorMem[0])} at the start, ${mb(Math.max(...kontorMem))} peak, ${mb(kontorMem.at(-1))} at the end; bare ${mb(bareMem[0])}, ${mb(Math.max(...bareMem))}, ${mb(bareMem.at(-1))}`);
+console.log(
+  `  memory (RSS of wrangler + workerd): kontor ${mb(kontorMem[0])} at the start, ${mb(Math.max(...kontorMem))} peak, ${mb(kontorMem.at(-1))} at the end; bare ${mb(bareMem[0])}, ${mb(Math.max(...bareMem))}, ${mb(bareMem.at(-1))}`,
+);
 const q = Math.floor(kontorMem.length / 4);
-if (q > 0) console.log(`  kontor RSS by quarter of the run: ${[0, 1, 2, 3].map((i) => mb(Math.max(...kontorMem.slice(i * q, (i + 1) * q)))).join(", ")}`);
+if (q > 0)
+  console.log(
+    `  kontor RSS by quarter of the run: ${[0, 1, 2, 3].map((i) => mb(Math.max(...kontorMem.slice(i * q, (i + 1) * q)))).join(", ")}`,
+  );

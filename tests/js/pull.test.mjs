@@ -33,8 +33,14 @@ async function pullAll(platform, config, position, { onPage } = {}) {
     const page = kontor.readPullPage(platform, config, position, res.status, Object.fromEntries(res.headers), await res.text(), fresh);
     outcomes.push(page.outcome);
     fresh = false;
-    if (page.outcome === "token_expired") { token = null; continue; }
-    if (page.outcome === "wait") { await new Promise((ok) => setTimeout(ok, page.waitMs)); continue; }
+    if (page.outcome === "token_expired") {
+      token = null;
+      continue;
+    }
+    if (page.outcome === "wait") {
+      await new Promise((ok) => setTimeout(ok, page.waitMs));
+      continue;
+    }
     if (page.outcome !== "page") return { seen, outcomes, issues: page.issues };
     seen.push(...page.orders.map((o) => JSON.parse(o)));
     latest = kontor.pullLater(latest, page.latest ?? null);
@@ -53,7 +59,12 @@ test("WooCommerce: every page by id, an order changed between pages read again a
   const config = { baseUrl: shop.url, consumerKey: shop.key, consumerSecret: shop.secret };
   // Between the first and the second page the first order is changed (and would move to the
   // end of a list sorted by modification time).
-  shop.state.onList = (n) => { if (n === 2) shop.state.change(1001, (o) => { o.status = "cancelled"; }); };
+  shop.state.onList = (n) => {
+    if (n === 2)
+      shop.state.change(1001, (o) => {
+        o.status = "cancelled";
+      });
+  };
   const { seen, outcomes, latest } = await pullAll("woocommerce", config, kontor.pullStart("2026-01-01", 0));
   assert.deepEqual(outcomes, ["page", "page", "page"]);
   const unique = new Set(ids(seen));
@@ -72,7 +83,11 @@ test("WooCommerce: every page by id, an order changed between pages read again a
 test("WooCommerce: a wrong key is auth_failed, named", async () => {
   const shop = await startWooCommerce({ orders: shopOrders("woocommerce", 3) });
   open.push(shop);
-  const r = await pullAll("woocommerce", { baseUrl: shop.url, consumerKey: shop.key, consumerSecret: "cs_wrong" }, kontor.pullStart("2026-01-01", 0));
+  const r = await pullAll(
+    "woocommerce",
+    { baseUrl: shop.url, consumerKey: shop.key, consumerSecret: "cs_wrong" },
+    kontor.pullStart("2026-01-01", 0),
+  );
   assert.deepEqual(r.outcomes, ["auth_failed"]);
   assert.equal(r.issues[0].code, "auth_failed");
   assert.match(r.issues[0].message, /Invalid signature/);
@@ -82,7 +97,11 @@ test("Shopify: the cursor with limit only, the bucket and a 429 with Retry-After
   const shop = await startShopify({ orders: shopOrders("shopify", 600), bucket: { size: 4, perSecond: 2 } });
   open.push(shop);
   const config = { baseUrl: shop.url, accessToken: shop.token };
-  shop.respondNext({ status: 429, body: { errors: "Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service." }, headers: { "Retry-After": "1.0" } });
+  shop.respondNext({
+    status: 429,
+    body: { errors: "Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service." },
+    headers: { "Retry-After": "1.0" },
+  });
   const t0 = Date.now();
   const { seen, outcomes } = await pullAll("shopify", config, kontor.pullStart("2026-01-01", 0));
   assert.deepEqual(outcomes, ["wait", "page", "page", "page"]);
@@ -91,7 +110,10 @@ test("Shopify: the cursor with limit only, the bucket and a 429 with Retry-After
   const urls = shop.requests.map((r) => r.url);
   assert.match(urls[1], /status=any&updated_at_min=2026-01-01T00%3A00%3A00Z&limit=250$/);
   assert.match(urls[2], /\?limit=250&page_info=[\w-]+$/);
-  assert.ok(shop.requests.every((r) => r.answered !== 400), "no page_info request carried other parameters");
+  assert.ok(
+    shop.requests.every((r) => r.answered !== 400),
+    "no page_info request carried other parameters",
+  );
   const bad = await pullAll("shopify", { ...config, accessToken: "shpat_wrong" }, kontor.pullStart("2026-01-01", 0));
   assert.deepEqual(bad.outcomes, ["auth_failed"]);
   const count = kontor.pullCountRequest("shopify", config, kontor.pullStart("2026-01-01", 0));
@@ -107,7 +129,12 @@ test("Shopware: a token, criteria pages by creation, an expired token renewed, w
   // After page 1 the token expires and an order of page 1 is changed.
   let pages = 0;
   const { seen, outcomes } = await pullAll("shopware6", config, kontor.pullStart("2026-01-01", 0), {
-    onPage: () => { if (++pages === 1) { shop.state.expireTokens(); shop.state.change(orders[5].id); } },
+    onPage: () => {
+      if (++pages === 1) {
+        shop.state.expireTokens();
+        shop.state.change(orders[5].id);
+      }
+    },
   });
   assert.deepEqual(outcomes, ["ok", "page", "token_expired", "ok", "page", "page"]);
   assert.equal(new Set(ids(seen)).size, 230);

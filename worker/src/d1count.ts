@@ -15,7 +15,11 @@ function statement(s: D1PreparedStatement): D1PreparedStatement {
       const v = Reflect.get(t, k, t) as unknown;
       if (typeof v !== "function") return v;
       if (k === "bind") return (...a: unknown[]) => statement((v as (...x: unknown[]) => D1PreparedStatement).apply(t, a));
-      if (k === "first" || k === "run" || k === "all" || k === "raw") return (...a: unknown[]) => { count += 1; return (v as (...x: unknown[]) => unknown).apply(t, a); };
+      if (k === "first" || k === "run" || k === "all" || k === "raw")
+        return (...a: unknown[]) => {
+          count += 1;
+          return (v as (...x: unknown[]) => unknown).apply(t, a);
+        };
       return (v as (...x: unknown[]) => unknown).bind(t);
     },
   });
@@ -32,8 +36,16 @@ export function counted(env: Env): Env {
       const v = Reflect.get(t, k, t) as unknown;
       if (typeof v !== "function") return v;
       if (k === "prepare") return (q: string) => statement(t.prepare(q));
-      if (k === "batch") return (ss: D1PreparedStatement[]) => { count += 1; return t.batch(ss.map((s) => originals.get(s) ?? s)); };
-      if (k === "exec") return (q: string) => { count += 1; return t.exec(q); };
+      if (k === "batch")
+        return (ss: D1PreparedStatement[]) => {
+          count += 1;
+          return t.batch(ss.map((s) => originals.get(s) ?? s));
+        };
+      if (k === "exec")
+        return (q: string) => {
+          count += 1;
+          return t.exec(q);
+        };
       return (v as (...x: unknown[]) => unknown).bind(t);
     },
   });

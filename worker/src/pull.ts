@@ -6,8 +6,24 @@
 // delivered once. A run reads page after page on the delivery queue (message `{ pull: id }`),
 // its position in D1 after every page: resumable after a restart (the Cron Trigger sends a
 // message for a run nobody holds), cancellable between pages.
-import { pullStart, pullRequest, readPullPage, pullTokenRequest, readPullToken, pullCountRequest, readPullCount, pullLater, pullEstimateMs, pullWatermark,
-  fromShopOrder, type PullPlatform, type PullShop, type PullPosition, type Issue, type HttpRequest } from "kontor";
+import {
+  pullStart,
+  pullRequest,
+  readPullPage,
+  pullTokenRequest,
+  readPullToken,
+  pullCountRequest,
+  readPullCount,
+  pullLater,
+  pullEstimateMs,
+  pullWatermark,
+  fromShopOrder,
+  type PullPlatform,
+  type PullShop,
+  type PullPosition,
+  type Issue,
+  type HttpRequest,
+} from "kontor";
 import { type Env, vars, intVar } from "./env";
 import { issue } from "./http";
 import { handlePulledOrder } from "./webhooks";
@@ -27,7 +43,13 @@ const CONCURRENCY = 8;
 const FIRST_RECONCILE_HOURS = 24;
 
 /** One shop orders can be pulled from: its access, or the secrets it lacks. */
-export interface PullTarget { platform: PullPlatform; shop: string; single: boolean; config: PullShop | null; missing: string[] }
+export interface PullTarget {
+  platform: PullPlatform;
+  shop: string;
+  single: boolean;
+  config: PullShop | null;
+  missing: string[];
+}
 
 const upper = (p: PullPlatform) => p.toUpperCase();
 const norm = (s: string) => s.trim().replace(/\/+$/, "").toLowerCase();
@@ -41,10 +63,19 @@ function listed(env: Env, platform: "woocommerce" | "shopify"): { shop: string; 
   if (text.startsWith("{")) {
     try {
       const o = JSON.parse(text) as Record<string, unknown>;
-      return Object.entries(o).map(([shop, name]) => ({ shop: norm(shop), suffix: typeof name === "string" && name.startsWith(prefix) ? name.slice(prefix.length) : "" }));
-    } catch { return []; }
+      return Object.entries(o).map(([shop, name]) => ({
+        shop: norm(shop),
+        suffix: typeof name === "string" && name.startsWith(prefix) ? name.slice(prefix.length) : "",
+      }));
+    } catch {
+      return [];
+    }
   }
-  return text.split(",").map(norm).filter(Boolean).map((shop) => ({ shop, suffix: "" }));
+  return text
+    .split(",")
+    .map(norm)
+    .filter(Boolean)
+    .map((shop) => ({ shop, suffix: "" }));
 }
 
 /** Every shop the worker may pull from: WooCommerce (the shop's URL, `WOOCOMMERCE_CONSUMER_KEY`
@@ -58,36 +89,88 @@ export async function pullShops(env: Env): Promise<PullTarget[]> {
   for (const platform of ["woocommerce", "shopify"] as const) {
     const shops = listed(env, platform);
     for (const { shop, suffix } of shops) {
-      const names = platform === "woocommerce" ? [`WOOCOMMERCE_CONSUMER_KEY${suffix}`, `WOOCOMMERCE_CONSUMER_SECRET${suffix}`] : [`SHOPIFY_ACCESS_TOKEN${suffix}`];
+      const names =
+        platform === "woocommerce"
+          ? [`WOOCOMMERCE_CONSUMER_KEY${suffix}`, `WOOCOMMERCE_CONSUMER_SECRET${suffix}`]
+          : [`SHOPIFY_ACCESS_TOKEN${suffix}`];
       const missing = names.filter((n) => !v[n]);
-      const config: PullShop | null = missing.length ? null : platform === "woocommerce"
-        ? { baseUrl: shop, consumerKey: v[names[0]!]!, consumerSecret: v[names[1]!]!, pageSize }
-        : { baseUrl: v.SHOPIFY_API_BASE_URL || `https://${shop}`, accessToken: v[names[0]!]!, apiVersion: v.SHOPIFY_API_VERSION || undefined, pageSize };
+      const config: PullShop | null = missing.length
+        ? null
+        : platform === "woocommerce"
+          ? { baseUrl: shop, consumerKey: v[names[0]!]!, consumerSecret: v[names[1]!]!, pageSize }
+          : {
+              baseUrl: v.SHOPIFY_API_BASE_URL || `https://${shop}`,
+              accessToken: v[names[0]!]!,
+              apiVersion: v.SHOPIFY_API_VERSION || undefined,
+              pageSize,
+            };
       out.push({ platform, shop, single: shops.length === 1, config, missing });
     }
   }
   for (const a of await shopware.adminAccess(env)) {
-    out.push({ platform: "shopware6", shop: a.shop, single: a.single, missing: a.clientId ? [] : ["the app's confirmation (install or refresh the app in the shop)"],
-      config: a.clientId && a.clientSecret ? { baseUrl: a.baseUrl, clientId: a.clientId, clientSecret: a.clientSecret, pageSize } : null });
+    out.push({
+      platform: "shopware6",
+      shop: a.shop,
+      single: a.single,
+      missing: a.clientId ? [] : ["the app's confirmation (install or refresh the app in the shop)"],
+      config: a.clientId && a.clientSecret ? { baseUrl: a.baseUrl, clientId: a.clientId, clientSecret: a.clientSecret, pageSize } : null,
+    });
   }
   return out;
 }
 
 /** A run as stored. */
 interface RunRow {
-  id: string; kind: string; platform: PullPlatform; shop: string; since: string; position: string | null; status: string; total: number | null;
-  read: number; delivered: number; known: number; refused: number; per_target: string; latest: string | null; issues: string; pages: number;
-  busy_until: number; elapsed_ms: number; started_at: string; updated_at: string; finished_at: string | null;
+  id: string;
+  kind: string;
+  platform: PullPlatform;
+  shop: string;
+  since: string;
+  position: string | null;
+  status: string;
+  total: number | null;
+  read: number;
+  delivered: number;
+  known: number;
+  refused: number;
+  per_target: string;
+  latest: string | null;
+  issues: string;
+  pages: number;
+  busy_until: number;
+  elapsed_ms: number;
+  started_at: string;
+  updated_at: string;
+  finished_at: string | null;
 }
 
 /** A run as answered: its progress and, when it ran a while, the estimate of the time left. */
 export function publicRun(r: RunRow): Record<string, unknown> {
   const estimate = r.status === "running" ? pullEstimateMs(r.read, r.total ?? undefined, r.elapsed_ms) : null;
-  return { id: r.id, kind: r.kind, platform: r.platform, shop: r.shop, since: r.since, status: r.status,
-    progress: { read: r.read, total: r.total, delivered: r.delivered, alreadyKnown: r.known, refused: r.refused, pages: r.pages,
-      perTarget: JSON.parse(r.per_target) as Record<string, unknown>, ...(estimate !== null && estimate !== undefined ? { estimatedMsLeft: estimate } : {}) },
-    position: r.position === null ? null : JSON.parse(r.position) as unknown, latest: r.latest, issues: JSON.parse(r.issues) as Issue[],
-    startedAt: r.started_at, updatedAt: r.updated_at, finishedAt: r.finished_at };
+  return {
+    id: r.id,
+    kind: r.kind,
+    platform: r.platform,
+    shop: r.shop,
+    since: r.since,
+    status: r.status,
+    progress: {
+      read: r.read,
+      total: r.total,
+      delivered: r.delivered,
+      alreadyKnown: r.known,
+      refused: r.refused,
+      pages: r.pages,
+      perTarget: JSON.parse(r.per_target) as Record<string, unknown>,
+      ...(estimate !== null && estimate !== undefined ? { estimatedMsLeft: estimate } : {}),
+    },
+    position: r.position === null ? null : (JSON.parse(r.position) as unknown),
+    latest: r.latest,
+    issues: JSON.parse(r.issues) as Issue[],
+    startedAt: r.started_at,
+    updatedAt: r.updated_at,
+    finishedAt: r.finished_at,
+  };
 }
 
 /** A run by id. */
@@ -101,39 +184,104 @@ export async function listRuns(db: D1Database, limit: number): Promise<RunRow[]>
 }
 
 /** The orders a run refused (missing catalogue facts first). */
-export async function refusedOf(db: D1Database, id: string): Promise<{ number: string; code: string; missing: string[]; issues: Issue[] }[]> {
-  const { results } = await db.prepare("SELECT number, code, missing, issues FROM pull_refused WHERE run_id = ?1 ORDER BY code DESC, number LIMIT 1000")
-    .bind(id).all<{ number: string; code: string; missing: string; issues: string }>();
-  return results.map((r) => ({ number: r.number, code: r.code, missing: JSON.parse(r.missing) as string[], issues: JSON.parse(r.issues) as Issue[] }));
+export async function refusedOf(
+  db: D1Database,
+  id: string,
+): Promise<{ number: string; code: string; missing: string[]; issues: Issue[] }[]> {
+  const { results } = await db
+    .prepare("SELECT number, code, missing, issues FROM pull_refused WHERE run_id = ?1 ORDER BY code DESC, number LIMIT 1000")
+    .bind(id)
+    .all<{ number: string; code: string; missing: string; issues: string }>();
+  return results.map((r) => ({
+    number: r.number,
+    code: r.code,
+    missing: JSON.parse(r.missing) as string[],
+    issues: JSON.parse(r.issues) as Issue[],
+  }));
 }
 
 /** Each shop's watermark. */
 export async function watermarks(db: D1Database): Promise<{ platform: string; shop: string; watermark: string; updated_at: string }[]> {
-  return (await db.prepare("SELECT * FROM pull_watermarks ORDER BY platform, shop").all<{ platform: string; shop: string; watermark: string; updated_at: string }>()).results;
+  return (
+    await db
+      .prepare("SELECT * FROM pull_watermarks ORDER BY platform, shop")
+      .all<{ platform: string; shop: string; watermark: string; updated_at: string }>()
+  ).results;
 }
 
 /** Starts a run: a backfill from `since` (a date or time), or a reconciliation from the
  * shop's watermark less the overlap. One running run per shop: the one running is answered
  * (`running: true`) instead. */
-export async function startRun(env: Env, kind: "backfill" | "reconcile", platform: string, shop: string, since?: string): Promise<{ run: RunRow; running?: boolean } | { httpStatus: number; issues: Issue[] }> {
-  const target = (await pullShops(env)).find((t) => t.platform === platform && t.shop === norm(shop) || (t.platform === platform && t.platform === "shopware6" && t.shop === shop.trim()));
-  if (!target) return { httpStatus: 404, issues: [issue("shop", "unknown_shop", `no ${platform} shop of this worker is named so: WooCommerce and Shopify shops are those of WOOCOMMERCE_SHOPS / SHOPIFY_SHOPS, Shopware's those registered with the app`, `kein ${platform}-Shop dieses Workers heißt so: WooCommerce- und Shopify-Shops sind die aus WOOCOMMERCE_SHOPS / SHOPIFY_SHOPS, Shopware-Shops die bei der App registrierten`)] };
-  if (!target.config) return { httpStatus: 409, issues: [issue("shop", "missing_credentials", `kontor cannot read this shop's orders: set ${target.missing.join(", ")}`, `kontor kann die Bestellungen dieses Shops nicht lesen: ${target.missing.join(", ")} setzen`)] };
-  const running = await env.DB.prepare("SELECT * FROM pull_runs WHERE platform = ?1 AND shop = ?2 AND status = 'running' LIMIT 1").bind(target.platform, target.shop).first<RunRow>();
+export async function startRun(
+  env: Env,
+  kind: "backfill" | "reconcile",
+  platform: string,
+  shop: string,
+  since?: string,
+): Promise<{ run: RunRow; running?: boolean } | { httpStatus: number; issues: Issue[] }> {
+  const target = (await pullShops(env)).find(
+    (t) =>
+      (t.platform === platform && t.shop === norm(shop)) ||
+      (t.platform === platform && t.platform === "shopware6" && t.shop === shop.trim()),
+  );
+  if (!target)
+    return {
+      httpStatus: 404,
+      issues: [
+        issue(
+          "shop",
+          "unknown_shop",
+          `no ${platform} shop of this worker is named so: WooCommerce and Shopify shops are those of WOOCOMMERCE_SHOPS / SHOPIFY_SHOPS, Shopware's those registered with the app`,
+          `kein ${platform}-Shop dieses Workers heißt so: WooCommerce- und Shopify-Shops sind die aus WOOCOMMERCE_SHOPS / SHOPIFY_SHOPS, Shopware-Shops die bei der App registrierten`,
+        ),
+      ],
+    };
+  if (!target.config)
+    return {
+      httpStatus: 409,
+      issues: [
+        issue(
+          "shop",
+          "missing_credentials",
+          `kontor cannot read this shop's orders: set ${target.missing.join(", ")}`,
+          `kontor kann die Bestellungen dieses Shops nicht lesen: ${target.missing.join(", ")} setzen`,
+        ),
+      ],
+    };
+  const running = await env.DB.prepare("SELECT * FROM pull_runs WHERE platform = ?1 AND shop = ?2 AND status = 'running' LIMIT 1")
+    .bind(target.platform, target.shop)
+    .first<RunRow>();
   if (running) return { run: running, running: true };
   let position: PullPosition | null;
   if (kind === "backfill") {
     position = since === undefined ? null : pullStart(since, 0);
-    if (!position) return { httpStatus: 422, issues: [issue("since", "invalid_value", "`since` is the date (2026-01-01) or time (RFC 3339) to read the shop's orders from", "`since` ist das Datum (2026-01-01) oder die Zeit (RFC 3339), ab der die Bestellungen des Shops gelesen werden")] };
+    if (!position)
+      return {
+        httpStatus: 422,
+        issues: [
+          issue(
+            "since",
+            "invalid_value",
+            "`since` is the date (2026-01-01) or time (RFC 3339) to read the shop's orders from",
+            "`since` ist das Datum (2026-01-01) oder die Zeit (RFC 3339), ab der die Bestellungen des Shops gelesen werden",
+          ),
+        ],
+      };
   } else {
-    const mark = await env.DB.prepare("SELECT watermark FROM pull_watermarks WHERE platform = ?1 AND shop = ?2").bind(target.platform, target.shop).first<{ watermark: string }>();
+    const mark = await env.DB.prepare("SELECT watermark FROM pull_watermarks WHERE platform = ?1 AND shop = ?2")
+      .bind(target.platform, target.shop)
+      .first<{ watermark: string }>();
     position = mark ? pullStart(mark.watermark) : pullStart(new Date(Date.now() - FIRST_RECONCILE_HOURS * 3600_000).toISOString(), 0);
   }
   const now = new Date().toISOString();
   const id = crypto.randomUUID();
   const total = await shopifyTotal(env, target, position!);
-  const run = await env.DB.prepare(`INSERT INTO pull_runs (id, kind, platform, shop, since, position, status, total, started_at, updated_at)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'running', ?7, ?8, ?8) RETURNING *`).bind(id, kind, target.platform, target.shop, position!.since, JSON.stringify(position), total, now).first<RunRow>();
+  const run = await env.DB.prepare(
+    `INSERT INTO pull_runs (id, kind, platform, shop, since, position, status, total, started_at, updated_at)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'running', ?7, ?8, ?8) RETURNING *`,
+  )
+    .bind(id, kind, target.platform, target.shop, position!.since, JSON.stringify(position), total, now)
+    .first<RunRow>();
   await hand(env, id, 0);
   return { run: run! };
 }
@@ -154,7 +302,12 @@ async function hand(env: Env, id: string, delayMs: number): Promise<void> {
 /** Cancels a running run (between pages: a page being read finishes). */
 export async function cancelRun(db: D1Database, id: string): Promise<RunRow | null> {
   const now = new Date().toISOString();
-  return db.prepare("UPDATE pull_runs SET status = 'cancelled', finished_at = ?2, updated_at = ?2, busy_until = 0 WHERE id = ?1 AND status = 'running' RETURNING *").bind(id, now).first<RunRow>();
+  return db
+    .prepare(
+      "UPDATE pull_runs SET status = 'cancelled', finished_at = ?2, updated_at = ?2, busy_until = 0 WHERE id = ?1 AND status = 'running' RETURNING *",
+    )
+    .bind(id, now)
+    .first<RunRow>();
 }
 
 /** Performs a request with the worker's timeout; network failures are status 0. */
@@ -163,7 +316,9 @@ async function send(env: Env, r: HttpRequest): Promise<{ status: number; headers
   try {
     const res = await fetch(r.url, { method: r.method, headers: r.headers, body: r.body, signal: AbortSignal.timeout(timeout) });
     const headers: Record<string, string> = {};
-    res.headers.forEach((v, k) => { headers[k] = v; });
+    res.headers.forEach((v, k) => {
+      headers[k] = v;
+    });
     return { status: res.status, headers, body: await res.text() };
   } catch {
     return { status: 0, headers: {}, body: "" };
@@ -174,7 +329,15 @@ async function send(env: Env, r: HttpRequest): Promise<{ status: number; headers
 const tokens = new Map<string, { token: string; expiresAt: number }>();
 
 /** What one page did to a run's counts. */
-interface Counts { read: number; delivered: number; known: number; refused: number; perTarget: Record<string, { delivered: number; known: number }>; refusedRows: { number: string; code: string; missing: string[]; issues: Issue[] }[]; stop?: Issue[] }
+interface Counts {
+  read: number;
+  delivered: number;
+  known: number;
+  refused: number;
+  perTarget: Record<string, { delivered: number; known: number }>;
+  refusedRows: { number: string; code: string; missing: string[]; issues: Issue[] }[];
+  stop?: Issue[];
+}
 
 /** Hands a page's orders to the webhooks' path, `CONCURRENCY` at a time; orders the shop
  * orders show as sold in the same state with no new refund are known without it (one query
@@ -183,34 +346,69 @@ async function deliverPage(env: Env, run: RunRow, t: PullTarget, orders: string[
   const c: Counts = { read: orders.length, delivered: 0, known: 0, refused: 0, perTarget: {}, refusedRows: [] };
   const first = orders.map((text) => {
     const m = fromShopOrder(t.platform, text);
-    const number = typeof (m.order as { number?: unknown } | undefined)?.number === "string" ? (m.order as { number: string }).number : null;
-    return { text, number, state: m.state ?? null, refunds: (m.refunds ?? []).map((r) => r.id).filter((x): x is string => typeof x === "string") };
+    const number =
+      typeof (m.order as { number?: unknown } | undefined)?.number === "string" ? (m.order as { number: string }).number : null;
+    return {
+      text,
+      number,
+      state: m.state ?? null,
+      refunds: (m.refunds ?? []).map((r) => r.id).filter((x): x is string => typeof x === "string"),
+    };
   });
   const numbers = first.map((f) => f.number).filter((n): n is string => n !== null);
-  const { results } = numbers.length ? await env.DB.prepare(`SELECT number, state, order_json IS NOT NULL AS sold, refunds FROM shop_orders
-    WHERE platform = ?1 AND shop = ?2 AND number IN (SELECT value FROM json_each(?3))`).bind(t.platform, t.shop, JSON.stringify(numbers)).all<{ number: string; state: string | null; sold: number; refunds: string }>() : { results: [] };
+  const { results } = numbers.length
+    ? await env.DB.prepare(
+        `SELECT number, state, order_json IS NOT NULL AS sold, refunds FROM shop_orders
+    WHERE platform = ?1 AND shop = ?2 AND number IN (SELECT value FROM json_each(?3))`,
+      )
+        .bind(t.platform, t.shop, JSON.stringify(numbers))
+        .all<{ number: string; state: string | null; sold: number; refunds: string }>()
+    : { results: [] };
   const known = new Map(results.map((r) => [r.number, r]));
   const queue = [...first];
   const work = async () => {
     for (let o = queue.shift(); o; o = queue.shift()) {
       const k = o.number === null ? undefined : known.get(o.number);
-      if (k && k.sold && k.state === o.state && o.refunds.every((id) => (JSON.parse(k.refunds) as string[]).includes(id))) { c.known += 1; continue; }
+      if (k && k.sold && k.state === o.state && o.refunds.every((id) => (JSON.parse(k.refunds) as string[]).includes(id))) {
+        c.known += 1;
+        continue;
+      }
       let parsed: unknown = null;
-      try { parsed = JSON.parse(o.text); } catch { /* the package read it */ }
+      try {
+        parsed = JSON.parse(o.text);
+      } catch {
+        /* the package read it */
+      }
       const a = await handlePulledOrder(env, t.platform, t.shop, t.single, o.text, parsed, `pull:${run.id}`);
-      const body = a.body as { error?: string; number?: string; missing?: string[]; issues?: Issue[]; deliveries?: { target: string; duplicate?: boolean }[] };
-      if (a.httpStatus >= 500) { c.stop = body.issues ?? []; return; }
+      const body = a.body as {
+        error?: string;
+        number?: string;
+        missing?: string[];
+        issues?: Issue[];
+        deliveries?: { target: string; duplicate?: boolean }[];
+      };
+      if (a.httpStatus >= 500) {
+        c.stop = body.issues ?? [];
+        return;
+      }
       if (a.httpStatus >= 400) {
         c.refused += 1;
-        c.refusedRows.push({ number: String(body.number ?? o.number ?? "?"), code: body.error ?? "refused", missing: body.missing ?? [], issues: (body.issues ?? []).filter((i) => i.severity === "error").slice(0, 20) });
+        c.refusedRows.push({
+          number: String(body.number ?? o.number ?? "?"),
+          code: body.error ?? "refused",
+          missing: body.missing ?? [],
+          issues: (body.issues ?? []).filter((i) => i.severity === "error").slice(0, 20),
+        });
         continue;
       }
       const ds = body.deliveries ?? [];
       const fresh = ds.some((d) => !d.duplicate);
-      if (fresh) c.delivered += 1; else c.known += 1;
+      if (fresh) c.delivered += 1;
+      else c.known += 1;
       for (const d of ds) {
         const p = (c.perTarget[d.target] ??= { delivered: 0, known: 0 });
-        if (d.duplicate) p.known += 1; else p.delivered += 1;
+        if (d.duplicate) p.known += 1;
+        else p.delivered += 1;
       }
     }
   };
@@ -222,17 +420,31 @@ async function deliverPage(env: Env, run: RunRow, t: PullTarget, orders: string[
  * ends; then hands on. A run another step holds, or no longer running, is left alone. */
 export async function step(env: Env, id: string): Promise<void> {
   const started = Date.now();
-  const leased = await env.DB.prepare("UPDATE pull_runs SET busy_until = ?2 WHERE id = ?1 AND status = 'running' AND busy_until <= ?3 RETURNING *")
-    .bind(id, started + leaseMs(env), started).first<RunRow>();
+  const leased = await env.DB.prepare(
+    "UPDATE pull_runs SET busy_until = ?2 WHERE id = ?1 AND status = 'running' AND busy_until <= ?3 RETURNING *",
+  )
+    .bind(id, started + leaseMs(env), started)
+    .first<RunRow>();
   if (!leased) return;
   let run: RunRow = leased;
   const t = (await pullShops(env)).find((x) => x.platform === leased.platform && x.shop === leased.shop);
   const end = async (status: string, issues: Issue[]) => {
     const now = new Date().toISOString();
-    await env.DB.prepare("UPDATE pull_runs SET status = ?2, issues = ?3, finished_at = ?4, updated_at = ?4, busy_until = 0 WHERE id = ?1 AND status = 'running'")
-      .bind(id, status, JSON.stringify(issues), now).run();
+    await env.DB.prepare(
+      "UPDATE pull_runs SET status = ?2, issues = ?3, finished_at = ?4, updated_at = ?4, busy_until = 0 WHERE id = ?1 AND status = 'running'",
+    )
+      .bind(id, status, JSON.stringify(issues), now)
+      .run();
   };
-  if (!t?.config) return end("failed", [issue("shop", "missing_credentials", "the shop's API access is no longer configured", "der API-Zugang des Shops ist nicht mehr eingerichtet")]);
+  if (!t?.config)
+    return end("failed", [
+      issue(
+        "shop",
+        "missing_credentials",
+        "the shop's API access is no longer configured",
+        "der API-Zugang des Shops ist nicht mehr eingerichtet",
+      ),
+    ]);
   const config = t.config;
   for (;;) {
     const position = JSON.parse(run.position ?? "null") as PullPosition | null;
@@ -261,7 +473,10 @@ export async function step(env: Env, id: string): Promise<void> {
     const pageStarted = Date.now();
     const res = await send(env, r.request);
     const page = readPullPage(t.platform, config, position, res.status, res.headers, res.body, fresh);
-    if (page.outcome === "token_expired") { tokens.delete(t.shop); continue; }
+    if (page.outcome === "token_expired") {
+      tokens.delete(t.shop);
+      continue;
+    }
     if (page.outcome === "wait") return release(env, id, page.waitMs ?? 2000);
     if (page.outcome === "retry") return release(env, id, intVar(env, "RETRY_BASE_SECONDS", 30) * 1000);
     if (page.outcome !== "page") return end(page.outcome, page.issues);
@@ -272,26 +487,50 @@ export async function step(env: Env, id: string): Promise<void> {
     const perTarget = JSON.parse(run.per_target) as Record<string, { delivered: number; known: number }>;
     for (const [k, v] of Object.entries(c.perTarget)) {
       const p = (perTarget[k] ??= { delivered: 0, known: 0 });
-      p.delivered += v.delivered; p.known += v.known;
+      p.delivered += v.delivered;
+      p.known += v.known;
     }
     const done = !page.next;
     const goOn = !done && now - started < STEP_BUDGET_MS && !page.waitMs;
     const iso = new Date(now).toISOString();
     // The page's progress, its refused orders and (at the end) the watermark in one batch.
-    const statements: D1PreparedStatement[] = [env.DB.prepare(`UPDATE pull_runs SET position = ?2, read = read + ?3, delivered = delivered + ?4, known = known + ?5, refused = refused + ?6,
+    const statements: D1PreparedStatement[] = [
+      env.DB.prepare(
+        `UPDATE pull_runs SET position = ?2, read = read + ?3, delivered = delivered + ?4, known = known + ?5, refused = refused + ?6,
       per_target = ?7, latest = ?8, total = COALESCE(?9, total), pages = pages + 1, elapsed_ms = elapsed_ms + ?10, updated_at = ?11, busy_until = ?12,
-      status = ?13, finished_at = ?14 WHERE id = ?1 AND status = 'running' RETURNING *`)
-      .bind(id, done ? null : JSON.stringify(page.next), c.read, c.delivered, c.known, c.refused, JSON.stringify(perTarget), latest, page.total ?? null,
-        now - pageStarted, iso, goOn ? now + leaseMs(env) : now + (page.waitMs ?? 0), done ? "done" : "running", done ? iso : null)];
+      status = ?13, finished_at = ?14 WHERE id = ?1 AND status = 'running' RETURNING *`,
+      ).bind(
+        id,
+        done ? null : JSON.stringify(page.next),
+        c.read,
+        c.delivered,
+        c.known,
+        c.refused,
+        JSON.stringify(perTarget),
+        latest,
+        page.total ?? null,
+        now - pageStarted,
+        iso,
+        goOn ? now + leaseMs(env) : now + (page.waitMs ?? 0),
+        done ? "done" : "running",
+        done ? iso : null,
+      ),
+    ];
     for (const x of c.refusedRows) {
-      statements.push(env.DB.prepare("INSERT INTO pull_refused (run_id, number, code, missing, issues) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO UPDATE SET code = excluded.code, missing = excluded.missing, issues = excluded.issues")
-        .bind(id, x.number, x.code, JSON.stringify(x.missing), JSON.stringify(x.issues)));
+      statements.push(
+        env.DB.prepare(
+          "INSERT INTO pull_refused (run_id, number, code, missing, issues) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO UPDATE SET code = excluded.code, missing = excluded.missing, issues = excluded.issues",
+        ).bind(id, x.number, x.code, JSON.stringify(x.missing), JSON.stringify(x.issues)),
+      );
     }
     const mark = done ? pullWatermark(latest ?? undefined, run.started_at) : undefined;
     if (mark) {
-      statements.push(env.DB.prepare(`INSERT INTO pull_watermarks (platform, shop, watermark, updated_at) VALUES (?1, ?2, ?3, ?4)
-        ON CONFLICT (platform, shop) DO UPDATE SET watermark = CASE WHEN excluded.watermark > watermark THEN excluded.watermark ELSE watermark END, updated_at = excluded.updated_at`)
-        .bind(t.platform, t.shop, mark, iso));
+      statements.push(
+        env.DB.prepare(
+          `INSERT INTO pull_watermarks (platform, shop, watermark, updated_at) VALUES (?1, ?2, ?3, ?4)
+        ON CONFLICT (platform, shop) DO UPDATE SET watermark = CASE WHEN excluded.watermark > watermark THEN excluded.watermark ELSE watermark END, updated_at = excluded.updated_at`,
+        ).bind(t.platform, t.shop, mark, iso),
+      );
     }
     const results: D1Result<RunRow>[] = await env.DB.batch<RunRow>(statements);
     const next: RunRow | undefined = results[0]?.results?.[0];
@@ -305,7 +544,9 @@ export async function step(env: Env, id: string): Promise<void> {
 /** Lets go of a run for `delayMs` (a rate limit, a temporary failure) and hands it on: held
  * until then by the message that will take it up. */
 async function release(env: Env, id: string, delayMs: number): Promise<void> {
-  await env.DB.prepare("UPDATE pull_runs SET busy_until = ?3, updated_at = ?2 WHERE id = ?1").bind(id, new Date().toISOString(), Date.now() + delayMs).run();
+  await env.DB.prepare("UPDATE pull_runs SET busy_until = ?3, updated_at = ?2 WHERE id = ?1")
+    .bind(id, new Date().toISOString(), Date.now() + delayMs)
+    .run();
   await hand(env, id, delayMs);
 }
 
@@ -316,11 +557,18 @@ export async function reconcile(env: Env): Promise<{ started: number; resumed: n
   const now = Date.now();
   // Held by nobody: its lease (or the wait its message was sent for) ran out 10 s ago.
   const { results: stale } = await env.DB.prepare("SELECT id FROM pull_runs WHERE status = 'running' AND busy_until < ?1")
-    .bind(now - 10_000).all<{ id: string }>();
-  for (const s of stale) { await hand(env, s.id, 0); out.resumed += 1; }
+    .bind(now - 10_000)
+    .all<{ id: string }>();
+  for (const s of stale) {
+    await hand(env, s.id, 0);
+    out.resumed += 1;
+  }
   if (vars(env).PULL_RECONCILE === "off") return out;
   for (const t of await pullShops(env)) {
-    if (!t.config) { out.skipped.push(`${t.platform}:${t.shop}`); continue; }
+    if (!t.config) {
+      out.skipped.push(`${t.platform}:${t.shop}`);
+      continue;
+    }
     const r = await startRun(env, "reconcile", t.platform, t.shop);
     if ("run" in r && !r.running) out.started += 1;
   }

@@ -17,9 +17,14 @@ import { shopOrders, startWooCommerce, startShopify, startShopware } from "../..
 
 const SKU = "WEIN-RIES-2023";
 const secrets = {
-  KIVITENDO_USERNAME: "kivi-api", KIVITENDO_PASSWORD: "kivi-pw-8842", KONTOR_API_TOKEN: "caller-token-94af0e",
-  WOOCOMMERCE_WEBHOOK_SECRET: "wc-secret-7d1e40", WOOCOMMERCE_CONSUMER_KEY: "ck_4f1e9a0c", WOOCOMMERCE_CONSUMER_SECRET: "cs_77b2d95e",
-  SHOPIFY_WEBHOOK_SECRET: "shpss-client-secret-5c83aa", SHOPIFY_ACCESS_TOKEN: "shpat_0c1d2e3f4a5b",
+  KIVITENDO_USERNAME: "kivi-api",
+  KIVITENDO_PASSWORD: "kivi-pw-8842",
+  KONTOR_API_TOKEN: "caller-token-94af0e",
+  WOOCOMMERCE_WEBHOOK_SECRET: "wc-secret-7d1e40",
+  WOOCOMMERCE_CONSUMER_KEY: "ck_4f1e9a0c",
+  WOOCOMMERCE_CONSUMER_SECRET: "cs_77b2d95e",
+  SHOPIFY_WEBHOOK_SECRET: "shpss-client-secret-5c83aa",
+  SHOPIFY_ACCESS_TOKEN: "shpat_0c1d2e3f4a5b",
   SHOPWARE_APP_SECRET: "sw-app-secret-22b9f1",
 };
 const SHOPIFY_SHOP = "weingut.myshopify.com";
@@ -63,14 +68,35 @@ async function delivered(count, ms = 60_000) {
 
 before(async () => {
   kivitendo = await startKivitendo({ username: secrets.KIVITENDO_USERNAME, password: secrets.KIVITENDO_PASSWORD });
-  woo = await startWooCommerce({ key: secrets.WOOCOMMERCE_CONSUMER_KEY, secret: secrets.WOOCOMMERCE_CONSUMER_SECRET, orders: shopOrders("woocommerce", 120, { from: BASE, skus: [SKU] }) });
-  shopify = await startShopify({ token: secrets.SHOPIFY_ACCESS_TOKEN, orders: shopOrders("shopify", 60, { first: 5001, from: BASE, skus: [SKU] }), bucket: { size: 40, perSecond: 2 } });
-  shopware = await startShopware({ clientId: "SWIARXBSDJRWEMJONFK2OHBNWA", clientSecret: "Q1QyaUg3ZHpnZURPeDV3ZkpncXdSRzJpNjdBeWM1WWhWYWd0NE0", orders: shopOrders("shopware6", 45, { first: 20001, from: BASE, skus: [SKU] }), tokenSeconds: 600 });
+  woo = await startWooCommerce({
+    key: secrets.WOOCOMMERCE_CONSUMER_KEY,
+    secret: secrets.WOOCOMMERCE_CONSUMER_SECRET,
+    orders: shopOrders("woocommerce", 120, { from: BASE, skus: [SKU] }),
+  });
+  shopify = await startShopify({
+    token: secrets.SHOPIFY_ACCESS_TOKEN,
+    orders: shopOrders("shopify", 60, { first: 5001, from: BASE, skus: [SKU] }),
+    bucket: { size: 40, perSecond: 2 },
+  });
+  shopware = await startShopware({
+    clientId: "SWIARXBSDJRWEMJONFK2OHBNWA",
+    clientSecret: "Q1QyaUg3ZHpnZURPeDV3ZkpncXdSRzJpNjdBeWM1WWhWYWd0NE0",
+    orders: shopOrders("shopware6", 45, { first: 20001, from: BASE, skus: [SKU] }),
+    tokenSeconds: 600,
+  });
   vars = {
-    KIVITENDO_BASE_URL: kivitendo.url, WEBHOOK_TARGETS: "kivitendo", RETRY_BASE_SECONDS: "1", MAX_ATTEMPTS: "3", UPSTREAM_TIMEOUT_SECONDS: "5",
+    KIVITENDO_BASE_URL: kivitendo.url,
+    WEBHOOK_TARGETS: "kivitendo",
+    RETRY_BASE_SECONDS: "1",
+    MAX_ATTEMPTS: "3",
+    UPSTREAM_TIMEOUT_SECONDS: "5",
     KIVITENDO_OPTIONS: JSON.stringify({ taxzoneId: 4, currencyId: 1, shippingProductId: 99 }),
-    WOOCOMMERCE_SHOPS: woo.url, SHOPIFY_SHOPS: SHOPIFY_SHOP, SHOPIFY_API_BASE_URL: shopify.url, SHOPWARE_APP_NAME: "KontorOrders",
-    PULL_PAGE_SIZE: "25", PULL_LEASE_SECONDS: "3",
+    WOOCOMMERCE_SHOPS: woo.url,
+    SHOPIFY_SHOPS: SHOPIFY_SHOP,
+    SHOPIFY_API_BASE_URL: shopify.url,
+    SHOPWARE_APP_NAME: "KontorOrders",
+    PULL_PAGE_SIZE: "25",
+    PULL_LEASE_SECONDS: "3",
   };
   worker = await startWorker({ secrets, vars, persist: state });
   const r = await call("PUT", "/v1/catalogue", [{ sku: SKU, kind: "other", weightGrams: 1300, kivitendoPartId: 10 }]);
@@ -88,12 +114,24 @@ test("WooCommerce backfill: every page, an order changed between pages and one a
   const hooked = [];
   woo.state.onList = (n) => {
     if (n !== 2) return;
-    woo.state.change(1001, (o) => { o.customer_note = "changed between pages"; });
+    woo.state.change(1001, (o) => {
+      o.customer_note = "changed between pages";
+    });
     const o = woo.state.orders.find((x) => x.id === 1030);
     const body = JSON.stringify(o);
-    hooked.push(fetch(`${worker.url}/v1/webhooks/woocommerce`, { method: "POST", body, headers: { "Content-Type": "application/json", "X-WC-Webhook-Topic": "order.created",
-      "X-WC-Webhook-Delivery-ID": "9001", "X-WC-Webhook-Source": `${woo.url}/`, "X-WC-Webhook-Signature": createHmac("sha256", secrets.WOOCOMMERCE_WEBHOOK_SECRET).update(body).digest("base64") } })
-      .then(async (res) => ({ status: res.status, json: await res.json() })));
+    hooked.push(
+      fetch(`${worker.url}/v1/webhooks/woocommerce`, {
+        method: "POST",
+        body,
+        headers: {
+          "Content-Type": "application/json",
+          "X-WC-Webhook-Topic": "order.created",
+          "X-WC-Webhook-Delivery-ID": "9001",
+          "X-WC-Webhook-Source": `${woo.url}/`,
+          "X-WC-Webhook-Signature": createHmac("sha256", secrets.WOOCOMMERCE_WEBHOOK_SECRET).update(body).digest("base64"),
+        },
+      }).then(async (res) => ({ status: res.status, json: await res.json() })),
+    );
   };
   const started = await call("POST", "/v1/pulls", { platform: "woocommerce", shop: woo.url, since: SINCE });
   assert.equal(started.status, 202, JSON.stringify(started.json));
@@ -115,23 +153,36 @@ test("WooCommerce backfill: every page, an order changed between pages and one a
   await new Promise((ok) => setTimeout(ok, 1000));
   const n = arrived();
   assert.equal(n.size, 120, "every order delivered");
-  assert.ok([...n.values()].every((c) => c === 1), "none twice");
+  assert.ok(
+    [...n.values()].every((c) => c === 1),
+    "none twice",
+  );
   // The requests as WooCommerce's reference has them: by id, 25 a page, Basic.
   const lists = woo.requests.filter((r) => r.url.startsWith("/wp-json/wc/v3/orders"));
   // modified_after is strictly after: a second before `since`.
-  assert.match(lists[0].url, new RegExp(`modified_after=${encodeURIComponent(new Date(Date.parse(SINCE) - 1000).toISOString().slice(0, 19))}&dates_are_gmt=true&orderby=id&order=asc&per_page=25&page=1$`));
+  assert.match(
+    lists[0].url,
+    new RegExp(
+      `modified_after=${encodeURIComponent(new Date(Date.parse(SINCE) - 1000).toISOString().slice(0, 19))}&dates_are_gmt=true&orderby=id&order=asc&per_page=25&page=1$`,
+    ),
+  );
   assert.ok(lists.every((r) => r.answered === 200));
   // The history names the pull.
   const h = await call("GET", `/v1/shop-orders/woocommerce/${encodeURIComponent(woo.url.toLowerCase())}/1005`);
   assert.equal(h.status, 200, JSON.stringify(h.json));
-  assert.ok(h.json.events.some((e) => e.event === `pull:${run.id}`), JSON.stringify(h.json.events));
+  assert.ok(
+    h.json.events.some((e) => e.event === `pull:${run.id}`),
+    JSON.stringify(h.json.events),
+  );
 });
 
 test("reconciliation on the Cron Trigger: from the watermark with its overlap, only what changed; nothing twice", async () => {
   const before = kivitendo.state.orders.length;
   // Two new orders whose webhooks were lost, and an old one changed.
   woo.state.orders.push(...shopOrders("woocommerce", 2, { first: 1121, from: Date.now() - 120_000, skus: [SKU] }));
-  woo.state.change(1002, (o) => { o.customer_note = "edited later"; });
+  woo.state.change(1002, (o) => {
+    o.customer_note = "edited later";
+  });
   {
     const w = worker;
     await fetch(`${w.url}/__scheduled?cron=${encodeURIComponent("*/15 * * * *")}`);
@@ -156,15 +207,24 @@ test("reconciliation on the Cron Trigger: from the watermark with its overlap, o
     await new Promise((ok) => setTimeout(ok, 500));
     assert.ok([...arrived().values()].every((c) => c === 1));
     const marks = (await (await fetch(`${w.url}/v1/pulls`, { headers: auth })).json()).shops;
-    assert.equal(marks.find((s) => s.platform === "woocommerce").watermark, `${woo.state.orders.find((o) => o.id === 1002).date_modified_gmt}Z`);
+    assert.equal(
+      marks.find((s) => s.platform === "woocommerce").watermark,
+      `${woo.state.orders.find((o) => o.id === 1002).date_modified_gmt}Z`,
+    );
   }
 });
 
 test("Shopify backfill: the cursor pages, a 429 with Retry-After waited for, every order once", async () => {
   const before = kivitendo.state.orders.length;
   const r0 = shopify.requests.length;
-  shopify.respondNext({ status: 429, body: { errors: "Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service." }, headers: { "Retry-After": "1.0" } },
-    (r) => r.url.includes("page_info="));
+  shopify.respondNext(
+    {
+      status: 429,
+      body: { errors: "Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service." },
+      headers: { "Retry-After": "1.0" },
+    },
+    (r) => r.url.includes("page_info="),
+  );
   const started = await call("POST", "/v1/pulls", { platform: "shopify", shop: SHOPIFY_SHOP, since: SINCE });
   assert.equal(started.status, 202, JSON.stringify(started.json));
   assert.equal(started.json.progress.total, 60, "Shopify's count");
@@ -172,24 +232,46 @@ test("Shopify backfill: the cursor pages, a 429 with Retry-After waited for, eve
   assert.equal(run.status, "done", JSON.stringify(run));
   assert.equal(run.progress.read, 60);
   assert.equal(run.progress.delivered, 60);
-  assert.ok(shopify.requests.some((r) => r.answered === 429), "the rate limit was met");
+  assert.ok(
+    shopify.requests.some((r) => r.answered === 429),
+    "the rate limit was met",
+  );
   const pages = shopify.requests.slice(r0).filter((r) => r.url.includes("/orders.json"));
   assert.match(pages[0].url, /\?status=any&updated_at_min=[^&]+&limit=25$/);
-  assert.ok(pages.slice(1).every((r) => /\?limit=25&page_info=[\w-]+$/.test(r.url)), pages.map((r) => r.url).join("\n"));
+  assert.ok(
+    pages.slice(1).every((r) => /\?limit=25&page_info=[\w-]+$/.test(r.url)),
+    pages.map((r) => r.url).join("\n"),
+  );
   await delivered(before + 60);
 });
 
 test("Shopware backfill with the confirmation's Admin API access (kept sealed), an expired token renewed; revoked credentials are auth_failed", async () => {
   const hmacHex = (key, text) => createHmac("sha256", key).update(text).digest("hex");
   const query = `shop-id=${SHOP_ID}&shop-url=${encodeURIComponent(shopware.url)}&timestamp=${Math.floor(Date.now() / 1000)}`;
-  const reg = await (await fetch(`${worker.url}/v1/webhooks/shopware6/register?${query}`, { headers: { "shopware-app-signature": hmacHex(secrets.SHOPWARE_APP_SECRET, query) } })).json();
-  const body = JSON.stringify({ apiKey: shopware.clientId, secretKey: shopware.clientSecret, timestamp: String(Math.floor(Date.now() / 1000)), shopUrl: shopware.url, shopId: SHOP_ID });
-  const confirmed = await fetch(reg.confirmation_url, { method: "POST", headers: { "Content-Type": "application/json", "shopware-shop-signature": hmacHex(reg.secret, body) }, body });
+  const reg = await (
+    await fetch(`${worker.url}/v1/webhooks/shopware6/register?${query}`, {
+      headers: { "shopware-app-signature": hmacHex(secrets.SHOPWARE_APP_SECRET, query) },
+    })
+  ).json();
+  const body = JSON.stringify({
+    apiKey: shopware.clientId,
+    secretKey: shopware.clientSecret,
+    timestamp: String(Math.floor(Date.now() / 1000)),
+    shopUrl: shopware.url,
+    shopId: SHOP_ID,
+  });
+  const confirmed = await fetch(reg.confirmation_url, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "shopware-shop-signature": hmacHex(reg.secret, body) },
+    body,
+  });
   assert.equal(confirmed.status, 204);
   // The secret access key is nowhere in the stored state in clear.
   assert.ok(!storedState(state).includes(shopware.clientSecret), "sealed");
   const before = kivitendo.state.orders.length;
-  shopware.state.onList = (n) => { if (n === 1) shopware.state.expireTokens(); };
+  shopware.state.onList = (n) => {
+    if (n === 1) shopware.state.expireTokens();
+  };
   const started = await call("POST", "/v1/pulls", { platform: "shopware6", shop: SHOP_ID, since: SINCE });
   assert.equal(started.status, 202, JSON.stringify(started.json));
   const run = await finished(started.json.id);
@@ -198,7 +280,10 @@ test("Shopware backfill with the confirmation's Admin API access (kept sealed), 
   assert.equal(run.progress.total, 45);
   const tokens = shopware.requests.filter((r) => r.url === "/api/oauth/token");
   assert.equal(tokens.length, 2, "a new token after the expired one");
-  assert.ok(shopware.requests.some((r) => r.answered === 401), "the expired token was refused");
+  assert.ok(
+    shopware.requests.some((r) => r.answered === 401),
+    "the expired token was refused",
+  );
   await delivered(before + 45);
   // Revoked: the WooCommerce key no longer opens the shop.
   woo.state.secret = "cs_revoked";
@@ -217,10 +302,15 @@ test("orders refused for a SKU the catalogue lacks are listed; a backfill is can
   const run = await finished(started.json.id);
   assert.equal(run.status, "done");
   assert.equal(run.progress.refused, 3);
-  assert.deepEqual(run.refusedOrders.map((o) => [o.number, o.code, o.missing]), ["1201", "1202", "1203"].map((n) => [n, "missing_from_catalogue", ["UNKNOWN-SKU"]]));
+  assert.deepEqual(
+    run.refusedOrders.map((o) => [o.number, o.code, o.missing]),
+    ["1201", "1202", "1203"].map((n) => [n, "missing_from_catalogue", ["UNKNOWN-SKU"]]),
+  );
   // Cancelled after its first page: no further page is read.
   let lists = 0;
-  woo.state.onList = () => { if (++lists === 1) cancelling = call("POST", `/v1/pulls/${current}/cancel`, {}); };
+  woo.state.onList = () => {
+    if (++lists === 1) cancelling = call("POST", `/v1/pulls/${current}/cancel`, {});
+  };
   let cancelling;
   let current;
   const pages = () => woo.requests.filter((r) => r.url.startsWith("/wp-json/")).length;
@@ -241,11 +331,19 @@ test("a restart in the middle of a backfill: resumed from its position in D1, no
   const before = kivitendo.state.orders.length;
   let killed;
   let lists = 0;
-  woo.state.onList = () => { if (++lists === 3) { killed = worker.kill(); woo.state.onList = null; } };
+  woo.state.onList = () => {
+    if (++lists === 3) {
+      killed = worker.kill();
+      woo.state.onList = null;
+    }
+  };
   const started = await call("POST", "/v1/pulls", { platform: "woocommerce", shop: woo.url, since: new Date(at(3)).toISOString() });
   assert.equal(started.status, 202);
   const until = Date.now() + 30_000;
-  while (!killed) { if (Date.now() > until) assert.fail("not killed"); await new Promise((ok) => setTimeout(ok, 100)); }
+  while (!killed) {
+    if (Date.now() > until) assert.fail("not killed");
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
   await killed;
   worker = await startWorker({ secrets, vars, persist: state });
   const mid = (await call("GET", `/v1/pulls/${started.json.id}`)).json;

@@ -10,9 +10,18 @@ import type { Context, Route } from "./route";
  * lacks, their watermark) and the recent runs. */
 async function overview({ env }: Context): Promise<Response> {
   const marks = await pull.watermarks(env.DB);
-  const shops = (await pull.pullShops(env)).map((t) => ({ platform: t.platform, shop: t.shop, configured: t.config !== null,
-    ...(t.missing.length ? { missing: t.missing } : {}), watermark: marks.find((m) => m.platform === t.platform && m.shop === t.shop)?.watermark ?? null }));
-  return json(env, 200, { shops, runs: (await pull.listRuns(env.DB, 50)).map(pull.publicRun), ...(env.KONTOR_COUNT_D1 === "on" ? { d1RoundTrips: d1RoundTrips() } : {}) });
+  const shops = (await pull.pullShops(env)).map((t) => ({
+    platform: t.platform,
+    shop: t.shop,
+    configured: t.config !== null,
+    ...(t.missing.length ? { missing: t.missing } : {}),
+    watermark: marks.find((m) => m.platform === t.platform && m.shop === t.shop)?.watermark ?? null,
+  }));
+  return json(env, 200, {
+    shops,
+    runs: (await pull.listRuns(env.DB, 50)).map(pull.publicRun),
+    ...(env.KONTOR_COUNT_D1 === "on" ? { d1RoundTrips: d1RoundTrips() } : {}),
+  });
 }
 
 /** `POST /v1/pulls` `{ platform, shop, since }`: a backfill of the shop's orders changed since
@@ -20,12 +29,42 @@ async function overview({ env }: Context): Promise<Response> {
 async function start({ env, body }: Context): Promise<Response> {
   const b = (body ?? {}) as { platform?: unknown; shop?: unknown; since?: unknown };
   const bad = [];
-  if (typeof b.platform !== "string" || !(pull.PULL_PLATFORMS as string[]).includes(b.platform)) bad.push(issue("platform", "invalid_value", `platform is one of ${pull.PULL_PLATFORMS.join(", ")}`, `platform ist eines von ${pull.PULL_PLATFORMS.join(", ")}`));
-  if (typeof b.shop !== "string" || !b.shop.trim()) bad.push(issue("shop", "missing_field", "shop names the shop (WooCommerce: its URL, Shopify: its myshopify.com domain, Shopware: its shop id)", "shop nennt den Shop (WooCommerce: seine URL, Shopify: seine myshopify.com-Domain, Shopware: seine Shop-ID)"));
-  if (typeof b.since !== "string") bad.push(issue("since", "missing_field", "since is the date (2026-01-01) or time to read the shop's orders from", "since ist das Datum (2026-01-01) oder die Zeit, ab der die Bestellungen gelesen werden"));
+  if (typeof b.platform !== "string" || !(pull.PULL_PLATFORMS as string[]).includes(b.platform))
+    bad.push(
+      issue(
+        "platform",
+        "invalid_value",
+        `platform is one of ${pull.PULL_PLATFORMS.join(", ")}`,
+        `platform ist eines von ${pull.PULL_PLATFORMS.join(", ")}`,
+      ),
+    );
+  if (typeof b.shop !== "string" || !b.shop.trim())
+    bad.push(
+      issue(
+        "shop",
+        "missing_field",
+        "shop names the shop (WooCommerce: its URL, Shopify: its myshopify.com domain, Shopware: its shop id)",
+        "shop nennt den Shop (WooCommerce: seine URL, Shopify: seine myshopify.com-Domain, Shopware: seine Shop-ID)",
+      ),
+    );
+  if (typeof b.since !== "string")
+    bad.push(
+      issue(
+        "since",
+        "missing_field",
+        "since is the date (2026-01-01) or time to read the shop's orders from",
+        "since ist das Datum (2026-01-01) oder die Zeit, ab der die Bestellungen gelesen werden",
+      ),
+    );
   if (bad.length) return problem(env, 422, "invalid_request", bad);
   const r = await pull.startRun(env, "backfill", b.platform as string, b.shop as string, b.since as string);
-  if ("issues" in r) return problem(env, r.httpStatus, r.httpStatus === 404 ? "not_found" : r.httpStatus === 409 ? "not_configured" : "invalid_request", r.issues);
+  if ("issues" in r)
+    return problem(
+      env,
+      r.httpStatus,
+      r.httpStatus === 404 ? "not_found" : r.httpStatus === 409 ? "not_configured" : "invalid_request",
+      r.issues,
+    );
   return json(env, r.running ? 200 : 202, { ...pull.publicRun(r.run), ...(r.running ? { alreadyRunning: true } : {}) });
 }
 
@@ -46,7 +85,9 @@ async function cancel({ env, params }: Context): Promise<Response> {
   if (r) return json(env, 200, pull.publicRun(r));
   const known = RUN.test(id) ? await pull.getRun(env.DB, id) : null;
   if (!known) return problem(env, 404, "not_found", [issue("id", "not_found", "no pull run with this id", "kein Abruf mit dieser ID")]);
-  return problem(env, 409, "not_running", [issue("status", "not_running", `the run is ${known.status}, not running`, `der Abruf ist ${known.status}, läuft also nicht`)]);
+  return problem(env, 409, "not_running", [
+    issue("status", "not_running", `the run is ${known.status}, not running`, `der Abruf ist ${known.status}, läuft also nicht`),
+  ]);
 }
 
 /** The pulls' routes. */
@@ -54,5 +95,12 @@ export const routes: Route[] = [
   { template: "/v1/pulls", pattern: /^\/v1\/pulls$/, methods: ["GET"], auth: "caller", handle: overview },
   { template: "/v1/pulls", pattern: /^\/v1\/pulls$/, methods: ["POST"], auth: "caller", body: "json", handle: start },
   { template: "/v1/pulls/{id}", pattern: /^\/v1\/pulls\/([^/]+)$/, methods: ["GET"], auth: "caller", handle: one },
-  { template: "/v1/pulls/{id}/cancel", pattern: /^\/v1\/pulls\/([^/]+)\/cancel$/, methods: ["POST"], auth: "caller", body: "json", handle: cancel },
+  {
+    template: "/v1/pulls/{id}/cancel",
+    pattern: /^\/v1\/pulls\/([^/]+)\/cancel$/,
+    methods: ["POST"],
+    auth: "caller",
+    body: "json",
+    handle: cancel,
+  },
 ];
