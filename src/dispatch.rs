@@ -96,7 +96,7 @@ pub fn request(
 pub fn check_order(document: &str, order: &Order, order_issues: Issues, options: &Value) -> Issues {
     let mut issues = order_issues;
     match registry::document(document) {
-        Some((_, d)) => (d.payload)(order, issues, options).issues,
+        Some((_, d)) => (d.check)(order, issues, options),
         None => {
             let known: Vec<_> = registry::documents().map(|(_, d)| d.name).collect();
             let known = known.join(", ");

@@ -16,7 +16,7 @@ use crate::body::Body;
 use crate::catalogue::Catalogue;
 use crate::explain::{Explained, Rule};
 use crate::http::{Interpreted, Request};
-use crate::issue::{Built, Issues};
+use crate::issue::Issues;
 use crate::order::Order;
 use crate::sources::{kvik, omniseller, platforms};
 use crate::targets::{geisenheim, kivitendo, westarp};
@@ -103,9 +103,8 @@ pub struct OrderDocument {
     pub name: &'static str,
     /// The package's builder of it (`toKivitendoOrderXml`).
     pub builder: &'static str,
-    /// Builds it for an order (read, with its own issues) with `options`: the payload as JSON
-    /// (kivitendo's records in their JSON form) and every issue.
-    pub payload: fn(&Order, Issues, &Value) -> Built<Value>,
+    /// Every issue of an order (read, with its own issues) for this document with `options`.
+    pub check: fn(&Order, Issues, &Value) -> Issues,
     /// The builder on the body path: order JSON text and options → the request body.
     pub body: fn(&str, &Value, Issues) -> Body,
     /// Its lineage table, in parts: payload fields → order fields and rule (`explain: true`).

@@ -267,9 +267,9 @@ fn text_body(
     body::write_body(&text(&order, options, issues))
 }
 
-/// `buildOrder(document, order, options?)`: any order document of the registry
-/// (`validateOrder`'s targets: `geisenheim`, `kivitendo-order`, …) as its payload object
-/// (kivitendo's records in their JSON form), or with `{ as: "text" }` as its request body.
+/// `buildOrder(document, order, options?)`: the request body of any order document of the
+/// registry (`validateOrder`'s targets: `geisenheim`, `kivitendo-order`, …), as the named
+/// builders give it with `{ as: "text" }`.
 // Declared in types.rs (the documents from each target's declarations).
 #[wasm_bindgen(js_name = buildOrder, skip_typescript)]
 pub fn build_order(document: &str, order: JsValue, options: Option<JsValue>) -> JsValue {
@@ -283,34 +283,10 @@ pub fn build_order(document: &str, order: JsValue, options: Option<JsValue>) -> 
             format!("no order document `{document}`; known: {known}"),
             format!("kein Bestelldokument `{document}`; bekannt: {known}"),
         );
-        return write(&Built::<Value>::new(None, issues));
+        return body::write_body(&crate::body::Body::new(None, issues));
     };
-    let raw = options_json(options, &mut issues);
-    if let Some(o) = raw
-        .as_ref()
-        .filter(|o| crate::body::wants_text(o, &mut issues))
-    {
-        return text_body(&order, o, issues, d.body);
-    }
-    let explain = wants_lineage(raw.as_ref());
-    let options = raw.unwrap_or(Value::Null);
-    let catalogue = crate::catalogue::from_option(&options, &mut issues);
-    let (built, text) = match read_order_text(&order, catalogue.as_ref(), &mut issues) {
-        Some((order, order_issues, text)) => {
-            issues.extend(order_issues);
-            ((d.payload)(&order, issues, &options), text)
-        }
-        None => (Built::new(None, issues), String::new()),
-    };
-    let lineage = built
-        .payload
-        .as_ref()
-        .filter(|_| explain)
-        .map(|p| lineage_of(p, &text, catalogue.as_ref(), d.explain));
-    write(&WithLineage {
-        result: &built,
-        lineage,
-    })
+    let options = options_json(options, &mut issues).unwrap_or(Value::Null);
+    text_body(&order, &options, issues, d.body)
 }
 
 /// `toGeisenheim(order, options?)`: the `POST /erp/orders` body and every issue.
