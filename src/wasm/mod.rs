@@ -727,19 +727,100 @@ pub fn omniseller_to_kivitendo_categories(
     write(&docs)
 }
 
+/// A plain JS object of `fields` (set on a fresh object, which cannot fail).
+fn object(fields: &[(&str, JsValue)]) -> JsValue {
+    let o = js_sys::Object::new();
+    for (k, v) in fields {
+        let _ = js_sys::Reflect::set(&o, &JsValue::from_str(k), v);
+    }
+    o.into()
+}
+
+/// A JS array of strings.
+fn strings(items: &[&str]) -> JsValue {
+    items
+        .iter()
+        .map(|s| JsValue::from_str(s))
+        .collect::<js_sys::Array>()
+        .into()
+}
+
 /// `targets()`: every target from the registry: its operations, order documents, the options
 /// a caller may set, its variables and secrets, idempotency key and what it does before a
-/// resend.
+/// resend (built as JS values directly: serde here cost 4 KB of the module).
 #[wasm_bindgen(js_name = targets, unchecked_return_type = "TargetInfo[]")]
 pub fn targets() -> JsValue {
-    write(&crate::registry::target_entries())
+    use crate::registry::{env_names, Target};
+    let list: js_sys::Array = Target::ALL
+        .iter()
+        .map(|t| {
+            let e = t.entry();
+            let ops = e.requests.operations;
+            let documents: js_sys::Array = e
+                .documents
+                .iter()
+                .map(|d| {
+                    let rows: usize = d.lineage.iter().map(|t| t.len()).sum();
+                    object(&[
+                        ("name", d.name.into()),
+                        ("builder", d.builder.into()),
+                        ("lineage", JsValue::from(rows as u32)),
+                    ])
+                })
+                .collect();
+            let possibly: Vec<(&str, JsValue)> = ops
+                .iter()
+                .map(|op| (*op, (e.possibly_sent)(op).name().into()))
+                .collect();
+            let lookup = e.lookup.map_or(JsValue::NULL, |l| {
+                let input = js_sys::JSON::parse(l.input).unwrap_or(JsValue::NULL);
+                object(&[
+                    ("operation", l.operation.into()),
+                    ("asks", l.asks.into()),
+                    ("input", input),
+                ])
+            });
+            object(&[
+                ("name", e.name.into()),
+                ("title", e.title.into()),
+                ("operations", strings(ops)),
+                ("documents", documents.into()),
+                ("callerOptions", strings(e.caller_options)),
+                ("installationOptions", strings(e.installation_options)),
+                ("variables", strings(&env_names(e.env, false))),
+                ("secrets", strings(&env_names(e.env, true))),
+                ("idempotencyKey", e.idempotency_key.field.into()),
+                ("whenPossiblySent", object(&possibly)),
+                ("lookupBeforeResend", lookup),
+                ("declarations", e.declarations.into()),
+            ])
+        })
+        .collect();
+    list.into()
 }
 
 /// `sources()`: every source from the registry: how its orders arrive, its operations,
 /// variables and secrets.
 #[wasm_bindgen(js_name = sources, unchecked_return_type = "SourceInfo[]")]
 pub fn sources() -> JsValue {
-    write(&crate::registry::source_entries())
+    use crate::registry::{env_names, Source};
+    let list: js_sys::Array = Source::ALL
+        .iter()
+        .map(|s| {
+            let e = s.entry();
+            let ops = e.requests.map_or(&[][..], |r| r.operations);
+            object(&[
+                ("name", e.name.into()),
+                ("title", e.title.into()),
+                ("arrival", e.arrival.name().into()),
+                ("operations", strings(ops)),
+                ("variables", strings(&env_names(e.env, false))),
+                ("secrets", strings(&env_names(e.env, true))),
+                ("declarations", e.declarations.into()),
+            ])
+        })
+        .collect();
+    list.into()
 }
 
 /// `version()`: the package version.

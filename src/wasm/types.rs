@@ -243,6 +243,8 @@ export interface SourceInfo {
   operations: string[];
   variables: string[];
   secrets: string[];
+  /** Its declaration file in kontor's source. */
+  declarations: string;
 }
 
 /** The operations of `target`. */
