@@ -9,6 +9,7 @@ import { consumeDeliveries, consumeDeadLetters, recover } from "./queue";
 import { runSync } from "./sync";
 import { handleWebhook, PLATFORMS } from "./webhooks";
 import * as catalogue from "./catalogue";
+import { overview } from "./overview";
 import * as shopware from "./shopware";
 import * as ledger from "./ledger";
 import type { DeliveryMessage, DeadLetterMessage } from "./env";
@@ -34,6 +35,7 @@ const ROUTES: [RegExp, string][] = [
   [/^\/v1\/options$/, "/v1/options"],
   [/^\/v1\/catalogue$/, "/v1/catalogue"],
   [/^\/v1\/sync$/, "/v1/sync"],
+  [/^\/v1\/overview$/, "/v1/overview"],
   [/^\/v1\/webhooks\/shopware6\/(register|confirm)$/, "/v1/webhooks/shopware6/{registration}"],
   [/^\/v1\/webhooks\/[^/]+$/, "/v1/webhooks/{platform}"],
 ];
@@ -191,6 +193,10 @@ async function route(env: Env, req: Request, url: URL, body: unknown, raw: { tex
     const now = new Date().toISOString();
     await catalogue.replace(env.DB, read.catalogue, now);
     return json(env, 200, { ok: true, entries: read.catalogue.length, updatedAt: now, issues: read.issues });
+  }
+  if (path === "/v1/overview") {
+    if (m !== "GET") return notAllowed("GET");
+    return json(env, 200, await overview(env, Date.now()));
   }
   if (path === "/v1/sync") {
     if (m !== "POST") return notAllowed("POST");
