@@ -62,7 +62,7 @@ const WORDS = {
       : status === "cancelled" ? `cancelled on ${at}: the ledger answered, nothing was sent` : `already in the ledger since ${at} (${statusWord(status)}): nothing was sent`),
     sendHint: { geisenheim: "Sends the order to Geisenheim.", "kivitendo-order": "Sends the order to kivitendo: its customer is found or created first, then the order.",
       "kivitendo-customer": "A preview only: the worker creates the customer when it sends the order. Choose “kivitendo order” to send.", westarp: "Sends the order to Westarp." },
-    missingWarning: "A shop webhook with this order would be refused: the worker's catalogue lacks", catalogueEmpty: "The worker's catalogue is empty: shop webhooks are refused until it is saved.",
+    missingWarning: "A shop webhook with this order would be refused. Missing from the worker's catalogue:", catalogueEmpty: "The worker's catalogue is empty: shop webhooks are refused until it is saved.",
     catalogueRefused: "The worker refused the caller token: the catalogue could not be read.",
     statuses: { accepted: "accepted", rejected: "rejected", queued: "queued", dead: "dead", auth_failed: "credentials refused", uncertain: "uncertain", cancelled: "cancelled" },
     examples: { b2c_online_wine: "Online wine order (consumer)", b2b_gastronomy: "Restaurant order (business)", local_farm_shop_sale: "Sale in the farm shop",
@@ -115,7 +115,7 @@ const WORDS = {
       : status === "cancelled" ? `am ${at} storniert: das Journal hat geantwortet, nichts wurde gesendet` : `seit ${at} im Journal (${statusWord(status)}): nichts wurde gesendet`),
     sendHint: { geisenheim: "Sendet die Bestellung an Geisenheim.", "kivitendo-order": "Sendet die Bestellung an kivitendo: zuerst wird der Kunde gesucht oder angelegt, dann der Auftrag.",
       "kivitendo-customer": "Nur eine Vorschau: der Worker legt den Kunden an, wenn er die Bestellung sendet. Zum Senden „kivitendo-Auftrag“ wählen.", westarp: "Sendet die Bestellung an Westarp." },
-    missingWarning: "Ein Shop-Webhook mit dieser Bestellung würde abgelehnt: im Katalog des Workers fehlt", catalogueEmpty: "Der Katalog des Workers ist leer: Shop-Webhooks werden abgelehnt, bis er gespeichert ist.",
+    missingWarning: "Ein Shop-Webhook mit dieser Bestellung würde abgelehnt. Fehlt im Katalog des Workers:", catalogueEmpty: "Der Katalog des Workers ist leer: Shop-Webhooks werden abgelehnt, bis er gespeichert ist.",
     catalogueRefused: "Der Worker hat das Aufrufer-Token abgelehnt: der Katalog konnte nicht gelesen werden.",
     statuses: { accepted: "angenommen", rejected: "abgelehnt", queued: "wartend", dead: "gescheitert", auth_failed: "Zugang abgelehnt", uncertain: "unsicher", cancelled: "storniert" },
     examples: { b2c_online_wine: "Online-Weinbestellung (Privatkunde)", b2b_gastronomy: "Bestellung eines Restaurants (Gewerbe)", local_farm_shop_sale: "Verkauf im Hofladen",
@@ -679,7 +679,7 @@ function renderMissing() {
   const list = el("ul", {});
   for (const sku of missing) {
     const issue = issues.find((i) => i.code === "missing_from_catalogue" && order.items[Number(/\[(\d+)\]/.exec(i.path)?.[1])]?.sku?.trim() === sku);
-    const b = el("button", { type: "button", className: "issue warning" }, el("code", { className: "path" }, sku));
+    const b = el("button", { type: "button", className: "issue warning" }, issue ? issueText(issue) : el("code", { className: "path" }, sku));
     b.dataset.sku = sku;
     b.addEventListener("click", () => issue && selectInOrder(issue.path));
     list.append(el("li", {}, b));
