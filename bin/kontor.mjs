@@ -149,7 +149,7 @@ Examples
   kontor request kivitendo findCustomers --input '{"email":"anna@example.com"}'
 `;
 
-const OPTIONS_HELP = `  --options JSON|@FILE   the builder's options (README "What each target needs"), e.g.
+const OPTIONS_HELP = `  --options JSON|@FILE   the builder's options (docs/order.md, "What each target needs"), e.g.
                          '{"taxzoneId":4,"currencyId":1}'; @FILE reads them from a file
   --catalogue FILE       a product catalogue (JSON or CSV) that completes the items first
   --salt SECRET          geisenheim: the recipient salt (default: $KONTOR_RECIPIENT_SALT,
@@ -225,7 +225,7 @@ Configuration (later wins): the environment, then --config, then the flags below
                    <TARGET>_OPTIONS (JSON), GEISENHEIM_ENV, GEISENHEIM_RECIPIENT_SALT (or
                    KONTOR_RECIPIENT_SALT), KVIK_ALLOW_INSECURE: the edge worker's names, e.g.
                    KIVITENDO_BASE_URL, WESTARP_TOKEN
-  --config JSON|@FILE    the whole configuration (README "Using it from JavaScript", RequestConfig)
+  --config JSON|@FILE    the whole configuration (docs/javascript.md, RequestConfig)
   --base-url URL         baseUrl
   --environment production|staging   geisenheim (default staging)
   --username USER, --password PASS, --token TOKEN   credentials (prefer the environment:
@@ -281,7 +281,7 @@ Example
   "from-omniseller": `usage: kontor from-omniseller FILE|- --mapping JSON|@FILE [--json]
 
 Maps an OmniSeller order (getOrder's answer or its data) to a canonical order with a
-field-path table (README "OmniSeller HTKService4") and prints it on stdout.
+field-path table (docs/sources/omniseller.md) and prints it on stdout.
 
 Options
   --mapping JSON|@FILE   the field-path table (required)

@@ -5,7 +5,7 @@
 // Prints the address to open, with the token in its fragment. Ctrl-C stops everything.
 //
 // Environment: KONTOR_PORT (default 8787; 0 picks a free port), KONTOR_STATE (the local
-// state's folder, default .build/local/state). Real upstreams: README "The edge worker".
+// state's folder, default .build/local/state). Real upstreams: docs/worker.md.
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";

@@ -533,9 +533,12 @@ fn requests_take_the_catalogue_from_the_configuration() {
 }
 
 #[test]
-fn the_readme_csv_example_reads_cleanly() {
-    let readme = std::fs::read_to_string(format!("{}/README.md", env!("CARGO_MANIFEST_DIR")))
-        .unwrap_or_default();
+fn the_docs_csv_example_reads_cleanly() {
+    let readme = std::fs::read_to_string(format!(
+        "{}/docs/sources/shops.md",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap_or_default();
     let start = readme
         .find("```\nArtikelnummer;")
         .map(|i| i + 4)

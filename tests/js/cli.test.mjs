@@ -582,12 +582,11 @@ test("--help lists every command and the exit codes; each command has its own he
   assertUsage(run("help", "frobnicate"), /unknown command frobnicate/);
 });
 
-test("the README's command line section names only commands that exist, with the exit codes of --help", () => {
-  const readme = fixture("README.md");
-  const section = readme.slice(readme.indexOf("## The command line"), readme.indexOf("\n## ", readme.indexOf("## The command line") + 1));
+test("the command line's page (docs/cli.md) names only commands that exist, with the exit codes of --help", () => {
+  const section = fixture("docs/cli.md");
   const block = section.slice(section.indexOf("```sh"), section.indexOf("```", section.indexOf("```sh") + 5));
   const used = [...block.matchAll(/^kontor ([a-z-]+)/gm)].map((m) => m[1]);
-  assert.ok(used.length >= 10, `only ${used.length} commands in the README`);
+  assert.ok(used.length >= 10, `only ${used.length} commands in docs/cli.md`);
   const help = run("--help").stdout;
   for (const c of used) {
     const r = run(c, "--help");
@@ -595,7 +594,7 @@ test("the README's command line section names only commands that exist, with the
     assert.match(help, new RegExp(`^  ${c}\\b`, "m"), c);
   }
   for (const c of ["build", "validate", "explain", "request", "interpret", "from-shop", "from-omniseller", "catalogue", "street", "shipping-cost", "parse-xml"]) {
-    assert.ok(used.includes(c), `the README shows no example of ${c}`);
+    assert.ok(used.includes(c), `docs/cli.md shows no example of ${c}`);
   }
   assert.match(section, /\*\*0\*\* ok[^]*\*\*1\*\* the input has errors[^]*\*\*2\*\* usage or file problems/);
 });

@@ -5,7 +5,7 @@
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -56,6 +56,9 @@ test("the tarball holds the two modules (full for Node and workerd, web for brow
     assert.ok(files.includes(f), `${f} missing from ${files.join(", ")}`);
   }
   assert.deepEqual(files.filter((f) => /\.built|\.stamp|\.tmp/.test(f)), []);
+  // The README and the licences; the docs tree stays in the repository (the README links it).
+  assert.deepEqual(files.filter((f) => f.endsWith(".md")), ["README.md"]);
+  assert.ok(statSync(join(root, "README.md")).size <= 15 * 1024, "the README stays within about 15 KB: more belongs under docs/");
   const meta = JSON.parse(readFileSync(join(work, "web/node_modules/kontor/package.json"), "utf8"));
   // The entries that load the module at import must keep that side effect: with
   // `sideEffects: false`, esbuild (wrangler) drops the workerd entry's initSync and a worker
@@ -65,12 +68,19 @@ test("the tarball holds the two modules (full for Node and workerd, web for brow
   console.log(`tarball: ${packed.size} bytes, unpacked ${packed.unpackedSize} bytes, ${files.length} files`);
 });
 
-/** The README's ```js and ```ts blocks, each a module (`.js` checked with `checkJs`); `order`
- * is the one name they may share without declaring it. */
+/** The Markdown files a reader meets: the README, the docs tree, CONTRIBUTING.md. */
+function docFiles() {
+  const walk = (/** @type {string} */ dir) => readdirSync(join(root, dir), { withFileTypes: true })
+    .flatMap((e) => e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith(".md") ? [join(dir, e.name)] : []);
+  return ["README.md", "CONTRIBUTING.md", ...walk("docs")].filter((f) => existsSync(join(root, f)));
+}
+
+/** The docs' ```js and ```ts blocks (README and docs/), each a module (`.js` checked with
+ * `checkJs`); `order` is the one name they may share without declaring it. */
 function readmeExamples() {
-  const readme = readFileSync(join(root, "README.md"), "utf8");
+  const readme = docFiles().map((f) => readFileSync(join(root, f), "utf8")).join("\n");
   const blocks = [...readme.matchAll(/^```(js|ts)\n([\s\S]*?)^```$/gm)].map((m) => ({ ext: m[1], code: m[2] }));
-  assert.ok(blocks.length >= 7, `only ${blocks.length} JavaScript examples found in the README`);
+  assert.ok(blocks.length >= 7, `only ${blocks.length} JavaScript examples found in the README and docs/`);
   const prelude = { js: '/** @type {import("kontor").Order} */\nconst order = JSON.parse("{}");\n',
                     ts: 'import type { Order as ReadmeOrder } from "kontor";\ndeclare const order: ReadmeOrder;\n' };
   return blocks.map(({ ext, code }) => ({
