@@ -2,7 +2,7 @@
 // serves the page and the worker there, and Ctrl-C stops everything it started.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, execFileSync } from "node:child_process";
+import { spawn, spawnSync, execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -58,8 +58,10 @@ test("npm start prints the address with the token, serves page and worker, and C
 test("setup is idempotent and quick when nothing changed, and leaves the work tree as it was", () => {
   const before = porcelain();
   const started = Date.now();
-  const out = execFileSync("bash", [join(root, "scripts/setup.sh")], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  const run = spawnSync("bash", [join(root, "scripts/setup.sh")], { cwd: root, encoding: "utf8" });
   const ms = Date.now() - started;
+  assert.equal(run.status, 0, run.stderr);
+  const out = run.stdout + run.stderr;
   assert.ok(ms < 20_000, `setup took ${ms} ms with nothing to do`);
   assert.doesNotMatch(out, /installing/);
   assert.equal(porcelain(), before);
