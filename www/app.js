@@ -235,10 +235,11 @@ function byField(issues) {
   });
 }
 
-/** An issue's entry: its message, then its consequences as hints. */
-function issueContent(issue) {
+/** An issue's entry: its message, then its consequences as hints. `atField`: shown at its
+ * field (the form), which names the field already. */
+function issueContent(issue, atField = false) {
   const frag = document.createDocumentFragment();
-  frag.append(el("span", { className: "message" }, issueText(issue)));
+  frag.append(el("span", { className: "message" }, issueText(issue, atField)));
   for (const c of issue.consequences ?? []) {
     // The field is said once: a consequence calls it "this field".
     const text = el("span", {}, issueText(c, true));
@@ -1028,7 +1029,7 @@ function renderForm() {
     const here = byField(issues.filter((i) => i.path === path));
     const box = el("div", { className: "field-issues", id: `fi-${++formSerial}` });
     for (const i of here) {
-      const p = el("p", { className: `issue ${i.severity}` }, issueContent(i));
+      const p = el("p", { className: `issue ${i.severity}` }, issueContent(i, path !== ""));
       p.dataset.path = i.path;
       box.append(p);
     }
