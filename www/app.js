@@ -64,6 +64,7 @@ const WORDS = {
       "kivitendo-customer": "A preview only: the worker creates the customer when it sends the order. Choose “kivitendo order” to send.", westarp: "Sends the order to Westarp." },
     missingWarning: "A shop webhook with this order would be refused. Missing from the worker's catalogue:", catalogueEmpty: "The worker's catalogue is empty: shop webhooks are refused until it is saved.",
     catalogueRefused: "The worker refused the caller token: the catalogue could not be read.",
+    targets: { geisenheim: "Geisenheim", "kivitendo-customer": "kivitendo customer", "kivitendo-order": "kivitendo order", westarp: "Westarp" },
     statuses: { accepted: "accepted", rejected: "rejected", queued: "queued", dead: "dead", auth_failed: "credentials refused", uncertain: "uncertain", cancelled: "cancelled" },
     examples: { b2c_online_wine: "Online wine order (consumer)", b2b_gastronomy: "Restaurant order (business)", local_farm_shop_sale: "Sale in the farm shop",
       sparkling_wine: "Sparkling wine", return: "Return", westarp_book_order: "Book order (Westarp)" },
@@ -117,6 +118,7 @@ const WORDS = {
       "kivitendo-customer": "Nur eine Vorschau: der Worker legt den Kunden an, wenn er die Bestellung sendet. Zum Senden „kivitendo-Auftrag“ wählen.", westarp: "Sendet die Bestellung an Westarp." },
     missingWarning: "Ein Shop-Webhook mit dieser Bestellung würde abgelehnt. Fehlt im Katalog des Workers:", catalogueEmpty: "Der Katalog des Workers ist leer: Shop-Webhooks werden abgelehnt, bis er gespeichert ist.",
     catalogueRefused: "Der Worker hat das Aufrufer-Token abgelehnt: der Katalog konnte nicht gelesen werden.",
+    targets: { geisenheim: "Geisenheim", "kivitendo-customer": "kivitendo-Kunde", "kivitendo-order": "kivitendo-Auftrag", westarp: "Westarp" },
     statuses: { accepted: "angenommen", rejected: "abgelehnt", queued: "wartend", dead: "gescheitert", auth_failed: "Zugang abgelehnt", uncertain: "unsicher", cancelled: "storniert" },
     examples: { b2c_online_wine: "Online-Weinbestellung (Privatkunde)", b2b_gastronomy: "Bestellung eines Restaurants (Gewerbe)", local_farm_shop_sale: "Verkauf im Hofladen",
       sparkling_wine: "Sekt", return: "Rücksendung", westarp_book_order: "Buchbestellung (Westarp)" },
@@ -262,6 +264,7 @@ function applyWords() {
   const target = $("target-filter").value;
   $("target-filter").replaceChildren(el("option", { value: "" }, t("allTargets")), ...WORKER_TARGETS.map((s) => el("option", { value: s }, TARGET_NAMES[s])));
   $("target-filter").value = target;
+  for (const option of $("target").options) option.textContent = t("targets")[option.value] ?? option.textContent;
   showToken();
   showControls();
 }

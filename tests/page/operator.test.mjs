@@ -207,6 +207,7 @@ test("German: labels, statuses, example names, form fields and times; proper plu
     assert.deepEqual(await page.$$eval("#status-filter option", (l) => l.map((o) => o.textContent)),
       ["alle", "angenommen", "wartend", "abgelehnt", "gescheitert", "Zugang abgelehnt", "unsicher", "storniert"]);
     assert.equal(await page.$eval('#example option[value="local_farm_shop_sale"]', (o) => o.textContent), "Verkauf im Hofladen");
+    assert.equal(await page.$eval('#target option[value="kivitendo-order"]', (o) => o.textContent), "kivitendo-Auftrag");
     assert.equal(await page.textContent(`label[for="${await page.getAttribute('#order-form input[data-path="billingAddress.zip"]', "id")}"]`), "PLZ");
     assert.match(await page.textContent("#deliveries tbody tr td:nth-child(3)"), /angenommen|gescheitert|Zugang abgelehnt/);
     // Times in the browser's time zone, written the German way.
