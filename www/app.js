@@ -366,7 +366,7 @@ function update() {
   renderIssues(result.issues);
   renderMarks(result.issues);
   renderPayload(result);
-  renderForm();
+  scheduleForm();
   renderMissing();
   if (selected) showLineage(selected); // kept while typing, if the field is still there
   const ms = Math.max(0, performance.now() - started).toFixed(1);
@@ -974,6 +974,14 @@ function valueOf(field, input, previous) {
 }
 
 let formSerial = 0;
+let formTimer = 0;
+/** The form follows the text a moment after typing stops (a large order's form takes longer to
+ * build than the preview), and at once when it is empty. */
+function scheduleForm() {
+  clearTimeout(formTimer);
+  if (!$("order-form").childElementCount) { renderForm(); return; }
+  formTimer = setTimeout(renderForm, 150);
+}
 
 /** The form of the order in the editor: each object a group, each field with its name in the
  * chosen language, its issues beside it and its JSON path one click away. Shown: the fields
@@ -986,6 +994,7 @@ function renderForm() {
   let order;
   try { order = JSON.parse(current.orderText); } catch { order = undefined; }
   form.replaceChildren();
+  form.shows = current.orderText; // what the form shows (the page tests wait for it)
   if (!order || typeof order !== "object" || Array.isArray(order)) { form.append(el("p", { className: "hint" }, t("formNotJson"))); return; }
   const issues = (current.result?.issues ?? []).filter((i) => i.code !== "missing_recipient_salt");
   const named = new Set(issues.map((i) => i.path));
@@ -1020,7 +1029,9 @@ function renderForm() {
         const segsNew = [...segs, f.name];
         if (value === undefined) setField(segs, {});
         setField(segsNew, f.kind === "object" ? {} : f.kind === "yes/no" ? false : f.kind === "list" ? [] : "");
-        form.querySelector(`[data-path="${CSS.escape(pathOf(segsNew))}"]`)?.focus();
+        clearTimeout(formTimer);
+        renderForm();
+        form.querySelector(`[data-path="${CSS.escape(pathOf(segsNew))}"]:is(input, select)`)?.focus();
       });
       fs.append(el("div", { className: "row" }, add));
     }

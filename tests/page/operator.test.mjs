@@ -38,7 +38,10 @@ async function setOrder(text) {
   await page.locator("#order").fill(text);
   await page.waitForFunction((t) => document.getElementById("order").value === t && document.getElementById("timing").dataset.ms, text);
   await page.waitForTimeout(50);
+  await formShowsOrder();
 }
+/** Waits until the form shows the order text (it follows a moment after typing stops). */
+const formShowsOrder = () => page.waitForFunction(() => document.getElementById("order-form").shows === document.getElementById("order").value);
 /** A docs screenshot, and the page sources' hash it was made from (docs.test.mjs compares). */
 async function docsShot(name, locator) {
   await locator.screenshot({ path: join(shots, `docs-${name}.png`) });
@@ -102,6 +105,7 @@ test("the order as a form: each field by its name, its issue beside it; edits in
   await page.getByLabel("Example").selectOption("b2c_online_wine");
   await page.getByRole("button", { name: "Load" }).click();
   await page.waitForFunction(() => document.getElementById("order").value.includes("WS-2024-10023"));
+  await formShowsOrder();
   const zip = page.locator('#order-form input[data-path="billingAddress.zip"]');
   assert.equal(await zip.inputValue(), "65366");
   assert.equal(await page.textContent(`label[for="${await zip.getAttribute("id")}"]`), "Postcode");
@@ -109,6 +113,7 @@ test("the order as a form: each field by its name, its issue beside it; edits in
   const before = await page.inputValue("#order");
   await zip.fill("ABC");
   await page.waitForFunction(() => document.getElementById("order").value.includes('"zip": "ABC"'));
+  await formShowsOrder();
   assert.equal(await page.inputValue("#order"), before.replace('"zip": "65366"', '"zip": "ABC"'));
   const fieldIssue = page.locator('#order-form .field[data-path="billingAddress.zip"] .field-issues');
   // At its field the issue calls it "this field": the field's name is its label.
@@ -132,6 +137,8 @@ test("the order as a form: each field by its name, its issue beside it; edits in
   // Added through the form: an optional field the order lacks.
   await page.locator('#order-form fieldset[data-path="customer"] select.add-field').selectOption("phone");
   await page.waitForFunction(() => /"phone": ""/.test(document.getElementById("order").value));
+  await formShowsOrder();
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.path), "customer.phone", "the added field has the focus");
   await setOrder(before);
 });
 
