@@ -41,7 +41,7 @@ const WORDS = {
     saltNote: "The worker computes the recipient id with its own secret salt.",
     catalogueHeading: "Product catalogue", catalogueText: "Catalogue (CSV or JSON)", catalogueFile: "Open a file (CSV or JSON)",
     catalogueHint: "Per SKU what a shop order lacks (kind, bottles, bottle size, quality, grapes, …, ISBN, weight, kivitendo part id). The worker completes webhook orders from it and refuses an order whose SKU is missing.",
-    catalogueSave: "Save the catalogue", catalogueReload: "Show the worker's catalogue", colKind: "Kind", colBottles: "Bottles",
+    catalogueSave: "Save the catalogue", catalogueReload: "Show the worker's catalogue", colSku: "SKU", colKind: "Kind", colBottles: "Bottles",
     colSize: "Bottle size (ml)", colQuality: "Quality", colGrapes: "Grapes", colWeight: "Weight (g)", colPart: "kivitendo part",
     catalogueEntries: (n, at) => `${plural(n, "SKU", "SKUs")} in the worker's catalogue${at ? `, saved ${when(at)}` : ""}`,
     catalogueSaved: (n) => `saved: ${plural(n, "SKU", "SKUs")}`, catalogueNotSaved: "not saved: fix the rows below",
@@ -95,7 +95,7 @@ const WORDS = {
     saltNote: "Der Worker bildet die Empfänger-ID mit seinem eigenen geheimen Salz.",
     catalogueHeading: "Produktkatalog", catalogueText: "Katalog (CSV oder JSON)", catalogueFile: "Datei öffnen (CSV oder JSON)",
     catalogueHint: "Je Artikelnummer, was einer Shop-Bestellung fehlt (Art, Flaschen, Flaschengröße, Qualität, Rebsorten, …, ISBN, Gewicht, kivitendo-Artikel-ID). Der Worker ergänzt Webhook-Bestellungen daraus und lehnt eine Bestellung ab, deren Artikelnummer fehlt.",
-    catalogueSave: "Katalog speichern", catalogueReload: "Katalog des Workers zeigen", colKind: "Art", colBottles: "Flaschen",
+    catalogueSave: "Katalog speichern", catalogueReload: "Katalog des Workers zeigen", colSku: "Artikelnummer", colKind: "Art", colBottles: "Flaschen",
     colSize: "Flaschengröße (ml)", colQuality: "Qualität", colGrapes: "Rebsorten", colWeight: "Gewicht (g)", colPart: "kivitendo-Artikel",
     catalogueEntries: (n, at) => `${plural(n, "Artikelnummer", "Artikelnummern")} im Katalog des Workers${at ? `, gespeichert ${when(at)}` : ""}`,
     catalogueSaved: (n) => `gespeichert: ${plural(n, "Artikelnummer", "Artikelnummern")}`, catalogueNotSaved: "nicht gespeichert: bitte die Zeilen unten korrigieren",
@@ -370,7 +370,7 @@ function update() {
   renderMissing();
   if (selected) showLineage(selected); // kept while typing, if the field is still there
   const ms = Math.max(0, performance.now() - started).toFixed(1);
-  $("timing").textContent = t("updated")(ms);
+  $("timing").textContent = t("updated")(Number(ms).toLocaleString(locale(), { minimumFractionDigits: 1, maximumFractionDigits: 1 }));
   $("timing").dataset.ms = ms;
 }
 

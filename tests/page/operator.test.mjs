@@ -222,6 +222,8 @@ test("German: labels, statuses, example names, form fields and times; proper plu
     assert.match(time[0], /^\d{4}-\d\d-\d\dT/);
     assert.match(time[1], /^\d{1,2}\.\d{1,2}\.\d{4}, \d\d:\d\d$/, time[1]);
     assert.match(await page.textContent("#overview-state"), /^Stand \d/);
+    assert.match(await page.textContent("#timing"), /^aktualisiert in \d+,\d ms$/);
+    assert.equal(await page.textContent('#catalogue th[data-i18n="colSku"]'), "Artikelnummer");
     await page.getByLabel("Katalog (CSV oder JSON)").fill("sku;kind\nX-1;wine\n");
     await page.waitForFunction(() => /1 Zeile gelesen/.test(document.getElementById("catalogue-state").textContent));
     await page.getByRole("button", { name: "Katalog speichern" }).click();
