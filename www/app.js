@@ -769,6 +769,8 @@ function wire() {
     applyWords();
     renderCatalogue();
     update();
+    clearTimeout(formTimer);
+    renderForm(); // the field names at once
     renderOverview();
     refreshDeliveries();
   });
