@@ -13,11 +13,16 @@
 //! - `price.taxStatus` `gross` means gross unit prices, `net` net ones; `tax-free` means net
 //!   prices at 0 %. A line's rate is its `price.calculatedTaxes[0].taxRate` (else
 //!   `price.taxRules[0].taxRate`, else `priceDefinition.taxRules[0].taxRate`, which the Store
-//!   API sends without `price`); a line with several rates is a warning (the first is used).
+//!   API sends without `price`); a price split over several rates (`calculatedTaxes` or
+//!   `taxRules`, as Shopware splits shipping proportionally) is a warning (the first is
+//!   used), except on free shipping. A line's quantity is its `quantity`, else its
+//!   `price.quantity` (an answer trimmed by `includes`).
 //! - The SKU is the line's `payload.productNumber` (Shopware's "Produktnummer"); lines of
 //!   type `product` and `custom` become items. A `promotion` line with `discountType`
-//!   `percentage` on the cart becomes `discountPercent` on every item; any other promotion
-//!   (a fixed amount, shipping) is an error, as kontor does not guess how to spread it.
+//!   `percentage` on the cart becomes `discountPercent` on every item, unless its cap
+//!   (`payload.maxValue`) took effect (its amount is less than the percentage of the items,
+//!   a cent per item allowed); any other promotion (a fixed amount, a capped percentage,
+//!   shipping) is an error, as kontor does not guess how to spread it.
 //!   `credit` lines (manual credits) are warnings: Shopware core sends no returns in the
 //!   order.
 //! - The delivery address is the first delivery's `shippingOrderAddress` when it differs
@@ -32,6 +37,14 @@
 //!   `refunded` and `chargeback` → refunded, `failed` and `cancelled` → failed, `open`,
 //!   `in_progress`, `authorized`, `reminded`, `unconfirmed`, `paid_partially` → open;
 //!   without a transaction state the order's `open`, `in_progress`, `completed` → open.
+//!   The app webhooks `state_enter.order.state.*` and `state_enter.order_transaction.state.*`
+//!   send `{ data: { payload: { order }, event }, source, timestamp }` with the order loaded
+//!   by Shopware's `OrderStateChangeEventListener` (`stateMachineState`, but of the
+//!   transactions only `paymentMethod`): where the entity carries no state, the state the
+//!   event (`data.event`) entered is read the same way, except a transaction's `failed` or
+//!   `cancelled` when the order has several transactions (Shopware cancels the superseded
+//!   one when the payment method changes): an `ambiguous_transaction_event` warning, and
+//!   the order's own state. No state at all is a `missing_association` warning.
 //!   Cancelled, refunded and failed are errors. Refunds are not read (the order entity
 //!   carries them only with the association `transactions.captures.refunds`): the state says
 //!   whether anything was refunded.
@@ -98,7 +111,7 @@ pub(crate) fn map(raw: &Value, life: &mut Life, issues: &mut Issues) -> Option<V
         issues,
     );
     let newest = newest_transaction(o);
-    state(o, newest, life, issues);
+    state(raw, o, newest, life, issues);
     out.insert("channel".into(), json!("online"));
     match o.get("currency").and_then(|c| text(c, "isoCode")) {
         Some(c) => {
@@ -361,19 +374,36 @@ const PAYMENT_STATES: &[(&str, OrderState)] = &[
     ("paid_partially", OrderState::Open),
 ];
 
-/// The order's state from its own state and the newest transaction's (see the module's
-/// documentation).
-fn state(o: &Value, newest: Option<(usize, &Value)>, life: &mut Life, issues: &mut Issues) {
+/// The order's state from its own state and the newest transaction's, else from the state
+/// the webhook's `data.event` entered (see the module's documentation).
+fn state(
+    raw: &Value,
+    o: &Value,
+    newest: Option<(usize, &Value)>,
+    life: &mut Life,
+    issues: &mut Issues,
+) {
     fn tech(v: &Value) -> Option<std::borrow::Cow<'_, str>> {
         v.get("stateMachineState")
             .and_then(|s| text(s, "technicalName"))
     }
-    let order = tech(o);
     let field = "stateMachineState.technicalName";
+    let event = raw.get("data").and_then(|d| text(d, "event"));
+    let entered = |prefix: &str| {
+        event
+            .as_deref()
+            .and_then(|e| e.strip_prefix(prefix))
+            .map(str::to_owned)
+    };
+    // The order's own state, else the one a `state_enter.order.state.*` event entered.
+    let (order, order_field) = match tech(o) {
+        Some(s) => (Some(s.into_owned()), field),
+        None => (entered("state_enter.order.state."), "data.event"),
+    };
     if order.as_deref() == Some("cancelled") {
         return life.set(
             Some(OrderState::Cancelled),
-            field,
+            order_field,
             "cancelled",
             "Shopware",
             issues,
@@ -386,9 +416,40 @@ fn state(o: &Value, newest: Option<(usize, &Value)>, life: &mut Life, issues: &m
             return life.set(state, &path, &s, "Shopware", issues);
         }
     }
-    let order = order.unwrap_or_default();
-    let state = super::state_in(&PAYMENT_STATES[5..8], &order);
-    life.set(state, field, &order, "Shopware", issues);
+    // A `state_enter.order_transaction.state.*` webhook loads `transactions.paymentMethod`
+    // only: the event's name is what says the payment's new state.
+    if let Some(s) = entered("state_enter.order_transaction.state.") {
+        let state = super::state_in(PAYMENT_STATES, &s);
+        let count = o
+            .get("transactions")
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len);
+        if count > 1 && state == Some(OrderState::Failed) {
+            issues.warning(
+                "data.event",
+                "ambiguous_transaction_event",
+                format!("Shopware's event says a payment entered `{s}` but not which of the order's {count} transactions (Shopware cancels a superseded transaction when the payment method changes): the order's own state is used; the API's `transactions.stateMachineState` says which"),
+                format!("Shopwares Ereignis sagt, dass eine Zahlung `{s}` erreicht hat, aber nicht, welche der {count} Transaktionen der Bestellung (Shopware storniert eine ersetzte Transaktion, wenn die Zahlungsart wechselt): der eigene Zustand der Bestellung gilt; welche, sagt `transactions.stateMachineState` der API"),
+            );
+        } else {
+            return life.set(state, "data.event", &s, "Shopware", issues);
+        }
+    }
+    match order {
+        Some(s) => {
+            let state = super::state_in(&PAYMENT_STATES[5..8], &s);
+            life.set(state, order_field, &s, "Shopware", issues);
+        }
+        None => {
+            life.state = None;
+            issues.warning(
+                "stateMachineState",
+                "missing_association",
+                "Shopware sent no state of the order or its transactions: no state is given; load the order with the associations `stateMachineState` and `transactions.stateMachineState`",
+                "Shopware sendet keinen Zustand der Bestellung oder ihrer Transaktionen: kein Zustand angegeben; bitte die Bestellung mit den Assoziationen `stateMachineState` und `transactions.stateMachineState` laden",
+            );
+        }
+    }
 }
 
 fn payment(t: Option<&Value>, out: &mut Map<String, Value>, issues: &mut Issues) {
@@ -423,16 +484,18 @@ fn payment(t: Option<&Value>, out: &mut Map<String, Value>, issues: &mut Issues)
     }
 }
 
-/// The rate of a calculated price: `calculatedTaxes[0].taxRate`, else `taxRules[0].taxRate`.
+/// The rate of a calculated price: `calculatedTaxes[0].taxRate`, else `taxRules[0].taxRate`;
+/// several rates in either (a price Shopware splits over rates) are a warning.
 fn rate_of(price: &Value, path: &str, shop: &str, issues: &mut Issues) -> Option<Decimal> {
     let taxes = price.get("calculatedTaxes").and_then(Value::as_array);
-    if taxes.is_some_and(|t| t.len() > 1) {
+    let rules = price.get("taxRules").and_then(Value::as_array);
+    if taxes.is_some_and(|t| t.len() > 1) || rules.is_some_and(|r| r.len() > 1) {
         issues.warning(
             path,
             "several_tax_rates",
-            format!("`{shop}.calculatedTaxes` has several rates: the first is used"),
+            format!("`{shop}` is split over several tax rates (`calculatedTaxes`, `taxRules`): the first is used"),
             format!(
-                "`{shop}.calculatedTaxes` enthält mehrere Steuersätze: der erste wird verwendet"
+                "`{shop}` ist auf mehrere Steuersätze aufgeteilt (`calculatedTaxes`, `taxRules`): der erste wird verwendet"
             ),
         );
     }
@@ -478,10 +541,17 @@ fn shipping(
     if let Some(c) = costs {
         if let Some(total) = amount(c, "totalPrice") {
             s.insert("cost".into(), money(total));
+            // Free shipping has no tax to split: its rates say nothing.
+            let mut free = Issues::new();
+            let said = if total.is_zero() {
+                &mut free
+            } else {
+                &mut *issues
+            };
             let rate = if tax_free {
                 Some(Decimal::ZERO)
             } else {
-                rate_of(c, "shipping.taxRate", "shippingCosts", issues)
+                rate_of(c, "shipping.taxRate", "shippingCosts", said)
             };
             if let Some(r) = rate {
                 s.insert("taxRate".into(), money(r));
@@ -508,10 +578,15 @@ fn item(l: &Value, i: usize, at: usize, tax_free: bool, issues: &mut Issues) -> 
         ),
     }
     put_text(&mut out, "name", label);
-    if let Some(q) = l.get("quantity").filter(|q| q.is_i64()) {
+    let price = l.get("price").filter(|p| p.is_object());
+    // The line's quantity, else its calculated price's (an answer trimmed by `includes`).
+    let quantity = [Some(l), price]
+        .into_iter()
+        .flatten()
+        .find_map(|v| v.get("quantity").filter(|q| q.is_i64()));
+    if let Some(q) = quantity {
         out.insert("quantity".into(), q.clone());
     }
-    let price = l.get("price").filter(|p| p.is_object());
     match amount(l, "unitPrice").or_else(|| price.and_then(|p| amount(p, "unitPrice"))) {
         Some(p) => {
             out.insert("unitPrice".into(), money(p));
@@ -568,6 +643,17 @@ fn promotion(p: &Value, i: usize, items: &mut [Value], issues: &mut Issues) {
     let scope = text(payload, "discountScope");
     let value = amount(payload, "value");
     match (kind.as_deref(), scope.as_deref().unwrap_or("cart"), value) {
+        (Some("percentage"), "cart", Some(v))
+            if v > Decimal::ZERO && v <= Decimal::ONE_HUNDRED && capped(payload, p, v, items) =>
+        {
+            let max = text(payload, "maxValue").unwrap_or_default();
+            issues.error(
+                format!("lineItems[{i}]"),
+                "order_level_discount",
+                format!("the promotion {label:?} ({v} % up to {max}) was capped by its `payload.maxValue`: it is a discount on the whole order that kontor does not spread over the lines by guessing"),
+                format!("die Aktion {label:?} ({v} % bis {max}) wurde durch ihren `payload.maxValue` begrenzt: sie ist ein Rabatt auf die ganze Bestellung, den kontor nicht nach Gutdünken auf die Positionen verteilt"),
+            );
+        }
         (Some("percentage"), "cart", Some(v)) if v > Decimal::ZERO && v <= Decimal::ONE_HUNDRED => {
             for it in items.iter_mut().filter_map(Value::as_object_mut) {
                 if !it.contains_key("discount") && !it.contains_key("discountPercent") {
@@ -588,4 +674,29 @@ fn promotion(p: &Value, i: usize, items: &mut [Value], issues: &mut Issues) {
             );
         }
     }
+}
+
+/// Whether a percentage promotion's cap (`payload.maxValue`, which Shopware's
+/// `PromotionItemBuilder` writes for capped percentages) took effect: its amount is less
+/// than the percentage of the items (allowing a cent per item for Shopware's rounding), or
+/// unknown.
+fn capped(payload: &Value, p: &Value, percent: Decimal, items: &[Value]) -> bool {
+    if amount(payload, "maxValue").is_none() {
+        return false;
+    }
+    let total =
+        amount(p, "totalPrice").or_else(|| p.get("price").and_then(|x| amount(x, "totalPrice")));
+    let Some(total) = total else {
+        return true;
+    };
+    let mut base = Decimal::ZERO;
+    for it in items {
+        let q = it.get("quantity").and_then(Value::as_i64);
+        if let (Some(u), Some(q)) = (amount(it, "unitPrice"), q) {
+            base += u * Decimal::from(q);
+        }
+    }
+    let full = base * percent / Decimal::ONE_HUNDRED;
+    let cents = Decimal::from(items.len() as u64) / Decimal::ONE_HUNDRED;
+    super::abs(total) + cents < full
 }

@@ -1,4 +1,4 @@
-// Caller authentication (CONTRACT.md §3): `Authorization: Bearer <KONTOR_API_TOKEN>` or
+// Caller authentication (docs/worker.md): `Authorization: Bearer <KONTOR_API_TOKEN>` or
 // `X-Kontor-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(KONTOR_HMAC_SECRET,
 // "<t>.<METHOD>.<path with query>[.<Idempotency-Key>].<raw body>")>` within 300 s, each
 // signature used once (D1). WebCrypto only; both compared in constant time.

@@ -1,4 +1,4 @@
-// The worker's bindings, variables and secrets (CONTRACT.md §3; README "The edge worker").
+// The worker's bindings, variables and secrets (docs/worker.md).
 
 /** A queued delivery: the consumer (src/queue.ts) attempts it when the message arrives. */
 export interface DeliveryMessage { id: string }
