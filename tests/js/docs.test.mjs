@@ -15,7 +15,8 @@ const page = readFileSync(join(root, "docs/admin-page.md"), "utf8");
 
 test("docs/admin-page.md shows the overview, the form and the deliveries at phone width, each a file that exists", () => {
   const images = [...page.matchAll(/!\[[^\]]+\]\(([^)]+\.png)\)/g)].map((m) => m[1]);
-  for (const name of ["overview", "form", "deliveries-phone"]) assert.ok(images.includes(`screenshots/${name}.png`), `no screenshots/${name}.png in docs/admin-page.md`);
+  for (const name of ["overview", "form", "deliveries-phone"])
+    assert.ok(images.includes(`screenshots/${name}.png`), `no screenshots/${name}.png in docs/admin-page.md`);
   for (const image of images) {
     const file = join(root, "docs", image);
     assert.ok(existsSync(file), `${image} is referenced but missing: npm run screenshots`);
@@ -27,5 +28,9 @@ test("the screenshots were made from the page's current sources", () => {
   const recorded = readFileSync(join(root, "docs/screenshots/SOURCES"), "utf8").split(/\s+/)[0];
   const hash = createHash("sha256");
   for (const f of ["index.html", "app.js", "style.css"]) hash.update(readFileSync(join(root, "www", f)));
-  assert.equal(recorded, hash.digest("hex"), "the page changed since its screenshots were made: npm run screenshots, then commit docs/screenshots/");
+  assert.equal(
+    recorded,
+    hash.digest("hex"),
+    "the page changed since its screenshots were made: npm run screenshots, then commit docs/screenshots/",
+  );
 });

@@ -10,12 +10,20 @@ import { fileURLToPath } from "node:url";
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
 test("order-fields.json: the order's types with their fields, kinds and listed values", () => {
-  const fields = JSON.parse(execFileSync(process.execPath, ["scripts/order-fields.mjs", "pkg/kontor.browser.d.ts"], { cwd: root, encoding: "utf8" }));
+  const fields = JSON.parse(
+    execFileSync(process.execPath, ["scripts/order-fields.mjs", "pkg/kontor.browser.d.ts"], { cwd: root, encoding: "utf8" }),
+  );
   assert.deepEqual(Object.keys(fields), ["Order", "Customer", "Address", "OrderItem", "Product"]);
   const order = Object.fromEntries(fields.Order.map((f) => [f.name, f]));
-  assert.deepEqual([order.number.required, order.number.kind, order.invoiceId.kind, order.pricesIncludeTax.kind], [true, "text", "number", "yes/no"]);
+  assert.deepEqual(
+    [order.number.required, order.number.kind, order.invoiceId.kind, order.pricesIncludeTax.kind],
+    [true, "text", "number", "yes/no"],
+  );
   assert.deepEqual([order.customer.type, order.items.kind, order.items.of.type], ["Customer", "list", "OrderItem"]);
-  assert.deepEqual(order.shipping.fields.map((f) => f.name), ["carrier", "methodName", "cost", "taxRate"]);
+  assert.deepEqual(
+    order.shipping.fields.map((f) => f.name),
+    ["carrier", "methodName", "cost", "taxRate"],
+  );
   assert.ok(fields.Product.find((f) => f.name === "kind").values.includes("sparkling"));
   assert.equal(fields.OrderItem.find((f) => f.name === "unitPrice").kind, "amount");
 
@@ -23,7 +31,12 @@ test("order-fields.json: the order's types with their fields, kinds and listed v
   const table = app.slice(app.indexOf("const FIELD_WORDS = {"), app.indexOf("};", app.indexOf("const FIELD_WORDS = {")));
   const words = new Map([...table.matchAll(/(\w+): \["([^"]+)", "([^"]+)"\]/g)].map((m) => [m[1], [m[2], m[3]]]));
   const names = new Set();
-  const walk = (list) => { for (const f of list) { names.add(f.name); if (f.fields) walk(f.fields); } };
+  const walk = (list) => {
+    for (const f of list) {
+      names.add(f.name);
+      if (f.fields) walk(f.fields);
+    }
+  };
   for (const list of Object.values(fields)) walk(list);
   const unnamed = [...names].filter((n) => !words.has(n));
   assert.deepEqual(unnamed, [], "fields without a name in the page's FIELD_WORDS");

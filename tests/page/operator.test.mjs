@@ -23,15 +23,23 @@ const failed = [];
 before(async () => {
   session = await openAdminPage({ MAX_ATTEMPTS: "1", RETRY_BASE_SECONDS: "1", UPSTREAM_TIMEOUT_SECONDS: "2" });
   ({ system, page, pageErrors } = session);
-  page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
-  page.on("response", (r) => { if (r.status() >= 400 && !new URL(r.url()).pathname.startsWith("/v1/")) failed.push(`${r.status()} ${r.url()}`); });
+  page.on("console", (m) => {
+    if (m.type() === "error") consoleErrors.push(m.text());
+  });
+  page.on("response", (r) => {
+    if (r.status() >= 400 && !new URL(r.url()).pathname.startsWith("/v1/")) failed.push(`${r.status()} ${r.url()}`);
+  });
   page.on("requestfailed", (r) => failed.push(`failed ${r.url()}`));
 });
 
 after(() => session?.close());
 
-const api = (method, path, body) => fetch(system.url + path, { method, headers: { authorization: `Bearer ${system.token}`, "content-type": "application/json" },
-  body: body === undefined ? undefined : JSON.stringify(body) }).then(async (r) => ({ status: r.status, json: await r.json() }));
+const api = (method, path, body) =>
+  fetch(system.url + path, {
+    method,
+    headers: { authorization: `Bearer ${system.token}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  }).then(async (r) => ({ status: r.status, json: await r.json() }));
 const example = () => JSON.parse(readFileSync(join(root, "examples/b2c_online_wine.json"), "utf8"));
 const order = (invoiceId, number) => ({ ...example(), invoiceId, number });
 async function setOrder(text) {
@@ -41,7 +49,8 @@ async function setOrder(text) {
   await formShowsOrder();
 }
 /** Waits until the form shows the order text (it follows a moment after typing stops). */
-const formShowsOrder = () => page.waitForFunction(() => document.getElementById("order-form").shows === document.getElementById("order").value);
+const formShowsOrder = () =>
+  page.waitForFunction(() => document.getElementById("order-form").shows === document.getElementById("order").value);
 /** A docs screenshot, and the page sources' hash it was made from (docs.test.mjs compares). */
 async function docsShot(name, locator) {
   await locator.screenshot({ path: join(shots, `docs-${name}.png`) });
@@ -77,12 +86,17 @@ test("the overview first: deliveries per target and status, each count opening t
   await api("POST", "/v1/sync");
   await page.click("#overview-refresh");
   await page.waitForSelector('#overview-counts tr[data-status="accepted"]');
-  const cells = await page.$$eval('#overview-counts tr[data-target="geisenheim"][data-status="accepted"] td', (l) => l.map((c) => c.textContent));
+  const cells = await page.$$eval('#overview-counts tr[data-target="geisenheim"][data-status="accepted"] td', (l) =>
+    l.map((c) => c.textContent),
+  );
   assert.deepEqual(cells, ["Geisenheim", "accepted", "2", "2"]);
-  assert.equal(await page.locator("#overview-chart svg rect").count() >= 1, true);
+  assert.equal((await page.locator("#overview-chart svg rect").count()) >= 1, true);
   assert.match(await page.getAttribute("#overview-chart svg", "aria-label"), /Deliveries per day/);
   const needs = await page.$$eval("#needs-action li", (l) => l.map((x) => [x.dataset.status, x.textContent]));
-  assert.deepEqual(needs.map((n) => n[0]), ["auth_failed", "dead"]);
+  assert.deepEqual(
+    needs.map((n) => n[0]),
+    ["auth_failed", "dead"],
+  );
   assert.match(needs[0][1], /1 Geisenheim: credentials refused/);
   // The last sync: npm start's system configures none, so the run says so.
   assert.equal(await page.getAttribute("#last-sync p.sync", "data-ok"), "false");
@@ -96,7 +110,11 @@ test("the overview first: deliveries per target and status, each count opening t
   assert.deepEqual([await page.inputValue("#target-filter"), await page.inputValue("#status-filter")], ["geisenheim", "auth_failed"]);
   assert.deepEqual(await page.$$eval("#deliveries tbody tr", (l) => l.map((r) => r.dataset.status)), ["auth_failed"]);
   await page.click('#overview-counts tr[data-status="accepted"] td:nth-child(4) button');
-  await page.waitForFunction(() => [...document.querySelectorAll("#deliveries tbody tr")].every((r) => r.dataset.status === "accepted") && document.querySelectorAll("#deliveries tbody tr").length === 2);
+  await page.waitForFunction(
+    () =>
+      [...document.querySelectorAll("#deliveries tbody tr")].every((r) => r.dataset.status === "accepted") &&
+      document.querySelectorAll("#deliveries tbody tr").length === 2,
+  );
   await page.selectOption("#status-filter", "");
   await page.selectOption("#target-filter", "");
 });
@@ -119,9 +137,15 @@ test("the order as a form: each field by its name, its issue beside it; edits in
   // At its field the issue calls it "this field": the field's name is its label.
   assert.match(await fieldIssue.textContent(), /^This field \("ABC"\) is not a German postal code/);
   assert.equal(await zip.getAttribute("aria-describedby"), await fieldIssue.getAttribute("id"));
-  assert.equal(await page.evaluate(() => document.activeElement.dataset.path), "billingAddress.zip", "the field keeps the focus while typing");
+  assert.equal(
+    await page.evaluate(() => document.activeElement.dataset.path),
+    "billingAddress.zip",
+    "the field keeps the focus while typing",
+  );
   // An edit of the JSON text reaches the form.
-  await setOrder((await page.inputValue("#order")).replace('"zip": "ABC"', '"zip": "65375"').replace('"bottleSizeMl": 750', '"bottleSizeMl": "big"'));
+  await setOrder(
+    (await page.inputValue("#order")).replace('"zip": "ABC"', '"zip": "65375"').replace('"bottleSizeMl": 750', '"bottleSizeMl": "big"'),
+  );
   assert.equal(await zip.inputValue(), "65375");
   assert.equal(await page.locator('#order-form .field[data-path="billingAddress.zip"] .field-issues').count(), 0);
   const size = page.locator('#order-form .field[data-path="items[0].product.bottleSizeMl"]');
@@ -130,7 +154,10 @@ test("the order as a form: each field by its name, its issue beside it; edits in
   // The JSON path: one click shows it and selects the field in the editor.
   await size.locator("button.json-path").click();
   assert.equal(await size.locator(".path-text").textContent(), "items[0].product.bottleSizeMl");
-  const selected = await page.evaluate(() => { const e = document.getElementById("order"); return e.value.slice(e.selectionStart, e.selectionEnd); });
+  const selected = await page.evaluate(() => {
+    const e = document.getElementById("order");
+    return e.value.slice(e.selectionStart, e.selectionEnd);
+  });
   assert.equal(selected, '"bottleSizeMl": "big"');
   await page.locator('#order-form fieldset[data-path="items[0].product"]').scrollIntoViewIfNeeded();
   await docsShot("form", page.locator("#order-form"));
@@ -145,16 +172,24 @@ test("the order as a form: each field by its name, its issue beside it; edits in
 test("messages for people: each field said once, no markup characters, one bad value one entry (its consequences as hints)", async () => {
   const text = await page.inputValue("#order");
   await setOrder(text.replace('"bottleSizeMl": 750', '"bottleSizeMl": "big"').replace('"zip": "65366"', '"zip": "ABC"'));
-  const entries = await page.$$eval("#issues button.issue", (l) => l.map((b) => ({ path: b.dataset.path, codes: b.dataset.codes, text: b.textContent })));
+  const entries = await page.$$eval("#issues button.issue", (l) =>
+    l.map((b) => ({ path: b.dataset.path, codes: b.dataset.codes, text: b.textContent })),
+  );
   const size = entries.filter((e) => e.path === "items[0].product.bottleSizeMl");
   assert.equal(size.length, 1, JSON.stringify(entries));
   assert.equal(size[0].codes, "invalid_number missing_bottle_size");
-  assert.match(size[0].text, /^Item 1 › Product facts › Bottle size \(ml\) must be a whole number between 1 and 1000000, not "big"consequence: This field is required for Geisenheim's size/);
+  assert.match(
+    size[0].text,
+    /^Item 1 › Product facts › Bottle size \(ml\) must be a whole number between 1 and 1000000, not "big"consequence: This field is required for Geisenheim's size/,
+  );
   for (const e of entries) {
     assert.doesNotMatch(e.text, /`/, e.text);
     assert.ok(!e.path || e.text.split(e.path).length <= 1, `the path printed in "${e.text}"`);
   }
-  assert.match(entries.find((e) => e.path === "billingAddress.zip").text, /^Billing address › Postcode \("ABC"\) is not a German postal code/);
+  assert.match(
+    entries.find((e) => e.path === "billingAddress.zip").text,
+    /^Billing address › Postcode \("ABC"\) is not a German postal code/,
+  );
   // Rendered as code, not as backticks: the document's own field names.
   assert.equal(await page.locator('#issues button[data-path="items[0].product.bottleSizeMl"] code').first().textContent(), "size");
   await setOrder(text);
@@ -163,7 +198,11 @@ test("messages for people: each field said once, no markup characters, one bad v
 test("controls fit the target: a cancel only for Geisenheim; a kivitendo customer is a preview and sends nothing", async () => {
   const visible = async () => ({ send: await page.isVisible("#send"), cancel: await page.isVisible("#cancel") });
   assert.deepEqual(await visible(), { send: true, cancel: true });
-  for (const [target, expected] of [["kivitendo-customer", { send: false, cancel: false }], ["kivitendo-order", { send: true, cancel: false }], ["westarp", { send: true, cancel: false }]]) {
+  for (const [target, expected] of [
+    ["kivitendo-customer", { send: false, cancel: false }],
+    ["kivitendo-order", { send: true, cancel: false }],
+    ["westarp", { send: true, cancel: false }],
+  ]) {
     await page.selectOption("#target", target);
     assert.deepEqual(await visible(), expected, target);
   }
@@ -192,12 +231,17 @@ test("sent again: the ledger's answer is shown as such (already delivered on …
 });
 
 test("a refused token says so and asks for the new address; a pasted #token= is taken without a reload", async () => {
-  await page.evaluate(() => { sessionStorage.setItem("kontor.token", "an-old-token"); window.__sameDocument = true; });
+  await page.evaluate(() => {
+    sessionStorage.setItem("kontor.token", "an-old-token");
+    window.__sameDocument = true;
+  });
   await page.click("#refresh");
   await page.waitForFunction(() => /refused the caller token/.test(document.getElementById("token-state").textContent));
   assert.match(await page.textContent("#deliveries-state"), /open the address it printed last/);
   assert.ok(await page.isVisible("#token"), "the token field is offered");
-  await page.evaluate((t) => { location.hash = `#token=${t}`; }, system.token);
+  await page.evaluate((t) => {
+    location.hash = `#token=${t}`;
+  }, system.token);
   await page.waitForFunction(() => /caller token set/.test(document.getElementById("token-state").textContent));
   await page.waitForSelector("#deliveries tbody tr");
   assert.equal(await page.evaluate(() => window.__sameDocument), true, "no reload");
@@ -211,11 +255,22 @@ test("German: labels, statuses, example names, form fields and times; proper plu
   await page.getByLabel("Language").selectOption("de");
   try {
     assert.equal(await page.textContent("#h-overview"), "Überblick");
-    assert.deepEqual(await page.$$eval("#status-filter option", (l) => l.map((o) => o.textContent)),
-      ["alle", "angenommen", "wartend", "abgelehnt", "gescheitert", "Zugang abgelehnt", "unsicher", "storniert"]);
+    assert.deepEqual(await page.$$eval("#status-filter option", (l) => l.map((o) => o.textContent)), [
+      "alle",
+      "angenommen",
+      "wartend",
+      "abgelehnt",
+      "gescheitert",
+      "Zugang abgelehnt",
+      "unsicher",
+      "storniert",
+    ]);
     assert.equal(await page.$eval('#example option[value="local_farm_shop_sale"]', (o) => o.textContent), "Verkauf im Hofladen");
     assert.equal(await page.$eval('#target option[value="kivitendo-order"]', (o) => o.textContent), "kivitendo-Auftrag");
-    assert.equal(await page.textContent(`label[for="${await page.getAttribute('#order-form input[data-path="billingAddress.zip"]', "id")}"]`), "PLZ");
+    assert.equal(
+      await page.textContent(`label[for="${await page.getAttribute('#order-form input[data-path="billingAddress.zip"]', "id")}"]`),
+      "PLZ",
+    );
     assert.match(await page.textContent("#deliveries tbody tr td:nth-child(3)"), /angenommen|gescheitert|Zugang abgelehnt/);
     // Times in the browser's time zone, written the German way.
     const time = await page.$eval("#deliveries tbody time", (e) => [e.dateTime, e.textContent]);
@@ -238,21 +293,30 @@ test("German: labels, statuses, example names, form fields and times; proper plu
 test("phone width: the deliveries are cards, no column hidden, no word broken, nothing wider than the screen", async () => {
   await page.setViewportSize({ width: 375, height: 800 });
   try {
-    assert.ok(await page.evaluate(() => document.scrollingElement.scrollWidth) <= 375);
-    const cells = await page.$$eval("#deliveries tbody tr:first-child td", (l) => l.map((td) => ({
-      shown: getComputedStyle(td).display !== "none", label: td.dataset.label ?? null, wrap: getComputedStyle(td).overflowWrap,
-      fits: td.scrollWidth <= td.clientWidth + 1,
-    })));
+    assert.ok((await page.evaluate(() => document.scrollingElement.scrollWidth)) <= 375);
+    const cells = await page.$$eval("#deliveries tbody tr:first-child td", (l) =>
+      l.map((td) => ({
+        shown: getComputedStyle(td).display !== "none",
+        label: td.dataset.label ?? null,
+        wrap: getComputedStyle(td).overflowWrap,
+        fits: td.scrollWidth <= td.clientWidth + 1,
+      })),
+    );
     assert.equal(cells.length, 6);
     for (const c of cells) assert.ok(c.shown && c.fits && c.wrap !== "anywhere", JSON.stringify(c));
-    assert.deepEqual(cells.slice(0, 5).map((c) => c.label), ["Target", "Key", "Status", "Attempts", "Updated"]);
+    assert.deepEqual(
+      cells.slice(0, 5).map((c) => c.label),
+      ["Target", "Key", "Status", "Attempts", "Updated"],
+    );
     assert.equal(await page.$eval("#deliveries thead", (e) => e.getBoundingClientRect().height <= 1), true);
     // No word broken: each status and target on one line in its card.
-    const lines = await page.$$eval("#deliveries tbody td.status, #deliveries tbody td code", (l) => l.map((e) => {
-      const r = document.createRange();
-      r.selectNodeContents(e);
-      return new Set([...r.getClientRects()].map((x) => Math.round(x.top))).size;
-    }));
+    const lines = await page.$$eval("#deliveries tbody td.status, #deliveries tbody td code", (l) =>
+      l.map((e) => {
+        const r = document.createRange();
+        r.selectNodeContents(e);
+        return new Set([...r.getClientRects()].map((x) => Math.round(x.top))).size;
+      }),
+    );
     assert.ok(lines.length > 0 && lines.every((n) => n === 1), String(lines));
     await docsShot("deliveries-phone", page.locator("#deliveries"));
   } finally {
