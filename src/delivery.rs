@@ -439,6 +439,209 @@ pub fn shop_order_key(platform: &str, shop: &str, number: &str) -> String {
     format!("{platform}:{shop}:{number}")
 }
 
+/// The first Geisenheim invoice id the worker's own sequence gives shop webhook orders
+/// (`GEISENHEIM_FIRST_INVOICE_ID`, a whole number from 1): shop orders carry no invoice id,
+/// and Geisenheim's `id` is a gapless database id (seeds 001 §2.1). `None` with the issue
+/// saying what to set when it is unset or not a whole number.
+pub fn first_invoice_id(env: &Value) -> (Option<u64>, Issues) {
+    let mut issues = Issues::new();
+    let name = "GEISENHEIM_FIRST_INVOICE_ID";
+    let id = var(env, name)
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .filter(|n| (1..=9_007_199_254_740_991).contains(n));
+    if id.is_none() {
+        issues.error(
+            join("env", name),
+            if var(env, name).is_some() { "invalid_value" } else { "missing_configuration" },
+            format!("shop webhook orders go to Geisenheim (WEBHOOK_TARGETS), which needs a gapless invoice id the shops do not send: set {name} to the first id the worker may give (the id after the last one Geisenheim has from you, e.g. 1 for a new account)"),
+            format!("Bestellungen aus Shop-Webhooks gehen an Geisenheim (WEBHOOK_TARGETS), das eine lückenlose Rechnungs-ID braucht, die Shops nicht senden: {name} auf die erste ID setzen, die der Worker vergeben darf (die ID nach der letzten, die Geisenheim von Ihnen hat, z. B. 1 bei einem neuen Zugang)"),
+        );
+    }
+    (id, issues)
+}
+
+/// What a shop webhook's topic is (WooCommerce's `X-WC-Webhook-Topic`, Shopify's
+/// `X-Shopify-Topic`, Shopware's signed `data.event`): `order` (the body is the full order:
+/// its own status fields say what it is), a state the order entered by an event whose body
+/// names the order only (`cancelled`: WooCommerce `order.deleted`, Shopware
+/// `state_enter.order.state.cancelled`; `refunded`, `partially_refunded`: Shopware's
+/// transaction events `…refunded`, `…refunded_partially`; `failed`: Shopware's transaction
+/// `…cancelled`, the payment given up), `refund` (Shopify `refunds/create`: one refund object
+/// naming its order by `order_id`), or `None`: not an event kontor acts on.
+pub fn shop_event(platform: &str, topic: &str) -> Option<&'static str> {
+    Some(match (platform, topic) {
+        ("woocommerce", "order.created" | "order.updated") => "order",
+        ("woocommerce", "order.deleted") => "cancelled",
+        ("shopify", "orders/create" | "orders/updated" | "orders/paid" | "orders/cancelled") => {
+            "order"
+        }
+        ("shopify", "refunds/create") => "refund",
+        ("shopware6", "checkout.order.placed") => "order",
+        ("shopware6", "state_enter.order.state.cancelled") => "cancelled",
+        ("shopware6", "state_enter.order_transaction.state.refunded") => "refunded",
+        ("shopware6", "state_enter.order_transaction.state.refunded_partially") => {
+            "partially_refunded"
+        }
+        ("shopware6", "state_enter.order_transaction.state.cancelled") => "failed",
+        _ => return None,
+    })
+}
+
+/// What one refund of a shop order does at Geisenheim ([`refund_bookings`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RefundBooking {
+    /// The platform's id of the refund (the key of its booking).
+    pub refund_id: String,
+    /// `inline`: its lines are already in the sale (the first event kontor saw carried the
+    /// refund, and the sale goes with its returns as negative lines); `return`: a return
+    /// booking to send (`order`); `note`: nothing can be sent (no lines, or lines kontor
+    /// cannot find in the order), the issues say why, for the operator.
+    pub how: &'static str,
+    /// The return booking (`how: return`): the sale's order with its items the refunded lines
+    /// at negative quantity, priced as sold, dated the refund's day, its shipping at no cost
+    /// and no `invoiceId` (the worker gives it one from its sequence).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<Value>,
+    /// Why a refund is a note.
+    pub issues: Issues,
+}
+
+/// Which of a shop order's `refunds` (as `fromShopOrder` lists them: `{ id?, at?, amount?,
+/// lines: [{ sku?, quantity }] }`) are new, that is not in `booked` (refund ids), and what
+/// each does at Geisenheim, given the sale's canonical `order`:
+/// - `first` (the event that brings the sale): a refund with lines is `inline` (the adapters
+///   put refunded lines into the sale as negative quantities, so that one booking holds what
+///   was really sold), one without lines a `note`;
+/// - later: a refund with lines is a `return` booking of those lines (negative quantity,
+///   priced as the sale's line of the same SKU: the statistics then hold what was really
+///   sold); a refund of an amount only (no lines: WooCommerce's order refunds, a Shopify
+///   refund of shipping or a goodwill amount) is a `note`, since a Geisenheim return is
+///   bottles; a line whose SKU the sale lacks makes the whole refund a `note`.
+///
+/// A refund without an id cannot be told from a repeated one: a `note` keyed by its place.
+pub fn refund_bookings(
+    order: &Value,
+    refunds: &Value,
+    booked: &Value,
+    first: bool,
+) -> Vec<RefundBooking> {
+    let booked: Vec<&str> = booked
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    let sale_items = order.get("items").and_then(Value::as_array);
+    let mut out = Vec::new();
+    for (i, r) in refunds.as_array().into_iter().flatten().enumerate() {
+        let id = match r.get("id") {
+            Some(Value::String(s)) if !s.trim().is_empty() => s.trim().to_owned(),
+            Some(Value::Number(n)) => n.to_string(),
+            _ => format!("#{i}"),
+        };
+        if booked.contains(&id.as_str()) {
+            continue;
+        }
+        let amount = r.get("amount").and_then(Value::as_str).unwrap_or("?");
+        let mut issues = Issues::new();
+        let path = format!("refunds[{i}]");
+        let lines = r
+            .get("lines")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        if id.starts_with('#') {
+            issues.warning(&path, "refund_without_id", format!("the shop sent refund {i} (amount {amount}) without an id: kontor cannot tell it from a repeated one and books nothing; book it at Geisenheim by hand"), format!("der Shop sendet Erstattung {i} (Betrag {amount}) ohne ID: kontor kann sie nicht von einer wiederholten unterscheiden und bucht nichts; bitte bei Geisenheim von Hand buchen"));
+            out.push(RefundBooking {
+                refund_id: id,
+                how: "note",
+                order: None,
+                issues,
+            });
+            continue;
+        }
+        if lines.is_empty() {
+            issues.warning(&path, "refund_without_lines", format!("refund {id} (amount {amount}) names no refunded lines: a Geisenheim return is bottles, so nothing is booked; if goods came back, book the return by hand"), format!("Erstattung {id} (Betrag {amount}) nennt keine erstatteten Positionen: eine Geisenheim-Retoure sind Flaschen, daher wird nichts gebucht; kamen Waren zurück, die Retoure bitte von Hand buchen"));
+            out.push(RefundBooking {
+                refund_id: id,
+                how: "note",
+                order: None,
+                issues,
+            });
+            continue;
+        }
+        if first {
+            out.push(RefundBooking {
+                refund_id: id,
+                how: "inline",
+                order: None,
+                issues,
+            });
+            continue;
+        }
+        let mut items = Vec::new();
+        for (k, l) in lines.iter().enumerate() {
+            let sku = l.get("sku").and_then(Value::as_str);
+            let quantity = l.get("quantity").and_then(Value::as_i64).filter(|q| *q > 0);
+            let sold = sku.and_then(|s| {
+                sale_items.into_iter().flatten().find(|it| {
+                    it.get("sku").and_then(Value::as_str) == Some(s)
+                        && it
+                            .get("quantity")
+                            .and_then(Value::as_i64)
+                            .is_some_and(|q| q > 0)
+                })
+            });
+            match (sold, quantity) {
+                (Some(Value::Object(it)), Some(q)) => {
+                    let mut it = it.clone();
+                    it.insert("quantity".into(), Value::from(-q));
+                    items.push(Value::Object(it));
+                }
+                _ => issues.warning(format!("{path}.lines[{k}]"), "refund_line_unknown", format!("refund {id}: line {k} (SKU {:?}) is not a line of the order kontor delivered, or has no positive quantity: nothing is booked; book the return by hand", sku.unwrap_or("")), format!("Erstattung {id}: Position {k} (Artikelnummer {:?}) ist keine Position der zugestellten Bestellung oder hat keine positive Menge: nichts gebucht; die Retoure bitte von Hand buchen", sku.unwrap_or(""))),
+            }
+        }
+        if !issues.is_empty() || items.is_empty() {
+            out.push(RefundBooking {
+                refund_id: id,
+                how: "note",
+                order: None,
+                issues,
+            });
+            continue;
+        }
+        let mut booking = order.as_object().cloned().unwrap_or_default();
+        booking.insert("items".into(), Value::Array(items));
+        for k in ["invoiceId", "invoiceDate"] {
+            booking.remove(k);
+        }
+        // The carrier stays (Geisenheim's `delivery`); the shipping was not refunded with
+        // the bottles.
+        if let Some(Value::Object(s)) = booking.get_mut("shipping") {
+            s.insert("cost".into(), Value::String("0".into()));
+        }
+        let day = r
+            .get("at")
+            .and_then(Value::as_str)
+            .and_then(crate::order::time::Timestamp::parse_rfc3339)
+            .and_then(|t| crate::order::time::berlin_date(&t));
+        if let Some(d) = day {
+            booking.insert(
+                "invoiceDate".into(),
+                Value::String(crate::order::time::format_date(d)),
+            );
+        }
+        out.push(RefundBooking {
+            refund_id: id,
+            how: "return",
+            order: Some(Value::Object(booking)),
+            issues,
+        });
+    }
+    out
+}
+
 /// Replaces every secret of `env` with `[redacted]` wherever it appears in `value`, in keys
 /// as in string values: as it is and in any letter case, percent-encoded (any characters
 /// encoded, `+` for a space), in base64 (standard and URL-safe, at any position of a longer
@@ -1136,5 +1339,124 @@ mod tests {
             find_sent("westarp", &payload, 200, "<html>").result,
             "unknown"
         );
+    }
+
+    #[test]
+    fn first_invoice_id_is_required_and_a_whole_number() {
+        assert_eq!(
+            first_invoice_id(&json!({"GEISENHEIM_FIRST_INVOICE_ID": " 5000 "})).0,
+            Some(5000)
+        );
+        for (env, code) in [
+            (json!({}), "missing_configuration"),
+            (json!({"GEISENHEIM_FIRST_INVOICE_ID": "0"}), "invalid_value"),
+            (
+                json!({"GEISENHEIM_FIRST_INVOICE_ID": "12a"}),
+                "invalid_value",
+            ),
+        ] {
+            let (id, issues) = first_invoice_id(&env);
+            assert_eq!(id, None);
+            assert_eq!(
+                codes(&issues),
+                [(
+                    "env.GEISENHEIM_FIRST_INVOICE_ID".to_owned(),
+                    code.to_owned()
+                )]
+            );
+            assert!(issues
+                .iter()
+                .next()
+                .is_some_and(|i| i.message.contains("set GEISENHEIM_FIRST_INVOICE_ID")));
+        }
+    }
+
+    #[test]
+    fn refund_bookings_sorts_new_refunds_into_inline_return_and_note() {
+        let order = json!({"number": "1001", "invoiceId": 7, "orderedAt": "2025-10-01T10:00:00Z", "shipping": {"cost": "5", "taxRate": "19"},
+            "items": [{"sku": "A", "quantity": 6, "unitPrice": "9.5", "taxRate": "19"}, {"sku": "B", "quantity": 2, "unitPrice": "20", "taxRate": "19"}, {"sku": "A", "quantity": -1, "unitPrice": "9.5", "taxRate": "19"}]});
+        let refunds = json!([
+            {"id": "r1", "at": "2025-10-02T22:30:00Z", "amount": "9.5", "lines": [{"sku": "A", "quantity": 1}]},
+            {"id": "r2", "at": "2025-10-05T08:00:00Z", "amount": "49", "lines": [{"sku": "A", "quantity": 3}, {"sku": "B", "quantity": 1}]},
+            {"id": "r3", "amount": "5", "lines": []},
+            {"id": "r4", "lines": [{"sku": "Z", "quantity": 1}]},
+            {"amount": "1", "lines": [{"sku": "A", "quantity": 1}]}
+        ]);
+        let later = refund_bookings(&order, &refunds, &json!(["r1"]), false);
+        let hows: Vec<(&str, &str)> = later
+            .iter()
+            .map(|b| (b.refund_id.as_str(), b.how))
+            .collect();
+        assert_eq!(
+            hows,
+            [
+                ("r2", "return"),
+                ("r3", "note"),
+                ("r4", "note"),
+                ("#4", "note")
+            ]
+        );
+        let r2 = later[0].order.as_ref().unwrap();
+        assert_eq!(
+            r2["items"],
+            json!([{"sku": "A", "quantity": -3, "unitPrice": "9.5", "taxRate": "19"}, {"sku": "B", "quantity": -1, "unitPrice": "20", "taxRate": "19"}])
+        );
+        assert_eq!(r2["invoiceDate"], "2025-10-05");
+        assert!(r2.get("invoiceId").is_none());
+        assert_eq!(r2["shipping"], json!({"cost": "0", "taxRate": "19"}));
+        assert_eq!(r2["number"], "1001");
+        assert_eq!(
+            codes(&later[1].issues),
+            [("refunds[2]".to_owned(), "refund_without_lines".to_owned())]
+        );
+        assert_eq!(
+            codes(&later[2].issues),
+            [(
+                "refunds[3].lines[0]".to_owned(),
+                "refund_line_unknown".to_owned()
+            )]
+        );
+        assert_eq!(
+            codes(&later[3].issues),
+            [("refunds[4]".to_owned(), "refund_without_id".to_owned())]
+        );
+        // The day in Germany: 22:30 UTC on 2 October is the 3rd in Berlin.
+        let r1 = refund_bookings(&order, &refunds, &json!([]), false);
+        assert_eq!(r1[0].order.as_ref().unwrap()["invoiceDate"], "2025-10-03");
+        // The first event: refunds with lines are in the sale already.
+        let first = refund_bookings(&order, &refunds, &json!([]), true);
+        assert_eq!(
+            first.iter().map(|b| b.how).collect::<Vec<_>>(),
+            ["inline", "inline", "note", "inline", "note"]
+        );
+        assert!(refund_bookings(
+            &order,
+            &refunds,
+            &json!(["r1", "r2", "r3", "r4", "#4"]),
+            false
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn shop_events_say_what_they_do() {
+        assert_eq!(
+            shop_event("woocommerce", "order.deleted"),
+            Some("cancelled")
+        );
+        assert_eq!(shop_event("shopify", "refunds/create"), Some("refund"));
+        assert_eq!(shop_event("shopify", "orders/cancelled"), Some("order"));
+        assert_eq!(
+            shop_event(
+                "shopware6",
+                "state_enter.order_transaction.state.refunded_partially"
+            ),
+            Some("partially_refunded")
+        );
+        assert_eq!(
+            shop_event("shopware6", "state_enter.order.state.completed"),
+            None
+        );
+        assert_eq!(shop_event("shopify", "order.deleted"), None);
     }
 }

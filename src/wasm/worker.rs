@@ -59,6 +59,17 @@ export interface FoundSent { result: "found" | "absent" | "unknown"; upstreamId:
  * make before sending again (`request(target, lookup.operation, lookup.input, config)`). */
 export interface BeforeResend { state: unknown; lookup: { operation: string; input: unknown } | null }
 
+/** `firstInvoiceId()`'s answer: the first id of the worker's Geisenheim sequence. */
+export type FirstInvoiceIdResult = { ok: true; id: number; issues: Issue[] } | { ok: false; issues: Issue[] };
+
+/** `shopEvent()`'s answer: what a shop webhook's topic is. */
+export type ShopEvent = "order" | "cancelled" | "refunded" | "partially_refunded" | "failed" | "refund";
+
+/** One of `refundBookings()`'s answers: what a shop order's new refund does at Geisenheim
+ * (`inline`: in the sale already; `return`: send `order`, a return booking; `note`: nothing
+ * can be sent, `issues` say why). */
+export interface RefundBooking { refundId: string; how: "inline" | "return" | "note"; order?: Order; issues: Issue[] }
+
 "#;
 
 /// `workerConfig(target, env, options?)`: the request configuration of a target from the
@@ -218,4 +229,62 @@ pub fn find_sent(
     let payload = read(&payload, "payload", false, &mut issues).unwrap_or(Value::Null);
     let f = delivery::find_sent(target, &payload, status, body);
     write(&serde_json::json!({ "result": f.result, "upstreamId": f.upstream_id }))
+}
+
+/// `firstInvoiceId(env)`: `GEISENHEIM_FIRST_INVOICE_ID`, the first id of the worker's gapless
+/// Geisenheim sequence for shop webhook orders, or the issue saying what to set.
+#[wasm_bindgen(js_name = firstInvoiceId, unchecked_return_type = "FirstInvoiceIdResult")]
+pub fn first_invoice_id(
+    #[wasm_bindgen(unchecked_param_type = "WorkerEnv")] env: JsValue,
+) -> JsValue {
+    let mut issues = Issues::new();
+    let env = read(&env, "env", false, &mut issues).unwrap_or(Value::Null);
+    let (id, own) = delivery::first_invoice_id(&env);
+    issues.extend(own);
+    let ok = id.is_some() && !issues.has_errors();
+    let mut out = serde_json::json!({ "ok": ok, "issues": issues });
+    if let (true, Some(id)) = (ok, id) {
+        out["id"] = Value::from(id);
+    }
+    write(&out)
+}
+
+/// `refundBookings(order, refunds, booked, first)`: which of a shop order's refunds are new
+/// (not in `booked`) and what each does at Geisenheim (`inline`, a `return` booking, or a
+/// `note`).
+#[wasm_bindgen(js_name = refundBookings, unchecked_return_type = "RefundBooking[]")]
+pub fn refund_bookings(
+    #[wasm_bindgen(unchecked_param_type = "unknown")] order: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ShopRefund[]")] refunds: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string[]")] booked: JsValue,
+    first: bool,
+) -> JsValue {
+    let mut issues = Issues::new();
+    let order = read(&order, "order", false, &mut issues).unwrap_or(Value::Null);
+    let refunds = read(&refunds, "refunds", false, &mut issues).unwrap_or(Value::Null);
+    let booked = read(&booked, "booked", false, &mut issues).unwrap_or(Value::Null);
+    write(&delivery::refund_bookings(&order, &refunds, &booked, first))
+}
+
+/// `shopifyRefund(body)`: a Shopify refund object on its own (the `refunds/create` webhook's
+/// body, JSON text: its ids exceed 2^53) as `fromShopOrder` lists refunds, and its `order_id`
+/// as text.
+#[wasm_bindgen(js_name = shopifyRefund, unchecked_return_type = "{ refund: ShopRefund; orderId: string | null }")]
+pub fn shopify_refund(body: &str) -> JsValue {
+    let raw: Value = serde_json::from_str(body).unwrap_or(Value::Null);
+    let order_id = match raw.get("order_id") {
+        Some(Value::Number(n)) => Some(n.to_string()),
+        Some(Value::String(s)) => Some(s.clone()),
+        _ => None,
+    };
+    write(
+        &serde_json::json!({ "refund": crate::sources::platforms::shopify::refund(&raw), "orderId": order_id }),
+    )
+}
+
+/// `shopEvent(platform, topic)`: what a shop webhook's topic is (`order`, `cancelled`,
+/// `refunded`, `partially_refunded`, `failed`, `refund`), or null: not acted on.
+#[wasm_bindgen(js_name = shopEvent, unchecked_return_type = "ShopEvent | null")]
+pub fn shop_event(platform: &str, topic: &str) -> JsValue {
+    delivery::shop_event(platform, topic).map_or(JsValue::NULL, JsValue::from_str)
 }

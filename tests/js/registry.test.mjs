@@ -17,7 +17,7 @@ test("targets() lists each target with its operations, documents, options, varia
   assert.ok(g.documents[0].lineage > 10);
   assert.deepEqual(g.callerOptions, ["strict"]);
   assert.deepEqual(g.secrets, ["GEISENHEIM_USERNAME", "GEISENHEIM_PASSWORD", "GEISENHEIM_RECIPIENT_SALT"]);
-  assert.deepEqual(g.variables, ["GEISENHEIM_ENV", "GEISENHEIM_BASE_URL"]);
+  assert.deepEqual(g.variables, ["GEISENHEIM_ENV", "GEISENHEIM_BASE_URL", "GEISENHEIM_FIRST_INVOICE_ID"]);
   assert.equal(g.idempotencyKey, "invoiceId");
   assert.deepEqual(g.whenPossiblySent, { createOrder: "uncertain", cancelOrder: "resend" });
   assert.equal(g.lookupBeforeResend, null);

@@ -359,6 +359,17 @@ export function prepare(env: Env, row: ledger.Stored): { job: Job; config: Reque
   return "issues" in ready ? ready : { job, ...ready };
 }
 
+/** Why `enqueue` would refuse `jobs` (every job is built: nothing is stored or sent), or null
+ * when it would take them all. */
+export function refusal(env: Env, jobs: Job[], checked = jobs.map((job) => ({ job, ready: build(env, job) }))): Result | null {
+  const stopped = checked.filter((c) => "issues" in c.ready);
+  if (stopped.length === 0) return null;
+  const results = stopped.map((c) => refused((c.ready as { issues: Issue[] }).issues, c.job.target));
+  const config = results.some((r) => r.httpStatus === 500);
+  return { httpStatus: config ? 500 : 422, body: { error: config ? "worker_misconfigured" : "invalid_request",
+    issues: results.flatMap((r) => r.body.issues as Issue[]), rejected: results.map((r) => ({ target: r.body.target, issues: r.body.issues })) } };
+}
+
 /** One queued delivery of `enqueue`: its id, key and status, `duplicate` when the key was
  * claimed before (answered from the ledger, never queued again). */
 export interface Queued { target: string; id: string; key: string; status: string; duplicate?: boolean }
@@ -370,13 +381,8 @@ export interface Queued { target: string; id: string; key: string; status: strin
  * attempt runs in the request. */
 export async function enqueue(env: Env, jobs: Job[]): Promise<{ deliveries: Queued[] } | { refused: Result }> {
   const checked = jobs.map((job) => ({ job, ready: build(env, job) }));
-  const stopped = checked.filter((c) => "issues" in c.ready);
-  if (stopped.length > 0) {
-    const results = stopped.map((c) => refused((c.ready as { issues: Issue[] }).issues, c.job.target));
-    const config = results.some((r) => r.httpStatus === 500);
-    return { refused: { httpStatus: config ? 500 : 422, body: { error: config ? "worker_misconfigured" : "invalid_request",
-      issues: results.flatMap((r) => r.body.issues as Issue[]), rejected: results.map((r) => ({ target: r.body.target, issues: r.body.issues })) } } };
-  }
+  const stop = refusal(env, jobs, checked);
+  if (stop) return { refused: stop };
   const keys = jobs.map((job) => deliveryKey(job.target, job.operation, job.input, job.idempotencyKey ?? undefined));
   const badKey = keys.find((k) => !k.ok);
   if (badKey && !badKey.ok) return { refused: { httpStatus: 422, body: { error: "invalid_request", issues: badKey.issues } } };

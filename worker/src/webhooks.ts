@@ -5,10 +5,12 @@
 // WEBHOOK_TARGETS. The delivery key is the platform and the shop's order number, both from the
 // signed body, claimed in D1 before anything is queued: a shop's retried (or updated) webhook
 // finds the first delivery and is answered from the ledger.
-import { fromShopOrder, missingFromCatalogue, webhookShop, shopOrderKey, cancelPlan, type CatalogueEntry, type Issue, type ShopPlatform } from "kontor";
+import { fromShopOrder, missingFromCatalogue, webhookShop, shopOrderKey, cancelPlan, firstInvoiceId, refundBookings, shopifyRefund, shopEvent,
+  type CatalogueEntry, type Issue, type ShopPlatform, type RefundBooking, type ShopRefund } from "kontor";
 import { type Env, vars } from "./env";
 import { issue } from "./http";
-import { enqueue } from "./deliver";
+import { enqueue, refusal, type Job } from "./deliver";
+import * as shoporders from "./shoporders";
 import * as catalogue from "./catalogue";
 import * as shopware from "./shopware";
 import { macBytes, verifyHmac } from "./auth";
@@ -26,13 +28,6 @@ const SIGNATURES: Record<ShopPlatform, { secret: string; header: string; encodin
   shopware6: { secret: "SHOPWARE_APP_SECRET", header: "shopware-shop-signature", encoding: "hex" },
   // Shopify: base64 HMAC-SHA256 of the body with the app's client secret.
   shopify: { secret: "SHOPIFY_WEBHOOK_SECRET", header: "X-Shopify-Hmac-Sha256", encoding: "base64" },
-};
-
-/** The topics that carry a new or changed order; any other is acknowledged and ignored. */
-const ORDER_TOPICS: Record<ShopPlatform, string[]> = {
-  woocommerce: ["order.created", "order.updated"],
-  shopware6: ["checkout.order.placed"],
-  shopify: ["orders/create", "orders/updated", "orders/paid", "orders/cancelled"],
 };
 
 /** The states of a shop order that are no sale (kontor's fromShopOrder `state`). */
@@ -151,65 +146,283 @@ export async function handleWebhook(env: Env, platform: ShopPlatform, headers: H
   if (event !== null && (await ledger.seenEvent(env.DB, platform, shop, event))) {
     return { httpStatus: 200, body: { platform, shop, event, duplicate: true } };
   }
-  const answer = await handleOrder(env, platform, shop, checked.single, headers, body, parsed);
+  const answer = await handleOrder(env, platform, shop, checked.single, headers, body, parsed, event ?? crypto.randomUUID());
   if (event !== null && answer.httpStatus >= 200 && answer.httpStatus < 300) {
     await ledger.recordEvent(env.DB, platform, shop, event, answer.httpStatus, new Date().toISOString());
   }
   return answer;
 }
 
-/** A verified webhook's order: mapped, completed from the catalogue, and queued for each
- * target under its shop's key. What is done follows from the signed body (its order); the
- * unsigned topic header only sorts out events that carry no order. */
-async function handleOrder(env: Env, platform: ShopPlatform, shop: string, single: boolean, headers: Headers, body: string, parsed: unknown): Promise<WebhookAnswer> {
+/** Who a shop order is: its platform, shop and number. */
+interface Who { platform: ShopPlatform; shop: string; number: string }
+
+/** The platform's own id of the order in a full order body (Shopify's from the GraphQL id, a
+ * string: its numeric ids exceed 2^53). */
+function platformOrderId(platform: ShopPlatform, parsed: unknown): string | null {
+  const p = parsed as Record<string, unknown> | null;
+  if (platform === "shopify") {
+    const gid = p?.admin_graphql_api_id;
+    const m = typeof gid === "string" ? /\/Order\/(\d+)$/.exec(gid) : null;
+    if (m) return m[1]!;
+  }
+  const o = platform === "shopware6" ? shopwareOrder(parsed) : p;
+  const id = o?.id;
+  return typeof id === "string" ? id : typeof id === "number" && Number.isSafeInteger(id) ? String(id) : null;
+}
+
+/** The order entity of a Shopware body (`{ data: { payload: { order } } }`, an app request's
+ * `order`, or the Admin API's `{ data }`). */
+function shopwareOrder(parsed: unknown): Record<string, unknown> | null {
+  const p = parsed as { data?: { payload?: { order?: unknown } }; order?: unknown } | null;
+  const o = p?.data?.payload?.order ?? p?.order ?? (p as { data?: unknown } | null)?.data;
+  return o && typeof o === "object" && !Array.isArray(o) ? o as Record<string, unknown> : null;
+}
+
+/** A verified webhook: what its topic is (kontor's shopEvent) decides what is done. An order
+ * event is mapped, completed from the catalogue and queued for each target under its shop's
+ * key; events that name their order only (a cancel, a refund) find it among the shop orders
+ * kontor saw. The unsigned topic header only sorts events; what an order is follows from its
+ * signed body. */
+async function handleOrder(env: Env, platform: ShopPlatform, shop: string, single: boolean, headers: Headers, body: string, parsed: unknown, event: string): Promise<WebhookAnswer> {
   const t = topic(platform, headers, parsed);
-  if (t !== null && !ORDER_TOPICS[platform].includes(t)) return { httpStatus: 200, body: { platform, ignored: "topic", topic: t } };
+  const kind = t === null ? "order" : shopEvent(platform, t);
+  if (kind === null) return { httpStatus: 200, body: { platform, ignored: "topic", topic: t } };
   const to = targets(env);
   if ("issue" in to) return { httpStatus: 500, body: { platform, error: "worker_misconfigured", issues: [to.issue] } };
+  let first = 0;
+  if (to.targets.includes("geisenheim")) {
+    const f = firstInvoiceId(vars(env));
+    if (!f.ok) return { httpStatus: 500, body: { platform, error: "worker_misconfigured", issues: f.issues } };
+    first = f.id;
+  }
+  if (kind === "refund") return refundEvent(env, platform, shop, body, to.targets, first, event);
+  if (kind !== "order") return stateEvent(env, platform, shop, body, parsed, kind, t ?? "", to.targets, first, event);
 
   // Mapped once for its SKUs, then again with their catalogue entries (the raw text: Shopify's
   // ids exceed 2^53).
-  const first = fromShopOrder(platform, body);
-  const items = (first.order as { items?: { sku?: unknown }[] } | undefined)?.items ?? [];
+  const firstMap = fromShopOrder(platform, body);
+  const items = (firstMap.order as { items?: { sku?: unknown }[] } | undefined)?.items ?? [];
   const entries = await catalogue.forSkus(env.DB, items.map((i) => (typeof i?.sku === "string" ? i.sku : "")));
   const mapped = fromShopOrder(platform, body, { catalogue: entries });
   const number = typeof (mapped.order as { number?: unknown } | undefined)?.number === "string" ? (mapped.order as { number: string }).number : null;
-  const state = (mapped as { state?: string }).state;
-  if (number !== null && state !== undefined && NOT_A_SALE.includes(state)) return notASale(env, platform, shop, number, state, to.targets, mapped.issues);
+  const state = mapped.state;
+  const now = new Date().toISOString();
+  const orderId = platformOrderId(platform, parsed);
+  if (number !== null && state !== undefined && NOT_A_SALE.includes(state)) {
+    const who = { platform, shop, number };
+    await shoporders.touch(env.DB, { ...who, orderId, state }, now);
+    await shoporders.event(env.DB, who, { event, kind: "received", detail: { topic: t, state } }, now);
+    return notASale(env, who, state, to.targets, mapped.issues, event);
+  }
   if (!mapped.valid || number === null) return { httpStatus: 422, body: { platform, shop, number, error: "invalid_order", issues: mapped.issues } };
   const missing = missingFromCatalogue(mapped.order, entries);
   if (missing.missing.length > 0) {
     return { httpStatus: 422, body: { platform, shop, number, error: "missing_from_catalogue", missing: missing.missing, issues: [...missing.issues, ...mapped.issues] } };
   }
+  const who = { platform, shop, number };
+  const known = await shoporders.byNumber(env.DB, platform, shop, number);
   const kivitendo = kivitendoOptions(env, entries);
   // Keyed by platform, shop and order number; a delivery made before keys named the shop
   // (`platform:number`) still counts when the platform has this one shop.
   const key = shopOrderKey(platform, shop, number);
-  const queued = await enqueue(env, to.targets.map((target) => ({ target, operation: "createOrder" as const, input: mapped.order,
-    options: target === "kivitendo" ? kivitendo : undefined, idempotencyKey: key, ...(single ? { legacyKey: `${platform}:${number}` } : {}) })));
+  const jobs: Job[] = to.targets.map((target) => ({ target, operation: "createOrder" as const, input: mapped.order,
+    options: target === "kivitendo" ? kivitendo : undefined, idempotencyKey: key, ...(single ? { legacyKey: `${platform}:${number}` } : {}) }));
+  let order = mapped.order as unknown as Record<string, unknown>;
+  const g = jobs.find((j) => j.target === "geisenheim");
+  if (g) {
+    // Geisenheim's id from the worker's sequence: only once the order would be taken (checked
+    // with a stand-in id), so that no id is given to an order that is never sent.
+    const stop = refusal(env, jobs.map((j) => (j === g ? { ...j, input: { ...order, invoiceId: first } } : j)));
+    if (stop) return { httpStatus: stop.httpStatus, body: { platform, shop, number, ...stop.body } };
+    const ids = await shoporders.assignIds(env.DB, { ...who, orderId, state: state ?? null }, [{ key, booking: "sale" }], first, now);
+    order = { ...order, invoiceId: ids.get(key) };
+    g.input = order;
+  } else {
+    await shoporders.touch(env.DB, { ...who, orderId, state: state ?? null }, now);
+  }
+  const queued = await enqueue(env, jobs);
   if ("refused" in queued) return { httpStatus: queued.refused.httpStatus, body: { platform, shop, number, ...queued.refused.body } };
   const deliveries = queued.deliveries;
+  for (const d of deliveries) await shoporders.link(env.DB, who, d.id, "sale");
   const fresh = deliveries.some((d) => !d.duplicate);
-  return { httpStatus: fresh ? 202 : 200, body: { platform, shop, number, deliveries, issues: mapped.issues } };
+  const refunds = (mapped.refunds ?? []) as ShopRefund[];
+  await shoporders.event(env.DB, who, { event, kind: "received", detail: { topic: t, state: state ?? null, ...(fresh ? { deliveries: deliveries.map((d) => d.id) } : {}) } }, now);
+  if (known?.order == null) {
+    // The sale goes as sold, with the refunds it arrived with as negative lines (inline); a
+    // refund of an amount only is a note on each delivery.
+    await shoporders.setOrder(env.DB, platform, shop, number, order, now);
+    const bookings = refundBookings(order, refunds, known?.refunds ?? [], true);
+    for (const b of bookings.filter((x) => x.how === "note")) {
+      for (const d of deliveries) await note(env, d.id, b, now);
+    }
+    await shoporders.bookRefunds(env.DB, platform, shop, number, bookings.map((b) => b.refundId), now);
+    return { httpStatus: fresh ? 202 : 200, body: { platform, shop, number, deliveries, issues: mapped.issues } };
+  }
+  // The order was delivered before: its new refunds are corrections.
+  const bookings = refundBookings(known.order, refunds, known.refunds, false);
+  if (bookings.length === 0) return { httpStatus: fresh ? 202 : 200, body: { platform, shop, number, deliveries, issues: mapped.issues } };
+  const corrected = await applyRefunds(env, who, known.order, bookings, to.targets, first, event);
+  return { httpStatus: corrected.httpStatus, headers: corrected.headers, body: { ...corrected.body, deliveries, issues: mapped.issues } };
 }
 
-/** A shop order that is no sale (cancelled, refunded in full, failed; the signed body says so,
- * whatever the topic): never delivered as one (kontor's cancelPlan for each target's create):
- * - none delivered yet: acknowledged (200), nothing sent;
- * - a create not sent yet: `cancelled`, never sent;
- * - a create sent, or that may have been (an earlier attempt without a settling answer):
- *   `cancelled` if still pending, and a note for the operator, since no target's document lets
- *   kontor undo an order from a shop's order (Geisenheim's cancel needs the invoice id, which
- *   shop webhooks do not carry; kivitendo's and Westarp's APIs have no cancel);
- * - an attempt of the create out right now: 503 with Retry-After, so that the shop sends the
- *   event again once it has settled.
- * Repeated events change nothing (a note is added once). */
-async function notASale(env: Env, platform: ShopPlatform, shop: string, number: string, state: string, targets: string[], issues: Issue[]): Promise<WebhookAnswer> {
+/** Adds a refund's note for the operator to a delivery, once (by the refund's path and code). */
+async function note(env: Env, deliveryId: string, b: RefundBooking, now: string): Promise<boolean> {
+  const d = await ledger.get(env.DB, deliveryId);
+  const n = b.issues[0];
+  if (!d || !n) return false;
+  const add = { ...n, path: `refunds.${b.refundId}` };
+  if (d.issues.some((i) => i.path === add.path && i.code === add.code)) return false;
+  await ledger.addIssue(env.DB, d.id, add, now);
+  return true;
+}
+
+const NEVER_DELIVERED = ["rejected", "dead", "auth_failed", "cancelled"];
+
+/** A delivered shop order's new refunds (kontor's refundBookings): at Geisenheim each refund
+ * with lines is a return booking (its own id from the sequence, keyed by the refund), any other
+ * a note for the operator; kivitendo and Westarp take no returns through their APIs: a note
+ * naming the refund. Nothing is sent for an order never delivered; while a sale's delivery is
+ * still under way the shop is asked to send the event again (503). */
+async function applyRefunds(env: Env, who: Who, order: Record<string, unknown>, bookings: RefundBooking[], targets: string[], first: number, event: string): Promise<WebhookAnswer> {
+  const { platform, shop, number } = who;
   const key = shopOrderKey(platform, shop, number);
   const now = new Date().toISOString();
-  const actions: { target: string; id: string; action: string }[] = [];
+  const sales = await Promise.all(targets.map(async (target) => ({ target, sale: await ledger.byKey(env.DB, target, key) })));
+  const underWay = sales.find((s) => s.sale?.status === "queued");
+  if (underWay) {
+    return { httpStatus: 503, headers: { "Retry-After": "10" }, body: { platform, shop, number, error: "delivery_under_way",
+      issues: [issue("", "delivery_under_way", `the sale of order ${number} to ${underWay.target} is not delivered yet: send this refund again shortly`, `der Verkauf der Bestellung ${number} an ${underWay.target} ist noch nicht zugestellt: diese Erstattung bitte gleich erneut senden`)] } };
+  }
+  const actions: Record<string, unknown>[] = [];
+  const delivered = sales.filter((s) => s.sale && !NEVER_DELIVERED.includes(s.sale.status));
+  if (delivered.length === 0) {
+    await shoporders.event(env.DB, who, { event, kind: "not_delivered", detail: { refunds: bookings.map((b) => b.refundId) } }, now);
+    return { httpStatus: 200, body: { platform, shop, number, notDelivered: true, actions,
+      issues: [issue("", "not_delivered", `order ${number} was never delivered to ${targets.join(", ")}: its refunds change nothing there and nothing is sent`, `Bestellung ${number} wurde nie an ${targets.join(", ")} zugestellt: ihre Erstattungen ändern dort nichts, nichts wird gesendet`, "warning")] } };
+  }
+  for (const { target, sale } of delivered) {
+    if (!sale) continue;
+    if (target !== "geisenheim") {
+      for (const b of bookings) {
+        const n = { ...b, issues: [issue("", "refund_after_delivery", `the shop refunded ${b.refundId} of order ${number} after it went to ${target}: ${target}'s API takes no returns or credit notes from kontor; book it in ${target} by hand`,
+          `der Shop hat nach der Zustellung an ${target} ${b.refundId} der Bestellung ${number} erstattet: die API von ${target} nimmt von kontor keine Retouren oder Gutschriften an; bitte in ${target} von Hand buchen`, "error")] };
+        if (await note(env, sale.id, n, now)) actions.push({ target, id: sale.id, refundId: b.refundId, action: "operator_note" });
+      }
+      continue;
+    }
+    for (const b of bookings.filter((x) => x.how !== "return")) {
+      if (await note(env, sale.id, b, now)) actions.push({ target, id: sale.id, refundId: b.refundId, action: "operator_note" });
+    }
+    const returns = bookings.filter((x) => x.how === "return" && x.order);
+    if (returns.length === 0) continue;
+    const keyOf = (b: RefundBooking) => `${key}:refund:${b.refundId}`;
+    const jobs = (ids: Map<string, number> | null): Job[] => returns.map((b) => ({ target, operation: "createOrder" as const,
+      input: { ...b.order, invoiceId: ids ? ids.get(keyOf(b)) : first }, idempotencyKey: keyOf(b) }));
+    const stop = refusal(env, jobs(null));
+    if (stop) {
+      for (const b of returns) {
+        const n = { ...b, issues: [issue("", "return_refused", `the return booking of refund ${b.refundId} is refused: ${(stop.body.issues as Issue[]).map((i) => i.message).join("; ")}`, `die Retourenbuchung von Erstattung ${b.refundId} wird abgelehnt: ${(stop.body.issues as Issue[]).map((i) => i.messageDe).join("; ")}`, "error")] };
+        if (await note(env, sale.id, n, now)) actions.push({ target, id: sale.id, refundId: b.refundId, action: "operator_note" });
+      }
+      continue;
+    }
+    const ids = await shoporders.assignIds(env.DB, { ...who, orderId: null, state: null }, returns.map((b) => ({ key: keyOf(b), booking: `return:${b.refundId}` })), first, now);
+    const queued = await enqueue(env, jobs(ids));
+    if ("refused" in queued) return { httpStatus: queued.refused.httpStatus, body: { platform, shop, number, ...queued.refused.body } };
+    for (const [i, d] of queued.deliveries.entries()) {
+      await shoporders.link(env.DB, who, d.id, "return");
+      actions.push({ target, id: d.id, refundId: returns[i]!.refundId, invoiceId: ids.get(keyOf(returns[i]!)), action: d.duplicate ? "return_exists" : "return_queued" });
+    }
+  }
+  await shoporders.bookRefunds(env.DB, platform, shop, number, bookings.map((b) => b.refundId), now);
+  await shoporders.event(env.DB, who, { event, kind: "corrected", detail: { refunds: bookings.map((b) => ({ id: b.refundId, how: b.how })), actions } }, now);
+  const fresh = actions.some((a) => a.action === "return_queued");
+  return { httpStatus: fresh ? 202 : 200, body: { platform, shop, number, corrected: true, actions, issues: bookings.flatMap((b) => b.issues) } };
+}
+
+/** An event for an order kontor never saw: acknowledged, with the reason. */
+function unknownOrder(platform: ShopPlatform, shop: string, what: string): WebhookAnswer {
+  return { httpStatus: 200, body: { platform, shop, ignored: "unknown_order", issues: [issue("", "unknown_order", `this event is about ${what}, which kontor never received from this shop: nothing to change`,
+    `dieses Ereignis betrifft ${what}, die kontor von diesem Shop nie erhalten hat: nichts zu ändern`, "warning")] } };
+}
+
+/** Shopify's `refunds/create`: one refund naming its order by `order_id`. */
+async function refundEvent(env: Env, platform: ShopPlatform, shop: string, body: string, targets: string[], first: number, event: string): Promise<WebhookAnswer> {
+  const r = shopifyRefund(body);
+  const so = r.orderId === null ? null : await shoporders.byOrderId(env.DB, platform, shop, r.orderId);
+  if (!so) return unknownOrder(platform, shop, `order id ${r.orderId ?? "(none)"}`);
+  const who = { platform, shop, number: so.number };
+  const now = new Date().toISOString();
+  await shoporders.event(env.DB, who, { event, kind: "received", detail: { topic: "refunds/create", refund: r.refund.id ?? null } }, now);
+  if (!so.order) {
+    return { httpStatus: 200, body: { platform, shop, number: so.number, notDelivered: true, actions: [],
+      issues: [issue("", "not_delivered", `order ${so.number} was never delivered: its refund changes nothing and nothing is sent`, `Bestellung ${so.number} wurde nie zugestellt: ihre Erstattung ändert nichts, nichts wird gesendet`, "warning")] } };
+  }
+  const bookings = refundBookings(so.order, [r.refund], so.refunds, false);
+  if (bookings.length === 0) return { httpStatus: 200, body: { platform, shop, number: so.number, corrected: true, actions: [], issues: [] } };
+  return applyRefunds(env, who, so.order, bookings, targets, first, event);
+}
+
+/** An event that names its order and the state it entered (WooCommerce `order.deleted`;
+ * Shopware's state events, whose signed body carries the order entity as Shopware loads it
+ * for them: kontor's fromShopOrder reads the state the event entered, and says when a
+ * transaction's event is ambiguous, then the order's own state counts). */
+async function stateEvent(env: Env, platform: ShopPlatform, shop: string, body: string, parsed: unknown, entered: string, topicName: string, targets: string[], first: number, event: string): Promise<WebhookAnswer> {
+  let state = entered;
+  let issues: Issue[] = [];
+  if (platform === "shopware6") {
+    const read = fromShopOrder(platform, body);
+    state = read.state ?? entered;
+    issues = read.issues.filter((i) => i.path === "data.event" && i.severity === "warning");
+    if (!NOT_A_SALE.includes(state) && state !== "partially_refunded") return { httpStatus: 200, body: { platform, shop, ignored: "topic", topic: topicName, issues } };
+  }
+  let so: shoporders.ShopOrder | null = null;
+  let what = "";
+  if (platform === "shopware6") {
+    const o = shopwareOrder(parsed);
+    const n = o?.orderNumber;
+    if (typeof n === "string" || typeof n === "number") so = await shoporders.byNumber(env.DB, platform, shop, String(n));
+    if (!so && typeof o?.id === "string") so = await shoporders.byOrderId(env.DB, platform, shop, o.id);
+    what = `order ${String(n ?? o?.id ?? "(none)")}`;
+  } else {
+    const id = platformOrderId(platform, parsed);
+    if (id !== null) so = await shoporders.byOrderId(env.DB, platform, shop, id);
+    what = `order id ${id ?? "(none)"}`;
+  }
+  if (!so) return unknownOrder(platform, shop, what);
+  const who = { platform, shop, number: so.number };
+  const now = new Date().toISOString();
+  await shoporders.event(env.DB, who, { event, kind: "received", detail: { state } }, now);
+  if (state !== "partially_refunded") {
+    await shoporders.touch(env.DB, { ...who, orderId: null, state }, now);
+    return notASale(env, who, state, targets, issues, event);
+  }
+  await shoporders.touch(env.DB, { ...who, orderId: null, state }, now);
+  if (!so.order) return applyRefunds(env, who, {}, [], targets, first, event);
+  // Shopware's event names no refunded lines (they hang at the transaction's captures):
+  // nothing can be booked, the operator is told.
+  const bookings = refundBookings(so.order, [{ id: `shopware-event-${event}`, lines: [] }], so.refunds, false);
+  return applyRefunds(env, who, so.order, bookings, targets, first, event);
+}
+
+/** A shop order that is no sale (cancelled, refunded in full, failed; the signed body or the
+ * event says so): never delivered as one, and undone where it was.
+ * - Geisenheim: `DELETE /erp/orders/{id}` for the sale's id and each return booking's, as
+ *   cancel deliveries (keyed, exactly once; each settles its create first, kontor's
+ *   cancelPlan: a create not sent yet is cancelled and never sent, one under way is waited
+ *   for); an order that has no id yet was never sent: nothing.
+ * - kivitendo, Westarp (no cancel in their APIs): a create not sent yet is `cancelled`, never
+ *   sent; one sent (or that may have been) gets a note for the operator; an attempt out right
+ *   now: 503 with Retry-After, so that the shop sends the event again once it has settled.
+ * Repeated events change nothing (a note is added once, a cancel's key is claimed once). */
+async function notASale(env: Env, who: Who, state: string, targets: string[], issues: Issue[], event: string): Promise<WebhookAnswer> {
+  const { platform, shop, number } = who;
+  const key = shopOrderKey(platform, shop, number);
+  const now = new Date().toISOString();
+  const actions: { target: string; id: string; action: string; invoiceId?: number }[] = [];
   const code = `order_${state}_in_shop`;
   for (const target of targets) {
+    if (target === "geisenheim") continue;
     const d = await ledger.byKey(env.DB, target, key);
     if (!d || d.status === "cancelled" || d.issues.some((i) => i.code === code)) continue;
     const held = d.lease !== null && d.nextAttemptAt !== null && Date.parse(d.nextAttemptAt) > Date.now();
@@ -218,18 +431,30 @@ async function notASale(env: Env, platform: ShopPlatform, shop: string, number: 
       return { httpStatus: 503, headers: { "Retry-After": "10" }, body: { platform, shop, number, state, error: "delivery_under_way",
         issues: [issue("", "delivery_under_way", `a delivery of order ${number} to ${target} is under way: send this event again shortly`, `eine Zustellung von Bestellung ${number} an ${target} läuft: dieses Ereignis bitte gleich erneut senden`)] } };
     }
-    const note = issue("", code, `the shop reports order ${number} as ${state}: it is no sale and is not sent`, `der Shop meldet Bestellung ${number} als ${state}: sie ist kein Verkauf und wird nicht gesendet`, "warning");
-    if (plan.cancelCreate && !(await ledger.cancelCreate(env.DB, d, [...d.issues, note], now))) {
+    const n = issue("", code, `the shop reports order ${number} as ${state}: it is no sale and is not sent`, `der Shop meldet Bestellung ${number} als ${state}: sie ist kein Verkauf und wird nicht gesendet`, "warning");
+    if (plan.cancelCreate && !(await ledger.cancelCreate(env.DB, d, [...d.issues, n], now))) {
       return { httpStatus: 503, headers: { "Retry-After": "10" }, body: { platform, shop, number, state, error: "delivery_under_way", issues: [] } };
     }
     if (plan.cancelCreate) actions.push({ target, id: d.id, action: "create_cancelled" });
     if (plan.send) {
       // It reached the target, or may have: only a person can undo it there.
-      const operator = issue("", code, `the shop reports order ${number} as ${state} after it ${d.status === "accepted" ? "was" : "may have been"} sent to ${target}: kontor cannot undo it there from the shop's order; check ${target} and undo it by hand`,
-        `der Shop meldet Bestellung ${number} als ${state}, nachdem sie an ${target} ging${d.status === "accepted" ? "" : " (möglicherweise)"}: kontor kann das dort nicht aus der Shop-Bestellung rückgängig machen; bitte ${target} prüfen und von Hand rückgängig machen`, "error");
+      const operator = issue("", code, `the shop reports order ${number} as ${state} after it ${d.status === "accepted" ? "was" : "may have been"} sent to ${target}: ${target}'s API has no cancel; check ${target} and undo it by hand`,
+        `der Shop meldet Bestellung ${number} als ${state}, nachdem sie an ${target} ging${d.status === "accepted" ? "" : " (möglicherweise)"}: die API von ${target} kennt keine Stornierung; bitte ${target} prüfen und von Hand rückgängig machen`, "error");
       await ledger.addIssue(env.DB, d.id, operator, now);
       actions.push({ target, id: d.id, action: "operator_note" });
     }
   }
+  if (targets.includes("geisenheim")) {
+    const ids = await shoporders.geisenheimIds(env.DB, platform, shop, number);
+    if (ids.length > 0) {
+      const queued = await enqueue(env, ids.map((g) => ({ target: "geisenheim", operation: "cancelOrder" as const, input: g.id })));
+      if ("refused" in queued) return { httpStatus: queued.refused.httpStatus, body: { platform, shop, number, state, ...queued.refused.body } };
+      for (const [i, d] of queued.deliveries.entries()) {
+        await shoporders.link(env.DB, who, d.id, "cancel");
+        actions.push({ target: "geisenheim", id: d.id, invoiceId: ids[i]!.id, action: d.duplicate ? "cancel_exists" : "cancel_queued" });
+      }
+    }
+  }
+  await shoporders.event(env.DB, who, { event, kind: "cancelled", detail: { state, actions } }, now);
   return { httpStatus: 200, body: { platform, shop, number, state, notASale: true, actions, issues } };
 }

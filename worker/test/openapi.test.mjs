@@ -337,6 +337,12 @@ test("sync: a run (200), the shop unavailable (502), 405; unconfigured (500)", a
   assert.equal((await call("POST", "/v1/sync")).status, 502);
   assert.equal((await call("GET", "/v1/sync")).status, 405);
   assert.equal((await call("POST", "/v1/sync", undefined, { on: bare })).status, 500);
+  // The overview: the runs recorded, the last one (the shop unavailable) as the last sync.
+  const o = await call("GET", "/v1/overview");
+  assert.deepEqual([o.status, o.json.lastSync?.ok, o.json.lastSync?.error], [200, false, "shop_unavailable"]);
+  assert.ok(o.json.counts.length > 0);
+  assert.equal((await call("GET", "/v1/overview", undefined, { on: bare })).json.lastSync.error, "worker_misconfigured");
+  assert.equal((await call("PUT", "/v1/overview", {})).status, 405);
 });
 
 const wooHeaders = (body, { event, topic = "order.created", secret = secrets.WOOCOMMERCE_WEBHOOK_SECRET } = {}) => ({
@@ -397,6 +403,12 @@ test("webhooks: ping, queued (202), the same delivery (200 duplicate), the same 
   // delivered order noted for the operator.
   const cancelled = await hook("shopify", shopifyCancelled, shopifyHeaders(shopifyCancelled, "b54557e4-bdd9-4b37-8a5f-000000000003"));
   assert.deepEqual([cancelled.status, cancelled.json.notASale, cancelled.json.state, cancelled.json.actions.map((a) => a.action)], [200, true, "cancelled", ["operator_note"]]);
+  // The shop order's history (200), an order never received (404), a malformed shop (400), 405.
+  const history = await call("GET", `/v1/shop-orders/shopify/${encodeURIComponent(s.json.shop)}/${s.json.number}`);
+  assert.deepEqual([history.status, history.json.state, history.json.deliveries.map((d) => d.role)], [200, "cancelled", ["sale"]]);
+  assert.equal((await call("GET", "/v1/shop-orders/shopify/other.myshopify.com/1")).status, 404);
+  assert.equal((await call("GET", "/v1/shop-orders/shopify/%E0%A4%A/1")).status, 400);
+  assert.equal((await call("POST", `/v1/shop-orders/shopify/${s.json.shop}/1`, {})).status, 405);
 });
 
 test("Shopware: registration (200, 401, 400, 405), confirmation (204, 401, 400), its webhooks (202, 401 replayed); unconfigured (500)", async () => {

@@ -27,6 +27,27 @@ test("Geisenheim refuses wrong credentials, other content types and missing fiel
   } finally { await s.close(); }
 });
 
+test("Geisenheim refuses an id it has (or had) and a DELETE of an id it does not have (§2.1: ids are gapless database ids)", async () => {
+  const s = await startGeisenheim({ username: "api@test.de", password: "pw141819" });
+  try {
+    const ok = { Authorization: basic("api@test.de", "pw141819"), "Content-Type": "application/json" };
+    const order = (id, quantity) => JSON.stringify({ date: "2020-09-22", id, recipient: { id: "x", category: 1, source: "online", delivery: 1, postalCode: "65366", country: "DE" },
+      items: [{ id: "127/4", quantity, category: 1, size: 0.75, price: 7.5, tax: 1.2, discount: 0 }] });
+    assert.equal((await send(s, "POST", "/erp/orders", ok, order(7, 6))).status, 200);
+    const twice = await send(s, "POST", "/erp/orders", ok, order(7, 6));
+    assert.equal(twice.status, 400);
+    assert.deepEqual(Object.keys(JSON.parse(twice.text).errors), ["id"]);
+    // A return (negative quantity) under its own id is taken.
+    assert.equal((await send(s, "POST", "/erp/orders", ok, order(8, -2))).status, 200);
+    assert.equal((await send(s, "DELETE", "/erp/orders/7", ok)).status, 204);
+    assert.equal((await send(s, "DELETE", "/erp/orders/7", ok)).status, 404);
+    assert.equal((await send(s, "POST", "/erp/orders", ok, order(7, 6))).status, 400, "a cancelled id is not taken again");
+    assert.deepEqual([...s.orders.keys()], ["8"]);
+    assert.deepEqual([...s.deleted], ["7"]);
+    assert.deepEqual(s.requests.map((r) => r.answered), [200, 400, 200, 204, 404, 400]);
+  } finally { await s.close(); }
+});
+
 test("kivitendo answers as the real plugin: wrong credentials, non-XML bodies, what its database refuses (a bare 500), unknown ids", async () => {
   const s = await startKivitendo({ username: "u", password: "p" });
   try {

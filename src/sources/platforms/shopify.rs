@@ -295,6 +295,28 @@ pub(crate) fn map(o: &Value, life: &mut Life, issues: &mut Issues) -> Value {
     Value::Object(out)
 }
 
+/// A Shopify refund object on its own (the `refunds/create` webhook's body, which names its
+/// order by `order_id`) as a [`super::refund`], its lines read as in an order's `refunds`.
+pub fn refund(r: &Value) -> Value {
+    let lines = r
+        .get("refund_line_items")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|rl| {
+            let null = Value::Null;
+            let l = rl.get("line_item").unwrap_or(&null);
+            super::refund_line(
+                text(l, "sku").as_deref(),
+                rl.get("quantity").and_then(Value::as_i64).unwrap_or(0),
+                amount(rl, "subtotal"),
+                amount(rl, "total_tax"),
+            )
+        })
+        .collect();
+    refund_of(r, lines)
+}
+
 /// One of `refunds[]` with its `lines`, and the sum of its successful `refund` transactions.
 fn refund_of(r: &Value, lines: Vec<Value>) -> Value {
     let mut total = None;
@@ -311,9 +333,12 @@ fn refund_of(r: &Value, lines: Vec<Value>) -> Value {
             total = Some(total.unwrap_or(Decimal::ZERO) + a);
         }
     }
+    let at = text(r, "processed_at")
+        .or_else(|| text(r, "created_at"))
+        .and_then(|t| super::utc(&t));
     super::refund(
         text(r, "id").as_deref(),
-        None,
+        at.as_deref(),
         total,
         text(r, "note").as_deref(),
         lines,

@@ -65,6 +65,8 @@ pub const ENTRY: TargetEntry = TargetEntry {
         env("GEISENHEIM_USERNAME", "username", true, true),
         env("GEISENHEIM_PASSWORD", "password", true, true),
         env("GEISENHEIM_RECIPIENT_SALT", "recipientSalt", true, true),
+        // The start of the worker's own invoice ids for shop webhook orders.
+        env("GEISENHEIM_FIRST_INVOICE_ID", "", false, false),
     ],
     idempotency_key: IdempotencyKey {
         field: "invoiceId",

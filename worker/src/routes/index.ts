@@ -5,12 +5,13 @@ import { routes as webhooks } from "./webhooks";
 import { routes as orders } from "./orders";
 import { routes as deliveries } from "./deliveries";
 import { routes as settings } from "./settings";
+import { routes as shopOrders } from "./shoporders";
 import type { Route } from "./route";
 
 export type { Auth, Context, Route } from "./route";
 
 /** Every route, in the order they are tried. */
-export const ROUTES: Route[] = [...publicRoutes, ...webhooks, ...orders, ...deliveries, ...settings];
+export const ROUTES: Route[] = [...publicRoutes, ...webhooks, ...orders, ...deliveries, ...shopOrders, ...settings];
 
 /** A `/v1/…` path without its trailing slashes (the public routes match as sent). */
 export function normalise(path: string): string {
