@@ -42,6 +42,20 @@ const BUILDERS = {
   "kivitendo-category": { fn: kontor.toKivitendoCategoryXml, order: false, makes: "kivitendo <category> from a category JSON" },
   westarp: { fn: kontor.toWestarpOrder, order: true, makes: "Westarp POST /orders body (JSON)" },
 };
+// An order document of the registry without a row above (a new target): built through
+// `buildOrder`, which gives its request body.
+for (const t of kontor.targets()) {
+  for (const d of t.documents) {
+    /** @type {Record<string, { fn: Function, order: boolean, makes: string }>} */ (BUILDERS)[d.name] ??= {
+      fn: (/** @type {string} */ order, /** @type {any} */ options) => {
+        const r = kontor.buildOrder(/** @type {any} */ (d.name), order, options);
+        return { ...r, xml: r.body };
+      },
+      order: true,
+      makes: `${t.title}: request body`,
+    };
+  }
+}
 /** Targets `validateOrder` and `explain` know (the order builders). */
 const ORDER_TARGETS = Object.keys(BUILDERS).filter((t) => BUILDERS[t].order);
 
@@ -89,6 +103,14 @@ const OPERATIONS = {
     getPrice: '{ "productId", "user"? }',
   },
 };
+// A target or source of the registry without a row above (a new one): its operations by name.
+for (const t of [...kontor.targets(), ...kontor.sources()]) {
+  if (t.operations.length > 0) {
+    /** @type {Record<string, Record<string, string>>} */ (OPERATIONS)[t.name] ??= Object.fromEntries(
+      t.operations.map((o) => [o, `see docs/targets/${t.name}.md`]),
+    );
+  }
+}
 
 const PLATFORMS = ["woocommerce", "shopware6", "shopify"];
 

@@ -20,17 +20,19 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGE
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" >&2
 fi
 
-if [ ! -x node_modules/.bin/wasm-opt ] || [ package.json -nt node_modules/.stamp ]; then
-  say "installing npm packages"
-  npm install --no-audit --no-fund --loglevel=error >&2
-  touch node_modules/.stamp
-fi
-
-if [ ! -x worker/node_modules/.bin/wrangler ] || [ worker/package.json -nt worker/node_modules/.stamp ]; then
-  say "installing the worker's npm packages (wrangler, workers types)"
-  (cd worker && npm install --no-audit --no-fund --loglevel=error >&2)
-  touch worker/node_modules/.stamp
-fi
+# npm packages exactly as package-lock.json pins them (`npm ci`: it never rewrites the
+# lockfile), and only when the lockfile changed since the last install: the lockfile's hash is
+# kept beside the packages, so that a second run is quick and changes nothing.
+lock_hash() { sha256sum "$1/package-lock.json" | cut -d' ' -f1; }
+npm_ci() { # folder, what for
+  local dir=$1 stamp="$1/node_modules/.kontor-lock"
+  if [ -d "$dir/node_modules" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$(lock_hash "$dir")" ]; then return; fi
+  say "installing $2 (npm ci)"
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >&2)
+  lock_hash "$dir" > "$stamp"
+}
+npm_ci . "npm packages"
+npm_ci worker "the worker's npm packages (wrangler, workers types)"
 
 # The compatibility suite against the real kivitendo (tests/kivitendo-real/): PostgreSQL for a
 # temporary cluster, and the Debian 12 Ruby packages that ../shared/kivitendo/run-rest-api.sh

@@ -13,6 +13,8 @@ cp pkg/web/kontor.js pkg/web/kontor_bg.wasm "$site.tmp/vendor/kontor/web/"
 cp -r node_modules/jsonc-parser/lib/esm/. "$site.tmp/vendor/jsonc-parser/"
 rm -f "$site.tmp/vendor/jsonc-parser/main.d.ts"
 cp examples/*.json "$site.tmp/examples/"
+# The order's fields for the form view, from the package's TypeScript declarations.
+node scripts/order-fields.mjs pkg/kontor.browser.d.ts > "$site.tmp/order-fields.json"
 cp tests/fixtures/westarp/order_seed_example.order.json "$site.tmp/examples/westarp_book_order.json"
 rm -rf "$site" && mv "$site.tmp" "$site"
 echo "site: $site ($(du -sh "$site" | cut -f1))" >&2

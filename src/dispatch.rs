@@ -32,6 +32,7 @@ impl Serialize for RequestResult {
     }
 }
 
+/// `name` is no API: the issue says which are.
 fn unknown_target(name: &str, issues: &mut Issues) {
     let known = Api::names().join(", ");
     issues.error(
@@ -42,15 +43,10 @@ fn unknown_target(name: &str, issues: &mut Issues) {
     );
 }
 
-/// Builds the request for `operation` of `target`; `input` is JSON text (an order, an id, …);
-/// `now` is the caller's clock in Unix seconds (OmniSeller sessions expire).
-pub fn request(
-    target: &str,
-    operation: &str,
-    input: &str,
-    config: &Value,
-    now: i64,
-) -> RequestResult {
+/// Builds the request for `operation` of `api` (a target or a source, by name); `input` is
+/// JSON text (an order, an id, …); `now` is the caller's clock in Unix seconds (OmniSeller
+/// sessions expire).
+pub fn request(api: &str, operation: &str, input: &str, config: &Value, now: i64) -> RequestResult {
     let mut issues = Issues::new();
     if !crate::limits::fits(input.len(), "input", &mut issues) {
         return RequestResult {
@@ -72,7 +68,7 @@ pub fn request(
         }
         _ => config,
     };
-    let request = match Api::from_name(target).and_then(Api::requests) {
+    let request = match Api::from_name(api).and_then(Api::requests) {
         Some(r) => (r.build)(
             operation,
             input,
@@ -82,7 +78,7 @@ pub fn request(
             &mut issues,
         ),
         None => {
-            unknown_target(target, &mut issues);
+            unknown_target(api, &mut issues);
             None
         }
     };
@@ -96,7 +92,7 @@ pub fn request(
 pub fn check_order(document: &str, order: &Order, order_issues: Issues, options: &Value) -> Issues {
     let mut issues = order_issues;
     match registry::document(document) {
-        Some((_, d)) => (d.payload)(order, issues, options).issues,
+        Some((_, d)) => (d.check)(order, issues, options),
         None => {
             let known: Vec<_> = registry::documents().map(|(_, d)| d.name).collect();
             let known = known.join(", ");
@@ -111,9 +107,9 @@ pub fn check_order(document: &str, order: &Order, order_issues: Issues, options:
     }
 }
 
-/// Reads a response to `operation` of `target`; `now` as for [`request`].
+/// Reads a response to `operation` of `api`; `now` as for [`request`].
 pub fn interpret_response(
-    target: &str,
+    api: &str,
     operation: &str,
     status: u16,
     body: &str,
@@ -127,10 +123,10 @@ pub fn interpret_response(
             data: None,
         };
     }
-    match Api::from_name(target).and_then(Api::requests) {
+    match Api::from_name(api).and_then(Api::requests) {
         Some(r) => (r.interpret)(operation, status, body, now),
         None => {
-            unknown_target(target, &mut issues);
+            unknown_target(api, &mut issues);
             Interpreted {
                 outcome: Outcome::Rejected,
                 issues,

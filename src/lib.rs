@@ -1,9 +1,10 @@
 //! kontor: order mapping and validation for German commerce APIs, compiled to WebAssembly.
 //!
 //! The core is pure Rust: a canonical [`order::Order`] is read from JSON with every problem
-//! collected as an [`issue::Issue`] with its path, and each target module builds that API's
-//! payload and sans-IO [`http::Request`]s. Only the `wasm` module (wasm32 builds) knows
-//! JavaScript.
+//! collected as an [`issue::Issue`] with its path, and each target ([`targets`]) builds that
+//! API's payload and sans-IO [`http::Request`]s; the sources ([`sources`]) bring orders in.
+//! Every target and source is an entry of the [`registry`], which everything that handles
+//! them by name reads. Only the `wasm` module (wasm32 builds) knows JavaScript.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 

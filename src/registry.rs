@@ -8,15 +8,13 @@
 //! source's in its module; the enums are matched exhaustively, so a new variant without an
 //! entry does not compile.
 
-use serde::ser::SerializeStruct;
-use serde::Serialize;
 use serde_json::Value;
 
 use crate::body::Body;
 use crate::catalogue::Catalogue;
 use crate::explain::{Explained, Rule};
 use crate::http::{Interpreted, Request};
-use crate::issue::{Built, Issues};
+use crate::issue::Issues;
 use crate::order::Order;
 use crate::sources::{kvik, omniseller, platforms};
 use crate::targets::{geisenheim, kivitendo, westarp};
@@ -103,9 +101,8 @@ pub struct OrderDocument {
     pub name: &'static str,
     /// The package's builder of it (`toKivitendoOrderXml`).
     pub builder: &'static str,
-    /// Builds it for an order (read, with its own issues) with `options`: the payload as JSON
-    /// (kivitendo's records in their JSON form) and every issue.
-    pub payload: fn(&Order, Issues, &Value) -> Built<Value>,
+    /// Every issue of an order (read, with its own issues) for this document with `options`.
+    pub check: fn(&Order, Issues, &Value) -> Issues,
     /// The builder on the body path: order JSON text and options → the request body.
     pub body: fn(&str, &Value, Issues) -> Body,
     /// Its lineage table, in parts: payload fields → order fields and rule (`explain: true`).
@@ -355,74 +352,12 @@ pub fn secrets() -> Vec<&'static str> {
         .collect()
 }
 
-fn env_names(env: &[EnvVar], secret: bool) -> Vec<&'static str> {
+/// The names of `env`'s variables that are secrets (`secret`) or not.
+pub fn env_names(env: &[EnvVar], secret: bool) -> Vec<&'static str> {
     env.iter()
         .filter(|v| v.secret == secret)
         .map(|v| v.name)
         .collect()
-}
-
-/// `targets()`: every target as the package describes it (`TargetInfo`).
-impl Serialize for TargetEntry {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut st = s.serialize_struct("TargetInfo", 12)?;
-        st.serialize_field("name", self.name)?;
-        st.serialize_field("title", self.title)?;
-        st.serialize_field("operations", self.requests.operations)?;
-        let docs: Vec<_> = self
-            .documents
-            .iter()
-            .map(|d| serde_json::json!({ "name": d.name, "builder": d.builder, "lineage": d.lineage.iter().map(|t| t.len()).sum::<usize>() }))
-            .collect();
-        st.serialize_field("documents", &docs)?;
-        st.serialize_field("callerOptions", self.caller_options)?;
-        st.serialize_field("installationOptions", self.installation_options)?;
-        st.serialize_field("variables", &env_names(self.env, false))?;
-        st.serialize_field("secrets", &env_names(self.env, true))?;
-        st.serialize_field("idempotencyKey", self.idempotency_key.field)?;
-        let possibly: serde_json::Map<String, Value> = self
-            .requests
-            .operations
-            .iter()
-            .map(|op| ((*op).to_owned(), (self.possibly_sent)(op).name().into()))
-            .collect();
-        st.serialize_field("whenPossiblySent", &possibly)?;
-        st.serialize_field(
-            "lookupBeforeResend",
-            &self.lookup.map(|l| {
-                serde_json::json!({ "operation": l.operation, "asks": l.asks, "input": serde_json::from_str::<Value>(l.input).unwrap_or(Value::Null) })
-            }),
-        )?;
-        st.serialize_field("declarations", self.declarations)?;
-        st.end()
-    }
-}
-
-/// `sources()`: every source as the package describes it (`SourceInfo`).
-impl Serialize for SourceEntry {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut st = s.serialize_struct("SourceInfo", 6)?;
-        st.serialize_field("name", self.name)?;
-        st.serialize_field("title", self.title)?;
-        st.serialize_field("arrival", self.arrival.name())?;
-        st.serialize_field(
-            "operations",
-            self.requests.map_or(&[][..], |r| r.operations),
-        )?;
-        st.serialize_field("variables", &env_names(self.env, false))?;
-        st.serialize_field("secrets", &env_names(self.env, true))?;
-        st.end()
-    }
-}
-
-/// Every target's entry, for `targets()`.
-pub fn target_entries() -> Vec<&'static TargetEntry> {
-    Target::ALL.iter().map(|t| t.entry()).collect()
-}
-
-/// Every source's entry, for `sources()`.
-pub fn source_entries() -> Vec<&'static SourceEntry> {
-    Source::ALL.iter().map(|s| s.entry()).collect()
 }
 
 #[cfg(test)]

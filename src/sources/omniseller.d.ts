@@ -3,11 +3,19 @@
 // source's .d.ts).
 
 /** An OmniSeller token and when it expires (RFC 3339, or Unix milliseconds). */
-export interface OmnisellerSession { token: string; expiresAt: string | number; user?: string }
+export interface OmnisellerSession {
+  token: string;
+  expiresAt: string | number;
+  user?: string;
+}
 
 /** One category of `interpretResponse("omniseller", "getCategories", …).data`, in tree order. */
 export interface OmnisellerCategory {
-  id: string; parentId: string | null; name: string; active: boolean; depth: number;
+  id: string;
+  parentId: string | null;
+  name: string;
+  active: boolean;
+  depth: number;
 }
 
 /** `omnisellerToKivitendoCategories()`'s answer: one document per placed category. */

@@ -269,9 +269,9 @@ fn text_body(
     body::write_body(&text(&order, options, issues))
 }
 
-/// `buildOrder(document, order, options?)`: any order document of the registry
-/// (`validateOrder`'s targets: `geisenheim`, `kivitendo-order`, …) as its payload object
-/// (kivitendo's records in their JSON form), or with `{ as: "text" }` as its request body.
+/// `buildOrder(document, order, options?)`: the request body of any order document of the
+/// registry (`validateOrder`'s targets: `geisenheim`, `kivitendo-order`, …), as the named
+/// builders give it with `{ as: "text" }`.
 // Declared in types.rs (the documents from each target's declarations).
 #[wasm_bindgen(js_name = buildOrder, skip_typescript)]
 pub fn build_order(document: &str, order: JsValue, options: Option<JsValue>) -> JsValue {
@@ -285,34 +285,10 @@ pub fn build_order(document: &str, order: JsValue, options: Option<JsValue>) -> 
             format!("no order document `{document}`; known: {known}"),
             format!("kein Bestelldokument `{document}`; bekannt: {known}"),
         );
-        return write(&Built::<Value>::new(None, issues));
+        return body::write_body(&crate::body::Body::new(None, issues));
     };
-    let raw = options_json(options, &mut issues);
-    if let Some(o) = raw
-        .as_ref()
-        .filter(|o| crate::body::wants_text(o, &mut issues))
-    {
-        return text_body(&order, o, issues, d.body);
-    }
-    let explain = wants_lineage(raw.as_ref());
-    let options = raw.unwrap_or(Value::Null);
-    let catalogue = crate::catalogue::from_option(&options, &mut issues);
-    let (built, text) = match read_order_text(&order, catalogue.as_ref(), &mut issues) {
-        Some((order, order_issues, text)) => {
-            issues.extend(order_issues);
-            ((d.payload)(&order, issues, &options), text)
-        }
-        None => (Built::new(None, issues), String::new()),
-    };
-    let lineage = built
-        .payload
-        .as_ref()
-        .filter(|_| explain)
-        .map(|p| lineage_of(p, &text, catalogue.as_ref(), d.explain));
-    write(&WithLineage {
-        result: &built,
-        lineage,
-    })
+    let options = options_json(options, &mut issues).unwrap_or(Value::Null);
+    text_body(&order, &options, issues, d.body)
 }
 
 /// `toGeisenheim(order, options?)`: the `POST /erp/orders` body and every issue.
@@ -753,19 +729,100 @@ pub fn omniseller_to_kivitendo_categories(
     write(&docs)
 }
 
+/// A plain JS object of `fields` (set on a fresh object, which cannot fail).
+fn object(fields: &[(&str, JsValue)]) -> JsValue {
+    let o = js_sys::Object::new();
+    for (k, v) in fields {
+        let _ = js_sys::Reflect::set(&o, &JsValue::from_str(k), v);
+    }
+    o.into()
+}
+
+/// A JS array of strings.
+fn strings(items: &[&str]) -> JsValue {
+    items
+        .iter()
+        .map(|s| JsValue::from_str(s))
+        .collect::<js_sys::Array>()
+        .into()
+}
+
 /// `targets()`: every target from the registry: its operations, order documents, the options
 /// a caller may set, its variables and secrets, idempotency key and what it does before a
-/// resend.
+/// resend (built as JS values directly: serde here cost 4 KB of the module).
 #[wasm_bindgen(js_name = targets, unchecked_return_type = "TargetInfo[]")]
 pub fn targets() -> JsValue {
-    write(&crate::registry::target_entries())
+    use crate::registry::{env_names, Target};
+    let list: js_sys::Array = Target::ALL
+        .iter()
+        .map(|t| {
+            let e = t.entry();
+            let ops = e.requests.operations;
+            let documents: js_sys::Array = e
+                .documents
+                .iter()
+                .map(|d| {
+                    let rows: usize = d.lineage.iter().map(|t| t.len()).sum();
+                    object(&[
+                        ("name", d.name.into()),
+                        ("builder", d.builder.into()),
+                        ("lineage", JsValue::from(rows as u32)),
+                    ])
+                })
+                .collect();
+            let possibly: Vec<(&str, JsValue)> = ops
+                .iter()
+                .map(|op| (*op, (e.possibly_sent)(op).name().into()))
+                .collect();
+            let lookup = e.lookup.map_or(JsValue::NULL, |l| {
+                let input = js_sys::JSON::parse(l.input).unwrap_or(JsValue::NULL);
+                object(&[
+                    ("operation", l.operation.into()),
+                    ("asks", l.asks.into()),
+                    ("input", input),
+                ])
+            });
+            object(&[
+                ("name", e.name.into()),
+                ("title", e.title.into()),
+                ("operations", strings(ops)),
+                ("documents", documents.into()),
+                ("callerOptions", strings(e.caller_options)),
+                ("installationOptions", strings(e.installation_options)),
+                ("variables", strings(&env_names(e.env, false))),
+                ("secrets", strings(&env_names(e.env, true))),
+                ("idempotencyKey", e.idempotency_key.field.into()),
+                ("whenPossiblySent", object(&possibly)),
+                ("lookupBeforeResend", lookup),
+                ("declarations", e.declarations.into()),
+            ])
+        })
+        .collect();
+    list.into()
 }
 
 /// `sources()`: every source from the registry: how its orders arrive, its operations,
 /// variables and secrets.
 #[wasm_bindgen(js_name = sources, unchecked_return_type = "SourceInfo[]")]
 pub fn sources() -> JsValue {
-    write(&crate::registry::source_entries())
+    use crate::registry::{env_names, Source};
+    let list: js_sys::Array = Source::ALL
+        .iter()
+        .map(|s| {
+            let e = s.entry();
+            let ops = e.requests.map_or(&[][..], |r| r.operations);
+            object(&[
+                ("name", e.name.into()),
+                ("title", e.title.into()),
+                ("arrival", e.arrival.name().into()),
+                ("operations", strings(ops)),
+                ("variables", strings(&env_names(e.env, false))),
+                ("secrets", strings(&env_names(e.env, true))),
+                ("declarations", e.declarations.into()),
+            ])
+        })
+        .collect();
+    list.into()
 }
 
 /// `version()`: the package version.

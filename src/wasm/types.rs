@@ -204,13 +204,11 @@ export type Interpreted<D = unknown> =
   | { outcome: "rejected" | "retry" | "auth_failed"; issues: Issue[]; data?: unknown };
 
 /**
- * `buildOrder(document, order, options?)`: any order document of the registry (`validateOrder`'s
- * targets: `geisenheim`, `kivitendo-customer`, `kivitendo-order`, `westarp`, …) as its payload
- * object (kivitendo's records in their JSON form), or with `{ as: "text" }` as its request
- * body. The named builders (`toGeisenheim`, …) give the same, typed per document.
+ * `buildOrder(document, order, options?)`: the request body of any order document of the
+ * registry (`validateOrder`'s targets: `geisenheim`, `kivitendo-customer`, `kivitendo-order`,
+ * `westarp`, …), as the named builders (`toGeisenheim`, …) give it with `{ as: "text" }`.
  */
-export function buildOrder<D extends keyof OrderDocuments & string>(document: D, order: Order | string, options: OrderDocuments[D] & AsText): TextResult;
-export function buildOrder<D extends keyof OrderDocuments & string>(document: D, order: Order | string, options?: OrderDocuments[D]): BuildResult<unknown>;
+export function buildOrder<D extends keyof OrderDocuments & string>(document: D, order: Order | string, options?: OrderDocuments[D]): TextResult;
 
 /** One target as `targets()` describes it (kontor's registry). */
 export interface TargetInfo {
@@ -245,6 +243,8 @@ export interface SourceInfo {
   operations: string[];
   variables: string[];
   secrets: string[];
+  /** Its declaration file in kontor's source. */
+  declarations: string;
 }
 
 /** The operations of `target`. */

@@ -2,14 +2,17 @@
 // serves the page and the worker there, and Ctrl-C stops everything it started.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync, execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
+/** The work tree's changes as git lists them (ignored files left out). */
+const porcelain = () => execFileSync("git", ["status", "--porcelain", "--untracked-files=all"], { cwd: root, encoding: "utf8" });
 
-test("npm start prints the address with the token, serves page and worker, and Ctrl-C stops it all", async () => {
+test("npm start prints the address with the token, serves page and worker, and Ctrl-C stops it all; the work tree stays as it was", async () => {
+  const before = porcelain();
   const state = mkdtempSync(join(root, ".build/tmp/start-state-"));
   const child = spawn(process.execPath, [join(root, "scripts/start.mjs")], {
     cwd: root, env: { ...process.env, KONTOR_PORT: "0", KONTOR_STATE: state }, stdio: ["ignore", "pipe", "pipe"],
@@ -39,6 +42,10 @@ test("npm start prints the address with the token, serves page and worker, and C
     child.kill("SIGINT");
     const { code } = await exited;
     assert.equal(code, 0, out);
+    // Setup ran (npm ci only when package-lock.json changed: here it had not) and nothing
+    // in the work tree changed: no rewritten lockfile, no stray file.
+    assert.doesNotMatch(out, /\(npm ci\)/, "setup installed again although the lockfile had not changed");
+    assert.equal(porcelain(), before, "npm start changed the work tree");
     for (const u of [url, ...stand]) {
       await assert.rejects(fetch(`${u}/healthz`, { signal: AbortSignal.timeout(3000) }), `${u} still answers after Ctrl-C`);
     }
@@ -46,4 +53,16 @@ test("npm start prints the address with the token, serves page and worker, and C
     if (child.exitCode === null) child.kill("SIGKILL");
     rmSync(state, { recursive: true, force: true });
   }
+});
+
+test("setup is idempotent and quick when nothing changed, and leaves the work tree as it was", () => {
+  const before = porcelain();
+  const started = Date.now();
+  const run = spawnSync("bash", [join(root, "scripts/setup.sh")], { cwd: root, encoding: "utf8" });
+  const ms = Date.now() - started;
+  assert.equal(run.status, 0, run.stderr);
+  const out = run.stdout + run.stderr;
+  assert.ok(ms < 20_000, `setup took ${ms} ms with nothing to do`);
+  assert.doesNotMatch(out, /installing/);
+  assert.equal(porcelain(), before);
 });

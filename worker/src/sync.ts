@@ -9,6 +9,7 @@ import { type Env } from "./env";
 import { issue } from "./http";
 import { deliver, perform } from "./deliver";
 import * as ledger from "./ledger";
+import { recordSyncRun } from "./overview";
 
 const ORDER_TARGETS = ["geisenheim", "kivitendo", "westarp"];
 
@@ -113,8 +114,19 @@ async function answer(env: Env, source: "omniseller" | "kvik", operation: string
   return meaning.outcome === "accepted" ? { ok: true, data: meaning.data } : { ok: false, issues: meaning.issues };
 }
 
-/** Runs the sync once. */
+/** Runs the sync once and records its result for the overview (GET /v1/overview). */
 export async function runSync(env: Env): Promise<{ httpStatus: number; report: SyncReport }> {
+  const run = await runOnce(env);
+  try {
+    await recordSyncRun(env, run.report, new Date().toISOString());
+  } catch {
+    // The run's answer stands; the overview then shows the run before.
+    console.error(JSON.stringify({ level: "error", error: "sync run not recorded" }));
+  }
+  return run;
+}
+
+async function runOnce(env: Env): Promise<{ httpStatus: number; report: SyncReport }> {
   const planned = syncPlan(env);
   const empty = { listed: 0, delivered: 0, skipped: 0, orders: [] };
   if (!planned.ok) return { httpStatus: 500, report: { ok: false, error: "worker_misconfigured", ...empty, issues: planned.issues } };

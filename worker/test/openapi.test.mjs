@@ -337,6 +337,12 @@ test("sync: a run (200), the shop unavailable (502), 405; unconfigured (500)", a
   assert.equal((await call("POST", "/v1/sync")).status, 502);
   assert.equal((await call("GET", "/v1/sync")).status, 405);
   assert.equal((await call("POST", "/v1/sync", undefined, { on: bare })).status, 500);
+  // The overview: the runs recorded, the last one (the shop unavailable) as the last sync.
+  const o = await call("GET", "/v1/overview");
+  assert.deepEqual([o.status, o.json.lastSync?.ok, o.json.lastSync?.error], [200, false, "shop_unavailable"]);
+  assert.ok(o.json.counts.length > 0);
+  assert.equal((await call("GET", "/v1/overview", undefined, { on: bare })).json.lastSync.error, "worker_misconfigured");
+  assert.equal((await call("PUT", "/v1/overview", {})).status, 405);
 });
 
 const wooHeaders = (body, { event, topic = "order.created", secret = secrets.WOOCOMMERCE_WEBHOOK_SECRET } = {}) => ({

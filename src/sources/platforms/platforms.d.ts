@@ -14,7 +14,8 @@ export interface CatalogueEntry {
   bottleSizeMl?: number;
   quality?: number | string;
   grapes?: Array<number | string>;
-  wineType?: string; taste?: string;
+  wineType?: string;
+  taste?: string;
   vdp?: number | string;
   organic?: boolean;
   isbn?: string;
@@ -47,10 +48,17 @@ export interface KivitendoOptions {
 }
 
 /** `readCatalogue`'s answer: the good rows are in `catalogue` even when `ok` is false. */
-export interface CatalogueRead { ok: boolean; catalogue: CatalogueEntry[]; issues: Issue[] }
+export interface CatalogueRead {
+  ok: boolean;
+  catalogue: CatalogueEntry[];
+  issues: Issue[];
+}
 
 /** `missingFromCatalogue`'s answer: the SKUs the catalogue lacks, and an issue per item. */
-export interface MissingFromCatalogue { missing: string[]; issues: Issue[] }
+export interface MissingFromCatalogue {
+  missing: string[];
+  issues: Issue[];
+}
 
 /**
  * A shop order's state by the platform's status fields (README: "The order's life"):
@@ -60,10 +68,21 @@ export interface MissingFromCatalogue { missing: string[]; issues: Issue[] }
 export type ShopOrderState = "open" | "paid" | "cancelled" | "refunded" | "partially_refunded" | "failed";
 
 /** A refunded line; amounts are positive decimal strings in the order's currency. */
-export interface ShopRefundLine { sku?: string; quantity: number; amount?: string; tax?: string }
+export interface ShopRefundLine {
+  sku?: string;
+  quantity: number;
+  amount?: string;
+  tax?: string;
+}
 
 /** One refund as the platform lists it (WooCommerce's order gives no lines). */
-export interface ShopRefund { id?: string; at?: string; amount?: string; reason?: string; lines: ShopRefundLine[] }
+export interface ShopRefund {
+  id?: string;
+  at?: string;
+  amount?: string;
+  reason?: string;
+  lines: ShopRefundLine[];
+}
 
 /** `fromShopOrder()`'s answer: the mapped order, and its life as the platform reports it. */
 export type MappedShopOrder = MappedOrder & {

@@ -14,14 +14,30 @@ export interface GeisenheimOrder {
   date: string;
   id: number;
   recipient: {
-    id: string; category: number | string; source: string;
-    delivery?: string; postalCode?: string; country?: string;
-    yearOfBirth?: number; agreesToMarketing?: boolean; gender?: Gender; paymentMethod?: string;
+    id: string;
+    category: number | string;
+    source: string;
+    delivery?: string;
+    postalCode?: string;
+    country?: string;
+    yearOfBirth?: number;
+    agreesToMarketing?: boolean;
+    gender?: Gender;
+    paymentMethod?: string;
   };
   items: Array<{
-    id: string; quantity: number; category: 1 | 2 | 3 | 4 | 5 | 9; size?: number;
-    price: number; tax: number; discount: number; organic?: boolean;
-    quality?: number | string; grapes?: Array<number | string>; wineType?: string; taste?: string;
+    id: string;
+    quantity: number;
+    category: 1 | 2 | 3 | 4 | 5 | 9;
+    size?: number;
+    price: number;
+    tax: number;
+    discount: number;
+    organic?: boolean;
+    quality?: number | string;
+    grapes?: Array<number | string>;
+    wineType?: string;
+    taste?: string;
     vdp?: number | string | null;
   }>;
 }
@@ -35,7 +51,9 @@ export interface Operations {
   };
 }
 
-export interface OrderDocuments { geisenheim: GeisenheimOptions }
+export interface OrderDocuments {
+  geisenheim: GeisenheimOptions;
+}
 
 export interface RequestConfig extends GeisenheimOptions {}
 

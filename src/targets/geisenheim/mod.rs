@@ -29,7 +29,7 @@ pub use mapping::*;
 
 use serde_json::Value;
 
-use crate::issue::{Built, Issues};
+use crate::issue::Issues;
 use crate::order::Order;
 use crate::registry::{env, IdempotencyKey, OrderDocument, PossiblySent, Requests, TargetEntry};
 
@@ -52,7 +52,7 @@ pub const ENTRY: TargetEntry = TargetEntry {
     documents: &[OrderDocument {
         name: "geisenheim",
         builder: "toGeisenheim",
-        payload,
+        check,
         body: order_body,
         lineage: &[lineage::RULES],
         explain: lineage::of,
@@ -65,6 +65,8 @@ pub const ENTRY: TargetEntry = TargetEntry {
         env("GEISENHEIM_USERNAME", "username", true, true),
         env("GEISENHEIM_PASSWORD", "password", true, true),
         env("GEISENHEIM_RECIPIENT_SALT", "recipientSalt", true, true),
+        // The start of the worker's own invoice ids for shop webhook orders.
+        env("GEISENHEIM_FIRST_INVOICE_ID", "", false, false),
     ],
     idempotency_key: IdempotencyKey {
         field: "invoiceId",
@@ -80,12 +82,8 @@ pub const ENTRY: TargetEntry = TargetEntry {
     declarations: "targets/geisenheim/geisenheim.d.ts",
 };
 
-/// Geisenheim's order document for `order` with `options`, as JSON.
-fn payload(order: &Order, mut issues: Issues, options: &Value) -> Built<Value> {
+/// Every issue of `order` for Geisenheim's order document with `options`.
+fn check(order: &Order, mut issues: Issues, options: &Value) -> Issues {
     let o = Options::from_value(options, &mut issues);
-    let b = build_order(order, issues, &o);
-    Built::new(
-        b.payload.and_then(|p| serde_json::to_value(p).ok()),
-        b.issues,
-    )
+    build_order(order, issues, &o).issues
 }

@@ -18,8 +18,14 @@ export interface KivitendoOptions extends ExplainOption {
   shippingProductId?: number;
   /** One of kivitendo's seven record types; default "sales_order" (kivitendo >= 3.9 requires it).
    * Quotations carry the shop's number as `quote-number`. */
-  recordType?: "sales_order" | "sales_order_intake" | "sales_quotation" | "request_quotation"
-    | "purchase_quotation_intake" | "purchase_order" | "purchase_order_confirmation";
+  recordType?:
+    | "sales_order"
+    | "sales_order_intake"
+    | "sales_quotation"
+    | "request_quotation"
+    | "purchase_quotation_intake"
+    | "purchase_order"
+    | "purchase_order_confirmation";
   /** Write <fist-name> for the REST plugin before its version 0.3.0. */
   legacyFirstNameTag?: boolean;
   /** "shop" (default): the shop's number is also kivitendo's order-number; "kivitendo": kivitendo numbers it. */
@@ -39,24 +45,39 @@ export type KivitendoDocument =
   | { ok: false; xml?: undefined; payload?: undefined; issues: Issue[]; lineage?: undefined };
 
 export interface KivitendoProduct {
-  productnumber: string; unit: string; partType: "part" | "service" | "assembly" | "assortment";
-  description?: string; sellprice?: Amount; listprice?: Amount; lastcost?: Amount;
+  productnumber: string;
+  unit: string;
+  partType: "part" | "service" | "assembly" | "assortment";
+  description?: string;
+  sellprice?: Amount;
+  listprice?: Amount;
+  lastcost?: Amount;
   /** The booking group (`buchungsgruppen_id`) is required: a new client has 859 (19 %) and 860 (7 %). */
   taxGroupId: number;
-  categoryId?: number; ean?: string; weight?: Amount; notes?: string;
-  shop?: boolean; obsolete?: boolean;
+  categoryId?: number;
+  ean?: string;
+  weight?: Amount;
+  notes?: string;
+  shop?: boolean;
+  obsolete?: boolean;
 }
 
-export interface KivitendoCategory { name: string; sortkey: number; obsolete?: boolean }
+export interface KivitendoCategory {
+  name: string;
+  sortkey: number;
+  obsolete?: boolean;
+}
 
 /** `parseKivitendoXml()`: the root element and the data, or an issue naming line and column. */
 export type KivitendoParsed =
-  | { ok: true; root: string; data: unknown; issues: Issue[] }
-  | { ok: false; root?: undefined; data?: undefined; issues: Issue[] };
+  { ok: true; root: string; data: unknown; issues: Issue[] } | { ok: false; root?: undefined; data?: undefined; issues: Issue[] };
 
 export interface KivitendoSyncState {
   step: "findCustomer" | "createCustomer" | "findOrder" | "createOrder" | "done";
-  customerId?: number; orderId?: number; createdCustomer: boolean; createdOrder: boolean;
+  customerId?: number;
+  orderId?: number;
+  createdCustomer: boolean;
+  createdOrder: boolean;
   /** The last create answered a bare 500: a second one ends the flow `rejected`. */
   serverError?: boolean;
 }
@@ -78,7 +99,10 @@ export interface Operations {
     updateCustomer: { input: Order | string; data: Record<string, unknown> };
     findCustomers: { input: { email: string } | { createdSince: string }; data: Array<Record<string, unknown>> };
     createOrder: { input: Order | string; data: Record<string, unknown> };
-    findOrders: { input: { orderNumber: string } | { quoteNumber: string } | { createdSince: string }; data: Array<Record<string, unknown>> };
+    findOrders: {
+      input: { orderNumber: string } | { quoteNumber: string } | { createdSince: string };
+      data: Array<Record<string, unknown>>;
+    };
     createProduct: { input: KivitendoProduct | string; data: Record<string, unknown> };
     createCategory: { input: KivitendoCategory | string; data: Record<string, unknown> };
     listTaxZones: { input?: null; data: Array<Record<string, unknown>> };
@@ -86,7 +110,10 @@ export interface Operations {
   };
 }
 
-export interface OrderDocuments { "kivitendo-customer": KivitendoOptions; "kivitendo-order": KivitendoOptions }
+export interface OrderDocuments {
+  "kivitendo-customer": KivitendoOptions;
+  "kivitendo-order": KivitendoOptions;
+}
 
 export interface RequestConfig extends KivitendoOptions {}
 
@@ -110,4 +137,9 @@ export function toKivitendoCategoryXml(category: KivitendoCategory | string, opt
  * `kivitendoSync(order, config, state?, response?)`: one step of the sync flow (customer by
  * e-mail, created if missing; order by number, created if missing).
  */
-export function kivitendoSync(order: Order | string, config: RequestConfig & KivitendoOptions, state?: KivitendoSyncState, response?: { status: number, body: string }): KivitendoSyncStep;
+export function kivitendoSync(
+  order: Order | string,
+  config: RequestConfig & KivitendoOptions,
+  state?: KivitendoSyncState,
+  response?: { status: number; body: string },
+): KivitendoSyncStep;

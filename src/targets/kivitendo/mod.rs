@@ -66,7 +66,7 @@ pub const ENTRY: TargetEntry = TargetEntry {
         OrderDocument {
             name: "kivitendo-customer",
             builder: "toKivitendoCustomerXml",
-            payload: customer_payload,
+            check: check_customer,
             body: customer_body,
             lineage: &[lineage::CUSTOMER],
             explain: lineage::customer,
@@ -74,7 +74,7 @@ pub const ENTRY: TargetEntry = TargetEntry {
         OrderDocument {
             name: "kivitendo-order",
             builder: "toKivitendoOrderXml",
-            payload: order_payload,
+            check: check_order,
             body: order_body,
             lineage: &[lineage::ORDER],
             explain: lineage::order,
@@ -99,27 +99,26 @@ pub const ENTRY: TargetEntry = TargetEntry {
     declarations: "targets/kivitendo/kivitendo.d.ts",
 };
 
-/// `build`'s record for `order` with `options` in its JSON form (the catalogue's part ids
-/// count as `productIds`; its own issues come with the order).
-fn payload(
+/// Every issue of `order` for `build` with `options` (the catalogue's part ids count as
+/// `productIds`; its own issues come with the order).
+fn check(
     order: &Order,
     mut issues: Issues,
     options: &Value,
     build: fn(&Order, Issues, &Options) -> Built<record::Record>,
-) -> Built<Value> {
+) -> Issues {
     let o = options_with_catalogue(options, &mut issues);
-    let doc = Document::new(build(order, issues, &o), record::Format::Json);
-    Built::new(doc.payload, doc.issues)
+    build(order, issues, &o).issues
 }
 
-/// The `<customer>` document's JSON form.
-fn customer_payload(order: &Order, issues: Issues, options: &Value) -> Built<Value> {
-    payload(order, issues, options, build_customer)
+/// Every issue of `order` for the `<customer>` document.
+fn check_customer(order: &Order, issues: Issues, options: &Value) -> Issues {
+    check(order, issues, options, build_customer)
 }
 
-/// The `<order>` document's JSON form.
-fn order_payload(order: &Order, issues: Issues, options: &Value) -> Built<Value> {
-    payload(order, issues, options, build_order)
+/// Every issue of `order` for the `<order>` document.
+fn check_order(order: &Order, issues: Issues, options: &Value) -> Issues {
+    check(order, issues, options, build_order)
 }
 
 /// Where a retried delivery resumes: its answer may have been lost after kivitendo stored the

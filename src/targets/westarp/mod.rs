@@ -39,11 +39,9 @@ pub const ENTRY: TargetEntry = TargetEntry {
     documents: &[OrderDocument {
         name: "westarp",
         builder: "toWestarpOrder",
-        payload: |order, mut issues, options| {
+        check: |order, mut issues, options| {
             let o = Options::from_value(options, &mut issues);
-            let b = build_order(order, issues, &o);
-            let payload = b.payload.and_then(|p| serde_json::to_value(p).ok());
-            crate::issue::Built::new(payload, b.issues)
+            build_order(order, issues, &o).issues
         },
         body: order_body,
         lineage: &[lineage::ORDER, &lineage::PAYMENT, &lineage::SHIPPING],

@@ -1,9 +1,10 @@
-// What the operator sets and runs: the non-secret target options, the product catalogue, and
-// the shop sync.
+// What the operator sets, runs and checks: the non-secret target options, the product
+// catalogue, the shop sync, and the overview.
 import { vars } from "../env";
 import { json, problem } from "../http";
 import { runSync } from "../sync";
 import * as catalogue from "../catalogue";
+import { overview } from "../overview";
 import type { Context, Route } from "./route";
 
 /** `GET /v1/options`: the non-secret target options (KIVITENDO_OPTIONS, WESTARP_OPTIONS: ids,
@@ -27,7 +28,7 @@ async function putCatalogue({ env, raw }: Context): Promise<Response> {
   return json(env, 200, { ok: true, entries: read.catalogue.length, updatedAt: now, issues: read.issues });
 }
 
-/** The options, the catalogue and the sync. */
+/** The options, the catalogue, the sync and the overview. */
 export const routes: Route[] = [
   { template: "/v1/options", pattern: /^\/v1\/options$/, methods: ["GET"], auth: "caller", handle: options },
   { template: "/v1/catalogue", pattern: /^\/v1\/catalogue$/, methods: ["GET"], auth: "caller", handle: async ({ env }) => json(env, 200, await catalogue.all(env.DB)) },
@@ -40,4 +41,6 @@ export const routes: Route[] = [
       return json(env, run.httpStatus, run.report);
     },
   },
+  // What an operator checks each morning (src/overview.ts).
+  { template: "/v1/overview", pattern: /^\/v1\/overview$/, methods: ["GET"], auth: "caller", handle: async ({ env }) => json(env, 200, await overview(env, Date.now())) },
 ];
