@@ -19,14 +19,19 @@ use crate::issue::{join, Issues};
 use crate::registry::{PossiblySent, Target};
 
 /// Whether the variable `name` holds a secret: one of the registry's
-/// ([`crate::registry::secrets`]), or any name with `SECRET`, `PASSWORD`, `TOKEN` or `SALT` in
-/// it (a shop's own webhook secret, e.g. `SHOPIFY_WEBHOOK_SECRET_WEINGUT`, named in
+/// ([`crate::registry::secrets`]) or one of them with a shop's suffix
+/// (`WOOCOMMERCE_CONSUMER_KEY_SECOND`), or any name with `SECRET`, `PASSWORD`, `TOKEN` or
+/// `SALT` in it (a shop's own webhook secret, e.g. `SHOPIFY_WEBHOOK_SECRET_WEINGUT`, named in
 /// `SHOPIFY_SHOPS`).
 pub fn is_secret_name(name: &str) -> bool {
-    crate::registry::secrets().contains(&name)
-        || ["SECRET", "PASSWORD", "TOKEN", "SALT"]
-            .iter()
-            .any(|w| name.contains(w))
+    crate::registry::secrets().iter().any(|s| {
+        name == *s
+            || name
+                .strip_prefix(s)
+                .is_some_and(|rest| rest.starts_with('_'))
+    }) || ["SECRET", "PASSWORD", "TOKEN", "SALT"]
+        .iter()
+        .any(|w| name.contains(w))
 }
 
 /// Keys whose values are credentials wherever they appear in an upstream answer.
@@ -1201,6 +1206,11 @@ mod tests {
         assert!(
             is_secret_name("SHOPIFY_WEBHOOK_SECRET_SHOP2") && !is_secret_name("WESTARP_BASE_URL")
         );
+        // The pull's API keys, also with a shop's suffix; not a longer name that only starts so.
+        assert!(is_secret_name("WOOCOMMERCE_CONSUMER_KEY"));
+        assert!(is_secret_name("WOOCOMMERCE_CONSUMER_KEY_SECOND"));
+        assert!(!is_secret_name("WOOCOMMERCE_CONSUMER_KEYS"));
+        assert!(!is_secret_name("SHOPIFY_API_BASE_URL"));
     }
 
     #[test]

@@ -543,6 +543,10 @@ pub const ENTRY: crate::registry::SourceEntry = crate::registry::SourceEntry {
     env: &[
         crate::registry::env("SHOPIFY_WEBHOOK_SECRET", "", false, true),
         crate::registry::env("SHOPIFY_SHOPS", "", false, false),
+        // The Admin API access the backfill and the reconciliation read orders with (pull.rs).
+        crate::registry::env("SHOPIFY_ACCESS_TOKEN", "", false, true),
+        crate::registry::env("SHOPIFY_API_VERSION", "", false, false),
+        crate::registry::env("SHOPIFY_API_BASE_URL", "", false, false),
     ],
     declarations: "sources/platforms/platforms.d.ts",
 };

@@ -499,6 +499,9 @@ pub const ENTRY: crate::registry::SourceEntry = crate::registry::SourceEntry {
     env: &[
         crate::registry::env("WOOCOMMERCE_WEBHOOK_SECRET", "", false, true),
         crate::registry::env("WOOCOMMERCE_SHOPS", "", false, false),
+        // The REST API key the backfill and the reconciliation read orders with (pull.rs).
+        crate::registry::env("WOOCOMMERCE_CONSUMER_KEY", "", false, true),
+        crate::registry::env("WOOCOMMERCE_CONSUMER_SECRET", "", false, true),
     ],
     declarations: "sources/platforms/platforms.d.ts",
 };
