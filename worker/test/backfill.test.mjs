@@ -357,8 +357,10 @@ test("a restart in the middle of a backfill: resumed from its position in D1, no
   const run = await finished(started.json.id);
   assert.equal(run.status, "done", JSON.stringify(run));
   assert.ok(run.progress.read >= 100);
-  // The deliveries queued before the kill are found by the ledger's recovery too.
-  for (let i = 0; i < 20 && kivitendo.state.orders.length < before + 100; i++) {
+  // The deliveries queued before the kill are found by the ledger's recovery too (those an
+  // attempt held when it was killed once their lease, UPSTREAM_TIMEOUT_SECONDS × 8 + 5 s, ran
+  // out).
+  for (let i = 0; i < 120 && kivitendo.state.orders.length < before + 100; i++) {
     await fetch(`${worker.url}/__scheduled?cron=${encodeURIComponent("*/15 * * * *")}`);
     await new Promise((ok) => setTimeout(ok, 1000));
   }
