@@ -1,4 +1,4 @@
-//! Native benchmark of cost against input size up to the limits (README "Limits"): each call
+//! Native benchmark of cost against input size up to the limits (docs/limits.md): each call
 //! at 1/8, 1/4, 1/2 and all of its limit, printed as time and time per byte (or per
 //! value); linear cost shows as a flat per-unit column. Measures and prints; asserts
 //! nothing about time. Run: `cargo bench --bench limits`.

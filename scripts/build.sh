@@ -42,7 +42,7 @@ rm pkg.tmp/node/kontor_bg.wasm
 sed -i 's|`${__dirname}/kontor_bg.wasm`|`${__dirname}/../full/kontor_bg.wasm`|' pkg.tmp/node/kontor.js
 grep -q '/../full/kontor_bg.wasm' pkg.tmp/node/kontor.js || { echo "build: CommonJS glue path not patched" >&2; exit 1; }
 echo '{"type":"commonjs"}' > pkg.tmp/node/package.json
-# After a trap (README "Limits": none is known within them) the entries instantiate the module
+# After a trap (docs/limits.md: none is known within them) the entries instantiate the module
 # again: each glue gets a function that replaces its instance by a fresh one.
 for glue in pkg.tmp/web/kontor.js pkg.tmp/full/kontor.js; do
 cat >> "$glue" <<'JS'

@@ -16,10 +16,10 @@ f=../tests/fixtures
 for t in "${targets[@]}"; do
   mkdir -p "corpus/$t"
   case "$t" in
-    order|builders) cp $f/*.json $f/westarp/*.order.json $f/kivitendo/*.json "corpus/$t/" ;;
+    order|builders) cp ../examples/*.json $f/*.json $f/westarp/*.order.json $f/kivitendo/*.json "corpus/$t/" ;;
     xml) cp $f/kivitendo/*.xml "corpus/$t/" ;;
     responses) cp $f/westarp/*_sample.json $f/omniseller/*_answer.json "corpus/$t/" ;;
-    request) cp $f/b2c_online_wine.json "corpus/$t/" ;;
+    request) cp ../examples/b2c_online_wine.json "corpus/$t/" ;;
     mapping) { cat $f/omniseller/order_answer.json; printf '\0'; cat $f/omniseller/order_mapping.json; } > "corpus/$t/omniseller" ;;
     shops) for s in woocommerce shopware6 shopify; do cp $f/shops/${s}_order*.json "corpus/$t/" 2>/dev/null || true; done
            cp $f/shops/shopify_orders_create.json "corpus/$t/" ;;

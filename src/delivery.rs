@@ -1,4 +1,4 @@
-//! What the edge worker decides about a delivery (CONTRACT.md §3), so that the worker itself
+//! What the edge worker decides about a delivery (docs/worker.md), so that the worker itself
 //! only routes, authenticates and does the I/O:
 //!
 //! - [`worker_config`]: a target's request configuration from the worker's variables and
@@ -97,7 +97,7 @@ pub fn worker_config(target: &str, env: &Value, options: &Value) -> WorkerConfig
         );
     }
     let t = target.to_ascii_uppercase();
-    // Options a caller may set per target (CONTRACT.md §2); everything else is refused,
+    // Options a caller may set per target (docs/worker.md); everything else is refused,
     // above all base URLs, credentials, the environment and the recipient salt.
     let allowed = entry.map_or(&[][..], |e| e.caller_options);
     // The installation's own options (JSON, `format` and `orderNumber` too), then the
@@ -168,7 +168,7 @@ impl Serialize for Key {
     }
 }
 
-/// The idempotency key of an operation (CONTRACT.md §3): `header` (the `Idempotency-Key`,
+/// The idempotency key of an operation (docs/worker.md): `header` (the `Idempotency-Key`,
 /// 1 to 200 visible ASCII characters) when given, else for `createOrder` Geisenheim's
 /// `invoiceId` and kivitendo's and Westarp's `number`; for Geisenheim's `cancelOrder`
 /// (`input` the invoice id) `cancel:<id>`. Keys are unique per target.

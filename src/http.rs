@@ -300,18 +300,18 @@ pub fn body_data(body: &str) -> Option<Value> {
     )
 }
 
-/// Percent-encodes a query value (RFC 3986 unreserved characters stay).
+/// What a query value keeps as it is: RFC 3986's unreserved characters (letters, digits,
+/// `-`, `.`, `_`, `~`); every other byte is percent-encoded.
+const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Percent-encodes a query value (RFC 3986 unreserved characters stay), with the
+/// `percent-encoding` crate.
 pub fn encode_query(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                out.push(char::from(b))
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
+    percent_encoding::utf8_percent_encode(s, QUERY_VALUE).to_string()
 }
 
 /// Normalises a field path as APIs write it (`items.0.price`, `/items/0/price`,
@@ -440,6 +440,16 @@ fn collect_messages(v: &Value, path: &str, out: &mut Vec<(String, String)>, dept
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn query_values_keep_only_the_unreserved_characters() {
+        assert_eq!(encode_query("AZaz09-._~"), "AZaz09-._~");
+        assert_eq!(
+            encode_query("a b&c=d/e?ü+%"),
+            "a%20b%26c%3Dd%2Fe%3F%C3%BC%2B%25"
+        );
+        assert_eq!(encode_query(""), "");
+    }
 
     #[test]
     fn base64_matches_the_rfc_4648_vectors() {

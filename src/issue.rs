@@ -117,13 +117,32 @@ impl Issues {
             }
             return;
         }
+        let path = path.to_string();
+        // A consequence stays as a hint (a warning): what the target needed there.
+        let severity = if self.is_consequence(&path, code, severity) {
+            Severity::Warning
+        } else {
+            severity
+        };
         self.0.push(Issue {
-            path: path.to_string(),
+            path,
             code: code.to_owned(),
             severity,
             message,
             message_de,
         });
+    }
+
+    /// One bad value gives one error: a `missing_*` error at a path that already has an error
+    /// (the value was there but unreadable, e.g. `bottleSizeMl: "big"`) is that error's
+    /// consequence; the first error names the fix, the consequence is kept as a warning.
+    fn is_consequence(&self, path: &str, code: &str, severity: Severity) -> bool {
+        severity == Severity::Error
+            && code.starts_with("missing_")
+            && self
+                .0
+                .iter()
+                .any(|i| i.severity == Severity::Error && i.path == path)
     }
 
     /// A collector holding `issues`.
@@ -133,10 +152,6 @@ impl Issues {
 
     /// Appends all issues of another collector (up to [`MAX_ISSUES`]).
     pub fn extend(&mut self, other: Issues) {
-        if self.0.len() + other.0.len() <= MAX_ISSUES {
-            self.0.extend(other.0);
-            return;
-        }
         for i in other.0 {
             self.push(i.path, &i.code, i.severity, i.message, i.message_de);
         }
@@ -309,6 +324,32 @@ pub fn with_ok<S: serde::Serializer, T: Serialize + ?Sized>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_bad_value_gives_one_error_and_its_consequence_as_a_hint() {
+        let mut issues = Issues::new();
+        issues.error(
+            "items[0].size",
+            "invalid_number",
+            "not a number",
+            "keine Zahl",
+        );
+        issues.error("items[0].size", "missing_size", "required", "Pflicht");
+        issues.error("items[1].size", "missing_size", "required", "Pflicht");
+        let got: Vec<_> = issues
+            .as_slice()
+            .iter()
+            .map(|i| (i.path.as_str(), i.code.as_str(), i.severity))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("items[0].size", "invalid_number", Severity::Error),
+                ("items[0].size", "missing_size", Severity::Warning),
+                ("items[1].size", "missing_size", Severity::Error),
+            ]
+        );
+    }
 
     #[test]
     fn issues_stop_at_the_limit_with_one_too_many_issues() {

@@ -1,4 +1,4 @@
-//! kontor's limits in one place (README "Limits"): inputs are checked against them before the
+//! kontor's limits in one place (docs/limits.md): inputs are checked against them before the
 //! work is done, so that every call's time and memory stay linear in its input and bounded.
 
 use crate::issue::Issues;

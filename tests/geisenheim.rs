@@ -4,8 +4,15 @@
 use kontor::targets::geisenheim::{build_from_json, Options};
 use serde_json::{json, Value};
 
+/// `tests/fixtures/<name>`, or one of the example orders in `examples/` (kept there once).
 fn fixture(name: &str) -> String {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    let root = env!("CARGO_MANIFEST_DIR");
+    let fixture = format!("{root}/tests/fixtures/{name}");
+    let path = if std::path::Path::new(&fixture).exists() {
+        fixture
+    } else {
+        format!("{root}/examples/{name}")
+    };
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 

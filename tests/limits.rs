@@ -1,4 +1,4 @@
-//! README "Limits": each limit is enforced before the work is done and answered with an
+//! docs/limits.md: each limit is enforced before the work is done and answered with an
 //! issue (never a panic, a trap or an unbounded allocation).
 
 use kontor::limits::{MAX_INPUT_BYTES, MAX_MAPPING_VALUES};

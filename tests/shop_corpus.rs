@@ -574,7 +574,7 @@ fn shopware_app_refund_request_names_missing_associations() {
     );
     // The order inside the refund request (`{ source, refund, order }`) is found.
     assert_eq!(order(&m)["number"], "10000");
-    // Its `refund` is no part of the order entity: not read (README "The order's life").
+    // Its `refund` is no part of the order entity: not read (docs/sources/shops.md, "The order's life").
     assert!(m.refunds.is_empty());
     assert_eq!(m.state, Some(OrderState::Open), "the order's own `open`");
     // tax-free: net prices at 0 %.

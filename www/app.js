@@ -2,7 +2,8 @@
 // browser), marks every issue at its field, explains every payload field (the builders'
 // `explain` lineage), sends through the worker and follows the deliveries. Every rule comes
 // from the package or the worker; this file only shows and forwards.
-import { init, toGeisenheim, toKivitendoCustomerXml, toKivitendoOrderXml, toWestarpOrder, readCatalogue, missingFromCatalogue } from "kontor";
+import * as kontor from "kontor";
+import { init, targets, readCatalogue, missingFromCatalogue } from "kontor";
 import { parseTree, findNodeAtLocation, getLocation, modify, applyEdits } from "jsonc-parser";
 import { showHistory } from "./history.js";
 
@@ -271,8 +272,22 @@ function applyWords() {
 }
 
 const STATUSES = ["accepted", "queued", "rejected", "dead", "auth_failed", "uncertain", "cancelled"];
-const WORKER_TARGETS = ["geisenheim", "kivitendo", "westarp"];
+/** The targets the worker delivers to, from the package's registry (`targets()`, read once the
+ * module is loaded). */
+let WORKER_TARGETS = [];
+/** Short names of the targets; a target without one shows its registry title. */
 const TARGET_NAMES = { geisenheim: "Geisenheim", kivitendo: "kivitendo", westarp: "Westarp" };
+/** Each order document (the target chooser's entries) with its builder and its target. */
+let DOCUMENTS = [];
+
+/** Reads the targets and their order documents from the package's registry. */
+function readRegistry() {
+  const list = targets();
+  WORKER_TARGETS = list.map((x) => x.name);
+  for (const x of list) TARGET_NAMES[x.name] ??= x.title;
+  DOCUMENTS = list.flatMap((x) => x.documents.map((d) => ({ name: d.name, target: x.name, build: kontor[d.builder] })));
+  $("target").replaceChildren(...DOCUMENTS.map((d) => el("option", { value: d.name }, t("targets")[d.name] ?? d.name)));
+}
 
 // ------------------------------------------------------------------ the caller token
 
@@ -327,7 +342,6 @@ async function loadExample(name) {
 
 // Preview options per target: placeholders where the worker holds the real values.
 const PREVIEW_OPTIONS = {
-  geisenheim: {},
   "kivitendo-customer": { taxzoneId: 4, currencyId: 1 },
   "kivitendo-order": { taxzoneId: 4, currencyId: 1, customerId: 1, productIds: {} },
   westarp: { type: "shop", paymentMethodIds: { paypal: 8, credit_card: 9 } },
@@ -335,12 +349,6 @@ const PREVIEW_OPTIONS = {
 
 // ------------------------------------------------------------------ building, as you type
 
-const BUILDERS = {
-  geisenheim: toGeisenheim,
-  "kivitendo-customer": toKivitendoCustomerXml,
-  "kivitendo-order": toKivitendoOrderXml,
-  westarp: toWestarpOrder,
-};
 
 let current = { result: null, orderText: "", tree: null, selected: null };
 
@@ -360,7 +368,7 @@ function update() {
     result = { ok: false, issues: [{ path: "options", code: "malformed_json", severity: "error",
       message: "The target options are not JSON", messageDe: "Die Zieloptionen sind kein JSON" }] };
   } else {
-    result = BUILDERS[target](orderText, { ...options, explain: true });
+    result = DOCUMENTS.find((d) => d.name === target).build(orderText, { ...options, explain: true });
   }
   const selected = current.selected;
   current = { result, orderText, tree: parseTree(orderText), selected: null };
@@ -528,7 +536,8 @@ function textOffset(root, node, offset) {
 // ------------------------------------------------------------------ sending and deliveries
 
 /** The worker's route for a page target: kivitendo's customer-then-order flow is one target. */
-const workerTarget = (target) => (target.startsWith("kivitendo") ? "kivitendo" : target);
+/** The target an order document goes to (`kivitendo-order` → `kivitendo`). */
+const workerTarget = (document) => DOCUMENTS.find((d) => d.name === document)?.target ?? document;
 
 function renderOutcome(status, data) {
   const box = $("outcome");
@@ -762,7 +771,7 @@ function wire() {
   $("order").addEventListener("scroll", syncScroll);
   $("options").addEventListener("input", scheduleUpdate);
   $("target").addEventListener("change", () => {
-    $("options").value = JSON.stringify(PREVIEW_OPTIONS[$("target").value], null, 2);
+    $("options").value = JSON.stringify(PREVIEW_OPTIONS[$("target").value] ?? {}, null, 2);
     showControls();
     update();
   });
@@ -807,7 +816,7 @@ function wire() {
 async function reloadFromWorker() {
   showToken();
   await loadWorkerOptions();
-  $("options").value = JSON.stringify(PREVIEW_OPTIONS[$("target").value], null, 2);
+  $("options").value = JSON.stringify(PREVIEW_OPTIONS[$("target").value] ?? {}, null, 2);
   update();
   await loadCatalogue();
   await loadOverview();
@@ -1119,11 +1128,12 @@ async function loadWorkerOptions() {
 }
 
 await init();
+readRegistry();
 ORDER_FIELDS = await fetch("./order-fields.json").then((r) => (r.ok ? r.json() : null)).catch(() => null);
 await loadWorkerOptions();
 wire();
 applyWords();
-$("options").value = JSON.stringify(PREVIEW_OPTIONS.geisenheim, null, 2);
+$("options").value = JSON.stringify(PREVIEW_OPTIONS[$("target").value] ?? {}, null, 2);
 await loadCatalogue();
 await loadExample(EXAMPLES[0]);
 await loadOverview();

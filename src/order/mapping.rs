@@ -2,7 +2,7 @@
 //! sources whose order format no document gives (OmniSeller's GetOrder answers `data` of an
 //! undocumented shape).
 //!
-//! The table maps target paths of the canonical order (CONTRACT §1) to source paths:
+//! The table maps target paths of the canonical order (docs/order.md) to source paths:
 //!
 //! ```json
 //! { "number": { "from": "DisplayID", "as": "string" },

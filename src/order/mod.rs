@@ -1,4 +1,4 @@
-//! The canonical order (README: "The canonical order"): the one shape every target is built from.
+//! The canonical order (docs/order.md): the one shape every target is built from.
 //!
 //! [`Order::parse_json`] and [`Order::from_value`] read it from JSON in one pass that keeps
 //! going after a problem, so every issue is reported with its path. Missing required values

@@ -1,7 +1,7 @@
 //! The only place that knows JavaScript: `#[wasm_bindgen]` exports that convert at the
 //! boundary and delegate to the core.
 //!
-//! Boundary choice (measured, see README "Speed and size"): inputs arrive as a JS object or a
+//! Boundary choice (measured, see docs/performance.md): inputs arrive as a JS object or a
 //! JSON string; objects are turned into text with the engine's native `JSON.stringify` and
 //! parsed by serde_json; results leave as JSON text turned into objects by `JSON.parse`. Two
 //! native calls instead of one JS call per field (serde-wasm-bindgen), which is several times

@@ -1,4 +1,4 @@
-//! TypeScript types of the package (README: "The canonical order", "Using it from JavaScript"), emitted into the `.d.ts`.
+//! TypeScript types of the package (docs/order.md, docs/javascript.md), emitted into the `.d.ts`.
 
 use wasm_bindgen::prelude::*;
 
@@ -61,7 +61,7 @@ export interface OrderItem {
   product?: Product;
 }
 
-/** The canonical order every target is built from (README: "The canonical order"). */
+/** The canonical order every target is built from (docs/order.md). */
 export interface Order {
   number: string;
   /** Sequential invoice database id (no gaps); Geisenheim needs it. */

@@ -11,7 +11,7 @@ use crate::issue::Issues;
 
 #[wasm_bindgen(typescript_custom_section)]
 const WORKER_TYPES: &'static str = r#"
-/** The worker's variables and secrets, by name (CONTRACT.md §3). */
+/** The worker's variables and secrets, by name (docs/worker.md). */
 export type WorkerEnv = { [name: string]: unknown };
 
 /** `workerConfig()`'s answer: the configuration for `request()` / `kivitendoSync()` (it holds
@@ -24,7 +24,7 @@ export type WorkerConfigResult =
 /** `deliveryKey()`'s answer. */
 export type DeliveryKeyResult = { ok: true; key: string; issues: Issue[] } | { ok: false; issues: Issue[] };
 
-/** A delivery's status (CONTRACT.md §3): `uncertain` when a request may have reached a
+/** A delivery's status (docs/worker.md): `uncertain` when a request may have reached a
  * target that cannot be asked (the operator decides), `cancelled` for a create whose order was
  * cancelled before it was sent. */
 export type DeliveryStatus = "accepted" | "rejected" | "queued" | "dead" | "auth_failed" | "uncertain" | "cancelled";

@@ -1,4 +1,4 @@
-// No trap: each hostile input (README "Limits") gets an answer with an issue, never a throw
+// No trap: each hostile input (docs/limits.md) gets an answer with an issue, never a throw
 // or a WebAssembly trap, and after each the module still answers a known good call exactly
 // as before.
 import { test } from "node:test";

@@ -7,6 +7,8 @@ import { createServer } from "node:http";
 import * as kontor from "kontor";
 
 const fixture = (name) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), "utf8");
+/** One of the example orders (`examples/`, also the tests' orders). */
+const example = (name) => readFileSync(new URL(`../../examples/${name}`, import.meta.url), "utf8");
 const IDS = { customerId: 17, taxzoneId: 4, currencyId: 1, shippingProductId: 99,
   productIds: { "2021-RI-TR": 1, "2020-SB-GG": 2, "TB-05": 3 } };
 
@@ -20,7 +22,7 @@ test("the slides' customer example comes out of an order", () => {
 });
 
 test("orders carry exact totals and name every missing id", () => {
-  const order = fixture("b2c_online_wine.json");
+  const order = example("b2c_online_wine.json");
   const r = kontor.toKivitendoOrderXml(order, IDS);
   assert.match(r.xml, /<gross-total>175.72<\/gross-total>\n  <net-total>147.66<\/net-total>/);
   const missing = kontor.toKivitendoOrderXml(order, {});
@@ -77,7 +79,7 @@ test("sync creates customer and order once; the second run finds both", async ()
   });
   await new Promise((r) => server.listen(0, "127.0.0.1", r));
   const config = { baseUrl: `http://127.0.0.1:${server.address().port}`, username: "api", password: "secret", ...IDS, customerId: undefined };
-  const order = fixture("b2c_online_wine.json");
+  const order = example("b2c_online_wine.json");
   try {
     for (const run of [1, 2]) {
       let step = kontor.kivitendoSync(order, config);

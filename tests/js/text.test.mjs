@@ -7,6 +7,8 @@ import { readFileSync } from "node:fs";
 import * as kontor from "kontor";
 
 const fixture = (name) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), "utf8");
+/** One of the example orders (`examples/`, also the tests' orders). */
+const example = (name) => readFileSync(new URL(`../../examples/${name}`, import.meta.url), "utf8");
 const kivitendoOptions = {
   customerId: 17, taxzoneId: 4, currencyId: 1, paymentId: 2, shippingProductId: 99,
   productIds: { "2021-RI-TR": 1, "2020-SB-GG": 2, "TB-05": 3, "2022-RI-GW": 4, "2021-DF": 5, "OFFEN-RI": 6 },
@@ -28,7 +30,7 @@ test("toGeisenheim and toWestarpOrder with as: text return the JSON body text", 
 });
 
 test("kivitendo builders with as: text return the XML itself", () => {
-  const text = fixture("b2c_online_wine.json");
+  const text = example("b2c_online_wine.json");
   const r = kontor.toKivitendoOrderXml(text, { ...kivitendoOptions, as: "text" });
   assert.equal(r.ok, true, JSON.stringify(r.issues));
   assert.equal(r.body, kontor.toKivitendoOrderXml(text, kivitendoOptions).xml);
@@ -48,7 +50,7 @@ test("errors on the text path: ok false, no body, every issue", () => {
   const empty = kontor.toWestarpOrder("{}", { as: "text" });
   assert.equal(empty.ok, false);
   assert.ok(empty.issues.some((i) => i.code === "missing_field"));
-  const bad = kontor.toGeisenheim(fixture("b2c_online_wine.json"), { as: "yaml" });
+  const bad = kontor.toGeisenheim(example("b2c_online_wine.json"), { as: "yaml" });
   assert.equal(bad.payload, undefined);
   assert.ok(bad.issues.some((i) => i.path === "options.as"));
 });

@@ -23,7 +23,7 @@ async function setOrder(text) {
 }
 const issuePaths = () => page.$$eval("#issues button.issue", (l) => l.map((b) => b.dataset.path));
 
-test("controls carry the accessible names of CONTRACT §4", async () => {
+test("controls carry their accessible names (Order, Target, Issues, Payload)", async () => {
   assert.equal(await page.getByRole("textbox", { name: "Order", exact: true }).count(), 1);
   assert.equal(await page.getByRole("combobox", { name: "Target" }).count(), 1);
   assert.equal(await page.getByRole("list", { name: "Issues" }).count(), 1);

@@ -3,7 +3,7 @@
 // so that two identical requests never both go upstream.
 import type { Issue, DeliveryStatus } from "kontor";
 
-/** A delivery as answered (CONTRACT.md §3). */
+/** A delivery as answered (docs/worker.md). */
 export interface Delivery {
   id: string; target: string; operation: string; key: string; status: DeliveryStatus; attempts: number;
   upstreamStatus: number | null; upstreamId: string | null; issues: Issue[]; payload: unknown;

@@ -10,8 +10,8 @@ import { issue } from "./http";
 import { deliver, perform } from "./deliver";
 import * as ledger from "./ledger";
 import { recordSyncRun } from "./overview";
+import { ORDER_TARGETS } from "./registry";
 
-const ORDER_TARGETS = ["geisenheim", "kivitendo", "westarp"];
 
 /** The sync's plan from the configuration: the shop side, the targets, its request
  * configuration (credentials: never answered) and mapping. */

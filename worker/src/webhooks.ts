@@ -15,9 +15,9 @@ import * as catalogue from "./catalogue";
 import * as shopware from "./shopware";
 import { macBytes, verifyHmac } from "./auth";
 import * as ledger from "./ledger";
+import { ORDER_TARGETS } from "./registry";
 
 export const PLATFORMS: ShopPlatform[] = ["woocommerce", "shopware6", "shopify"];
-const ORDER_TARGETS = ["geisenheim", "kivitendo", "westarp"];
 
 /** Each platform's signature: the secret's name, the header, and how the MAC is written. */
 const SIGNATURES: Record<ShopPlatform, { secret: string; header: string; encoding: "base64" | "hex" }> = {

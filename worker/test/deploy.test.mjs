@@ -1,5 +1,5 @@
 // `wrangler deploy --dry-run` bundles the worker offline, as Cloudflare would receive it; the
-// upload size is printed (README "The edge worker").
+// upload size is printed (docs/worker.md).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";

@@ -5,7 +5,7 @@
 /** The shop platforms `fromShopOrder` reads. */
 export type ShopPlatform = "woocommerce" | "shopware6" | "shopify";
 
-/** One SKU's product facts (README: "Orders from WooCommerce, Shopware 6 and Shopify"). */
+/** One SKU's product facts (docs/sources/shops.md). */
 export interface CatalogueEntry {
   sku: string;
   kind?: ProductKind;
@@ -61,7 +61,7 @@ export interface MissingFromCatalogue {
 }
 
 /**
- * A shop order's state by the platform's status fields (README: "The order's life"):
+ * A shop order's state by the platform's status fields (docs/sources/shops.md, "The order's life"):
  * `cancelled`, `refunded` and `failed` orders are errors (`order_cancelled`, `order_refunded`,
  * `order_failed` at the status field), never a sale.
  */

@@ -111,11 +111,11 @@ mod tests {
     fn every_field_of_every_example_payload_has_its_lineage() {
         for text in [
             include_str!("../../../tests/fixtures/geisenheim_seed_example.order.json"),
-            include_str!("../../../tests/fixtures/b2c_online_wine.json"),
-            include_str!("../../../tests/fixtures/b2b_gastronomy.json"),
-            include_str!("../../../tests/fixtures/local_farm_shop_sale.json"),
-            include_str!("../../../tests/fixtures/sparkling_wine.json"),
-            include_str!("../../../tests/fixtures/return.json"),
+            include_str!("../../../examples/b2c_online_wine.json"),
+            include_str!("../../../examples/b2b_gastronomy.json"),
+            include_str!("../../../examples/local_farm_shop_sale.json"),
+            include_str!("../../../examples/sparkling_wine.json"),
+            include_str!("../../../examples/return.json"),
         ] {
             let (payload, order) = build(text);
             assert!(payload.is_object(), "{text}");
@@ -127,7 +127,7 @@ mod tests {
 
     #[test]
     fn price_names_unit_price_discount_and_bottles_and_the_rule() {
-        let (payload, order) = build(include_str!("../../../tests/fixtures/b2c_online_wine.json"));
+        let (payload, order) = build(include_str!("../../../examples/b2c_online_wine.json"));
         let all = of(&payload, &order);
         let find = |f: &str| -> Option<&Explained> { all.iter().find(|e| e.field == f) };
         // Which item has a discount and bottles per unit in this example decides the sources.

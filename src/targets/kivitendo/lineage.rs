@@ -276,14 +276,8 @@ mod tests {
             "productIds": {"127/4": 1, "RIE-GW-22": 2, "DOR-21": 3, "RIE-BIB": 4, "SEKT-BR": 5, "1001": 6, "2003": 7, "4410": 8}});
         let mut seen_shipping = false;
         for (legacy, text) in [
-            (
-                false,
-                include_str!("../../../tests/fixtures/b2b_gastronomy.json"),
-            ),
-            (
-                true,
-                include_str!("../../../tests/fixtures/b2c_online_wine.json"),
-            ),
+            (false, include_str!("../../../examples/b2b_gastronomy.json")),
+            (true, include_str!("../../../examples/b2c_online_wine.json")),
             (
                 false,
                 include_str!("../../../tests/fixtures/kivitendo/customer_seed_example.order.json"),

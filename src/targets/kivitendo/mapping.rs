@@ -195,8 +195,8 @@ impl Options {
                     _ => issues.error(
                         &path,
                         "invalid_value",
-                        "`options.recordType`: one of kivitendo's seven (README)",
-                        "`options.recordType`: einer der sieben kivitendos (README)",
+                        "`options.recordType`: one of kivitendo's seven (docs/targets/kivitendo.md)",
+                        "`options.recordType`: einer der sieben kivitendos (docs/targets/kivitendo.md)",
                     ),
                 },
                 // A list of texts; entries longer than 20 characters match no unit.

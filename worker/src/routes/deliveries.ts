@@ -1,13 +1,12 @@
 // The ledger's deliveries: the list, one with every attempt, and the operator's retry and
 // confirmation.
-import { deliveryKey, mayResend, type DeliveryStatus, type Issue } from "kontor";
+import { deliveryKey, mayResend, type Issue } from "kontor";
 import { json, problem, issue } from "../http";
 import { deliver, type Job } from "../deliver";
 import * as ledger from "../ledger";
-import { answer, ORDER_TARGETS } from "./orders";
+import { answer } from "./orders";
+import { ORDER_TARGETS, STATUSES } from "../registry";
 import type { Context, Route } from "./route";
-
-const STATUSES: DeliveryStatus[] = ["accepted", "rejected", "queued", "dead", "auth_failed", "uncertain", "cancelled"];
 
 /** `GET /v1/deliveries?status=&target=&limit=`: recent deliveries, newest first. */
 async function list({ env, url }: Context): Promise<Response> {

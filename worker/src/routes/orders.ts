@@ -4,11 +4,9 @@ import { vars } from "../env";
 import { json, problem, issue } from "../http";
 import { deliver, type Result } from "../deliver";
 import type { Context, Route } from "./route";
+import { ORDER_TARGETS, PREVIEW_TARGETS } from "../registry";
 import type { Env } from "../env";
 
-/** The targets orders are delivered to, and those a preview also takes. */
-export const ORDER_TARGETS = ["geisenheim", "kivitendo", "westarp"];
-const PREVIEW_TARGETS = [...ORDER_TARGETS, "kivitendo-customer", "kivitendo-order"];
 
 /** `{ order, options? }` or the order itself. */
 function orderAndOptions(body: unknown): { order: unknown; options: unknown } {

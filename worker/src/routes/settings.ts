@@ -4,17 +4,19 @@ import { vars } from "../env";
 import { json, problem } from "../http";
 import { runSync } from "../sync";
 import * as catalogue from "../catalogue";
+import { ORDER_TARGETS } from "../registry";
 import { overview } from "../overview";
 import type { Context, Route } from "./route";
 
-/** `GET /v1/options`: the non-secret target options (KIVITENDO_OPTIONS, WESTARP_OPTIONS: ids,
- * never credentials), so that the admin page previews what the worker will send. */
+/** `GET /v1/options`: each target's non-secret options (`<TARGET>_OPTIONS`, e.g.
+ * KIVITENDO_OPTIONS: ids, never credentials), so that the admin page previews what the worker
+ * will send. */
 function options({ env }: Context): Response {
-  const read = (name: "KIVITENDO_OPTIONS" | "WESTARP_OPTIONS"): unknown => {
+  const read = (name: string): unknown => {
     const text = vars(env)[name];
     try { return text ? JSON.parse(text) as unknown : {}; } catch { return {}; }
   };
-  return json(env, 200, { kivitendo: read("KIVITENDO_OPTIONS"), westarp: read("WESTARP_OPTIONS") });
+  return json(env, 200, Object.fromEntries(ORDER_TARGETS.map((t) => [t, read(`${t.toUpperCase()}_OPTIONS`)])));
 }
 
 /** `GET`/`PUT /v1/catalogue`: the product catalogue webhook orders are completed from. PUT
