@@ -324,7 +324,7 @@ test("deliveries: list (200), bad filters (422), one with its attempt log (200),
   assert.equal((await call("GET", "/v1/deliveries/00000000-0000-4000-8000-000000000000")).status, 404);
   assert.equal((await call("DELETE", `/v1/deliveries/${acceptedId}`)).status, 405);
   const options = await call("GET", "/v1/options");
-  assert.deepEqual(options.json, { kivitendo: KIVITENDO_OPTIONS, westarp: { type: "email" } });
+  assert.deepEqual(options.json, { geisenheim: {}, kivitendo: KIVITENDO_OPTIONS, westarp: { type: "email" } });
   assert.deepEqual((await call("GET", "/v1/options", undefined, { on: bare })).json, { geisenheim: {}, kivitendo: {}, westarp: {} });
   assert.equal((await call("PUT", "/v1/options", {})).status, 405);
 });
