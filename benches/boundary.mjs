@@ -48,7 +48,7 @@ if (jsText(text) === undefined) throw new Error("JS mapper failed");
 const n = 20000;
 const rows = [
   ["JS mapper, text: JSON.parse + map + JSON.stringify", () => jsText(text)],
-  ["kontor text path: toGeisenheim(text, { as: \"text\" })", () => kontor.toGeisenheim(text, asText)],
+  ['kontor text path: toGeisenheim(text, { as: "text" })', () => kontor.toGeisenheim(text, asText)],
   ["JS mapper, objects in and out", () => mapGeisenheim(order, salt)],
   ["kontor objects: toGeisenheim(object) (stringify in, JSON.parse out)", () => kontor.toGeisenheim(order, options)],
   ["kontor toGeisenheim(JSON text) → object", () => kontor.toGeisenheim(text, options)],
@@ -68,13 +68,19 @@ for (const [name, fn] of rows) {
   console.log(`  ${figures[name].toFixed(2).padStart(8)} µs  ${name}`);
 }
 if (benchCoreText) {
-  const t = figures[rows[1][0]], core = figures["kontor core only, inside Wasm (no boundary; bench build)"];
+  const t = figures[rows[1][0]],
+    core = figures["kontor core only, inside Wasm (no boundary; bench build)"];
   console.log(`  ${(t - core).toFixed(2).padStart(8)} µs  boundary on the text path (text path − core)`);
 }
 if (glue.benchCoreStage) {
   // Cumulative stages inside Wasm (parse; + read; + map; + serialize = the whole core), each
   // the median of 7 runs; a stage's share is the difference to the one before.
-  const names = ["parse: JSON text → JSON document (serde_json)", "read: the canonical order", "map: Geisenheim's payload (with the recipient HMAC)", "serialize: the body text (serde_json), options"];
+  const names = [
+    "parse: JSON text → JSON document (serde_json)",
+    "read: the canonical order",
+    "map: Geisenheim's payload (with the recipient HMAC)",
+    "serialize: the body text (serde_json), options",
+  ];
   const cumulative = names.map((_, s) => median(() => glue.benchCoreStage(text, 1, s), n));
   console.log("\nThe core inside Wasm by stage (bench build, differences of cumulative medians):");
   cumulative.forEach((c, s) => console.log(`  ${(c - (s ? cumulative[s - 1] : 0)).toFixed(2).padStart(8)} µs  ${names[s]}`));
@@ -113,7 +119,11 @@ const timeBatch = (fn) => {
   return samples[2];
 };
 console.log("\nBatch of 10,000 10-item orders (median of 5 runs):");
-console.log(`  ${timeBatch((t) => kontor.toGeisenheim(t, asText)).toFixed(1).padStart(8)} ms  kontor text path`);
+console.log(
+  `  ${timeBatch((t) => kontor.toGeisenheim(t, asText))
+    .toFixed(1)
+    .padStart(8)} ms  kontor text path`,
+);
 console.log(`  ${timeBatch(jsText).toFixed(1).padStart(8)} ms  JS mapper, text`);
 
 // A fresh Node process: read + compile + instantiate the module, then the first call.

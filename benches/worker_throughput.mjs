@@ -21,30 +21,73 @@ const C = Number(process.argv[3] ?? 8);
 const SEQ = 200;
 const wineOrder = JSON.parse(readFileSync(join(root, "tests/fixtures/geisenheim_seed_example.order.json"), "utf8"));
 const { toGeisenheim } = await import(join(root, "pkg/index.node.mjs"));
-const secrets = { GEISENHEIM_USERNAME: "api@test.de", GEISENHEIM_PASSWORD: "bench-pw-1", GEISENHEIM_RECIPIENT_SALT: "bench-salt-0123456789abcdef", KONTOR_API_TOKEN: "bench-token" };
+const secrets = {
+  GEISENHEIM_USERNAME: "api@test.de",
+  GEISENHEIM_PASSWORD: "bench-pw-1",
+  GEISENHEIM_RECIPIENT_SALT: "bench-salt-0123456789abcdef",
+  KONTOR_API_TOKEN: "bench-token",
+};
 const basic = `Basic ${Buffer.from(`${secrets.GEISENHEIM_USERNAME}:${secrets.GEISENHEIM_PASSWORD}`).toString("base64")}`;
 
 /** The bare forwarding worker: the body as it came, to UPSTREAM with Basic auth. */
 async function startBare(upstream) {
   const dir = mkdtempSync(join(tmpdir(), "kontor-bare-"));
-  writeFileSync(join(dir, "bare.mjs"), `export default { async fetch(req, env) {
+  writeFileSync(
+    join(dir, "bare.mjs"),
+    `export default { async fetch(req, env) {
     const res = await fetch(env.UPSTREAM + "/erp/orders", { method: "POST", headers: { "Content-Type": "application/json", Authorization: env.AUTH }, body: await req.text() });
     return new Response(await res.text(), { status: res.status, headers: { "Content-Type": "application/json" } });
-  } };\n`);
-  writeFileSync(join(dir, "wrangler.json"), JSON.stringify({ name: "bare", main: "bare.mjs", compatibility_date: "2026-04-01", vars: { UPSTREAM: upstream, AUTH: basic } }));
+  } };\n`,
+  );
+  writeFileSync(
+    join(dir, "wrangler.json"),
+    JSON.stringify({ name: "bare", main: "bare.mjs", compatibility_date: "2026-04-01", vars: { UPSTREAM: upstream, AUTH: basic } }),
+  );
   const port = await freePort();
   const wrangler = join(root, "worker/node_modules/wrangler/bin/wrangler.js");
-  const child = spawn(process.execPath, [wrangler, "dev", "--config", join(dir, "wrangler.json"), "--ip", "127.0.0.1", "--port", String(port),
-    "--persist-to", join(dir, "state"), "--show-interactive-dev-session=false", "--inspector-port", String(await freePort())],
-  { cwd: dir, env: quietEnv, stdio: "ignore", detached: true });
+  const child = spawn(
+    process.execPath,
+    [
+      wrangler,
+      "dev",
+      "--config",
+      join(dir, "wrangler.json"),
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--persist-to",
+      join(dir, "state"),
+      "--show-interactive-dev-session=false",
+      "--inspector-port",
+      String(await freePort()),
+    ],
+    { cwd: dir, env: quietEnv, stdio: "ignore", detached: true },
+  );
   const url = `http://127.0.0.1:${port}`;
   const stop = async () => {
-    if (child.exitCode === null) { const e = new Promise((r) => child.once("exit", r)); try { process.kill(-child.pid, "SIGTERM"); } catch { /* gone */ } await e; }
+    if (child.exitCode === null) {
+      const e = new Promise((r) => child.once("exit", r));
+      try {
+        process.kill(-child.pid, "SIGTERM");
+      } catch {
+        /* gone */
+      }
+      await e;
+    }
     rmSync(dir, { recursive: true, force: true });
   };
   for (let i = 0; ; i++) {
-    try { await fetch(url, { method: "POST", body: "{}" }); break; } catch { /* not yet */ }
-    if (i > 400) { await stop(); throw new Error("bare worker did not start"); }
+    try {
+      await fetch(url, { method: "POST", body: "{}" });
+      break;
+    } catch {
+      /* not yet */
+    }
+    if (i > 400) {
+      await stop();
+      throw new Error("bare worker did not start");
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
   return { url, stop };
@@ -55,13 +98,18 @@ const kontor = await startWorker({ secrets, vars: { GEISENHEIM_BASE_URL: standin
 const bare = await startBare(standin.url);
 let next = 10_000_000;
 const kontorCall = async () => {
-  const r = await fetch(`${kontor.url}/v1/geisenheim/orders`, { method: "POST", headers: { Authorization: `Bearer ${secrets.KONTOR_API_TOKEN}`, "Content-Type": "application/json" },
-    body: JSON.stringify({ ...wineOrder, invoiceId: next++ }) });
+  const r = await fetch(`${kontor.url}/v1/geisenheim/orders`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${secrets.KONTOR_API_TOKEN}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ ...wineOrder, invoiceId: next++ }),
+  });
   await r.arrayBuffer();
   if (r.status !== 200) throw new Error(`kontor worker answered ${r.status}`);
 };
 const bareCall = async () => {
-  const body = JSON.stringify(toGeisenheim({ ...wineOrder, invoiceId: next++ }, { recipientSalt: secrets.GEISENHEIM_RECIPIENT_SALT }).payload);
+  const body = JSON.stringify(
+    toGeisenheim({ ...wineOrder, invoiceId: next++ }, { recipientSalt: secrets.GEISENHEIM_RECIPIENT_SALT }).payload,
+  );
   const r = await fetch(bare.url, { method: "POST", headers: { "Content-Type": "application/json" }, body });
   await r.arrayBuffer();
   if (r.status !== 200) throw new Error(`bare worker answered ${r.status}`);
@@ -70,24 +118,37 @@ const bareCall = async () => {
 async function throughput(call) {
   let left = N;
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: C }, async () => { while (left-- > 0) await call(); }));
+  await Promise.all(
+    Array.from({ length: C }, async () => {
+      while (left-- > 0) await call();
+    }),
+  );
   return N / ((performance.now() - t0) / 1000);
 }
 async function latency(call) {
   const ms = [];
-  for (let i = 0; i < SEQ; i++) { const t = performance.now(); await call(); ms.push(performance.now() - t); }
+  for (let i = 0; i < SEQ; i++) {
+    const t = performance.now();
+    await call();
+    ms.push(performance.now() - t);
+  }
   ms.sort((a, b) => a - b);
   return { median: ms[Math.floor(ms.length / 2)], p95: ms[Math.floor(ms.length * 0.95)] };
 }
 
 try {
-  for (let i = 0; i < 20; i++) { await kontorCall(); await bareCall(); } // warm-up
+  for (let i = 0; i < 20; i++) {
+    await kontorCall();
+    await bareCall();
+  } // warm-up
   const bareLat = await latency(bareCall);
   const kontorLat = await latency(kontorCall);
   const bareRate = await throughput(bareCall);
   const kontorRate = await throughput(kontorCall);
   const f = (x) => x.toFixed(1);
-  console.log(`kontor worker: ${f(kontorRate)} orders/s (${N} orders, ${C} at a time); latency median ${f(kontorLat.median)} ms, p95 ${f(kontorLat.p95)} ms`);
+  console.log(
+    `kontor worker: ${f(kontorRate)} orders/s (${N} orders, ${C} at a time); latency median ${f(kontorLat.median)} ms, p95 ${f(kontorLat.p95)} ms`,
+  );
   console.log(`bare forwarding worker: ${f(bareRate)} orders/s; latency median ${f(bareLat.median)} ms, p95 ${f(bareLat.p95)} ms`);
   console.log(`added latency per forwarded order (median): ${f(kontorLat.median - bareLat.median)} ms`);
 } finally {

@@ -186,7 +186,9 @@ westarp, the XML document for kivitendo (JSON with --options '{"format":"json"}'
 stderr; with errors nothing is printed on stdout and the exit code is 1.
 
 Targets
-${Object.entries(BUILDERS).map(([t, b]) => `  ${t.padEnd(20)} ${b.makes}`).join("\n")}
+${Object.entries(BUILDERS)
+  .map(([t, b]) => `  ${t.padEnd(20)} ${b.makes}`)
+  .join("\n")}
 
 Options
 ${OPTIONS_HELP}
@@ -261,7 +263,12 @@ ${OPTIONS_HELP}
 
 Targets and operations (and their input)
 ${Object.entries(OPERATIONS)
-  .map(([t, ops]) => `  ${t}\n${Object.entries(ops).map(([o, input]) => `    ${o.padEnd(20)} ${input}`).join("\n")}`)
+  .map(
+    ([t, ops]) =>
+      `  ${t}\n${Object.entries(ops)
+        .map(([o, input]) => `    ${o.padEnd(20)} ${input}`)
+        .join("\n")}`,
+  )
   .join("\n")}
 
 Examples
@@ -457,7 +464,12 @@ function jsonValue(/** @type {string} */ value, /** @type {string} */ name) {
 }
 
 /** One of `choices`, or a usage error listing them. */
-function choose(/** @type {string | undefined} */ value, /** @type {string[]} */ choices, /** @type {string} */ what, /** @type {string} */ command) {
+function choose(
+  /** @type {string | undefined} */ value,
+  /** @type {string[]} */ choices,
+  /** @type {string} */ what,
+  /** @type {string} */ command,
+) {
   if (value === undefined) throw new UsageError(`missing ${what}: one of ${choices.join(", ")}`, command);
   if (!choices.includes(value)) throw new UsageError(`unknown ${what} ${value}: use one of ${choices.join(", ")}`, command);
   return value;
@@ -584,7 +596,8 @@ const COMMANDS = {
       expectPositionals(p, 1, 1, "FILE", "validate");
       const target = flags["--target"] === undefined ? undefined : choose(String(flags["--target"]), ORDER_TARGETS, "target", "validate");
       const targetOnly = Object.keys(BUILD_FLAGS).find((f) => flags[f] !== undefined);
-      if (target === undefined && targetOnly) throw new UsageError(`${targetOnly} needs --target: the order's own rules take no options`, "validate");
+      if (target === undefined && targetOnly)
+        throw new UsageError(`${targetOnly} needs --target: the order's own rules take no options`, "validate");
       const options = builderOptions(flags, target);
       const text = readText(p[0]);
       const r = kontor.validateOrder(text, target === undefined ? {} : { target: /** @type {any} */ (target), options });
@@ -596,7 +609,9 @@ const COMMANDS = {
         text: () =>
           out.t("valid", "gültig") +
           (target ? out.t(` for ${target}`, ` für ${target}`) : "") +
-          (warnings ? out.t(` (${warnings} warning${warnings === 1 ? "" : "s"})`, ` (${warnings} ${warnings === 1 ? "Warnung" : "Warnungen"})`) : ""),
+          (warnings
+            ? out.t(` (${warnings} warning${warnings === 1 ? "" : "s"})`, ` (${warnings} ${warnings === 1 ? "Warnung" : "Warnungen"})`)
+            : ""),
         whole: out.t("(order)", "(Bestellung)"),
         source: p[0],
       });
@@ -678,7 +693,12 @@ const COMMANDS = {
       } else if (flags["--id"] !== undefined) input = JSON.stringify({ id: flags["--id"] });
 
       const config = requestConfig(target, flags);
-      const r = kontor.request(/** @type {any} */ (target), /** @type {any} */ (operation), /** @type {any} */ (input), /** @type {any} */ (config));
+      const r = kontor.request(
+        /** @type {any} */ (target),
+        /** @type {any} */ (operation),
+        /** @type {any} */ (input),
+        /** @type {any} */ (config),
+      );
       const shown = r.ok ? (flags["--show-secrets"] ? r.request : redact(r.request, config)) : undefined;
       const creates = ["createOrder", "createCustomer", "updateCustomer"].includes(operation);
       return out.finish({
@@ -756,7 +776,8 @@ const COMMANDS = {
     flags: { "--format": true, "--order": true },
     run(p, flags, out) {
       expectPositionals(p, 1, 1, "FILE", "catalogue");
-      const format = flags["--format"] === undefined ? undefined : choose(String(flags["--format"]), ["json", "csv"], "format", "catalogue");
+      const format =
+        flags["--format"] === undefined ? undefined : choose(String(flags["--format"]), ["json", "csv"], "format", "catalogue");
       const read = kontor.readCatalogue(readText(p[0]), format ? { format: /** @type {any} */ (format) } : undefined);
       if (flags["--order"] === undefined) {
         return out.finish({
@@ -875,7 +896,12 @@ function requestConfig(/** @type {string} */ target, /** @type {Record<string, s
   const config = {};
   const optionsVar = `${prefix}_OPTIONS`;
   if (env[optionsVar]) Object.assign(config, jsonValue(env[optionsVar], `$${optionsVar}`));
-  for (const [key, suffix] of [["baseUrl", "BASE_URL"], ["username", "USERNAME"], ["password", "PASSWORD"], ["token", "TOKEN"]]) {
+  for (const [key, suffix] of [
+    ["baseUrl", "BASE_URL"],
+    ["username", "USERNAME"],
+    ["password", "PASSWORD"],
+    ["token", "TOKEN"],
+  ]) {
     if (env[`${prefix}_${suffix}`]) config[key] = env[`${prefix}_${suffix}`];
   }
   if (target === "geisenheim" && env.GEISENHEIM_ENV) config.environment = env.GEISENHEIM_ENV;
@@ -951,7 +977,8 @@ function valueAt(/** @type {unknown} */ data, /** @type {string} */ path, /** @t
   for (const s of segs) {
     if (v === null || typeof v !== "object") return undefined;
     if (typeof s === "number") v = Array.isArray(v) ? v[s] : undefined;
-    else if (Array.isArray(v)) continue; // the element name inside a list wrapper
+    else if (Array.isArray(v))
+      continue; // the element name inside a list wrapper
     else v = s in v ? v[s] : v[s.replaceAll("-", "_")];
   }
   return v;

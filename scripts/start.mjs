@@ -43,8 +43,23 @@ export async function startSystem({ port = 8787, state = join(root, ".build/loca
   const token = secret();
   mkdirSync(state, { recursive: true });
   // The examples' SKUs, with product ids in the kivitendo stand-in's numbering.
-  const productIds = Object.fromEntries(["2022-RI-GW", "2021-DF", "OFFEN-RI", "2021-RI-TR", "2020-SB-GG", "TB-05",
-    "2022-SIL", "SECCO-RO", "SAFT-RT", "SEKT-RI-BN", "SEKT-MAG", "AF-RI", "127/4"].map((sku, i) => [sku, 11 + i]));
+  const productIds = Object.fromEntries(
+    [
+      "2022-RI-GW",
+      "2021-DF",
+      "OFFEN-RI",
+      "2021-RI-TR",
+      "2020-SB-GG",
+      "TB-05",
+      "2022-SIL",
+      "SECCO-RO",
+      "SAFT-RT",
+      "SEKT-RI-BN",
+      "SEKT-MAG",
+      "AF-RI",
+      "127/4",
+    ].map((sku, i) => [sku, 11 + i]),
+  );
   const secrets = {
     GEISENHEIM_USERNAME: geisenheim.credentials.username,
     GEISENHEIM_PASSWORD: geisenheim.credentials.password,

@@ -17,6 +17,9 @@ step() { echo; echo "=== $*"; }
 step "setup"
 bash scripts/setup.sh --browser
 
+step "prettier --check (the TypeScript and JavaScript; npm run format writes it)"
+node_modules/.bin/prettier --check "**/*.{ts,mts,cts,js,mjs,cjs}"
+
 step "cargo fmt --check, clippy (native and wasm32)"
 cargo fmt --all --check
 cargo clippy --all-targets -- -D warnings

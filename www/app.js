@@ -18,134 +18,390 @@ const el = (tag, props = {}, ...children) => {
 
 const WORDS = {
   en: {
-    tagline: "See an order as each API will, fix it, send it, follow it.", language: "Language",
-    orderHeading: "Order", example: "Example", load: "Load", target: "Target", order: "Order",
-    optionsHeading: "Target options for the preview", options: "Target options (JSON)",
-    optionsHint: "The worker sends with its own configuration (ids, secret salt); these options only shape the preview here (a kivitendo order's customerId is found or created by the worker).",
-    issuesHeading: "Issues", payloadHeading: "Payload", fieldsHeading: "Fields",
-    fieldsHint: "Choose a field to see where it comes from.", sendHeading: "Send", token: "Caller token",
-    send: "Send through the worker", cancel: "Cancel at Geisenheim…", deliveriesHeading: "Deliveries",
-    status: "Status", all: "all", refresh: "Refresh", colTarget: "Target", colKey: "Key", colStatus: "Status",
-    colAttempts: "Attempts", colUpdated: "Updated", keep: "Keep the order", confirmCancel: "Cancel it at Geisenheim",
-    noIssues: "No issues.", noPayload: "No payload: fix the errors above.", madeFrom: "made from",
-    rule: "rule", updated: (ms) => `updated in ${ms} ms`, malformed: "The order is not JSON yet.",
+    tagline: "See an order as each API will, fix it, send it, follow it.",
+    language: "Language",
+    orderHeading: "Order",
+    example: "Example",
+    load: "Load",
+    target: "Target",
+    order: "Order",
+    optionsHeading: "Target options for the preview",
+    options: "Target options (JSON)",
+    optionsHint:
+      "The worker sends with its own configuration (ids, secret salt); these options only shape the preview here (a kivitendo order's customerId is found or created by the worker).",
+    issuesHeading: "Issues",
+    payloadHeading: "Payload",
+    fieldsHeading: "Fields",
+    fieldsHint: "Choose a field to see where it comes from.",
+    sendHeading: "Send",
+    token: "Caller token",
+    send: "Send through the worker",
+    cancel: "Cancel at Geisenheim…",
+    deliveriesHeading: "Deliveries",
+    status: "Status",
+    all: "all",
+    refresh: "Refresh",
+    colTarget: "Target",
+    colKey: "Key",
+    colStatus: "Status",
+    colAttempts: "Attempts",
+    colUpdated: "Updated",
+    keep: "Keep the order",
+    confirmCancel: "Cancel it at Geisenheim",
+    noIssues: "No issues.",
+    noPayload: "No payload: fix the errors above.",
+    madeFrom: "made from",
+    rule: "rule",
+    updated: (ms) => `updated in ${ms} ms`,
+    malformed: "The order is not JSON yet.",
     tokenMissing: "no caller token: paste it below, or open the address npm start printed",
-    tokenSet: "caller token set for this session", sending: "sending…", showAttempts: "Attempts",
-    retry: "Retry", retryWithEditor: "Retry with the order in the editor", attempt: "attempt",
-    nextAttempt: "next attempt", confirmText: (id, n) => `Cancel Geisenheim order (invoice id ${id}, shop order ${n})? Geisenheim removes it from the statistics.`,
+    tokenSet: "caller token set for this session",
+    sending: "sending…",
+    showAttempts: "Attempts",
+    retry: "Retry",
+    retryWithEditor: "Retry with the order in the editor",
+    attempt: "attempt",
+    nextAttempt: "next attempt",
+    confirmText: (id, n) => `Cancel Geisenheim order (invoice id ${id}, shop order ${n})? Geisenheim removes it from the statistics.`,
     noInvoiceId: "This order has no invoiceId: nothing to cancel at Geisenheim.",
-    outcome: { accepted: "accepted", rejected: "rejected", queued: "queued: the worker retries", dead: "dead: every attempt failed", auth_failed: "the worker's credentials were refused",
-      uncertain: "uncertain: it may have arrived; check at the target, then send again or confirm", cancelled: "cancelled before it was sent: never sent" },
-    uncertainHint: "The worker stopped, or the target did not answer, while this order was on its way. The target cannot be asked, so nothing more is sent until you decide: look for the order there.",
-    resendUncertain: "It is not there: send again", confirmUncertain: "It is there: confirm",
+    outcome: {
+      accepted: "accepted",
+      rejected: "rejected",
+      queued: "queued: the worker retries",
+      dead: "dead: every attempt failed",
+      auth_failed: "the worker's credentials were refused",
+      uncertain: "uncertain: it may have arrived; check at the target, then send again or confirm",
+      cancelled: "cancelled before it was sent: never sent",
+    },
+    uncertainHint:
+      "The worker stopped, or the target did not answer, while this order was on its way. The target cannot be asked, so nothing more is sent until you decide: look for the order there.",
+    resendUncertain: "It is not there: send again",
+    confirmUncertain: "It is there: confirm",
     newDelivery: (id) => `The corrected order has another key: sent as a new delivery; ${id} stays as it was.`,
-    upstream: "upstream", none: "none", errorSending: "The worker could not be reached",
+    upstream: "upstream",
+    none: "none",
+    errorSending: "The worker could not be reached",
     saltNote: "The worker computes the recipient id with its own secret salt.",
-    catalogueHeading: "Product catalogue", catalogueText: "Catalogue (CSV or JSON)", catalogueFile: "Open a file (CSV or JSON)",
-    catalogueHint: "Per SKU what a shop order lacks (kind, bottles, bottle size, quality, grapes, …, ISBN, weight, kivitendo part id). The worker completes webhook orders from it and refuses an order whose SKU is missing.",
-    catalogueSave: "Save the catalogue", catalogueReload: "Show the worker's catalogue", colSku: "SKU", colKind: "Kind", colBottles: "Bottles",
-    colSize: "Bottle size (ml)", colQuality: "Quality", colGrapes: "Grapes", colWeight: "Weight (g)", colPart: "kivitendo part",
+    catalogueHeading: "Product catalogue",
+    catalogueText: "Catalogue (CSV or JSON)",
+    catalogueFile: "Open a file (CSV or JSON)",
+    catalogueHint:
+      "Per SKU what a shop order lacks (kind, bottles, bottle size, quality, grapes, …, ISBN, weight, kivitendo part id). The worker completes webhook orders from it and refuses an order whose SKU is missing.",
+    catalogueSave: "Save the catalogue",
+    catalogueReload: "Show the worker's catalogue",
+    colSku: "SKU",
+    colKind: "Kind",
+    colBottles: "Bottles",
+    colSize: "Bottle size (ml)",
+    colQuality: "Quality",
+    colGrapes: "Grapes",
+    colWeight: "Weight (g)",
+    colPart: "kivitendo part",
     catalogueEntries: (n, at) => `${plural(n, "SKU", "SKUs")} in the worker's catalogue${at ? `, saved ${when(at)}` : ""}`,
-    catalogueSaved: (n) => `saved: ${plural(n, "SKU", "SKUs")}`, catalogueNotSaved: "not saved: fix the rows below",
-    catalogueUnread: "The worker's catalogue could not be read", catalogueReady: (n) => `${plural(n, "row", "rows")} read, no issues`,
-    missingHeading: "Missing from the catalogue:", allInCatalogue: "Every SKU of the order is in the catalogue.",
-    overviewHeading: "Overview", countsHeading: "Deliveries per target and status", needsActionHeading: "Needs action", lastSyncHeading: "Last sync",
-    lastDay: "last 24 hours", lastWeek: "last 7 days", chartTitle: "Deliveries per day, last 7 days", nothingNeedsAction: "Nothing needs action.",
-    noDeliveriesWeek: "No deliveries in the last 7 days.", noSync: "No sync has run yet.", overviewAt: (at) => `as of ${at}`,
+    catalogueSaved: (n) => `saved: ${plural(n, "SKU", "SKUs")}`,
+    catalogueNotSaved: "not saved: fix the rows below",
+    catalogueUnread: "The worker's catalogue could not be read",
+    catalogueReady: (n) => `${plural(n, "row", "rows")} read, no issues`,
+    missingHeading: "Missing from the catalogue:",
+    allInCatalogue: "Every SKU of the order is in the catalogue.",
+    overviewHeading: "Overview",
+    countsHeading: "Deliveries per target and status",
+    needsActionHeading: "Needs action",
+    lastSyncHeading: "Last sync",
+    lastDay: "last 24 hours",
+    lastWeek: "last 7 days",
+    chartTitle: "Deliveries per day, last 7 days",
+    nothingNeedsAction: "Nothing needs action.",
+    noDeliveriesWeek: "No deliveries in the last 7 days.",
+    noSync: "No sync has run yet.",
+    overviewAt: (at) => `as of ${at}`,
     syncResult: (r) => `${plural(r.listed, "order", "orders")} listed, ${r.delivered} delivered, ${r.skipped} skipped, ${r.failed} failed`,
-    syncOk: "ran", syncFailed: { worker_misconfigured: "not configured", shop_unavailable: "the shop could not be read" },
-    syncKind: { sync: "sync", reconciliation: "reconciliation" }, showList: (n, target, status) => `${n} ${target} ${status}: show them`,
-    deliveriesTo: "Deliveries to", allTargets: "all targets", noDeliveries: "No deliveries.",
-    formHeading: "The order as a form", formHint: "The same order as the JSON editor: a change in either shows in the other. The JSON path of a field is one click away ({ }).",
-    formNotJson: "The order is not JSON yet: fix it in the editor to see the form.", jsonPath: (p) => `JSON path: ${p}`, addField: "Add a field…",
-    item: (n) => `Item ${n}`, yes: "yes", no: "no", consequence: "consequence", thisField: "this field", thisFieldStart: "This field",
-    tokenRefused: "The worker refused the caller token (npm start makes a new one each time it starts): open the address it printed last (…#token=…), or paste the new token below.",
-    ledgerAnswer: (status, at) => (status === "accepted" ? `already delivered on ${at}: the ledger answered, nothing was sent`
-      : status === "cancelled" ? `cancelled on ${at}: the ledger answered, nothing was sent` : `already in the ledger since ${at} (${statusWord(status)}): nothing was sent`),
-    sendHint: { geisenheim: "Sends the order to Geisenheim.", "kivitendo-order": "Sends the order to kivitendo: its customer is found or created first, then the order.",
-      "kivitendo-customer": "A preview only: the worker creates the customer when it sends the order. Choose “kivitendo order” to send.", westarp: "Sends the order to Westarp." },
-    missingWarning: "A shop webhook with this order would be refused. Missing from the worker's catalogue:", catalogueEmpty: "The worker's catalogue is empty: shop webhooks are refused until it is saved.",
+    syncOk: "ran",
+    syncFailed: { worker_misconfigured: "not configured", shop_unavailable: "the shop could not be read" },
+    syncKind: { sync: "sync", reconciliation: "reconciliation" },
+    showList: (n, target, status) => `${n} ${target} ${status}: show them`,
+    deliveriesTo: "Deliveries to",
+    allTargets: "all targets",
+    noDeliveries: "No deliveries.",
+    formHeading: "The order as a form",
+    formHint: "The same order as the JSON editor: a change in either shows in the other. The JSON path of a field is one click away ({ }).",
+    formNotJson: "The order is not JSON yet: fix it in the editor to see the form.",
+    jsonPath: (p) => `JSON path: ${p}`,
+    addField: "Add a field…",
+    item: (n) => `Item ${n}`,
+    yes: "yes",
+    no: "no",
+    consequence: "consequence",
+    thisField: "this field",
+    thisFieldStart: "This field",
+    tokenRefused:
+      "The worker refused the caller token (npm start makes a new one each time it starts): open the address it printed last (…#token=…), or paste the new token below.",
+    ledgerAnswer: (status, at) =>
+      status === "accepted"
+        ? `already delivered on ${at}: the ledger answered, nothing was sent`
+        : status === "cancelled"
+          ? `cancelled on ${at}: the ledger answered, nothing was sent`
+          : `already in the ledger since ${at} (${statusWord(status)}): nothing was sent`,
+    sendHint: {
+      geisenheim: "Sends the order to Geisenheim.",
+      "kivitendo-order": "Sends the order to kivitendo: its customer is found or created first, then the order.",
+      "kivitendo-customer": "A preview only: the worker creates the customer when it sends the order. Choose “kivitendo order” to send.",
+      westarp: "Sends the order to Westarp.",
+    },
+    missingWarning: "A shop webhook with this order would be refused. Missing from the worker's catalogue:",
+    catalogueEmpty: "The worker's catalogue is empty: shop webhooks are refused until it is saved.",
     catalogueRefused: "The worker refused the caller token: the catalogue could not be read.",
-    targets: { geisenheim: "Geisenheim", "kivitendo-customer": "kivitendo customer", "kivitendo-order": "kivitendo order", westarp: "Westarp" },
-    statuses: { accepted: "accepted", rejected: "rejected", queued: "queued", dead: "dead", auth_failed: "credentials refused", uncertain: "uncertain", cancelled: "cancelled" },
-    examples: { b2c_online_wine: "Online wine order (consumer)", b2b_gastronomy: "Restaurant order (business)", local_farm_shop_sale: "Sale in the farm shop",
-      sparkling_wine: "Sparkling wine", return: "Return", westarp_book_order: "Book order (Westarp)" },
+    targets: {
+      geisenheim: "Geisenheim",
+      "kivitendo-customer": "kivitendo customer",
+      "kivitendo-order": "kivitendo order",
+      westarp: "Westarp",
+    },
+    statuses: {
+      accepted: "accepted",
+      rejected: "rejected",
+      queued: "queued",
+      dead: "dead",
+      auth_failed: "credentials refused",
+      uncertain: "uncertain",
+      cancelled: "cancelled",
+    },
+    examples: {
+      b2c_online_wine: "Online wine order (consumer)",
+      b2b_gastronomy: "Restaurant order (business)",
+      local_farm_shop_sale: "Sale in the farm shop",
+      sparkling_wine: "Sparkling wine",
+      return: "Return",
+      westarp_book_order: "Book order (Westarp)",
+    },
   },
   de: {
-    tagline: "Eine Bestellung so sehen, wie jede API sie sieht, korrigieren, senden, verfolgen.", language: "Sprache",
-    orderHeading: "Bestellung", example: "Beispiel", load: "Laden", target: "Ziel", order: "Bestellung",
-    optionsHeading: "Zieloptionen für die Vorschau", options: "Zieloptionen (JSON)",
-    optionsHint: "Der Worker sendet mit seiner eigenen Konfiguration (IDs, geheimes Salz); diese Optionen gelten nur für die Vorschau hier (die customerId eines kivitendo-Auftrags sucht oder legt der Worker an).",
-    issuesHeading: "Probleme", payloadHeading: "Nutzdaten", fieldsHeading: "Felder",
-    fieldsHint: "Ein Feld wählen, um zu sehen, woher es kommt.", sendHeading: "Senden", token: "Aufrufer-Token",
-    send: "Über den Worker senden", cancel: "Bei Geisenheim stornieren…", deliveriesHeading: "Zustellungen",
-    status: "Status", all: "alle", refresh: "Aktualisieren", colTarget: "Ziel", colKey: "Schlüssel", colStatus: "Status",
-    colAttempts: "Versuche", colUpdated: "Geändert", keep: "Bestellung behalten", confirmCancel: "Bei Geisenheim stornieren",
-    noIssues: "Keine Probleme.", noPayload: "Keine Nutzdaten: bitte die Fehler oben beheben.", madeFrom: "gebildet aus",
-    rule: "Regel", updated: (ms) => `aktualisiert in ${ms} ms`, malformed: "Die Bestellung ist noch kein JSON.",
+    tagline: "Eine Bestellung so sehen, wie jede API sie sieht, korrigieren, senden, verfolgen.",
+    language: "Sprache",
+    orderHeading: "Bestellung",
+    example: "Beispiel",
+    load: "Laden",
+    target: "Ziel",
+    order: "Bestellung",
+    optionsHeading: "Zieloptionen für die Vorschau",
+    options: "Zieloptionen (JSON)",
+    optionsHint:
+      "Der Worker sendet mit seiner eigenen Konfiguration (IDs, geheimes Salz); diese Optionen gelten nur für die Vorschau hier (die customerId eines kivitendo-Auftrags sucht oder legt der Worker an).",
+    issuesHeading: "Probleme",
+    payloadHeading: "Nutzdaten",
+    fieldsHeading: "Felder",
+    fieldsHint: "Ein Feld wählen, um zu sehen, woher es kommt.",
+    sendHeading: "Senden",
+    token: "Aufrufer-Token",
+    send: "Über den Worker senden",
+    cancel: "Bei Geisenheim stornieren…",
+    deliveriesHeading: "Zustellungen",
+    status: "Status",
+    all: "alle",
+    refresh: "Aktualisieren",
+    colTarget: "Ziel",
+    colKey: "Schlüssel",
+    colStatus: "Status",
+    colAttempts: "Versuche",
+    colUpdated: "Geändert",
+    keep: "Bestellung behalten",
+    confirmCancel: "Bei Geisenheim stornieren",
+    noIssues: "Keine Probleme.",
+    noPayload: "Keine Nutzdaten: bitte die Fehler oben beheben.",
+    madeFrom: "gebildet aus",
+    rule: "Regel",
+    updated: (ms) => `aktualisiert in ${ms} ms`,
+    malformed: "Die Bestellung ist noch kein JSON.",
     tokenMissing: "kein Aufrufer-Token: unten einfügen oder die von npm start ausgegebene Adresse öffnen",
-    tokenSet: "Aufrufer-Token für diese Sitzung gesetzt", sending: "wird gesendet…", showAttempts: "Versuche",
-    retry: "Erneut senden", retryWithEditor: "Mit der Bestellung im Editor erneut senden", attempt: "Versuch",
-    nextAttempt: "nächster Versuch", confirmText: (id, n) => `Geisenheim-Bestellung stornieren (Rechnungs-ID ${id}, Shop-Bestellung ${n})? Geisenheim nimmt sie aus der Statistik.`,
+    tokenSet: "Aufrufer-Token für diese Sitzung gesetzt",
+    sending: "wird gesendet…",
+    showAttempts: "Versuche",
+    retry: "Erneut senden",
+    retryWithEditor: "Mit der Bestellung im Editor erneut senden",
+    attempt: "Versuch",
+    nextAttempt: "nächster Versuch",
+    confirmText: (id, n) =>
+      `Geisenheim-Bestellung stornieren (Rechnungs-ID ${id}, Shop-Bestellung ${n})? Geisenheim nimmt sie aus der Statistik.`,
     noInvoiceId: "Diese Bestellung hat keine invoiceId: bei Geisenheim gibt es nichts zu stornieren.",
-    outcome: { accepted: "angenommen", rejected: "abgelehnt", queued: "in der Warteschlange: der Worker versucht es erneut", dead: "gescheitert: alle Versuche sind fehlgeschlagen", auth_failed: "die Zugangsdaten des Workers wurden abgelehnt",
-      uncertain: "unsicher: kann angekommen sein; beim Ziel prüfen, dann erneut senden oder bestätigen", cancelled: "storniert, bevor sie gesendet wurde: nie gesendet" },
-    uncertainHint: "Der Worker wurde angehalten oder das Ziel hat nicht geantwortet, während diese Bestellung unterwegs war. Das Ziel lässt sich nicht fragen, daher wird nichts mehr gesendet, bis Sie entscheiden: bitte dort nach der Bestellung sehen.",
-    resendUncertain: "Nicht vorhanden: erneut senden", confirmUncertain: "Vorhanden: bestätigen",
+    outcome: {
+      accepted: "angenommen",
+      rejected: "abgelehnt",
+      queued: "in der Warteschlange: der Worker versucht es erneut",
+      dead: "gescheitert: alle Versuche sind fehlgeschlagen",
+      auth_failed: "die Zugangsdaten des Workers wurden abgelehnt",
+      uncertain: "unsicher: kann angekommen sein; beim Ziel prüfen, dann erneut senden oder bestätigen",
+      cancelled: "storniert, bevor sie gesendet wurde: nie gesendet",
+    },
+    uncertainHint:
+      "Der Worker wurde angehalten oder das Ziel hat nicht geantwortet, während diese Bestellung unterwegs war. Das Ziel lässt sich nicht fragen, daher wird nichts mehr gesendet, bis Sie entscheiden: bitte dort nach der Bestellung sehen.",
+    resendUncertain: "Nicht vorhanden: erneut senden",
+    confirmUncertain: "Vorhanden: bestätigen",
     newDelivery: (id) => `Die korrigierte Bestellung hat einen anderen Schlüssel: als neue Zustellung gesendet; ${id} bleibt, wie sie war.`,
-    upstream: "Gegenstelle", none: "keine", errorSending: "Der Worker ist nicht erreichbar",
+    upstream: "Gegenstelle",
+    none: "keine",
+    errorSending: "Der Worker ist nicht erreichbar",
     saltNote: "Der Worker bildet die Empfänger-ID mit seinem eigenen geheimen Salz.",
-    catalogueHeading: "Produktkatalog", catalogueText: "Katalog (CSV oder JSON)", catalogueFile: "Datei öffnen (CSV oder JSON)",
-    catalogueHint: "Je Artikelnummer, was einer Shop-Bestellung fehlt (Art, Flaschen, Flaschengröße, Qualität, Rebsorten, …, ISBN, Gewicht, kivitendo-Artikel-ID). Der Worker ergänzt Webhook-Bestellungen daraus und lehnt eine Bestellung ab, deren Artikelnummer fehlt.",
-    catalogueSave: "Katalog speichern", catalogueReload: "Katalog des Workers zeigen", colSku: "Artikelnummer", colKind: "Art", colBottles: "Flaschen",
-    colSize: "Flaschengröße (ml)", colQuality: "Qualität", colGrapes: "Rebsorten", colWeight: "Gewicht (g)", colPart: "kivitendo-Artikel",
-    catalogueEntries: (n, at) => `${plural(n, "Artikelnummer", "Artikelnummern")} im Katalog des Workers${at ? `, gespeichert ${when(at)}` : ""}`,
-    catalogueSaved: (n) => `gespeichert: ${plural(n, "Artikelnummer", "Artikelnummern")}`, catalogueNotSaved: "nicht gespeichert: bitte die Zeilen unten korrigieren",
-    catalogueUnread: "Der Katalog des Workers konnte nicht gelesen werden", catalogueReady: (n) => `${plural(n, "Zeile", "Zeilen")} gelesen, keine Probleme`,
-    missingHeading: "Fehlt im Katalog:", allInCatalogue: "Jede Artikelnummer der Bestellung steht im Katalog.",
-    overviewHeading: "Überblick", countsHeading: "Zustellungen je Ziel und Status", needsActionHeading: "Zu erledigen", lastSyncHeading: "Letzter Abgleich",
-    lastDay: "letzte 24 Stunden", lastWeek: "letzte 7 Tage", chartTitle: "Zustellungen je Tag, letzte 7 Tage", nothingNeedsAction: "Nichts zu erledigen.",
-    noDeliveriesWeek: "Keine Zustellungen in den letzten 7 Tagen.", noSync: "Noch kein Abgleich gelaufen.", overviewAt: (at) => `Stand ${at}`,
-    syncResult: (r) => `${plural(r.listed, "Bestellung", "Bestellungen")} gelistet, ${r.delivered} zugestellt, ${r.skipped} übersprungen, ${r.failed} fehlgeschlagen`,
-    syncOk: "gelaufen", syncFailed: { worker_misconfigured: "nicht eingerichtet", shop_unavailable: "der Shop war nicht lesbar" },
-    syncKind: { sync: "Abgleich", reconciliation: "Kontrollabgleich" }, showList: (n, target, status) => `${n} ${target} ${status}: anzeigen`,
-    deliveriesTo: "Zustellungen an", allTargets: "alle Ziele", noDeliveries: "Keine Zustellungen.",
-    formHeading: "Die Bestellung als Formular", formHint: "Dieselbe Bestellung wie im JSON-Editor: eine Änderung in einem zeigt sich im anderen. Der JSON-Pfad eines Felds ist einen Klick entfernt ({ }).",
-    formNotJson: "Die Bestellung ist noch kein JSON: bitte im Editor korrigieren, um das Formular zu sehen.", jsonPath: (p) => `JSON-Pfad: ${p}`, addField: "Feld hinzufügen…",
-    item: (n) => `Position ${n}`, yes: "ja", no: "nein", consequence: "Folge", thisField: "dieses Feld", thisFieldStart: "Dieses Feld",
-    tokenRefused: "Der Worker hat das Aufrufer-Token abgelehnt (npm start erzeugt bei jedem Start ein neues): bitte die zuletzt ausgegebene Adresse öffnen (…#token=…) oder das neue Token unten einfügen.",
-    ledgerAnswer: (status, at) => (status === "accepted" ? `bereits am ${at} zugestellt: das Journal hat geantwortet, nichts wurde gesendet`
-      : status === "cancelled" ? `am ${at} storniert: das Journal hat geantwortet, nichts wurde gesendet` : `seit ${at} im Journal (${statusWord(status)}): nichts wurde gesendet`),
-    sendHint: { geisenheim: "Sendet die Bestellung an Geisenheim.", "kivitendo-order": "Sendet die Bestellung an kivitendo: zuerst wird der Kunde gesucht oder angelegt, dann der Auftrag.",
-      "kivitendo-customer": "Nur eine Vorschau: der Worker legt den Kunden an, wenn er die Bestellung sendet. Zum Senden „kivitendo-Auftrag“ wählen.", westarp: "Sendet die Bestellung an Westarp." },
-    missingWarning: "Ein Shop-Webhook mit dieser Bestellung würde abgelehnt. Fehlt im Katalog des Workers:", catalogueEmpty: "Der Katalog des Workers ist leer: Shop-Webhooks werden abgelehnt, bis er gespeichert ist.",
+    catalogueHeading: "Produktkatalog",
+    catalogueText: "Katalog (CSV oder JSON)",
+    catalogueFile: "Datei öffnen (CSV oder JSON)",
+    catalogueHint:
+      "Je Artikelnummer, was einer Shop-Bestellung fehlt (Art, Flaschen, Flaschengröße, Qualität, Rebsorten, …, ISBN, Gewicht, kivitendo-Artikel-ID). Der Worker ergänzt Webhook-Bestellungen daraus und lehnt eine Bestellung ab, deren Artikelnummer fehlt.",
+    catalogueSave: "Katalog speichern",
+    catalogueReload: "Katalog des Workers zeigen",
+    colSku: "Artikelnummer",
+    colKind: "Art",
+    colBottles: "Flaschen",
+    colSize: "Flaschengröße (ml)",
+    colQuality: "Qualität",
+    colGrapes: "Rebsorten",
+    colWeight: "Gewicht (g)",
+    colPart: "kivitendo-Artikel",
+    catalogueEntries: (n, at) =>
+      `${plural(n, "Artikelnummer", "Artikelnummern")} im Katalog des Workers${at ? `, gespeichert ${when(at)}` : ""}`,
+    catalogueSaved: (n) => `gespeichert: ${plural(n, "Artikelnummer", "Artikelnummern")}`,
+    catalogueNotSaved: "nicht gespeichert: bitte die Zeilen unten korrigieren",
+    catalogueUnread: "Der Katalog des Workers konnte nicht gelesen werden",
+    catalogueReady: (n) => `${plural(n, "Zeile", "Zeilen")} gelesen, keine Probleme`,
+    missingHeading: "Fehlt im Katalog:",
+    allInCatalogue: "Jede Artikelnummer der Bestellung steht im Katalog.",
+    overviewHeading: "Überblick",
+    countsHeading: "Zustellungen je Ziel und Status",
+    needsActionHeading: "Zu erledigen",
+    lastSyncHeading: "Letzter Abgleich",
+    lastDay: "letzte 24 Stunden",
+    lastWeek: "letzte 7 Tage",
+    chartTitle: "Zustellungen je Tag, letzte 7 Tage",
+    nothingNeedsAction: "Nichts zu erledigen.",
+    noDeliveriesWeek: "Keine Zustellungen in den letzten 7 Tagen.",
+    noSync: "Noch kein Abgleich gelaufen.",
+    overviewAt: (at) => `Stand ${at}`,
+    syncResult: (r) =>
+      `${plural(r.listed, "Bestellung", "Bestellungen")} gelistet, ${r.delivered} zugestellt, ${r.skipped} übersprungen, ${r.failed} fehlgeschlagen`,
+    syncOk: "gelaufen",
+    syncFailed: { worker_misconfigured: "nicht eingerichtet", shop_unavailable: "der Shop war nicht lesbar" },
+    syncKind: { sync: "Abgleich", reconciliation: "Kontrollabgleich" },
+    showList: (n, target, status) => `${n} ${target} ${status}: anzeigen`,
+    deliveriesTo: "Zustellungen an",
+    allTargets: "alle Ziele",
+    noDeliveries: "Keine Zustellungen.",
+    formHeading: "Die Bestellung als Formular",
+    formHint:
+      "Dieselbe Bestellung wie im JSON-Editor: eine Änderung in einem zeigt sich im anderen. Der JSON-Pfad eines Felds ist einen Klick entfernt ({ }).",
+    formNotJson: "Die Bestellung ist noch kein JSON: bitte im Editor korrigieren, um das Formular zu sehen.",
+    jsonPath: (p) => `JSON-Pfad: ${p}`,
+    addField: "Feld hinzufügen…",
+    item: (n) => `Position ${n}`,
+    yes: "ja",
+    no: "nein",
+    consequence: "Folge",
+    thisField: "dieses Feld",
+    thisFieldStart: "Dieses Feld",
+    tokenRefused:
+      "Der Worker hat das Aufrufer-Token abgelehnt (npm start erzeugt bei jedem Start ein neues): bitte die zuletzt ausgegebene Adresse öffnen (…#token=…) oder das neue Token unten einfügen.",
+    ledgerAnswer: (status, at) =>
+      status === "accepted"
+        ? `bereits am ${at} zugestellt: das Journal hat geantwortet, nichts wurde gesendet`
+        : status === "cancelled"
+          ? `am ${at} storniert: das Journal hat geantwortet, nichts wurde gesendet`
+          : `seit ${at} im Journal (${statusWord(status)}): nichts wurde gesendet`,
+    sendHint: {
+      geisenheim: "Sendet die Bestellung an Geisenheim.",
+      "kivitendo-order": "Sendet die Bestellung an kivitendo: zuerst wird der Kunde gesucht oder angelegt, dann der Auftrag.",
+      "kivitendo-customer":
+        "Nur eine Vorschau: der Worker legt den Kunden an, wenn er die Bestellung sendet. Zum Senden „kivitendo-Auftrag“ wählen.",
+      westarp: "Sendet die Bestellung an Westarp.",
+    },
+    missingWarning: "Ein Shop-Webhook mit dieser Bestellung würde abgelehnt. Fehlt im Katalog des Workers:",
+    catalogueEmpty: "Der Katalog des Workers ist leer: Shop-Webhooks werden abgelehnt, bis er gespeichert ist.",
     catalogueRefused: "Der Worker hat das Aufrufer-Token abgelehnt: der Katalog konnte nicht gelesen werden.",
-    targets: { geisenheim: "Geisenheim", "kivitendo-customer": "kivitendo-Kunde", "kivitendo-order": "kivitendo-Auftrag", westarp: "Westarp" },
-    statuses: { accepted: "angenommen", rejected: "abgelehnt", queued: "wartend", dead: "gescheitert", auth_failed: "Zugang abgelehnt", uncertain: "unsicher", cancelled: "storniert" },
-    examples: { b2c_online_wine: "Online-Weinbestellung (Privatkunde)", b2b_gastronomy: "Bestellung eines Restaurants (Gewerbe)", local_farm_shop_sale: "Verkauf im Hofladen",
-      sparkling_wine: "Sekt", return: "Rücksendung", westarp_book_order: "Buchbestellung (Westarp)" },
+    targets: {
+      geisenheim: "Geisenheim",
+      "kivitendo-customer": "kivitendo-Kunde",
+      "kivitendo-order": "kivitendo-Auftrag",
+      westarp: "Westarp",
+    },
+    statuses: {
+      accepted: "angenommen",
+      rejected: "abgelehnt",
+      queued: "wartend",
+      dead: "gescheitert",
+      auth_failed: "Zugang abgelehnt",
+      uncertain: "unsicher",
+      cancelled: "storniert",
+    },
+    examples: {
+      b2c_online_wine: "Online-Weinbestellung (Privatkunde)",
+      b2b_gastronomy: "Bestellung eines Restaurants (Gewerbe)",
+      local_farm_shop_sale: "Verkauf im Hofladen",
+      sparkling_wine: "Sekt",
+      return: "Rücksendung",
+      westarp_book_order: "Buchbestellung (Westarp)",
+    },
   },
 };
 
 /** The order's field names for people, by the field's key (the form view's labels and the
  * issues' fields); the fields themselves come from the package's types (order-fields.json). */
 const FIELD_WORDS = {
-  number: ["Order number", "Bestellnummer"], invoiceId: ["Invoice id", "Rechnungs-ID"], orderedAt: ["Ordered at", "Bestellt am"],
-  invoiceDate: ["Invoice date", "Rechnungsdatum"], channel: ["Sales channel", "Vertriebsweg"], currency: ["Currency", "Währung"],
-  pricesIncludeTax: ["Prices include VAT", "Preise inklusive MwSt."], customer: ["Customer", "Kunde"], billingAddress: ["Billing address", "Rechnungsadresse"],
-  shippingAddress: ["Shipping address", "Lieferadresse"], payment: ["Payment", "Zahlung"], shipping: ["Shipping", "Versand"],
-  deliveryDate: ["Delivery date", "Lieferdatum"], notes: ["Notes", "Anmerkungen"], items: ["Items", "Positionen"],
-  id: ["Customer number", "Kundennummer"], email: ["E-mail", "E-Mail"], type: ["Customer type", "Kundenart"], company: ["Company", "Firma"],
-  gender: ["Gender", "Geschlecht"], title: ["Title", "Titel"], firstName: ["First name", "Vorname"], lastName: ["Last name", "Nachname"],
-  phone: ["Phone", "Telefon"], fax: ["Fax", "Fax"], homepage: ["Website", "Webseite"], vatId: ["VAT id", "USt-IdNr."], birthYear: ["Year of birth", "Geburtsjahr"],
-  marketingConsent: ["Marketing consent", "Werbeeinwilligung"], tradeNumber: ["Trade number", "Händlernummer"],
-  name: ["Name", "Name"], street: ["Street", "Straße"], houseNumber: ["House number", "Hausnummer"], zip: ["Postcode", "PLZ"], city: ["City", "Ort"],
-  country: ["Country", "Land"], method: ["Payment method", "Zahlungsart"], carrier: ["Carrier", "Versanddienst"], methodName: ["Shipping method", "Versandart"],
-  cost: ["Shipping cost", "Versandkosten"], taxRate: ["VAT rate (%)", "MwSt.-Satz (%)"], sku: ["SKU", "Artikelnummer"], quantity: ["Quantity", "Menge"],
-  unitPrice: ["Unit price", "Einzelpreis"], discount: ["Discount", "Rabatt"], discountPercent: ["Discount (%)", "Rabatt (%)"], unit: ["Unit", "Einheit"],
-  weightGrams: ["Weight (g)", "Gewicht (g)"], isbn: ["ISBN", "ISBN"], product: ["Product facts", "Produktangaben"], kind: ["Kind", "Art"],
-  bottles: ["Bottles", "Flaschen"], bottleSizeMl: ["Bottle size (ml)", "Flaschengröße (ml)"], organic: ["Organic", "Bio"], quality: ["Quality", "Qualitätsstufe"],
-  grapes: ["Grapes", "Rebsorten"], wineType: ["Wine type", "Weinart"], taste: ["Taste", "Geschmack"], vdp: ["VDP classification", "VDP-Klassifikation"],
+  number: ["Order number", "Bestellnummer"],
+  invoiceId: ["Invoice id", "Rechnungs-ID"],
+  orderedAt: ["Ordered at", "Bestellt am"],
+  invoiceDate: ["Invoice date", "Rechnungsdatum"],
+  channel: ["Sales channel", "Vertriebsweg"],
+  currency: ["Currency", "Währung"],
+  pricesIncludeTax: ["Prices include VAT", "Preise inklusive MwSt."],
+  customer: ["Customer", "Kunde"],
+  billingAddress: ["Billing address", "Rechnungsadresse"],
+  shippingAddress: ["Shipping address", "Lieferadresse"],
+  payment: ["Payment", "Zahlung"],
+  shipping: ["Shipping", "Versand"],
+  deliveryDate: ["Delivery date", "Lieferdatum"],
+  notes: ["Notes", "Anmerkungen"],
+  items: ["Items", "Positionen"],
+  id: ["Customer number", "Kundennummer"],
+  email: ["E-mail", "E-Mail"],
+  type: ["Customer type", "Kundenart"],
+  company: ["Company", "Firma"],
+  gender: ["Gender", "Geschlecht"],
+  title: ["Title", "Titel"],
+  firstName: ["First name", "Vorname"],
+  lastName: ["Last name", "Nachname"],
+  phone: ["Phone", "Telefon"],
+  fax: ["Fax", "Fax"],
+  homepage: ["Website", "Webseite"],
+  vatId: ["VAT id", "USt-IdNr."],
+  birthYear: ["Year of birth", "Geburtsjahr"],
+  marketingConsent: ["Marketing consent", "Werbeeinwilligung"],
+  tradeNumber: ["Trade number", "Händlernummer"],
+  name: ["Name", "Name"],
+  street: ["Street", "Straße"],
+  houseNumber: ["House number", "Hausnummer"],
+  zip: ["Postcode", "PLZ"],
+  city: ["City", "Ort"],
+  country: ["Country", "Land"],
+  method: ["Payment method", "Zahlungsart"],
+  carrier: ["Carrier", "Versanddienst"],
+  methodName: ["Shipping method", "Versandart"],
+  cost: ["Shipping cost", "Versandkosten"],
+  taxRate: ["VAT rate (%)", "MwSt.-Satz (%)"],
+  sku: ["SKU", "Artikelnummer"],
+  quantity: ["Quantity", "Menge"],
+  unitPrice: ["Unit price", "Einzelpreis"],
+  discount: ["Discount", "Rabatt"],
+  discountPercent: ["Discount (%)", "Rabatt (%)"],
+  unit: ["Unit", "Einheit"],
+  weightGrams: ["Weight (g)", "Gewicht (g)"],
+  isbn: ["ISBN", "ISBN"],
+  product: ["Product facts", "Produktangaben"],
+  kind: ["Kind", "Art"],
+  bottles: ["Bottles", "Flaschen"],
+  bottleSizeMl: ["Bottle size (ml)", "Flaschengröße (ml)"],
+  organic: ["Organic", "Bio"],
+  quality: ["Quality", "Qualitätsstufe"],
+  grapes: ["Grapes", "Rebsorten"],
+  wineType: ["Wine type", "Weinart"],
+  taste: ["Taste", "Geschmack"],
+  vdp: ["VDP classification", "VDP-Klassifikation"],
 };
 
 let lang = localStorage.getItem("kontor.lang") === "de" ? "de" : "en";
@@ -215,7 +471,10 @@ function issueText(issue, consequence = false) {
     else if (issue.path) frag.append(el("code", { className: "path" }, issue.path), ": ");
   }
   parts.forEach((p, i) => {
-    if (i % 2 === 0) { if (p) frag.append(p); return; }
+    if (i % 2 === 0) {
+      if (p) frag.append(p);
+      return;
+    }
     const named = fieldName(p);
     if (p === issue.path && consequence) frag.append(i === 1 && !parts[0] ? t("thisFieldStart") : t("thisField"));
     else if (p === issue.path) frag.append(named ? el("strong", { className: "field-name" }, named) : el("code", { className: "path" }, p));
@@ -261,10 +520,16 @@ function applyWords() {
   $("example").replaceChildren(...EXAMPLES.map((name) => el("option", { value: name }, t("examples")[name] ?? name)));
   if (example) $("example").value = example;
   const status = $("status-filter").value;
-  $("status-filter").replaceChildren(el("option", { value: "" }, t("all")), ...STATUSES.map((s) => el("option", { value: s }, statusWord(s))));
+  $("status-filter").replaceChildren(
+    el("option", { value: "" }, t("all")),
+    ...STATUSES.map((s) => el("option", { value: s }, statusWord(s))),
+  );
   $("status-filter").value = status;
   const target = $("target-filter").value;
-  $("target-filter").replaceChildren(el("option", { value: "" }, t("allTargets")), ...WORKER_TARGETS.map((s) => el("option", { value: s }, TARGET_NAMES[s])));
+  $("target-filter").replaceChildren(
+    el("option", { value: "" }, t("allTargets")),
+    ...WORKER_TARGETS.map((s) => el("option", { value: s }, TARGET_NAMES[s])),
+  );
   $("target-filter").value = target;
   for (const option of $("target").options) option.textContent = t("targets")[option.value] ?? option.textContent;
   showToken();
@@ -325,7 +590,11 @@ async function api(method, path, body, type = "application/json") {
   }
   const text = await res.text();
   let data;
-  try { data = JSON.parse(text); } catch { data = { error: text }; }
+  try {
+    data = JSON.parse(text);
+  } catch {
+    data = { error: text };
+  }
   return { status: res.status, data };
 }
 
@@ -349,13 +618,16 @@ const PREVIEW_OPTIONS = {
 
 // ------------------------------------------------------------------ building, as you type
 
-
 let current = { result: null, orderText: "", tree: null, selected: null };
 
 function readOptions() {
   const text = $("options").value.trim();
   if (!text) return {};
-  try { return JSON.parse(text); } catch { return null; }
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }
 
 function update() {
@@ -365,8 +637,18 @@ function update() {
   const options = readOptions();
   let result;
   if (options === null) {
-    result = { ok: false, issues: [{ path: "options", code: "malformed_json", severity: "error",
-      message: "The target options are not JSON", messageDe: "Die Zieloptionen sind kein JSON" }] };
+    result = {
+      ok: false,
+      issues: [
+        {
+          path: "options",
+          code: "malformed_json",
+          severity: "error",
+          message: "The target options are not JSON",
+          messageDe: "Die Zieloptionen sind kein JSON",
+        },
+      ],
+    };
   } else {
     result = DOCUMENTS.find((d) => d.name === target).build(orderText, { ...options, explain: true });
   }
@@ -393,7 +675,10 @@ function scheduleUpdate() {
 
 /** `items[2].product.grapes[0]` → ["items", 2, "product", "grapes", 0] */
 function segments(path) {
-  return path.split(/\.|(?=\[)/).filter(Boolean).map((s) => (s.startsWith("[") ? Number(s.slice(1, -1)) : s));
+  return path
+    .split(/\.|(?=\[)/)
+    .filter(Boolean)
+    .map((s) => (s.startsWith("[") ? Number(s.slice(1, -1)) : s));
 }
 
 /** The text range of `path` in the order, or of its nearest existing ancestor (a missing
@@ -425,7 +710,11 @@ function renderIssues(issues) {
   if (issues.length !== shown.length) list.append(el("li", { className: "note" }, t("saltNote")));
   if (!shown.length) list.append(el("li", { className: "none" }, t("noIssues")));
   for (const issue of byField(shown)) {
-    const button = el("button", { type: "button", className: `issue ${issue.severity}`, title: t("jsonPath")(issue.path || "(order)") }, issueContent(issue));
+    const button = el(
+      "button",
+      { type: "button", className: `issue ${issue.severity}`, title: t("jsonPath")(issue.path || "(order)") },
+      issueContent(issue),
+    );
     button.dataset.path = issue.path;
     button.dataset.code = issue.code;
     button.dataset.codes = [issue, ...issue.consequences].map((i) => i.code).join(" ");
@@ -435,7 +724,7 @@ function renderIssues(issues) {
 }
 
 function escapeHtml(s) {
-  return s.replace(/[&<>]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;" }[c]));
+  return s.replace(/[&<>]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;" })[c]);
 }
 
 /** Marks each issue's field in the editor's backdrop (errors over warnings). */
@@ -487,8 +776,12 @@ function renderPayload(result) {
   list.replaceChildren();
   for (const entry of result.lineage ?? []) {
     const value = valueAt(result, entry.field);
-    const button = el("button", { type: "button", className: "field" }, el("code", {}, entry.field),
-      value === undefined ? "" : ` = ${JSON.stringify(value)}`);
+    const button = el(
+      "button",
+      { type: "button", className: "field" },
+      el("code", {}, entry.field),
+      value === undefined ? "" : ` = ${JSON.stringify(value)}`,
+    );
     button.dataset.field = entry.field;
     button.addEventListener("click", () => showLineage(entry.field));
     list.append(el("li", {}, button));
@@ -509,8 +802,12 @@ function showLineage(field) {
     b.addEventListener("click", () => selectInOrder(source));
     from.append(el("li", {}, b));
   }
-  box.append(el("h3", {}, el("code", {}, entry.field)), el("p", {}, `${t("madeFrom")}:`), from,
-    el("p", { className: "rule" }, `${t("rule")}: ${lang === "de" ? entry.ruleDe : entry.rule}`));
+  box.append(
+    el("h3", {}, el("code", {}, entry.field)),
+    el("p", {}, `${t("madeFrom")}:`),
+    from,
+    el("p", { className: "rule" }, `${t("rule")}: ${lang === "de" ? entry.ruleDe : entry.rule}`),
+  );
 }
 
 // A click in a JSON payload selects the field under the cursor.
@@ -546,8 +843,12 @@ function renderOutcome(status, data) {
   const state = delivery?.status ?? (status === 401 ? "unauthorised" : "error");
   // The same key again: the ledger answered and nothing left for the target.
   const fromLedger = Boolean(delivery?.duplicate);
-  const words = status === 401 ? t("tokenRefused") : fromLedger ? t("ledgerAnswer")(state, when(delivery.updatedAt ?? delivery.createdAt))
-    : t("outcome")[state] ?? `${status} ${data.error ?? ""}`;
+  const words =
+    status === 401
+      ? t("tokenRefused")
+      : fromLedger
+        ? t("ledgerAnswer")(state, when(delivery.updatedAt ?? delivery.createdAt))
+        : (t("outcome")[state] ?? `${status} ${data.error ?? ""}`);
   const p = el("p", { className: `outcome ${state}` }, el("strong", {}, words));
   p.dataset.status = state;
   if (fromLedger) p.dataset.ledger = "true";
@@ -559,7 +860,11 @@ function renderOutcome(status, data) {
   if (issues.length) {
     const list = el("ul", {});
     for (const issue of byField(issues)) {
-      const b = el("button", { type: "button", className: `issue ${issue.severity ?? "error"}`, title: t("jsonPath")(issue.path || "(order)") }, issueContent(issue));
+      const b = el(
+        "button",
+        { type: "button", className: `issue ${issue.severity ?? "error"}`, title: t("jsonPath")(issue.path || "(order)") },
+        issueContent(issue),
+      );
       b.addEventListener("click", () => selectInOrder(issue.path));
       list.append(el("li", {}, b));
     }
@@ -571,7 +876,12 @@ function renderOutcome(status, data) {
 async function send() {
   if ($("target").value === "kivitendo-customer") return; // a preview only (showControls hides the button)
   let order;
-  try { order = JSON.parse($("order").value); } catch { renderOutcome(0, { error: t("malformed") }); return; }
+  try {
+    order = JSON.parse($("order").value);
+  } catch {
+    renderOutcome(0, { error: t("malformed") });
+    return;
+  }
   $("outcome").replaceChildren(el("p", {}, t("sending")));
   try {
     const { status, data } = await api("POST", `/v1/${workerTarget($("target").value)}/orders`, { order });
@@ -585,8 +895,16 @@ async function send() {
 async function cancel() {
   if ($("target").value !== "geisenheim") return;
   let order;
-  try { order = JSON.parse($("order").value); } catch { renderOutcome(0, { error: t("malformed") }); return; }
-  if (order.invoiceId === undefined) { renderOutcome(0, { error: t("noInvoiceId") }); return; }
+  try {
+    order = JSON.parse($("order").value);
+  } catch {
+    renderOutcome(0, { error: t("malformed") });
+    return;
+  }
+  if (order.invoiceId === undefined) {
+    renderOutcome(0, { error: t("noInvoiceId") });
+    return;
+  }
   $("confirm-text").textContent = t("confirmText")(order.invoiceId, order.number);
   const dialog = $("confirm");
   dialog.returnValue = "";
@@ -600,7 +918,11 @@ async function cancel() {
 
 async function refreshDeliveries() {
   const body = document.querySelector("#deliveries tbody");
-  if (!token()) { body.replaceChildren(); $("deliveries-state").textContent = t("tokenMissing"); return; }
+  if (!token()) {
+    body.replaceChildren();
+    $("deliveries-state").textContent = t("tokenMissing");
+    return;
+  }
   const status = $("status-filter").value;
   const target = $("target-filter").value;
   const query = new URLSearchParams({ limit: "50" });
@@ -611,14 +933,26 @@ async function refreshDeliveries() {
   const list = data.deliveries ?? [];
   $("deliveries-state").textContent = http === 401 ? t("tokenRefused") : list.length ? "" : t("noDeliveries");
   // Each cell names its column (data-label): at phone width the rows are cards.
-  const cell = (column, ...content) => { const td = el("td", {}, ...content); td.dataset.label = t(column); return td; };
+  const cell = (column, ...content) => {
+    const td = el("td", {}, ...content);
+    td.dataset.label = t(column);
+    return td;
+  };
   for (const d of list) {
     const open = el("button", { type: "button" }, t("showAttempts"));
     open.addEventListener("click", () => showDelivery(d.id));
     const statusCell = cell("colStatus", statusWord(d.status));
     statusCell.className = `status ${d.status}`;
-    const row = el("tr", {}, cell("colTarget", TARGET_NAMES[d.target] ?? d.target), cell("colKey", el("code", {}, d.key ?? "")),
-      statusCell, cell("colAttempts", String(d.attempts ?? 0)), cell("colUpdated", timeEl(d.updatedAt)), el("td", { className: "actions" }, open));
+    const row = el(
+      "tr",
+      {},
+      cell("colTarget", TARGET_NAMES[d.target] ?? d.target),
+      cell("colKey", el("code", {}, d.key ?? "")),
+      statusCell,
+      cell("colAttempts", String(d.attempts ?? 0)),
+      cell("colUpdated", timeEl(d.updatedAt)),
+      el("td", { className: "actions" }, open),
+    );
     row.dataset.id = d.id;
     row.dataset.status = d.status;
     body.append(row);
@@ -646,7 +980,10 @@ async function showDelivery(id) {
     // Only the operator decides: the target cannot say whether the order arrived.
     const resend = el("button", { type: "button", id: "resend-uncertain" }, t("resendUncertain"));
     const confirm = el("button", { type: "button", id: "confirm-uncertain" }, t("confirmUncertain"));
-    for (const [button, action] of [[resend, "retry"], [confirm, "confirm"]]) {
+    for (const [button, action] of [
+      [resend, "retry"],
+      [confirm, "confirm"],
+    ]) {
       button.addEventListener("click", async () => {
         const { status, data: answer } = await api("POST", `/v1/deliveries/${encodeURIComponent(id)}/${action}`, {});
         renderOutcome(status, answer);
@@ -662,7 +999,12 @@ async function showDelivery(id) {
     retry.addEventListener("click", async () => {
       let body = {};
       if (withEditor.checked) {
-        try { body = { order: JSON.parse($("order").value) }; } catch { renderOutcome(0, { error: t("malformed") }); return; }
+        try {
+          body = { order: JSON.parse($("order").value) };
+        } catch {
+          renderOutcome(0, { error: t("malformed") });
+          return;
+        }
       }
       const { status, data: answer } = await api("POST", `/v1/deliveries/${encodeURIComponent(id)}/retry`, body);
       renderOutcome(status, answer);
@@ -685,17 +1027,34 @@ function renderMissing() {
   box.replaceChildren();
   if (!catalogue) return;
   let order;
-  try { order = JSON.parse($("order").value); } catch { return; }
+  try {
+    order = JSON.parse($("order").value);
+  } catch {
+    return;
+  }
   if (!order || typeof order !== "object" || !Array.isArray(order.items)) return;
   // An empty catalogue is one note, not every SKU in red: it matters to shop webhooks only.
-  if (!catalogue.catalogue.length) { box.dataset.missing = ""; box.append(el("p", { className: "hint" }, t("catalogueEmpty"))); return; }
+  if (!catalogue.catalogue.length) {
+    box.dataset.missing = "";
+    box.append(el("p", { className: "hint" }, t("catalogueEmpty")));
+    return;
+  }
   const { missing, issues } = missingFromCatalogue(order, catalogue.catalogue);
   box.dataset.missing = missing.join(",");
-  if (!missing.length) { box.append(el("p", { className: "none" }, t("allInCatalogue"))); return; }
+  if (!missing.length) {
+    box.append(el("p", { className: "none" }, t("allInCatalogue")));
+    return;
+  }
   const list = el("ul", {});
   for (const sku of missing) {
-    const issue = issues.find((i) => i.code === "missing_from_catalogue" && order.items[Number(/\[(\d+)\]/.exec(i.path)?.[1])]?.sku?.trim() === sku);
-    const b = el("button", { type: "button", className: "issue warning" }, issue ? issueText(issue) : el("code", { className: "path" }, sku));
+    const issue = issues.find(
+      (i) => i.code === "missing_from_catalogue" && order.items[Number(/\[(\d+)\]/.exec(i.path)?.[1])]?.sku?.trim() === sku,
+    );
+    const b = el(
+      "button",
+      { type: "button", className: "issue warning" },
+      issue ? issueText(issue) : el("code", { className: "path" }, sku),
+    );
     b.dataset.sku = sku;
     b.addEventListener("click", () => issue && selectInOrder(issue.path));
     list.append(el("li", {}, b));
@@ -711,11 +1070,27 @@ function renderCatalogue() {
   const body = document.querySelector("#catalogue tbody");
   body.replaceChildren();
   for (const e of catalogue?.catalogue ?? []) {
-    const row = el("tr", {}, cell(e.sku), cell(e.kind), cell(e.bottles), cell(e.bottleSizeMl), cell(e.quality), cell(e.grapes), cell(e.isbn), cell(e.weightGrams), cell(e.kivitendoPartId));
+    const row = el(
+      "tr",
+      {},
+      cell(e.sku),
+      cell(e.kind),
+      cell(e.bottles),
+      cell(e.bottleSizeMl),
+      cell(e.quality),
+      cell(e.grapes),
+      cell(e.isbn),
+      cell(e.weightGrams),
+      cell(e.kivitendoPartId),
+    );
     row.dataset.sku = e.sku;
     body.append(row);
   }
-  $("catalogue-state").textContent = catalogue ? t("catalogueEntries")(catalogue.catalogue.length, catalogue.updatedAt) : tokenRefused ? t("catalogueRefused") : t("catalogueUnread");
+  $("catalogue-state").textContent = catalogue
+    ? t("catalogueEntries")(catalogue.catalogue.length, catalogue.updatedAt)
+    : tokenRefused
+      ? t("catalogueRefused")
+      : t("catalogueUnread");
 }
 
 function renderCatalogueIssues(issues) {
@@ -731,7 +1106,10 @@ function renderCatalogueIssues(issues) {
 /** The catalogue text as the package reads it, as you type: bad rows with their lines. */
 function checkCatalogueText() {
   const text = $("catalogue-text").value;
-  if (!text.trim()) { renderCatalogueIssues([]); return null; }
+  if (!text.trim()) {
+    renderCatalogueIssues([]);
+    return null;
+  }
   const read = readCatalogue(text);
   renderCatalogueIssues(read.issues);
   if (read.ok) $("catalogue-state").textContent = t("catalogueReady")(read.catalogue.length);
@@ -743,7 +1121,9 @@ async function loadCatalogue() {
   try {
     const { status, data } = await api("GET", "/v1/catalogue");
     catalogue = status === 200 ? data : null;
-  } catch { catalogue = null; }
+  } catch {
+    catalogue = null;
+  }
   renderCatalogue();
   if (catalogue) $("catalogue-text").value = JSON.stringify(catalogue.catalogue, null, 2);
   renderCatalogueIssues([]);
@@ -793,7 +1173,9 @@ function wire() {
     await reloadFromWorker();
   });
   // A new `#token=…` pasted into this tab's address is taken at once, without a reload.
-  window.addEventListener("hashchange", async () => { if (takeTokenFromAddress()) await reloadFromWorker(); });
+  window.addEventListener("hashchange", async () => {
+    if (takeTokenFromAddress()) await reloadFromWorker();
+  });
   $("overview-refresh").addEventListener("click", loadOverview);
   $("target-filter").addEventListener("change", refreshDeliveries);
   $("order-form").addEventListener("submit", (e) => e.preventDefault());
@@ -838,11 +1220,17 @@ function showControls() {
 let overviewData = null;
 
 async function loadOverview() {
-  if (!token()) { overviewData = null; renderOverview(); return; }
+  if (!token()) {
+    overviewData = null;
+    renderOverview();
+    return;
+  }
   try {
     const { status, data } = await api("GET", "/v1/overview");
     overviewData = status === 200 ? data : null;
-  } catch { overviewData = null; }
+  } catch {
+    overviewData = null;
+  }
   renderOverview();
 }
 
@@ -857,7 +1245,11 @@ async function openList(target, status) {
 
 function countButton(n, target, status) {
   if (!n) return el("span", { className: "zero" }, "0");
-  const b = el("button", { type: "button", className: `count ${status}`, title: t("showList")(n, TARGET_NAMES[target] ?? target, statusWord(status)) }, n.toLocaleString(locale()));
+  const b = el(
+    "button",
+    { type: "button", className: `count ${status}`, title: t("showList")(n, TARGET_NAMES[target] ?? target, statusWord(status)) },
+    n.toLocaleString(locale()),
+  );
   b.setAttribute("aria-label", t("showList")(n, TARGET_NAMES[target] ?? target, statusWord(status)));
   b.dataset.target = target;
   b.dataset.status = status;
@@ -865,7 +1257,15 @@ function countButton(n, target, status) {
   return b;
 }
 
-const STATUS_COLOURS = { accepted: "#1e6b30", queued: "#7a4a00", rejected: "#a4161a", dead: "#5c0a0d", auth_failed: "#c2185b", uncertain: "#d98e04", cancelled: "#6b6b66" };
+const STATUS_COLOURS = {
+  accepted: "#1e6b30",
+  queued: "#7a4a00",
+  rejected: "#a4161a",
+  dead: "#5c0a0d",
+  auth_failed: "#c2185b",
+  uncertain: "#d98e04",
+  cancelled: "#6b6b66",
+};
 
 function renderOverview() {
   const state = $("overview-state");
@@ -877,15 +1277,26 @@ function renderOverview() {
   $("needs-action").replaceChildren();
   $("last-sync").replaceChildren();
   const o = overviewData;
-  if (!o) { state.textContent = !token() ? t("tokenMissing") : tokenRefused ? t("tokenRefused") : ""; return; }
+  if (!o) {
+    state.textContent = !token() ? t("tokenMissing") : tokenRefused ? t("tokenRefused") : "";
+    return;
+  }
   state.replaceChildren(t("overviewAt")(""), timeEl(o.at));
   // Per target and status: the last 24 hours and the last 7 days, each number a link to the list.
   if (!o.counts.length) body.append(el("tr", {}, el("td", { colSpan: 4 }, t("noDeliveriesWeek"))));
   else {
-    head.append(el("tr", {}, el("th", {}, t("colTarget")), el("th", {}, t("colStatus")), el("th", {}, t("lastDay")), el("th", {}, t("lastWeek"))));
+    head.append(
+      el("tr", {}, el("th", {}, t("colTarget")), el("th", {}, t("colStatus")), el("th", {}, t("lastDay")), el("th", {}, t("lastWeek"))),
+    );
     for (const c of o.counts) {
-      const row = el("tr", {}, el("td", {}, TARGET_NAMES[c.target] ?? c.target), el("td", { className: `status ${c.status}` }, statusWord(c.status)),
-        el("td", {}, countButton(c.lastDay, c.target, c.status)), el("td", {}, countButton(c.lastWeek, c.target, c.status)));
+      const row = el(
+        "tr",
+        {},
+        el("td", {}, TARGET_NAMES[c.target] ?? c.target),
+        el("td", { className: `status ${c.status}` }, statusWord(c.status)),
+        el("td", {}, countButton(c.lastDay, c.target, c.status)),
+        el("td", {}, countButton(c.lastWeek, c.target, c.status)),
+      );
       row.children[2].dataset.label = t("lastDay");
       row.children[3].dataset.label = t("lastWeek");
       row.dataset.target = c.target;
@@ -896,14 +1307,29 @@ function renderOverview() {
   }
   if (!o.needsAction.length) $("needs-action").append(el("li", { className: "none" }, t("nothingNeedsAction")));
   for (const a of o.needsAction) {
-    const li = el("li", { className: `needs ${a.status}` }, countButton(a.count, a.target, a.status), ` ${TARGET_NAMES[a.target] ?? a.target}: ${statusWord(a.status)}`);
+    const li = el(
+      "li",
+      { className: `needs ${a.status}` },
+      countButton(a.count, a.target, a.status),
+      ` ${TARGET_NAMES[a.target] ?? a.target}: ${statusWord(a.status)}`,
+    );
     li.dataset.status = a.status;
     $("needs-action").append(li);
   }
   const run = o.lastSync;
-  if (!run) { $("last-sync").append(el("p", { className: "hint" }, t("noSync"))); return; }
-  const result = run.ok ? t("syncOk") : t("syncFailed")[run.error] ?? run.error;
-  const p = el("p", { className: `sync ${run.ok ? "ok" : "failed"}` }, `${t("syncKind")[run.kind] ?? run.kind}${run.source ? ` (${run.source})` : ""}: `, timeEl(run.at), ` · `, el("strong", {}, result));
+  if (!run) {
+    $("last-sync").append(el("p", { className: "hint" }, t("noSync")));
+    return;
+  }
+  const result = run.ok ? t("syncOk") : (t("syncFailed")[run.error] ?? run.error);
+  const p = el(
+    "p",
+    { className: `sync ${run.ok ? "ok" : "failed"}` },
+    `${t("syncKind")[run.kind] ?? run.kind}${run.source ? ` (${run.source})` : ""}: `,
+    timeEl(run.at),
+    ` · `,
+    el("strong", {}, result),
+  );
   p.dataset.ok = String(run.ok);
   $("last-sync").append(p);
   if (run.ok) $("last-sync").append(el("p", {}, t("syncResult")(run)));
@@ -925,7 +1351,10 @@ function chart(o) {
   const max = Math.max(1, ...perDay.map((p) => Object.values(p).reduce((a, b) => a + b, 0)));
   const ns = "http://www.w3.org/2000/svg";
   const svg = document.createElementNS(ns, "svg");
-  const W = 280, H = 120, bar = 28, gap = (W - 7 * bar) / 8;
+  const W = 280,
+    H = 120,
+    bar = 28,
+    gap = (W - 7 * bar) / 8;
   svg.setAttribute("viewBox", `0 0 ${W} ${H + 18}`);
   svg.setAttribute("role", "img");
   svg.setAttribute("aria-label", t("chartTitle"));
@@ -948,7 +1377,13 @@ function chart(o) {
       r.append(add("title", {}, `${days[i]}: ${n} ${statusWord(status)}`));
       svg.append(r);
     }
-    svg.append(add("text", { x: x + bar / 2, y: H + 14, "text-anchor": "middle", "font-size": 10 }, dayName.format(new Date(`${days[i]}T12:00:00Z`))));
+    svg.append(
+      add(
+        "text",
+        { x: x + bar / 2, y: H + 14, "text-anchor": "middle", "font-size": 10 },
+        dayName.format(new Date(`${days[i]}T12:00:00Z`)),
+      ),
+    );
   });
   svg.append(add("line", { x1: 0, y1: H, x2: W, y2: H, stroke: "#6b6b66" }));
   const legend = el("ul", { className: "legend" });
@@ -981,7 +1416,10 @@ function valueOf(field, input, previous) {
   if (field.kind === "number" && numeric) return Number(text);
   if (field.kind === "amount" && numeric && typeof previous === "number") return Number(text);
   if (field.kind === "list") {
-    const items = text.split(",").map((x) => x.trim()).filter(Boolean);
+    const items = text
+      .split(",")
+      .map((x) => x.trim())
+      .filter(Boolean);
     return items.map((x) => (field.of?.kind !== "text" && /^-?\d+$/.test(x) ? Number(x) : x));
   }
   return text;
@@ -993,7 +1431,10 @@ let formTimer = 0;
  * build than the preview), and at once when it is empty. */
 function scheduleForm() {
   clearTimeout(formTimer);
-  if (!$("order-form").childElementCount) { renderForm(); return; }
+  if (!$("order-form").childElementCount) {
+    renderForm();
+    return;
+  }
   formTimer = setTimeout(renderForm, 150);
 }
 
@@ -1004,12 +1445,22 @@ function renderForm() {
   const form = $("order-form");
   if (!ORDER_FIELDS) return;
   const active = document.activeElement;
-  const focus = form.contains(active) && active.dataset.path ? { path: active.dataset.path, start: active.selectionStart, end: active.selectionEnd } : null;
+  const focus =
+    form.contains(active) && active.dataset.path
+      ? { path: active.dataset.path, start: active.selectionStart, end: active.selectionEnd }
+      : null;
   let order;
-  try { order = JSON.parse(current.orderText); } catch { order = undefined; }
+  try {
+    order = JSON.parse(current.orderText);
+  } catch {
+    order = undefined;
+  }
   form.replaceChildren();
   form.shows = current.orderText; // what the form shows (the page tests wait for it)
-  if (!order || typeof order !== "object" || Array.isArray(order)) { form.append(el("p", { className: "hint" }, t("formNotJson"))); return; }
+  if (!order || typeof order !== "object" || Array.isArray(order)) {
+    form.append(el("p", { className: "hint" }, t("formNotJson")));
+    return;
+  }
   const issues = (current.result?.issues ?? []).filter((i) => i.code !== "missing_recipient_salt");
   const named = new Set(issues.map((i) => i.path));
   const under = (path) => [...named].some((p) => p === path || p.startsWith(`${path}.`) || p.startsWith(`${path}[`));
@@ -1023,19 +1474,33 @@ function renderForm() {
       const fsegs = [...segs, f.name];
       const path = pathOf(fsegs);
       const v = value?.[f.name];
-      if (v === undefined && !f.required && !under(path)) { hidden.push(f); continue; }
+      if (v === undefined && !f.required && !under(path)) {
+        hidden.push(f);
+        continue;
+      }
       if (f.kind === "object") {
         const sub = f.fields ?? ORDER_FIELDS[f.type];
         fs.append(group(FIELD_WORDS[f.name]?.[lang === "de" ? 1 : 0] ?? f.name, sub, v, fsegs));
       } else if (f.kind === "list" && f.of?.kind === "object") {
         const list = Array.isArray(v) ? v : [];
-        list.forEach((item, i) => fs.append(group(f.name === "items" ? t("item")(i + 1) : `${f.name} ${i + 1}`, f.of.fields ?? ORDER_FIELDS[f.of.type], item, [...fsegs, i])));
+        list.forEach((item, i) =>
+          fs.append(
+            group(f.name === "items" ? t("item")(i + 1) : `${f.name} ${i + 1}`, f.of.fields ?? ORDER_FIELDS[f.of.type], item, [
+              ...fsegs,
+              i,
+            ]),
+          ),
+        );
         fieldIssues(fs, path, true);
       } else fs.append(fieldRow(f, fsegs, path, v));
     }
     if (hidden.length) {
-      const add = el("select", { className: "add-field" }, el("option", { value: "" }, t("addField")),
-        ...hidden.map((f) => el("option", { value: f.name }, FIELD_WORDS[f.name]?.[lang === "de" ? 1 : 0] ?? f.name)));
+      const add = el(
+        "select",
+        { className: "add-field" },
+        el("option", { value: "" }, t("addField")),
+        ...hidden.map((f) => el("option", { value: f.name }, FIELD_WORDS[f.name]?.[lang === "de" ? 1 : 0] ?? f.name)),
+      );
       add.setAttribute("aria-label", `${legend}: ${t("addField")}`);
       add.addEventListener("change", () => {
         const f = hidden.find((h) => h.name === add.value);
@@ -1070,10 +1535,17 @@ function renderForm() {
     const label = el("label", { htmlFor: id }, FIELD_WORDS[f.name]?.[lang === "de" ? 1 : 0] ?? f.name);
     let input;
     if (f.kind === "yes/no") {
-      input = el("select", { id }, el("option", { value: "" }, "–"), el("option", { value: "true" }, t("yes")), el("option", { value: "false" }, t("no")));
+      input = el(
+        "select",
+        { id },
+        el("option", { value: "" }, "–"),
+        el("option", { value: "true" }, t("yes")),
+        el("option", { value: "false" }, t("no")),
+      );
       input.value = v === true ? "true" : v === false ? "false" : "";
     } else {
-      const shown = v === undefined || v === null ? "" : Array.isArray(v) ? v.join(", ") : typeof v === "object" ? JSON.stringify(v) : String(v);
+      const shown =
+        v === undefined || v === null ? "" : Array.isArray(v) ? v.join(", ") : typeof v === "object" ? JSON.stringify(v) : String(v);
       input = el("input", { id, type: "text", value: shown, autocomplete: "off", spellcheck: false });
       if (f.kind === "number" || f.kind === "amount") input.inputMode = "decimal";
       if (f.values?.length) {
@@ -1088,7 +1560,10 @@ function renderForm() {
     const pathButton = el("button", { type: "button", className: "json-path", title: t("jsonPath")(path) }, "{ }");
     pathButton.setAttribute("aria-label", t("jsonPath")(path));
     const pathText = el("code", { className: "path-text", hidden: true }, path);
-    pathButton.addEventListener("click", () => { pathText.hidden = !pathText.hidden; selectInOrder(path); });
+    pathButton.addEventListener("click", () => {
+      pathText.hidden = !pathText.hidden;
+      selectInOrder(path);
+    });
     const row = el("div", { className: "field" }, label, el("div", { className: "input-row" }, input, pathButton), pathText);
     row.dataset.path = path;
     const issueId = fieldIssues(row, path);
@@ -1124,12 +1599,16 @@ async function loadWorkerOptions() {
     // The worker finds or creates the customer first; the preview shows a placeholder id.
     PREVIEW_OPTIONS["kivitendo-order"] = { customerId: 1, ...(data.kivitendo ?? PREVIEW_OPTIONS["kivitendo-order"]) };
     PREVIEW_OPTIONS.westarp = data.westarp ?? PREVIEW_OPTIONS.westarp;
-  } catch { /* the placeholders stay */ }
+  } catch {
+    /* the placeholders stay */
+  }
 }
 
 await init();
 readRegistry();
-ORDER_FIELDS = await fetch("./order-fields.json").then((r) => (r.ok ? r.json() : null)).catch(() => null);
+ORDER_FIELDS = await fetch("./order-fields.json")
+  .then((r) => (r.ok ? r.json() : null))
+  .catch(() => null);
 await loadWorkerOptions();
 wire();
 applyWords();

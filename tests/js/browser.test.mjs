@@ -9,8 +9,13 @@ import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
-const TYPES = { ".html": "text/html", ".mjs": "text/javascript", ".js": "text/javascript",
-                ".wasm": "application/wasm", ".json": "application/json" };
+const TYPES = {
+  ".html": "text/html",
+  ".mjs": "text/javascript",
+  ".js": "text/javascript",
+  ".wasm": "application/wasm",
+  ".json": "application/json",
+};
 
 test("the browser entry imports and maps an order in Chromium (and the shop-side targets)", async () => {
   const server = createServer(async (req, res) => {
@@ -28,8 +33,15 @@ test("the browser entry imports and maps an order in Chromium (and the shop-side
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: "/usr/bin/chromium",
     headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-           "--disable-component-update", "--disable-sync"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
   try {
     const page = await context.newPage();
@@ -53,8 +65,10 @@ test("the browser entry imports and maps an order in Chromium (and the shop-side
     assert.equal(r.mappedByFunction.order.number, "2");
     assert.equal(r.mappedByFunction.valid, false);
     assert.equal(r.categories.documents.length, 4);
-    assert.deepEqual([r.kvik.request.method, r.kvik.request.headers["Accept-Encoding"], r.kvik.request.headers["Content-Type"]],
-                     ["PATCH", "gzip", "application/json"]);
+    assert.deepEqual(
+      [r.kvik.request.method, r.kvik.request.headers["Accept-Encoding"], r.kvik.request.headers["Content-Type"]],
+      ["PATCH", "gzip", "application/json"],
+    );
     assert.ok(r.kvikHttp.issues.some((i) => i.code === "https_required"));
   } finally {
     await context.close();

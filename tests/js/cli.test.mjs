@@ -38,8 +38,12 @@ const run = (/** @type {string[]} */ ...args) => cli(args);
 /** Like `run`, without waiting: for the tests that run the CLI many times in parallel. */
 function runAsync(/** @type {string[]} */ ...args) {
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, ["bin/kontor.mjs", ...args], { cwd: root, encoding: "utf8", env: cleanEnv }, (_error, stdout, stderr) =>
-      resolve({ status: child.exitCode, stdout, stderr }));
+    const child = execFile(
+      process.execPath,
+      ["bin/kontor.mjs", ...args],
+      { cwd: root, encoding: "utf8", env: cleanEnv },
+      (_error, stdout, stderr) => resolve({ status: child.exitCode, stdout, stderr }),
+    );
   });
 }
 
@@ -109,14 +113,24 @@ test("build geisenheim: the payload is the package's, the salt from --salt or th
 });
 
 test("build kivitendo-customer prints the XML document of the kivitendo slides", () => {
-  const r = run("build", "kivitendo-customer", "tests/fixtures/kivitendo/customer_seed_example.order.json",
-    "--options", '{"taxzoneId":4,"currencyId":1,"legacyFirstNameTag":true}');
+  const r = run(
+    "build",
+    "kivitendo-customer",
+    "tests/fixtures/kivitendo/customer_seed_example.order.json",
+    "--options",
+    '{"taxzoneId":4,"currencyId":1,"legacyFirstNameTag":true}',
+  );
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout, fixture("tests/fixtures/kivitendo/customer_seed_example.xml"));
   assert.match(r.stderr, /^warning billingAddress\.zip \[invalid_zip\]/m, "warnings still go to stderr");
   // format json: the payload instead of the XML.
-  const json = run("build", "kivitendo-customer", "tests/fixtures/kivitendo/customer_seed_example.order.json",
-    "--options", '{"taxzoneId":4,"currencyId":1,"format":"json"}');
+  const json = run(
+    "build",
+    "kivitendo-customer",
+    "tests/fixtures/kivitendo/customer_seed_example.order.json",
+    "--options",
+    '{"taxzoneId":4,"currencyId":1,"format":"json"}',
+  );
   assert.equal(json.status, 0);
   assert.equal(JSON.parse(json.stdout).customer.name, "Neue Firma");
 });
@@ -141,16 +155,21 @@ test("build westarp: the document's sample order; an unbookable order gets its i
   const expected = kontor.toWestarpOrder(fixture(file));
   assert.ok(expected.ok);
   assert.deepEqual(JSON.parse(r.stdout), expected.payload);
-  const wine = run("westarp", "examples/b2c_online_wine.json");   // a build target as a command
+  const wine = run("westarp", "examples/b2c_online_wine.json"); // a build target as a command
   assert.equal(wine.status, 1);
   assert.match(wine.stderr, /^error items\[0\]\.sku \[invalid_isbn\]/m);
   assert.match(wine.stderr, /^error payment\.method \[unmapped_payment_method\]/m);
 });
 
 test("build kivitendo-product and kivitendo-category read their JSON from standard input", () => {
-  const product = cli(["build", "kivitendo-product", "-"], { input: '{"productnumber":"A1","unit":"Stck","partType":"part","taxGroupId":1}' });
+  const product = cli(["build", "kivitendo-product", "-"], {
+    input: '{"productnumber":"A1","unit":"Stck","partType":"part","taxGroupId":1}',
+  });
   assert.equal(product.status, 0, product.stderr);
-  assert.equal(product.stdout, "<product>\n  <productnumber>A1</productnumber>\n  <unit>Stck</unit>\n  <part-type>part</part-type>\n  <tax-group-id>1</tax-group-id>\n</product>\n");
+  assert.equal(
+    product.stdout,
+    "<product>\n  <productnumber>A1</productnumber>\n  <unit>Stck</unit>\n  <part-type>part</part-type>\n  <tax-group-id>1</tax-group-id>\n</product>\n",
+  );
   // kivitendo cannot book a product without its booking group: refused before anything is built.
   const noGroup = cli(["build", "kivitendo-product", "-"], { input: '{"productnumber":"A1","unit":"Stck","partType":"part"}' });
   assert.equal(noGroup.status, 1);
@@ -169,7 +188,9 @@ test("standard input gives the same result as the file", () => {
   assert.equal(fromStdin.stdout, fromFile.stdout);
   // Two commands in a pipe: a shop's order straight to a target.
   const shop = run("from-shop", "shopware6", "tests/fixtures/shops/shopware6_order.json");
-  const piped = cli(["validate", "-", "--target", "kivitendo-customer", "--options", '{"taxzoneId":4,"currencyId":1}'], { input: shop.stdout });
+  const piped = cli(["validate", "-", "--target", "kivitendo-customer", "--options", '{"taxzoneId":4,"currencyId":1}'], {
+    input: shop.stdout,
+  });
   assert.equal(piped.status, 0, piped.stderr);
   assert.equal(piped.stdout, "valid for kivitendo-customer\n");
   // "-" can be read once.
@@ -187,7 +208,10 @@ test("--json: one document { ok, payload | xml, issues } on stdout, also with er
   assert.deepEqual(Object.keys(doc), ["ok", "payload", "issues"]);
   assert.equal(doc.ok, true);
   assert.equal(doc.payload.id, 3459872);
-  assert.deepEqual(doc.issues.map((/** @type {any} */ i) => i.code), ["missing_recipient_salt"]);
+  assert.deepEqual(
+    doc.issues.map((/** @type {any} */ i) => i.code),
+    ["missing_recipient_salt"],
+  );
 
   const xml = run("build", "kivitendo-customer", "examples/b2c_online_wine.json", "--options", '{"taxzoneId":4,"currencyId":1}', "--json");
   assert.match(JSON.parse(xml.stdout).xml, /^<customer>/);
@@ -226,7 +250,10 @@ test("--lang de and KONTOR_LANG=de: German messages, rules and words", () => {
   assert.equal(valid.stdout, "gültig für geisenheim (1 Warnung)\n");
   assert.match(valid.stderr, /^Warnung options\.recipientSalt \[missing_recipient_salt\]: kein `recipientSalt` gesetzt/m);
   const explained = run("explain", "geisenheim", "examples/b2c_online_wine.json", "--field", "id", "--lang", "de", "--salt", SALT);
-  assert.equal(explained.stdout, "id = 3459872\n  aus: invoiceId\n  Regel: fortlaufende Datenbank-ID der Rechnung ohne Lücken, nicht die Rechnungsnummer (§2.1 id)\n");
+  assert.equal(
+    explained.stdout,
+    "id = 3459872\n  aus: invoiceId\n  Regel: fortlaufende Datenbank-ID der Rechnung ohne Lücken, nicht die Rechnungsnummer (§2.1 id)\n",
+  );
   assertUsage(run("validate", "examples/b2c_online_wine.json", "--lang", "fr"), /--lang \(or KONTOR_LANG\) must be en or de, not fr/);
   assertUsage(cli(["validate", "examples/b2c_online_wine.json"], { env: { KONTOR_LANG: "fr" } }), /must be en or de, not fr/);
 });
@@ -246,7 +273,14 @@ test("validate: the order's own rules, then a target's; --json says valid", () =
   assert.equal(json.ok, false);
   assert.equal(json.valid, false);
   assert.ok(json.issues.length > 0);
-  const withOptions = run("validate", "examples/b2c_online_wine.json", "--target", "kivitendo-customer", "--options", '{"taxzoneId":4,"currencyId":1}');
+  const withOptions = run(
+    "validate",
+    "examples/b2c_online_wine.json",
+    "--target",
+    "kivitendo-customer",
+    "--options",
+    '{"taxzoneId":4,"currencyId":1}',
+  );
   assert.equal(withOptions.status, 0);
   assert.equal(withOptions.stdout, "valid for kivitendo-customer\n");
 });
@@ -255,28 +289,57 @@ test("explain: each payload field with its value, sources and rule; --field, --f
   const file = "examples/b2c_online_wine.json";
   const one = run("explain", "geisenheim", file, "--field", "items[0].price", "--salt", SALT);
   assert.equal(one.status, 0, one.stderr);
-  assert.equal(one.stdout,
+  assert.equal(
+    one.stdout,
     "items[0].price = 8.91\n" +
-    "  from: items[0].unitPrice, items[0].discountPercent, items[0].product.bottles, pricesIncludeTax\n" +
-    "  rule: gross price of one bottle after discount: (unit price − discount) ÷ bottles per unit, rounded half-up to cents; net prices converted with the tax rate (§2.1 price)\n");
+      "  from: items[0].unitPrice, items[0].discountPercent, items[0].product.bottles, pricesIncludeTax\n" +
+      "  rule: gross price of one bottle after discount: (unit price − discount) ÷ bottles per unit, rounded half-up to cents; net prices converted with the tax rate (§2.1 price)\n",
+  );
   // --field covers what is below it; --from selects by source.
   const item = run("explain", "geisenheim", file, "--field", "items[0]", "--salt", SALT).stdout;
   assert.match(item, /^items\[0\]\.category = 1$/m);
   assert.doesNotMatch(item, /^items\[1\]/m);
   const fromPrice = run("explain", "geisenheim", file, "--from", "items[0].unitPrice", "--salt", SALT).stdout;
-  assert.deepEqual(fromPrice.split("\n").filter((l) => /^\S/.test(l)).map((l) => l.split(" = ")[0]), ["items[0].discount", "items[0].price", "items[0].tax"]);
+  assert.deepEqual(
+    fromPrice
+      .split("\n")
+      .filter((l) => /^\S/.test(l))
+      .map((l) => l.split(" = ")[0]),
+    ["items[0].discount", "items[0].price", "items[0].tax"],
+  );
   // JSON: every lineage entry of the package, with the field's value.
   const json = JSON.parse(run("explain", "geisenheim", file, "--json", "--salt", SALT).stdout);
   const built = kontor.toGeisenheim(fixture(file), { recipientSalt: SALT, explain: true });
   assert.equal(json.ok, true);
-  assert.deepEqual(json.lineage.map((/** @type {any} */ e) => e.field), built.lineage?.map((e) => e.field));
-  assert.deepEqual(json.lineage.find((/** @type {any} */ e) => e.field === "recipient.postalCode"),
-    { field: "recipient.postalCode", value: "109", ...(({ from, rule, ruleDe }) => ({ from, rule, ruleDe }))(/** @type {any} */ (built.lineage?.find((e) => e.field === "recipient.postalCode"))) });
+  assert.deepEqual(
+    json.lineage.map((/** @type {any} */ e) => e.field),
+    built.lineage?.map((e) => e.field),
+  );
+  assert.deepEqual(
+    json.lineage.find((/** @type {any} */ e) => e.field === "recipient.postalCode"),
+    {
+      field: "recipient.postalCode",
+      value: "109",
+      ...(({ from, rule, ruleDe }) => ({ from, rule, ruleDe }))(
+        /** @type {any} */ (built.lineage?.find((e) => e.field === "recipient.postalCode")),
+      ),
+    },
+  );
   // kivitendo XML: the value read back from the document.
-  const kivi = run("explain", "kivitendo-order", file, "--field", "order.orderitems.orderitem[1].description",
-    "--options", JSON.stringify({ taxzoneId: 4, currencyId: 1, customerId: 3, productIds: { "2021-RI-TR": 1, "2020-SB-GG": 2, "TB-05": 3 } }));
+  const kivi = run(
+    "explain",
+    "kivitendo-order",
+    file,
+    "--field",
+    "order.orderitems.orderitem[1].description",
+    "--options",
+    JSON.stringify({ taxzoneId: 4, currencyId: 1, customerId: 3, productIds: { "2021-RI-TR": 1, "2020-SB-GG": 2, "TB-05": 3 } }),
+  );
   assert.equal(kivi.status, 0, kivi.stderr);
-  assert.match(kivi.stdout, /^order\.orderitems\.orderitem\[1\]\.description = "Spätburgunder Großes Gewächs 2020"\n  from: items\[1\]\.name\n/);
+  assert.match(
+    kivi.stdout,
+    /^order\.orderitems\.orderitem\[1\]\.description = "Spätburgunder Großes Gewächs 2020"\n  from: items\[1\]\.name\n/,
+  );
   // A field that is not in the payload is a usage problem; an order with errors exits 1.
   assertUsage(run("explain", "geisenheim", file, "--field", "items[9].price"), /no payload field matches --field items\[9\]\.price/);
   const westarp = run("explain", "westarp", file);
@@ -293,15 +356,34 @@ test("request: the HTTP request with credentials from the environment, redacted 
   const r = cli(["request", "geisenheim", "createOrder", "examples/b2c_online_wine.json"], { env });
   assert.equal(r.status, 0, r.stderr);
   const [head, body] = r.stdout.split("\n\n");
-  assert.equal(head, "POST https://api.staging.geisenheim-portal.de/erp/orders\nAuthorization: Basic [redacted]\nContent-Type: application/json\nAccept: application/json");
+  assert.equal(
+    head,
+    "POST https://api.staging.geisenheim-portal.de/erp/orders\nAuthorization: Basic [redacted]\nContent-Type: application/json\nAccept: application/json",
+  );
   const built = kontor.toGeisenheim(fixture("examples/b2c_online_wine.json"), { recipientSalt: SALT });
   assert.deepEqual(JSON.parse(body), built.payload);
   assert.doesNotMatch(r.stdout, /pw-from-env|YXBpQGV4YW1wbGUuY29tOnB3LWZyb20tZW52/);
   // --show-secrets; flags win over the environment; production.
-  const shown = cli(["request", "geisenheim", "cancelOrder", "--id", "3459872", "--password", "pw-from-flag", "--environment", "production", "--show-secrets"], { env });
+  const shown = cli(
+    [
+      "request",
+      "geisenheim",
+      "cancelOrder",
+      "--id",
+      "3459872",
+      "--password",
+      "pw-from-flag",
+      "--environment",
+      "production",
+      "--show-secrets",
+    ],
+    { env },
+  );
   assert.equal(shown.status, 0, shown.stderr);
-  assert.equal(shown.stdout.split("\n").slice(0, 2).join("\n"),
-    `DELETE https://api.geisenheim-portal.de/erp/orders/3459872\nAuthorization: Basic ${Buffer.from("api@example.com:pw-from-flag").toString("base64")}`);
+  assert.equal(
+    shown.stdout.split("\n").slice(0, 2).join("\n"),
+    `DELETE https://api.geisenheim-portal.de/erp/orders/3459872\nAuthorization: Basic ${Buffer.from("api@example.com:pw-from-flag").toString("base64")}`,
+  );
   // Without credentials: the configuration's issues, exit 1.
   const missing = run("request", "geisenheim", "cancelOrder", "--id", "3459872");
   assert.equal(missing.status, 1);
@@ -310,7 +392,14 @@ test("request: the HTTP request with credentials from the environment, redacted 
 });
 
 test("request --json; OmniSeller's credentials in the body are redacted too; --config and --session", () => {
-  const token = run("request", "omniseller", "requestToken", "--config", '{"baseUrl":"https://shop.example.com","username":"apiuser","password":"apipass-secret"}', "--json");
+  const token = run(
+    "request",
+    "omniseller",
+    "requestToken",
+    "--config",
+    '{"baseUrl":"https://shop.example.com","username":"apiuser","password":"apipass-secret"}',
+    "--json",
+  );
   assert.equal(token.status, 0, token.stderr);
   assert.deepEqual(JSON.parse(token.stdout), {
     ok: true,
@@ -323,36 +412,70 @@ test("request --json; OmniSeller's credentials in the body are redacted too; --c
     issues: [],
   });
   // The session from interpret's answer, as a file.
-  const answer = JSON.parse(run("interpret", "omniseller", "requestToken", "200", "tests/fixtures/omniseller/token_answer.json", "--json").stdout);
+  const answer = JSON.parse(
+    run("interpret", "omniseller", "requestToken", "200", "tests/fixtures/omniseller/token_answer.json", "--json").stdout,
+  );
   const session = tmpFile("session.json", JSON.stringify({ ...answer.data, expiresAt: Date.now() + 3_600_000 }));
-  const order = cli(["request", "omniseller", "getOrder", "--id", "6132af04178eabb83271b3c6579431be", "--session", `@${session}`],
-    { env: { OMNISELLER_BASE_URL: "https://shop.example.com" } });
+  const order = cli(["request", "omniseller", "getOrder", "--id", "6132af04178eabb83271b3c6579431be", "--session", `@${session}`], {
+    env: { OMNISELLER_BASE_URL: "https://shop.example.com" },
+  });
   assert.equal(order.status, 0, order.stderr);
-  assert.equal(order.stdout,
-    'POST https://shop.example.com/omniseller/HTKService4.php\nContent-Type: application/json\nAccept: application/json\n\n' +
-    '{"data":"6132af04178eabb83271b3c6579431be","function":"11","token":"[redacted]"}\n');
+  assert.equal(
+    order.stdout,
+    "POST https://shop.example.com/omniseller/HTKService4.php\nContent-Type: application/json\nAccept: application/json\n\n" +
+      '{"data":"6132af04178eabb83271b3c6579431be","function":"11","token":"[redacted]"}\n',
+  );
 });
 
 test("request: input from --input, a file, standard input or --id, for kivitendo, Westarp and kvik.shop", () => {
   const kivi = { KIVITENDO_BASE_URL: "https://erp.example.com", KIVITENDO_USERNAME: "api", KIVITENDO_PASSWORD: "kivi-pass" };
   const find = cli(["request", "kivitendo", "findCustomers", "--input", '{"email":"anna@example.com"}'], { env: kivi });
-  assert.equal(find.stdout, "GET https://erp.example.com/api/v1/customers?email=anna%40example.com\nAuthorization: Basic [redacted]\nAccept: application/xml\n");
+  assert.equal(
+    find.stdout,
+    "GET https://erp.example.com/api/v1/customers?email=anna%40example.com\nAuthorization: Basic [redacted]\nAccept: application/xml\n",
+  );
   const stdin = cli(["request", "kivitendo", "createCustomer", "-"], {
     input: fixture("examples/b2c_online_wine.json"),
     env: { ...kivi, KIVITENDO_OPTIONS: '{"taxzoneId":4,"currencyId":1}' },
   });
   assert.equal(stdin.status, 0, stdin.stderr);
   assert.match(stdin.stdout, /^POST https:\/\/erp\.example\.com\/api\/v1\/customers\n[^]*\n\n<customer>\n  <name>Anna Becker<\/name>/);
-  const book = run("request", "westarp", "getBook", "--id", "78.154", "--base-url", "https://api.westarp.example/v2", "--token", "westarp-token");
-  assert.equal(book.stdout, "GET https://api.westarp.example/v2/books/78.154\nAuthorization: Bearer [redacted]\nAccept: application/json\n");
+  const book = run(
+    "request",
+    "westarp",
+    "getBook",
+    "--id",
+    "78.154",
+    "--base-url",
+    "https://api.westarp.example/v2",
+    "--token",
+    "westarp-token",
+  );
+  assert.equal(
+    book.stdout,
+    "GET https://api.westarp.example/v2/books/78.154\nAuthorization: Bearer [redacted]\nAccept: application/json\n",
+  );
   const page = tmpFile("page.json", '{"page":2}\n');
-  const books = cli(["request", "westarp", "listBooks", page], { env: { WESTARP_BASE_URL: "https://api.westarp.example/v2", WESTARP_TOKEN: "t0ken" } });
+  const books = cli(["request", "westarp", "listBooks", page], {
+    env: { WESTARP_BASE_URL: "https://api.westarp.example/v2", WESTARP_TOKEN: "t0ken" },
+  });
   assert.match(books.stdout, /^GET https:\/\/api\.westarp\.example\/v2\/books\?page=2\n/);
   // kvik.shop: HTTPS only, unless --allow-insecure for a loopback mock.
   const insecure = run("request", "kvik", "listOrders", "--base-url", "http://127.0.0.1:9", "--token", "kvik-token");
   assert.equal(insecure.status, 1);
   assert.match(insecure.stderr, /^error config\.baseUrl \[https_required\]/m);
-  const mock = run("request", "kvik", "listOrders", "--input", '{"status":"new"}', "--base-url", "http://127.0.0.1:9", "--token", "kvik-token", "--allow-insecure");
+  const mock = run(
+    "request",
+    "kvik",
+    "listOrders",
+    "--input",
+    '{"status":"new"}',
+    "--base-url",
+    "http://127.0.0.1:9",
+    "--token",
+    "kvik-token",
+    "--allow-insecure",
+  );
   assert.equal(mock.status, 0, mock.stderr);
   assert.match(mock.stdout, /^GET http:\/\/127\.0\.0\.1:9\/api\/app\/orders\?status=new\nAuthorization: Bearer \[redacted\]\n/);
   assertUsage(run("request", "westarp", "getBook", page, "--id", "1"), /give the input once: FILE, --input or --id/);
@@ -372,10 +495,15 @@ test("request knows every target's operations, exactly those of the package", as
   for (const [t, ops] of Object.entries(cli)) {
     // The package names its operations in the issue of an unknown one.
     const unknown = kontor.request(/** @type {any} */ (t), /** @type {any} */ ("noSuchOperation"), null, {});
-    const known = unknown.issues.find((i) => i.code === "unknown_operation")?.message.match(/known: (.*)$/)?.[1].split(", ");
+    const known = unknown.issues
+      .find((i) => i.code === "unknown_operation")
+      ?.message.match(/known: (.*)$/)?.[1]
+      .split(", ");
     assert.deepEqual([...ops].sort(), [...(known ?? [])].sort(), t);
   }
-  const runs = Object.entries(cli).flatMap(([t, ops]) => ops.map(async (op) => ({ t, op, r: /** @type {any} */ (await runAsync("request", t, op)) })));
+  const runs = Object.entries(cli).flatMap(([t, ops]) =>
+    ops.map(async (op) => ({ t, op, r: /** @type {any} */ (await runAsync("request", t, op)) })),
+  );
   for (const { t, op, r } of await Promise.all(runs)) {
     assert.notEqual(r.status, 2, `${t} ${op}: ${r.stderr}`);
     assert.doesNotMatch(r.stderr, /unknown_operation|unknown_target/, `${t} ${op}`);
@@ -392,12 +520,17 @@ test("interpret: the outcome on stdout's first line, the data when accepted; exi
   assert.equal(retry.status, 1);
   assert.equal(retry.stdout, "retry\n");
   assert.match(retry.stderr, /^warning \(answer\) \[retry_later\]/m);
-  const rejected = cli(["interpret", "westarp", "createOrder", "422", "-", "--json"], { input: '{"message":"invalid","errors":{"items.0.isbn":["unknown ISBN"]}}' });
+  const rejected = cli(["interpret", "westarp", "createOrder", "422", "-", "--json"], {
+    input: '{"message":"invalid","errors":{"items.0.isbn":["unknown ISBN"]}}',
+  });
   assert.equal(rejected.status, 1);
   const doc = JSON.parse(rejected.stdout);
   assert.equal(doc.ok, false);
   assert.equal(doc.outcome, "rejected");
-  assert.ok(doc.issues.some((/** @type {any} */ i) => i.path === "items[0].isbn"), rejected.stdout);
+  assert.ok(
+    doc.issues.some((/** @type {any} */ i) => i.path === "items[0].isbn"),
+    rejected.stdout,
+  );
   const denied = run("interpret", "kivitendo", "findOrders", "401", "--lang", "de");
   assert.equal(denied.stdout, "auth_failed\n");
   assert.match(denied.stderr, /^Fehler /m);
@@ -408,14 +541,22 @@ test("interpret: the outcome on stdout's first line, the data when accepted; exi
 // Shops, OmniSeller, catalogue and the helpers.
 
 test("from-shop: each platform's sample as the canonical order; missing data exits 1", () => {
-  for (const [platform, file] of [["shopware6", "shopware6_order"], ["shopify", "shopify_orders_create"], ["woocommerce", "woocommerce_order"]]) {
+  for (const [platform, file] of [
+    ["shopware6", "shopware6_order"],
+    ["shopify", "shopify_orders_create"],
+    ["woocommerce", "woocommerce_order"],
+  ]) {
     const expected = JSON.parse(fixture(`tests/fixtures/shops/${file}.expected.json`));
     const r = run("from-shop", platform, `tests/fixtures/shops/${file}.json`, "--json");
     const doc = JSON.parse(r.stdout);
     assert.equal(doc.ok, expected.valid, platform);
     assert.equal(r.status, expected.valid ? 0 : 1, platform);
     assert.deepEqual(doc.order, expected.order, platform);
-    assert.deepEqual(doc.issues.map((/** @type {any} */ i) => [i.path, i.code, i.severity]), expected.issues.map((/** @type {any} */ i) => [i.path, i.code, i.severity]), platform);
+    assert.deepEqual(
+      doc.issues.map((/** @type {any} */ i) => [i.path, i.code, i.severity]),
+      expected.issues.map((/** @type {any} */ i) => [i.path, i.code, i.severity]),
+      platform,
+    );
   }
   const shopware = run("from-shop", "shopware6", "tests/fixtures/shops/shopware6_order.json");
   assert.deepEqual(JSON.parse(shopware.stdout), JSON.parse(fixture("tests/fixtures/shops/shopware6_order.expected.json")).order);
@@ -426,7 +567,12 @@ test("from-shop: each platform's sample as the canonical order; missing data exi
 });
 
 test("from-omniseller maps an order with a field-path table from a file", () => {
-  const r = run("from-omniseller", "tests/fixtures/omniseller/order_answer.json", "--mapping", "@tests/fixtures/omniseller/order_mapping.json");
+  const r = run(
+    "from-omniseller",
+    "tests/fixtures/omniseller/order_answer.json",
+    "--mapping",
+    "@tests/fixtures/omniseller/order_mapping.json",
+  );
   assert.equal(r.status, 0, r.stderr);
   const order = JSON.parse(r.stdout);
   assert.equal(order.number, "2");
@@ -435,7 +581,10 @@ test("from-omniseller maps an order with a field-path table from a file", () => 
 });
 
 test("catalogue: the entries of a CSV, a bad row's line, the SKUs an order lacks", () => {
-  const good = tmpFile("catalogue.csv", "Artikelnummer;kind;bottles;Liter;quality;Rebsorten;wineType;Geschmack\n2021-RI-TR;wine;6;0,75;Qualitätswein;Riesling;Weißwein;trocken\n");
+  const good = tmpFile(
+    "catalogue.csv",
+    "Artikelnummer;kind;bottles;Liter;quality;Rebsorten;wineType;Geschmack\n2021-RI-TR;wine;6;0,75;Qualitätswein;Riesling;Weißwein;trocken\n",
+  );
   const r = run("catalogue", good);
   assert.equal(r.status, 0, r.stderr);
   const entries = JSON.parse(r.stdout);
@@ -473,7 +622,11 @@ test("street, shipping-cost and parse-xml", () => {
   const cost = run("shipping-cost", "--method", method, "--weight", "1500");
   assert.equal(cost.status, 0, cost.stderr);
   assert.equal(cost.stdout, "6.90\n");
-  assert.deepEqual(JSON.parse(run("shipping-cost", "--method", method, "--weight", "200", "--json").stdout), { ok: true, cost: 4.9, issues: [] });
+  assert.deepEqual(JSON.parse(run("shipping-cost", "--method", method, "--weight", "200", "--json").stdout), {
+    ok: true,
+    cost: 4.9,
+    issues: [],
+  });
   assertUsage(run("shipping-cost", "--method", method, "--weight", "1.5 kg"), /--weight must be whole grams/);
 
   const xml = run("parse-xml", "tests/fixtures/kivitendo/customer_seed_example.xml");
@@ -496,8 +649,14 @@ test("usage problems exit 2 with nothing on stdout", () => {
   assertUsage(run("validate", "examples/return.json", "--target", "kivitendo"), /unknown target kivitendo/);
   assertUsage(run("validate", "examples/return.json", "--options", "{}"), /--options needs --target/);
   assertUsage(run("explain", "kivitendo-product", "examples/return.json"), /unknown target kivitendo-product/);
-  assertUsage(run("request", "shopware", "getOrder"), /unknown target shopware: use one of geisenheim, kivitendo, westarp, omniseller, kvik/);
-  assertUsage(run("request", "geisenheim", "deleteEverything"), /unknown geisenheim operation deleteEverything: use one of createOrder, cancelOrder/);
+  assertUsage(
+    run("request", "shopware", "getOrder"),
+    /unknown target shopware: use one of geisenheim, kivitendo, westarp, omniseller, kvik/,
+  );
+  assertUsage(
+    run("request", "geisenheim", "deleteEverything"),
+    /unknown geisenheim operation deleteEverything: use one of createOrder, cancelOrder/,
+  );
   assertUsage(run("interpret", "kvik", "getOrder"), /missing STATUS/);
   assertUsage(run("from-shop", "magento", "x.json"), /unknown platform magento/);
   assertUsage(run("build", "geisenheim", "examples/return.json", "--frobnicate"), /unknown option --frobnicate for build/);
@@ -507,7 +666,10 @@ test("usage problems exit 2 with nothing on stdout", () => {
   assertUsage(run("build", "geisenheim", "examples/return.json", "--options", "@missing.json"), /cannot read missing\.json/);
   assertUsage(run("build", "geisenheim", "examples/return.json", "extra.json"), /unexpected argument extra\.json/);
   assertUsage(run("build", "geisenheim", "examples/return.json", "--json", "--salt"), /--salt needs a value/);
-  assertUsage(cli(["request", "kivitendo", "listTaxZones"], { env: { KIVITENDO_OPTIONS: "{not json" } }), /\$KIVITENDO_OPTIONS is not JSON/);
+  assertUsage(
+    cli(["request", "kivitendo", "listTaxZones"], { env: { KIVITENDO_OPTIONS: "{not json" } }),
+    /\$KIVITENDO_OPTIONS is not JSON/,
+  );
   // With --json too: usage problems are not results.
   assertUsage(run("build", "frobnicate", "x.json", "--json"), /unknown target/);
   // No command at all: the overview on stderr.
@@ -519,7 +681,11 @@ test("usage problems exit 2 with nothing on stdout", () => {
 
 test("a bad order file: malformed JSON is an issue of the input (exit 1), a directory a file problem (exit 2)", () => {
   const broken = tmpFile("broken.json", '{ "number": "1", ');
-  for (const args of [["build", "geisenheim", broken], ["validate", broken], ["explain", "westarp", broken]]) {
+  for (const args of [
+    ["build", "geisenheim", broken],
+    ["validate", broken],
+    ["explain", "westarp", broken],
+  ]) {
     const r = run(...args);
     assert.equal(r.status, 1, args.join(" "));
     assert.equal(r.stdout, "");
@@ -539,7 +705,11 @@ test("a file with a byte order mark reads as without; a reader that stops early 
   // 20,000 catalogue entries (about 1 MB of JSON) into `head -c 10`: no EPIPE trace.
   const rows = ["sku;kind", ...Array.from({ length: 20000 }, (_, i) => `A${i};wine`)].join("\n");
   const big = tmpFile("big.csv", rows);
-  const piped = spawnSync("sh", ["-c", `"${process.execPath}" bin/kontor.mjs catalogue "${big}" | head -c 10`], { cwd: root, encoding: "utf8", env: cleanEnv });
+  const piped = spawnSync("sh", ["-c", `"${process.execPath}" bin/kontor.mjs catalogue "${big}" | head -c 10`], {
+    cwd: root,
+    encoding: "utf8",
+    env: cleanEnv,
+  });
   assert.equal(piped.status, 0);
   assert.equal(piped.stdout, "[\n  {\n    ");
   assert.equal(piped.stderr, "");
@@ -563,8 +733,24 @@ test("--help lists every command and the exit codes; each command has its own he
   assert.equal(help.stderr, "");
   assert.equal(run("help").stdout, help.stdout);
   assert.equal(run("-h").stdout, help.stdout);
-  const commands = ["build", "validate", "explain", "from-shop", "from-omniseller", "catalogue", "request", "interpret", "street", "shipping-cost", "parse-xml", "help", "version"];
-  const helps = await Promise.all(commands.map(async (c) => /** @type {any[]} */ ([await runAsync(c, "--help"), await runAsync("help", c)])));
+  const commands = [
+    "build",
+    "validate",
+    "explain",
+    "from-shop",
+    "from-omniseller",
+    "catalogue",
+    "request",
+    "interpret",
+    "street",
+    "shipping-cost",
+    "parse-xml",
+    "help",
+    "version",
+  ];
+  const helps = await Promise.all(
+    commands.map(async (c) => /** @type {any[]} */ ([await runAsync(c, "--help"), await runAsync("help", c)])),
+  );
   for (const [k, c] of commands.entries()) {
     assert.match(help.stdout, new RegExp(`^  ${c}\\b`, "m"), c);
     const [own, viaHelp] = helps[k];
@@ -593,7 +779,19 @@ test("the command line's page (docs/cli.md) names only commands that exist, with
     assert.equal(r.status, 0, `kontor ${c} --help: ${r.stderr}`);
     assert.match(help, new RegExp(`^  ${c}\\b`, "m"), c);
   }
-  for (const c of ["build", "validate", "explain", "request", "interpret", "from-shop", "from-omniseller", "catalogue", "street", "shipping-cost", "parse-xml"]) {
+  for (const c of [
+    "build",
+    "validate",
+    "explain",
+    "request",
+    "interpret",
+    "from-shop",
+    "from-omniseller",
+    "catalogue",
+    "street",
+    "shipping-cost",
+    "parse-xml",
+  ]) {
     assert.ok(used.includes(c), `docs/cli.md shows no example of ${c}`);
   }
   assert.match(section, /\*\*0\*\* ok[^]*\*\*1\*\* the input has errors[^]*\*\*2\*\* usage or file problems/);

@@ -17,8 +17,10 @@ const work = join(root, ".build/consumers");
 const tool = (...parts) => join(root, "node_modules", ...parts);
 const projects = ["ts-bundler", "ts-node16-esm", "ts-node16-cjs", "ts-es2022-nodom", "web", "worker"];
 const quietWrangler = {
-  WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false",
-  WRANGLER_HIDE_BANNER: "true", WRANGLER_SEND_ERROR_REPORTS: "false",
+  WRANGLER_SEND_METRICS: "false",
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+  WRANGLER_HIDE_BANNER: "true",
+  WRANGLER_SEND_ERROR_REPORTS: "false",
 };
 let packed;
 
@@ -28,7 +30,10 @@ function run(script, args, cwd, env = {}) {
   const [file, argv] = /\.(c|m)?js$|tsc$/.test(script) ? [process.execPath, [script, ...args]] : [script, args];
   try {
     return execFileSync(file, argv, {
-      cwd, encoding: "utf8", stdio: "pipe", env: { ...process.env, ...env },
+      cwd,
+      encoding: "utf8",
+      stdio: "pipe",
+      env: { ...process.env, ...env },
     });
   } catch (e) {
     throw new Error(`${script} ${args.join(" ")} failed:\n${e.stdout}\n${e.stderr}`);
@@ -42,22 +47,56 @@ before(() => {
   packed = JSON.parse(out)[0];
   cpSync(join(root, "tests/consumers"), work, { recursive: true });
   for (const p of projects) {
-    execFileSync("npm", ["install", "--no-audit", "--no-fund", "--no-save", "--no-package-lock", "--offline",
-      "--loglevel=error", join(work, packed.filename)], { cwd: join(work, p), stdio: "pipe" });
+    execFileSync(
+      "npm",
+      [
+        "install",
+        "--no-audit",
+        "--no-fund",
+        "--no-save",
+        "--no-package-lock",
+        "--offline",
+        "--loglevel=error",
+        join(work, packed.filename),
+      ],
+      { cwd: join(work, p), stdio: "pipe" },
+    );
   }
 });
 
 test("the tarball holds the two modules (full for Node and workerd, web for browsers), both licences and no build leftovers", () => {
   const files = packed.files.map((f) => f.path).sort();
-  assert.deepEqual(files.filter((f) => f.endsWith(".wasm")), ["pkg/full/kontor_bg.wasm", "pkg/web/kontor_bg.wasm"]);
-  for (const f of ["LICENSE-MIT", "LICENSE-APACHE", "README.md", "package.json", "pkg/kontor.d.ts", "pkg/kontor.d.cts",
-                   "pkg/kontor.browser.d.ts", "pkg/index.browser.mjs", "pkg/index.node.mjs", "pkg/index.cjs", "pkg/index.workerd.mjs", "pkg/send.mjs", "pkg/send.cjs",
-                   "bin/kontor.mjs"]) {
+  assert.deepEqual(
+    files.filter((f) => f.endsWith(".wasm")),
+    ["pkg/full/kontor_bg.wasm", "pkg/web/kontor_bg.wasm"],
+  );
+  for (const f of [
+    "LICENSE-MIT",
+    "LICENSE-APACHE",
+    "README.md",
+    "package.json",
+    "pkg/kontor.d.ts",
+    "pkg/kontor.d.cts",
+    "pkg/kontor.browser.d.ts",
+    "pkg/index.browser.mjs",
+    "pkg/index.node.mjs",
+    "pkg/index.cjs",
+    "pkg/index.workerd.mjs",
+    "pkg/send.mjs",
+    "pkg/send.cjs",
+    "bin/kontor.mjs",
+  ]) {
     assert.ok(files.includes(f), `${f} missing from ${files.join(", ")}`);
   }
-  assert.deepEqual(files.filter((f) => /\.built|\.stamp|\.tmp/.test(f)), []);
+  assert.deepEqual(
+    files.filter((f) => /\.built|\.stamp|\.tmp/.test(f)),
+    [],
+  );
   // The README and the licences; the docs tree stays in the repository (the README links it).
-  assert.deepEqual(files.filter((f) => f.endsWith(".md")), ["README.md"]);
+  assert.deepEqual(
+    files.filter((f) => f.endsWith(".md")),
+    ["README.md"],
+  );
   assert.ok(statSync(join(root, "README.md")).size <= 15 * 1024, "the README stays within about 15 KB: more belongs under docs/");
   const meta = JSON.parse(readFileSync(join(work, "web/node_modules/kontor/package.json"), "utf8"));
   // The entries that load the module at import must keep that side effect: with
@@ -70,31 +109,42 @@ test("the tarball holds the two modules (full for Node and workerd, web for brow
 
 /** The Markdown files a reader meets: the README, the docs tree, CONTRIBUTING.md. */
 function docFiles() {
-  const walk = (/** @type {string} */ dir) => readdirSync(join(root, dir), { withFileTypes: true })
-    .flatMap((e) => e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith(".md") ? [join(dir, e.name)] : []);
+  const walk = (/** @type {string} */ dir) =>
+    readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith(".md") ? [join(dir, e.name)] : [],
+    );
   return ["README.md", "CONTRIBUTING.md", ...walk("docs")].filter((f) => existsSync(join(root, f)));
 }
 
 /** The docs' ```js and ```ts blocks (README and docs/), each a module (`.js` checked with
  * `checkJs`); `order` is the one name they may share without declaring it. */
 function readmeExamples() {
-  const readme = docFiles().map((f) => readFileSync(join(root, f), "utf8")).join("\n");
+  const readme = docFiles()
+    .map((f) => readFileSync(join(root, f), "utf8"))
+    .join("\n");
   const blocks = [...readme.matchAll(/^```(js|ts)\n([\s\S]*?)^```$/gm)].map((m) => ({ ext: m[1], code: m[2] }));
   assert.ok(blocks.length >= 7, `only ${blocks.length} JavaScript examples found in the README and docs/`);
-  const prelude = { js: '/** @type {import("kontor").Order} */\nconst order = JSON.parse("{}");\n',
-                    ts: 'import type { Order as ReadmeOrder } from "kontor";\ndeclare const order: ReadmeOrder;\n' };
+  const prelude = {
+    js: '/** @type {import("kontor").Order} */\nconst order = JSON.parse("{}");\n',
+    ts: 'import type { Order as ReadmeOrder } from "kontor";\ndeclare const order: ReadmeOrder;\n',
+  };
   return blocks.map(({ ext, code }) => ({
-    ext, code: /\b(const|let) order\b|declare const order\b/.test(code) || !/\border\b/.test(code) ? code : prelude[ext] + code,
+    ext,
+    code: /\b(const|let) order\b|declare const order\b/.test(code) || !/\border\b/.test(code) ? code : prelude[ext] + code,
   }));
 }
 
 test("TypeScript --strict: bundler resolution with the README's examples, node16 ESM and CommonJS, ES2022 without DOM", () => {
   const tsc = tool("typescript", "bin", "tsc");
   readmeExamples().forEach(({ ext, code }, i) =>
-    writeFileSync(join(work, "ts-bundler", `readme_${i + 1}.${ext}`), `${code}\nexport {};\n`));
+    writeFileSync(join(work, "ts-bundler", `readme_${i + 1}.${ext}`), `${code}\nexport {};\n`),
+  );
   run(tsc, ["-p", "."], join(work, "ts-bundler"));
   run(tsc, ["-p", "."], join(work, "ts-es2022-nodom"));
-  for (const [p, kind] of [["ts-node16-esm", "esm"], ["ts-node16-cjs", "cjs"]]) {
+  for (const [p, kind] of [
+    ["ts-node16-esm", "esm"],
+    ["ts-node16-cjs", "cjs"],
+  ]) {
     run(tsc, ["-p", "."], join(work, p));
     const emitted = readFileSync(join(work, p, "dist/main.js"), "utf8");
     assert.equal(/\brequire\("kontor"\)/.test(emitted), kind === "cjs", emitted.slice(0, 400));
@@ -103,7 +153,13 @@ test("TypeScript --strict: bundler resolution with the README's examples, node16
   }
 });
 
-const mime = { ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm", ".json": "application/json" };
+const mime = {
+  ".html": "text/html",
+  ".js": "text/javascript",
+  ".mjs": "text/javascript",
+  ".wasm": "application/wasm",
+  ".json": "application/json",
+};
 
 function serve(dir) {
   const server = createServer((req, res) => {
@@ -127,14 +183,22 @@ test("a page bundled by Vite 8, Vite 6, webpack 5 and esbuild (ESM, IIFE) runs i
   run(tool("vite6", "bin", "vite.js"), ["build", "--base", "./", "--outDir", "dist-vite6", "--logLevel", "error"], web);
   builds.vite6 = "dist-vite6/index.html";
   run(tool("webpack-cli", "bin", "cli.js"), ["--mode", "production", "--entry", "./main.js", "--output-path", "./dist-webpack"], web);
-  writeFileSync(join(web, "dist-webpack/index.html"), '<!doctype html><meta charset="utf-8"><pre id="out"></pre><script src="./main.js"></script>');
+  writeFileSync(
+    join(web, "dist-webpack/index.html"),
+    '<!doctype html><meta charset="utf-8"><pre id="out"></pre><script src="./main.js"></script>',
+  );
   builds.webpack = "dist-webpack/index.html";
   for (const format of ["esm", "iife"]) {
-    run(tool(".bin", "esbuild"), ["main.esbuild.js", "--bundle", `--format=${format}`, "--loader:.wasm=file",
-      `--outdir=dist-esbuild-${format}`, "--log-level=error"], web);
+    run(
+      tool(".bin", "esbuild"),
+      ["main.esbuild.js", "--bundle", `--format=${format}`, "--loader:.wasm=file", `--outdir=dist-esbuild-${format}`, "--log-level=error"],
+      web,
+    );
     const type = format === "esm" ? ' type="module"' : "";
-    writeFileSync(join(web, `dist-esbuild-${format}/index.html`),
-      `<!doctype html><meta charset="utf-8"><pre id="out"></pre><script${type} src="./main.esbuild.js"></script>`);
+    writeFileSync(
+      join(web, `dist-esbuild-${format}/index.html`),
+      `<!doctype html><meta charset="utf-8"><pre id="out"></pre><script${type} src="./main.esbuild.js"></script>`,
+    );
     builds[`esbuild-${format}`] = `dist-esbuild-${format}/index.html`;
   }
   for (const [name, page] of Object.entries(builds)) {
@@ -145,7 +209,8 @@ test("a page bundled by Vite 8, Vite 6, webpack 5 and esbuild (ESM, IIFE) runs i
   const server = await serve(web);
   const profile = mkdtempSync(join(root, ".build/tmp/chromium-"));
   const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: "/usr/bin/chromium", headless: true,
+    executablePath: "/usr/bin/chromium",
+    headless: true,
     args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
   });
   try {

@@ -9,8 +9,13 @@ import * as kontor from "kontor";
 const fixture = (name) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), "utf8");
 /** One of the example orders (`examples/`, also the tests' orders). */
 const example = (name) => readFileSync(new URL(`../../examples/${name}`, import.meta.url), "utf8");
-const IDS = { customerId: 17, taxzoneId: 4, currencyId: 1, shippingProductId: 99,
-  productIds: { "2021-RI-TR": 1, "2020-SB-GG": 2, "TB-05": 3 } };
+const IDS = {
+  customerId: 17,
+  taxzoneId: 4,
+  currencyId: 1,
+  shippingProductId: 99,
+  productIds: { "2021-RI-TR": 1, "2020-SB-GG": 2, "TB-05": 3 },
+};
 
 test("the slides' customer example comes out of an order", () => {
   const order = JSON.parse(fixture("kivitendo/customer_seed_example.order.json"));
@@ -48,9 +53,18 @@ test("products and categories check what the database requires", () => {
   assert.match(p.xml, /<part-type>part<\/part-type>/);
   // The booking group is required; the unit must be one of the client's.
   const bare = kontor.toKivitendoProductXml({ productnumber: "127/4", unit: "Flasche", partType: "part" });
-  assert.deepEqual(bare.issues.map((i) => `${i.path} ${i.code}`), ["unit unknown_unit", "taxGroupId missing_field"]);
-  assert.equal(kontor.toKivitendoProductXml({ productnumber: "127/4", unit: "Flasche", partType: "part", taxGroupId: 860 }, { units: ["Flasche"] }).ok, true);
-  assert.deepEqual(kontor.toKivitendoCategoryXml({ name: "Rotwein" }).issues.map((i) => i.path), ["sortkey"]);
+  assert.deepEqual(
+    bare.issues.map((i) => `${i.path} ${i.code}`),
+    ["unit unknown_unit", "taxGroupId missing_field"],
+  );
+  assert.equal(
+    kontor.toKivitendoProductXml({ productnumber: "127/4", unit: "Flasche", partType: "part", taxGroupId: 860 }, { units: ["Flasche"] }).ok,
+    true,
+  );
+  assert.deepEqual(
+    kontor.toKivitendoCategoryXml({ name: "Rotwein" }).issues.map((i) => i.path),
+    ["sortkey"],
+  );
 });
 
 test("sync creates customer and order once; the second run finds both", async () => {
@@ -64,7 +78,9 @@ test("sync creates customer and order once; the second run finds both", async ()
       if (req.headers.authorization !== "Basic YXBpOnNlY3JldA==") return res.writeHead(401).end("HTTP Basic: Access denied.");
       if (req.method === "GET" && url.pathname === "/api/v1/customers") {
         const hits = store.customers.filter((c) => c.email === url.searchParams.get("email"));
-        return res.end(`<customers type="array">${hits.map((c) => `<customer><id type="integer">${c.id}</id></customer>`).join("")}</customers>`);
+        return res.end(
+          `<customers type="array">${hits.map((c) => `<customer><id type="integer">${c.id}</id></customer>`).join("")}</customers>`,
+        );
       }
       if (req.method === "GET" && url.pathname === "/api/v1/orders") {
         const hits = store.orders.filter((o) => o.number === url.searchParams.get("order_number"));
@@ -74,11 +90,22 @@ test("sync creates customer and order once; the second run finds both", async ()
       const id = 100 + ++store.creates;
       if (url.pathname === "/api/v1/customers") store.customers.push({ id, email: doc.email });
       else store.orders.push({ id, number: doc.order_number, customer: doc.customer_id });
-      res.end(`<${url.pathname.endsWith("customers") ? "customer" : "order"}><id type="integer">${id}</id><errors></errors></x>`.replace("</x>", url.pathname.endsWith("customers") ? "</customer>" : "</order>"));
+      res.end(
+        `<${url.pathname.endsWith("customers") ? "customer" : "order"}><id type="integer">${id}</id><errors></errors></x>`.replace(
+          "</x>",
+          url.pathname.endsWith("customers") ? "</customer>" : "</order>",
+        ),
+      );
     });
   });
   await new Promise((r) => server.listen(0, "127.0.0.1", r));
-  const config = { baseUrl: `http://127.0.0.1:${server.address().port}`, username: "api", password: "secret", ...IDS, customerId: undefined };
+  const config = {
+    baseUrl: `http://127.0.0.1:${server.address().port}`,
+    username: "api",
+    password: "secret",
+    ...IDS,
+    customerId: undefined,
+  };
   const order = example("b2c_online_wine.json");
   try {
     for (const run of [1, 2]) {
@@ -89,7 +116,10 @@ test("sync creates customer and order once; the second run finds both", async ()
         const res = await kontor.send(step.request);
         step = kontor.kivitendoSync(order, config, step.state, { status: res.status, body: res.body });
       }
-      assert.deepEqual(step.issues.filter((i) => i.severity === "error"), []);
+      assert.deepEqual(
+        step.issues.filter((i) => i.severity === "error"),
+        [],
+      );
       assert.equal(step.outcome, "accepted");
       assert.deepEqual([step.state.customerId, step.state.orderId], [101, 102]);
       assert.equal(sent, run === 1 ? 4 : 2);
@@ -102,8 +132,12 @@ test("sync creates customer and order once; the second run finds both", async ()
 });
 
 test("kivitendo requests and answers through request() and interpretResponse()", () => {
-  const r = kontor.request("kivitendo", "findCustomers", { email: "piet@example.com" },
-    { baseUrl: "https://erp.example.com", username: "api", password: "secret" });
+  const r = kontor.request(
+    "kivitendo",
+    "findCustomers",
+    { email: "piet@example.com" },
+    { baseUrl: "https://erp.example.com", username: "api", password: "secret" },
+  );
   assert.equal(r.request.url, "https://erp.example.com/api/v1/customers?email=piet%40example.com");
   const answer = kontor.interpretResponse("kivitendo", "createCustomer", 200, '{"customer":{"id":null,"errors":"Name can\'t be blank"}}');
   assert.equal(answer.outcome, "rejected");

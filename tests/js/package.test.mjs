@@ -10,10 +10,25 @@ const SALT = { recipientSalt: "a-long-secret-salt-of-this-shop" };
 const seed = () => JSON.parse(fixture("geisenheim_seed_example.order.json"));
 
 test("exports every documented function", () => {
-  for (const name of ["validateOrder", "toGeisenheim", "request", "interpretResponse", "send", "version",
-                      "toKivitendoCustomerXml", "toKivitendoOrderXml", "toKivitendoProductXml", "toKivitendoCategoryXml",
-                      "parseKivitendoXml", "kivitendoSync", "splitStreet", "toWestarpOrder", "westarpShippingCost",
-                      "fromOmnisellerOrder", "omnisellerToKivitendoCategories"]) {
+  for (const name of [
+    "validateOrder",
+    "toGeisenheim",
+    "request",
+    "interpretResponse",
+    "send",
+    "version",
+    "toKivitendoCustomerXml",
+    "toKivitendoOrderXml",
+    "toKivitendoProductXml",
+    "toKivitendoCategoryXml",
+    "parseKivitendoXml",
+    "kivitendoSync",
+    "splitStreet",
+    "toWestarpOrder",
+    "westarpShippingCost",
+    "fromOmnisellerOrder",
+    "omnisellerToKivitendoCategories",
+  ]) {
     assert.equal(typeof kontor[name], "function", name);
   }
 });
@@ -23,8 +38,7 @@ test("the document's example payload comes out of the seed order", () => {
   const { payload, issues } = kontor.toGeisenheim(seed(), SALT);
   assert.deepEqual(issues, []);
   assert.match(payload.recipient.id, /^[0-9a-f]{20}$/);
-  assert.deepEqual({ ...payload, recipient: { ...payload.recipient, id: "*" } },
-                   { ...want, recipient: { ...want.recipient, id: "*" } });
+  assert.deepEqual({ ...payload, recipient: { ...payload.recipient, id: "*" } }, { ...want, recipient: { ...want.recipient, id: "*" } });
 });
 
 test("amounts as decimal strings and numbers give identical payloads", () => {
@@ -57,13 +71,27 @@ test("validateOrder reports every problem with its path, in English and German",
 });
 
 test("bad input never throws", () => {
-  const cases = [undefined, null, 42, "", "{", "[]", "null", { items: 5 }, { number: { deep: [] } },
-                 { number: "1", items: [{ quantity: 1e308, unitPrice: -1, taxRate: 1000 }] },
-                 "[".repeat(5000) + "]".repeat(5000), { number: "x".repeat(1 << 20) }];
+  const cases = [
+    undefined,
+    null,
+    42,
+    "",
+    "{",
+    "[]",
+    "null",
+    { items: 5 },
+    { number: { deep: [] } },
+    { number: "1", items: [{ quantity: 1e308, unitPrice: -1, taxRate: 1000 }] },
+    "[".repeat(5000) + "]".repeat(5000),
+    { number: "x".repeat(1 << 20) },
+  ];
   for (const c of cases) {
     const r = kontor.toGeisenheim(c, SALT);
     assert.equal(r.payload, undefined);
-    assert.ok(r.issues.some((i) => i.severity === "error"), JSON.stringify(c)?.slice(0, 40));
+    assert.ok(
+      r.issues.some((i) => i.severity === "error"),
+      JSON.stringify(c)?.slice(0, 40),
+    );
   }
   const cyclic = {};
   cyclic.self = cyclic;
@@ -72,8 +100,12 @@ test("bad input never throws", () => {
 });
 
 test("request() never puts credentials anywhere but the Authorization header", () => {
-  const r = kontor.request("geisenheim", "createOrder", seed(),
-    { environment: "production", username: "api@test.de", password: "pw141819", ...SALT });
+  const r = kontor.request("geisenheim", "createOrder", seed(), {
+    environment: "production",
+    username: "api@test.de",
+    password: "pw141819",
+    ...SALT,
+  });
   assert.equal(r.ok, true);
   assert.equal(r.request.url, "https://api.geisenheim-portal.de/erp/orders");
   assert.equal(r.request.headers.Authorization, "Basic YXBpQHRlc3QuZGU6cHcxNDE4MTk=");
@@ -82,19 +114,26 @@ test("request() never puts credentials anywhere but the Authorization header", (
   const missing = kontor.request("geisenheim", "createOrder", seed(), SALT);
   assert.equal(missing.ok, false);
   assert.equal(missing.request, undefined);
-  assert.deepEqual(missing.issues.map((i) => i.path), ["config.username", "config.password"]);
+  assert.deepEqual(
+    missing.issues.map((i) => i.path),
+    ["config.username", "config.password"],
+  );
 });
 
 test("cancelOrder is DELETE /erp/orders/{id}", () => {
-  const r = kontor.request("geisenheim", "cancelOrder", { invoiceId: 3459872 },
-    { username: "u", password: "p" });
+  const r = kontor.request("geisenheim", "cancelOrder", { invoiceId: 3459872 }, { username: "u", password: "p" });
   assert.equal(r.request.method, "DELETE");
   assert.equal(r.request.url, "https://api.staging.geisenheim-portal.de/erp/orders/3459872");
   assert.equal(r.request.body, undefined);
 });
 
 test("splitStreet splits German address lines and refuses to guess", () => {
-  assert.deepEqual(kontor.splitStreet("Straße des 17. Juni 135"), { ok: true, street: "Straße des 17. Juni", houseNumber: "135", issues: [] });
+  assert.deepEqual(kontor.splitStreet("Straße des 17. Juni 135"), {
+    ok: true,
+    street: "Straße des 17. Juni",
+    houseNumber: "135",
+    issues: [],
+  });
   assert.deepEqual(kontor.splitStreet("C 3 54"), { ok: true, street: "C 3", houseNumber: "54", issues: [] });
   assert.deepEqual(kontor.splitStreet("Brückenstr. 12a-13c").houseNumber, "12a-13c");
   const none = kontor.splitStreet("Am Markt");
@@ -150,7 +189,10 @@ test("send() performs the request over fetch and interpretResponse() reads the a
     const res2 = await kontor.send(kontor.request("geisenheim", "createOrder", expensive, config).request);
     const meaning = kontor.interpretResponse("geisenheim", "createOrder", res2.status, res2.body);
     assert.equal(meaning.outcome, "rejected");
-    assert.deepEqual(meaning.issues.map((i) => [i.path, i.message]), [["items[0].price", "Geisenheim: price too high"]]);
+    assert.deepEqual(
+      meaning.issues.map((i) => [i.path, i.message]),
+      [["items[0].price", "Geisenheim: price too high"]],
+    );
   } finally {
     server.close();
   }
@@ -172,11 +214,16 @@ test("validateOrder with a target also reports what that document refuses", () =
   assert.equal(kontor.validateOrder(order).valid, true);
   const r = kontor.validateOrder(order, { target: "geisenheim", options: SALT });
   assert.equal(r.valid, false);
-  assert.deepEqual(r.issues.filter((i) => i.severity === "error").map((i) => [i.path, i.code]),
-    [["items[0].product.quality", "missing_field"]]);
+  assert.deepEqual(
+    r.issues.filter((i) => i.severity === "error").map((i) => [i.path, i.code]),
+    [["items[0].product.quality", "missing_field"]],
+  );
   assert.equal(kontor.toGeisenheim(order, SALT).ok, false);
   const kivi = kontor.validateOrder(seed(), { target: "kivitendo-order" });
-  assert.ok(kivi.issues.some((i) => i.path === "options.customerId"), JSON.stringify(kivi.issues));
+  assert.ok(
+    kivi.issues.some((i) => i.path === "options.customerId"),
+    JSON.stringify(kivi.issues),
+  );
   assert.equal(kontor.validateOrder(seed(), { target: "shopify" }).issues[0].path, "options.target");
 });
 
@@ -214,8 +261,10 @@ test("explain: every payload field names the order fields it was made from and t
   assert.equal(kontor.toGeisenheim(order, SALT).lineage, undefined, "only when asked");
   const ids = { taxzoneId: 4, currencyId: 1, customerId: 17, productIds: { "127/4": 5 }, explain: true };
   const xml = kontor.toKivitendoOrderXml(order, ids);
-  assert.deepEqual(xml.lineage.find((e) => e.field === "order.orderitems.orderitem[0].product-id").from,
-    ["items[0].sku", "options.productIds"]);
+  assert.deepEqual(xml.lineage.find((e) => e.field === "order.orderitems.orderitem[0].product-id").from, [
+    "items[0].sku",
+    "options.productIds",
+  ]);
   const w = kontor.toWestarpOrder(JSON.parse(fixture("westarp/order_seed_example.order.json")), { explain: true });
   assert.deepEqual(w.lineage.find((e) => e.field === "shipping_address.house_number").from, ["billingAddress.street"]);
 });

@@ -10,7 +10,10 @@ const SALT = { recipientSalt: "a-long-secret-salt-of-this-shop" };
 
 test("targets() lists each target with its operations, documents, options, variables and secrets", () => {
   const targets = kontor.targets();
-  assert.deepEqual(targets.map((t) => t.name), ["geisenheim", "kivitendo", "westarp"]);
+  assert.deepEqual(
+    targets.map((t) => t.name),
+    ["geisenheim", "kivitendo", "westarp"],
+  );
   const [g, k, w] = targets;
   assert.deepEqual(g.operations, ["createOrder", "cancelOrder"]);
   assert.deepEqual(g.documents, [{ name: "geisenheim", builder: "toGeisenheim", lineage: g.documents[0].lineage }]);
@@ -22,7 +25,10 @@ test("targets() lists each target with its operations, documents, options, varia
   assert.deepEqual(g.whenPossiblySent, { createOrder: "uncertain", cancelOrder: "resend" });
   assert.equal(g.lookupBeforeResend, null);
   assert.equal(g.declarations, "targets/geisenheim/geisenheim.d.ts");
-  assert.deepEqual(k.documents.map((d) => d.name), ["kivitendo-customer", "kivitendo-order"]);
+  assert.deepEqual(
+    k.documents.map((d) => d.name),
+    ["kivitendo-customer", "kivitendo-order"],
+  );
   assert.ok(k.installationOptions.includes("format") && !k.callerOptions.includes("format"));
   assert.equal(k.whenPossiblySent.createOrder, "resume");
   assert.deepEqual(w.lookupBeforeResend, { operation: "createOrder", asks: "listOrders", input: { page: 1 } });
@@ -36,7 +42,13 @@ test("sources() lists the synced sources and the webhook platforms", () => {
   const sources = kontor.sources();
   assert.deepEqual(
     sources.map((s) => [s.name, s.arrival]),
-    [["omniseller", "sync"], ["kvik", "sync"], ["woocommerce", "webhook"], ["shopware6", "webhook"], ["shopify", "webhook"]],
+    [
+      ["omniseller", "sync"],
+      ["kvik", "sync"],
+      ["woocommerce", "webhook"],
+      ["shopware6", "webhook"],
+      ["shopify", "webhook"],
+    ],
   );
   assert.ok(sources[0].operations.includes("getOrder") && sources[2].operations.length === 0);
   assert.ok(sources.find((s) => s.name === "shopware6").secrets.includes("SHOPWARE_APP_SECRET"));
@@ -57,5 +69,8 @@ test("buildOrder() gives each order document's body as its named builder does wi
   assert.equal(kontor.buildOrder("geisenheim", order, SALT).ok, true);
   const unknown = kontor.buildOrder("shopify", order);
   assert.equal(unknown.ok, false);
-  assert.deepEqual(unknown.issues.map((i) => [i.path, i.code]), [["document", "unknown_target"]]);
+  assert.deepEqual(
+    unknown.issues.map((i) => [i.path, i.code]),
+    [["document", "unknown_target"]],
+  );
 });

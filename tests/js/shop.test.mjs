@@ -49,9 +49,19 @@ test("OmniSeller: token, calls with the session, categories to kivitendo, an ord
     config.session = token.data;
 
     const cats = await call("getCategories");
-    assert.deepEqual(cats.data.map((c) => [c.name, c.depth, c.active]),
-      [["Möbel", 0, true], ["Stühle", 1, true], ["Tische", 1, true], ["Archiv", 0, false]]);
-    assert.deepEqual(cats.issues.map((i) => i.code), ["orphan_category"]);
+    assert.deepEqual(
+      cats.data.map((c) => [c.name, c.depth, c.active]),
+      [
+        ["Möbel", 0, true],
+        ["Stühle", 1, true],
+        ["Tische", 1, true],
+        ["Archiv", 0, false],
+      ],
+    );
+    assert.deepEqual(
+      cats.issues.map((i) => i.code),
+      ["orphan_category"],
+    );
     const docs = kontor.omnisellerToKivitendoCategories(cats.data);
     assert.match(docs.documents[1].xml, /<name>Stühle<\/name>\n  <sortkey>20<\/sortkey>/);
 
@@ -63,7 +73,10 @@ test("OmniSeller: token, calls with the session, categories to kivitendo, an ord
     assert.equal(mapped.order.orderedAt, "2021-02-17T13:50:25+01:00");
     const xml = kontor.toKivitendoCustomerXml(mapped.order, { taxzoneId: 4, currencyId: 1 });
     assert.deepEqual(xml.issues, []);
-    assert.deepEqual(calls.map((c) => c[1]), ["token", "5", "12", "11"]);
+    assert.deepEqual(
+      calls.map((c) => c[1]),
+      ["token", "5", "12", "11"],
+    );
 
     // Near the end of the token's life, no call is built: ask for a new token first.
     config.session = { ...token.data, expiresAt: Date.now() + 30_000 };
@@ -87,9 +100,16 @@ test("OmniSeller: without a mapping the error says what to pass", () => {
   assert.equal(r.issues[0].code, "missing_mapping");
   assert.match(r.issues[0].message, /function .* or a field-path table/);
   const byFn = kontor.fromOmnisellerOrder(fixture("omniseller/order_answer.json"), (o) => ({
-    number: String(o.OXORDERNR), orderedAt: "2021-02-17T12:50:25Z", customer: { email: o.Customer.OXUSERNAME },
+    number: String(o.OXORDERNR),
+    orderedAt: "2021-02-17T12:50:25Z",
+    customer: { email: o.Customer.OXUSERNAME },
     billingAddress: { street: "Teststraße 42", zip: "10115", city: "Berlin", country: "DE" },
-    items: o.Articles.map((a) => ({ sku: a.OXARTNUM, quantity: Number(a.OXAMOUNT), unitPrice: String(a.OXBPRICE).replace(",", "."), taxRate: 19 })),
+    items: o.Articles.map((a) => ({
+      sku: a.OXARTNUM,
+      quantity: Number(a.OXAMOUNT),
+      unitPrice: String(a.OXBPRICE).replace(",", "."),
+      taxRate: 19,
+    })),
   }));
   assert.equal(byFn.valid, true, JSON.stringify(byFn.issues));
   assert.equal(byFn.order.items[0].unitPrice, "7.50");
@@ -107,7 +127,10 @@ test("kvik.shop: HTTPS only, gzip always, JSON bodies; gzip answers decoded by f
     const https = kontor.request("kvik", "listOrders", {}, { baseUrl: "https://yourshopname.com", token: "t" });
     assert.equal(https.request.url, "https://yourshopname.com/api/app/orders");
     const plain = kontor.request("kvik", "listOrders", {}, { baseUrl: url, token: "t" });
-    assert.ok(plain.issues.some((i) => i.code === "https_required"), JSON.stringify(plain.issues));
+    assert.ok(
+      plain.issues.some((i) => i.code === "https_required"),
+      JSON.stringify(plain.issues),
+    );
     const config = { baseUrl: url, token: "t", allowInsecure: true };
     const list = kontor.request("kvik", "listOrders", { status: "new" }, config);
     const answer = await kontor.send(list.request);

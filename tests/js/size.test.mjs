@@ -23,7 +23,8 @@ test("the full module (Node, workerd) stays within 300 KB gzipped, and only it h
   const { raw, gz } = gzipped("full/kontor_bg.wasm");
   console.log(`full/kontor_bg.wasm (Node, workerd): ${raw} bytes raw, ${gz} bytes gzipped`);
   assert.ok(gz <= 300_000, `${gz} bytes gzipped`);
-  const exports = (path) => WebAssembly.Module.exports(new WebAssembly.Module(readFileSync(new URL(`../../pkg/${path}`, import.meta.url)))).map((e) => e.name);
+  const exports = (path) =>
+    WebAssembly.Module.exports(new WebAssembly.Module(readFileSync(new URL(`../../pkg/${path}`, import.meta.url)))).map((e) => e.name);
   assert.ok(exports("full/kontor_bg.wasm").includes("redactSecrets"));
   assert.ok(!exports("web/kontor_bg.wasm").includes("redactSecrets"), "the browser module carries none of the worker's decisions");
   assert.ok(exports("web/kontor_bg.wasm").includes("toGeisenheim"));

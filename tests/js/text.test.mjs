@@ -10,7 +10,11 @@ const fixture = (name) => readFileSync(new URL(`../fixtures/${name}`, import.met
 /** One of the example orders (`examples/`, also the tests' orders). */
 const example = (name) => readFileSync(new URL(`../../examples/${name}`, import.meta.url), "utf8");
 const kivitendoOptions = {
-  customerId: 17, taxzoneId: 4, currencyId: 1, paymentId: 2, shippingProductId: 99,
+  customerId: 17,
+  taxzoneId: 4,
+  currencyId: 1,
+  paymentId: 2,
+  shippingProductId: 99,
   productIds: { "2021-RI-TR": 1, "2020-SB-GG": 2, "TB-05": 3, "2022-RI-GW": 4, "2021-DF": 5, "OFFEN-RI": 6 },
 };
 
@@ -36,7 +40,10 @@ test("kivitendo builders with as: text return the XML itself", () => {
   assert.equal(r.body, kontor.toKivitendoOrderXml(text, kivitendoOptions).xml);
   const c = kontor.toKivitendoCustomerXml(JSON.parse(text), { ...kivitendoOptions, as: "text" });
   assert.match(c.body, /^<customer>\n/);
-  const p = kontor.toKivitendoProductXml({ productnumber: "P-1", unit: "Stck", partType: "part", description: "x", taxGroupId: 859 }, { as: "text" });
+  const p = kontor.toKivitendoProductXml(
+    { productnumber: "P-1", unit: "Stck", partType: "part", description: "x", taxGroupId: 859 },
+    { as: "text" },
+  );
   assert.match(p.body, /^<product>\n/);
   const cat = kontor.toKivitendoCategoryXml({ name: "Weine", sortkey: 10 }, { as: "text" });
   assert.match(cat.body, /^<category>\n/);
@@ -46,7 +53,10 @@ test("errors on the text path: ok false, no body, every issue", () => {
   const broken = kontor.toGeisenheim('{"number": ', { as: "text" });
   assert.equal(broken.ok, false);
   assert.equal(broken.body, undefined);
-  assert.deepEqual(broken.issues.map((i) => i.code), ["malformed_json"]);
+  assert.deepEqual(
+    broken.issues.map((i) => i.code),
+    ["malformed_json"],
+  );
   const empty = kontor.toWestarpOrder("{}", { as: "text" });
   assert.equal(empty.ok, false);
   assert.ok(empty.issues.some((i) => i.code === "missing_field"));

@@ -1,6 +1,30 @@
 // Compiled with `tsc --noEmit --strict` by the test command: the package's types are real.
-import { toGeisenheim, validateOrder, request, interpretResponse, send, toKivitendoOrderXml, parseKivitendoXml, kivitendoSync, toWestarpOrder, splitStreet, fromOmnisellerOrder, omnisellerToKivitendoCategories, fromShopOrder } from "kontor";
-import type { Order, Issue, GeisenheimOrder, HttpRequest, OrderMapping, OmnisellerSession, OmnisellerCategory, ShopOrderState, ShopRefund } from "kontor";
+import {
+  toGeisenheim,
+  validateOrder,
+  request,
+  interpretResponse,
+  send,
+  toKivitendoOrderXml,
+  parseKivitendoXml,
+  kivitendoSync,
+  toWestarpOrder,
+  splitStreet,
+  fromOmnisellerOrder,
+  omnisellerToKivitendoCategories,
+  fromShopOrder,
+} from "kontor";
+import type {
+  Order,
+  Issue,
+  GeisenheimOrder,
+  HttpRequest,
+  OrderMapping,
+  OmnisellerSession,
+  OmnisellerCategory,
+  ShopOrderState,
+  ShopRefund,
+} from "kontor";
 
 const order: Order = {
   number: "10023",
@@ -63,7 +87,12 @@ const call = request("omniseller", "getCategories", null, { baseUrl: "https://sh
 const cats = interpretResponse("omniseller", "getCategories", 200, "{}");
 const tree: OmnisellerCategory[] = cats.outcome === "accepted" ? cats.data : [];
 const categoryXml: string | undefined = omnisellerToKivitendoCategories(tree).documents[0]?.xml;
-const kvik = request("kvik", "updateOrder", { id: 1, changes: {} }, { baseUrl: "https://shop.example.com", token: "t", allowInsecure: false });
+const kvik = request(
+  "kvik",
+  "updateOrder",
+  { id: 1, changes: {} },
+  { baseUrl: "https://shop.example.com", token: "t", allowInsecure: false },
+);
 // A shop order's life: the state narrows, refunds are typed; the mapped order still narrows on `valid`.
 const shopMapped = fromShopOrder("shopify", "{}");
 const shopState: ShopOrderState | undefined = shopMapped.state;

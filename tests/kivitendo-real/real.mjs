@@ -61,14 +61,33 @@ export async function startPostgres() {
   const pwfile = join(dir, "pw");
   writeFileSync(pwfile, "postgres\n");
   if (asRoot) chownSync(pwfile, ...(await ids()));
-  await run(...pgCmd("initdb", ["-D", data, "-U", "postgres", "--auth=scram-sha-256", `--pwfile=${pwfile}`, "-E", "UTF8", "--locale=C.UTF-8"]), { timeout: 120_000 });
+  await run(
+    ...pgCmd("initdb", ["-D", data, "-U", "postgres", "--auth=scram-sha-256", `--pwfile=${pwfile}`, "-E", "UTF8", "--locale=C.UTF-8"]),
+    { timeout: 120_000 },
+  );
   const port = await freePort();
-  await run(...pgCmd("pg_ctl", ["-D", data, "-l", join(dir, "log"), "-w", "-t", "60", "-o",
-    `-h 127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off`, "start"]), { timeout: 90_000 });
+  await run(
+    ...pgCmd("pg_ctl", [
+      "-D",
+      data,
+      "-l",
+      join(dir, "log"),
+      "-w",
+      "-t",
+      "60",
+      "-o",
+      `-h 127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off`,
+      "start",
+    ]),
+    { timeout: 90_000 },
+  );
   const env = { ...process.env, PGHOST: "127.0.0.1", PGPORT: String(port) };
   const psqlAs = (user, password, db, args) =>
-    run("psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-U", user, "-d", db, ...args],
-      { env: { ...env, PGPASSWORD: password }, timeout: 120_000, maxBuffer: 64 << 20 });
+    run("psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-U", user, "-d", db, ...args], {
+      env: { ...env, PGPASSWORD: password },
+      timeout: 120_000,
+      maxBuffer: 64 << 20,
+    });
   await psqlAs("postgres", "postgres", "postgres", ["-c", "CREATE ROLE kivitendo LOGIN PASSWORD 'kivitendo'"]);
   return {
     port,
@@ -80,16 +99,22 @@ export async function startPostgres() {
     },
     /** The rows of `sql` in `db`, as objects (psql, each row as JSON). */
     async rows(db, sql) {
-      const { stdout } = await psqlAs("kivitendo", "kivitendo", db,
-        ["-At", "-c", `SELECT row_to_json(r) FROM (${sql}) r`]);
-      return stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l));
+      const { stdout } = await psqlAs("kivitendo", "kivitendo", db, ["-At", "-c", `SELECT row_to_json(r) FROM (${sql}) r`]);
+      return stdout
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l));
     },
     /** Runs `sql` in `db` (no rows back). */
     async exec(db, sql) {
       await psqlAs("kivitendo", "kivitendo", db, ["-c", sql]);
     },
     async stop() {
-      try { await run(...pgCmd("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]), { timeout: 60_000 }); } catch { /* gone */ }
+      try {
+        await run(...pgCmd("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]), { timeout: 60_000 });
+      } catch {
+        /* gone */
+      }
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -108,16 +133,31 @@ export async function startPlugin(databaseUrl, name) {
   rmSync(runDir, { recursive: true, force: true });
   const child = spawn("bash", [join(shared, "run-rest-api.sh"), join(shared, "rest-api"), databaseUrl, String(port)], {
     env: { ...process.env, RUN_DIR: runDir, KIVI_API_USER: API_USER, KIVI_API_PASSWORD: API_PASSWORD },
-    stdio: ["ignore", "pipe", "pipe"], detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
   });
   let output = "";
-  child.stdout.on("data", (d) => { output += d; });
-  child.stderr.on("data", (d) => { output += d; });
+  child.stdout.on("data", (d) => {
+    output += d;
+  });
+  child.stderr.on("data", (d) => {
+    output += d;
+  });
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((r) => child.once("exit", r));
-      try { process.kill(-child.pid, "SIGTERM"); } catch { /* gone */ }
-      const t = setTimeout(() => { try { process.kill(-child.pid, "SIGKILL"); } catch { /* gone */ } }, 5000);
+      try {
+        process.kill(-child.pid, "SIGTERM");
+      } catch {
+        /* gone */
+      }
+      const t = setTimeout(() => {
+        try {
+          process.kill(-child.pid, "SIGKILL");
+        } catch {
+          /* gone */
+        }
+      }, 5000);
       await exited;
       clearTimeout(t);
     }
@@ -127,12 +167,20 @@ export async function startPlugin(databaseUrl, name) {
   const auth = "Basic " + Buffer.from(`${API_USER}:${API_PASSWORD}`).toString("base64");
   const deadline = Date.now() + 120_000;
   for (;;) {
-    if (child.exitCode !== null) { await stop(); throw new Error(`the REST plugin exited:\n${output}`); }
-    if (Date.now() > deadline) { await stop(); throw new Error(`the REST plugin did not start:\n${output}`); }
+    if (child.exitCode !== null) {
+      await stop();
+      throw new Error(`the REST plugin exited:\n${output}`);
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`the REST plugin did not start:\n${output}`);
+    }
     try {
       const r = await fetch(`${baseUrl}/api/v1/currencies`, { headers: { authorization: auth } });
       if (r.status === 200) break;
-    } catch { /* not yet */ }
+    } catch {
+      /* not yet */
+    }
     await new Promise((r) => setTimeout(r, 300));
   }
   return { baseUrl, auth, output: () => output, stop };

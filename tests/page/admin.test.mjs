@@ -56,7 +56,10 @@ test("an example loads; a broken field shows its issue at that field; fixing it 
   assert.ok(Number(await page.getAttribute("#marks", "data-marked")) >= 1);
   assert.match(await page.textContent("#marks mark.error"), /"bottleSizeMl": "big"/);
   await page.click('#issues button[data-path="items[0].product.bottleSizeMl"]');
-  const selected = await page.evaluate(() => { const e = document.getElementById("order"); return e.value.slice(e.selectionStart, e.selectionEnd); });
+  const selected = await page.evaluate(() => {
+    const e = document.getElementById("order");
+    return e.value.slice(e.selectionStart, e.selectionEnd);
+  });
   assert.equal(selected, '"bottleSizeMl": "big"');
   assert.equal(await page.textContent("#payload"), "No payload: fix the errors above.");
   await shot("2-issue-at-field");
@@ -72,7 +75,10 @@ test("a payload field shows the order fields it was made from and the rule", asy
   assert.match(lineage, /items\[0\]\.product\.bottles/);
   assert.match(lineage, /gross price of one bottle after discount.*§2\.1/);
   await page.click('#lineage button:has-text("items[0].unitPrice")');
-  const selected = await page.evaluate(() => { const e = document.getElementById("order"); return e.value.slice(e.selectionStart, e.selectionEnd); });
+  const selected = await page.evaluate(() => {
+    const e = document.getElementById("order");
+    return e.value.slice(e.selectionStart, e.selectionEnd);
+  });
   assert.match(selected, /^"unitPrice": /);
   await shot("3-lineage");
 });
@@ -103,7 +109,10 @@ test("kivitendo shows XML with the worker's ids and its lineage; Westarp refuses
     await page.click('#fields button[data-field="order.orderitems.orderitem[0].product-id"]');
     assert.match(await page.textContent("#lineage"), /options\.productIds/);
     await page.getByLabel("Target", { exact: true }).selectOption("westarp");
-    assert.ok((await issuePaths()).some((p) => p.startsWith("items[0]")), String(await issuePaths()));
+    assert.ok(
+      (await issuePaths()).some((p) => p.startsWith("items[0]")),
+      String(await issuePaths()),
+    );
     await shot("4b-westarp-issues");
   } finally {
     await page.getByLabel("Target", { exact: true }).selectOption("geisenheim");
@@ -131,7 +140,10 @@ test("send through the worker: accepted, upstream received it, listed in the del
 test("a rejected delivery is retried after a fix and then accepted", async () => {
   const text = (await orderText()).replace("WS-2024-10023", "WS-2024-10099").replace("3459872", "3459899");
   await setOrder(text);
-  system.standins.geisenheim.respondNext({ status: 400, body: { message: "The given data was invalid.", errors: { "items.0.price": ["price looks wrong"] } } });
+  system.standins.geisenheim.respondNext({
+    status: 400,
+    body: { message: "The given data was invalid.", errors: { "items.0.price": ["price looks wrong"] } },
+  });
   await page.getByRole("button", { name: "Send through the worker" }).click();
   await page.waitForFunction(() => document.querySelector("#outcome .outcome")?.dataset.status === "rejected");
   assert.match(await page.textContent("#outcome"), /items\[0\]\.price/);
@@ -223,9 +235,15 @@ test("cancelling at Geisenheim asks first, naming the order", async () => {
 test("no upstream credential reaches the page", async () => {
   const { KONTOR_API_TOKEN, ...upstream } = system.secrets; // the caller token is the page's own
   assert.equal(KONTOR_API_TOKEN, system.token);
-  const seen = { html: await page.content(), storage: await page.evaluate(() => JSON.stringify({ ...sessionStorage, ...localStorage })),
-    responses: received.join("\n") };
-  assert.ok(received.some((r) => r.includes("/v1/options")) && received.some((r) => r.includes("/v1/deliveries")), "the worker's answers were seen");
+  const seen = {
+    html: await page.content(),
+    storage: await page.evaluate(() => JSON.stringify({ ...sessionStorage, ...localStorage })),
+    responses: received.join("\n"),
+  };
+  assert.ok(
+    received.some((r) => r.includes("/v1/options")) && received.some((r) => r.includes("/v1/deliveries")),
+    "the worker's answers were seen",
+  );
   for (const [where, text] of Object.entries(seen)) {
     for (const [name, value] of Object.entries(upstream)) assert.ok(!text.includes(value), `${name} reached the page (${where})`);
   }

@@ -21,7 +21,8 @@ after(() => session?.close());
 
 const missing = () => page.getAttribute("#missing", "data-missing");
 const rows = () => page.$$eval("#catalogue tbody tr", (l) => l.map((r) => r.dataset.sku));
-const stored = async () => (await (await fetch(`${system.url}/v1/catalogue`, { headers: { Authorization: `Bearer ${system.token}` } })).json()).catalogue;
+const stored = async () =>
+  (await (await fetch(`${system.url}/v1/catalogue`, { headers: { Authorization: `Bearer ${system.token}` } })).json()).catalogue;
 
 test("the catalogue's controls carry accessible names; an empty catalogue is one note, not every SKU in red", async () => {
   assert.equal(await page.getByRole("table", { name: "Catalogue" }).count(), 1);
@@ -37,7 +38,9 @@ test("the catalogue's controls carry accessible names; an empty catalogue is one
 });
 
 test("a CSV with a bad row shows it by line as you type and is refused by the worker", async () => {
-  await page.getByLabel("Catalogue (CSV or JSON)").fill("Artikelnummer;kind;Liter;quality\n2021-RI-TR;wine;0,75;Qualitätswein\n2020-SB-GG;bubbles;0,75;\n");
+  await page
+    .getByLabel("Catalogue (CSV or JSON)")
+    .fill("Artikelnummer;kind;Liter;quality\n2021-RI-TR;wine;0,75;Qualitätswein\n2020-SB-GG;bubbles;0,75;\n");
   await page.waitForSelector('#catalogue-issues li[data-path="lines[3].kind"]');
   assert.match(await page.textContent("#catalogue-issues"), /line 3/);
   await page.getByRole("button", { name: "Save the catalogue" }).click();
@@ -47,7 +50,11 @@ test("a CSV with a bad row shows it by line as you type and is refused by the wo
 });
 
 test("a fixed CSV (German decimal comma) is saved; the table shows it and the order's missing SKU is flagged and selectable", async () => {
-  await page.getByLabel("Catalogue (CSV or JSON)").fill("Artikelnummer;kind;Liter;quality;Rebsorten;weightGrams;kivitendoPartId\n2021-RI-TR;wine;0,75;Qualitätswein;Riesling;1.300,0;14\n2020-SB-GG;wine;0,75;;Spätburgunder;;15\n");
+  await page
+    .getByLabel("Catalogue (CSV or JSON)")
+    .fill(
+      "Artikelnummer;kind;Liter;quality;Rebsorten;weightGrams;kivitendoPartId\n2021-RI-TR;wine;0,75;Qualitätswein;Riesling;1.300,0;14\n2020-SB-GG;wine;0,75;;Spätburgunder;;15\n",
+    );
   await page.waitForFunction(() => /2 rows read/.test(document.getElementById("catalogue-state").textContent));
   await page.getByRole("button", { name: "Save the catalogue" }).click();
   await page.waitForFunction(() => /saved: 2 SKUs/.test(document.getElementById("catalogue-state").textContent));
@@ -58,7 +65,10 @@ test("a fixed CSV (German decimal comma) is saved; the table shows it and the or
   assert.equal(s[0].weightGrams, 1300);
   assert.equal(await missing(), "TB-05");
   await page.click('#missing button[data-sku="TB-05"]');
-  const selected = await page.evaluate(() => { const e = document.getElementById("order"); return e.value.slice(e.selectionStart, e.selectionEnd); });
+  const selected = await page.evaluate(() => {
+    const e = document.getElementById("order");
+    return e.value.slice(e.selectionStart, e.selectionEnd);
+  });
   assert.equal(selected, '"sku": "TB-05"');
   await shot("c2-catalogue-saved-missing-flagged");
 });
@@ -77,18 +87,35 @@ test("German: the catalogue's heading, columns and the missing flag switch", asy
 
 test("a Shopify webhook is refused for its missing SKU; the page uploads a JSON file adding it; the shop's retry is delivered once", async () => {
   // Shopify's sample as the order was placed (published after its cancel: cancelled_at, voided).
-  const body = readFileSync(join(root, "tests/fixtures/shops/shopify_orders_create.json"), "utf8").replace('"cancel_reason": "customer"', '"cancel_reason": null')
-    .replace('"cancelled_at": "2021-12-31T19:00:00-05:00"', '"cancelled_at": null').replace('"financial_status": "voided"', '"financial_status": "paid"');
-  const send = () => fetch(`${system.url}/v1/webhooks/shopify`, { method: "POST", body, headers: { "Content-Type": "application/json", "X-Shopify-Topic": "orders/create",
-    "X-Shopify-Shop-Domain": "kontor-demo.myshopify.com", "X-Shopify-Hmac-Sha256": createHmac("sha256", system.secrets.SHOPIFY_WEBHOOK_SECRET).update(body).digest("base64") } });
+  const body = readFileSync(join(root, "tests/fixtures/shops/shopify_orders_create.json"), "utf8")
+    .replace('"cancel_reason": "customer"', '"cancel_reason": null')
+    .replace('"cancelled_at": "2021-12-31T19:00:00-05:00"', '"cancelled_at": null')
+    .replace('"financial_status": "voided"', '"financial_status": "paid"');
+  const send = () =>
+    fetch(`${system.url}/v1/webhooks/shopify`, {
+      method: "POST",
+      body,
+      headers: {
+        "Content-Type": "application/json",
+        "X-Shopify-Topic": "orders/create",
+        "X-Shopify-Shop-Domain": "kontor-demo.myshopify.com",
+        "X-Shopify-Hmac-Sha256": createHmac("sha256", system.secrets.SHOPIFY_WEBHOOK_SECRET).update(body).digest("base64"),
+      },
+    });
   const k = system.standins.kivitendo;
   const refused = await send();
   assert.equal(refused.status, 422);
   assert.deepEqual((await refused.json()).missing, ["IPOD2008PINK"]);
   assert.equal(k.requests.length, 0);
 
-  const entries = [...await stored(), { sku: "IPOD2008PINK", kind: "other", kivitendoPartId: 21 }, { sku: "TB-05", kind: "wine", bottleSizeMl: 750, kivitendoPartId: 16 }];
-  await page.getByLabel("Open a file (CSV or JSON)").setInputFiles({ name: "catalogue.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(entries)) });
+  const entries = [
+    ...(await stored()),
+    { sku: "IPOD2008PINK", kind: "other", kivitendoPartId: 21 },
+    { sku: "TB-05", kind: "wine", bottleSizeMl: 750, kivitendoPartId: 16 },
+  ];
+  await page
+    .getByLabel("Open a file (CSV or JSON)")
+    .setInputFiles({ name: "catalogue.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(entries)) });
   await page.waitForFunction(() => document.getElementById("catalogue-text").value.includes("IPOD2008PINK"));
   await page.getByRole("button", { name: "Save the catalogue" }).click();
   await page.waitForFunction(() => /saved: 4 SKUs/.test(document.getElementById("catalogue-state").textContent));
@@ -119,7 +146,11 @@ test("a Shopify webhook is refused for its missing SKU; the page uploads a JSON 
 test("no upstream or webhook secret reaches the page, and no page error", async () => {
   const { KONTOR_API_TOKEN, ...upstream } = system.secrets;
   assert.ok("SHOPIFY_WEBHOOK_SECRET" in upstream && "WOOCOMMERCE_WEBHOOK_SECRET" in upstream && "SHOPWARE_APP_SECRET" in upstream);
-  const seen = { html: await page.content(), storage: await page.evaluate(() => JSON.stringify({ ...sessionStorage, ...localStorage })), responses: received.join("\n") };
+  const seen = {
+    html: await page.content(),
+    storage: await page.evaluate(() => JSON.stringify({ ...sessionStorage, ...localStorage })),
+    responses: received.join("\n"),
+  };
   assert.ok(received.some((r) => r.includes("/v1/catalogue")));
   for (const [where, text] of Object.entries(seen)) {
     for (const [name, value] of Object.entries(upstream)) assert.ok(!text.includes(value), `${name} reached the page (${where})`);

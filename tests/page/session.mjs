@@ -30,12 +30,16 @@ export async function openAdminPage(vars) {
   try {
     system = await startSystem({ port: 0, state, quiet: true, vars });
     browser = await chromium.launchPersistentContext(profile, {
-      executablePath: "/usr/bin/chromium", headless: true, viewport: { width: 1280, height: 1000 },
+      executablePath: "/usr/bin/chromium",
+      headless: true,
+      viewport: { width: 1280, height: 1000 },
       args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
     });
     const page = await browser.newPage();
     page.on("pageerror", (e) => pageErrors.push(String(e)));
-    page.on("response", async (r) => { received.push(`${r.url()}\n${await r.text().catch(() => "")}`); });
+    page.on("response", async (r) => {
+      received.push(`${r.url()}\n${await r.text().catch(() => "")}`);
+    });
     await page.goto(`${system.url}/#token=${system.token}`);
     await page.waitForSelector("body[data-ready=true]", { timeout: 30_000 });
     const shot = (name) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });

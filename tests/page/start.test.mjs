@@ -15,11 +15,17 @@ test("npm start prints the address with the token, serves page and worker, and C
   const before = porcelain();
   const state = mkdtempSync(join(root, ".build/tmp/start-state-"));
   const child = spawn(process.execPath, [join(root, "scripts/start.mjs")], {
-    cwd: root, env: { ...process.env, KONTOR_PORT: "0", KONTOR_STATE: state }, stdio: ["ignore", "pipe", "pipe"],
+    cwd: root,
+    env: { ...process.env, KONTOR_PORT: "0", KONTOR_STATE: state },
+    stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
-  child.stdout.on("data", (d) => { out += d; });
-  child.stderr.on("data", (d) => { out += d; });
+  child.stdout.on("data", (d) => {
+    out += d;
+  });
+  child.stderr.on("data", (d) => {
+    out += d;
+  });
   const exited = new Promise((r) => child.once("exit", (code, signal) => r({ code, signal })));
   try {
     const deadline = Date.now() + 120_000;

@@ -36,24 +36,40 @@ export async function serve(handle) {
         else if (chaos && (!chaos.when || chaos.when(rec)) && chaos.random() < chaos.rate) {
           // Fails before doing anything: a 500, a 503 or a dropped connection.
           const kind = Math.floor(chaos.random() * 3);
-          answer = kind === 0 ? { status: 500, body: "Internal Server Error" } : kind === 1 ? { status: 503, body: { message: "Service Unavailable" } } : { drop: true };
+          answer =
+            kind === 0
+              ? { status: 500, body: "Internal Server Error" }
+              : kind === 1
+                ? { status: 503, body: { message: "Service Unavailable" } }
+                : { drop: true };
         } else {
           answer = handle(rec);
           const j = lost.findIndex((l) => !l.when || l.when(rec));
           // Carried out (stored), but the caller never learns it: the answer is replaced.
-          if (j >= 0 && answer.status < 300) { rec.carriedOut = true; answer = lost.splice(j, 1)[0].answer; }
+          if (j >= 0 && answer.status < 300) {
+            rec.carriedOut = true;
+            answer = lost.splice(j, 1)[0].answer;
+          }
           // Carried out, and the answer held back until the caller is gone (a worker killed
           // while its request is at the upstream).
-          else if (answer.status < 300 && held.some((h) => h(rec))) { rec.carriedOut = true; rec.held = true; answer = { hang: true }; }
+          else if (answer.status < 300 && held.some((h) => h(rec))) {
+            rec.carriedOut = true;
+            rec.held = true;
+            answer = { hang: true };
+          }
         }
       } catch (e) {
         answer = { status: 500, body: String(e) };
       }
-      rec.answered = answer.drop ? 0 : answer.status ?? null;
-      if (answer.drop) { req.socket.destroy(); return; }
+      rec.answered = answer.drop ? 0 : (answer.status ?? null);
+      if (answer.drop) {
+        req.socket.destroy();
+        return;
+      }
       if (answer.hang) return; // never answers (a timeout test); close() ends the connection
       // `raw`: bytes sent as they are (a gzip body with its own headers).
-      const text = answer.raw ?? (typeof answer.body === "string" ? answer.body : answer.body === undefined ? "" : JSON.stringify(answer.body));
+      const text =
+        answer.raw ?? (typeof answer.body === "string" ? answer.body : answer.body === undefined ? "" : JSON.stringify(answer.body));
       const type = answer.type ?? (typeof answer.body === "string" ? "text/plain; charset=utf-8" : "application/json");
       res.writeHead(answer.status, text.length ? { "Content-Type": type, ...answer.headers } : { ...answer.headers });
       res.end(text);
@@ -68,17 +84,30 @@ export async function serve(handle) {
     requests,
     /** Answers the next request (the next one `when(request)` accepts, if given) with
      * `{ status, body, type? }` (or `{ hang: true }`: no answer) instead of the stand-in's logic. */
-    respondNext(answer, when) { forced.push({ answer, when }); },
+    respondNext(answer, when) {
+      forced.push({ answer, when });
+    },
     /** Carries out the next request `when(request)` accepts, then answers `answer` (default a
      * 500) instead of its success: the request went through, its answer is lost. */
-    loseAnswerNext(when, answer = { status: 500, body: "Internal Server Error" }) { lost.push({ answer, when }); },
+    loseAnswerNext(when, answer = { status: 500, body: "Internal Server Error" }) {
+      lost.push({ answer, when });
+    },
     /** Fails a share `rate` (0..1) of the requests `when` accepts (all if not given) at random,
      * from `seed`, before carrying them out; `failRandomly(null)` stops it. */
     /** Carries out every request `when(request)` accepts and never answers it (`null` stops
      * it): the request reached the upstream, its caller dies before the answer. */
-    holdAfterCarryingOut(when) { if (when) held.push(when); else held.length = 0; },
-    failRandomly(opts) { chaos = opts ? { rate: opts.rate, when: opts.when, random: seeded(opts.seed ?? 1) } : null; },
-    close: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(() => resolve()); }),
+    holdAfterCarryingOut(when) {
+      if (when) held.push(when);
+      else held.length = 0;
+    },
+    failRandomly(opts) {
+      chaos = opts ? { rate: opts.rate, when: opts.when, random: seeded(opts.seed ?? 1) } : null;
+    },
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections?.();
+        server.close(() => resolve());
+      }),
   };
 }
 

@@ -33,9 +33,15 @@ export async function startGeisenheim({ username = "api@test.de", password = "pw
       return { status: 400, body: { message: "Content-Type must be application/json" } };
     }
     let o;
-    try { o = JSON.parse(r.body); } catch { return { status: 400, body: { message: "malformed JSON" } }; }
+    try {
+      o = JSON.parse(r.body);
+    } catch {
+      return { status: 400, body: { message: "malformed JSON" } };
+    }
     const errors = {};
-    const need = (obj, key, path) => { if (obj == null || obj[key] === undefined || obj[key] === null) errors[path] = [`${path} is required`]; };
+    const need = (obj, key, path) => {
+      if (obj == null || obj[key] === undefined || obj[key] === null) errors[path] = [`${path} is required`];
+    };
     need(o, "date", "date");
     if (o.date != null && !/^\d{4}-\d{2}-\d{2}$/.test(o.date)) errors.date = ["date must be YYYY-MM-DD"];
     need(o, "id", "id");

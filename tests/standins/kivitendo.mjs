@@ -11,8 +11,15 @@
 // lacks, a quotation without an order number) is a bare 500, as the real plugin answers it.
 import { serve, basic } from "./common.mjs";
 
-const RECORD_TYPES = ["sales_order", "sales_order_intake", "sales_quotation", "request_quotation",
-  "purchase_quotation_intake", "purchase_order", "purchase_order_confirmation"];
+const RECORD_TYPES = [
+  "sales_order",
+  "sales_order_intake",
+  "sales_quotation",
+  "request_quotation",
+  "purchase_quotation_intake",
+  "purchase_order",
+  "purchase_order_confirmation",
+];
 const UNITS = ["Stck", "psch", "Tag", "Std", "min", "t", "kg", "g", "mg", "L", "ml"];
 const XML_AS_JSON = "application/json; charset=utf-8";
 
@@ -22,12 +29,24 @@ const tag = (xml, name) => {
   const m = new RegExp(`<${name}(?: [^>]*)?>([^<]*)</${name}>`).exec(xml);
   return m ? m[1].trim() : null;
 };
-const rails = (status, error) => ({ status, type: "application/xml; charset=UTF-8", body: `<?xml version="1.0" encoding="UTF-8"?>\n<hash>\n  <status type="integer">${status}</status>\n  <error>${error}</error>\n</hash>\n` });
+const rails = (status, error) => ({
+  status,
+  type: "application/xml; charset=UTF-8",
+  body: `<?xml version="1.0" encoding="UTF-8"?>\n<hash>\n  <status type="integer">${status}</status>\n  <error>${error}</error>\n</hash>\n`,
+});
 const failed = () => rails(500, "Internal Server Error");
-const created = (root, id) => ({ status: 200, type: XML_AS_JSON, body: `<?xml version="1.0" encoding="UTF-8"?>\n<${root}>\n  <id type="integer">${id}</id>\n  <errors></errors>\n</${root}>\n` });
-const list = (root, item, ids) => ({ status: 200, type: XML_AS_JSON,
-  body: ids.length ? `<?xml version="1.0" encoding="UTF-8"?>\n<${root} type="array">${ids.map((id) => `<${item}><id type="integer">${id}</id></${item}>`).join("")}</${root}>\n`
-    : `<?xml version="1.0" encoding="UTF-8"?>\n<${root} type="array"/>\n` });
+const created = (root, id) => ({
+  status: 200,
+  type: XML_AS_JSON,
+  body: `<?xml version="1.0" encoding="UTF-8"?>\n<${root}>\n  <id type="integer">${id}</id>\n  <errors></errors>\n</${root}>\n`,
+});
+const list = (root, item, ids) => ({
+  status: 200,
+  type: XML_AS_JSON,
+  body: ids.length
+    ? `<?xml version="1.0" encoding="UTF-8"?>\n<${root} type="array">${ids.map((id) => `<${item}><id type="integer">${id}</id></${item}>`).join("")}</${root}>\n`
+    : `<?xml version="1.0" encoding="UTF-8"?>\n<${root} type="array"/>\n`,
+});
 
 /** Starts the stand-in; `customers` are `{ id, email }` already in the ERP. */
 export async function startKivitendo({ username = "kivi-api", password = "kivi-pass", customers = [] } = {}) {
@@ -40,19 +59,33 @@ export async function startKivitendo({ username = "kivi-api", password = "kivi-p
     const [path, query = ""] = r.url.split("?");
     const q = new URLSearchParams(query);
     if (r.method === "GET" && path === "/api/v1/customers") {
-      return list("customer", "customer", state.customers.filter((c) => c.email === q.get("email")).map((c) => c.id));
+      return list(
+        "customer",
+        "customer",
+        state.customers.filter((c) => c.email === q.get("email")).map((c) => c.id),
+      );
     }
     const one = /^\/api\/v1\/customers\/(\d+)$/.exec(path);
     if (one && r.method === "GET") {
       const c = state.customers.find((x) => x.id === Number(one[1]));
-      return c ? { status: 200, type: XML_AS_JSON, body: `<?xml version="1.0" encoding="UTF-8"?>\n<customer>\n  <id type="integer">${c.id}</id>\n  <email>${c.email ?? ""}</email>\n</customer>\n` }
+      return c
+        ? {
+            status: 200,
+            type: XML_AS_JSON,
+            body: `<?xml version="1.0" encoding="UTF-8"?>\n<customer>\n  <id type="integer">${c.id}</id>\n  <email>${c.email ?? ""}</email>\n</customer>\n`,
+          }
         : { status: 200, type: XML_AS_JSON, body: '<?xml version="1.0" encoding="UTF-8"?>\n<nil-classes type="array"/>\n' };
     }
     if (r.method === "GET" && path === "/api/v1/orders") {
       const quote = q.get("quote_number");
-      return list("orders", "order", state.orders.filter((o) => (quote === null ? o.number === q.get("order_number") : o.quote === quote)).map((o) => o.id));
+      return list(
+        "orders",
+        "order",
+        state.orders.filter((o) => (quote === null ? o.number === q.get("order_number") : o.quote === quote)).map((o) => o.id),
+      );
     }
-    if (!(r.method === "POST" && ["/api/v1/customers", "/api/v1/orders"].includes(path)) && !(one && r.method === "PUT")) return rails(404, "Not Found");
+    if (!(r.method === "POST" && ["/api/v1/customers", "/api/v1/orders"].includes(path)) && !(one && r.method === "PUT"))
+      return rails(404, "Not Found");
     // Rails parses XML bodies only: another type leaves the parameters without their root.
     if (!/^application\/xml\b/i.test(r.headers["content-type"] ?? "")) return rails(400, "Bad Request");
     if (one) {

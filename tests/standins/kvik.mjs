@@ -10,7 +10,12 @@ import { serve } from "./common.mjs";
 /** Starts the stand-in; `orders` (each with its `id`) may be added to via `state.orders`. */
 export async function startKvik({ token = "kvik-token", orders = [] } = {}) {
   const state = { orders: [...orders] };
-  const gz = (status, body) => ({ status, raw: gzipSync(JSON.stringify(body)), type: "application/json", headers: { "Content-Encoding": "gzip" } });
+  const gz = (status, body) => ({
+    status,
+    raw: gzipSync(JSON.stringify(body)),
+    type: "application/json",
+    headers: { "Content-Encoding": "gzip" },
+  });
   const standin = await serve((r) => {
     if (!/\bgzip\b/.test(r.headers["accept-encoding"] ?? "")) return { status: 400, body: { message: "Accept-Encoding: gzip required" } };
     if ((r.headers.authorization ?? "") !== `Bearer ${token}`) return gz(403, { message: "Forbidden" });

@@ -15,19 +15,30 @@ export async function startOmniseller({ username = "apiuser", password = "apipas
   const standin = await serve((r) => {
     const path = r.url.split("?")[0];
     let b;
-    try { b = JSON.parse(r.body || "{}"); } catch { return { status: 400, body: { status: "ERROR", debugMessage: "malformed JSON" } }; }
+    try {
+      b = JSON.parse(r.body || "{}");
+    } catch {
+      return { status: 400, body: { status: "ERROR", debugMessage: "malformed JSON" } };
+    }
     if (r.method === "POST" && path === "/omniseller/Tokenrequest.php") {
       state.tokenRequests++;
-      if (b.apiuser !== username || b.apipass !== password) return { status: 200, body: { status: "ERROR", debugMessage: "wrong apiuser or apipass" } };
+      if (b.apiuser !== username || b.apipass !== password)
+        return { status: 200, body: { status: "ERROR", debugMessage: "wrong apiuser or apipass" } };
       const token = randomUUID().toUpperCase();
       state.tokens.set(token, Date.now() + timeLeft * 1000);
-      return { status: 200, body: { status: "OK", debugMessage: "string", token: { token, user: username, creationdate: "", expirationdate: "", timeLeft } } };
+      return {
+        status: 200,
+        body: { status: "OK", debugMessage: "string", token: { token, user: username, creationdate: "", expirationdate: "", timeLeft } },
+      };
     }
     if (r.method !== "POST" || path !== "/omniseller/HTKService4.php") return { status: 404, body: "Not Found" };
     const expires = state.tokens.get(b.token);
     if (!expires || expires < Date.now()) return { status: 200, body: { status: "ERROR", debugMessage: "token invalid or expired" } };
     if (b.function === "12") {
-      return ok("Oxid6_GetOrderIds", state.orders.map((o) => ({ ID: o.OXID, DisplayID: o.OXORDERNR, Paymenttype: o.OXPAYMENTTYPE, OrderStatus: 0 })));
+      return ok(
+        "Oxid6_GetOrderIds",
+        state.orders.map((o) => ({ ID: o.OXID, DisplayID: o.OXORDERNR, Paymenttype: o.OXPAYMENTTYPE, OrderStatus: 0 })),
+      );
     }
     if (b.function === "11") {
       const o = state.orders.find((x) => x.OXID === b.data);

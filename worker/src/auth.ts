@@ -62,7 +62,12 @@ export async function checkBearer(env: Env, request: Request): Promise<"ok" | "b
 
 /** What a caller's signature covers: the request line, the `Idempotency-Key` when sent, and
  * the raw body as received. */
-export interface Signed { method: string; pathWithQuery: string; idempotencyKey: string | null; body: Uint8Array }
+export interface Signed {
+  method: string;
+  pathWithQuery: string;
+  idempotencyKey: string | null;
+  body: Uint8Array;
+}
 
 /** The signature's base: `"<t>.<METHOD>.<path with query>.[<Idempotency-Key>.]"` and the raw
  * body's bytes. */
@@ -80,11 +85,14 @@ export async function checkSignature(env: Env, header: string | null, r: Signed,
   const m = /^t=(\d{1,12}),v1=([0-9a-fA-F]{64})$/.exec(header.trim());
   if (!m) return "X-Kontor-Signature must read t=<unix seconds>,v1=<64 hex digits>";
   const t = Number(m[1]);
-  if (Math.abs(nowSeconds - t) > WINDOW_SECONDS) return `the signature's time is more than ${WINDOW_SECONDS} s from the worker's clock (${nowSeconds}): sign again`;
+  if (Math.abs(nowSeconds - t) > WINDOW_SECONDS)
+    return `the signature's time is more than ${WINDOW_SECONDS} s from the worker's clock (${nowSeconds}): sign again`;
   const mac = macBytes(m[2]!, "hex");
   const ok = mac !== null && (await verifyHmac(key, mac, signatureBase(t, r)));
-  if (!ok) return "the signature does not match the request: sign HMAC-SHA256(secret, \"<t>.<METHOD>.<path with query>.[<Idempotency-Key>.]<raw body>\")";
+  if (!ok)
+    return 'the signature does not match the request: sign HMAC-SHA256(secret, "<t>.<METHOD>.<path with query>.[<Idempotency-Key>.]<raw body>")';
   // Single-use: kept until its window has passed.
-  if (!(await useSignature(env.DB, m[2]!, t + WINDOW_SECONDS + 60, nowSeconds))) return "this signature was used before: sign each request anew (replays are refused)";
+  if (!(await useSignature(env.DB, m[2]!, t + WINDOW_SECONDS + 60, nowSeconds)))
+    return "this signature was used before: sign each request anew (replays are refused)";
   return null;
 }

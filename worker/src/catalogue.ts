@@ -14,15 +14,21 @@ export function readUpload(text: string, contentType: string): CatalogueRead {
 export async function replace(db: D1Database, entries: CatalogueEntry[], now: string): Promise<void> {
   await db.batch([
     db.prepare("DELETE FROM catalogue"),
-    db.prepare(`INSERT INTO catalogue (sku, position, entry, updated_at)
+    db
+      .prepare(
+        `INSERT INTO catalogue (sku, position, entry, updated_at)
       SELECT json_extract(value, '$.sku'), CAST(key AS INTEGER), value, ?2 FROM json_each(?1) WHERE true
-      ON CONFLICT (sku) DO NOTHING`).bind(JSON.stringify(entries), now),
+      ON CONFLICT (sku) DO NOTHING`,
+      )
+      .bind(JSON.stringify(entries), now),
   ]);
 }
 
 /** Every stored entry in upload order, and when the catalogue was last uploaded. */
 export async function all(db: D1Database): Promise<{ catalogue: CatalogueEntry[]; updatedAt: string | null }> {
-  const { results } = await db.prepare("SELECT entry, updated_at FROM catalogue ORDER BY position").all<{ entry: string; updated_at: string }>();
+  const { results } = await db
+    .prepare("SELECT entry, updated_at FROM catalogue ORDER BY position")
+    .all<{ entry: string; updated_at: string }>();
   return { catalogue: results.map((r) => JSON.parse(r.entry) as CatalogueEntry), updatedAt: results[0]?.updated_at ?? null };
 }
 
@@ -30,7 +36,9 @@ export async function all(db: D1Database): Promise<{ catalogue: CatalogueEntry[]
 export async function forSkus(db: D1Database, skus: string[]): Promise<CatalogueEntry[]> {
   const wanted = [...new Set(skus.map((s) => s.trim()).filter(Boolean))];
   if (wanted.length === 0) return [];
-  const { results } = await db.prepare("SELECT entry FROM catalogue WHERE sku IN (SELECT value FROM json_each(?1)) ORDER BY position")
-    .bind(JSON.stringify(wanted)).all<{ entry: string }>();
+  const { results } = await db
+    .prepare("SELECT entry FROM catalogue WHERE sku IN (SELECT value FROM json_each(?1)) ORDER BY position")
+    .bind(JSON.stringify(wanted))
+    .all<{ entry: string }>();
   return results.map((r) => JSON.parse(r.entry) as CatalogueEntry);
 }

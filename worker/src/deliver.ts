@@ -1,9 +1,26 @@
 // Sending a delivery: kontor builds every request and reads every answer; this file only
 // performs them (fetch with a timeout) and keeps the ledger.
 import {
-  request, interpretResponse, kivitendoSync, workerConfig, deliveryKey, settleDelivery, mayResend, redactSecrets,
-  beforeResend, findSent, whenPossiblySent, cancelPlan, type FoundSent, type Issue, type Order, type HttpRequest,
-  type KivitendoSyncState, type Outcome, type RequestConfig, type DeliveryStatus,
+  request,
+  interpretResponse,
+  kivitendoSync,
+  workerConfig,
+  deliveryKey,
+  settleDelivery,
+  mayResend,
+  redactSecrets,
+  beforeResend,
+  findSent,
+  whenPossiblySent,
+  cancelPlan,
+  type FoundSent,
+  type Issue,
+  type Order,
+  type HttpRequest,
+  type KivitendoSyncState,
+  type Outcome,
+  type RequestConfig,
+  type DeliveryStatus,
 } from "kontor";
 import { type Env, vars, intVar } from "./env";
 import * as ledger from "./ledger";
@@ -11,13 +28,20 @@ import { issue } from "./http";
 
 /** What to deliver: an order to a target, or Geisenheim's cancel of an invoice id. */
 export interface Job {
-  target: string; operation: "createOrder" | "cancelOrder"; input: unknown; options?: unknown; idempotencyKey?: string | null;
+  target: string;
+  operation: "createOrder" | "cancelOrder";
+  input: unknown;
+  options?: unknown;
+  idempotencyKey?: string | null;
   /** A key the same order may have had before keys named the shop: a delivery under it counts. */
   legacyKey?: string;
 }
 
 /** The result of one delivery request, answered with `httpStatus`. */
-export interface Result { httpStatus: number; body: Record<string, unknown> }
+export interface Result {
+  httpStatus: number;
+  body: Record<string, unknown>;
+}
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -30,7 +54,12 @@ export const leaseMs = (env: Env) => (intVar(env, "UPSTREAM_TIMEOUT_SECONDS", 20
  * credential key redacted (kontor's redactSecrets, on the parsed JSON where it is JSON). */
 function excerpt(body: string, v: Record<string, string>): string {
   let value: unknown = body;
-  try { const parsed: unknown = JSON.parse(body); if (parsed !== null && typeof parsed === "object") value = parsed; } catch { /* text */ }
+  try {
+    const parsed: unknown = JSON.parse(body);
+    if (parsed !== null && typeof parsed === "object") value = parsed;
+  } catch {
+    /* text */
+  }
   // Wrapped: a bare string would be read as JSON text.
   const safe = (redactSecrets({ value }, v) as { value: unknown }).value;
   const text = typeof safe === "string" ? safe : JSON.stringify(safe);
@@ -42,7 +71,12 @@ function excerpt(body: string, v: Record<string, string>): string {
 export async function perform(env: Env, req: HttpRequest): Promise<{ status: number; body: string; timedOut?: boolean }> {
   const timeout = intVar(env, "UPSTREAM_TIMEOUT_SECONDS", 20) * 1000;
   try {
-    const res = await fetch(req.url, { method: req.method, headers: req.headers, body: req.body ?? null, signal: AbortSignal.timeout(timeout) });
+    const res = await fetch(req.url, {
+      method: req.method,
+      headers: req.headers,
+      body: req.body ?? null,
+      signal: AbortSignal.timeout(timeout),
+    });
     return { status: res.status, body: await res.text() };
   } catch (e) {
     return { status: 0, body: "", timedOut: e instanceof Error && e.name === "TimeoutError" };
@@ -52,14 +86,30 @@ export async function perform(env: Env, req: HttpRequest): Promise<{ status: num
 /** Issues whose path names the worker's own configuration make a 500, others a 422. */
 function refused(issues: Issue[], target: string): Result {
   const config = issues.some((i) => i.severity === "error" && i.path.startsWith("env."));
-  return { httpStatus: config ? 500 : 422, body: { target, status: "rejected", error: config ? "worker_misconfigured" : "invalid_request", issues } };
+  return {
+    httpStatus: config ? 500 : 422,
+    body: { target, status: "rejected", error: config ? "worker_misconfigured" : "invalid_request", issues },
+  };
 }
 
 /** The answer to a retry of a delivery that is accepted or queued (409). */
 function notRetryable(d: ledger.Stored): Result {
-  return { httpStatus: 409, body: { ...ledger.publicDelivery(d), error: "not_retryable", issues: [{ path: "", code: "not_retryable", severity: "error",
-    message: `delivery ${d.id} is ${d.status}: only rejected, dead or auth_failed deliveries are sent again`,
-    messageDe: `Zustellung ${d.id} ist ${d.status}: nur abgelehnte, tote oder an der Anmeldung gescheiterte werden erneut gesendet` }] } };
+  return {
+    httpStatus: 409,
+    body: {
+      ...ledger.publicDelivery(d),
+      error: "not_retryable",
+      issues: [
+        {
+          path: "",
+          code: "not_retryable",
+          severity: "error",
+          message: `delivery ${d.id} is ${d.status}: only rejected, dead or auth_failed deliveries are sent again`,
+          messageDe: `Zustellung ${d.id} ist ${d.status}: nur abgelehnte, tote oder an der Anmeldung gescheiterte werden erneut gesendet`,
+        },
+      ],
+    },
+  };
 }
 
 /** The upstream's own id of a job's order, which a cancel and its create share: Geisenheim's
@@ -85,8 +135,12 @@ async function faultPoint(env: Env, step: string, row: ledger.Stored, method = "
   const url = env.KONTOR_FAULT_HOOK_URL;
   if (typeof url !== "string" || url === "") return;
   try {
-    await fetch(`${url}?step=${step}&target=${row.target}&method=${method}&path=${encodeURIComponent(path)}&key=${encodeURIComponent(row.key)}`);
-  } catch { /* the hook is gone */ }
+    await fetch(
+      `${url}?step=${step}&target=${row.target}&method=${method}&path=${encodeURIComponent(path)}&key=${encodeURIComponent(row.key)}`,
+    );
+  } catch {
+    /* the hook is gone */
+  }
 }
 
 /** Builds, claims, sends and settles one delivery. `existing` is a delivery the operator
@@ -109,7 +163,12 @@ export async function deliver(env: Env, job: Job, existing?: ledger.Stored, noRe
   } else {
     const key = deliveryKey(job.target, job.operation, job.input, job.idempotencyKey ?? undefined);
     if (!key.ok) return refused(key.issues, job.target);
-    const claimed = await ledger.claim(env.DB, { target: job.target, operation: job.operation, key: key.key, subject: subjectOf(job), input: job.input, options: job.options }, iso(now), leaseEnd);
+    const claimed = await ledger.claim(
+      env.DB,
+      { target: job.target, operation: job.operation, key: key.key, subject: subjectOf(job), input: job.input, options: job.options },
+      iso(now),
+      leaseEnd,
+    );
     if (!claimed.fresh) {
       // The same key again: answered from the ledger unless its delivery may be sent again
       // (never an uncertain one: only the operator decides that).
@@ -132,8 +191,20 @@ async function cancelledBefore(env: Env, row: ledger.Stored): Promise<boolean> {
   if (row.operation !== "createOrder" || !row.subject) return false;
   const cancel = await ledger.cancelOf(env.DB, row.target, row.subject);
   if (!cancel) return false;
-  return ledger.cancelHeld(env.DB, row, [issue("", "cancelled_before_sent", `the order was cancelled (delivery ${cancel.id}) before this create came: it is never sent`,
-    `die Bestellung wurde storniert (Zustellung ${cancel.id}), bevor diese Anlage kam: sie wird nie gesendet`, "error")], iso(Date.now()));
+  return ledger.cancelHeld(
+    env.DB,
+    row,
+    [
+      issue(
+        "",
+        "cancelled_before_sent",
+        `the order was cancelled (delivery ${cancel.id}) before this create came: it is never sent`,
+        `die Bestellung wurde storniert (Zustellung ${cancel.id}), bevor diese Anlage kam: sie wird nie gesendet`,
+        "error",
+      ),
+    ],
+    iso(Date.now()),
+  );
 }
 
 /** A delivery's result from its stored row. */
@@ -152,14 +223,32 @@ async function settleCreateFirst(env: Env, row: ledger.Stored): Promise<{ send: 
     const plan = cancelPlan(create?.status ?? null, create?.attempts ?? 0, held);
     if (plan.wait) return { send: false, wait: true, issues: [] };
     if (create && plan.cancelCreate) {
-      const note = issue("", "cancelled_before_sent", `the order was cancelled (delivery ${row.id}) before this create was sent: it is never sent`,
-        `die Bestellung wurde storniert (Zustellung ${row.id}), bevor diese Anlage gesendet wurde: sie wird nie gesendet`, "warning");
-      if (!(await ledger.cancelCreate(env.DB, create, [...create.issues.filter((x) => x.severity === "warning"), note], iso(Date.now())))) continue;
-      return { send: plan.send, wait: false, issues: [issue("", "create_cancelled", plan.send
-        ? `its create (delivery ${create.id}, ${create.status}) may have reached ${row.target}: it is cancelled and the cancel is sent`
-        : `its create (delivery ${create.id}) had not reached ${row.target}: it is cancelled and will never be sent; nothing to cancel upstream`,
-        plan.send ? `ihre Anlage (Zustellung ${create.id}, ${create.status}) kann ${row.target} erreicht haben: sie ist storniert, und die Stornierung wird gesendet`
-        : `ihre Anlage (Zustellung ${create.id}) hatte ${row.target} nicht erreicht: sie ist storniert und wird nie gesendet; upstream nichts zu stornieren`, "warning")] };
+      const note = issue(
+        "",
+        "cancelled_before_sent",
+        `the order was cancelled (delivery ${row.id}) before this create was sent: it is never sent`,
+        `die Bestellung wurde storniert (Zustellung ${row.id}), bevor diese Anlage gesendet wurde: sie wird nie gesendet`,
+        "warning",
+      );
+      if (!(await ledger.cancelCreate(env.DB, create, [...create.issues.filter((x) => x.severity === "warning"), note], iso(Date.now()))))
+        continue;
+      return {
+        send: plan.send,
+        wait: false,
+        issues: [
+          issue(
+            "",
+            "create_cancelled",
+            plan.send
+              ? `its create (delivery ${create.id}, ${create.status}) may have reached ${row.target}: it is cancelled and the cancel is sent`
+              : `its create (delivery ${create.id}) had not reached ${row.target}: it is cancelled and will never be sent; nothing to cancel upstream`,
+            plan.send
+              ? `ihre Anlage (Zustellung ${create.id}, ${create.status}) kann ${row.target} erreicht haben: sie ist storniert, und die Stornierung wird gesendet`
+              : `ihre Anlage (Zustellung ${create.id}) hatte ${row.target} nicht erreicht: sie ist storniert und wird nie gesendet; upstream nichts zu stornieren`,
+            "warning",
+          ),
+        ],
+      };
     }
     return { send: plan.send, wait: false, issues: [] };
   }
@@ -175,7 +264,15 @@ const CANCEL_WAIT_SECONDS = 5;
  * false: the consumer retries its own message), a dead one goes to the dead-letter queue. An
  * attempt found in flight (the worker stopped mid-send) is taken as possibly sent: looked up
  * where the target can be asked, else `uncertain` for the operator, never sent blindly. */
-export async function attempt(env: Env, job: Job, row: ledger.Stored, config: RequestConfig, first: HttpRequest, firstIssues: Issue[], requeue = true): Promise<Result & { retryInSeconds?: number }> {
+export async function attempt(
+  env: Env,
+  job: Job,
+  row: ledger.Stored,
+  config: RequestConfig,
+  first: HttpRequest,
+  firstIssues: Issue[],
+  requeue = true,
+): Promise<Result & { retryInSeconds?: number }> {
   const v = vars(env);
   const started = Date.now();
   const requests: { method: string; url: string; status: number }[] = [];
@@ -187,19 +284,45 @@ export async function attempt(env: Env, job: Job, row: ledger.Stored, config: Re
   let upstreamStatus: number | null = null;
   let answerBody: string | null = null;
   const n = Math.max(row.attempts, row.inflight?.n ?? 0) + 1;
-  const lost = () => result(env, row, 409, { error: "not_held", issues: [issue("", "not_held", "another attempt or a cancel took this delivery over: nothing was sent by this one", "ein anderer Versuch oder eine Stornierung hat diese Zustellung übernommen: dieser hat nichts gesendet")] });
+  const lost = () =>
+    result(env, row, 409, {
+      error: "not_held",
+      issues: [
+        issue(
+          "",
+          "not_held",
+          "another attempt or a cancel took this delivery over: nothing was sent by this one",
+          "ein anderer Versuch oder eine Stornierung hat diese Zustellung übernommen: dieser hat nichts gesendet",
+        ),
+      ],
+    });
 
   // An attempt found in flight: the worker stopped while its request was out.
   let possiblySent = false;
   if (row.inflight) {
     const how = whenPossiblySent(job.target, job.operation);
-    const note = issue("", "interrupted", `attempt ${row.inflight.n} was interrupted while its request was out (${row.inflight.request.method} ${row.inflight.request.url}): it may have reached ${job.target}`,
-      `Versuch ${row.inflight.n} wurde unterbrochen, während seine Anfrage unterwegs war (${row.inflight.request.method} ${row.inflight.request.url}): sie kann ${job.target} erreicht haben`, "warning");
+    const note = issue(
+      "",
+      "interrupted",
+      `attempt ${row.inflight.n} was interrupted while its request was out (${row.inflight.request.method} ${row.inflight.request.url}): it may have reached ${job.target}`,
+      `Versuch ${row.inflight.n} wurde unterbrochen, während seine Anfrage unterwegs war (${row.inflight.request.method} ${row.inflight.request.url}): sie kann ${job.target} erreicht haben`,
+      "warning",
+    );
     if (!(await ledger.interrupted(env.DB, row, [note], iso(Date.now())))) return lost();
     row = { ...row, attempts: n - 1, inflight: null };
     possiblySent = true;
     if (how === "uncertain") {
-      return finish(env, job, row, { n: n - 1, outcome: "uncertain", issues: [...firstIssues, note, uncertainIssue(job.target)], requests, upstreamStatus: null, answerBody: null, payload: first.body === undefined ? undefined : JSON.parse(first.body), started, requeue });
+      return finish(env, job, row, {
+        n: n - 1,
+        outcome: "uncertain",
+        issues: [...firstIssues, note, uncertainIssue(job.target)],
+        requests,
+        upstreamStatus: null,
+        answerBody: null,
+        payload: first.body === undefined ? undefined : JSON.parse(first.body),
+        started,
+        requeue,
+      });
     }
   }
 
@@ -210,18 +333,39 @@ export async function attempt(env: Env, job: Job, row: ledger.Stored, config: Re
     if (c.wait) {
       if (!(await ledger.putBack(env.DB, row, iso(Date.now() + CANCEL_WAIT_SECONDS * 1000)))) return lost();
       if (requeue && env.DELIVERIES) await env.DELIVERIES.send({ id: row.id }, { delaySeconds: CANCEL_WAIT_SECONDS });
-      return result(env, row, 202, { retryInSeconds: CANCEL_WAIT_SECONDS, issues: [issue("", "waiting_for_create", `an attempt of this order's create is out: the cancel follows it in ${CANCEL_WAIT_SECONDS} s`,
-        `ein Versuch der Anlage dieser Bestellung läuft: die Stornierung folgt in ${CANCEL_WAIT_SECONDS} s`, "warning")] }).then((r) => ({ ...r, retryInSeconds: CANCEL_WAIT_SECONDS }));
+      return result(env, row, 202, {
+        retryInSeconds: CANCEL_WAIT_SECONDS,
+        issues: [
+          issue(
+            "",
+            "waiting_for_create",
+            `an attempt of this order's create is out: the cancel follows it in ${CANCEL_WAIT_SECONDS} s`,
+            `ein Versuch der Anlage dieser Bestellung läuft: die Stornierung folgt in ${CANCEL_WAIT_SECONDS} s`,
+            "warning",
+          ),
+        ],
+      }).then((r) => ({ ...r, retryInSeconds: CANCEL_WAIT_SECONDS }));
     }
     before.push(...c.issues);
     if (!c.send) {
-      return finish(env, job, row, { n, outcome: "accepted", issues: [...firstIssues, ...before], requests, upstreamStatus: null, answerBody: null, payload: undefined, started, requeue });
+      return finish(env, job, row, {
+        n,
+        outcome: "accepted",
+        issues: [...firstIssues, ...before],
+        requests,
+        upstreamStatus: null,
+        answerBody: null,
+        payload: undefined,
+        started,
+        requeue,
+      });
     }
   }
 
   /** Sends one request, recorded as in flight first; null when the lease is lost (nothing sent). */
   const send = async (req: HttpRequest, syncState?: KivitendoSyncState) => {
-    if (!(await ledger.writeAhead(env.DB, row, { n, at: iso(Date.now()), request: { method: req.method, url: req.url } }, syncState))) return null;
+    if (!(await ledger.writeAhead(env.DB, row, { n, at: iso(Date.now()), request: { method: req.method, url: req.url } }, syncState)))
+      return null;
     await faultPoint(env, "inflight", row, req.method, new URL(req.url).pathname);
     const res = await perform(env, req);
     await faultPoint(env, "answered", row, req.method, new URL(req.url).pathname);
@@ -235,7 +379,10 @@ export async function attempt(env: Env, job: Job, row: ledger.Stored, config: Re
     // Resume where an earlier attempt stopped; a create whose answer was lost (or whose
     // attempt was interrupted) is looked up first (kontor's beforeResend): nothing twice.
     const saved = row.state as KivitendoSyncState | null;
-    let step = saved && saved.step !== "done" ? kivitendoSync(job.input as Order, config, beforeResend("kivitendo", job.operation, saved).state as KivitendoSyncState) : kivitendoSync(job.input as Order, config);
+    let step =
+      saved && saved.step !== "done"
+        ? kivitendoSync(job.input as Order, config, beforeResend("kivitendo", job.operation, saved).state as KivitendoSyncState)
+        : kivitendoSync(job.input as Order, config);
     const warnings = step.issues;
     for (let i = 0; step.request && i < 8; i++) {
       const req = step.request;
@@ -267,13 +414,31 @@ export async function attempt(env: Env, job: Job, row: ledger.Stored, config: Re
     }
     if (found?.result === "found") {
       outcome = "accepted";
-      issues = [...firstIssues, ...before, issue("", "found_upstream", `the order is already at ${job.target} (id ${found.upstreamId}): the earlier attempt went through, its answer was lost; not sent again`,
-        `die Bestellung ist bei ${job.target} schon vorhanden (ID ${found.upstreamId}): der frühere Versuch kam an, nur seine Antwort ging verloren; nicht erneut gesendet`, "warning")];
+      issues = [
+        ...firstIssues,
+        ...before,
+        issue(
+          "",
+          "found_upstream",
+          `the order is already at ${job.target} (id ${found.upstreamId}): the earlier attempt went through, its answer was lost; not sent again`,
+          `die Bestellung ist bei ${job.target} schon vorhanden (ID ${found.upstreamId}): der frühere Versuch kam an, nur seine Antwort ging verloren; nicht erneut gesendet`,
+          "warning",
+        ),
+      ];
       data = { id: found.upstreamId };
     } else if (found?.result === "unknown") {
       outcome = "retry";
-      issues = [...firstIssues, ...before, issue("", "lookup_failed", `${job.target} could not be asked whether the earlier attempt went through (HTTP ${upstreamStatus}): nothing sent, try again later`,
-        `${job.target} konnte nicht gefragt werden, ob der frühere Versuch ankam (HTTP ${upstreamStatus}): nichts gesendet, später erneut`, "warning")];
+      issues = [
+        ...firstIssues,
+        ...before,
+        issue(
+          "",
+          "lookup_failed",
+          `${job.target} could not be asked whether the earlier attempt went through (HTTP ${upstreamStatus}): nothing sent, try again later`,
+          `${job.target} konnte nicht gefragt werden, ob der frühere Versuch ankam (HTTP ${upstreamStatus}): nichts gesendet, später erneut`,
+          "warning",
+        ),
+      ];
       data = undefined;
     } else {
       const res = await send(first);
@@ -286,8 +451,17 @@ export async function attempt(env: Env, job: Job, row: ledger.Stored, config: Re
         // Its create may have reached the target, and did not: cancelled before it arrived,
         // nothing to cancel there.
         outcome = "accepted";
-        issues = [...firstIssues, ...before, issue("", "nothing_to_cancel", `${job.target} does not have the order (404): its create never arrived and is cancelled, so nothing is left to cancel`,
-          `${job.target} hat die Bestellung nicht (404): ihre Anlage kam nie an und ist storniert, es bleibt nichts zu stornieren`, "warning")];
+        issues = [
+          ...firstIssues,
+          ...before,
+          issue(
+            "",
+            "nothing_to_cancel",
+            `${job.target} does not have the order (404): its create never arrived and is cancelled, so nothing is left to cancel`,
+            `${job.target} hat die Bestellung nicht (404): ihre Anlage kam nie an und ist storniert, es bleibt nichts zu stornieren`,
+            "warning",
+          ),
+        ];
       } else {
         const meaning = interpretResponse(job.target as "geisenheim", job.operation, res.status, res.body);
         outcome = meaning.outcome;
@@ -301,26 +475,70 @@ export async function attempt(env: Env, job: Job, row: ledger.Stored, config: Re
 
 /** Why a delivery is `uncertain`, and what the operator does about it. */
 function uncertainIssue(target: string, timeoutSeconds?: number): Issue {
-  const why = timeoutSeconds === undefined ? "the worker stopped while the request was out" : `${target} did not answer within ${timeoutSeconds} s`;
-  const whyDe = timeoutSeconds === undefined ? "der Worker wurde angehalten, während die Anfrage unterwegs war" : `${target} hat nicht binnen ${timeoutSeconds} s geantwortet`;
-  return issue("", "uncertain", `${why}: the order may have arrived, and ${target} cannot be asked, so nothing more is sent. Check it at ${target}, then retry the delivery (it is not there) or confirm it (it is)`,
-    `${whyDe}: die Bestellung kann angekommen sein, und ${target} lässt sich nicht fragen, daher wird nichts mehr gesendet. Bitte bei ${target} prüfen, dann die Zustellung erneut senden (nicht vorhanden) oder bestätigen (vorhanden)`, "error");
+  const why =
+    timeoutSeconds === undefined ? "the worker stopped while the request was out" : `${target} did not answer within ${timeoutSeconds} s`;
+  const whyDe =
+    timeoutSeconds === undefined
+      ? "der Worker wurde angehalten, während die Anfrage unterwegs war"
+      : `${target} hat nicht binnen ${timeoutSeconds} s geantwortet`;
+  return issue(
+    "",
+    "uncertain",
+    `${why}: the order may have arrived, and ${target} cannot be asked, so nothing more is sent. Check it at ${target}, then retry the delivery (it is not there) or confirm it (it is)`,
+    `${whyDe}: die Bestellung kann angekommen sein, und ${target} lässt sich nicht fragen, daher wird nichts mehr gesendet. Bitte bei ${target} prüfen, dann die Zustellung erneut senden (nicht vorhanden) oder bestätigen (vorhanden)`,
+    "error",
+  );
 }
 
 /** Records an attempt and settles its delivery (kontor's settleDelivery; `uncertain` stays
  * for the operator), queues it again or dead-letters it. */
-async function finish(env: Env, job: Job, row: ledger.Stored, a: { n: number; outcome: Outcome | "uncertain"; issues: Issue[]; requests: { method: string; url: string; status: number }[];
-  upstreamStatus: number | null; answerBody: string | null; payload: unknown; state?: KivitendoSyncState; data?: unknown; started: number; requeue: boolean }): Promise<Result & { retryInSeconds?: number }> {
+async function finish(
+  env: Env,
+  job: Job,
+  row: ledger.Stored,
+  a: {
+    n: number;
+    outcome: Outcome | "uncertain";
+    issues: Issue[];
+    requests: { method: string; url: string; status: number }[];
+    upstreamStatus: number | null;
+    answerBody: string | null;
+    payload: unknown;
+    state?: KivitendoSyncState;
+    data?: unknown;
+    started: number;
+    requeue: boolean;
+  },
+): Promise<Result & { retryInSeconds?: number }> {
   const v = vars(env);
-  const settled: { status: DeliveryStatus; httpStatus: number; upstreamId?: string; retryInSeconds?: number } = a.outcome === "uncertain"
-    ? { status: "uncertain", httpStatus: 202 }
-    : settleDelivery(a.outcome, a.data ?? null, a.n, v);
+  const settled: { status: DeliveryStatus; httpStatus: number; upstreamId?: string; retryInSeconds?: number } =
+    a.outcome === "uncertain" ? { status: "uncertain", httpStatus: 202 } : settleDelivery(a.outcome, a.data ?? null, a.n, v);
   const end = Date.now();
   const nextAttemptAt = settled.retryInSeconds === undefined ? null : iso(end + settled.retryInSeconds * 1000);
   const safeIssues = redactSecrets(a.issues, v) as Issue[];
-  const ok = await ledger.settle(env.DB, row, { n: a.n, at: iso(end), outcome: a.outcome, upstreamStatus: a.upstreamStatus, issues: safeIssues, requests: a.requests, durationMs: end - a.started,
-    excerpt: a.answerBody === null || a.answerBody === "" ? null : excerpt(a.answerBody, v) },
-    { status: settled.status, upstreamStatus: a.upstreamStatus, upstreamId: settled.upstreamId ?? null, issues: safeIssues, payload: (redactSecrets({ payload: a.payload ?? null }, v) as { payload: unknown }).payload, state: a.state, nextAttemptAt });
+  const ok = await ledger.settle(
+    env.DB,
+    row,
+    {
+      n: a.n,
+      at: iso(end),
+      outcome: a.outcome,
+      upstreamStatus: a.upstreamStatus,
+      issues: safeIssues,
+      requests: a.requests,
+      durationMs: end - a.started,
+      excerpt: a.answerBody === null || a.answerBody === "" ? null : excerpt(a.answerBody, v),
+    },
+    {
+      status: settled.status,
+      upstreamStatus: a.upstreamStatus,
+      upstreamId: settled.upstreamId ?? null,
+      issues: safeIssues,
+      payload: (redactSecrets({ payload: a.payload ?? null }, v) as { payload: unknown }).payload,
+      state: a.state,
+      nextAttemptAt,
+    },
+  );
   if (!ok) {
     console.log(JSON.stringify({ level: "warn", lostLease: row.id, target: row.target }));
     return result(env, row, 409);
@@ -353,8 +571,16 @@ function build(env: Env, job: Job): { config: RequestConfig; first: HttpRequest;
 
 /** What a stored delivery's next attempt needs: its job, configuration and first request
  * (built again from the stored order and options), or the issues that stop it. */
-export function prepare(env: Env, row: ledger.Stored): { job: Job; config: RequestConfig; first: HttpRequest; firstIssues: Issue[] } | { issues: Issue[] } {
-  const job: Job = { target: row.target, operation: row.operation as Job["operation"], input: row.input, options: row.options ?? undefined };
+export function prepare(
+  env: Env,
+  row: ledger.Stored,
+): { job: Job; config: RequestConfig; first: HttpRequest; firstIssues: Issue[] } | { issues: Issue[] } {
+  const job: Job = {
+    target: row.target,
+    operation: row.operation as Job["operation"],
+    input: row.input,
+    options: row.options ?? undefined,
+  };
   const ready = build(env, job);
   return "issues" in ready ? ready : { job, ...ready };
 }
@@ -366,13 +592,25 @@ export function refusal(env: Env, jobs: Job[], checked = jobs.map((job) => ({ jo
   if (stopped.length === 0) return null;
   const results = stopped.map((c) => refused((c.ready as { issues: Issue[] }).issues, c.job.target));
   const config = results.some((r) => r.httpStatus === 500);
-  return { httpStatus: config ? 500 : 422, body: { error: config ? "worker_misconfigured" : "invalid_request",
-    issues: results.flatMap((r) => r.body.issues as Issue[]), rejected: results.map((r) => ({ target: r.body.target, issues: r.body.issues })) } };
+  return {
+    httpStatus: config ? 500 : 422,
+    body: {
+      error: config ? "worker_misconfigured" : "invalid_request",
+      issues: results.flatMap((r) => r.body.issues as Issue[]),
+      rejected: results.map((r) => ({ target: r.body.target, issues: r.body.issues })),
+    },
+  };
 }
 
 /** One queued delivery of `enqueue`: its id, key and status, `duplicate` when the key was
  * claimed before (answered from the ledger, never queued again). */
-export interface Queued { target: string; id: string; key: string; status: string; duplicate?: boolean }
+export interface Queued {
+  target: string;
+  id: string;
+  key: string;
+  status: string;
+  duplicate?: boolean;
+}
 
 /** Claims and queues one delivery per job, all or none: every job is checked first (nothing is
  * stored or queued when one is refused); each fresh key is claimed in D1, due at once, and its
@@ -396,10 +634,21 @@ export async function enqueue(env: Env, jobs: Job[]): Promise<{ deliveries: Queu
       deliveries.push({ target: job.target, id: legacy.id, key: legacy.key, status: legacy.status, duplicate: true });
       continue;
     }
-    const claimed = await ledger.claim(env.DB, { target: job.target, operation: job.operation, key: key.key, subject: subjectOf(job), input: job.input, options: job.options }, now, now);
+    const claimed = await ledger.claim(
+      env.DB,
+      { target: job.target, operation: job.operation, key: key.key, subject: subjectOf(job), input: job.input, options: job.options },
+      now,
+      now,
+    );
     if (!claimed.fresh || (await cancelledBefore(env, claimed.row))) {
       const current = (await ledger.get(env.DB, claimed.row.id)) ?? claimed.row;
-      deliveries.push({ target: job.target, id: current.id, key: current.key, status: current.status, ...(claimed.fresh ? {} : { duplicate: true }) });
+      deliveries.push({
+        target: job.target,
+        id: current.id,
+        key: current.key,
+        status: current.status,
+        ...(claimed.fresh ? {} : { duplicate: true }),
+      });
       continue;
     }
     if (env.DELIVERIES) {

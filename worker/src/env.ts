@@ -1,14 +1,21 @@
 // The worker's bindings, variables and secrets (docs/worker.md).
 
 /** A queued delivery: the consumer (src/queue.ts) attempts it when the message arrives. */
-export interface DeliveryMessage { id: string }
+export interface DeliveryMessage {
+  id: string;
+}
 
 /** The next step of a pull run (src/pull.ts), on the same queue. */
-export interface PullMessage { pull: string }
+export interface PullMessage {
+  pull: string;
+}
 
 /** A delivery for the dead-letter queue: why it died (`max_attempts`: the last attempt
  * failed; Queues' own `max_retries` exhausted: the consumer failed on it each time). */
-export interface DeadLetterMessage { id: string; reason?: string }
+export interface DeadLetterMessage {
+  id: string;
+  reason?: string;
+}
 
 /** Bindings and configuration. Variables and secrets are strings. */
 export interface Env {

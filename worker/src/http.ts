@@ -27,7 +27,10 @@ const CORS_HEADERS = "Authorization, Content-Type, Idempotency-Key, X-Kontor-Sig
 /** The exact origins of `ALLOWED_ORIGINS` (comma-separated). */
 function allowedOrigins(env: Env): string[] {
   const v = typeof env.ALLOWED_ORIGINS === "string" ? env.ALLOWED_ORIGINS : "";
-  return v.split(",").map((s) => s.trim()).filter(Boolean);
+  return v
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /** CORS: `null` when there is no Origin (server to server) or it is the worker's own (browsers
@@ -44,7 +47,12 @@ export function cors(env: Env, request: Request): Record<string, string> | "forb
 export function preflight(headers: Record<string, string>): Response {
   return new Response(null, {
     status: 204,
-    headers: { ...headers, "Access-Control-Allow-Methods": CORS_METHODS, "Access-Control-Allow-Headers": CORS_HEADERS, "Access-Control-Max-Age": "600" },
+    headers: {
+      ...headers,
+      "Access-Control-Allow-Methods": CORS_METHODS,
+      "Access-Control-Allow-Headers": CORS_HEADERS,
+      "Access-Control-Max-Age": "600",
+    },
   });
 }
 
@@ -53,9 +61,22 @@ export function preflight(headers: Record<string, string>): Response {
  * JSON (with `accept` `"csv"`: not JSON or CSV; `"any"`: a shop's webhook, read as it is),
  * 400 when it is not UTF-8. No answer repeats what the caller sent: these answers are given
  * before the caller is authenticated. */
-export async function readBody(env: Env, request: Request, accept: "json" | "csv" | "any" = "json"): Promise<{ text: string; bytes: Uint8Array; type: string } | { refuse: Response }> {
+export async function readBody(
+  env: Env,
+  request: Request,
+  accept: "json" | "csv" | "any" = "json",
+): Promise<{ text: string; bytes: Uint8Array; type: string } | { refuse: Response }> {
   const max = intVar(env, "MAX_BODY_BYTES", 1_048_576);
-  const tooLarge = () => ({ refuse: problem(env, 413, "payload_too_large", [issue("", "payload_too_large", `the body is larger than ${max} bytes (MAX_BODY_BYTES): send smaller orders`, `der Inhalt ist größer als ${max} Bytes (MAX_BODY_BYTES): bitte kleinere Bestellungen senden`)]) });
+  const tooLarge = () => ({
+    refuse: problem(env, 413, "payload_too_large", [
+      issue(
+        "",
+        "payload_too_large",
+        `the body is larger than ${max} bytes (MAX_BODY_BYTES): send smaller orders`,
+        `der Inhalt ist größer als ${max} Bytes (MAX_BODY_BYTES): bitte kleinere Bestellungen senden`,
+      ),
+    ]),
+  });
   const type = (request.headers.get("Content-Type") ?? "").split(";")[0]!.trim().toLowerCase();
   const length = Number(request.headers.get("Content-Length") ?? "0");
   if (length > max) return tooLarge();
@@ -64,10 +85,28 @@ export async function readBody(env: Env, request: Request, accept: "json" | "csv
   const json = type === "application/json" || type.endsWith("+json");
   const csv = type === "text/csv" || type === "text/plain";
   if (accept === "csv" && !json && !csv) {
-    return { refuse: problem(env, 415, "unsupported_media_type", [issue("Content-Type", "unsupported_media_type", "send the catalogue as JSON (Content-Type: application/json) or CSV (text/csv)", "bitte den Katalog als JSON (Content-Type: application/json) oder CSV (text/csv) senden")]) };
+    return {
+      refuse: problem(env, 415, "unsupported_media_type", [
+        issue(
+          "Content-Type",
+          "unsupported_media_type",
+          "send the catalogue as JSON (Content-Type: application/json) or CSV (text/csv)",
+          "bitte den Katalog als JSON (Content-Type: application/json) oder CSV (text/csv) senden",
+        ),
+      ]),
+    };
   }
   if (accept === "json" && !json) {
-    return { refuse: problem(env, 415, "unsupported_media_type", [issue("Content-Type", "unsupported_media_type", "send JSON with Content-Type: application/json", "bitte JSON mit Content-Type: application/json senden")]) };
+    return {
+      refuse: problem(env, 415, "unsupported_media_type", [
+        issue(
+          "Content-Type",
+          "unsupported_media_type",
+          "send JSON with Content-Type: application/json",
+          "bitte JSON mit Content-Type: application/json senden",
+        ),
+      ]),
+    };
   }
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -84,12 +123,24 @@ export async function readBody(env: Env, request: Request, accept: "json" | "csv
   }
   const all = new Uint8Array(size);
   let at = 0;
-  for (const c of chunks) { all.set(c, at); at += c.byteLength; }
+  for (const c of chunks) {
+    all.set(c, at);
+    at += c.byteLength;
+  }
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(all);
   } catch {
-    return { refuse: problem(env, 400, "invalid_utf8", [issue("", "invalid_utf8", "the body is not valid UTF-8: send the order as UTF-8 text (nothing was replaced or guessed)", "der Inhalt ist kein gültiges UTF-8: bitte die Bestellung als UTF-8-Text senden (nichts wurde ersetzt oder geraten)")]) };
+    return {
+      refuse: problem(env, 400, "invalid_utf8", [
+        issue(
+          "",
+          "invalid_utf8",
+          "the body is not valid UTF-8: send the order as UTF-8 text (nothing was replaced or guessed)",
+          "der Inhalt ist kein gültiges UTF-8: bitte die Bestellung als UTF-8-Text senden (nichts wurde ersetzt oder geraten)",
+        ),
+      ]),
+    };
   }
   return { text, bytes: all, type };
 }
@@ -100,6 +151,13 @@ export function parseJson(text: string): { value: unknown } | { issue: Issue } {
   try {
     return { value: JSON.parse(text) };
   } catch (e) {
-    return { issue: issue("", "malformed_json", `the body is not JSON: ${(e as Error).message}`, `der Inhalt ist kein JSON: ${(e as Error).message}`) };
+    return {
+      issue: issue(
+        "",
+        "malformed_json",
+        `the body is not JSON: ${(e as Error).message}`,
+        `der Inhalt ist kein JSON: ${(e as Error).message}`,
+      ),
+    };
   }
 }

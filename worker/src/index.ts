@@ -15,18 +15,50 @@ import type { DeliveryMessage, DeadLetterMessage } from "./env";
 /** 405 naming the methods the path takes. */
 function notAllowed(env: Env, method: string, allow: string[]): Response {
   const list = allow.join(", ");
-  return problem(env, 405, "method_not_allowed", [issue("", "method_not_allowed", `${method} is not allowed here; use ${list}`, `${method} ist hier nicht erlaubt; bitte ${list}`)], { Allow: list });
+  return problem(
+    env,
+    405,
+    "method_not_allowed",
+    [issue("", "method_not_allowed", `${method} is not allowed here; use ${list}`, `${method} ist hier nicht erlaubt; bitte ${list}`)],
+    { Allow: list },
+  );
 }
 
 /** 404 for a path that is no route (answered only after authentication). */
 function noRoute(env: Env): Response {
-  return problem(env, 404, "not_found", [issue("", "not_found", "no route for this method and path: see /openapi.json", "keine Route für diese Methode und diesen Pfad: siehe /openapi.json")]);
+  return problem(env, 404, "not_found", [
+    issue(
+      "",
+      "not_found",
+      "no route for this method and path: see /openapi.json",
+      "keine Route für diese Methode und diesen Pfad: siehe /openapi.json",
+    ),
+  ]);
 }
 
 /** Authenticates the caller and reads the body of a `caller` route (or of a path that is no
  * public route), then answers it: 401, 413, 415, 400, 404, 405, or the route's answer. */
-async function asCaller(env: Env, req: Request, url: URL, found: { route: Route; params: string[] } | { allow: string[] } | null): Promise<Response> {
-  const unauthorized = (why: string) => problem(env, 401, "unauthorized", [issue("Authorization", "unauthorized", why, "Aufrufer nicht angemeldet: Authorization: Bearer <Token> oder X-Kontor-Signature senden")], { "WWW-Authenticate": 'Bearer realm="kontor"' });
+async function asCaller(
+  env: Env,
+  req: Request,
+  url: URL,
+  found: { route: Route; params: string[] } | { allow: string[] } | null,
+): Promise<Response> {
+  const unauthorized = (why: string) =>
+    problem(
+      env,
+      401,
+      "unauthorized",
+      [
+        issue(
+          "Authorization",
+          "unauthorized",
+          why,
+          "Aufrufer nicht angemeldet: Authorization: Bearer <Token> oder X-Kontor-Signature senden",
+        ),
+      ],
+      { "WWW-Authenticate": 'Bearer realm="kontor"' },
+    );
   const bearer = await checkBearer(env, req);
   if (bearer === "bad") return unauthorized("the bearer token is not this worker's KONTOR_API_TOKEN");
   const signature = req.headers.get("X-Kontor-Signature");
@@ -36,7 +68,7 @@ async function asCaller(env: Env, req: Request, url: URL, found: { route: Route;
   let type = "";
   let bytes: Uint8Array = new Uint8Array(0);
   if (req.method === "POST" || req.method === "PUT" || req.method === "PATCH") {
-    const accepts = found && "route" in found ? found.route.body ?? "json" : "json";
+    const accepts = found && "route" in found ? (found.route.body ?? "json") : "json";
     const read = await readBody(env, req, accepts);
     if ("refuse" in read) return read.refuse;
     ({ text, type, bytes } = read);
@@ -44,7 +76,12 @@ async function asCaller(env: Env, req: Request, url: URL, found: { route: Route;
   if (bearer !== "ok") {
     // The signature covers the request line as sent (path and query, not normalised), the
     // Idempotency-Key and the raw body.
-    const signed = { method: req.method, pathWithQuery: req.url.slice(url.origin.length), idempotencyKey: req.headers.get("Idempotency-Key"), body: bytes };
+    const signed = {
+      method: req.method,
+      pathWithQuery: req.url.slice(url.origin.length),
+      idempotencyKey: req.headers.get("Idempotency-Key"),
+      body: bytes,
+    };
     const why = await checkSignature(env, signature, signed, Math.floor(Date.now() / 1000));
     if (why !== null) return unauthorized(why);
   }
@@ -61,7 +98,14 @@ async function handle(req: Request, env: Env): Promise<Response> {
   const url = new URL(req.url);
   const c = cors(env, req);
   if (c === "forbidden") {
-    return problem(env, 403, "origin_not_allowed", [issue("Origin", "origin_not_allowed", "this origin is not in the worker's ALLOWED_ORIGINS", "dieser Origin steht nicht in ALLOWED_ORIGINS des Workers")]);
+    return problem(env, 403, "origin_not_allowed", [
+      issue(
+        "Origin",
+        "origin_not_allowed",
+        "this origin is not in the worker's ALLOWED_ORIGINS",
+        "dieser Origin steht nicht in ALLOWED_ORIGINS des Workers",
+      ),
+    ]);
   }
   const withCors = (r: Response) => {
     if (!c) return r;
@@ -69,7 +113,8 @@ async function handle(req: Request, env: Env): Promise<Response> {
     for (const [k, v] of Object.entries(c)) h.set(k, v);
     return new Response(r.body, { status: r.status, headers: h });
   };
-  if (req.method === "OPTIONS") return c ? preflight(c) : new Response(null, { status: 204, headers: { Allow: "GET, POST, PUT, DELETE, OPTIONS" } });
+  if (req.method === "OPTIONS")
+    return c ? preflight(c) : new Response(null, { status: 204, headers: { Allow: "GET, POST, PUT, DELETE, OPTIONS" } });
   const found = match(req.method, url.pathname);
   // Public routes (health, the API reference) and the shops' (their own signatures over the
   // raw body, checked by the handler) are answered before the caller token is asked for.
@@ -91,11 +136,15 @@ export default {
     } catch (e) {
       // The message only: a stack or a request could carry data; redacted like every answer.
       console.error(JSON.stringify(redactSecrets({ level: "error", error: e instanceof Error ? e.message : "unknown" }, vars(env))));
-      res = problem(env, 500, "internal_error", [issue("", "internal_error", "the worker failed; see its log", "der Worker ist fehlgeschlagen; siehe sein Protokoll")]);
+      res = problem(env, 500, "internal_error", [
+        issue("", "internal_error", "the worker failed; see its log", "der Worker ist fehlgeschlagen; siehe sein Protokoll"),
+      ]);
     }
     // One line per request: method, route (its template, not the raw path), status, time. No
     // header, body, path or secret.
-    console.log(JSON.stringify({ method: req.method, route: templateOf(new URL(req.url).pathname), status: res.status, ms: Date.now() - started }));
+    console.log(
+      JSON.stringify({ method: req.method, route: templateOf(new URL(req.url).pathname), status: res.status, ms: Date.now() - started }),
+    );
     return res;
   },
 
@@ -110,12 +159,27 @@ export default {
    * SYNC_SOURCE is set. */
   async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
     env = counted(env);
-    ctx.waitUntil((async () => {
-      const requeued = await recover(env);
-      const sync = typeof env.SYNC_SOURCE === "string" && env.SYNC_SOURCE.trim() !== "" ? (await runSync(env)).report : null;
-      // The shops' own APIs: a reconciliation of each from its watermark; runs a restart stopped.
-      const pulls = await reconcile(env);
-      console.log(JSON.stringify({ cron: controller.cron, requeued, sync: sync && { ok: sync.ok, listed: sync.listed, delivered: sync.delivered, skipped: sync.skipped, issues: sync.issues.map((i) => i.code) }, pulls }));
-    })());
+    ctx.waitUntil(
+      (async () => {
+        const requeued = await recover(env);
+        const sync = typeof env.SYNC_SOURCE === "string" && env.SYNC_SOURCE.trim() !== "" ? (await runSync(env)).report : null;
+        // The shops' own APIs: a reconciliation of each from its watermark; runs a restart stopped.
+        const pulls = await reconcile(env);
+        console.log(
+          JSON.stringify({
+            cron: controller.cron,
+            requeued,
+            sync: sync && {
+              ok: sync.ok,
+              listed: sync.listed,
+              delivered: sync.delivered,
+              skipped: sync.skipped,
+              issues: sync.issues.map((i) => i.code),
+            },
+            pulls,
+          }),
+        );
+      })(),
+    );
   },
 } satisfies ExportedHandler<Env>;

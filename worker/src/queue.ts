@@ -13,29 +13,41 @@ const SLACK_MS = 2_000;
 
 /** Consumes a batch of `kontor-deliveries`: every message at once, each on its own. */
 export async function consumeDeliveries(batch: MessageBatch<DeliveryMessage>, env: Env): Promise<void> {
-  await Promise.all(batch.messages.map(async (msg) => {
-    // A pull run's next step (src/pull.ts).
-    const pull = (msg.body as { pull?: unknown } | null)?.pull;
-    if (typeof pull === "string") { await step(env, pull); msg.ack(); return; }
-    const id = msg.body?.id;
-    if (typeof id !== "string") { msg.ack(); return; }
-    const row = await ledger.lease(env.DB, id, Date.now(), SLACK_MS, leaseMs(env));
-    // Not queued any more, not yet due, or held by another attempt: this message is a
-    // duplicate (the ledger's recovery re-sends what it needs).
-    if (!row) { msg.ack(); return; }
-    const ready = prepare(env, row);
-    if ("issues" in ready) {
-      // The configuration changed under a queued delivery (a secret removed): it cannot be
-      // sent; dead, with the reason.
-      await ledger.markDead(env.DB, id, new Date().toISOString());
-      await env.DEAD_LETTERS?.send({ id, reason: "not_sendable" });
-      msg.ack();
-      return;
-    }
-    const r = await attempt(env, ready.job, row, ready.config, ready.first, ready.firstIssues, false);
-    if (r.body.status === "queued") msg.retry({ delaySeconds: r.retryInSeconds ?? 0 });
-    else msg.ack();
-  }));
+  await Promise.all(
+    batch.messages.map(async (msg) => {
+      // A pull run's next step (src/pull.ts).
+      const pull = (msg.body as { pull?: unknown } | null)?.pull;
+      if (typeof pull === "string") {
+        await step(env, pull);
+        msg.ack();
+        return;
+      }
+      const id = msg.body?.id;
+      if (typeof id !== "string") {
+        msg.ack();
+        return;
+      }
+      const row = await ledger.lease(env.DB, id, Date.now(), SLACK_MS, leaseMs(env));
+      // Not queued any more, not yet due, or held by another attempt: this message is a
+      // duplicate (the ledger's recovery re-sends what it needs).
+      if (!row) {
+        msg.ack();
+        return;
+      }
+      const ready = prepare(env, row);
+      if ("issues" in ready) {
+        // The configuration changed under a queued delivery (a secret removed): it cannot be
+        // sent; dead, with the reason.
+        await ledger.markDead(env.DB, id, new Date().toISOString());
+        await env.DEAD_LETTERS?.send({ id, reason: "not_sendable" });
+        msg.ack();
+        return;
+      }
+      const r = await attempt(env, ready.job, row, ready.config, ready.first, ready.firstIssues, false);
+      if (r.body.status === "queued") msg.retry({ delaySeconds: r.retryInSeconds ?? 0 });
+      else msg.ack();
+    }),
+  );
 }
 
 /** Consumes a batch of `kontor-deliveries-dead`: marks each delivery dead (when Queues gave
@@ -44,17 +56,37 @@ export async function consumeDeliveries(batch: MessageBatch<DeliveryMessage>, en
 export async function consumeDeadLetters(batch: MessageBatch<DeadLetterMessage>, env: Env): Promise<void> {
   for (const msg of batch.messages) {
     const id = msg.body?.id;
-    if (typeof id !== "string") { msg.ack(); continue; }
+    if (typeof id !== "string") {
+      msg.ack();
+      continue;
+    }
     const now = new Date().toISOString();
     const reason = msg.body.reason ?? "queue_retries_exhausted";
     if (reason === "queue_retries_exhausted") await ledger.markDead(env.DB, id, now);
     const row = await ledger.get(env.DB, id);
-    if (!row) { msg.ack(); continue; }
+    if (!row) {
+      msg.ack();
+      continue;
+    }
     const attempts = await ledger.attempts(env.DB, id);
-    await ledger.recordDeadLetter(env.DB, id, { at: now, reason, context: {
-      order: row.input, options: row.options, payload: row.payload, status: row.status, issues: row.issues,
-      attempts: attempts.map((a) => ({ n: a.n, at: a.at, outcome: a.outcome, upstreamStatus: a.upstreamStatus, excerpt: a.excerpt ?? null })),
-    } });
+    await ledger.recordDeadLetter(env.DB, id, {
+      at: now,
+      reason,
+      context: {
+        order: row.input,
+        options: row.options,
+        payload: row.payload,
+        status: row.status,
+        issues: row.issues,
+        attempts: attempts.map((a) => ({
+          n: a.n,
+          at: a.at,
+          outcome: a.outcome,
+          upstreamStatus: a.upstreamStatus,
+          excerpt: a.excerpt ?? null,
+        })),
+      },
+    });
     console.log(JSON.stringify({ level: "warn", deadLetter: id, target: row.target, key: row.key, reason, attempts: attempts.length }));
     msg.ack();
   }

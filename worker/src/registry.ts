@@ -10,5 +10,11 @@ export const PREVIEW_TARGETS: string[] = [...new Set([...ORDER_TARGETS, ...targe
 
 /** Every delivery status (the compiler checks the list against the package's `DeliveryStatus`). */
 export const STATUSES = Object.keys({
-  accepted: 0, rejected: 0, queued: 0, dead: 0, auth_failed: 0, uncertain: 0, cancelled: 0,
+  accepted: 0,
+  rejected: 0,
+  queued: 0,
+  dead: 0,
+  auth_failed: 0,
+  uncertain: 0,
+  cancelled: 0,
 } satisfies Record<DeliveryStatus, 0>) as DeliveryStatus[];

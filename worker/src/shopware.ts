@@ -35,15 +35,24 @@ const appName = (env: Env) => (typeof env.SHOPWARE_APP_NAME === "string" ? env.S
 /** The shop secret of `shopId` for `nonce`. */
 const shopSecret = (env: Env, shopId: string, nonce: string) => sign(appSecret(env), `kontor-shop-secret:${shopId}:${nonce}`);
 
-interface ShopRow { shop_id: string; shop_url: string; nonce: string | null; pending_nonce: string | null }
+interface ShopRow {
+  shop_id: string;
+  shop_url: string;
+  nonce: string | null;
+  pending_nonce: string | null;
+}
 const shop = (db: D1Database, id: string) => db.prepare("SELECT * FROM shopware_shops WHERE shop_id = ?1").bind(id).first<ShopRow>();
 
 /** An answer of the registration routes. */
-export interface Answer { httpStatus: number; body: Record<string, unknown> | null }
+export interface Answer {
+  httpStatus: number;
+  body: Record<string, unknown> | null;
+}
 
 /** Why the app is not configured, or null. */
 export function notConfigured(env: Env): string | null {
-  if (!appSecret(env)) return "this worker takes no Shopware webhooks: set the secret SHOPWARE_APP_SECRET (the app's secret) and the variable SHOPWARE_APP_NAME";
+  if (!appSecret(env))
+    return "this worker takes no Shopware webhooks: set the secret SHOPWARE_APP_SECRET (the app's secret) and the variable SHOPWARE_APP_NAME";
   if (!appName(env)) return "set SHOPWARE_APP_NAME to the app's technical name (the manifest's <name>): the registration's proof signs it";
   return null;
 }
@@ -55,14 +64,23 @@ export async function register(env: Env, url: URL, headers: Headers, nowSeconds:
   if (why) return { httpStatus: 500, body: { error: why } };
   const query = url.search.slice(1);
   if (!(await verifyHex(appSecret(env), headers.get("shopware-app-signature"), query))) {
-    return { httpStatus: 401, body: { error: "shopware-app-signature does not match the query: the app's secret in the manifest differs from SHOPWARE_APP_SECRET" } };
+    return {
+      httpStatus: 401,
+      body: { error: "shopware-app-signature does not match the query: the app's secret in the manifest differs from SHOPWARE_APP_SECRET" },
+    };
   }
   const q = url.searchParams;
   const shopId = q.get("shop-id") ?? "";
   const shopUrl = q.get("shop-url") ?? "";
   const t = Number(q.get("timestamp"));
   if (!shopId || !shopUrl) return { httpStatus: 400, body: { error: "shop-id and shop-url are required" } };
-  if (!Number.isFinite(t) || Math.abs(nowSeconds - t) > WINDOW_SECONDS) return { httpStatus: 401, body: { error: `the registration's timestamp is more than ${WINDOW_SECONDS} s from the worker's clock: install or refresh the app again` } };
+  if (!Number.isFinite(t) || Math.abs(nowSeconds - t) > WINDOW_SECONDS)
+    return {
+      httpStatus: 401,
+      body: {
+        error: `the registration's timestamp is more than ${WINDOW_SECONDS} s from the worker's clock: install or refresh the app again`,
+      },
+    };
   const known = await shop(env.DB, shopId);
   if (known?.nonce) {
     // A re-registration: also signed with the shop's current secret.
@@ -71,13 +89,20 @@ export async function register(env: Env, url: URL, headers: Headers, nowSeconds:
     }
   }
   const nonce = crypto.randomUUID();
-  await env.DB.prepare(`INSERT INTO shopware_shops (shop_id, shop_url, nonce, pending_nonce, updated_at) VALUES (?1, ?2, NULL, ?3, ?4)
-    ON CONFLICT (shop_id) DO UPDATE SET pending_nonce = ?3, updated_at = ?4`).bind(shopId, shopUrl, nonce, new Date().toISOString()).run();
-  return { httpStatus: 200, body: {
-    proof: await sign(appSecret(env), shopId + shopUrl + appName(env)),
-    secret: await shopSecret(env, shopId, nonce),
-    confirmation_url: `${url.origin}/v1/webhooks/shopware6/confirm`,
-  } };
+  await env.DB.prepare(
+    `INSERT INTO shopware_shops (shop_id, shop_url, nonce, pending_nonce, updated_at) VALUES (?1, ?2, NULL, ?3, ?4)
+    ON CONFLICT (shop_id) DO UPDATE SET pending_nonce = ?3, updated_at = ?4`,
+  )
+    .bind(shopId, shopUrl, nonce, new Date().toISOString())
+    .run();
+  return {
+    httpStatus: 200,
+    body: {
+      proof: await sign(appSecret(env), shopId + shopUrl + appName(env)),
+      secret: await shopSecret(env, shopId, nonce),
+      confirmation_url: `${url.origin}/v1/webhooks/shopware6/confirm`,
+    },
+  };
 }
 
 /** The confirmation request: signed with the pending shop secret, which then becomes the
@@ -86,10 +111,17 @@ export async function confirm(env: Env, headers: Headers, body: string): Promise
   const why = notConfigured(env);
   if (why) return { httpStatus: 500, body: { error: why } };
   let c: { shopId?: unknown; shopUrl?: unknown };
-  try { c = JSON.parse(body) as typeof c; } catch { return { httpStatus: 400, body: { error: "the confirmation is not JSON" } }; }
+  try {
+    c = JSON.parse(body) as typeof c;
+  } catch {
+    return { httpStatus: 400, body: { error: "the confirmation is not JSON" } };
+  }
   const id = typeof c?.shopId === "string" ? c.shopId : "";
   const known = id ? await shop(env.DB, id) : null;
-  if (!known?.pending_nonce || !(await verifyHex(await shopSecret(env, id, known.pending_nonce), headers.get("shopware-shop-signature"), body))) {
+  if (
+    !known?.pending_nonce ||
+    !(await verifyHex(await shopSecret(env, id, known.pending_nonce), headers.get("shopware-shop-signature"), body))
+  ) {
     return { httpStatus: 401, body: { error: "no registration of this shop awaits a confirmation signed with its new secret" } };
   }
   // The Admin API credentials the confirmation carries: kept for the pull of the shop's orders
@@ -97,8 +129,18 @@ export async function confirm(env: Env, headers: Headers, body: string): Promise
   const apiKey = typeof (c as { apiKey?: unknown }).apiKey === "string" ? (c as { apiKey: string }).apiKey : null;
   const secretKey = typeof (c as { secretKey?: unknown }).secretKey === "string" ? (c as { secretKey: string }).secretKey : null;
   const sealed = apiKey && secretKey ? await seal(env, `${id}:${apiKey}`, secretKey) : null;
-  await env.DB.prepare("UPDATE shopware_shops SET nonce = pending_nonce, pending_nonce = NULL, shop_url = ?2, updated_at = ?3, api_key = ?5, secret_key_sealed = ?6 WHERE shop_id = ?1 AND pending_nonce = ?4")
-    .bind(id, typeof c.shopUrl === "string" ? c.shopUrl : known.shop_url, new Date().toISOString(), known.pending_nonce, sealed ? apiKey : null, sealed).run();
+  await env.DB.prepare(
+    "UPDATE shopware_shops SET nonce = pending_nonce, pending_nonce = NULL, shop_url = ?2, updated_at = ?3, api_key = ?5, secret_key_sealed = ?6 WHERE shop_id = ?1 AND pending_nonce = ?4",
+  )
+    .bind(
+      id,
+      typeof c.shopUrl === "string" ? c.shopUrl : known.shop_url,
+      new Date().toISOString(),
+      known.pending_nonce,
+      sealed ? apiKey : null,
+      sealed,
+    )
+    .run();
   return { httpStatus: 204, body: null };
 }
 
@@ -106,7 +148,11 @@ export async function confirm(env: Env, headers: Headers, body: string): Promise
  * it names none that is registered and confirmed. */
 export async function webhookShop(env: Env, body: string): Promise<{ shop: string; key: string; single: boolean } | null> {
   let id: unknown;
-  try { id = (JSON.parse(body) as { source?: { shopId?: unknown } } | null)?.source?.shopId; } catch { return null; }
+  try {
+    id = (JSON.parse(body) as { source?: { shopId?: unknown } } | null)?.source?.shopId;
+  } catch {
+    return null;
+  }
   if (typeof id !== "string" || !id) return null;
   const known = await shop(env.DB, id);
   if (!known?.nonce) return null;
@@ -118,8 +164,13 @@ export async function webhookShop(env: Env, body: string): Promise<{ shop: strin
  * (WebCrypto), so that D1 alone never reveals them. */
 async function sealingKey(env: Env): Promise<CryptoKey> {
   const base = await crypto.subtle.importKey("raw", enc.encode(appSecret(env)), "HKDF", false, ["deriveKey"]);
-  return crypto.subtle.deriveKey({ name: "HKDF", hash: "SHA-256", salt: enc.encode("kontor-shopware-admin-api"), info: enc.encode("secret-key-v1") },
-    base, { name: "AES-GCM", length: 256 }, false, ["encrypt", "decrypt"]);
+  return crypto.subtle.deriveKey(
+    { name: "HKDF", hash: "SHA-256", salt: enc.encode("kontor-shopware-admin-api"), info: enc.encode("secret-key-v1") },
+    base,
+    { name: "AES-GCM", length: 256 },
+    false,
+    ["encrypt", "decrypt"],
+  );
 }
 
 const b64 = (b: Uint8Array) => btoa(String.fromCharCode(...b));
@@ -128,7 +179,11 @@ const unb64 = (s: string) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
 /** `secret` encrypted (AES-GCM, a random 96-bit IV, `aad` bound to it): `v1.<iv>.<ciphertext>`. */
 async function seal(env: Env, aad: string, secret: string): Promise<string> {
   const iv = crypto.getRandomValues(new Uint8Array(12));
-  const ct = await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: enc.encode(aad) }, await sealingKey(env), enc.encode(secret));
+  const ct = await crypto.subtle.encrypt(
+    { name: "AES-GCM", iv, additionalData: enc.encode(aad) },
+    await sealingKey(env),
+    enc.encode(secret),
+  );
   return `v1.${b64(iv)}.${b64(new Uint8Array(ct))}`;
 }
 
@@ -137,24 +192,43 @@ async function unseal(env: Env, aad: string, sealed: string): Promise<string | n
   const [v, iv, ct] = sealed.split(".");
   if (v !== "v1" || !iv || !ct) return null;
   try {
-    const pt = await crypto.subtle.decrypt({ name: "AES-GCM", iv: unb64(iv), additionalData: enc.encode(aad) }, await sealingKey(env), unb64(ct));
+    const pt = await crypto.subtle.decrypt(
+      { name: "AES-GCM", iv: unb64(iv), additionalData: enc.encode(aad) },
+      await sealingKey(env),
+      unb64(ct),
+    );
     return new TextDecoder().decode(pt);
-  } catch { return null; }
+  } catch {
+    return null;
+  }
 }
 
 /** A registered shop's Admin API access, for the pull of its orders. */
-export interface AdminAccess { shop: string; baseUrl: string; clientId: string | null; clientSecret: string | null; single: boolean }
+export interface AdminAccess {
+  shop: string;
+  baseUrl: string;
+  clientId: string | null;
+  clientSecret: string | null;
+  single: boolean;
+}
 
 /** Every confirmed shop with its Admin API access (null credentials: none kept, or they no
  * longer open with this app secret: the shop must confirm the app again). */
 export async function adminAccess(env: Env): Promise<AdminAccess[]> {
   if (notConfigured(env)) return [];
-  const { results } = await env.DB.prepare("SELECT shop_id, shop_url, api_key, secret_key_sealed FROM shopware_shops WHERE nonce IS NOT NULL ORDER BY shop_id")
-    .all<{ shop_id: string; shop_url: string; api_key: string | null; secret_key_sealed: string | null }>();
+  const { results } = await env.DB.prepare(
+    "SELECT shop_id, shop_url, api_key, secret_key_sealed FROM shopware_shops WHERE nonce IS NOT NULL ORDER BY shop_id",
+  ).all<{ shop_id: string; shop_url: string; api_key: string | null; secret_key_sealed: string | null }>();
   const out: AdminAccess[] = [];
   for (const r of results) {
     const secret = r.api_key && r.secret_key_sealed ? await unseal(env, `${r.shop_id}:${r.api_key}`, r.secret_key_sealed) : null;
-    out.push({ shop: r.shop_id, baseUrl: r.shop_url, clientId: secret ? r.api_key : null, clientSecret: secret, single: results.length === 1 });
+    out.push({
+      shop: r.shop_id,
+      baseUrl: r.shop_url,
+      clientId: secret ? r.api_key : null,
+      clientSecret: secret,
+      single: results.length === 1,
+    });
   }
   return out;
 }

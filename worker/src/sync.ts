@@ -4,14 +4,24 @@
 // file does the I/O. An order is delivered at most once per target because its delivery key
 // (the order's number, Geisenheim's invoiceId) is claimed in D1 and the sync never re-opens
 // an existing delivery: two runs, or two overlapping ones, find the first one's deliveries.
-import { request, interpretResponse, fromOmnisellerOrder, validateOrder, type Issue, type HttpRequest, type RequestConfig, type OrderMapping, type MappedOrder, type Order } from "kontor";
+import {
+  request,
+  interpretResponse,
+  fromOmnisellerOrder,
+  validateOrder,
+  type Issue,
+  type HttpRequest,
+  type RequestConfig,
+  type OrderMapping,
+  type MappedOrder,
+  type Order,
+} from "kontor";
 import { type Env } from "./env";
 import { issue } from "./http";
 import { deliver, perform } from "./deliver";
 import * as ledger from "./ledger";
 import { recordSyncRun } from "./overview";
 import { ORDER_TARGETS } from "./registry";
-
 
 /** The sync's plan from the configuration: the shop side, the targets, its request
  * configuration (credentials: never answered) and mapping. */
@@ -25,24 +35,57 @@ function syncPlan(env: Env): { ok: true; plan: Plan } | { ok: false; issues: Iss
   const issues: Issue[] = [];
   const source = text(env, "SYNC_SOURCE").toLowerCase();
   if (source !== "omniseller" && source !== "kvik") {
-    issues.push(issue("env.SYNC_SOURCE", source ? "invalid_value" : "missing_configuration", "set SYNC_SOURCE to omniseller or kvik: the shop side the sync reads new orders from",
-      "SYNC_SOURCE auf omniseller oder kvik setzen: die Shop-Seite, aus der der Abgleich neue Bestellungen liest"));
+    issues.push(
+      issue(
+        "env.SYNC_SOURCE",
+        source ? "invalid_value" : "missing_configuration",
+        "set SYNC_SOURCE to omniseller or kvik: the shop side the sync reads new orders from",
+        "SYNC_SOURCE auf omniseller oder kvik setzen: die Shop-Seite, aus der der Abgleich neue Bestellungen liest",
+      ),
+    );
   }
-  const targets = text(env, "SYNC_TARGETS").split(",").map((t) => t.trim()).filter(Boolean);
+  const targets = text(env, "SYNC_TARGETS")
+    .split(",")
+    .map((t) => t.trim())
+    .filter(Boolean);
   if (targets.length === 0 || targets.some((t) => !ORDER_TARGETS.includes(t)) || new Set(targets).size !== targets.length) {
-    issues.push(issue("env.SYNC_TARGETS", "invalid_value", `SYNC_TARGETS must list distinct targets of ${ORDER_TARGETS.join(", ")} (comma-separated)`,
-      `SYNC_TARGETS muss verschiedene Ziele aus ${ORDER_TARGETS.join(", ")} nennen (durch Kommas getrennt)`));
+    issues.push(
+      issue(
+        "env.SYNC_TARGETS",
+        "invalid_value",
+        `SYNC_TARGETS must list distinct targets of ${ORDER_TARGETS.join(", ")} (comma-separated)`,
+        `SYNC_TARGETS muss verschiedene Ziele aus ${ORDER_TARGETS.join(", ")} nennen (durch Kommas getrennt)`,
+      ),
+    );
   }
   const config: Record<string, unknown> = {};
-  const names: [string, string][] = source === "omniseller" ? [["baseUrl", "BASE_URL"], ["username", "USERNAME"], ["password", "PASSWORD"]]
-    : source === "kvik" ? [["baseUrl", "BASE_URL"], ["token", "TOKEN"]] : [];
+  const names: [string, string][] =
+    source === "omniseller"
+      ? [
+          ["baseUrl", "BASE_URL"],
+          ["username", "USERNAME"],
+          ["password", "PASSWORD"],
+        ]
+      : source === "kvik"
+        ? [
+            ["baseUrl", "BASE_URL"],
+            ["token", "TOKEN"],
+          ]
+        : [];
   const prefix = source.toUpperCase();
   for (const [key, suffix] of names) {
     const name = `${prefix}_${suffix}`;
     const v = text(env, name);
     if (v) config[key] = v;
-    else issues.push(issue(`env.${name}`, "missing_configuration", `the sync reads from ${source} but the worker has no ${name}: set it (\`wrangler secret put ${name}\`, or in .dev.vars / vars)`,
-      `der Abgleich liest aus ${source}, aber dem Worker fehlt ${name}: bitte setzen (\`wrangler secret put ${name}\` oder in .dev.vars / vars)`));
+    else
+      issues.push(
+        issue(
+          `env.${name}`,
+          "missing_configuration",
+          `the sync reads from ${source} but the worker has no ${name}: set it (\`wrangler secret put ${name}\`, or in .dev.vars / vars)`,
+          `der Abgleich liest aus ${source}, aber dem Worker fehlt ${name}: bitte setzen (\`wrangler secret put ${name}\` oder in .dev.vars / vars)`,
+        ),
+      );
   }
   // Plain HTTP only for a loopback stand-in: kontor refuses it for any other host.
   if (source === "kvik" && text(env, "KVIK_ALLOW_INSECURE") === "true") config.allowInsecure = true;
@@ -50,11 +93,30 @@ function syncPlan(env: Env): { ok: true; plan: Plan } | { ok: false; issues: Iss
   let mapping: OrderMapping | null = null;
   const m = source ? text(env, mappingVar) : "";
   if (m) {
-    try { const parsed: unknown = JSON.parse(m); if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) mapping = parsed as OrderMapping; } catch { /* below */ }
-    if (!mapping) issues.push(issue(`env.${mappingVar}`, "invalid_type", `${mappingVar} must be a JSON object: the field-path table`, `${mappingVar} muss ein JSON-Objekt sein: die Feldpfad-Tabelle`));
+    try {
+      const parsed: unknown = JSON.parse(m);
+      if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) mapping = parsed as OrderMapping;
+    } catch {
+      /* below */
+    }
+    if (!mapping)
+      issues.push(
+        issue(
+          `env.${mappingVar}`,
+          "invalid_type",
+          `${mappingVar} must be a JSON object: the field-path table`,
+          `${mappingVar} muss ein JSON-Objekt sein: die Feldpfad-Tabelle`,
+        ),
+      );
   } else if (source === "omniseller") {
-    issues.push(issue(`env.${mappingVar}`, "missing_configuration", `OmniSeller's order format is not documented: set ${mappingVar} to your field-path table`,
-      `Das Bestellformat von OmniSeller ist nicht dokumentiert: bitte ${mappingVar} auf Ihre Feldpfad-Tabelle setzen`));
+    issues.push(
+      issue(
+        `env.${mappingVar}`,
+        "missing_configuration",
+        `OmniSeller's order format is not documented: set ${mappingVar} to your field-path table`,
+        `Das Bestellformat von OmniSeller ist nicht dokumentiert: bitte ${mappingVar} auf Ihre Feldpfad-Tabelle setzen`,
+      ),
+    );
   }
   if (issues.length) return { ok: false, issues };
   return { ok: true, plan: { source: source as Plan["source"], targets, config: config as RequestConfig, mapping } };
@@ -64,7 +126,13 @@ function syncPlan(env: Env): { ok: true; plan: Plan } | { ok: false; issues: Iss
  * kvik.shop's listOrders (an array of orders, or one under `data` or `orders`, each with `id`). */
 function listing(source: Plan["source"], data: unknown): { id: string; order?: unknown }[] {
   const d = data as { data?: unknown; orders?: unknown } | null;
-  const list = Array.isArray(data) ? data : Array.isArray(d?.data) ? d!.data as unknown[] : Array.isArray(d?.orders) ? d!.orders as unknown[] : [];
+  const list = Array.isArray(data)
+    ? data
+    : Array.isArray(d?.data)
+      ? (d!.data as unknown[])
+      : Array.isArray(d?.orders)
+        ? (d!.orders as unknown[])
+        : [];
   const key = source === "omniseller" ? "ID" : "id";
   const out: { id: string; order?: unknown }[] = [];
   for (const e of list) {
@@ -77,13 +145,24 @@ function listing(source: Plan["source"], data: unknown): { id: string; order?: u
 
 /** One shop order of a run and what became of it per target. */
 export interface SyncedOrder {
-  shopId: string; number: string | null; skipped?: "already_synced";
+  shopId: string;
+  number: string | null;
+  skipped?: "already_synced";
   deliveries: { target: string; id?: string; status?: string; httpStatus: number; duplicate?: boolean }[];
   issues: Issue[];
 }
 
 /** A run's report; `ok: false` with the issues when the run could not read the shop. */
-export interface SyncReport { ok: boolean; error?: "worker_misconfigured" | "shop_unavailable"; source?: string; listed: number; delivered: number; skipped: number; orders: SyncedOrder[]; issues: Issue[] }
+export interface SyncReport {
+  ok: boolean;
+  error?: "worker_misconfigured" | "shop_unavailable";
+  source?: string;
+  listed: number;
+  delivered: number;
+  skipped: number;
+  orders: SyncedOrder[];
+  issues: Issue[];
+}
 
 /** A shop call, its interpreted answer. */
 type Call = { ok: true; data: unknown } | { ok: false; issues: Issue[] };
@@ -137,9 +216,14 @@ async function runOnce(env: Env): Promise<{ httpStatus: number; report: SyncRepo
     const req = request("kvik", "listOrders", null, plan.config);
     listed0 = req.ok ? await answer(env, "kvik", "listOrders", req.request) : { ok: false, issues: req.issues };
   }
-  if (!listed0.ok) return { httpStatus: 502, report: { ok: false, error: "shop_unavailable", source: plan.source, ...empty, issues: listed0.issues } };
+  if (!listed0.ok)
+    return { httpStatus: 502, report: { ok: false, error: "shop_unavailable", source: plan.source, ...empty, issues: listed0.issues } };
   const listed = listing(plan.source, listed0.data);
-  const seen = await ledger.syncedIds(env.DB, plan.source, listed.map((l) => l.id));
+  const seen = await ledger.syncedIds(
+    env.DB,
+    plan.source,
+    listed.map((l) => l.id),
+  );
   const orders: SyncedOrder[] = [];
   let delivered = 0;
   for (const entry of listed) {
@@ -150,26 +234,48 @@ async function runOnce(env: Env): Promise<{ httpStatus: number; report: SyncRepo
     let raw: unknown = entry.order;
     if (raw === undefined) {
       const got = await omnisellerCall(env, plan, "getOrder", entry.id);
-      if (!got.ok) { orders.push({ shopId: entry.id, number: null, deliveries: [], issues: got.issues }); continue; }
+      if (!got.ok) {
+        orders.push({ shopId: entry.id, number: null, deliveries: [], issues: got.issues });
+        continue;
+      }
       raw = got.data;
     }
     // kontor maps by the field-path table (OmniSeller's always; kvik.shop's when
     // KVIK_ORDER_MAPPING is set) and validates; a kvik.shop order without one is read as a
     // canonical order.
-    const mapped: MappedOrder = plan.mapping ? fromOmnisellerOrder(raw as object, plan.mapping)
-      : (() => { const v = validateOrder(raw as Order); return v.valid ? { valid: true, order: raw as Order, issues: v.issues } : { valid: false, order: raw, issues: v.issues }; })();
-    const number = mapped.order && typeof mapped.order === "object" && "number" in mapped.order ? String((mapped.order as { number: unknown }).number) : null;
-    if (!mapped.valid) { orders.push({ shopId: entry.id, number, deliveries: [], issues: mapped.issues }); continue; }
+    const mapped: MappedOrder = plan.mapping
+      ? fromOmnisellerOrder(raw as object, plan.mapping)
+      : (() => {
+          const v = validateOrder(raw as Order);
+          return v.valid ? { valid: true, order: raw as Order, issues: v.issues } : { valid: false, order: raw, issues: v.issues };
+        })();
+    const number =
+      mapped.order && typeof mapped.order === "object" && "number" in mapped.order
+        ? String((mapped.order as { number: unknown }).number)
+        : null;
+    if (!mapped.valid) {
+      orders.push({ shopId: entry.id, number, deliveries: [], issues: mapped.issues });
+      continue;
+    }
     // Every target on its own: one failing target holds back none of the others.
-    const results = await Promise.all(plan.targets.map((target) =>
-      deliver(env, { target, operation: "createOrder", input: mapped.order, idempotencyKey: null }, undefined, true)));
-    const deliveries = results.map((r, i) => ({ target: plan.targets[i]!, id: r.body.id as string | undefined, status: r.body.status as string | undefined,
-      httpStatus: r.httpStatus, ...(r.body.duplicate ? { duplicate: true } : {}) }));
-    const issues = results.flatMap((r) => (Array.isArray(r.body.issues) ? r.body.issues as Issue[] : []));
+    const results = await Promise.all(
+      plan.targets.map((target) =>
+        deliver(env, { target, operation: "createOrder", input: mapped.order, idempotencyKey: null }, undefined, true),
+      ),
+    );
+    const deliveries = results.map((r, i) => ({
+      target: plan.targets[i]!,
+      id: r.body.id as string | undefined,
+      status: r.body.status as string | undefined,
+      httpStatus: r.httpStatus,
+      ...(r.body.duplicate ? { duplicate: true } : {}),
+    }));
+    const issues = results.flatMap((r) => (Array.isArray(r.body.issues) ? (r.body.issues as Issue[]) : []));
     orders.push({ shopId: entry.id, number, deliveries, issues });
     if (deliveries.some((d) => d.id !== undefined && !d.duplicate)) delivered++;
     // In the ledger for every target: later runs skip it without reading it again.
-    if (deliveries.every((d) => d.id !== undefined)) await ledger.markSynced(env.DB, plan.source, entry.id, number, new Date().toISOString());
+    if (deliveries.every((d) => d.id !== undefined))
+      await ledger.markSynced(env.DB, plan.source, entry.id, number, new Date().toISOString());
   }
   const skipped = orders.filter((o) => o.skipped).length;
   return { httpStatus: 200, report: { ok: true, source: plan.source, listed: listed.length, delivered, skipped, orders, issues: [] } };

@@ -5,8 +5,22 @@
 // WEBHOOK_TARGETS. The delivery key is the platform and the shop's order number, both from the
 // signed body, claimed in D1 before anything is queued: a shop's retried (or updated) webhook
 // finds the first delivery and is answered from the ledger.
-import { fromShopOrder, missingFromCatalogue, webhookShop, shopOrderKey, cancelPlan, firstInvoiceId, refundBookings, shopifyRefund, shopEvent,
-  type CatalogueEntry, type Issue, type ShopPlatform, type RefundBooking, type ShopRefund } from "kontor";
+import {
+  fromShopOrder,
+  missingFromCatalogue,
+  webhookShop,
+  shopOrderKey,
+  cancelPlan,
+  firstInvoiceId,
+  refundBookings,
+  shopifyRefund,
+  shopEvent,
+  type CatalogueEntry,
+  type Issue,
+  type ShopPlatform,
+  type RefundBooking,
+  type ShopRefund,
+} from "kontor";
 import { type Env, vars } from "./env";
 import { issue } from "./http";
 import { enqueue, refusal, type Job } from "./deliver";
@@ -34,7 +48,11 @@ const SIGNATURES: Record<ShopPlatform, { secret: string; header: string; encodin
 const NOT_A_SALE = ["cancelled", "refunded", "failed"];
 
 /** A webhook's answer: its HTTP status and body. */
-export interface WebhookAnswer { httpStatus: number; body: Record<string, unknown>; headers?: Record<string, string> }
+export interface WebhookAnswer {
+  httpStatus: number;
+  body: Record<string, unknown>;
+  headers?: Record<string, string>;
+}
 
 /** The headers naming the shop a webhook comes from (Shopware's is the signed body's
  * `source.shopId`). */
@@ -51,7 +69,13 @@ function eventId(platform: ShopPlatform, headers: Headers, parsed: unknown): str
 /** The shop a verified webhook is from, or why the webhook is refused. The MAC is checked over
  * the raw bytes by `crypto.subtle.verify`, which compares in constant time. No answer repeats
  * what the caller sent (it is not authenticated yet). */
-export async function checkShopSignature(env: Env, platform: ShopPlatform, headers: Headers, body: string, bytes: Uint8Array): Promise<{ status: number; why: string; code: string } | { shop: string; single: boolean }> {
+export async function checkShopSignature(
+  env: Env,
+  platform: ShopPlatform,
+  headers: Headers,
+  body: string,
+  bytes: Uint8Array,
+): Promise<{ status: number; why: string; code: string } | { shop: string; single: boolean }> {
   const s = SIGNATURES[platform];
   let key = "";
   let shop = "";
@@ -60,25 +84,50 @@ export async function checkShopSignature(env: Env, platform: ShopPlatform, heade
     const why = shopware.notConfigured(env);
     if (why) return { status: 500, why, code: "missing_configuration" };
     const found = await shopware.webhookShop(env, body);
-    if (!found) return { status: 401, why: "the body's source.shopId names no shop registered with this app: install the app in the shop (its registration reaches /v1/webhooks/shopware6/register)", code: "unknown_shop" };
+    if (!found)
+      return {
+        status: 401,
+        why: "the body's source.shopId names no shop registered with this app: install the app in the shop (its registration reaches /v1/webhooks/shopware6/register)",
+        code: "unknown_shop",
+      };
     ({ key, shop, single } = found);
   } else {
     const configured = webhookShop(platform, headers.get(SHOP_HEADERS[platform]), vars(env));
     if (!configured.ok) {
       const config = configured.issues.some((i) => i.path.startsWith("env."));
-      return { status: config ? 500 : 401, why: configured.issues[0]?.message ?? "unknown shop", code: config ? "missing_configuration" : "unknown_shop" };
+      return {
+        status: config ? 500 : 401,
+        why: configured.issues[0]?.message ?? "unknown shop",
+        code: config ? "missing_configuration" : "unknown_shop",
+      };
     }
     shop = configured.config.shop;
     single = configured.config.single;
     const v = env[configured.config.secret];
     key = typeof v === "string" ? v : "";
-    if (key === "") return { status: 500, why: `this worker takes no ${platform} webhooks from this shop: set the secret ${configured.config.secret}`, code: "missing_configuration" };
+    if (key === "")
+      return {
+        status: 500,
+        why: `this worker takes no ${platform} webhooks from this shop: set the secret ${configured.config.secret}`,
+        code: "missing_configuration",
+      };
   }
   const header = headers.get(s.header);
-  if (header === null) return { status: 401, why: `no ${s.header} header: ${platform} signs every webhook; send it from the shop's webhook settings`, code: "invalid_signature" };
+  if (header === null)
+    return {
+      status: 401,
+      why: `no ${s.header} header: ${platform} signs every webhook; send it from the shop's webhook settings`,
+      code: "invalid_signature",
+    };
   const mac = macBytes(header, s.encoding);
   if (mac === null) return { status: 401, why: `${s.header} must be the ${s.encoding} HMAC-SHA256 of the body`, code: "invalid_signature" };
-  return (await verifyHmac(key, mac, bytes)) ? { shop, single } : { status: 401, why: `${s.header} does not match the body: the shop signs with another secret than this worker's for it`, code: "invalid_signature" };
+  return (await verifyHmac(key, mac, bytes))
+    ? { shop, single }
+    : {
+        status: 401,
+        why: `${s.header} does not match the body: the shop signs with another secret than this worker's for it`,
+        code: "invalid_signature",
+      };
 }
 
 /** A Shopware webhook older than this (its signed `timestamp`) is refused as a replay. */
@@ -94,11 +143,19 @@ function topic(platform: ShopPlatform, headers: Headers, parsed: unknown): strin
 
 /** WEBHOOK_TARGETS (comma-separated), or the issue saying what to set. */
 function targets(env: Env): { targets: string[] } | { issue: Issue } {
-  const list = (typeof env.WEBHOOK_TARGETS === "string" ? env.WEBHOOK_TARGETS : "").split(",").map((t) => t.trim()).filter(Boolean);
+  const list = (typeof env.WEBHOOK_TARGETS === "string" ? env.WEBHOOK_TARGETS : "")
+    .split(",")
+    .map((t) => t.trim())
+    .filter(Boolean);
   if (list.length === 0 || list.some((t) => !ORDER_TARGETS.includes(t)) || new Set(list).size !== list.length) {
-    return { issue: issue("env.WEBHOOK_TARGETS", list.length ? "invalid_value" : "missing_configuration",
-      `set WEBHOOK_TARGETS to distinct targets of ${ORDER_TARGETS.join(", ")} (comma-separated): where shop webhook orders go`,
-      `WEBHOOK_TARGETS auf verschiedene Ziele aus ${ORDER_TARGETS.join(", ")} setzen (durch Kommas getrennt): wohin Bestellungen aus Shop-Webhooks gehen`) };
+    return {
+      issue: issue(
+        "env.WEBHOOK_TARGETS",
+        list.length ? "invalid_value" : "missing_configuration",
+        `set WEBHOOK_TARGETS to distinct targets of ${ORDER_TARGETS.join(", ")} (comma-separated): where shop webhook orders go`,
+        `WEBHOOK_TARGETS auf verschiedene Ziele aus ${ORDER_TARGETS.join(", ")} setzen (durch Kommas getrennt): wohin Bestellungen aus Shop-Webhooks gehen`,
+      ),
+    };
   }
   return { targets: list };
 }
@@ -106,19 +163,29 @@ function targets(env: Env): { targets: string[] } | { issue: Issue } {
 /** kivitendo's `productIds` for an order: the catalogue's part ids under KIVITENDO_OPTIONS'
  * own ids (those win, as with the builders' `catalogue` option). */
 function kivitendoOptions(env: Env, entries: CatalogueEntry[]): Record<string, unknown> | undefined {
-  const fromCatalogue = Object.fromEntries(entries.filter((e) => typeof e.kivitendoPartId === "number").map((e) => [e.sku, e.kivitendoPartId]));
+  const fromCatalogue = Object.fromEntries(
+    entries.filter((e) => typeof e.kivitendoPartId === "number").map((e) => [e.sku, e.kivitendoPartId]),
+  );
   if (Object.keys(fromCatalogue).length === 0) return undefined;
   let installed: Record<string, unknown> = {};
   try {
     const o: unknown = JSON.parse(vars(env).KIVITENDO_OPTIONS || "{}");
     const ids = (o as { productIds?: unknown } | null)?.productIds;
     if (ids && typeof ids === "object" && !Array.isArray(ids)) installed = ids as Record<string, unknown>;
-  } catch { /* kontor's workerConfig reports a broken KIVITENDO_OPTIONS */ }
+  } catch {
+    /* kontor's workerConfig reports a broken KIVITENDO_OPTIONS */
+  }
   return { productIds: { ...fromCatalogue, ...installed } };
 }
 
 /** Handles one signed webhook body (`text`, and the raw `bytes` its MAC covers). */
-export async function handleWebhook(env: Env, platform: ShopPlatform, headers: Headers, body: string, bytes: Uint8Array): Promise<WebhookAnswer> {
+export async function handleWebhook(
+  env: Env,
+  platform: ShopPlatform,
+  headers: Headers,
+  body: string,
+  bytes: Uint8Array,
+): Promise<WebhookAnswer> {
   // WooCommerce's ping when a webhook is saved: `webhook_id=<id>`, form-encoded and unsigned
   // (WC_Webhook::deliver_ping), and it wants a 200. It starts nothing.
   if (platform === "woocommerce" && /^webhook_id=\d+$/.test(body.trim())) return { httpStatus: 200, body: { platform, ignored: "ping" } };
@@ -126,19 +193,42 @@ export async function handleWebhook(env: Env, platform: ShopPlatform, headers: H
   const refuse = (httpStatus: number, error: string, issues: Issue[]) => ({ httpStatus, body: { platform, error, issues } });
   if (!("shop" in checked)) {
     const config = checked.status === 500;
-    return { ...refuse(checked.status, config ? "worker_misconfigured" : "unauthorized", [issue(checked.code === "unknown_shop" ? "shop" : SIGNATURES[platform].header, checked.code, checked.why,
-      config ? `dieser Worker ist für ${platform}-Webhooks nicht eingerichtet: ${checked.why}` : checked.code === "unknown_shop" ? "der Webhook kommt von keinem eingerichteten Shop: den Shop in der Konfiguration des Workers eintragen" : `die Signatur (${SIGNATURES[platform].header}) passt nicht zum Inhalt: bitte das Secret im Shop und im Worker vergleichen`)]) };
+    return {
+      ...refuse(checked.status, config ? "worker_misconfigured" : "unauthorized", [
+        issue(
+          checked.code === "unknown_shop" ? "shop" : SIGNATURES[platform].header,
+          checked.code,
+          checked.why,
+          config
+            ? `dieser Worker ist für ${platform}-Webhooks nicht eingerichtet: ${checked.why}`
+            : checked.code === "unknown_shop"
+              ? "der Webhook kommt von keinem eingerichteten Shop: den Shop in der Konfiguration des Workers eintragen"
+              : `die Signatur (${SIGNATURES[platform].header}) passt nicht zum Inhalt: bitte das Secret im Shop und im Worker vergleichen`,
+        ),
+      ]),
+    };
   }
   const shop = checked.shop;
   let parsed: unknown;
-  try { parsed = JSON.parse(body); } catch (e) {
-    return refuse(400, "malformed_json", [issue("", "malformed_json", `the body is not JSON: ${(e as Error).message}`, `der Inhalt ist kein JSON: ${(e as Error).message}`)]);
+  try {
+    parsed = JSON.parse(body);
+  } catch (e) {
+    return refuse(400, "malformed_json", [
+      issue("", "malformed_json", `the body is not JSON: ${(e as Error).message}`, `der Inhalt ist kein JSON: ${(e as Error).message}`),
+    ]);
   }
   if (platform === "shopware6") {
     // Shopware signs the time it sent the webhook: an old one is a replay.
     const t = (parsed as { timestamp?: unknown } | null)?.timestamp;
     if (typeof t === "number" && Date.now() / 1000 - t > SHOPWARE_MAX_AGE_SECONDS) {
-      return refuse(401, "replayed", [issue("timestamp", "replayed", `the webhook was sent more than ${SHOPWARE_MAX_AGE_SECONDS / 3600} h ago: refused as a replay`, `der Webhook wurde vor mehr als ${SHOPWARE_MAX_AGE_SECONDS / 3600} h gesendet: als Wiederholung abgelehnt`)]);
+      return refuse(401, "replayed", [
+        issue(
+          "timestamp",
+          "replayed",
+          `the webhook was sent more than ${SHOPWARE_MAX_AGE_SECONDS / 3600} h ago: refused as a replay`,
+          `der Webhook wurde vor mehr als ${SHOPWARE_MAX_AGE_SECONDS / 3600} h gesendet: als Wiederholung abgelehnt`,
+        ),
+      ]);
     }
   }
   // The same delivery again (the platform's retry of one that was handled): changes nothing.
@@ -156,12 +246,24 @@ export async function handleWebhook(env: Env, platform: ShopPlatform, headers: H
 /** A shop order read from the platform's own API (backfill, reconciliation: src/pull.ts): the
  * webhook's path for an order event (`body` the order's JSON text), with the same mapping,
  * catalogue check, keys, claims and order life; `event` names it in the order's history. */
-export async function handlePulledOrder(env: Env, platform: ShopPlatform, shop: string, single: boolean, body: string, parsed: unknown, event: string): Promise<WebhookAnswer> {
+export async function handlePulledOrder(
+  env: Env,
+  platform: ShopPlatform,
+  shop: string,
+  single: boolean,
+  body: string,
+  parsed: unknown,
+  event: string,
+): Promise<WebhookAnswer> {
   return handleOrder(env, platform, shop, single, new Headers(), body, parsed, event);
 }
 
 /** Who a shop order is: its platform, shop and number. */
-interface Who { platform: ShopPlatform; shop: string; number: string }
+interface Who {
+  platform: ShopPlatform;
+  shop: string;
+  number: string;
+}
 
 /** The platform's own id of the order in a full order body (Shopify's from the GraphQL id, a
  * string: its numeric ids exceed 2^53). */
@@ -182,7 +284,7 @@ function platformOrderId(platform: ShopPlatform, parsed: unknown): string | null
 function shopwareOrder(parsed: unknown): Record<string, unknown> | null {
   const p = parsed as { data?: { payload?: { order?: unknown } }; order?: unknown } | null;
   const o = p?.data?.payload?.order ?? p?.order ?? (p as { data?: unknown } | null)?.data;
-  return o && typeof o === "object" && !Array.isArray(o) ? o as Record<string, unknown> : null;
+  return o && typeof o === "object" && !Array.isArray(o) ? (o as Record<string, unknown>) : null;
 }
 
 /** A verified webhook: what its topic is (kontor's shopEvent) decides what is done. An order
@@ -190,7 +292,16 @@ function shopwareOrder(parsed: unknown): Record<string, unknown> | null {
  * key; events that name their order only (a cancel, a refund) find it among the shop orders
  * kontor saw. The unsigned topic header only sorts events; what an order is follows from its
  * signed body. */
-async function handleOrder(env: Env, platform: ShopPlatform, shop: string, single: boolean, headers: Headers, body: string, parsed: unknown, event: string): Promise<WebhookAnswer> {
+async function handleOrder(
+  env: Env,
+  platform: ShopPlatform,
+  shop: string,
+  single: boolean,
+  headers: Headers,
+  body: string,
+  parsed: unknown,
+  event: string,
+): Promise<WebhookAnswer> {
   const t = topic(platform, headers, parsed);
   const kind = t === null ? "order" : shopEvent(platform, t);
   if (kind === null) return { httpStatus: 200, body: { platform, ignored: "topic", topic: t } };
@@ -209,9 +320,13 @@ async function handleOrder(env: Env, platform: ShopPlatform, shop: string, singl
   // ids exceed 2^53).
   const firstMap = fromShopOrder(platform, body);
   const items = (firstMap.order as { items?: { sku?: unknown }[] } | undefined)?.items ?? [];
-  const entries = await catalogue.forSkus(env.DB, items.map((i) => (typeof i?.sku === "string" ? i.sku : "")));
+  const entries = await catalogue.forSkus(
+    env.DB,
+    items.map((i) => (typeof i?.sku === "string" ? i.sku : "")),
+  );
   const mapped = fromShopOrder(platform, body, { catalogue: entries });
-  const number = typeof (mapped.order as { number?: unknown } | undefined)?.number === "string" ? (mapped.order as { number: string }).number : null;
+  const number =
+    typeof (mapped.order as { number?: unknown } | undefined)?.number === "string" ? (mapped.order as { number: string }).number : null;
   const state = mapped.state;
   const now = new Date().toISOString();
   const orderId = platformOrderId(platform, parsed);
@@ -221,10 +336,21 @@ async function handleOrder(env: Env, platform: ShopPlatform, shop: string, singl
     await shoporders.event(env.DB, who, { event, kind: "received", detail: { topic: t, state } }, now);
     return notASale(env, who, state, to.targets, mapped.issues, event);
   }
-  if (!mapped.valid || number === null) return { httpStatus: 422, body: { platform, shop, number, error: "invalid_order", issues: mapped.issues } };
+  if (!mapped.valid || number === null)
+    return { httpStatus: 422, body: { platform, shop, number, error: "invalid_order", issues: mapped.issues } };
   const missing = missingFromCatalogue(mapped.order, entries);
   if (missing.missing.length > 0) {
-    return { httpStatus: 422, body: { platform, shop, number, error: "missing_from_catalogue", missing: missing.missing, issues: [...missing.issues, ...mapped.issues] } };
+    return {
+      httpStatus: 422,
+      body: {
+        platform,
+        shop,
+        number,
+        error: "missing_from_catalogue",
+        missing: missing.missing,
+        issues: [...missing.issues, ...mapped.issues],
+      },
+    };
   }
   const who = { platform, shop, number };
   const known = await shoporders.byNumber(env.DB, platform, shop, number);
@@ -232,14 +358,23 @@ async function handleOrder(env: Env, platform: ShopPlatform, shop: string, singl
   // Keyed by platform, shop and order number; a delivery made before keys named the shop
   // (`platform:number`) still counts when the platform has this one shop.
   const key = shopOrderKey(platform, shop, number);
-  const jobs: Job[] = to.targets.map((target) => ({ target, operation: "createOrder" as const, input: mapped.order,
-    options: target === "kivitendo" ? kivitendo : undefined, idempotencyKey: key, ...(single ? { legacyKey: `${platform}:${number}` } : {}) }));
+  const jobs: Job[] = to.targets.map((target) => ({
+    target,
+    operation: "createOrder" as const,
+    input: mapped.order,
+    options: target === "kivitendo" ? kivitendo : undefined,
+    idempotencyKey: key,
+    ...(single ? { legacyKey: `${platform}:${number}` } : {}),
+  }));
   let order = mapped.order as unknown as Record<string, unknown>;
   const g = jobs.find((j) => j.target === "geisenheim");
   if (g) {
     // Geisenheim's id from the worker's sequence: only once the order would be taken (checked
     // with a stand-in id), so that no id is given to an order that is never sent.
-    const stop = refusal(env, jobs.map((j) => (j === g ? { ...j, input: { ...order, invoiceId: first } } : j)));
+    const stop = refusal(
+      env,
+      jobs.map((j) => (j === g ? { ...j, input: { ...order, invoiceId: first } } : j)),
+    );
     if (stop) return { httpStatus: stop.httpStatus, body: { platform, shop, number, ...stop.body } };
     const ids = await shoporders.assignIds(env.DB, { ...who, orderId, state: state ?? null }, [{ key, booking: "sale" }], first, now);
     order = { ...order, invoiceId: ids.get(key) };
@@ -253,7 +388,12 @@ async function handleOrder(env: Env, platform: ShopPlatform, shop: string, singl
   for (const d of deliveries) await shoporders.link(env.DB, who, d.id, "sale");
   const fresh = deliveries.some((d) => !d.duplicate);
   const refunds = (mapped.refunds ?? []) as ShopRefund[];
-  await shoporders.event(env.DB, who, { event, kind: "received", detail: { topic: t, state: state ?? null, ...(fresh ? { deliveries: deliveries.map((d) => d.id) } : {}) } }, now);
+  await shoporders.event(
+    env.DB,
+    who,
+    { event, kind: "received", detail: { topic: t, state: state ?? null, ...(fresh ? { deliveries: deliveries.map((d) => d.id) } : {}) } },
+    now,
+  );
   if (known?.order == null) {
     // The sale goes as sold, with the refunds it arrived with as negative lines (inline); a
     // refund of an amount only is a note on each delivery.
@@ -262,7 +402,14 @@ async function handleOrder(env: Env, platform: ShopPlatform, shop: string, singl
     for (const b of bookings.filter((x) => x.how === "note")) {
       for (const d of deliveries) await note(env, d.id, b, now);
     }
-    await shoporders.bookRefunds(env.DB, platform, shop, number, bookings.map((b) => b.refundId), now);
+    await shoporders.bookRefunds(
+      env.DB,
+      platform,
+      shop,
+      number,
+      bookings.map((b) => b.refundId),
+      now,
+    );
     return { httpStatus: fresh ? 202 : 200, body: { platform, shop, number, deliveries, issues: mapped.issues } };
   }
   // The order was delivered before: its new refunds are corrections.
@@ -290,29 +437,80 @@ const NEVER_DELIVERED = ["rejected", "dead", "auth_failed", "cancelled"];
  * a note for the operator; kivitendo and Westarp take no returns through their APIs: a note
  * naming the refund. Nothing is sent for an order never delivered; while a sale's delivery is
  * still under way the shop is asked to send the event again (503). */
-async function applyRefunds(env: Env, who: Who, order: Record<string, unknown>, bookings: RefundBooking[], targets: string[], first: number, event: string): Promise<WebhookAnswer> {
+async function applyRefunds(
+  env: Env,
+  who: Who,
+  order: Record<string, unknown>,
+  bookings: RefundBooking[],
+  targets: string[],
+  first: number,
+  event: string,
+): Promise<WebhookAnswer> {
   const { platform, shop, number } = who;
   const key = shopOrderKey(platform, shop, number);
   const now = new Date().toISOString();
   const sales = await Promise.all(targets.map(async (target) => ({ target, sale: await ledger.byKey(env.DB, target, key) })));
   const underWay = sales.find((s) => s.sale?.status === "queued");
   if (underWay) {
-    return { httpStatus: 503, headers: { "Retry-After": "10" }, body: { platform, shop, number, error: "delivery_under_way",
-      issues: [issue("", "delivery_under_way", `the sale of order ${number} to ${underWay.target} is not delivered yet: send this refund again shortly`, `der Verkauf der Bestellung ${number} an ${underWay.target} ist noch nicht zugestellt: diese Erstattung bitte gleich erneut senden`)] } };
+    return {
+      httpStatus: 503,
+      headers: { "Retry-After": "10" },
+      body: {
+        platform,
+        shop,
+        number,
+        error: "delivery_under_way",
+        issues: [
+          issue(
+            "",
+            "delivery_under_way",
+            `the sale of order ${number} to ${underWay.target} is not delivered yet: send this refund again shortly`,
+            `der Verkauf der Bestellung ${number} an ${underWay.target} ist noch nicht zugestellt: diese Erstattung bitte gleich erneut senden`,
+          ),
+        ],
+      },
+    };
   }
   const actions: Record<string, unknown>[] = [];
   const delivered = sales.filter((s) => s.sale && !NEVER_DELIVERED.includes(s.sale.status));
   if (delivered.length === 0) {
     await shoporders.event(env.DB, who, { event, kind: "not_delivered", detail: { refunds: bookings.map((b) => b.refundId) } }, now);
-    return { httpStatus: 200, body: { platform, shop, number, notDelivered: true, actions,
-      issues: [issue("", "not_delivered", `order ${number} was never delivered to ${targets.join(", ")}: its refunds change nothing there and nothing is sent`, `Bestellung ${number} wurde nie an ${targets.join(", ")} zugestellt: ihre Erstattungen ändern dort nichts, nichts wird gesendet`, "warning")] } };
+    return {
+      httpStatus: 200,
+      body: {
+        platform,
+        shop,
+        number,
+        notDelivered: true,
+        actions,
+        issues: [
+          issue(
+            "",
+            "not_delivered",
+            `order ${number} was never delivered to ${targets.join(", ")}: its refunds change nothing there and nothing is sent`,
+            `Bestellung ${number} wurde nie an ${targets.join(", ")} zugestellt: ihre Erstattungen ändern dort nichts, nichts wird gesendet`,
+            "warning",
+          ),
+        ],
+      },
+    };
   }
   for (const { target, sale } of delivered) {
     if (!sale) continue;
     if (target !== "geisenheim") {
       for (const b of bookings) {
-        const n = { ...b, issues: [issue("", "refund_after_delivery", `the shop refunded ${b.refundId} of order ${number} after it went to ${target}: ${target}'s API takes no returns or credit notes from kontor; book it in ${target} by hand`,
-          `der Shop hat nach der Zustellung an ${target} ${b.refundId} der Bestellung ${number} erstattet: die API von ${target} nimmt von kontor keine Retouren oder Gutschriften an; bitte in ${target} von Hand buchen`, "error")] };
+        const n = {
+          ...b,
+          issues: [
+            issue(
+              "",
+              "refund_after_delivery",
+              `the shop refunded ${b.refundId} of order ${number} after it went to ${target}: ${target}'s API takes no returns or credit notes from kontor; book it in ${target} by hand`,
+              `der Shop hat nach der Zustellung an ${target} ${b.refundId} der Bestellung ${number} erstattet: die API von ${target} nimmt von kontor keine Retouren oder Gutschriften an; bitte in ${target} von Hand buchen`,
+              "error",
+            ),
+          ],
+        };
         if (await note(env, sale.id, n, now)) actions.push({ target, id: sale.id, refundId: b.refundId, action: "operator_note" });
       }
       continue;
@@ -323,38 +521,104 @@ async function applyRefunds(env: Env, who: Who, order: Record<string, unknown>, 
     const returns = bookings.filter((x) => x.how === "return" && x.order);
     if (returns.length === 0) continue;
     const keyOf = (b: RefundBooking) => `${key}:refund:${b.refundId}`;
-    const jobs = (ids: Map<string, number> | null): Job[] => returns.map((b) => ({ target, operation: "createOrder" as const,
-      input: { ...b.order, invoiceId: ids ? ids.get(keyOf(b)) : first }, idempotencyKey: keyOf(b) }));
+    const jobs = (ids: Map<string, number> | null): Job[] =>
+      returns.map((b) => ({
+        target,
+        operation: "createOrder" as const,
+        input: { ...b.order, invoiceId: ids ? ids.get(keyOf(b)) : first },
+        idempotencyKey: keyOf(b),
+      }));
     const stop = refusal(env, jobs(null));
     if (stop) {
       for (const b of returns) {
-        const n = { ...b, issues: [issue("", "return_refused", `the return booking of refund ${b.refundId} is refused: ${(stop.body.issues as Issue[]).map((i) => i.message).join("; ")}`, `die Retourenbuchung von Erstattung ${b.refundId} wird abgelehnt: ${(stop.body.issues as Issue[]).map((i) => i.messageDe).join("; ")}`, "error")] };
+        const n = {
+          ...b,
+          issues: [
+            issue(
+              "",
+              "return_refused",
+              `the return booking of refund ${b.refundId} is refused: ${(stop.body.issues as Issue[]).map((i) => i.message).join("; ")}`,
+              `die Retourenbuchung von Erstattung ${b.refundId} wird abgelehnt: ${(stop.body.issues as Issue[]).map((i) => i.messageDe).join("; ")}`,
+              "error",
+            ),
+          ],
+        };
         if (await note(env, sale.id, n, now)) actions.push({ target, id: sale.id, refundId: b.refundId, action: "operator_note" });
       }
       continue;
     }
-    const ids = await shoporders.assignIds(env.DB, { ...who, orderId: null, state: null }, returns.map((b) => ({ key: keyOf(b), booking: `return:${b.refundId}` })), first, now);
+    const ids = await shoporders.assignIds(
+      env.DB,
+      { ...who, orderId: null, state: null },
+      returns.map((b) => ({ key: keyOf(b), booking: `return:${b.refundId}` })),
+      first,
+      now,
+    );
     const queued = await enqueue(env, jobs(ids));
     if ("refused" in queued) return { httpStatus: queued.refused.httpStatus, body: { platform, shop, number, ...queued.refused.body } };
     for (const [i, d] of queued.deliveries.entries()) {
       await shoporders.link(env.DB, who, d.id, "return");
-      actions.push({ target, id: d.id, refundId: returns[i]!.refundId, invoiceId: ids.get(keyOf(returns[i]!)), action: d.duplicate ? "return_exists" : "return_queued" });
+      actions.push({
+        target,
+        id: d.id,
+        refundId: returns[i]!.refundId,
+        invoiceId: ids.get(keyOf(returns[i]!)),
+        action: d.duplicate ? "return_exists" : "return_queued",
+      });
     }
   }
-  await shoporders.bookRefunds(env.DB, platform, shop, number, bookings.map((b) => b.refundId), now);
-  await shoporders.event(env.DB, who, { event, kind: "corrected", detail: { refunds: bookings.map((b) => ({ id: b.refundId, how: b.how })), actions } }, now);
+  await shoporders.bookRefunds(
+    env.DB,
+    platform,
+    shop,
+    number,
+    bookings.map((b) => b.refundId),
+    now,
+  );
+  await shoporders.event(
+    env.DB,
+    who,
+    { event, kind: "corrected", detail: { refunds: bookings.map((b) => ({ id: b.refundId, how: b.how })), actions } },
+    now,
+  );
   const fresh = actions.some((a) => a.action === "return_queued");
-  return { httpStatus: fresh ? 202 : 200, body: { platform, shop, number, corrected: true, actions, issues: bookings.flatMap((b) => b.issues) } };
+  return {
+    httpStatus: fresh ? 202 : 200,
+    body: { platform, shop, number, corrected: true, actions, issues: bookings.flatMap((b) => b.issues) },
+  };
 }
 
 /** An event for an order kontor never saw: acknowledged, with the reason. */
 function unknownOrder(platform: ShopPlatform, shop: string, what: string): WebhookAnswer {
-  return { httpStatus: 200, body: { platform, shop, ignored: "unknown_order", issues: [issue("", "unknown_order", `this event is about ${what}, which kontor never received from this shop: nothing to change`,
-    `dieses Ereignis betrifft ${what}, die kontor von diesem Shop nie erhalten hat: nichts zu ändern`, "warning")] } };
+  return {
+    httpStatus: 200,
+    body: {
+      platform,
+      shop,
+      ignored: "unknown_order",
+      issues: [
+        issue(
+          "",
+          "unknown_order",
+          `this event is about ${what}, which kontor never received from this shop: nothing to change`,
+          `dieses Ereignis betrifft ${what}, die kontor von diesem Shop nie erhalten hat: nichts zu ändern`,
+          "warning",
+        ),
+      ],
+    },
+  };
 }
 
 /** Shopify's `refunds/create`: one refund naming its order by `order_id`. */
-async function refundEvent(env: Env, platform: ShopPlatform, shop: string, body: string, targets: string[], first: number, event: string): Promise<WebhookAnswer> {
+async function refundEvent(
+  env: Env,
+  platform: ShopPlatform,
+  shop: string,
+  body: string,
+  targets: string[],
+  first: number,
+  event: string,
+): Promise<WebhookAnswer> {
   const r = shopifyRefund(body);
   const so = r.orderId === null ? null : await shoporders.byOrderId(env.DB, platform, shop, r.orderId);
   if (!so) return unknownOrder(platform, shop, `order id ${r.orderId ?? "(none)"}`);
@@ -362,11 +626,29 @@ async function refundEvent(env: Env, platform: ShopPlatform, shop: string, body:
   const now = new Date().toISOString();
   await shoporders.event(env.DB, who, { event, kind: "received", detail: { topic: "refunds/create", refund: r.refund.id ?? null } }, now);
   if (!so.order) {
-    return { httpStatus: 200, body: { platform, shop, number: so.number, notDelivered: true, actions: [],
-      issues: [issue("", "not_delivered", `order ${so.number} was never delivered: its refund changes nothing and nothing is sent`, `Bestellung ${so.number} wurde nie zugestellt: ihre Erstattung ändert nichts, nichts wird gesendet`, "warning")] } };
+    return {
+      httpStatus: 200,
+      body: {
+        platform,
+        shop,
+        number: so.number,
+        notDelivered: true,
+        actions: [],
+        issues: [
+          issue(
+            "",
+            "not_delivered",
+            `order ${so.number} was never delivered: its refund changes nothing and nothing is sent`,
+            `Bestellung ${so.number} wurde nie zugestellt: ihre Erstattung ändert nichts, nichts wird gesendet`,
+            "warning",
+          ),
+        ],
+      },
+    };
   }
   const bookings = refundBookings(so.order, [r.refund], so.refunds, false);
-  if (bookings.length === 0) return { httpStatus: 200, body: { platform, shop, number: so.number, corrected: true, actions: [], issues: [] } };
+  if (bookings.length === 0)
+    return { httpStatus: 200, body: { platform, shop, number: so.number, corrected: true, actions: [], issues: [] } };
   return applyRefunds(env, who, so.order, bookings, targets, first, event);
 }
 
@@ -374,14 +656,26 @@ async function refundEvent(env: Env, platform: ShopPlatform, shop: string, body:
  * Shopware's state events, whose signed body carries the order entity as Shopware loads it
  * for them: kontor's fromShopOrder reads the state the event entered, and says when a
  * transaction's event is ambiguous, then the order's own state counts). */
-async function stateEvent(env: Env, platform: ShopPlatform, shop: string, body: string, parsed: unknown, entered: string, topicName: string, targets: string[], first: number, event: string): Promise<WebhookAnswer> {
+async function stateEvent(
+  env: Env,
+  platform: ShopPlatform,
+  shop: string,
+  body: string,
+  parsed: unknown,
+  entered: string,
+  topicName: string,
+  targets: string[],
+  first: number,
+  event: string,
+): Promise<WebhookAnswer> {
   let state = entered;
   let issues: Issue[] = [];
   if (platform === "shopware6") {
     const read = fromShopOrder(platform, body);
     state = read.state ?? entered;
     issues = read.issues.filter((i) => i.path === "data.event" && i.severity === "warning");
-    if (!NOT_A_SALE.includes(state) && state !== "partially_refunded") return { httpStatus: 200, body: { platform, shop, ignored: "topic", topic: topicName, issues } };
+    if (!NOT_A_SALE.includes(state) && state !== "partially_refunded")
+      return { httpStatus: 200, body: { platform, shop, ignored: "topic", topic: topicName, issues } };
   }
   let so: shoporders.ShopOrder | null = null;
   let what = "";
@@ -435,18 +729,50 @@ async function notASale(env: Env, who: Who, state: string, targets: string[], is
     const held = d.lease !== null && d.nextAttemptAt !== null && Date.parse(d.nextAttemptAt) > Date.now();
     const plan = cancelPlan(d.status, d.attempts, held);
     if (plan.wait) {
-      return { httpStatus: 503, headers: { "Retry-After": "10" }, body: { platform, shop, number, state, error: "delivery_under_way",
-        issues: [issue("", "delivery_under_way", `a delivery of order ${number} to ${target} is under way: send this event again shortly`, `eine Zustellung von Bestellung ${number} an ${target} läuft: dieses Ereignis bitte gleich erneut senden`)] } };
+      return {
+        httpStatus: 503,
+        headers: { "Retry-After": "10" },
+        body: {
+          platform,
+          shop,
+          number,
+          state,
+          error: "delivery_under_way",
+          issues: [
+            issue(
+              "",
+              "delivery_under_way",
+              `a delivery of order ${number} to ${target} is under way: send this event again shortly`,
+              `eine Zustellung von Bestellung ${number} an ${target} läuft: dieses Ereignis bitte gleich erneut senden`,
+            ),
+          ],
+        },
+      };
     }
-    const n = issue("", code, `the shop reports order ${number} as ${state}: it is no sale and is not sent`, `der Shop meldet Bestellung ${number} als ${state}: sie ist kein Verkauf und wird nicht gesendet`, "warning");
+    const n = issue(
+      "",
+      code,
+      `the shop reports order ${number} as ${state}: it is no sale and is not sent`,
+      `der Shop meldet Bestellung ${number} als ${state}: sie ist kein Verkauf und wird nicht gesendet`,
+      "warning",
+    );
     if (plan.cancelCreate && !(await ledger.cancelCreate(env.DB, d, [...d.issues, n], now))) {
-      return { httpStatus: 503, headers: { "Retry-After": "10" }, body: { platform, shop, number, state, error: "delivery_under_way", issues: [] } };
+      return {
+        httpStatus: 503,
+        headers: { "Retry-After": "10" },
+        body: { platform, shop, number, state, error: "delivery_under_way", issues: [] },
+      };
     }
     if (plan.cancelCreate) actions.push({ target, id: d.id, action: "create_cancelled" });
     if (plan.send) {
       // It reached the target, or may have: only a person can undo it there.
-      const operator = issue("", code, `the shop reports order ${number} as ${state} after it ${d.status === "accepted" ? "was" : "may have been"} sent to ${target}: ${target}'s API has no cancel; check ${target} and undo it by hand`,
-        `der Shop meldet Bestellung ${number} als ${state}, nachdem sie an ${target} ging${d.status === "accepted" ? "" : " (möglicherweise)"}: die API von ${target} kennt keine Stornierung; bitte ${target} prüfen und von Hand rückgängig machen`, "error");
+      const operator = issue(
+        "",
+        code,
+        `the shop reports order ${number} as ${state} after it ${d.status === "accepted" ? "was" : "may have been"} sent to ${target}: ${target}'s API has no cancel; check ${target} and undo it by hand`,
+        `der Shop meldet Bestellung ${number} als ${state}, nachdem sie an ${target} ging${d.status === "accepted" ? "" : " (möglicherweise)"}: die API von ${target} kennt keine Stornierung; bitte ${target} prüfen und von Hand rückgängig machen`,
+        "error",
+      );
       await ledger.addIssue(env.DB, d.id, operator, now);
       actions.push({ target, id: d.id, action: "operator_note" });
     }
@@ -454,8 +780,12 @@ async function notASale(env: Env, who: Who, state: string, targets: string[], is
   if (targets.includes("geisenheim")) {
     const ids = await shoporders.geisenheimIds(env.DB, platform, shop, number);
     if (ids.length > 0) {
-      const queued = await enqueue(env, ids.map((g) => ({ target: "geisenheim", operation: "cancelOrder" as const, input: g.id })));
-      if ("refused" in queued) return { httpStatus: queued.refused.httpStatus, body: { platform, shop, number, state, ...queued.refused.body } };
+      const queued = await enqueue(
+        env,
+        ids.map((g) => ({ target: "geisenheim", operation: "cancelOrder" as const, input: g.id })),
+      );
+      if ("refused" in queued)
+        return { httpStatus: queued.refused.httpStatus, body: { platform, shop, number, state, ...queued.refused.body } };
       for (const [i, d] of queued.deliveries.entries()) {
         await shoporders.link(env.DB, who, d.id, "cancel");
         actions.push({ target: "geisenheim", id: d.id, invoiceId: ids[i]!.id, action: d.duplicate ? "cancel_exists" : "cancel_queued" });

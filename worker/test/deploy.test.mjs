@@ -15,9 +15,11 @@ const workerDir = fileURLToPath(new URL("../", import.meta.url));
 test("wrangler deploy --dry-run bundles the worker offline", async () => {
   const out = mkdtempSync(join(tmpdir(), "kontor-dist-"));
   try {
-    const { stdout } = await promisify(execFile)(process.execPath,
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
       [join(workerDir, "node_modules", "wrangler", "bin", "wrangler.js"), "deploy", "--dry-run", "--outdir", out],
-      { cwd: workerDir, env: quietEnv, timeout: 120_000 });
+      { cwd: workerDir, env: quietEnv, timeout: 120_000 },
+    );
     const m = /Total Upload: ([\d.]+) KiB \/ gzip: ([\d.]+) KiB/.exec(stdout);
     assert.ok(m, stdout);
     console.log(`worker upload: ${m[1]} KiB, ${m[2]} KiB gzipped`);

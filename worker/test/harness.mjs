@@ -15,8 +15,12 @@ const workerDir = fileURLToPath(new URL("../", import.meta.url));
 const wrangler = join(workerDir, "node_modules", "wrangler", "bin", "wrangler.js");
 export const quietEnv = {
   ...process.env,
-  WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_HIDE_BANNER: "true",
-  WRANGLER_SEND_ERROR_REPORTS: "false", NO_COLOR: "1", CI: "true",
+  WRANGLER_SEND_METRICS: "false",
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+  WRANGLER_HIDE_BANNER: "true",
+  WRANGLER_SEND_ERROR_REPORTS: "false",
+  NO_COLOR: "1",
+  CI: "true",
 };
 
 /** The worker's wrangler.jsonc as an object (comments removed). */
@@ -61,31 +65,74 @@ async function startWorkerOnce({ vars = {}, secrets = {}, port: wanted, persist:
   config.vars = { ...config.vars, ...vars };
   delete config.$schema;
   writeFileSync(join(dir, "wrangler.json"), JSON.stringify(config, null, 2));
-  writeFileSync(join(dir, ".dev.vars"), Object.entries(secrets).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join("\n") + "\n");
+  writeFileSync(
+    join(dir, ".dev.vars"),
+    Object.entries(secrets)
+      .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+      .join("\n") + "\n",
+  );
   const persist = keep ?? join(dir, "state");
   const configPath = join(dir, "wrangler.json");
   try {
-    await promisify(execFile)(process.execPath, [wrangler, "d1", "migrations", "apply", "DB", "--local", "--persist-to", persist, "--config", configPath],
-      { cwd: dir, env: quietEnv, timeout: 120_000 });
+    await promisify(execFile)(
+      process.execPath,
+      [wrangler, "d1", "migrations", "apply", "DB", "--local", "--persist-to", persist, "--config", configPath],
+      { cwd: dir, env: quietEnv, timeout: 120_000 },
+    );
   } catch (e) {
     rmSync(dir, { recursive: true, force: true });
     throw e;
   }
-  const port = wanted ?? await freePort();
-  const child = spawn(process.execPath, [wrangler, "dev", "--config", configPath, "--ip", "127.0.0.1", "--port", String(port),
-    "--persist-to", persist, "--test-scheduled", "--show-interactive-dev-session=false", "--inspector-port", String(await freePort()), "--log-level", "log"],
-  { cwd: dir, env: quietEnv, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const port = wanted ?? (await freePort());
+  const child = spawn(
+    process.execPath,
+    [
+      wrangler,
+      "dev",
+      "--config",
+      configPath,
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--persist-to",
+      persist,
+      "--test-scheduled",
+      "--show-interactive-dev-session=false",
+      "--inspector-port",
+      String(await freePort()),
+      "--log-level",
+      "log",
+    ],
+    { cwd: dir, env: quietEnv, stdio: ["ignore", "pipe", "pipe"], detached: true },
+  );
   let output = "";
-  child.stdout.on("data", (d) => { output += d; });
-  child.stderr.on("data", (d) => { output += d; });
+  child.stdout.on("data", (d) => {
+    output += d;
+  });
+  child.stderr.on("data", (d) => {
+    output += d;
+  });
   // KONTOR_WORKER_LOG=<folder>: each worker's output is kept there when it stops (debugging).
-  const keepLog = () => { if (process.env.KONTOR_WORKER_LOG) writeFileSync(join(process.env.KONTOR_WORKER_LOG, `worker-${port}.log`), output); };
+  const keepLog = () => {
+    if (process.env.KONTOR_WORKER_LOG) writeFileSync(join(process.env.KONTOR_WORKER_LOG, `worker-${port}.log`), output);
+  };
   const stop = async () => {
     keepLog();
     if (child.exitCode === null) {
       const exited = new Promise((r) => child.once("exit", r));
-      try { process.kill(-child.pid, "SIGTERM"); } catch { /* gone */ }
-      const t = setTimeout(() => { try { process.kill(-child.pid, "SIGKILL"); } catch { /* gone */ } }, 5000);
+      try {
+        process.kill(-child.pid, "SIGTERM");
+      } catch {
+        /* gone */
+      }
+      const t = setTimeout(() => {
+        try {
+          process.kill(-child.pid, "SIGKILL");
+        } catch {
+          /* gone */
+        }
+      }, 5000);
       await exited;
       clearTimeout(t);
     }
@@ -96,7 +143,11 @@ async function startWorkerOnce({ vars = {}, secrets = {}, port: wanted, persist:
     keepLog();
     if (child.exitCode === null) {
       const exited = new Promise((r) => child.once("exit", r));
-      try { process.kill(-child.pid, "SIGKILL"); } catch { /* gone */ }
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {
+        /* gone */
+      }
       await exited;
     }
     rmSync(dir, { recursive: true, force: true });
@@ -104,12 +155,20 @@ async function startWorkerOnce({ vars = {}, secrets = {}, port: wanted, persist:
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 90_000;
   for (;;) {
-    if (child.exitCode !== null) { await stop(); throw new Error(`wrangler dev exited:\n${output}`); }
-    if (Date.now() > deadline) { await stop(); throw new Error(`wrangler dev did not start:\n${output}`); }
+    if (child.exitCode !== null) {
+      await stop();
+      throw new Error(`wrangler dev exited:\n${output}`);
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`wrangler dev did not start:\n${output}`);
+    }
     try {
       const r = await fetch(`${url}/healthz`);
       if (r.status === 200) break;
-    } catch { /* not yet */ }
+    } catch {
+      /* not yet */
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
   recordWorker(url);
@@ -120,14 +179,27 @@ async function startWorkerOnce({ vars = {}, secrets = {}, port: wanted, persist:
 /** The worker's stored D1 state under `persist` as text (the sqlite files), for secret scans. */
 export function storedState(persist) {
   const files = [];
-  const walk = (d) => { for (const f of readdirSync(d)) { const p = join(d, f); if (statSync(p).isDirectory()) walk(p); else files.push(p); } };
+  const walk = (d) => {
+    for (const f of readdirSync(d)) {
+      const p = join(d, f);
+      if (statSync(p).isDirectory()) walk(p);
+      else files.push(p);
+    }
+  };
   walk(persist);
-  return files.filter((f) => f.endsWith(".sqlite") || f.endsWith(".sqlite-wal")).map((f) => readFileSync(f).toString("latin1")).join("");
+  return files
+    .filter((f) => f.endsWith(".sqlite") || f.endsWith(".sqlite-wal"))
+    .map((f) => readFileSync(f).toString("latin1"))
+    .join("");
 }
 
 /** The worker's own log lines in wrangler's output (its JSON lines; wrangler's dev server logs
  * each request's URL itself, which a deployed worker's own log does not hold). */
-export const workerLog = (output) => output.split("\n").filter((l) => l.trimStart().startsWith("{")).join("\n");
+export const workerLog = (output) =>
+  output
+    .split("\n")
+    .filter((l) => l.trimStart().startsWith("{"))
+    .join("\n");
 
 /** HTTP Basic values of `user:password` pairs, as a secret scan must also look for them. */
 export const basicValues = (...pairs) => pairs.map(([u, p]) => Buffer.from(`${u}:${p}`).toString("base64"));
@@ -159,12 +231,24 @@ export async function openapiChecker(doc = openapiDocument()) {
   const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictRequired: false, allowUnionTypes: true });
   addFormats(ajv);
   // The components' schemas under one id, their `#/components/schemas/X` refs rewritten.
-  const rewrite = (v) => (Array.isArray(v) ? v.map(rewrite) : v && typeof v === "object"
-    ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === "$ref" && typeof x === "string" ? x.replace("#/components/schemas/", "kontor-openapi#/$defs/") : rewrite(x)]))
-    : v);
+  const rewrite = (v) =>
+    Array.isArray(v)
+      ? v.map(rewrite)
+      : v && typeof v === "object"
+        ? Object.fromEntries(
+            Object.entries(v).map(([k, x]) => [
+              k,
+              k === "$ref" && typeof x === "string" ? x.replace("#/components/schemas/", "kontor-openapi#/$defs/") : rewrite(x),
+            ]),
+          )
+        : v;
   ajv.addSchema({ $id: "kontor-openapi", $defs: rewrite(doc.components.schemas) });
   const resolve = (o) => {
-    for (let i = 0; o && o.$ref && i < 10; i++) o = o.$ref.slice(2).split("/").reduce((a, k) => a?.[k.replace(/~1/g, "/").replace(/~0/g, "~")], doc);
+    for (let i = 0; o && o.$ref && i < 10; i++)
+      o = o.$ref
+        .slice(2)
+        .split("/")
+        .reduce((a, k) => a?.[k.replace(/~1/g, "/").replace(/~0/g, "~")], doc);
     return o;
   };
   const compiled = new Map();
@@ -173,17 +257,22 @@ export async function openapiChecker(doc = openapiDocument()) {
     return compiled.get(schema);
   };
   const methods = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
-  const templates = Object.entries(doc.paths).map(([template, item]) => {
-    const names = [...template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
-    const re = new RegExp(`^${template.replace(/[.]/g, "\\.").replace(/\{[^}]+\}/g, "([^/]+)")}$`);
-    return { template, item, names, re, concrete: names.length === 0 };
-  }).sort((a, b) => Number(b.concrete) - Number(a.concrete));
+  const templates = Object.entries(doc.paths)
+    .map(([template, item]) => {
+      const names = [...template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+      const re = new RegExp(`^${template.replace(/[.]/g, "\\.").replace(/\{[^}]+\}/g, "([^/]+)")}$`);
+      return { template, item, names, re, concrete: names.length === 0 };
+    })
+    .sort((a, b) => Number(b.concrete) - Number(a.concrete));
   const params = (item, op) => [...(item.parameters ?? []), ...(op?.parameters ?? [])].map(resolve);
   const find = (path) => {
     for (const t of templates) {
       const m = t.re.exec(path);
       if (!m) continue;
-      const all = Object.values(t.item).filter((x) => x && typeof x === "object").flatMap((op) => params(t.item, op)).concat(params(t.item));
+      const all = Object.values(t.item)
+        .filter((x) => x && typeof x === "object")
+        .flatMap((op) => params(t.item, op))
+        .concat(params(t.item));
       const fits = t.names.every((name, i) => {
         const p = all.find((x) => x.in === "path" && x.name === name);
         // As the worker matches it: the segment as sent, percent-encoded.
@@ -193,7 +282,15 @@ export async function openapiChecker(doc = openapiDocument()) {
     }
     return null;
   };
-  const shared = { 400: "BadBody", 401: "Unauthorized", 403: "OriginNotAllowed", 404: "NoRoute", 413: "PayloadTooLarge", 415: "UnsupportedMediaType", 500: "InternalError" };
+  const shared = {
+    400: "BadBody",
+    401: "Unauthorized",
+    403: "OriginNotAllowed",
+    404: "NoRoute",
+    413: "PayloadTooLarge",
+    415: "UnsupportedMediaType",
+    500: "InternalError",
+  };
   let checked = 0;
   function check({ method, path, status, type = "", headers = {}, text = "" }) {
     const p = new URL(path, "http://x").pathname.replace(/\/+$/, "") || "/";
@@ -209,7 +306,8 @@ export async function openapiChecker(doc = openapiDocument()) {
       if (!response) return [`${where}: status ${status} is not documented for ${method.toUpperCase()} ${t.template}`];
     } else {
       response = methods.map((x) => t.item[x]?.responses?.[String(status)]).find(Boolean);
-      if (!response) return [`${where}: ${method.toUpperCase()} is not documented on ${t.template}, and ${status} is no answer of the path`];
+      if (!response)
+        return [`${where}: ${method.toUpperCase()} is not documented on ${t.template}, and ${status} is no answer of the path`];
     }
     response = resolve(response);
     const problems = [];
@@ -217,7 +315,8 @@ export async function openapiChecker(doc = openapiDocument()) {
       const header = resolve(h);
       const value = headers[name.toLowerCase()];
       if (header.required && (value === undefined || value === null)) problems.push(`${where}: the header ${name} is missing`);
-      else if (value !== undefined && value !== null && header.schema && !validator(header.schema)(value)) problems.push(`${where}: the header ${name} (${value}) does not validate`);
+      else if (value !== undefined && value !== null && header.schema && !validator(header.schema)(value))
+        problems.push(`${where}: the header ${name} (${value}) does not validate`);
     }
     const media = response.content ? Object.entries(response.content) : [];
     if (media.length === 0) {
@@ -227,7 +326,11 @@ export async function openapiChecker(doc = openapiDocument()) {
       if (!entry) problems.push(`${where}: Content-Type ${type || "(none)"} is not documented (${media.map(([k]) => k).join(", ")})`);
       else {
         let body;
-        try { body = JSON.parse(text); } catch { problems.push(`${where}: the body is not JSON`); }
+        try {
+          body = JSON.parse(text);
+        } catch {
+          problems.push(`${where}: the body is not JSON`);
+        }
         if (body !== undefined) {
           const v = validator(entry.schema);
           if (!v(body)) problems.push(`${where}: ${ajv.errorsText(v.errors, { separator: "; " })}\n  body: ${text.slice(0, 600)}`);
@@ -237,7 +340,14 @@ export async function openapiChecker(doc = openapiDocument()) {
     checked++;
     return problems;
   }
-  return { check, ajv, resolve, get checked() { return checked; } };
+  return {
+    check,
+    ajv,
+    resolve,
+    get checked() {
+      return checked;
+    },
+  };
 }
 
 /** With `KONTOR_OPENAPI_RECORD=<file>`, every answer a test receives from a worker started here
@@ -256,11 +366,32 @@ if (recordTo) {
       const method = (init?.method ?? (typeof input === "object" && "method" in input ? input.method : "GET")).toUpperCase();
       if (recordedWorkers.has(url.origin) && /^\/(healthz|openapi\.json|v1\/)/.test(url.pathname)) {
         const headers = Object.fromEntries(["allow", "www-authenticate"].map((h) => [h, res.headers.get(h)]).filter(([, v]) => v !== null));
-        res.clone().text().then((text) => appendFileSync(recordTo, JSON.stringify({ method, path: url.pathname + url.search, status: res.status, type: res.headers.get("content-type") ?? "", headers, text }) + "\n"), () => {});
+        res
+          .clone()
+          .text()
+          .then(
+            (text) =>
+              appendFileSync(
+                recordTo,
+                JSON.stringify({
+                  method,
+                  path: url.pathname + url.search,
+                  status: res.status,
+                  type: res.headers.get("content-type") ?? "",
+                  headers,
+                  text,
+                }) + "\n",
+              ),
+            () => {},
+          );
       }
-    } catch { /* not recorded */ }
+    } catch {
+      /* not recorded */
+    }
     return res;
   };
 }
 /** Notes a started worker's origin for the recorder. */
-export const recordWorker = (url) => { if (recordTo) recordedWorkers.add(new URL(url).origin); };
+export const recordWorker = (url) => {
+  if (recordTo) recordedWorkers.add(new URL(url).origin);
+};

@@ -24,19 +24,32 @@ const wooOrder = JSON.parse(fixture("shops/woocommerce_order.json"));
 wooOrder.line_items[0].sku = "WOO-WOOL-01";
 const SHOP_ID = "dgrH7nLU6tlE";
 const APP_NAME = "KontorOrders";
-const shopwareBody = (eventId, timestamp = Math.floor(Date.now() / 1000)) => JSON.stringify({
-  data: { payload: { order: JSON.parse(fixture("shops/shopware6_order.json")).data }, event: "checkout.order.placed" },
-  source: { url: "https://shop.example.com", appVersion: "1.0.0", shopId: SHOP_ID, eventId }, timestamp });
+const shopwareBody = (eventId, timestamp = Math.floor(Date.now() / 1000)) =>
+  JSON.stringify({
+    data: { payload: { order: JSON.parse(fixture("shops/shopware6_order.json")).data }, event: "checkout.order.placed" },
+    source: { url: "https://shop.example.com", appVersion: "1.0.0", shopId: SHOP_ID, eventId },
+    timestamp,
+  });
 // Shopify's sample as published is the order after its cancel (`cancelled_at`, `voided`); the
 // same order as placed has neither (edited in the raw text: its ids exceed 2^53).
 const shopifyCancelled = fixture("shops/shopify_orders_create.json");
-const shopifyBody = shopifyCancelled.replace('"cancel_reason": "customer"', '"cancel_reason": null')
-  .replace('"cancelled_at": "2021-12-31T19:00:00-05:00"', '"cancelled_at": null').replace('"financial_status": "voided"', '"financial_status": "paid"');
+const shopifyBody = shopifyCancelled
+  .replace('"cancel_reason": "customer"', '"cancel_reason": null')
+  .replace('"cancelled_at": "2021-12-31T19:00:00-05:00"', '"cancelled_at": null')
+  .replace('"financial_status": "voided"', '"financial_status": "paid"');
 const secrets = {
-  GEISENHEIM_USERNAME: "api@test.de", GEISENHEIM_PASSWORD: "geisenheim-pw-5531", GEISENHEIM_RECIPIENT_SALT: "salt-7f3c9e1d2b",
-  KIVITENDO_USERNAME: "kivi-api", KIVITENDO_PASSWORD: "kivi-pw-8842", WESTARP_TOKEN: "westarp-token-2c7a91", KVIK_TOKEN: "kvik-token-77e1",
-  KONTOR_API_TOKEN: "caller-token-94af0e", KONTOR_HMAC_SECRET: "hmac-secret-61d0b3",
-  WOOCOMMERCE_WEBHOOK_SECRET: "wc-secret-7d1e40", SHOPWARE_APP_SECRET: "sw-app-secret-22b9f1", SHOPIFY_WEBHOOK_SECRET: "shpss-client-secret-5c83aa",
+  GEISENHEIM_USERNAME: "api@test.de",
+  GEISENHEIM_PASSWORD: "geisenheim-pw-5531",
+  GEISENHEIM_RECIPIENT_SALT: "salt-7f3c9e1d2b",
+  KIVITENDO_USERNAME: "kivi-api",
+  KIVITENDO_PASSWORD: "kivi-pw-8842",
+  WESTARP_TOKEN: "westarp-token-2c7a91",
+  KVIK_TOKEN: "kvik-token-77e1",
+  KONTOR_API_TOKEN: "caller-token-94af0e",
+  KONTOR_HMAC_SECRET: "hmac-secret-61d0b3",
+  WOOCOMMERCE_WEBHOOK_SECRET: "wc-secret-7d1e40",
+  SHOPWARE_APP_SECRET: "sw-app-secret-22b9f1",
+  SHOPIFY_WEBHOOK_SECRET: "shpss-client-secret-5c83aa",
 };
 const KIVITENDO_OPTIONS = { taxzoneId: 4, currencyId: 1, productIds: { "127/4": 5 }, shippingProductId: 99 };
 const ORIGIN = "https://admin.example.com";
@@ -55,13 +68,29 @@ before(async () => {
   ]);
   // Each one started, even when the other fails to, so that `after` stops every one that runs.
   const started = await Promise.allSettled([
-    startWorker({ secrets, vars: {
-      GEISENHEIM_BASE_URL: geisenheim.url, KIVITENDO_BASE_URL: kivitendo.url, WESTARP_BASE_URL: `${westarp.url}/v2`,
-      KIVITENDO_OPTIONS: JSON.stringify(KIVITENDO_OPTIONS), WESTARP_OPTIONS: JSON.stringify({ type: "email" }),
-      ALLOWED_ORIGINS: ORIGIN, MAX_BODY_BYTES: "65536", UPSTREAM_TIMEOUT_SECONDS: "1", RETRY_BASE_SECONDS: "1", MAX_ATTEMPTS: "2",
-      SYNC_SOURCE: "kvik", SYNC_TARGETS: "westarp", KVIK_BASE_URL: kvik.url, KVIK_ALLOW_INSECURE: "true",
-      WEBHOOK_TARGETS: "kivitendo", WOOCOMMERCE_SHOPS: "https://shop.example.com/", SHOPIFY_SHOPS: "example.myshopify.com", SHOPWARE_APP_NAME: APP_NAME,
-    } }),
+    startWorker({
+      secrets,
+      vars: {
+        GEISENHEIM_BASE_URL: geisenheim.url,
+        KIVITENDO_BASE_URL: kivitendo.url,
+        WESTARP_BASE_URL: `${westarp.url}/v2`,
+        KIVITENDO_OPTIONS: JSON.stringify(KIVITENDO_OPTIONS),
+        WESTARP_OPTIONS: JSON.stringify({ type: "email" }),
+        ALLOWED_ORIGINS: ORIGIN,
+        MAX_BODY_BYTES: "65536",
+        UPSTREAM_TIMEOUT_SECONDS: "1",
+        RETRY_BASE_SECONDS: "1",
+        MAX_ATTEMPTS: "2",
+        SYNC_SOURCE: "kvik",
+        SYNC_TARGETS: "westarp",
+        KVIK_BASE_URL: kvik.url,
+        KVIK_ALLOW_INSECURE: "true",
+        WEBHOOK_TARGETS: "kivitendo",
+        WOOCOMMERCE_SHOPS: "https://shop.example.com/",
+        SHOPIFY_SHOPS: "example.myshopify.com",
+        SHOPWARE_APP_NAME: APP_NAME,
+      },
+    }),
     // Nothing configured but the caller token: the worker's configuration answers (500).
     startWorker({ secrets: { KONTOR_API_TOKEN: secrets.KONTOR_API_TOKEN } }),
   ]);
@@ -79,7 +108,9 @@ after(async () => {
 function templateOf(path) {
   const p = new URL(path, "http://x").pathname.replace(/\/+$/, "");
   if (doc.paths[p]) return p;
-  return Object.keys(doc.paths).find((t) => new RegExp(`^${t.replace(/\./g, "\\.").replace(/\{[^}]+\}/g, "[^/]+")}$`).test(p)) ?? "(no path)";
+  return (
+    Object.keys(doc.paths).find((t) => new RegExp(`^${t.replace(/\./g, "\\.").replace(/\{[^}]+\}/g, "[^/]+")}$`).test(p)) ?? "(no path)"
+  );
 }
 
 /** One request to `on` (default: the configured worker); its answer is checked against the
@@ -90,14 +121,24 @@ async function call(method, path, body, { auth = `Bearer ${secrets.KONTOR_API_TO
   if (body !== undefined && !Object.keys(h).some((k) => k.toLowerCase() === "content-type")) h["Content-Type"] = "application/json";
   const res = await fetch(on.url + path, { method, headers: h, body: raw ?? (body === undefined ? undefined : JSON.stringify(body)) });
   const text = await res.text();
-  const answer = { method, path, status: res.status, type: res.headers.get("content-type") ?? "", text,
-    headers: { allow: res.headers.get("allow") ?? undefined, "www-authenticate": res.headers.get("www-authenticate") ?? undefined } };
+  const answer = {
+    method,
+    path,
+    status: res.status,
+    type: res.headers.get("content-type") ?? "",
+    text,
+    headers: { allow: res.headers.get("allow") ?? undefined, "www-authenticate": res.headers.get("www-authenticate") ?? undefined },
+  };
   const wrong = checker.check(answer);
   problems.push(...wrong);
   assert.deepEqual(wrong, [], wrong.join("\n"));
   covered.add(`${method} ${templateOf(path)} ${res.status}`);
   let parsed = null;
-  try { parsed = text ? JSON.parse(text) : null; } catch { /* checked above */ }
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    /* checked above */
+  }
   return { status: res.status, headers: res.headers, text, json: parsed };
 }
 
@@ -105,7 +146,10 @@ const order = (over) => ({ ...structuredClone(wineOrder), ...over });
 const hmacHex = (key, text) => createHmac("sha256", key).update(text).digest("hex");
 /** X-Kontor-Signature over "<t>.<METHOD>.<path with query>.[<Idempotency-Key>.]<raw body>". */
 const sign = (t, method, path, body, key = null) =>
-  `t=${t},v1=${createHmac("sha256", secrets.KONTOR_HMAC_SECRET).update(`${t}.${method}.${path}.${key === null ? "" : `${key}.`}`).update(Buffer.from(body)).digest("hex")}`;
+  `t=${t},v1=${createHmac("sha256", secrets.KONTOR_HMAC_SECRET)
+    .update(`${t}.${method}.${path}.${key === null ? "" : `${key}.`}`)
+    .update(Buffer.from(body))
+    .digest("hex")}`;
 const posts = (id) => geisenheim.requests.filter((q) => q.method === "POST" && JSON.parse(q.body || "{}").id === id);
 const forInvoice = (id) => (q) => q.method === "POST" && JSON.parse(q.body || "{}").id === id;
 async function until(id, done, seconds = 30) {
@@ -125,13 +169,20 @@ test("the document is OpenAPI 3.1 and sound: $refs resolve, schemas compile, ope
   const refs = [];
   const walk = (v, at) => {
     if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${at}/${i}`));
-    else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) { if (k === "$ref") refs.push([x, at]); else walk(x, `${at}/${k}`); }
+    else if (v && typeof v === "object")
+      for (const [k, x] of Object.entries(v)) {
+        if (k === "$ref") refs.push([x, at]);
+        else walk(x, `${at}/${k}`);
+      }
   };
   walk(doc, "#");
   assert.ok(refs.length > 50, `${refs.length} $refs`);
   for (const [r, at] of refs) {
     assert.match(r, /^#\//, `${at}: ${r} is not a local reference`);
-    const target = r.slice(2).split("/").reduce((a, k) => a?.[k.replace(/~1/g, "/").replace(/~0/g, "~")], doc);
+    const target = r
+      .slice(2)
+      .split("/")
+      .reduce((a, k) => a?.[k.replace(/~1/g, "/").replace(/~0/g, "~")], doc);
     assert.ok(target !== undefined, `${at}: ${r} does not resolve`);
   }
   // Every schema compiles (Ajv strict, JSON Schema 2020-12).
@@ -154,14 +205,23 @@ test("the document is OpenAPI 3.1 and sound: $refs resolve, schemas compile, ope
         assert.match(status, /^[1-5]\d\d$/, `${m} ${path}: ${status}`);
         assert.ok(checker.resolve(r).description, `${m} ${path} ${status} has no description`);
       }
-      const declared = [...(item.parameters ?? []), ...(op.parameters ?? [])].map(checker.resolve).filter((p) => p.in === "path").map((p) => p.name);
+      const declared = [...(item.parameters ?? []), ...(op.parameters ?? [])]
+        .map(checker.resolve)
+        .filter((p) => p.in === "path")
+        .map((p) => p.name);
       assert.deepEqual([...declared].sort(), [...names].sort(), `${m} ${path}: path parameters`);
       for (const s of op.security ?? []) for (const k of Object.keys(s)) assert.ok(schemes.includes(k), `${m} ${path}: ${k}`);
     }
   }
   const sig = doc.components.securitySchemes.kontorSignature;
   assert.equal(sig.name, "X-Kontor-Signature");
-  for (const part of ["<t>.<METHOD>.<path with query>.<raw body>", "<t>.<METHOD>.<path with query>.<Idempotency-Key>.<raw body>", "300 s", "single-use"]) assert.ok(sig.description.includes(part), part);
+  for (const part of [
+    "<t>.<METHOD>.<path with query>.<raw body>",
+    "<t>.<METHOD>.<path with query>.<Idempotency-Key>.<raw body>",
+    "300 s",
+    "single-use",
+  ])
+    assert.ok(sig.description.includes(part), part);
 });
 
 test("GET /openapi.json serves the document without authentication; /healthz; OPTIONS and origins", async () => {
@@ -171,7 +231,10 @@ test("GET /openapi.json serves the document without authentication; /healthz; OP
   assert.deepEqual(r.json, doc);
   assert.equal((await call("GET", "/healthz", undefined, { auth: null })).status, 200);
   assert.equal((await call("OPTIONS", "/v1/orders", undefined, { auth: null })).status, 204);
-  const pre = await call("OPTIONS", "/v1/geisenheim/orders", undefined, { auth: null, headers: { Origin: ORIGIN, "Access-Control-Request-Method": "POST" } });
+  const pre = await call("OPTIONS", "/v1/geisenheim/orders", undefined, {
+    auth: null,
+    headers: { Origin: ORIGIN, "Access-Control-Request-Method": "POST" },
+  });
   assert.equal(pre.status, 204);
   assert.equal(pre.headers.get("access-control-allow-origin"), ORIGIN);
   assert.equal((await call("GET", "/v1/deliveries?limit=1", undefined, { headers: { Origin: ORIGIN } })).status, 200);
@@ -185,20 +248,52 @@ test("authentication: 401 without, with a wrong token, a stale, replayed or wron
   assert.equal((await call("GET", "/v1/no-such-route", undefined, { auth: null })).status, 401);
   const body = JSON.stringify(wineOrder);
   const now = Math.floor(Date.now() / 1000);
-  const signed = (path, signature, headers = {}) => call("POST", path, undefined, { auth: null, raw: body, headers: { "Content-Type": "application/json", "X-Kontor-Signature": signature, ...headers } });
+  const signed = (path, signature, headers = {}) =>
+    call("POST", path, undefined, {
+      auth: null,
+      raw: body,
+      headers: { "Content-Type": "application/json", "X-Kontor-Signature": signature, ...headers },
+    });
   const s = sign(now, "POST", "/v1/geisenheim/preview", body, "k-1");
   assert.equal((await signed("/v1/geisenheim/preview", s, { "Idempotency-Key": "k-1" })).status, 200);
   assert.equal((await signed("/v1/geisenheim/preview", s, { "Idempotency-Key": "k-1" })).status, 401, "replayed");
   assert.equal((await signed("/v1/geisenheim/preview", sign(now - 400, "POST", "/v1/geisenheim/preview", body))).status, 401, "stale");
   assert.equal((await signed("/v1/geisenheim/preview", "t=1,v1=00")).status, 401, "malformed");
   const get = sign(now, "GET", "/v1/deliveries?limit=2", "");
-  assert.equal((await call("GET", "/v1/deliveries?limit=2", undefined, { auth: null, headers: { "X-Kontor-Signature": get } })).status, 200);
+  assert.equal(
+    (await call("GET", "/v1/deliveries?limit=2", undefined, { auth: null, headers: { "X-Kontor-Signature": get } })).status,
+    200,
+  );
 });
 
 test("bodies: 413, 415, 400 invalid_utf8 and malformed_json; an unknown route is 404", async () => {
-  assert.equal((await call("POST", "/v1/geisenheim/preview", undefined, { raw: JSON.stringify({ ...wineOrder, notes: "x".repeat(70_000) }), headers: { "Content-Type": "application/json" } })).status, 413);
-  assert.equal((await call("POST", "/v1/geisenheim/preview", undefined, { raw: "number=1", headers: { "Content-Type": "application/x-www-form-urlencoded" } })).status, 415);
-  assert.equal((await call("POST", "/v1/geisenheim/preview", undefined, { raw: new Uint8Array([0x7b, 0xff, 0x7d]), headers: { "Content-Type": "application/json" } })).status, 400);
+  assert.equal(
+    (
+      await call("POST", "/v1/geisenheim/preview", undefined, {
+        raw: JSON.stringify({ ...wineOrder, notes: "x".repeat(70_000) }),
+        headers: { "Content-Type": "application/json" },
+      })
+    ).status,
+    413,
+  );
+  assert.equal(
+    (
+      await call("POST", "/v1/geisenheim/preview", undefined, {
+        raw: "number=1",
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      })
+    ).status,
+    415,
+  );
+  assert.equal(
+    (
+      await call("POST", "/v1/geisenheim/preview", undefined, {
+        raw: new Uint8Array([0x7b, 0xff, 0x7d]),
+        headers: { "Content-Type": "application/json" },
+      })
+    ).status,
+    400,
+  );
   const bad = await call("POST", "/v1/geisenheim/orders", undefined, { raw: "{not json", headers: { "Content-Type": "application/json" } });
   assert.deepEqual([bad.status, bad.json.error], [400, "malformed_json"]);
   assert.equal((await call("GET", "/v1/no-such-route")).status, 404);
@@ -209,7 +304,10 @@ test("preview: payload, XML, refusal (422), unknown target (404), another method
   assert.ok((await call("POST", "/v1/geisenheim/preview", wineOrder)).json.payload);
   assert.match((await call("POST", "/v1/kivitendo/preview", wineOrder)).json.xml, /^<customer>/);
   assert.match((await call("POST", "/v1/kivitendo-customer/preview", wineOrder)).json.xml, /^<customer>/);
-  assert.match((await call("POST", "/v1/kivitendo-order/preview", { order: wineOrder, options: { customerId: 7 } })).json.xml, /<customer-id/);
+  assert.match(
+    (await call("POST", "/v1/kivitendo-order/preview", { order: wineOrder, options: { customerId: 7 } })).json.xml,
+    /<customer-id/,
+  );
   assert.equal((await call("POST", "/v1/westarp/preview", { order: bookOrder, options: { type: "email" } })).status, 200);
   const refused = await call("POST", "/v1/geisenheim/preview", order({ items: [] }));
   assert.deepEqual([refused.status, refused.json.ok], [422, false]);
@@ -230,11 +328,17 @@ test("orders: accepted (200), from the ledger, refused (422), rejected upstream 
   assert.equal((await call("POST", "/v1/westarp/orders", { order: bookOrder, options: { type: "email" } })).status, 200);
   const invalid = await call("POST", "/v1/geisenheim/orders", order({ invoiceId: 3459990, items: [] }));
   assert.deepEqual([invalid.status, invalid.json.error, invalid.json.id], [422, "invalid_request", undefined]);
-  const option = await call("POST", "/v1/geisenheim/orders", { order: order({ invoiceId: 3459991 }), options: { baseUrl: "http://127.0.0.1:1" } });
+  const option = await call("POST", "/v1/geisenheim/orders", {
+    order: order({ invoiceId: 3459991 }),
+    options: { baseUrl: "http://127.0.0.1:1" },
+  });
   assert.equal(option.status, 422);
   const key = await call("POST", "/v1/westarp/orders", { order: bookOrder }, { headers: { "Idempotency-Key": "has space" } });
   assert.equal(key.status, 422);
-  geisenheim.respondNext({ status: 400, body: { message: "The given data was invalid.", errors: { "items.0.size": ["The size 750 is not allowed."] } } }, forInvoice(3459873));
+  geisenheim.respondNext(
+    { status: 400, body: { message: "The given data was invalid.", errors: { "items.0.size": ["The size 750 is not allowed."] } } },
+    forInvoice(3459873),
+  );
   const rejected = await call("POST", "/v1/geisenheim/orders", order({ invoiceId: 3459873 }));
   assert.deepEqual([rejected.status, rejected.json.status], [422, "rejected"]);
   geisenheim.respondNext({ status: 401, body: { message: "Unauthenticated." } }, forInvoice(3459874));
@@ -294,7 +398,8 @@ test("uncertain (202), confirmed (200), confirmed again (409); cancels: accepted
   const unknown = await call("DELETE", "/v1/geisenheim/orders/3459884");
   assert.deepEqual([unknown.status, unknown.json.status], [422, "rejected"]);
   // A cancel queued (Geisenheim down) before its create came: the create is never sent (409).
-  for (let i = 0; i < 3; i++) geisenheim.respondNext({ status: 503, body: { message: "maintenance" } }, (q) => q.method === "DELETE" && q.url.endsWith("/3459885"));
+  for (let i = 0; i < 3; i++)
+    geisenheim.respondNext({ status: 503, body: { message: "maintenance" } }, (q) => q.method === "DELETE" && q.url.endsWith("/3459885"));
   const early = await call("DELETE", "/v1/geisenheim/orders/3459885");
   assert.deepEqual([early.status, early.json.status], [202, "queued"]);
   const create = await call("POST", "/v1/geisenheim/orders", order({ invoiceId: 3459885 }));
@@ -303,12 +408,22 @@ test("uncertain (202), confirmed (200), confirmed again (409); cancels: accepted
 });
 
 test("fan-out: all accepted (200), refused targets (422), one target refusing (422 with deliveries); unconfigured (500)", async () => {
-  const r = await call("POST", "/v1/orders", { order: order({ number: "20001", invoiceId: 3459886 }), targets: ["geisenheim", "kivitendo"] });
+  const r = await call("POST", "/v1/orders", {
+    order: order({ number: "20001", invoiceId: 3459886 }),
+    targets: ["geisenheim", "kivitendo"],
+  });
   assert.deepEqual([r.status, r.json.deliveries.map((d) => d.httpStatus)], [200, [200, 200]]);
   assert.equal((await call("POST", "/v1/orders", { order: wineOrder, targets: ["geisenheim", "amazon"] })).status, 422);
-  const mixed = await call("POST", "/v1/orders", { order: order({ number: "20002", invoiceId: 3459887 }), targets: ["geisenheim", "westarp"], options: { westarp: { baseUrl: "http://127.0.0.1:1" } } });
+  const mixed = await call("POST", "/v1/orders", {
+    order: order({ number: "20002", invoiceId: 3459887 }),
+    targets: ["geisenheim", "westarp"],
+    options: { westarp: { baseUrl: "http://127.0.0.1:1" } },
+  });
   assert.equal(mixed.status, 422);
-  assert.deepEqual(mixed.json.deliveries.map((d) => d.httpStatus), [200, 422]);
+  assert.deepEqual(
+    mixed.json.deliveries.map((d) => d.httpStatus),
+    [200, 422],
+  );
   assert.equal((await call("GET", "/v1/orders")).status, 405);
   const unconfigured = await call("POST", "/v1/orders", { order: wineOrder, targets: ["geisenheim"] }, { on: bare });
   assert.equal(unconfigured.status, 500);
@@ -317,7 +432,8 @@ test("fan-out: all accepted (200), refused targets (422), one target refusing (4
 test("deliveries: list (200), bad filters (422), one with its attempt log (200), unknown (404), 405; options", async () => {
   const list = await call("GET", "/v1/deliveries?limit=200");
   assert.ok(list.json.deliveries.length > 10);
-  for (const s of ["accepted", "rejected", "queued", "dead", "auth_failed", "uncertain", "cancelled"]) await call("GET", `/v1/deliveries?status=${s}&target=geisenheim`);
+  for (const s of ["accepted", "rejected", "queued", "dead", "auth_failed", "uncertain", "cancelled"])
+    await call("GET", `/v1/deliveries?status=${s}&target=geisenheim`);
   assert.equal((await call("GET", "/v1/deliveries?limit=0&status=done&target=amazon")).status, 422);
   assert.equal((await call("POST", "/v1/deliveries", {})).status, 405);
   for (const d of list.json.deliveries) assert.equal((await call("GET", `/v1/deliveries/${d.id}`)).status, 200);
@@ -346,25 +462,46 @@ test("sync: a run (200), the shop unavailable (502), 405; unconfigured (500)", a
 });
 
 const wooHeaders = (body, { event, topic = "order.created", secret = secrets.WOOCOMMERCE_WEBHOOK_SECRET } = {}) => ({
-  "Content-Type": "application/json", "X-WC-Webhook-Topic": topic, "X-WC-Webhook-Delivery-ID": event, "X-WC-Webhook-Source": "https://shop.example.com/",
-  "X-WC-Webhook-Signature": createHmac("sha256", secret).update(body).digest("base64") });
-const shopifyHeaders = (body, event) => ({ "Content-Type": "application/json", "X-Shopify-Topic": "orders/create", "X-Shopify-Shop-Domain": "example.myshopify.com",
-  "X-Shopify-Webhook-Id": event, "X-Shopify-Hmac-Sha256": createHmac("sha256", secrets.SHOPIFY_WEBHOOK_SECRET).update(body).digest("base64") });
-const hook = (platform, body, headers, on = worker) => call("POST", `/v1/webhooks/${platform}`, undefined, { auth: null, raw: body, headers, on });
+  "Content-Type": "application/json",
+  "X-WC-Webhook-Topic": topic,
+  "X-WC-Webhook-Delivery-ID": event,
+  "X-WC-Webhook-Source": "https://shop.example.com/",
+  "X-WC-Webhook-Signature": createHmac("sha256", secret).update(body).digest("base64"),
+});
+const shopifyHeaders = (body, event) => ({
+  "Content-Type": "application/json",
+  "X-Shopify-Topic": "orders/create",
+  "X-Shopify-Shop-Domain": "example.myshopify.com",
+  "X-Shopify-Webhook-Id": event,
+  "X-Shopify-Hmac-Sha256": createHmac("sha256", secrets.SHOPIFY_WEBHOOK_SECRET).update(body).digest("base64"),
+});
+const hook = (platform, body, headers, on = worker) =>
+  call("POST", `/v1/webhooks/${platform}`, undefined, { auth: null, raw: body, headers, on });
 
 test("catalogue: refused uploads (422, 415), CSV and JSON stored (200), read back (200), 405", async () => {
-  const bad = await call("PUT", "/v1/catalogue", undefined, { raw: "Artikelnummer;kind\nBAD-1;nonsense\n", headers: { "Content-Type": "text/csv" } });
+  const bad = await call("PUT", "/v1/catalogue", undefined, {
+    raw: "Artikelnummer;kind\nBAD-1;nonsense\n",
+    headers: { "Content-Type": "text/csv" },
+  });
   assert.deepEqual([bad.status, bad.json.error], [422, "invalid_catalogue"]);
-  assert.equal((await call("PUT", "/v1/catalogue", undefined, { raw: "<catalogue/>", headers: { "Content-Type": "application/xml" } })).status, 415);
-  const csv = await call("PUT", "/v1/catalogue", undefined, { raw: "Artikelnummer;kind;Liter;Rebsorten;weightGrams;kivitendoPartId\nSWDEMO10005;wine;0,75;Riesling;1.300,0;8\n", headers: { "Content-Type": "text/csv" } });
+  assert.equal(
+    (await call("PUT", "/v1/catalogue", undefined, { raw: "<catalogue/>", headers: { "Content-Type": "application/xml" } })).status,
+    415,
+  );
+  const csv = await call("PUT", "/v1/catalogue", undefined, {
+    raw: "Artikelnummer;kind;Liter;Rebsorten;weightGrams;kivitendoPartId\nSWDEMO10005;wine;0,75;Riesling;1.300,0;8\n",
+    headers: { "Content-Type": "text/csv" },
+  });
   assert.equal(csv.status, 200);
   assert.equal((await call("GET", "/v1/catalogue", undefined, { on: bare })).json.updatedAt, null);
   // Shopify's sample before its SKU is in the catalogue: refused, naming it.
   const missing = await hook("shopify", shopifyBody, shopifyHeaders(shopifyBody, "b54557e4-bdd9-4b37-8a5f-000000000001"));
   assert.deepEqual([missing.status, missing.json.error], [422, "missing_from_catalogue"]);
   const entries = [
-    { sku: "SWDEMO10005", kind: "wine", bottleSizeMl: 750, kivitendoPartId: 8 }, { sku: "WOO-WOOL-01", kind: "other", kivitendoPartId: 10 },
-    { sku: "Bar3", kind: "other", kivitendoPartId: 11 }, { sku: "IPOD2008PINK", kind: "other", weightGrams: 567, kivitendoPartId: 7 },
+    { sku: "SWDEMO10005", kind: "wine", bottleSizeMl: 750, kivitendoPartId: 8 },
+    { sku: "WOO-WOOL-01", kind: "other", kivitendoPartId: 10 },
+    { sku: "Bar3", kind: "other", kivitendoPartId: 11 },
+    { sku: "IPOD2008PINK", kind: "other", weightGrams: 567, kivitendoPartId: 7 },
   ];
   assert.equal((await call("PUT", "/v1/catalogue", entries)).json.entries, 4);
   assert.equal((await call("GET", "/v1/catalogue")).json.catalogue.length, 4);
@@ -372,7 +509,10 @@ test("catalogue: refused uploads (422, 415), CSV and JSON stored (200), read bac
 });
 
 test("webhooks: ping, queued (202), the same delivery (200 duplicate), the same order (200), other topics, bad signatures, bad bodies, unknown platform, 405; unconfigured (500)", async () => {
-  assert.deepEqual((await hook("woocommerce", "webhook_id=12", { "Content-Type": "application/x-www-form-urlencoded" })).json, { platform: "woocommerce", ignored: "ping" });
+  assert.deepEqual((await hook("woocommerce", "webhook_id=12", { "Content-Type": "application/x-www-form-urlencoded" })).json, {
+    platform: "woocommerce",
+    ignored: "ping",
+  });
   const body = JSON.stringify(wooOrder);
   const r = await hook("woocommerce", body, wooHeaders(body, { event: "1" }));
   assert.deepEqual([r.status, r.json.deliveries.length], [202, 1]);
@@ -384,7 +524,16 @@ test("webhooks: ping, queued (202), the same delivery (200 duplicate), the same 
   const notJson = "{not json";
   assert.equal((await hook("woocommerce", notJson, wooHeaders(notJson, { event: "5" }))).status, 400);
   assert.equal((await hook("woocommerce", undefined, { "Content-Type": "application/json" })).status, 401, "an empty body is unsigned");
-  assert.equal((await call("POST", "/v1/webhooks/woocommerce", undefined, { auth: null, raw: new Uint8Array([0x7b, 0xff]), headers: { "Content-Type": "application/json" } })).status, 400);
+  assert.equal(
+    (
+      await call("POST", "/v1/webhooks/woocommerce", undefined, {
+        auth: null,
+        raw: new Uint8Array([0x7b, 0xff]),
+        headers: { "Content-Type": "application/json" },
+      })
+    ).status,
+    400,
+  );
   const invalid = JSON.stringify({ ...wooOrder, number: "728", id: 728, line_items: [] });
   const inv = await hook("woocommerce", invalid, wooHeaders(invalid, { event: "6" }));
   assert.equal(inv.status, 422);
@@ -392,17 +541,34 @@ test("webhooks: ping, queued (202), the same delivery (200 duplicate), the same 
   assert.equal(s.status, 202);
   assert.equal((await hook("magento", "{}", { "Content-Type": "application/json" })).status, 404);
   assert.equal((await call("GET", "/v1/webhooks/shopify", undefined, { auth: null })).status, 405);
-  assert.equal((await call("POST", "/v1/webhooks/shopify", undefined, { auth: null, raw: "x".repeat(70_000), headers: { "Content-Type": "application/json" } })).status, 413);
+  assert.equal(
+    (
+      await call("POST", "/v1/webhooks/shopify", undefined, {
+        auth: null,
+        raw: "x".repeat(70_000),
+        headers: { "Content-Type": "application/json" },
+      })
+    ).status,
+    413,
+  );
   const unconfigured = await hook("woocommerce", body, wooHeaders(body, { event: "7" }), bare);
   assert.deepEqual([unconfigured.status, unconfigured.json.error], [500, "worker_misconfigured"]);
-  const shopware = await hook("shopware6", shopwareBody("e1"), { "Content-Type": "application/json", "shopware-shop-signature": "0".repeat(64) }, bare);
+  const shopware = await hook(
+    "shopware6",
+    shopwareBody("e1"),
+    { "Content-Type": "application/json", "shopware-shop-signature": "0".repeat(64) },
+    bare,
+  );
   assert.equal(shopware.status, 500);
   // Their deliveries go through the queue to kivitendo.
   for (const d of [...r.json.deliveries, ...s.json.deliveries]) await until(d.id, (x) => x.status !== "queued");
   // The same Shopify order cancelled in the shop afterwards: no sale (200 notASale), the
   // delivered order noted for the operator.
   const cancelled = await hook("shopify", shopifyCancelled, shopifyHeaders(shopifyCancelled, "b54557e4-bdd9-4b37-8a5f-000000000003"));
-  assert.deepEqual([cancelled.status, cancelled.json.notASale, cancelled.json.state, cancelled.json.actions.map((a) => a.action)], [200, true, "cancelled", ["operator_note"]]);
+  assert.deepEqual(
+    [cancelled.status, cancelled.json.notASale, cancelled.json.state, cancelled.json.actions.map((a) => a.action)],
+    [200, true, "cancelled", ["operator_note"]],
+  );
   // The shop order's history (200), an order never received (404), a malformed shop (400), 405.
   const history = await call("GET", `/v1/shop-orders/shopify/${encodeURIComponent(s.json.shop)}/${s.json.number}`);
   assert.deepEqual([history.status, history.json.state, history.json.deliveries.map((d) => d.role)], [200, "cancelled", ["sale"]]);
@@ -413,8 +579,14 @@ test("webhooks: ping, queued (202), the same delivery (200 duplicate), the same 
 
 test("Shopware: registration (200, 401, 400, 405), confirmation (204, 401, 400), its webhooks (202, 401 replayed); unconfigured (500)", async () => {
   const now = Math.floor(Date.now() / 1000);
-  const query = (id, url = "https://shop.example.com", t = now) => `shop-id=${id}${url ? `&shop-url=${encodeURIComponent(url)}` : ""}&timestamp=${t}`;
-  const register = (q, secret = secrets.SHOPWARE_APP_SECRET, on = worker) => call("GET", `/v1/webhooks/shopware6/register?${q}`, undefined, { auth: null, headers: { "shopware-app-signature": hmacHex(secret, q) }, on });
+  const query = (id, url = "https://shop.example.com", t = now) =>
+    `shop-id=${id}${url ? `&shop-url=${encodeURIComponent(url)}` : ""}&timestamp=${t}`;
+  const register = (q, secret = secrets.SHOPWARE_APP_SECRET, on = worker) =>
+    call("GET", `/v1/webhooks/shopware6/register?${q}`, undefined, {
+      auth: null,
+      headers: { "shopware-app-signature": hmacHex(secret, q) },
+      on,
+    });
   assert.equal((await register(query(SHOP_ID), "not-the-app-secret")).status, 401);
   assert.equal((await register(query(SHOP_ID, "https://shop.example.com", 1000))).status, 401);
   assert.equal((await register(query(SHOP_ID, null))).status, 400);
@@ -422,8 +594,20 @@ test("Shopware: registration (200, 401, 400, 405), confirmation (204, 401, 400),
   assert.equal((await call("POST", "/v1/webhooks/shopware6/register", {}, { auth: null })).status, 405);
   const r = await register(query(SHOP_ID));
   assert.equal(r.status, 200);
-  const confirm = (body, secret, on = worker) => call("POST", "/v1/webhooks/shopware6/confirm", undefined, { auth: null, raw: body, headers: { "Content-Type": "application/json", "shopware-shop-signature": hmacHex(secret, body) }, on });
-  const c = JSON.stringify({ apiKey: "SWIARXBSDJRWEMJONFK2OHBNWA", secretKey: "c2VjcmV0", timestamp: String(now), shopUrl: "https://shop.example.com", shopId: SHOP_ID });
+  const confirm = (body, secret, on = worker) =>
+    call("POST", "/v1/webhooks/shopware6/confirm", undefined, {
+      auth: null,
+      raw: body,
+      headers: { "Content-Type": "application/json", "shopware-shop-signature": hmacHex(secret, body) },
+      on,
+    });
+  const c = JSON.stringify({
+    apiKey: "SWIARXBSDJRWEMJONFK2OHBNWA",
+    secretKey: "c2VjcmV0",
+    timestamp: String(now),
+    shopUrl: "https://shop.example.com",
+    shopId: SHOP_ID,
+  });
   assert.equal((await confirm("{not json", r.json.secret)).status, 400);
   assert.equal((await confirm(c, "wrong-secret")).status, 401);
   assert.equal((await confirm(c, r.json.secret, bare)).status, 500);
@@ -455,17 +639,26 @@ test("pulls: the shops and runs (200), a backfill refused (422, 404), an unknown
 test("every answer validated against the document, and every operation reached", (t) => {
   assert.deepEqual(problems, []);
   const methods = ["get", "put", "post", "delete", "patch"];
-  const missing = Object.entries(doc.paths).flatMap(([p, item]) => methods.filter((m) => item[m]).map((m) => `${m.toUpperCase()} ${p}`))
+  const missing = Object.entries(doc.paths)
+    .flatMap(([p, item]) => methods.filter((m) => item[m]).map((m) => `${m.toUpperCase()} ${p}`))
     .filter((op) => ![...covered].some((c) => c.startsWith(`${op} `)));
   assert.deepEqual(missing, [], "operations no answer reached");
-  t.diagnostic(`${checker.checked} answers validated; ${covered.size} method, path and status combinations: ${[...covered].sort().join(", ")}`);
+  t.diagnostic(
+    `${checker.checked} answers validated; ${covered.size} method, path and status combinations: ${[...covered].sort().join(", ")}`,
+  );
 });
 
 test("answers recorded by the other worker tests (KONTOR_OPENAPI_ANSWERS) validate", (t) => {
   const file = process.env.KONTOR_OPENAPI_ANSWERS;
-  if (!file) { t.skip("KONTOR_OPENAPI_ANSWERS is not set"); return; }
+  if (!file) {
+    t.skip("KONTOR_OPENAPI_ANSWERS is not set");
+    return;
+  }
   assert.ok(existsSync(file), file);
-  const lines = readFileSync(file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
+  const lines = readFileSync(file, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
   const wrong = lines.flatMap((a) => checker.check(a));
   t.diagnostic(`${lines.length} recorded answers checked`);
   assert.deepEqual(wrong, [], wrong.slice(0, 20).join("\n"));

@@ -15,8 +15,13 @@ const fixture = (p) => JSON.parse(readFileSync(new URL(`../../tests/fixtures/${p
 const wineOrder = fixture("geisenheim_seed_example.order.json");
 const bookOrder = fixture("westarp/order_seed_example.order.json");
 const secrets = {
-  GEISENHEIM_USERNAME: "api@test.de", GEISENHEIM_PASSWORD: "geisenheim-pw-5531", GEISENHEIM_RECIPIENT_SALT: "salt-7f3c9e1d2b",
-  KIVITENDO_USERNAME: "kivi-api", KIVITENDO_PASSWORD: "kivi-pw-8842", WESTARP_TOKEN: "westarp-token-2c7a91", KONTOR_API_TOKEN: "caller-token-94af0e",
+  GEISENHEIM_USERNAME: "api@test.de",
+  GEISENHEIM_PASSWORD: "geisenheim-pw-5531",
+  GEISENHEIM_RECIPIENT_SALT: "salt-7f3c9e1d2b",
+  KIVITENDO_USERNAME: "kivi-api",
+  KIVITENDO_PASSWORD: "kivi-pw-8842",
+  WESTARP_TOKEN: "westarp-token-2c7a91",
+  KONTOR_API_TOKEN: "caller-token-94af0e",
 };
 const KIVITENDO_OPTIONS = { taxzoneId: 4, currencyId: 1, productIds: { "127/4": 5 }, shippingProductId: 99 };
 const MAX_ATTEMPTS = 3;
@@ -26,10 +31,18 @@ before(async () => {
   geisenheim = await startGeisenheim({ username: secrets.GEISENHEIM_USERNAME, password: secrets.GEISENHEIM_PASSWORD });
   kivitendo = await startKivitendo({ username: secrets.KIVITENDO_USERNAME, password: secrets.KIVITENDO_PASSWORD });
   westarp = await startWestarp({ token: secrets.WESTARP_TOKEN });
-  worker = await startWorker({ secrets, vars: {
-    GEISENHEIM_BASE_URL: geisenheim.url, KIVITENDO_BASE_URL: kivitendo.url, WESTARP_BASE_URL: `${westarp.url}/v2`,
-    KIVITENDO_OPTIONS: JSON.stringify(KIVITENDO_OPTIONS), UPSTREAM_TIMEOUT_SECONDS: "5", MAX_ATTEMPTS: String(MAX_ATTEMPTS), RETRY_BASE_SECONDS: "1",
-  } });
+  worker = await startWorker({
+    secrets,
+    vars: {
+      GEISENHEIM_BASE_URL: geisenheim.url,
+      KIVITENDO_BASE_URL: kivitendo.url,
+      WESTARP_BASE_URL: `${westarp.url}/v2`,
+      KIVITENDO_OPTIONS: JSON.stringify(KIVITENDO_OPTIONS),
+      UPSTREAM_TIMEOUT_SECONDS: "5",
+      MAX_ATTEMPTS: String(MAX_ATTEMPTS),
+      RETRY_BASE_SECONDS: "1",
+    },
+  });
 });
 
 after(async () => {
@@ -61,7 +74,14 @@ const settled = (d) => d.status !== "queued";
 async function pool(items, n, fn) {
   const out = new Array(items.length);
   let next = 0;
-  await Promise.all(Array.from({ length: n }, async () => { while (next < items.length) { const i = next++; out[i] = await fn(items[i], i); } }));
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i], i);
+      }
+    }),
+  );
   return out;
 }
 
@@ -69,14 +89,20 @@ test("200 orders while Geisenheim fails 30 % of calls at random: each accepted e
   const isOrderPost = (q) => q.method === "POST" && q.url === "/erp/orders";
   geisenheim.failRandomly({ rate: 0.3, seed: 20261201, when: isOrderPost });
   const ids = Array.from({ length: 200 }, (_, i) => 7_000_000 + i);
-  const first = await pool(ids, 8, (invoiceId) => call("POST", "/v1/geisenheim/orders", { ...structuredClone(wineOrder), invoiceId, number: `C-${invoiceId}` }));
+  const first = await pool(ids, 8, (invoiceId) =>
+    call("POST", "/v1/geisenheim/orders", { ...structuredClone(wineOrder), invoiceId, number: `C-${invoiceId}` }),
+  );
   for (const r of first) assert.ok([200, 202].includes(r.status), r.text);
-  assert.ok(first.some((r) => r.status === 202), "some first attempts failed");
+  assert.ok(
+    first.some((r) => r.status === 202),
+    "some first attempts failed",
+  );
   const final = [];
   for (const r of first) final.push(await until(r.json.id, settled, 120));
   geisenheim.failRandomly(null);
   const posts = geisenheim.requests.filter(isOrderPost);
-  let accepted = 0, dead = 0;
+  let accepted = 0,
+    dead = 0;
   for (const [i, d] of final.entries()) {
     const mine = posts.filter((q) => JSON.parse(q.body).id === ids[i]);
     const ok = mine.filter((q) => q.answered === 200);
@@ -116,7 +142,10 @@ test("kivitendo stores the order and answers 500: the retry finds it by number, 
   assert.equal(kivitendo.state.orders.filter((x) => x.number === "K-500-1").length, 1, "one order in kivitendo");
   assert.equal(d.attemptLog[0].upstreamStatus, 500);
   assert.equal(d.attemptLog[0].excerpt, "Internal Server Error");
-  assert.deepEqual(d.attemptLog[1].requests.map((q) => `${q.method} ${q.url.replace(kivitendo.url, "").split("?")[0]}`), ["GET /api/v1/orders"]);
+  assert.deepEqual(
+    d.attemptLog[1].requests.map((q) => `${q.method} ${q.url.replace(kivitendo.url, "").split("?")[0]}`),
+    ["GET /api/v1/orders"],
+  );
   assert.equal(d.upstreamId, String(kivitendo.state.orders.find((x) => x.number === "K-500-1").id));
 
   // The same for the customer: created once, found on the retry.
@@ -140,24 +169,41 @@ test("Westarp stores the order and answers 500: the retry finds its code in the 
   assert.equal(westarp.requests.filter(posts).length, 1, "sent once");
   assert.equal(westarp.orders.filter((o) => o.content.code === code).length, 1, "one order at Westarp");
   assert.equal(d.upstreamId, westarp.orders.find((o) => o.content.code === code).id);
-  assert.deepEqual(d.attemptLog[1].requests.map((q) => `${q.method} ${q.url.replace(westarp.url, "")}`), ["GET /v2/orders?page=1"]);
-  assert.ok(d.issues.some((i) => i.code === "found_upstream"), JSON.stringify(d.issues));
+  assert.deepEqual(
+    d.attemptLog[1].requests.map((q) => `${q.method} ${q.url.replace(westarp.url, "")}`),
+    ["GET /v2/orders?page=1"],
+  );
+  assert.ok(
+    d.issues.some((i) => i.code === "found_upstream"),
+    JSON.stringify(d.issues),
+  );
 
   // The look-up failing too sends nothing; the attempt after it asks again, then sends.
   const code2 = "W-500-2";
   const posts2 = (q) => q.method === "POST" && q.url === "/v2/orders" && JSON.parse(q.body).code === code2;
   westarp.respondNext({ status: 503, body: { message: "Service Unavailable" } }, posts2);
-  westarp.respondNext({ status: 503, body: { message: "Service Unavailable" } }, (q) => q.method === "GET" && q.url.startsWith("/v2/orders"));
+  westarp.respondNext(
+    { status: 503, body: { message: "Service Unavailable" } },
+    (q) => q.method === "GET" && q.url.startsWith("/v2/orders"),
+  );
   const r2 = await call("POST", "/v1/westarp/orders", { ...structuredClone(bookOrder), number: code2 });
   assert.equal(r2.status, 202, r2.text);
   const d2 = await until(r2.json.id, settled);
   assert.equal(d2.status, "accepted", JSON.stringify(d2));
-  assert.deepEqual(d2.attemptLog.map((a) => a.requests.map((q) => q.method).join("+")), ["POST", "GET", "GET+POST"]);
+  assert.deepEqual(
+    d2.attemptLog.map((a) => a.requests.map((q) => q.method).join("+")),
+    ["POST", "GET", "GET+POST"],
+  );
   assert.equal(westarp.orders.filter((o) => o.content.code === code2).length, 1);
 });
 
 test("fan-out: one delivery per target, each retried on its own; a failing target holds back none", async () => {
-  const o = { ...structuredClone(wineOrder), invoiceId: 8_100_001, number: "F-1", customer: { ...wineOrder.customer, email: "fan@example.com" } };
+  const o = {
+    ...structuredClone(wineOrder),
+    invoiceId: 8_100_001,
+    number: "F-1",
+    customer: { ...wineOrder.customer, email: "fan@example.com" },
+  };
   geisenheim.respondNext({ status: 503, body: { message: "Service Unavailable" } }, (q) => q.method === "POST");
   geisenheim.respondNext({ status: 502, body: "Bad Gateway" }, (q) => q.method === "POST");
   const r = await call("POST", "/v1/orders", { order: o, targets: ["geisenheim", "kivitendo"] });
@@ -168,8 +214,14 @@ test("fan-out: one delivery per target, each retried on its own; a failing targe
   const gd = await until(g.id, settled);
   assert.equal(gd.status, "accepted");
   assert.equal(gd.attempts, 3);
-  assert.deepEqual(gd.attemptLog.map((a) => a.upstreamStatus), [503, 502, 200]);
-  assert.equal(geisenheim.requests.filter((q) => q.method === "POST" && q.answered === 200 && JSON.parse(q.body).id === 8_100_001).length, 1);
+  assert.deepEqual(
+    gd.attemptLog.map((a) => a.upstreamStatus),
+    [503, 502, 200],
+  );
+  assert.equal(
+    geisenheim.requests.filter((q) => q.method === "POST" && q.answered === 200 && JSON.parse(q.body).id === 8_100_001).length,
+    1,
+  );
   assert.equal((await call("GET", `/v1/deliveries/${k.id}`)).json.attempts, 1, "the accepted target was not sent again");
 });
 

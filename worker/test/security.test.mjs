@@ -13,19 +13,33 @@ import { startGeisenheim } from "../../tests/standins/geisenheim.mjs";
 
 const wineOrder = JSON.parse(readFileSync(new URL("../../tests/fixtures/geisenheim_seed_example.order.json", import.meta.url), "utf8"));
 const secrets = {
-  GEISENHEIM_USERNAME: "api-user@weingut.example", GEISENHEIM_PASSWORD: "Geisenheim/Pw+5531 x", GEISENHEIM_RECIPIENT_SALT: "salt-7f3c9e1d2b44a0e1",
-  KONTOR_API_TOKEN: "caller-token-94af0e7731", KONTOR_HMAC_SECRET: "hmac-secret-0b5e9c2a11",
-  SHOPIFY_WEBHOOK_SECRET: "shpss_8f2a77c1e09d", WOOCOMMERCE_WEBHOOK_SECRET: "wc-secret-7d1e40aa", SHOPWARE_APP_SECRET: "sw-app-secret-22b9f1",
+  GEISENHEIM_USERNAME: "api-user@weingut.example",
+  GEISENHEIM_PASSWORD: "Geisenheim/Pw+5531 x",
+  GEISENHEIM_RECIPIENT_SALT: "salt-7f3c9e1d2b44a0e1",
+  KONTOR_API_TOKEN: "caller-token-94af0e7731",
+  KONTOR_HMAC_SECRET: "hmac-secret-0b5e9c2a11",
+  SHOPIFY_WEBHOOK_SECRET: "shpss_8f2a77c1e09d",
+  WOOCOMMERCE_WEBHOOK_SECRET: "wc-secret-7d1e40aa",
+  SHOPWARE_APP_SECRET: "sw-app-secret-22b9f1",
 };
 let geisenheim, worker;
 const answers = [];
 
 before(async () => {
   geisenheim = await startGeisenheim({ username: secrets.GEISENHEIM_USERNAME, password: secrets.GEISENHEIM_PASSWORD });
-  worker = await startWorker({ secrets, vars: {
-    GEISENHEIM_BASE_URL: geisenheim.url, UPSTREAM_TIMEOUT_SECONDS: "2", MAX_ATTEMPTS: "2", RETRY_BASE_SECONDS: "1",
-    WEBHOOK_TARGETS: "geisenheim", SHOPIFY_SHOPS: "weingut.myshopify.com", WOOCOMMERCE_SHOPS: "https://weingut.example", SHOPWARE_APP_NAME: "KontorOrders",
-  } });
+  worker = await startWorker({
+    secrets,
+    vars: {
+      GEISENHEIM_BASE_URL: geisenheim.url,
+      UPSTREAM_TIMEOUT_SECONDS: "2",
+      MAX_ATTEMPTS: "2",
+      RETRY_BASE_SECONDS: "1",
+      WEBHOOK_TARGETS: "geisenheim",
+      SHOPIFY_SHOPS: "weingut.myshopify.com",
+      WOOCOMMERCE_SHOPS: "https://weingut.example",
+      SHOPWARE_APP_NAME: "KontorOrders",
+    },
+  });
 });
 
 after(async () => {
@@ -34,7 +48,11 @@ after(async () => {
 });
 
 async function call(method, path, body, headers = {}) {
-  const h = { Authorization: `Bearer ${secrets.KONTOR_API_TOKEN}`, ...(body === undefined ? {} : { "Content-Type": "application/json" }), ...headers };
+  const h = {
+    Authorization: `Bearer ${secrets.KONTOR_API_TOKEN}`,
+    ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+    ...headers,
+  };
   const res = await fetch(worker.url + path, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();
   answers.push(text);
@@ -61,8 +79,15 @@ async function until(id, done, seconds = 30) {
  * (encodeURIComponent and form encoding), base64 and base64url. */
 function forms(secret) {
   const b = Buffer.from(secret);
-  return [secret, secret.toUpperCase(), secret.toLowerCase(), encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2),
-    b.toString("base64"), b.toString("base64url")];
+  return [
+    secret,
+    secret.toUpperCase(),
+    secret.toLowerCase(),
+    encodeURIComponent(secret),
+    new URLSearchParams({ s: secret }).toString().slice(2),
+    b.toString("base64"),
+    b.toString("base64url"),
+  ];
 }
 
 test("before authentication nothing repeats the caller's input: a guessed secret and a random text get the same answer", async () => {
@@ -72,7 +97,12 @@ test("before authentication nothing repeats the caller's input: a guessed secret
     for (const [method, path, headers, body] of [
       ["POST", (g) => `/v1/webhooks/${encodeURIComponent(g)}`, () => ({}), "{}"],
       ["POST", () => "/v1/geisenheim/preview", (g) => ({ "Content-Type": g, "X-Kontor-Signature": "t=1,v1=00" }), "{}"],
-      ["POST", () => "/v1/webhooks/shopify", (g) => ({ "Content-Type": "application/json", "X-Shopify-Shop-Domain": g, "X-Shopify-Hmac-Sha256": "AAAA" }), "{}"],
+      [
+        "POST",
+        () => "/v1/webhooks/shopify",
+        (g) => ({ "Content-Type": "application/json", "X-Shopify-Shop-Domain": g, "X-Shopify-Hmac-Sha256": "AAAA" }),
+        "{}",
+      ],
       ["GET", (g) => `/v1/deliveries/${encodeURIComponent(g)}`, () => ({ Authorization: "Bearer not-the-token" }), undefined],
     ]) {
       const a = await raw(method, path(guess), headers(guess), body);
@@ -101,9 +131,14 @@ test("a malformed percent-encoding in the path is the caller's error (400), not 
 
 test("an upstream answer carrying secrets (as keys, in other case, percent-encoded, base64) is stored and answered without them, dead letters too", async () => {
   const pw = secrets.GEISENHEIM_PASSWORD;
-  const echo = { [pw]: "key", upper: pw.toUpperCase(), url: `https://x.example/?p=${encodeURIComponent(pw)}&q=${new URLSearchParams({ s: pw }).toString().slice(2)}`,
-    b64: Buffer.from(`user:${pw}`).toString("base64"), b64url: Buffer.from(`${secrets.KONTOR_HMAC_SECRET}!`).toString("base64url"),
-    token: secrets.SHOPIFY_WEBHOOK_SECRET.toUpperCase() };
+  const echo = {
+    [pw]: "key",
+    upper: pw.toUpperCase(),
+    url: `https://x.example/?p=${encodeURIComponent(pw)}&q=${new URLSearchParams({ s: pw }).toString().slice(2)}`,
+    b64: Buffer.from(`user:${pw}`).toString("base64"),
+    b64url: Buffer.from(`${secrets.KONTOR_HMAC_SECRET}!`).toString("base64url"),
+    token: secrets.SHOPIFY_WEBHOOK_SECRET.toUpperCase(),
+  };
   for (let i = 0; i < 2; i++) geisenheim.respondNext({ status: 503, body: echo }, (q) => q.method === "POST");
   const r = await call("POST", "/v1/geisenheim/orders", order({ invoiceId: 7_700_001 }));
   assert.equal(r.status, 202, r.text);
@@ -116,15 +151,21 @@ test("an upstream answer carrying secrets (as keys, in other case, percent-encod
 test("a cancel racing its create's retry: 10 pairs, the create is never sent after its cancel", async () => {
   const ids = Array.from({ length: 10 }, (_, i) => 7_800_000 + i);
   const posts = (id) => geisenheim.requests.filter((q) => q.method === "POST" && JSON.parse(q.body).id === id);
-  for (const id of ids) geisenheim.respondNext({ status: 503, body: { message: "Service Unavailable" } }, (q) => q.method === "POST" && JSON.parse(q.body).id === id);
-  await Promise.all(ids.map(async (id) => {
-    const [create, cancel] = await Promise.all([
-      call("POST", "/v1/geisenheim/orders", order({ invoiceId: id, number: `R-${id}` })),
-      new Promise((res) => setTimeout(res, 20)).then(() => call("DELETE", `/v1/geisenheim/orders/${id}`)),
-    ]);
-    assert.ok([200, 202, 409].includes(create.status), create.text);
-    assert.ok([200, 202].includes(cancel.status), cancel.text);
-  }));
+  for (const id of ids)
+    geisenheim.respondNext(
+      { status: 503, body: { message: "Service Unavailable" } },
+      (q) => q.method === "POST" && JSON.parse(q.body).id === id,
+    );
+  await Promise.all(
+    ids.map(async (id) => {
+      const [create, cancel] = await Promise.all([
+        call("POST", "/v1/geisenheim/orders", order({ invoiceId: id, number: `R-${id}` })),
+        new Promise((res) => setTimeout(res, 20)).then(() => call("DELETE", `/v1/geisenheim/orders/${id}`)),
+      ]);
+      assert.ok([200, 202, 409].includes(create.status), create.text);
+      assert.ok([200, 202].includes(cancel.status), cancel.text);
+    }),
+  );
   // Every cancel settles; every create ends cancelled (or accepted, then cancelled upstream).
   await new Promise((r) => setTimeout(r, 4000));
   for (const id of ids) {
@@ -133,17 +174,21 @@ test("a cancel racing its create's retry: 10 pairs, the create is never sent aft
     const cancel = list.find((d) => d.key === `cancel:${id}`);
     const c = await until(cancel.id, (x) => x.status !== "queued");
     assert.equal(c.status, "accepted", JSON.stringify(c));
-    const events = geisenheim.requests.filter((q) => (q.method === "POST" && JSON.parse(q.body).id === id) || (q.method === "DELETE" && q.url.endsWith(`/${id}`)))
+    const events = geisenheim.requests
+      .filter((q) => (q.method === "POST" && JSON.parse(q.body).id === id) || (q.method === "DELETE" && q.url.endsWith(`/${id}`)))
       .map((q) => `${q.method} ${q.answered}`);
     const lastPost = events.findLastIndex((e) => e.startsWith("POST 200"));
     const lastDelete = events.findLastIndex((e) => e.startsWith("DELETE"));
     assert.ok(lastPost === -1 || lastDelete > lastPost, `${id}: the order is not live after its cancel: ${events.join(", ")}`);
     const created = await until(create.id, (x) => x.status !== "queued");
     assert.ok(["cancelled", "accepted"].includes(created.status), JSON.stringify(created));
-    if (created.status === "cancelled") assert.equal(posts(id).filter((q) => q.answered === 200).length, 0, "a cancelled create was never accepted upstream");
+    if (created.status === "cancelled")
+      assert.equal(posts(id).filter((q) => q.answered === 200).length, 0, "a cancelled create was never accepted upstream");
   }
   // A create that comes after its cancel is never sent.
-  const late = await call("POST", "/v1/geisenheim/orders", order({ invoiceId: ids[0], number: "R-late" }), { "Idempotency-Key": "late-create" });
+  const late = await call("POST", "/v1/geisenheim/orders", order({ invoiceId: ids[0], number: "R-late" }), {
+    "Idempotency-Key": "late-create",
+  });
   assert.equal(late.json.status, "cancelled", late.text);
 });
 
@@ -160,7 +205,10 @@ test("a cancel whose first attempt failed is sent again when repeated", async ()
 });
 
 test("a retry with an order under another invoice id is a new delivery; the old one stays", async () => {
-  geisenheim.respondNext({ status: 422, body: { message: "invalid", errors: { "recipient.postalCode": ["invalid"] } } }, (q) => q.method === "POST");
+  geisenheim.respondNext(
+    { status: 422, body: { message: "invalid", errors: { "recipient.postalCode": ["invalid"] } } },
+    (q) => q.method === "POST",
+  );
   const r = await call("POST", "/v1/geisenheim/orders", order({ invoiceId: 7_950_001 }));
   assert.equal(r.json.status, "rejected", r.text);
   const retried = await call("POST", `/v1/deliveries/${r.json.id}/retry`, { order: order({ invoiceId: 7_950_002 }) });
@@ -171,7 +219,10 @@ test("a retry with an order under another invoice id is a new delivery; the old 
   // The same order sent normally afterwards is the same delivery: Geisenheim gets it once.
   const again = await call("POST", "/v1/geisenheim/orders", order({ invoiceId: 7_950_002 }));
   assert.equal(again.json.duplicate, true);
-  assert.equal(geisenheim.requests.filter((q) => q.method === "POST" && q.answered === 200 && JSON.parse(q.body).id === 7_950_002).length, 1);
+  assert.equal(
+    geisenheim.requests.filter((q) => q.method === "POST" && q.answered === 200 && JSON.parse(q.body).id === 7_950_002).length,
+    1,
+  );
 });
 
 test("no configured secret, in any form, in any answer, the D1 state or the worker's output", async () => {
@@ -181,6 +232,7 @@ test("no configured secret, in any form, in any answer, the D1 state or the work
   const haystacks = { answers: answers.join("\n"), state, log: workerLog(worker.output()) };
   assert.match(haystacks.log, /"route":/, "the worker's log lines were found");
   for (const [where, text] of Object.entries(haystacks)) {
-    for (const s of [...Object.values(secrets).flatMap(forms), basic]) assert.ok(!text.includes(s), `${where} holds a secret form (${s.slice(0, 4)}…)`);
+    for (const s of [...Object.values(secrets).flatMap(forms), basic])
+      assert.ok(!text.includes(s), `${where} holds a secret form (${s.slice(0, 4)}…)`);
   }
 });

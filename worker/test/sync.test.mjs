@@ -18,28 +18,73 @@ const oxid = fixture("omniseller/order_answer.json").data;
 const mapping = fixture("omniseller/order_mapping.json");
 const bookOrder = fixture("westarp/order_seed_example.order.json");
 const secrets = {
-  KIVITENDO_USERNAME: "kivi-api", KIVITENDO_PASSWORD: "kivi-pw-8842", WESTARP_TOKEN: "westarp-token-2c7a91",
-  OMNISELLER_USERNAME: "omni-api", OMNISELLER_PASSWORD: "omni-pw-3310", KVIK_TOKEN: "kvik-token-77e1", KONTOR_API_TOKEN: "caller-token-94af0e",
+  KIVITENDO_USERNAME: "kivi-api",
+  KIVITENDO_PASSWORD: "kivi-pw-8842",
+  WESTARP_TOKEN: "westarp-token-2c7a91",
+  OMNISELLER_USERNAME: "omni-api",
+  OMNISELLER_PASSWORD: "omni-pw-3310",
+  KVIK_TOKEN: "kvik-token-77e1",
+  KONTOR_API_TOKEN: "caller-token-94af0e",
 };
 const KIVITENDO_OPTIONS = { taxzoneId: 4, currencyId: 1, productIds: { "2021-RI-TR": 5, "TB-05": 6 }, shippingProductId: 99 };
-const shopOrder = (n) => ({ ...structuredClone(oxid), OXID: `${n.toString(16).padStart(8, "0")}178eabb83271b3c6579431be`, OXORDERNR: n,
-  Customer: { ...oxid.Customer, OXUSERNAME: `buyer${n}@example.com` } });
+const shopOrder = (n) => ({
+  ...structuredClone(oxid),
+  OXID: `${n.toString(16).padStart(8, "0")}178eabb83271b3c6579431be`,
+  OXORDERNR: n,
+  Customer: { ...oxid.Customer, OXUSERNAME: `buyer${n}@example.com` },
+});
 const kvikOrder = (n) => ({ ...structuredClone(bookOrder), id: n, number: `KV-${n}` });
 let kivitendo, westarp, omniseller, kvik, omniWorker, kvikWorker, shortOmniseller, shortWorker;
 
 before(async () => {
   kivitendo = await startKivitendo({ username: secrets.KIVITENDO_USERNAME, password: secrets.KIVITENDO_PASSWORD });
   westarp = await startWestarp({ token: secrets.WESTARP_TOKEN });
-  omniseller = await startOmniseller({ username: secrets.OMNISELLER_USERNAME, password: secrets.OMNISELLER_PASSWORD, orders: [1, 2, 3, 4, 5].map(shopOrder) });
+  omniseller = await startOmniseller({
+    username: secrets.OMNISELLER_USERNAME,
+    password: secrets.OMNISELLER_PASSWORD,
+    orders: [1, 2, 3, 4, 5].map(shopOrder),
+  });
   kvik = await startKvik({ token: secrets.KVIK_TOKEN, orders: [1001, 1002, 1003].map(kvikOrder) });
   // Tokens valid 62 s: kontor renews a session within 60 s of its expiry.
-  shortOmniseller = await startOmniseller({ username: secrets.OMNISELLER_USERNAME, password: secrets.OMNISELLER_PASSWORD, orders: [shopOrder(101)], timeLeft: 62 });
-  const common = { KIVITENDO_BASE_URL: kivitendo.url, WESTARP_BASE_URL: `${westarp.url}/v2`, KIVITENDO_OPTIONS: JSON.stringify(KIVITENDO_OPTIONS), RETRY_BASE_SECONDS: "1", MAX_ATTEMPTS: "3" };
+  shortOmniseller = await startOmniseller({
+    username: secrets.OMNISELLER_USERNAME,
+    password: secrets.OMNISELLER_PASSWORD,
+    orders: [shopOrder(101)],
+    timeLeft: 62,
+  });
+  const common = {
+    KIVITENDO_BASE_URL: kivitendo.url,
+    WESTARP_BASE_URL: `${westarp.url}/v2`,
+    KIVITENDO_OPTIONS: JSON.stringify(KIVITENDO_OPTIONS),
+    RETRY_BASE_SECONDS: "1",
+    MAX_ATTEMPTS: "3",
+  };
   // Each one started, even when another fails to, so that `after` stops every one that runs.
   const started = await Promise.allSettled([
-    startWorker({ secrets, vars: { ...common, SYNC_SOURCE: "omniseller", SYNC_TARGETS: "kivitendo", OMNISELLER_BASE_URL: omniseller.url, OMNISELLER_ORDER_MAPPING: JSON.stringify(mapping) } }),
-    startWorker({ secrets, vars: { ...common, SYNC_SOURCE: "kvik", SYNC_TARGETS: "westarp", KVIK_BASE_URL: kvik.url, KVIK_ALLOW_INSECURE: "true" } }),
-    startWorker({ secrets, vars: { ...common, SYNC_SOURCE: "omniseller", SYNC_TARGETS: "kivitendo", OMNISELLER_BASE_URL: shortOmniseller.url, OMNISELLER_ORDER_MAPPING: JSON.stringify(mapping) } }),
+    startWorker({
+      secrets,
+      vars: {
+        ...common,
+        SYNC_SOURCE: "omniseller",
+        SYNC_TARGETS: "kivitendo",
+        OMNISELLER_BASE_URL: omniseller.url,
+        OMNISELLER_ORDER_MAPPING: JSON.stringify(mapping),
+      },
+    }),
+    startWorker({
+      secrets,
+      vars: { ...common, SYNC_SOURCE: "kvik", SYNC_TARGETS: "westarp", KVIK_BASE_URL: kvik.url, KVIK_ALLOW_INSECURE: "true" },
+    }),
+    startWorker({
+      secrets,
+      vars: {
+        ...common,
+        SYNC_SOURCE: "omniseller",
+        SYNC_TARGETS: "kivitendo",
+        OMNISELLER_BASE_URL: shortOmniseller.url,
+        OMNISELLER_ORDER_MAPPING: JSON.stringify(mapping),
+      },
+    }),
   ]);
   [omniWorker, kvikWorker, shortWorker] = started.map((s) => (s.status === "fulfilled" ? s.value : undefined));
   const failed = started.find((s) => s.status === "rejected");
@@ -58,17 +103,27 @@ async function sync(worker) {
 }
 const cron = (worker) => fetch(`${worker.url}/__scheduled?cron=${encodeURIComponent("*/15 * * * *")}`).then((r) => r.text());
 const ordersIn = (number) => kivitendo.state.orders.filter((o) => o.number === number).length;
-const westarpAccepted = (code) => westarp.requests.filter((q) => q.method === "POST" && q.url === "/v2/orders" && q.answered === 200 && JSON.parse(q.body).code === code).length;
+const westarpAccepted = (code) =>
+  westarp.requests.filter((q) => q.method === "POST" && q.url === "/v2/orders" && q.answered === 200 && JSON.parse(q.body).code === code)
+    .length;
 
 test("OmniSeller → kivitendo: one token for both runs, getOrderIds, getOrder, the mapping; the second run delivers nothing again", async () => {
   const first = await sync(omniWorker);
   assert.equal(first.status, 200, JSON.stringify(first.json));
   assert.equal(first.json.listed, 5);
   assert.equal(first.json.delivered, 5, JSON.stringify(first.json));
-  for (const o of first.json.orders) assert.deepEqual(o.deliveries.map((d) => [d.target, d.status]), [["kivitendo", "accepted"]]);
+  for (const o of first.json.orders)
+    assert.deepEqual(
+      o.deliveries.map((d) => [d.target, d.status]),
+      [["kivitendo", "accepted"]],
+    );
   for (const n of [1, 2, 3, 4, 5]) assert.equal(ordersIn(String(n)), 1);
   const calls = omniseller.requests.map((q) => [q.url, JSON.parse(q.body).function ?? "token"]);
-  assert.deepEqual(calls.slice(0, 3), [["/omniseller/Tokenrequest.php", "token"], ["/omniseller/HTKService4.php", "12"], ["/omniseller/HTKService4.php", "11"]]);
+  assert.deepEqual(calls.slice(0, 3), [
+    ["/omniseller/Tokenrequest.php", "token"],
+    ["/omniseller/HTKService4.php", "12"],
+    ["/omniseller/HTKService4.php", "11"],
+  ]);
   assert.equal(JSON.parse(omniseller.requests[2].body).data, shopOrder(1).OXID, "getOrder sends the order's ID");
 
   const second = await sync(omniWorker);
@@ -109,9 +164,16 @@ test("kvik.shop → Westarp: gzip listOrders; run twice and overlapping, each or
   const first = await sync(kvikWorker);
   assert.equal(first.status, 200, JSON.stringify(first.json));
   assert.equal(first.json.delivered, 3, JSON.stringify(first.json));
-  assert.ok(kvik.requests.every((q) => q.headers["accept-encoding"]?.includes("gzip") && q.headers.authorization === `Bearer ${secrets.KVIK_TOKEN}`));
+  assert.ok(
+    kvik.requests.every(
+      (q) => q.headers["accept-encoding"]?.includes("gzip") && q.headers.authorization === `Bearer ${secrets.KVIK_TOKEN}`,
+    ),
+  );
   kvik.state.orders.push(kvikOrder(1004), kvikOrder(1005));
-  westarp.respondNext({ status: 503, body: { message: "Service Unavailable" } }, (q) => q.method === "POST" && JSON.parse(q.body).code === "KV-1005");
+  westarp.respondNext(
+    { status: 503, body: { message: "Service Unavailable" } },
+    (q) => q.method === "POST" && JSON.parse(q.body).code === "KV-1005",
+  );
   const runs = await Promise.all([sync(kvikWorker), sync(kvikWorker)]);
   for (const r of runs) assert.equal(r.status, 200);
   const d1005 = runs.flatMap((r) => r.json.orders).find((o) => o.number === "KV-1005" && o.deliveries.length)?.deliveries[0];
@@ -129,14 +191,18 @@ test("kvik.shop → Westarp: gzip listOrders; run twice and overlapping, each or
 });
 
 test("an unconfigured sync names what to set", async () => {
-  const w = await startWorker({ secrets: { KONTOR_API_TOKEN: secrets.KONTOR_API_TOKEN }, vars: { SYNC_SOURCE: "omniseller", SYNC_TARGETS: "kivitendo, amazon" } });
+  const w = await startWorker({
+    secrets: { KONTOR_API_TOKEN: secrets.KONTOR_API_TOKEN },
+    vars: { SYNC_SOURCE: "omniseller", SYNC_TARGETS: "kivitendo, amazon" },
+  });
   try {
     const r = await sync(w);
     assert.equal(r.status, 500);
     assert.equal(r.json.ok, false);
     assert.equal(r.json.error, "worker_misconfigured");
     const paths = r.json.issues.map((i) => i.path);
-    for (const p of ["env.SYNC_TARGETS", "env.OMNISELLER_BASE_URL", "env.OMNISELLER_PASSWORD", "env.OMNISELLER_ORDER_MAPPING"]) assert.ok(paths.includes(p), paths.join());
+    for (const p of ["env.SYNC_TARGETS", "env.OMNISELLER_BASE_URL", "env.OMNISELLER_PASSWORD", "env.OMNISELLER_ORDER_MAPPING"])
+      assert.ok(paths.includes(p), paths.join());
   } finally {
     await w.stop();
   }

@@ -17,13 +17,18 @@ const wooOrder = JSON.parse(fixture("woocommerce_order.json"));
 wooOrder.line_items[0].sku = "WOO-WOOL-01";
 const SHOP_ID = "dgrH7nLU6tlE";
 // Shopware's app webhook `checkout.order.placed`: the order entity under data.payload.order.
-const shopwareBody = JSON.stringify({ data: { payload: { order: JSON.parse(fixture("shopware6_order.json")).data }, event: "checkout.order.placed" },
-  source: { url: "https://shop.example.com", appVersion: "1.0.0", shopId: SHOP_ID, eventId: "7b04ebe416db4ebc93de4d791325e1d9" }, timestamp: Math.floor(Date.now() / 1000) });
+const shopwareBody = JSON.stringify({
+  data: { payload: { order: JSON.parse(fixture("shopware6_order.json")).data }, event: "checkout.order.placed" },
+  source: { url: "https://shop.example.com", appVersion: "1.0.0", shopId: SHOP_ID, eventId: "7b04ebe416db4ebc93de4d791325e1d9" },
+  timestamp: Math.floor(Date.now() / 1000),
+});
 // Shopify's sample as published is the order after its cancel (`cancelled_at`, `voided`); the
 // same order as it was placed has neither (edited in the raw text: its ids exceed 2^53).
 const shopifyCancelled = fixture("shopify_orders_create.json");
-const shopifyPlaced = shopifyCancelled.replace('"cancel_reason": "customer"', '"cancel_reason": null')
-  .replace('"cancelled_at": "2021-12-31T19:00:00-05:00"', '"cancelled_at": null').replace('"financial_status": "voided"', '"financial_status": "paid"');
+const shopifyPlaced = shopifyCancelled
+  .replace('"cancel_reason": "customer"', '"cancel_reason": null')
+  .replace('"cancelled_at": "2021-12-31T19:00:00-05:00"', '"cancelled_at": null')
+  .replace('"financial_status": "voided"', '"financial_status": "paid"');
 const bodies = {
   woocommerce: JSON.stringify(wooOrder),
   shopware6: shopwareBody,
@@ -33,8 +38,12 @@ const numbers = { woocommerce: "727", shopware6: "10060", shopify: "1234" };
 // The shop each platform's webhooks come from, as kontor keys them.
 const shops = { woocommerce: "https://shop.example.com", shopware6: SHOP_ID, shopify: "example.myshopify.com" };
 const secrets = {
-  KIVITENDO_USERNAME: "kivi-api", KIVITENDO_PASSWORD: "kivi-pw-8842", KONTOR_API_TOKEN: "caller-token-94af0e",
-  WOOCOMMERCE_WEBHOOK_SECRET: "wc-secret-7d1e40", SHOPWARE_APP_SECRET: "sw-app-secret-22b9f1", SHOPIFY_WEBHOOK_SECRET: "shpss-client-secret-5c83aa",
+  KIVITENDO_USERNAME: "kivi-api",
+  KIVITENDO_PASSWORD: "kivi-pw-8842",
+  KONTOR_API_TOKEN: "caller-token-94af0e",
+  WOOCOMMERCE_WEBHOOK_SECRET: "wc-secret-7d1e40",
+  SHOPWARE_APP_SECRET: "sw-app-secret-22b9f1",
+  SHOPIFY_WEBHOOK_SECRET: "shpss-client-secret-5c83aa",
   SHOPIFY_WEBHOOK_SECRET_SECOND: "shpss-second-shop-91e0cc",
 };
 // Shopware's: the shop secret kontor answers at registration (set by the first test).
@@ -45,12 +54,22 @@ const answers = [];
 
 before(async () => {
   kivitendo = await startKivitendo({ username: secrets.KIVITENDO_USERNAME, password: secrets.KIVITENDO_PASSWORD });
-  worker = await startWorker({ secrets, vars: {
-    KIVITENDO_BASE_URL: kivitendo.url, WEBHOOK_TARGETS: "kivitendo", SHOPWARE_APP_NAME: APP_NAME, RETRY_BASE_SECONDS: "1", MAX_ATTEMPTS: "3",
-    WOOCOMMERCE_SHOPS: "https://shop.example.com/",
-    SHOPIFY_SHOPS: JSON.stringify({ "example.myshopify.com": "SHOPIFY_WEBHOOK_SECRET", "second.myshopify.com": "SHOPIFY_WEBHOOK_SECRET_SECOND" }),
-    KIVITENDO_OPTIONS: JSON.stringify({ taxzoneId: 4, currencyId: 1, shippingProductId: 99 }),
-  } });
+  worker = await startWorker({
+    secrets,
+    vars: {
+      KIVITENDO_BASE_URL: kivitendo.url,
+      WEBHOOK_TARGETS: "kivitendo",
+      SHOPWARE_APP_NAME: APP_NAME,
+      RETRY_BASE_SECONDS: "1",
+      MAX_ATTEMPTS: "3",
+      WOOCOMMERCE_SHOPS: "https://shop.example.com/",
+      SHOPIFY_SHOPS: JSON.stringify({
+        "example.myshopify.com": "SHOPIFY_WEBHOOK_SECRET",
+        "second.myshopify.com": "SHOPIFY_WEBHOOK_SECRET_SECOND",
+      }),
+      KIVITENDO_OPTIONS: JSON.stringify({ taxzoneId: 4, currencyId: 1, shippingProductId: 99 }),
+    },
+  });
 });
 
 after(async () => {
@@ -64,12 +83,26 @@ let deliveryIds = 0;
 function headers(platform, body, secret = secretOf[platform], { event = String(++deliveryIds), shop } = {}) {
   const mac = secret === null ? null : createHmac("sha256", secret).update(body);
   if (platform === "woocommerce") {
-    return { "Content-Type": "application/json", "X-WC-Webhook-Topic": "order.created", "X-WC-Webhook-Resource": "order", "X-WC-Webhook-Event": "created",
-      "X-WC-Webhook-Delivery-ID": event, "X-WC-Webhook-ID": "7", "X-WC-Webhook-Source": shop ?? "https://shop.example.com/", ...(mac ? { "X-WC-Webhook-Signature": mac.digest("base64") } : {}) };
+    return {
+      "Content-Type": "application/json",
+      "X-WC-Webhook-Topic": "order.created",
+      "X-WC-Webhook-Resource": "order",
+      "X-WC-Webhook-Event": "created",
+      "X-WC-Webhook-Delivery-ID": event,
+      "X-WC-Webhook-ID": "7",
+      "X-WC-Webhook-Source": shop ?? "https://shop.example.com/",
+      ...(mac ? { "X-WC-Webhook-Signature": mac.digest("base64") } : {}),
+    };
   }
   if (platform === "shopify") {
-    return { "Content-Type": "application/json", "X-Shopify-Topic": "orders/create", "X-Shopify-Shop-Domain": shop ?? "example.myshopify.com",
-      "X-Shopify-Webhook-Id": `b54557e4-bdd9-4b37-8a5f-${event.padStart(12, "0")}`, "X-Shopify-API-Version": "2025-07", ...(mac ? { "X-Shopify-Hmac-Sha256": mac.digest("base64") } : {}) };
+    return {
+      "Content-Type": "application/json",
+      "X-Shopify-Topic": "orders/create",
+      "X-Shopify-Shop-Domain": shop ?? "example.myshopify.com",
+      "X-Shopify-Webhook-Id": `b54557e4-bdd9-4b37-8a5f-${event.padStart(12, "0")}`,
+      "X-Shopify-API-Version": "2025-07",
+      ...(mac ? { "X-Shopify-Hmac-Sha256": mac.digest("base64") } : {}),
+    };
   }
   return { "Content-Type": "application/json", "sw-version": "6.6.10.0", ...(mac ? { "shopware-shop-signature": mac.digest("hex") } : {}) };
 }
@@ -82,7 +115,11 @@ async function hook(platform, body = bodies[platform], h = headers(platform, bod
 }
 const auth = { Authorization: `Bearer ${secrets.KONTOR_API_TOKEN}` };
 async function call(method, path, body, type = "application/json") {
-  const res = await fetch(worker.url + path, { method, headers: { ...auth, ...(body === undefined ? {} : { "Content-Type": type }) }, body });
+  const res = await fetch(worker.url + path, {
+    method,
+    headers: { ...auth, ...(body === undefined ? {} : { "Content-Type": type }) },
+    body,
+  });
   const text = await res.text();
   answers.push(text);
   return { status: res.status, json: JSON.parse(text) };
@@ -104,13 +141,27 @@ const hmacHex = (key, text) => createHmac("sha256", key).update(text).digest("he
  * current secret, on a re-registration). */
 async function register(shopId, { appSecret = secrets.SHOPWARE_APP_SECRET, shopSecret, timestamp = Math.floor(Date.now() / 1000) } = {}) {
   const query = `shop-id=${shopId}&shop-url=${encodeURIComponent("https://shop.example.com")}&timestamp=${timestamp}`;
-  const h = { "shopware-app-signature": hmacHex(appSecret, query), "sw-version": "6.6.10.0", ...(shopSecret ? { "shopware-shop-signature": hmacHex(shopSecret, query) } : {}) };
+  const h = {
+    "shopware-app-signature": hmacHex(appSecret, query),
+    "sw-version": "6.6.10.0",
+    ...(shopSecret ? { "shopware-shop-signature": hmacHex(shopSecret, query) } : {}),
+  };
   const res = await fetch(`${worker.url}/v1/webhooks/shopware6/register?${query}`, { headers: h });
   return { status: res.status, json: await res.json() };
 }
 async function confirm(shopId, secret, url) {
-  const body = JSON.stringify({ apiKey: "SWIARXBSDJRWEMJONFK2OHBNWA", secretKey: "Q1QyaUg3ZHpnZURPeDV3ZkpncXdSRzJpNjdBeWM1WWhWYWd0NE0", timestamp: String(Math.floor(Date.now() / 1000)), shopUrl: "https://shop.example.com", shopId });
-  const res = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json", "shopware-shop-signature": hmacHex(secret, body) }, body });
+  const body = JSON.stringify({
+    apiKey: "SWIARXBSDJRWEMJONFK2OHBNWA",
+    secretKey: "Q1QyaUg3ZHpnZURPeDV3ZkpncXdSRzJpNjdBeWM1WWhWYWd0NE0",
+    timestamp: String(Math.floor(Date.now() / 1000)),
+    shopUrl: "https://shop.example.com",
+    shopId,
+  });
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "shopware-shop-signature": hmacHex(secret, body) },
+    body,
+  });
   return res.status;
 }
 
@@ -143,7 +194,10 @@ test("catalogue: a CSV with bad rows is refused with every bad row's line, nothi
   const r = await call("PUT", "/v1/catalogue", csv, "text/csv");
   assert.equal(r.status, 422, JSON.stringify(r.json));
   assert.equal(r.json.error, "invalid_catalogue");
-  assert.deepEqual(r.json.issues.map((i) => i.path), ["lines[3].kind", "lines[4].Liter"]);
+  assert.deepEqual(
+    r.json.issues.map((i) => i.path),
+    ["lines[3].kind", "lines[4].Liter"],
+  );
   assert.match(r.json.issues[0].message, /^line 3: /);
   assert.deepEqual((await call("GET", "/v1/catalogue")).json.catalogue, []);
   const xml = await call("PUT", "/v1/catalogue", "<catalogue/>", "application/xml");
@@ -151,12 +205,16 @@ test("catalogue: a CSV with bad rows is refused with every bad row's line, nothi
 });
 
 test("catalogue: a semicolon CSV with German decimal commas is stored and read back", async () => {
-  const csv = "Artikelnummer;kind;Liter;Rebsorten;weightGrams;kivitendoPartId\nSWDEMO10005;wine;0,75;Riesling;1.300,0;8\nWOO-WOOL-01;other;;;250;10\nBar3;other;;;;11\n";
+  const csv =
+    "Artikelnummer;kind;Liter;Rebsorten;weightGrams;kivitendoPartId\nSWDEMO10005;wine;0,75;Riesling;1.300,0;8\nWOO-WOOL-01;other;;;250;10\nBar3;other;;;;11\n";
   const r = await call("PUT", "/v1/catalogue", csv, "text/csv; charset=utf-8");
   assert.equal(r.status, 200, JSON.stringify(r.json));
   assert.equal(r.json.entries, 3);
   const got = (await call("GET", "/v1/catalogue")).json;
-  assert.deepEqual(got.catalogue.map((e) => e.sku), ["SWDEMO10005", "WOO-WOOL-01", "Bar3"]);
+  assert.deepEqual(
+    got.catalogue.map((e) => e.sku),
+    ["SWDEMO10005", "WOO-WOOL-01", "Bar3"],
+  );
   assert.equal(got.catalogue[0].bottleSizeMl, 750);
   assert.equal(got.catalogue[0].weightGrams, 1300);
   assert.deepEqual(got.catalogue[0].grapes, ["Riesling"]);
@@ -203,7 +261,10 @@ test("catalogue: a JSON upload replaces the CSV one", async () => {
   const r = await call("PUT", "/v1/catalogue", JSON.stringify(entries));
   assert.equal(r.status, 200, JSON.stringify(r.json));
   const got = (await call("GET", "/v1/catalogue")).json.catalogue;
-  assert.deepEqual(got.map((e) => e.sku), entries.map((e) => e.sku));
+  assert.deepEqual(
+    got.map((e) => e.sku),
+    entries.map((e) => e.sku),
+  );
   assert.equal(got[0].weightGrams, undefined, "the CSV's rows are gone");
 });
 
@@ -236,16 +297,25 @@ for (const platform of ["woocommerce", "shopware6", "shopify"]) {
     // The shop sends the same webhook again (its retry: the same delivery id), and twice at
     // once: the delivery id was handled, nothing changes.
     const event = "retried-1";
-    const again = await Promise.all([hook(platform, bodies[platform], headers(platform, bodies[platform], secretOf[platform], { event })), hook(platform, bodies[platform], headers(platform, bodies[platform], secretOf[platform], { event }))]);
+    const again = await Promise.all([
+      hook(platform, bodies[platform], headers(platform, bodies[platform], secretOf[platform], { event })),
+      hook(platform, bodies[platform], headers(platform, bodies[platform], secretOf[platform], { event })),
+    ]);
     for (const a of again) assert.equal(a.status, 200, JSON.stringify(a.json));
     const retry = await hook(platform, bodies[platform], headers(platform, bodies[platform], secretOf[platform], { event }));
     assert.deepEqual([retry.status, retry.json.duplicate], [200, true], JSON.stringify(retry.json));
     // Another delivery of the same order (a new delivery id; Shopware's is in its body):
     // answered from the ledger.
-    const updated = platform === "shopware6" ? bodies.shopware6.replace("7b04ebe416db4ebc93de4d791325e1d9", "8c15fcf527ec5fcd04ef5e802436f2ea") : bodies[platform];
+    const updated =
+      platform === "shopware6"
+        ? bodies.shopware6.replace("7b04ebe416db4ebc93de4d791325e1d9", "8c15fcf527ec5fcd04ef5e802436f2ea")
+        : bodies[platform];
     const update = await hook(platform, updated);
     assert.equal(update.status, 200, JSON.stringify(update.json));
-    assert.deepEqual(update.json.deliveries.map((x) => [x.id, x.duplicate, x.status]), [[d.id, true, "accepted"]]);
+    assert.deepEqual(
+      update.json.deliveries.map((x) => [x.id, x.duplicate, x.status]),
+      [[d.id, true, "accepted"]],
+    );
     await new Promise((res) => setTimeout(res, 1500));
     assert.equal(ordersIn(number), 1, "delivered once");
     assert.equal(orderPosts().filter((q) => q.body.includes(`<order-number>${number}</order-number>`)).length, 1);
@@ -260,7 +330,10 @@ test("shopify: two shops with the same order number are two deliveries; each sho
   assert.equal(crossed.status, 401, JSON.stringify(crossed.json));
   const r = await hook("shopify", body, headers("shopify", body, secrets.SHOPIFY_WEBHOOK_SECRET_SECOND, second));
   assert.equal(r.status, 202, JSON.stringify(r.json));
-  assert.deepEqual([r.json.shop, r.json.deliveries[0].key, r.json.deliveries[0].duplicate], ["second.myshopify.com", "shopify:second.myshopify.com:1234", undefined]);
+  assert.deepEqual(
+    [r.json.shop, r.json.deliveries[0].key, r.json.deliveries[0].duplicate],
+    ["second.myshopify.com", "shopify:second.myshopify.com:1234", undefined],
+  );
   assert.equal((await settled(r.json.deliveries[0].id)).status, "accepted");
   const guess = "guessed-secret-shop.myshopify.com";
   const unknown = await hook("shopify", body, headers("shopify", body, secrets.SHOPIFY_WEBHOOK_SECRET, { shop: guess }));
@@ -272,10 +345,17 @@ test("shopify: two shops with the same order number are two deliveries; each sho
 test("shopify: the order cancelled after it was delivered is not sent again; the delivery names what to undo, once", async () => {
   const key = "shopify:example.myshopify.com:1234";
   const before = kivitendo.requests.length;
-  const cancelled = (event) => hook("shopify", shopifyCancelled, { ...headers("shopify", shopifyCancelled, secretOf.shopify, { event }), "X-Shopify-Topic": "orders/cancelled" });
+  const cancelled = (event) =>
+    hook("shopify", shopifyCancelled, {
+      ...headers("shopify", shopifyCancelled, secretOf.shopify, { event }),
+      "X-Shopify-Topic": "orders/cancelled",
+    });
   const r = await cancelled("cancel-1");
   assert.equal(r.status, 200, JSON.stringify(r.json));
-  assert.deepEqual([r.json.notASale, r.json.state, r.json.actions.map((a) => [a.target, a.action])], [true, "cancelled", [["kivitendo", "operator_note"]]]);
+  assert.deepEqual(
+    [r.json.notASale, r.json.state, r.json.actions.map((a) => [a.target, a.action])],
+    [true, "cancelled", [["kivitendo", "operator_note"]]],
+  );
   const d = (await call("GET", `/v1/deliveries/${r.json.actions[0].id}`)).json;
   assert.deepEqual([d.key, d.status], [key, "accepted"]);
   assert.match(d.issues.find((i) => i.code === "order_cancelled_in_shop").message, /after it was sent to kivitendo: .*undo it by hand/);
@@ -298,7 +378,10 @@ test("a cancelled order never delivered is acknowledged and not sent; a cancel r
   // the shop cancels it (order.updated with status cancelled) before the retry.
   const placed = JSON.stringify({ ...wooOrder, id: 7270, number: "7270" });
   const posts = () => orderPosts().filter((q) => q.body.includes("<order-number>7270</order-number>")).length;
-  kivitendo.respondNext({ status: 503, body: { error: "maintenance" } }, (q) => q.method === "POST" && q.url === "/api/v1/orders" && q.body.includes("7270"));
+  kivitendo.respondNext(
+    { status: 503, body: { error: "maintenance" } },
+    (q) => q.method === "POST" && q.url === "/api/v1/orders" && q.body.includes("7270"),
+  );
   const r = await hook("woocommerce", placed);
   assert.equal(r.status, 202, JSON.stringify(r.json));
   const id = r.json.deliveries[0].id;
@@ -311,13 +394,17 @@ test("a cancelled order never delivered is acknowledged and not sent; a cancel r
   let c;
   for (;;) {
     c = await hook("woocommerce", cancelBody, { ...headers("woocommerce", cancelBody), "X-WC-Webhook-Topic": "order.updated" });
-    if (c.status !== 503) break;   // the retry was out: the shop sends the event again
+    if (c.status !== 503) break; // the retry was out: the shop sends the event again
     await new Promise((res) => setTimeout(res, 200));
   }
   assert.equal(c.status, 200, JSON.stringify(c.json));
   const after = (await call("GET", `/v1/deliveries/${id}`)).json;
   if (after.status === "cancelled") {
-    assert.deepEqual(c.json.actions.map((a) => a.action), ["create_cancelled", "operator_note"], "it may have reached kivitendo: checked by hand");
+    assert.deepEqual(
+      c.json.actions.map((a) => a.action),
+      ["create_cancelled", "operator_note"],
+      "it may have reached kivitendo: checked by hand",
+    );
     await new Promise((res) => setTimeout(res, 3000));
     assert.equal(posts(), 1, "the create is never sent again after its cancel");
   } else {
@@ -334,7 +421,11 @@ test("a signed body under another topic is not acted on as that topic; invalid U
   assert.deepEqual([t.status, t.json.ignored], [200, "topic"]);
   const raw = Buffer.concat([Buffer.from('{"id": 1, "note": "'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
   const mac = createHmac("sha256", secrets.WOOCOMMERCE_WEBHOOK_SECRET).update(raw).digest("base64");
-  const res = await fetch(`${worker.url}/v1/webhooks/woocommerce`, { method: "POST", headers: { ...headers("woocommerce", ""), "X-WC-Webhook-Signature": mac }, body: raw });
+  const res = await fetch(`${worker.url}/v1/webhooks/woocommerce`, {
+    method: "POST",
+    headers: { ...headers("woocommerce", ""), "X-WC-Webhook-Signature": mac },
+    body: raw,
+  });
   assert.equal(res.status, 400);
   assert.equal((await res.json()).issues[0].code, "invalid_utf8");
   assert.equal(kivitendo.requests.length, before);
@@ -344,7 +435,10 @@ test("woocommerce: the ping on saving a webhook and a topic that is no order are
   const before = kivitendo.requests.length;
   const ping = "webhook_id=7";
   // WooCommerce sends it unsigned (WC_Webhook::deliver_ping) and wants a 200.
-  const p = await hook("woocommerce", ping, { "Content-Type": "application/x-www-form-urlencoded", "User-Agent": "WooCommerce/9.8.0 Hookshot (WordPress/6.8)" });
+  const p = await hook("woocommerce", ping, {
+    "Content-Type": "application/x-www-form-urlencoded",
+    "User-Agent": "WooCommerce/9.8.0 Hookshot (WordPress/6.8)",
+  });
   assert.equal(p.status, 200);
   assert.equal(p.json.ignored, "ping");
   const product = JSON.stringify({ id: 799, name: "Ship Your Idea" });
@@ -372,5 +466,9 @@ test("no webhook or upstream secret in any answer, the D1 state or the worker's 
   const basic = basicValues([secrets.KIVITENDO_USERNAME, secrets.KIVITENDO_PASSWORD]);
   const state = storedState(worker.persist);
   assert.ok(state.length > 0);
-  assertNoSecrets({ answers: answers.join("\n"), state, output: worker.output() }, [...Object.values(secrets), ...basic, secretOf.shopware6]);
+  assertNoSecrets({ answers: answers.join("\n"), state, output: worker.output() }, [
+    ...Object.values(secrets),
+    ...basic,
+    secretOf.shopware6,
+  ]);
 });

@@ -18,9 +18,14 @@ const wineOrder = fixture("geisenheim_seed_example.order.json");
 const bookOrder = fixture("westarp/order_seed_example.order.json");
 
 const secrets = {
-  GEISENHEIM_USERNAME: "api@test.de", GEISENHEIM_PASSWORD: "geisenheim-pw-5531",
-  GEISENHEIM_RECIPIENT_SALT: "salt-7f3c9e1d2b", KIVITENDO_USERNAME: "kivi-api", KIVITENDO_PASSWORD: "kivi-pw-8842",
-  WESTARP_TOKEN: "westarp-token-2c7a91", KONTOR_API_TOKEN: "caller-token-94af0e", KONTOR_HMAC_SECRET: "hmac-secret-61d0b3",
+  GEISENHEIM_USERNAME: "api@test.de",
+  GEISENHEIM_PASSWORD: "geisenheim-pw-5531",
+  GEISENHEIM_RECIPIENT_SALT: "salt-7f3c9e1d2b",
+  KIVITENDO_USERNAME: "kivi-api",
+  KIVITENDO_PASSWORD: "kivi-pw-8842",
+  WESTARP_TOKEN: "westarp-token-2c7a91",
+  KONTOR_API_TOKEN: "caller-token-94af0e",
+  KONTOR_HMAC_SECRET: "hmac-secret-61d0b3",
 };
 const KIVITENDO_OPTIONS = { taxzoneId: 4, currencyId: 1, productIds: { "127/4": 5 }, shippingProductId: 99 };
 const ORIGIN = "https://admin.example.com";
@@ -34,8 +39,12 @@ before(async () => {
   worker = await startWorker({
     secrets,
     vars: {
-      GEISENHEIM_BASE_URL: geisenheim.url, KIVITENDO_BASE_URL: kivitendo.url, WESTARP_BASE_URL: `${westarp.url}/v2`,
-      ALLOWED_ORIGINS: `http://localhost:8788, ${ORIGIN}`, MAX_BODY_BYTES: "65536", UPSTREAM_TIMEOUT_SECONDS: "1",
+      GEISENHEIM_BASE_URL: geisenheim.url,
+      KIVITENDO_BASE_URL: kivitendo.url,
+      WESTARP_BASE_URL: `${westarp.url}/v2`,
+      ALLOWED_ORIGINS: `http://localhost:8788, ${ORIGIN}`,
+      MAX_BODY_BYTES: "65536",
+      UPSTREAM_TIMEOUT_SECONDS: "1",
       KIVITENDO_OPTIONS: JSON.stringify(KIVITENDO_OPTIONS),
     },
   });
@@ -104,18 +113,30 @@ test("Geisenheim: the exact upstream request, and a resent order is answered fro
 
 test("an invalid order is answered 422 with its issues and never sent", async () => {
   const before = geisenheim.requests.length;
-  const bad = order({ invoiceId: 3459990, items: [{ ...wineOrder.items[0], product: { ...wineOrder.items[0].product, bottleSizeMl: undefined } }] });
+  const bad = order({
+    invoiceId: 3459990,
+    items: [{ ...wineOrder.items[0], product: { ...wineOrder.items[0].product, bottleSizeMl: undefined } }],
+  });
   const r = await call("POST", "/v1/geisenheim/orders", bad);
   assert.equal(r.status, 422, r.text);
-  assert.ok(r.json.issues.some((i) => i.path.startsWith("items[0].product") && i.severity === "error"), r.text);
+  assert.ok(
+    r.json.issues.some((i) => i.path.startsWith("items[0].product") && i.severity === "error"),
+    r.text,
+  );
   assert.equal(geisenheim.requests.length, before);
 });
 
 test("options never carry a base URL or credentials", async () => {
   const before = geisenheim.requests.length + westarp.requests.length;
-  const r = await call("POST", "/v1/geisenheim/orders", { order: order({ invoiceId: 3459991 }), options: { baseUrl: "http://127.0.0.1:1", strict: true } });
+  const r = await call("POST", "/v1/geisenheim/orders", {
+    order: order({ invoiceId: 3459991 }),
+    options: { baseUrl: "http://127.0.0.1:1", strict: true },
+  });
   assert.equal(r.status, 422);
-  assert.deepEqual(r.json.issues.map((i) => [i.path, i.code]), [["options.baseUrl", "option_not_allowed"]]);
+  assert.deepEqual(
+    r.json.issues.map((i) => [i.path, i.code]),
+    [["options.baseUrl", "option_not_allowed"]],
+  );
   const w = await call("POST", "/v1/westarp/orders", { order: bookOrder, options: { token: "x" } });
   assert.equal(w.status, 422);
   assert.equal(w.json.issues[0].path, "options.token");
@@ -124,7 +145,10 @@ test("options never carry a base URL or credentials", async () => {
 
 let rejectedId;
 test("Geisenheim's 400 reasons come back on their paths; the delivery is rejected, then retried with a corrected order", async () => {
-  geisenheim.respondNext({ status: 400, body: { message: "The given data was invalid.", errors: { "items.0.size": ["The size 750 is not allowed for this product."] } } });
+  geisenheim.respondNext({
+    status: 400,
+    body: { message: "The given data was invalid.", errors: { "items.0.size": ["The size 750 is not allowed for this product."] } },
+  });
   const r = await call("POST", "/v1/geisenheim/orders", order({ invoiceId: 3459873 }));
   assert.equal(r.status, 422, r.text);
   assert.equal(r.json.status, "rejected");
@@ -141,7 +165,13 @@ test("Geisenheim's 400 reasons come back on their paths; the delivery is rejecte
   assert.equal(retried.json.status, "accepted");
   assert.equal(retried.json.attempts, 2);
   const one = await call("GET", `/v1/deliveries/${rejectedId}`);
-  assert.deepEqual(one.json.attemptLog.map((a) => [a.n, a.outcome, a.upstreamStatus]), [[1, "rejected", 400], [2, "accepted", 200]]);
+  assert.deepEqual(
+    one.json.attemptLog.map((a) => [a.n, a.outcome, a.upstreamStatus]),
+    [
+      [1, "rejected", 400],
+      [2, "accepted", 200],
+    ],
+  );
   const notAgain = await call("POST", `/v1/deliveries/${rejectedId}/retry`, {});
   assert.equal(notAgain.status, 409);
   assert.equal(notAgain.json.issues[0].code, "not_retryable");
@@ -155,7 +185,10 @@ test("Geisenheim refuses the worker's credentials (401): auth_failed (502); sent
   assert.equal(r.status, 502, r.text);
   assert.equal(r.json.status, "auth_failed");
   assert.equal(r.json.upstreamStatus, 401);
-  assert.deepEqual(r.json.issues.filter((i) => i.severity === "error").map((i) => [i.path, i.code]), [["config.username", "auth_failed"]]);
+  assert.deepEqual(
+    r.json.issues.filter((i) => i.severity === "error").map((i) => [i.path, i.code]),
+    [["config.username", "auth_failed"]],
+  );
   geisenheim.credentials.password = secrets.GEISENHEIM_PASSWORD;
   const again = await call("POST", "/v1/geisenheim/orders", order({ invoiceId: 3459874 }));
   assert.equal(again.status, 200, again.text);
@@ -180,15 +213,23 @@ test("kivitendo: customer look-up, creation, order look-up and creation, each re
   assert.equal(r.json.key, "10023");
   assert.equal(r.json.upstreamId, "101");
   const auth = `Basic ${b64(`${secrets.KIVITENDO_USERNAME}:${secrets.KIVITENDO_PASSWORD}`)}`;
-  const config = { ...KIVITENDO_OPTIONS, baseUrl: kivitendo.url, username: secrets.KIVITENDO_USERNAME, password: secrets.KIVITENDO_PASSWORD };
+  const config = {
+    ...KIVITENDO_OPTIONS,
+    baseUrl: kivitendo.url,
+    username: secrets.KIVITENDO_USERNAME,
+    password: secrets.KIVITENDO_PASSWORD,
+  };
   const customerXml = kontorRequest("kivitendo", "createCustomer", wineOrder, config).request.body;
   const orderXml = kontorRequest("kivitendo", "createOrder", wineOrder, { ...config, customerId: 100 }).request.body;
-  assert.deepEqual(kivitendo.requests.map((q) => [q.method, q.url, q.headers.authorization, q.headers["content-type"] ?? null, q.body]), [
-    ["GET", "/api/v1/customers?email=piet%40example.com", auth, null, ""],
-    ["POST", "/api/v1/customers", auth, "application/xml; charset=utf-8", customerXml],
-    ["GET", "/api/v1/orders?order_number=10023", auth, null, ""],
-    ["POST", "/api/v1/orders", auth, "application/xml; charset=utf-8", orderXml],
-  ]);
+  assert.deepEqual(
+    kivitendo.requests.map((q) => [q.method, q.url, q.headers.authorization, q.headers["content-type"] ?? null, q.body]),
+    [
+      ["GET", "/api/v1/customers?email=piet%40example.com", auth, null, ""],
+      ["POST", "/api/v1/customers", auth, "application/xml; charset=utf-8", customerXml],
+      ["GET", "/api/v1/orders?order_number=10023", auth, null, ""],
+      ["POST", "/api/v1/orders", auth, "application/xml; charset=utf-8", orderXml],
+    ],
+  );
   assert.match(orderXml, /<customer-id[^>]*>100</);
   assert.equal(r.json.payload, orderXml);
   const again = await call("POST", "/v1/kivitendo/orders", wineOrder);
@@ -204,26 +245,44 @@ test("kivitendo's 401 is auth_failed (502), Rails' 422 reason comes back", async
   assert.equal(r.json.issues.find((i) => i.severity === "error").code, "auth_failed");
   const before = kivitendo.requests.length;
   kivitendo.respondNext({ status: 200, type: "application/xml", body: '<customers type="array"></customers>' });
-  kivitendo.respondNext({ status: 422, type: "application/xml", body: "<hash><status>422</status><error>name can't be blank</error></hash>" });
+  kivitendo.respondNext({
+    status: 422,
+    type: "application/xml",
+    body: "<hash><status>422</status><error>name can't be blank</error></hash>",
+  });
   const rej = await call("POST", "/v1/kivitendo/orders", order({ number: "10025" }));
   assert.equal(rej.status, 422, rej.text);
-  assert.ok(rej.json.issues.some((i) => i.message.includes("name can't be blank")), rej.text);
+  assert.ok(
+    rej.json.issues.some((i) => i.message.includes("name can't be blank")),
+    rej.text,
+  );
   assert.equal(kivitendo.requests.length, before + 2);
 });
 
 test("a rejected kivitendo delivery sent again finds the customer it created: nothing is created twice", async () => {
   const before = kivitendo.requests.length;
-  kivitendo.respondNext({ status: 422, type: "application/xml", body: "<hash><status>422</status><error>product-id 5 is obsolete</error></hash>" },
-    (q) => q.method === "POST" && q.url === "/api/v1/orders");
+  kivitendo.respondNext(
+    { status: 422, type: "application/xml", body: "<hash><status>422</status><error>product-id 5 is obsolete</error></hash>" },
+    (q) => q.method === "POST" && q.url === "/api/v1/orders",
+  );
   const o = order({ number: "10026", customer: { ...wineOrder.customer, email: "anna@example.com" } });
   const r = await call("POST", "/v1/kivitendo/orders", o);
   assert.equal(r.status, 422, r.text);
   const retried = await call("POST", `/v1/deliveries/${r.json.id}/retry`);
   assert.equal(retried.status, 200, retried.text);
   assert.equal(retried.json.attempts, 2);
-  assert.deepEqual(kivitendo.requests.slice(before).map((q) => `${q.method} ${q.url.split("?")[0]}`), [
-    "GET /api/v1/customers", "POST /api/v1/customers", "GET /api/v1/orders", "POST /api/v1/orders",
-    "GET /api/v1/customers", "GET /api/v1/orders", "POST /api/v1/orders"]);
+  assert.deepEqual(
+    kivitendo.requests.slice(before).map((q) => `${q.method} ${q.url.split("?")[0]}`),
+    [
+      "GET /api/v1/customers",
+      "POST /api/v1/customers",
+      "GET /api/v1/orders",
+      "POST /api/v1/orders",
+      "GET /api/v1/customers",
+      "GET /api/v1/orders",
+      "POST /api/v1/orders",
+    ],
+  );
 });
 
 test("two identical orders at once go upstream once", async () => {
@@ -248,17 +307,33 @@ test("Westarp: the exact upstream request; 422 field errors on their paths; 401 
   assert.equal(sent.url, "/v2/orders");
   assert.equal(sent.headers.authorization, `Bearer ${secrets.WESTARP_TOKEN}`);
   assert.match(sent.headers["content-type"], /^application\/json/);
-  const built = kontorRequest("westarp", "createOrder", bookOrder, { baseUrl: `${westarp.url}/v2`, token: secrets.WESTARP_TOKEN, type: "email" });
+  const built = kontorRequest("westarp", "createOrder", bookOrder, {
+    baseUrl: `${westarp.url}/v2`,
+    token: secrets.WESTARP_TOKEN,
+    type: "email",
+  });
   assert.equal(sent.body, built.request.body);
   assert.equal(JSON.parse(sent.body).code, "545515 8884 AAZ");
 
-  westarp.respondNext({ status: 422, body: { message: "The items.0.isbn field is invalid.", errors: { "items.0.isbn": ["The items.0.isbn field is invalid."] } } });
+  westarp.respondNext({
+    status: 422,
+    body: { message: "The items.0.isbn field is invalid.", errors: { "items.0.isbn": ["The items.0.isbn field is invalid."] } },
+  });
   const rej = await call("POST", "/v1/westarp/orders", { order: { ...bookOrder, number: "B-2" }, options: { type: "email" } });
   assert.equal(rej.status, 422, rej.text);
-  assert.ok(rej.json.issues.some((i) => i.path === "items[0].isbn" && i.code === "upstream_validation"), rej.text);
+  assert.ok(
+    rej.json.issues.some((i) => i.path === "items[0].isbn" && i.code === "upstream_validation"),
+    rej.text,
+  );
 
   // An upstream that echoes the token and VLB credentials: nothing of it reaches the caller.
-  westarp.respondNext({ status: 401, body: { message: `Unauthenticated: token ${secrets.WESTARP_TOKEN} refused`, publisher: { id: 51, vlb_pass: "624de7eb38", vlb_token: "174ccbd8-ba9e" } } });
+  westarp.respondNext({
+    status: 401,
+    body: {
+      message: `Unauthenticated: token ${secrets.WESTARP_TOKEN} refused`,
+      publisher: { id: 51, vlb_pass: "624de7eb38", vlb_token: "174ccbd8-ba9e" },
+    },
+  });
   const auth = await call("POST", "/v1/westarp/orders", { order: { ...bookOrder, number: "B-3" }, options: { type: "email" } });
   assert.equal(auth.status, 502, auth.text);
   assert.equal(auth.json.status, "auth_failed");
@@ -286,7 +361,10 @@ test("unknown routes, targets and list filters name the fix", async () => {
   assert.match(t.json.issues[0].message, /geisenheim, kivitendo, westarp/);
   const l = await call("GET", "/v1/deliveries?limit=0&status=done");
   assert.equal(l.status, 422);
-  assert.deepEqual(l.json.issues.map((i) => i.path), ["status", "limit"]);
+  assert.deepEqual(
+    l.json.issues.map((i) => i.path),
+    ["status", "limit"],
+  );
   const m = await call("GET", "/v1/geisenheim/orders");
   assert.equal(m.status, 405);
   assert.equal(m.headers.get("allow"), "POST");
@@ -300,8 +378,13 @@ test("POST /v1/orders fans out: one delivery per target", async () => {
   const o = order({ number: "20001", invoiceId: 3459880 });
   const r = await call("POST", "/v1/orders", { order: o, targets: ["geisenheim", "kivitendo"] });
   assert.equal(r.status, 200, r.text);
-  assert.deepEqual(r.json.deliveries.map((d) => [d.target, d.status, d.key, d.httpStatus]), [
-    ["geisenheim", "accepted", "3459880", 200], ["kivitendo", "accepted", "20001", 200]]);
+  assert.deepEqual(
+    r.json.deliveries.map((d) => [d.target, d.status, d.key, d.httpStatus]),
+    [
+      ["geisenheim", "accepted", "3459880", 200],
+      ["kivitendo", "accepted", "20001", 200],
+    ],
+  );
   const bad = await call("POST", "/v1/orders", { order: o, targets: ["geisenheim", "amazon"] });
   assert.equal(bad.status, 422);
   assert.equal(bad.json.issues[0].path, "targets");
@@ -327,7 +410,10 @@ test("Geisenheim not answering within UPSTREAM_TIMEOUT_SECONDS: uncertain (it ma
   assert.equal(r.json.status, "uncertain");
   assert.equal(r.json.upstreamStatus, 0);
   assert.ok(Date.now() - started < 4000, `${Date.now() - started} ms`);
-  assert.ok(r.json.issues.some((i) => i.code === "uncertain" && /did not answer within 1 s/.test(i.message)), r.text);
+  assert.ok(
+    r.json.issues.some((i) => i.code === "uncertain" && /did not answer within 1 s/.test(i.message)),
+    r.text,
+  );
   const posts = () => geisenheim.requests.filter((q) => q.method === "POST" && JSON.parse(q.body).id === 3459882).length;
   // The same order again is answered from the ledger: only the operator decides.
   const again = await call("POST", "/v1/geisenheim/orders", o);
@@ -358,13 +444,21 @@ test("preview: the payload (or kivitendo's XML) and issues, no upstream call", a
 
 /** X-Kontor-Signature over the contract's base string: "<t>.<METHOD>.<path with query>.[<Idempotency-Key>.]<raw body>". */
 const sign = (t, method, path, body, { key = null, secret = secrets.KONTOR_HMAC_SECRET } = {}) =>
-  `t=${t},v1=${createHmac("sha256", secret).update(`${t}.${method}.${path}.${key === null ? "" : `${key}.`}`).update(Buffer.from(body)).digest("hex")}`;
+  `t=${t},v1=${createHmac("sha256", secret)
+    .update(`${t}.${method}.${path}.${key === null ? "" : `${key}.`}`)
+    .update(Buffer.from(body))
+    .digest("hex")}`;
 
 test("HMAC signatures: bound to the method, path, query, Idempotency-Key and body, used once, within 300 s", async () => {
   const body = JSON.stringify(wineOrder);
   const now = Math.floor(Date.now() / 1000);
   const json = { "Content-Type": "application/json" };
-  const signed = (method, path, raw, signature, headers = {}) => call(method, path, undefined, { auth: null, raw, headers: { ...(raw === undefined ? {} : json), "X-Kontor-Signature": signature, ...headers } });
+  const signed = (method, path, raw, signature, headers = {}) =>
+    call(method, path, undefined, {
+      auth: null,
+      raw,
+      headers: { ...(raw === undefined ? {} : json), "X-Kontor-Signature": signature, ...headers },
+    });
   const preview = sign(now, "POST", "/v1/geisenheim/preview", body);
   const ok = await signed("POST", "/v1/geisenheim/preview", body, preview);
   assert.equal(ok.status, 200, ok.text);
@@ -391,7 +485,12 @@ test("HMAC signatures: bound to the method, path, query, Idempotency-Key and bod
   const stale = await signed("POST", "/v1/geisenheim/preview", body, sign(now - 301, "POST", "/v1/geisenheim/preview", body));
   assert.equal(stale.status, 401);
   assert.match(stale.json.issues[0].message, /more than 300 s/);
-  const tampered = await signed("POST", "/v1/geisenheim/preview", body.replace("10023", "10024"), sign(now, "POST", "/v1/geisenheim/preview", body));
+  const tampered = await signed(
+    "POST",
+    "/v1/geisenheim/preview",
+    body.replace("10023", "10024"),
+    sign(now, "POST", "/v1/geisenheim/preview", body),
+  );
   assert.equal(tampered.status, 401);
   const wrongKey = await signed("GET", "/v1/deliveries", undefined, sign(now, "GET", "/v1/deliveries", "", { secret: "other" }));
   assert.equal(wrongKey.status, 401);
@@ -401,7 +500,10 @@ test("HMAC signatures: bound to the method, path, query, Idempotency-Key and bod
 });
 
 test("CORS: an allowed origin gets its preflight and headers, a foreign one 403", async () => {
-  const pre = await call("OPTIONS", "/v1/geisenheim/orders", undefined, { auth: null, headers: { Origin: ORIGIN, "Access-Control-Request-Method": "POST" } });
+  const pre = await call("OPTIONS", "/v1/geisenheim/orders", undefined, {
+    auth: null,
+    headers: { Origin: ORIGIN, "Access-Control-Request-Method": "POST" },
+  });
   assert.equal(pre.status, 204);
   assert.equal(pre.headers.get("access-control-allow-origin"), ORIGIN);
   assert.match(pre.headers.get("access-control-allow-headers"), /Authorization/);
@@ -423,14 +525,27 @@ test("413 past MAX_BODY_BYTES (also without Content-Length), 415 for a body that
   const big = JSON.stringify({ ...wineOrder, notes: "x".repeat(70_000) });
   const r = await call("POST", "/v1/geisenheim/preview", undefined, { raw: big, headers: { "Content-Type": "application/json" } });
   assert.equal(r.status, 413);
-  const t = await call("POST", "/v1/geisenheim/preview", undefined, { raw: "number=1", headers: { "Content-Type": "application/x-www-form-urlencoded" } });
+  const t = await call("POST", "/v1/geisenheim/preview", undefined, {
+    raw: "number=1",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+  });
   assert.equal(t.status, 415);
   assert.equal(t.json.issues[0].path, "Content-Type");
   // Last (wrangler dev's proxy drops the connection of a body left unread): a streamed body has no Content-Length: the worker stops reading past the limit.
   const logged = worker.output().length;
-  const stream = new ReadableStream({ start(c) { for (let i = 0; i < 9; i++) c.enqueue(new TextEncoder().encode("x".repeat(8192))); c.close(); } });
+  const stream = new ReadableStream({
+    start(c) {
+      for (let i = 0; i < 9; i++) c.enqueue(new TextEncoder().encode("x".repeat(8192)));
+      c.close();
+    },
+  });
   try {
-    const s = await fetch(`${worker.url}/v1/geisenheim/preview`, { method: "POST", body: stream, duplex: "half", headers: { Authorization: `Bearer ${secrets.KONTOR_API_TOKEN}`, "Content-Type": "application/json" } });
+    const s = await fetch(`${worker.url}/v1/geisenheim/preview`, {
+      method: "POST",
+      body: stream,
+      duplex: "half",
+      headers: { Authorization: `Bearer ${secrets.KONTOR_API_TOKEN}`, "Content-Type": "application/json" },
+    });
     assert.equal(s.status, 413);
     answers.push(await s.text());
   } catch (e) {
@@ -445,9 +560,16 @@ test("413 past MAX_BODY_BYTES (also without Content-Length), 415 for a body that
 test("no configured secret in any answer, the D1 ledger or the worker's output", async () => {
   const ledger = storedState(worker.persist);
   assert.ok(ledger.includes("3459872"), "the ledger file was found");
-  const basic = basicValues([secrets.GEISENHEIM_USERNAME, secrets.GEISENHEIM_PASSWORD], [secrets.KIVITENDO_USERNAME, secrets.KIVITENDO_PASSWORD]);
+  const basic = basicValues(
+    [secrets.GEISENHEIM_USERNAME, secrets.GEISENHEIM_PASSWORD],
+    [secrets.KIVITENDO_USERNAME, secrets.KIVITENDO_PASSWORD],
+  );
   const haystacks = { answers: answers.join("\n"), ledger, output: worker.output() };
-  assert.match(haystacks.output, /\{"method":"POST","route":"\/v1\/\{target\}\/orders","status":502,"ms":\d+\}/, "the worker's log lines were captured");
+  assert.match(
+    haystacks.output,
+    /\{"method":"POST","route":"\/v1\/\{target\}\/orders","status":502,"ms":\d+\}/,
+    "the worker's log lines were captured",
+  );
   assert.ok(answers.length > 30, `${answers.length} answers scanned`);
   assertNoSecrets(haystacks, [...Object.values(secrets), ...basic, "624de7eb38"]);
 });

@@ -7,17 +7,24 @@ export interface PullShop {
   /** The shop's address: https://…, or http:// to a loopback host (tests). */
   baseUrl: string;
   /** WooCommerce: the REST API key's consumer key and secret (read access). */
-  consumerKey?: string; consumerSecret?: string;
+  consumerKey?: string;
+  consumerSecret?: string;
   /** Shopify: the custom app's Admin API access token (read_orders; read_all_orders). */
-  accessToken?: string; apiVersion?: string;
+  accessToken?: string;
+  apiVersion?: string;
   /** Shopware: the integration's access key id and secret access key. */
-  clientId?: string; clientSecret?: string;
+  clientId?: string;
+  clientSecret?: string;
   /** Orders per page (at most WooCommerce 100, Shopify 250, Shopware 100). */
   pageSize?: number;
 }
 
 /** Where a pull stands; stored by the caller between pages. */
-export interface PullPosition { since: string; page: number; pageInfo?: string }
+export interface PullPosition {
+  since: string;
+  page: number;
+  pageInfo?: string;
+}
 
 /** What an answer means for a pull. */
 export type PullOutcome = "page" | "ok" | "wait" | "retry" | "token_expired" | "auth_failed" | "failed";
@@ -39,9 +46,13 @@ export interface PullPage {
 }
 
 /** Shopware's token answer (`token` is a credential). */
-export interface PullToken { outcome: PullOutcome; token?: string; expiresAt?: number; waitMs?: number; issues: Issue[] }
+export interface PullToken {
+  outcome: PullOutcome;
+  token?: string;
+  expiresAt?: number;
+  waitMs?: number;
+  issues: Issue[];
+}
 
 /** A pull request, or why there is none. */
-export type PullRequestResult =
-  | { ok: true; request: HttpRequest; issues: Issue[] }
-  | { ok: false; issues: Issue[] };
+export type PullRequestResult = { ok: true; request: HttpRequest; issues: Issue[] } | { ok: false; issues: Issue[] };

@@ -14,6 +14,10 @@ export function report(loaded) {
         malformed: validateOrder("{ nope").issues[0].code,
       };
     })
-    .catch((e) => { window.__result = { error: String(e) }; })
-    .finally(() => { document.getElementById("out").textContent = JSON.stringify(window.__result); });
+    .catch((e) => {
+      window.__result = { error: String(e) };
+    })
+    .finally(() => {
+      document.getElementById("out").textContent = JSON.stringify(window.__result);
+    });
 }

@@ -14,9 +14,23 @@ async function list({ env, url }: Context): Promise<Response> {
   const target = url.searchParams.get("target") ?? undefined;
   const limit = Number(url.searchParams.get("limit") ?? "50");
   const bad: Issue[] = [];
-  if (status !== undefined && !(STATUSES as string[]).includes(status)) bad.push(issue("status", "invalid_value", `status must be one of ${STATUSES.join(", ")}`, `status muss einer von ${STATUSES.join(", ")} sein`));
-  if (target !== undefined && !ORDER_TARGETS.includes(target)) bad.push(issue("target", "invalid_value", `target must be one of ${ORDER_TARGETS.join(", ")}`, `target muss eines von ${ORDER_TARGETS.join(", ")} sein`));
-  if (!Number.isInteger(limit) || limit < 1 || limit > 200) bad.push(issue("limit", "invalid_value", "limit must be a whole number from 1 to 200", "limit muss eine ganze Zahl von 1 bis 200 sein"));
+  if (status !== undefined && !(STATUSES as string[]).includes(status))
+    bad.push(
+      issue("status", "invalid_value", `status must be one of ${STATUSES.join(", ")}`, `status muss einer von ${STATUSES.join(", ")} sein`),
+    );
+  if (target !== undefined && !ORDER_TARGETS.includes(target))
+    bad.push(
+      issue(
+        "target",
+        "invalid_value",
+        `target must be one of ${ORDER_TARGETS.join(", ")}`,
+        `target muss eines von ${ORDER_TARGETS.join(", ")} sein`,
+      ),
+    );
+  if (!Number.isInteger(limit) || limit < 1 || limit > 200)
+    bad.push(
+      issue("limit", "invalid_value", "limit must be a whole number from 1 to 200", "limit muss eine ganze Zahl von 1 bis 200 sein"),
+    );
   if (bad.length) return problem(env, 422, "invalid_request", bad);
   return json(env, 200, { deliveries: await ledger.list(env.DB, { status, target, limit }) });
 }
@@ -32,8 +46,11 @@ async function one(ctx: Context): Promise<Response> {
   const d = await stored(ctx);
   if (d instanceof Response) return d;
   const deadLetters = await ledger.deadLetters(ctx.env.DB, d.id);
-  return json(ctx.env, 200, { ...ledger.publicDelivery(d), attemptLog: await ledger.attempts(ctx.env.DB, d.id),
-    ...(deadLetters.length ? { deadLetters: deadLetters.map((l) => ({ at: l.at, reason: l.reason })) } : {}) });
+  return json(ctx.env, 200, {
+    ...ledger.publicDelivery(d),
+    attemptLog: await ledger.attempts(ctx.env.DB, d.id),
+    ...(deadLetters.length ? { deadLetters: deadLetters.map((l) => ({ at: l.at, reason: l.reason })) } : {}),
+  });
 }
 
 /** `POST /v1/deliveries/{id}/confirm`: the operator found an uncertain delivery at its target:
@@ -42,9 +59,22 @@ async function confirm(ctx: Context): Promise<Response> {
   const d = await stored(ctx);
   if (d instanceof Response) return d;
   const { env } = ctx;
-  const note = issue("", "confirmed_by_operator", `the operator confirmed that ${d.target} has it: accepted without sending`, `vom Betreiber bestätigt, dass ${d.target} sie hat: angenommen, ohne zu senden`, "warning");
+  const note = issue(
+    "",
+    "confirmed_by_operator",
+    `the operator confirmed that ${d.target} has it: accepted without sending`,
+    `vom Betreiber bestätigt, dass ${d.target} sie hat: angenommen, ohne zu senden`,
+    "warning",
+  );
   if (!(await ledger.confirm(env.DB, d.id, [...d.issues, note], new Date().toISOString()))) {
-    return problem(env, 409, "not_uncertain", [issue("", "not_uncertain", `delivery ${d.id} is ${d.status}: only an uncertain delivery is confirmed`, `Zustellung ${d.id} ist ${d.status}: nur eine unsichere Zustellung wird bestätigt`)]);
+    return problem(env, 409, "not_uncertain", [
+      issue(
+        "",
+        "not_uncertain",
+        `delivery ${d.id} is ${d.status}: only an uncertain delivery is confirmed`,
+        `Zustellung ${d.id} ist ${d.status}: nur eine unsichere Zustellung wird bestätigt`,
+      ),
+    ]);
   }
   return json(env, 200, ledger.publicDelivery((await ledger.get(env.DB, d.id)) ?? d));
 }
@@ -56,7 +86,8 @@ async function retry(ctx: Context): Promise<Response> {
   if (d instanceof Response) return d;
   const { env, body } = ctx;
   const corrected = body && typeof body === "object" && "order" in body ? (body as { order: unknown }).order : undefined;
-  if (!mayResend(d.status, true)) return answer(env, await deliver(env, { target: d.target, operation: d.operation as Job["operation"], input: d.input }, d));
+  if (!mayResend(d.status, true))
+    return answer(env, await deliver(env, { target: d.target, operation: d.operation as Job["operation"], input: d.input }, d));
   if (corrected !== undefined && d.operation === "createOrder") {
     // A retry keeps its order's identity: a corrected order under another key (another
     // invoice id or number) is a new delivery, and the old one stays as it is.
@@ -64,12 +95,27 @@ async function retry(ctx: Context): Promise<Response> {
     const now = deliveryKey(d.target, d.operation, corrected);
     if (now.ok && (!was.ok || was.key !== now.key)) {
       const r = await deliver(env, { target: d.target, operation: "createOrder", input: corrected, options: d.options ?? undefined });
-      const note = issue("order", "new_delivery", `the corrected order has another key (${now.key}): sent as a new delivery; delivery ${d.id} stays ${d.status}`,
-        `die korrigierte Bestellung hat einen anderen Schlüssel (${now.key}): als neue Zustellung gesendet; Zustellung ${d.id} bleibt ${d.status}`, "warning");
-      return json(env, r.httpStatus, { ...r.body, retriedFrom: d.id, newDelivery: true, issues: [...((r.body.issues as Issue[] | undefined) ?? []), note] });
+      const note = issue(
+        "order",
+        "new_delivery",
+        `the corrected order has another key (${now.key}): sent as a new delivery; delivery ${d.id} stays ${d.status}`,
+        `die korrigierte Bestellung hat einen anderen Schlüssel (${now.key}): als neue Zustellung gesendet; Zustellung ${d.id} bleibt ${d.status}`,
+        "warning",
+      );
+      return json(env, r.httpStatus, {
+        ...r.body,
+        retriedFrom: d.id,
+        newDelivery: true,
+        issues: [...((r.body.issues as Issue[] | undefined) ?? []), note],
+      });
     }
   }
-  const job: Job = { target: d.target, operation: d.operation as Job["operation"], input: corrected ?? d.input, options: d.options ?? undefined };
+  const job: Job = {
+    target: d.target,
+    operation: d.operation as Job["operation"],
+    input: corrected ?? d.input,
+    options: d.options ?? undefined,
+  };
   return answer(env, await deliver(env, job, d));
 }
 
@@ -80,6 +126,18 @@ const ID = "([^/]+)";
 export const routes: Route[] = [
   { template: "/v1/deliveries", pattern: /^\/v1\/deliveries$/, methods: ["GET"], auth: "caller", handle: list },
   { template: "/v1/deliveries/{id}", pattern: new RegExp(`^/v1/deliveries/${ID}$`), methods: ["GET"], auth: "caller", handle: one },
-  { template: "/v1/deliveries/{id}/retry", pattern: new RegExp(`^/v1/deliveries/${ID}/retry$`), methods: ["POST"], auth: "caller", handle: retry },
-  { template: "/v1/deliveries/{id}/confirm", pattern: new RegExp(`^/v1/deliveries/${ID}/confirm$`), methods: ["POST"], auth: "caller", handle: confirm },
+  {
+    template: "/v1/deliveries/{id}/retry",
+    pattern: new RegExp(`^/v1/deliveries/${ID}/retry$`),
+    methods: ["POST"],
+    auth: "caller",
+    handle: retry,
+  },
+  {
+    template: "/v1/deliveries/{id}/confirm",
+    pattern: new RegExp(`^/v1/deliveries/${ID}/confirm$`),
+    methods: ["POST"],
+    auth: "caller",
+    handle: confirm,
+  },
 ];

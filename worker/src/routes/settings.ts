@@ -14,7 +14,11 @@ import type { Context, Route } from "./route";
 function options({ env }: Context): Response {
   const read = (name: string): unknown => {
     const text = vars(env)[name];
-    try { return text ? JSON.parse(text) as unknown : {}; } catch { return {}; }
+    try {
+      return text ? (JSON.parse(text) as unknown) : {};
+    } catch {
+      return {};
+    }
   };
   return json(env, 200, Object.fromEntries(ORDER_TARGETS.map((t) => [t, read(`${t.toUpperCase()}_OPTIONS`)])));
 }
@@ -33,10 +37,19 @@ async function putCatalogue({ env, raw }: Context): Promise<Response> {
 /** The options, the catalogue, the sync and the overview. */
 export const routes: Route[] = [
   { template: "/v1/options", pattern: /^\/v1\/options$/, methods: ["GET"], auth: "caller", handle: options },
-  { template: "/v1/catalogue", pattern: /^\/v1\/catalogue$/, methods: ["GET"], auth: "caller", handle: async ({ env }) => json(env, 200, await catalogue.all(env.DB)) },
+  {
+    template: "/v1/catalogue",
+    pattern: /^\/v1\/catalogue$/,
+    methods: ["GET"],
+    auth: "caller",
+    handle: async ({ env }) => json(env, 200, await catalogue.all(env.DB)),
+  },
   { template: "/v1/catalogue", pattern: /^\/v1\/catalogue$/, methods: ["PUT"], auth: "caller", body: "csv", handle: putCatalogue },
   {
-    template: "/v1/sync", pattern: /^\/v1\/sync$/, methods: ["POST"], auth: "caller",
+    template: "/v1/sync",
+    pattern: /^\/v1\/sync$/,
+    methods: ["POST"],
+    auth: "caller",
     // Runs the scheduled shop → targets sync once, now.
     handle: async ({ env }) => {
       const run = await runSync(env);
@@ -44,5 +57,11 @@ export const routes: Route[] = [
     },
   },
   // What an operator checks each morning (src/overview.ts).
-  { template: "/v1/overview", pattern: /^\/v1\/overview$/, methods: ["GET"], auth: "caller", handle: async ({ env }) => json(env, 200, await overview(env, Date.now())) },
+  {
+    template: "/v1/overview",
+    pattern: /^\/v1\/overview$/,
+    methods: ["GET"],
+    auth: "caller",
+    handle: async ({ env }) => json(env, 200, await overview(env, Date.now())),
+  },
 ];

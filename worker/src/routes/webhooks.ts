@@ -14,11 +14,17 @@ function shopwareAnswer({ env }: Context, a: shopware.Answer): Response {
 /** `POST /v1/webhooks/{platform}` and Shopware's `register` / `confirm`. */
 export const routes: Route[] = [
   {
-    template: "/v1/webhooks/shopware6/register", pattern: /^\/v1\/webhooks\/shopware6\/register$/, methods: ["GET"], auth: "shop",
+    template: "/v1/webhooks/shopware6/register",
+    pattern: /^\/v1\/webhooks\/shopware6\/register$/,
+    methods: ["GET"],
+    auth: "shop",
     handle: async (ctx) => shopwareAnswer(ctx, await shopware.register(ctx.env, ctx.url, ctx.req.headers, Math.floor(Date.now() / 1000))),
   },
   {
-    template: "/v1/webhooks/shopware6/confirm", pattern: /^\/v1\/webhooks\/shopware6\/confirm$/, methods: ["POST"], auth: "shop",
+    template: "/v1/webhooks/shopware6/confirm",
+    pattern: /^\/v1\/webhooks\/shopware6\/confirm$/,
+    methods: ["POST"],
+    auth: "shop",
     handle: async (ctx) => {
       const read = await readBody(ctx.env, ctx.req, "any");
       if ("refuse" in read) return read.refuse;
@@ -26,10 +32,21 @@ export const routes: Route[] = [
     },
   },
   {
-    template: "/v1/webhooks/{platform}", pattern: /^\/v1\/webhooks\/([^/]+)$/, methods: ["POST"], auth: "shop",
+    template: "/v1/webhooks/{platform}",
+    pattern: /^\/v1\/webhooks\/([^/]+)$/,
+    methods: ["POST"],
+    auth: "shop",
     handle: async ({ env, req, params }) => {
       const platform = PLATFORMS.find((p) => p === params[0]);
-      if (!platform) return problem(env, 404, "unknown_platform", [issue("platform", "unknown_platform", `no webhooks from this platform; known: ${PLATFORMS.join(", ")}`, `keine Webhooks von dieser Plattform; bekannt: ${PLATFORMS.join(", ")}`)]);
+      if (!platform)
+        return problem(env, 404, "unknown_platform", [
+          issue(
+            "platform",
+            "unknown_platform",
+            `no webhooks from this platform; known: ${PLATFORMS.join(", ")}`,
+            `keine Webhooks von dieser Plattform; bekannt: ${PLATFORMS.join(", ")}`,
+          ),
+        ]);
       const read = await readBody(env, req, "any");
       if ("refuse" in read) return read.refuse;
       const a = await handleWebhook(env, platform, req.headers, read.text, read.bytes);
