@@ -109,6 +109,8 @@ const WORDS = {
     needsActionHeading: "Needs action",
     lastSyncHeading: "Last sync",
     lastDay: "last 24 hours",
+    made: "Made",
+    anyTime: "any time",
     lastWeek: "last 7 days",
     chartTitle: "Deliveries per day, last 7 days",
     nothingNeedsAction: "Nothing needs action.",
@@ -269,6 +271,8 @@ const WORDS = {
     needsActionHeading: "Zu erledigen",
     lastSyncHeading: "Letzter Abgleich",
     lastDay: "letzte 24 Stunden",
+    made: "Erstellt",
+    anyTime: "jederzeit",
     lastWeek: "letzte 7 Tage",
     chartTitle: "Zustellungen je Tag, letzte 7 Tage",
     nothingNeedsAction: "Nichts zu erledigen.",
@@ -525,6 +529,13 @@ function applyWords() {
     ...STATUSES.map((s) => el("option", { value: s }, statusWord(s))),
   );
   $("status-filter").value = status;
+  const since = $("since-filter").value;
+  $("since-filter").replaceChildren(
+    el("option", { value: "" }, t("anyTime")),
+    el("option", { value: "day" }, t("lastDay")),
+    el("option", { value: "week" }, t("lastWeek")),
+  );
+  $("since-filter").value = since;
   const target = $("target-filter").value;
   $("target-filter").replaceChildren(
     el("option", { value: "" }, t("allTargets")),
@@ -928,6 +939,8 @@ async function refreshDeliveries() {
   const query = new URLSearchParams({ limit: "50" });
   if (status) query.set("status", status);
   if (target) query.set("target", target);
+  const since = sinceOf($("since-filter").value);
+  if (since) query.set("since", since);
   const { status: http, data } = await api("GET", `/v1/deliveries?${query}`);
   body.replaceChildren();
   const list = data.deliveries ?? [];
@@ -1178,6 +1191,7 @@ function wire() {
   });
   $("overview-refresh").addEventListener("click", loadOverview);
   $("target-filter").addEventListener("change", refreshDeliveries);
+  $("since-filter").addEventListener("change", refreshDeliveries);
   $("order-form").addEventListener("submit", (e) => e.preventDefault());
   $("send").addEventListener("click", send);
   $("cancel").addEventListener("click", cancel);
@@ -1235,15 +1249,24 @@ async function loadOverview() {
 }
 
 /** Opens the deliveries list filtered to `target` and `status`. */
-async function openList(target, status) {
+/** The time a window of the overview starts (`day`, `week`): the overview's own bounds, so that
+ * the list holds what its number counted; `""` for any time. */
+function sinceOf(window) {
+  if (window === "day") return overviewData?.dayFrom ?? new Date(Date.now() - 24 * 3600_000).toISOString();
+  if (window === "week") return overviewData?.weekFrom ?? new Date(Date.now() - 7 * 24 * 3600_000).toISOString();
+  return "";
+}
+
+async function openList(target, status, window = "") {
   $("target-filter").value = target;
   $("status-filter").value = status;
+  $("since-filter").value = window;
   await refreshDeliveries();
   $("h-deliveries").scrollIntoView({ block: "start" });
   document.querySelector("#deliveries tbody button")?.focus({ preventScroll: true });
 }
 
-function countButton(n, target, status) {
+function countButton(n, target, status, window = "") {
   if (!n) return el("span", { className: "zero" }, "0");
   const b = el(
     "button",
@@ -1253,7 +1276,8 @@ function countButton(n, target, status) {
   b.setAttribute("aria-label", t("showList")(n, TARGET_NAMES[target] ?? target, statusWord(status)));
   b.dataset.target = target;
   b.dataset.status = status;
-  b.addEventListener("click", () => openList(target, status));
+  b.dataset.since = window;
+  b.addEventListener("click", () => openList(target, status, window));
   return b;
 }
 
@@ -1294,8 +1318,8 @@ function renderOverview() {
         {},
         el("td", {}, TARGET_NAMES[c.target] ?? c.target),
         el("td", { className: `status ${c.status}` }, statusWord(c.status)),
-        el("td", {}, countButton(c.lastDay, c.target, c.status)),
-        el("td", {}, countButton(c.lastWeek, c.target, c.status)),
+        el("td", {}, countButton(c.lastDay, c.target, c.status, "day")),
+        el("td", {}, countButton(c.lastWeek, c.target, c.status, "week")),
       );
       row.children[2].dataset.label = t("lastDay");
       row.children[3].dataset.label = t("lastWeek");

@@ -109,14 +109,32 @@ test("the overview first: deliveries per target and status, each count opening t
   await page.waitForFunction(() => document.querySelectorAll("#deliveries tbody tr").length === 1);
   assert.deepEqual([await page.inputValue("#target-filter"), await page.inputValue("#status-filter")], ["geisenheim", "auth_failed"]);
   assert.deepEqual(await page.$$eval("#deliveries tbody tr", (l) => l.map((r) => r.dataset.status)), ["auth_failed"]);
-  await page.click('#overview-counts tr[data-status="accepted"] td:nth-child(4) button');
-  await page.waitForFunction(
-    () =>
-      [...document.querySelectorAll("#deliveries tbody tr")].every((r) => r.dataset.status === "accepted") &&
-      document.querySelectorAll("#deliveries tbody tr").length === 2,
-  );
+  assert.equal(await page.inputValue("#since-filter"), "", "what needs action counts whenever it was made");
+  // The last 7 days' and the last 24 hours' counts open the list of their window.
+  for (const [column, window] of [
+    [4, "week"],
+    [3, "day"],
+  ]) {
+    const listed = page.waitForRequest((r) => r.url().includes("/v1/deliveries?") && r.url().includes("since="));
+    await page.click(`#overview-counts tr[data-status="accepted"] td:nth-child(${column}) button`);
+    const since = new URL((await listed).url()).searchParams.get("since");
+    assert.equal(await page.inputValue("#since-filter"), window);
+    // The overview's own bounds: 7 UTC days (today included) and the last 24 hours.
+    const overview = await page.evaluate(async () => {
+      const r = await fetch("/v1/overview", { headers: { authorization: `Bearer ${sessionStorage.getItem("kontor.token")}` } });
+      return r.json();
+    });
+    if (window === "week") assert.equal(since, overview.weekFrom);
+    else assert.ok(Math.abs(Date.parse(since) - Date.parse(overview.dayFrom)) < 10 * 60_000, `${since} ~ ${overview.dayFrom}`);
+    await page.waitForFunction(
+      () =>
+        [...document.querySelectorAll("#deliveries tbody tr")].every((r) => r.dataset.status === "accepted") &&
+        document.querySelectorAll("#deliveries tbody tr").length === 2,
+    );
+  }
   await page.selectOption("#status-filter", "");
   await page.selectOption("#target-filter", "");
+  await page.selectOption("#since-filter", "");
 });
 
 test("the order as a form: each field by its name, its issue beside it; edits in either view update the other; the JSON path one click away", async () => {

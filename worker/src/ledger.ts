@@ -409,13 +409,13 @@ export async function attempts(db: D1Database, id: string): Promise<Attempt[]> {
 /** Recent deliveries, newest first. */
 export async function list(
   db: D1Database,
-  f: { status?: string; target?: string; limit: number },
+  f: { status?: string; target?: string; since?: string; limit: number },
 ): Promise<(Delivery & { inFlight?: InFlight })[]> {
   const { results } = await db
     .prepare(
-      "SELECT * FROM deliveries WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR target = ?2) ORDER BY created_at DESC, rowid DESC LIMIT ?3",
+      "SELECT * FROM deliveries WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR target = ?2) AND (?4 IS NULL OR created_at >= ?4) ORDER BY created_at DESC, rowid DESC LIMIT ?3",
     )
-    .bind(f.status ?? null, f.target ?? null, f.limit)
+    .bind(f.status ?? null, f.target ?? null, f.limit, f.since ?? null)
     .all<Row>();
   return results.map((r) => publicDelivery(fromRow(r)));
 }

@@ -435,6 +435,15 @@ test("deliveries: list (200), bad filters (422), one with its attempt log (200),
   for (const s of ["accepted", "rejected", "queued", "dead", "auth_failed", "uncertain", "cancelled"])
     await call("GET", `/v1/deliveries?status=${s}&target=geisenheim`);
   assert.equal((await call("GET", "/v1/deliveries?limit=0&status=done&target=amazon")).status, 422);
+  // `since`: made at or after a time (the overview's windows); anything but a time is refused.
+  const newest = list.json.deliveries[0].createdAt;
+  const since = await call("GET", `/v1/deliveries?limit=200&since=${encodeURIComponent(newest)}`);
+  assert.ok(since.json.deliveries.length >= 1 && since.json.deliveries.every((d) => d.createdAt >= newest), since.text);
+  assert.ok(since.json.deliveries.length < list.json.deliveries.length);
+  assert.deepEqual((await call("GET", "/v1/deliveries?since=2999-01-01T00:00:00Z")).json.deliveries, []);
+  const bad = await call("GET", "/v1/deliveries?since=yesterday");
+  assert.equal(bad.status, 422);
+  assert.equal(bad.json.issues[0].path, "since");
   assert.equal((await call("POST", "/v1/deliveries", {})).status, 405);
   for (const d of list.json.deliveries) assert.equal((await call("GET", `/v1/deliveries/${d.id}`)).status, 200);
   assert.equal((await call("GET", "/v1/deliveries/00000000-0000-4000-8000-000000000000")).status, 404);

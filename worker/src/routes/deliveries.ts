@@ -8,12 +8,24 @@ import { answer } from "./orders";
 import { ORDER_TARGETS, STATUSES } from "../registry";
 import type { Context, Route } from "./route";
 
-/** `GET /v1/deliveries?status=&target=&limit=`: recent deliveries, newest first. */
+/** `GET /v1/deliveries?status=&target=&since=&limit=`: recent deliveries, newest first (`since`:
+ * made at or after this time, RFC 3339, as the overview's `dayFrom` and `weekFrom`). */
 async function list({ env, url }: Context): Promise<Response> {
   const status = url.searchParams.get("status") ?? undefined;
   const target = url.searchParams.get("target") ?? undefined;
   const limit = Number(url.searchParams.get("limit") ?? "50");
+  const sinceText = url.searchParams.get("since") ?? undefined;
+  const since = sinceText === undefined ? undefined : Date.parse(sinceText);
   const bad: Issue[] = [];
+  if (since !== undefined && !(Number.isFinite(since) && /^\d{4}-\d{2}-\d{2}T/.test(sinceText ?? "")))
+    bad.push(
+      issue(
+        "since",
+        "invalid_value",
+        "since must be a time such as 2026-12-04T08:00:00Z (RFC 3339)",
+        "since muss eine Zeit wie 2026-12-04T08:00:00Z sein (RFC 3339)",
+      ),
+    );
   if (status !== undefined && !(STATUSES as string[]).includes(status))
     bad.push(
       issue("status", "invalid_value", `status must be one of ${STATUSES.join(", ")}`, `status muss einer von ${STATUSES.join(", ")} sein`),
@@ -32,7 +44,9 @@ async function list({ env, url }: Context): Promise<Response> {
       issue("limit", "invalid_value", "limit must be a whole number from 1 to 200", "limit muss eine ganze Zahl von 1 bis 200 sein"),
     );
   if (bad.length) return problem(env, 422, "invalid_request", bad);
-  return json(env, 200, { deliveries: await ledger.list(env.DB, { status, target, limit }) });
+  // The ledger's times are ISO UTC text: the bound is compared as the same text.
+  const from = since === undefined ? undefined : new Date(since).toISOString();
+  return json(env, 200, { deliveries: await ledger.list(env.DB, { status, target, since: from, limit }) });
 }
 
 /** The stored delivery a `{id}` route names, or its 404. */
