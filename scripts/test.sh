@@ -25,7 +25,7 @@ cargo fmt --all --check
 cargo clippy --all-targets -- -D warnings
 cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
 
-step "native tests (both packages)"
+step "native tests"
 cargo test
 
 step "package build, and the admin page's files (.build/site, the worker's assets)"
