@@ -13,10 +13,14 @@ import { fileURLToPath } from "node:url";
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const page = readFileSync(join(root, "docs/admin-page.md"), "utf8");
 
-test("docs/admin-page.md shows the overview, the form and the deliveries at phone width, each a file that exists", () => {
+test("docs/admin-page.md and the README show the overview, the form and the deliveries at phone width, each a file that exists", () => {
   const images = [...page.matchAll(/!\[[^\]]+\]\(([^)]+\.png)\)/g)].map((m) => m[1]);
   for (const name of ["overview", "form", "deliveries-phone"])
     assert.ok(images.includes(`screenshots/${name}.png`), `no screenshots/${name}.png in docs/admin-page.md`);
+  const readme = readFileSync(join(root, "README.md"), "utf8");
+  const shown = [...readme.matchAll(/!\[[^\]]+\]\(([^)]+\.png)\)/g)].map((m) => m[1]);
+  for (const name of ["overview", "form", "deliveries-phone"])
+    assert.ok(shown.includes(`docs/screenshots/${name}.png`), `no docs/screenshots/${name}.png in the README`);
   for (const image of images) {
     const file = join(root, "docs", image);
     assert.ok(existsSync(file), `${image} is referenced but missing: npm run screenshots`);
