@@ -1,6 +1,10 @@
 //! The pull's requests and answers, with answers shaped as the platforms' API references show
 //! them (orders from the corpus in `tests/fixtures/shops/`).
 
+// Test code only (`#[cfg(test)] mod tests;` in pull.rs): the four `panic!`s below fail a test
+// when a fixture does not give what it should; none is compiled into the library or the Wasm
+// module, so no shop's order can reach them.
+
 use super::*;
 use serde_json::json;
 
@@ -8,6 +12,7 @@ fn shop(platform: &str, config: Value) -> Shop {
     let mut issues = Issues::new();
     let s = Shop::from_value(platform, &config, &mut issues);
     assert!(!issues.has_errors(), "{issues:?}");
+    // Test only: a config the test wrote must give a shop.
     s.unwrap_or_else(|| panic!("no shop"))
 }
 
@@ -31,6 +36,7 @@ fn shopware() -> Shop {
 }
 
 fn pos(since: &str) -> Position {
+    // Test only: the test's own time must give a position.
     start(since, 0).unwrap_or_else(|| panic!("no position"))
 }
 
@@ -87,7 +93,9 @@ fn a_shop_needs_its_address_and_credentials_and_debug_shows_none() {
 
 #[test]
 fn a_pull_starts_an_overlap_before_the_watermark() {
-    let p = start("2026-03-01T10:00:00+01:00", OVERLAP_SECONDS).unwrap_or_else(|| panic!());
+    // Test only: a valid RFC 3339 time gives a position.
+    let p = start("2026-03-01T10:00:00+01:00", OVERLAP_SECONDS)
+        .unwrap_or_else(|| panic!("no position"));
     assert_eq!(p.since, "2026-03-01T08:50:00Z");
     assert_eq!((p.page, p.page_info), (1, None));
     assert_eq!(
@@ -184,6 +192,7 @@ fn shopify_follows_the_link_cursor_with_limit_only() {
     let page = read_page(&s, &p, 200, &headers, &body, false);
     assert_eq!(page.outcome, PullOutcome::Page);
     assert_eq!(page.latest.as_deref(), Some("2025-10-01T18:58:40Z"));
+    // Test only: the reference's first page names a next one.
     let next = page.next.unwrap_or_else(|| panic!("no next"));
     assert_eq!(next.page_info.as_deref(), Some("hijgklmn"));
     assert_eq!(page.wait_ms, None);
