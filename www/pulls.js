@@ -455,6 +455,14 @@ function renderRuns() {
     const open = h("button", { type: "button" }, t.show);
     open.setAttribute("aria-label", `${t.show}: ${kindWord(r.kind)} ${when(r.startedAt)}`);
     open.addEventListener("click", () => follow(r.id, true));
+    // The shop's name under its column's name at phone width: a whole line for it.
+    const shopCell = cell(
+      "colShop",
+      h("span", {}, PLATFORMS[r.platform] ?? r.platform),
+      h("br"),
+      h("code", { className: "shop-name" }, r.shop),
+    );
+    shopCell.className = "stack";
     const status = cell("colStatus", statusWord(r.status));
     status.className = `status ${r.status}`;
     const row = h(
@@ -462,7 +470,7 @@ function renderRuns() {
       {},
       cell("colStarted", timeEl(r.startedAt)),
       cell("colKind", kindWord(r.kind)),
-      cell("colShop", h("span", {}, PLATFORMS[r.platform] ?? r.platform), h("br"), h("code", { className: "shop-name" }, r.shop)),
+      shopCell,
       cell("colSince", timeEl(r.since)),
       status,
       cell(
