@@ -31,6 +31,7 @@ const WORDS = {
     colResult: "Result",
     show: "Show",
     kinds: { backfill: "backfill", reconcile: "reconciliation" },
+    kindTitles: { backfill: "Backfill", reconcile: "Reconciliation" },
     statuses: {
       running: "running",
       done: "done",
@@ -59,7 +60,7 @@ const WORDS = {
     },
     took: (words) => `in ${words}`,
     counts: (p) =>
-      `${p.read} orders read: ${p.delivered} delivered, ${p.alreadyKnown} already known (not sent again), ${p.refused} refused`,
+      `${p.read} orders read in ${p.pages} ${p.pages === 1 ? "page" : "pages"}: ${p.delivered} delivered, ${p.alreadyKnown} already known (not sent again), ${p.refused} refused`,
     refusedHeading: (n) => `Refused orders (${n})`,
     missing: "the catalogue lacks",
     invalid: "not a valid order",
@@ -95,6 +96,7 @@ const WORDS = {
     colResult: "Ergebnis",
     show: "Anzeigen",
     kinds: { backfill: "Nachholen", reconcile: "Kontrollabgleich" },
+    kindTitles: { backfill: "Nachholen", reconcile: "Kontrollabgleich" },
     statuses: {
       running: "läuft",
       done: "fertig",
@@ -124,7 +126,7 @@ const WORDS = {
     },
     took: (words) => `in ${words}`,
     counts: (p) =>
-      `${p.read} Bestellungen gelesen: ${p.delivered} zugestellt, ${p.alreadyKnown} bereits bekannt (nicht erneut gesendet), ${p.refused} abgelehnt`,
+      `${p.read} Bestellungen in ${p.pages} ${p.pages === 1 ? "Seite" : "Seiten"} gelesen: ${p.delivered} zugestellt, ${p.alreadyKnown} bereits bekannt (nicht erneut gesendet), ${p.refused} abgelehnt`,
     refusedHeading: (n) => `Abgelehnte Bestellungen (${n})`,
     missing: "im Katalog fehlt",
     invalid: "keine gültige Bestellung",
@@ -317,7 +319,8 @@ function renderShops() {
   form.start.disabled = !shops.some((s) => s.configured);
 }
 
-/** A run's numbers: read of total with a bar, delivered, known, refused, pages, per target. */
+/** A run's numbers: read of total with a bar; while it runs, delivered, known, refused and
+ * pages (its summary says them at the end); per target. */
 function progressOf(run) {
   const t = w();
   const p = run.progress;
@@ -330,19 +333,21 @@ function progressOf(run) {
     li.dataset.n = String(n);
     return li;
   };
+  const running = run.status === "running";
   const box = h(
     "div",
     { className: "pull-progress" },
-    h("p", { className: "pull-read" }, t.readOf(p.read.toLocaleString(locale()), p.total?.toLocaleString(locale()))),
+    running && h("p", { className: "pull-read" }, t.readOf(p.read.toLocaleString(locale()), p.total?.toLocaleString(locale()))),
     bar,
-    h(
-      "ul",
-      { className: "pull-counts" },
-      count("delivered", p.delivered, t.delivered),
-      count("known", p.alreadyKnown, t.known),
-      count("refused", p.refused, t.refused),
-      count("pages", p.pages, t.pages),
-    ),
+    running &&
+      h(
+        "ul",
+        { className: "pull-counts" },
+        count("delivered", p.delivered, t.delivered),
+        count("known", p.alreadyKnown, t.known),
+        count("refused", p.refused, t.refused),
+        count("pages", p.pages, t.pages),
+      ),
   );
   const targets = Object.entries(p.perTarget ?? {});
   if (targets.length) {
@@ -353,7 +358,7 @@ function progressOf(run) {
       li.dataset.target = target;
       list.append(li);
     }
-    box.append(h("p", { className: "pull-targets-heading" }, `${t.perTarget}:`), list);
+    box.append(h("div", { className: "pull-targets-line" }, h("span", {}, `${t.perTarget}:`), list));
   }
   return box;
 }
@@ -368,7 +373,12 @@ function renderRun() {
   box.dataset.id = run.id;
   box.dataset.status = run.status;
   box.append(
-    h("h3", {}, `${kindWord(run.kind)} · ${PLATFORMS[run.platform] ?? run.platform} · `, h("code", { className: "shop-name" }, run.shop)),
+    h(
+      "h3",
+      {},
+      `${t.kindTitles[run.kind] ?? run.kind} · ${PLATFORMS[run.platform] ?? run.platform} · `,
+      h("code", { className: "shop-name" }, run.shop),
+    ),
     h("p", { className: "pull-since" }, `${t.colSince} `, timeEl(run.since), ` · ${t.colStarted} `, timeEl(run.startedAt)),
   );
   if (run.status === "running") {
@@ -456,12 +466,7 @@ function renderRuns() {
     open.setAttribute("aria-label", `${t.show}: ${kindWord(r.kind)} ${when(r.startedAt)}`);
     open.addEventListener("click", () => follow(r.id, true));
     // The shop's name under its column's name at phone width: a whole line for it.
-    const shopCell = cell(
-      "colShop",
-      h("span", {}, PLATFORMS[r.platform] ?? r.platform),
-      h("br"),
-      h("code", { className: "shop-name" }, r.shop),
-    );
+    const shopCell = cell("colShop", h("span", {}, PLATFORMS[r.platform] ?? r.platform), h("code", { className: "shop-name" }, r.shop));
     shopCell.className = "stack";
     const status = cell("colStatus", statusWord(r.status));
     status.className = `status ${r.status}`;

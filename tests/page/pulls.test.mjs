@@ -8,11 +8,14 @@
 // error.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { openAdminPage } from "./session.mjs";
+import { join } from "node:path";
+import { openAdminPage, shots } from "./session.mjs";
 import { DEMO_CATALOGUE, DEMO_MISSING_SKU } from "../../scripts/start.mjs";
 
 const SECOND = "weinhaus-zwei.myshopify.com";
-let session, system, page, pageErrors, shot, woo, kivitendo;
+let session, system, page, pageErrors, woo, kivitendo;
+/** A screenshot of the backfill view into .build/screenshots/. */
+const shot = (name) => page.locator("#pulls").screenshot({ path: join(shots, `${name}.png`) });
 const consoleErrors = [];
 
 before(async () => {
@@ -26,7 +29,7 @@ before(async () => {
     },
     { demo: true },
   );
-  ({ system, page, pageErrors, shot } = session);
+  ({ system, page, pageErrors } = session);
   ({ woocommerce: woo, kivitendo } = system.standins);
   page.on("console", (m) => {
     if (m.type() === "error") consoleErrors.push(m.text());
@@ -90,7 +93,7 @@ test("a backfill from the page: progress while the shop is slow, then the summar
     await page.textContent("#pull-run .pull-left"),
     /^(about \d+ (seconds?|minutes?) left|almost done|estimating the time left…)$/,
   );
-  assert.match(await runText(), /backfill · WooCommerce/);
+  assert.match(await runText(), /Backfill · WooCommerce/);
   assert.equal(await page.isVisible("#pull-cancel"), true);
   await shot("p1-backfill-running");
   // Then the shop answers again: every page read.
@@ -98,7 +101,7 @@ test("a backfill from the page: progress while the shop is slow, then the summar
   assert.match(await page.textContent("#pull-run .pull-summary"), /^Finished .+ in \d+ (seconds?|minutes?)$/);
   assert.equal(
     await page.textContent("#pull-run .pull-counts-text"),
-    "36 orders read: 33 delivered, 0 already known (not sent again), 3 refused",
+    "36 orders read in 4 pages: 33 delivered, 0 already known (not sent again), 3 refused",
   );
   assert.deepEqual(await page.$eval("#pull-progress", (p) => [p.value, p.max]), [36, 36]);
   assert.equal(await page.textContent('#pull-run .pull-targets li[data-target="kivitendo"]'), "kivitendo: 33 delivered, 0 already known");
@@ -137,7 +140,7 @@ test("the catalogue fixed, run again: only the refused orders are delivered, not
   }, first);
   assert.equal(
     await page.textContent("#pull-run .pull-counts-text"),
-    "36 orders read: 3 delivered, 33 already known (not sent again), 0 refused",
+    "36 orders read in 4 pages: 3 delivered, 33 already known (not sent again), 0 refused",
   );
   assert.equal(await page.locator("#pull-refused").count(), 0);
   assert.equal(await page.locator("#pull-runs tbody tr").count(), 2);
@@ -157,7 +160,7 @@ test("a running backfill is cancelled from the page: no further page is read", a
   await page.click("#pull-cancel");
   await page.waitForSelector('#pull-run[data-status="cancelled"]');
   assert.match(await page.textContent("#pull-run .pull-summary"), /^Cancelled /);
-  assert.match(await page.textContent("#pull-run .pull-counts-text"), /^10 orders read: /);
+  assert.match(await page.textContent("#pull-run .pull-counts-text"), /^10 orders read in 1 page: /);
   assert.equal(await page.isVisible("#pull-cancel"), false);
   assert.equal(await page.isVisible("#pull-again"), true);
   // The held page is given up (3 s) and no other is asked for.
@@ -193,7 +196,7 @@ test("the Cron Trigger's reconciliation is listed with its result", async () => 
   assert.match(await woocommerce.textContent(), /reconciliation.*done.*already known/);
   // Shown on request: no "run again" for a reconciliation (the Cron Trigger runs it).
   await woocommerce.locator("button").click();
-  await page.waitForFunction(() => /reconciliation · WooCommerce/.test(document.querySelector("#pull-run h3")?.textContent ?? ""));
+  await page.waitForFunction(() => /Reconciliation · WooCommerce/.test(document.querySelector("#pull-run h3")?.textContent ?? ""));
   assert.equal(await page.getAttribute("#pull-run", "data-status"), "done");
   assert.equal(await page.locator("#pull-again").count(), 0);
 });
@@ -209,7 +212,7 @@ test("German: the view's words, statuses, kinds and times", async () => {
     assert.match(await page.textContent(`#pull-shops li[data-shop="${SECOND}"]`), /noch nicht lesbar; es fehlt: SHOPIFY_ACCESS_TOKEN_ZWEI/);
     assert.match(await page.textContent(`#pull-shops li[data-platform="woocommerce"]`), /abgeglichen bis \d\d\.\d\d\.\d{4}, \d\d:\d\d/);
     assert.match(await page.textContent("#pull-run .pull-summary"), /^Fertig .+ in \d+ (Sekunden?|Minuten?)$/);
-    assert.match(await page.textContent("#pull-run .pull-counts-text"), /^36 Bestellungen gelesen: \d+ zugestellt, \d+ bereits bekannt/);
+    assert.match(await page.textContent("#pull-run .pull-counts-text"), /^36 Bestellungen in 4 Seiten gelesen: \d+ zugestellt, \d+ bereits bekannt/);
     const kinds = await page.$$eval("#pull-runs tbody td:nth-child(2)", (l) => l.map((td) => td.textContent));
     assert.ok(kinds.includes("Nachholen") && kinds.includes("Kontrollabgleich"), String(kinds));
     const statuses = await page.$$eval("#pull-runs tbody td.status", (l) => l.map((td) => td.textContent));
