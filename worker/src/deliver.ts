@@ -114,7 +114,7 @@ function notRetryable(d: ledger.Stored): Result {
 
 /** The upstream's own id of a job's order, which a cancel and its create share: Geisenheim's
  * invoice id (kontor's idempotency key without a header; a cancel's without its `cancel:`). */
-function subjectOf(job: Job): string | null {
+export function subjectOf(job: Job): string | null {
   if (job.target !== "geisenheim") return null;
   const k = deliveryKey(job.target, job.operation, job.input);
   return k.ok ? k.key.replace(/^cancel:/, "") : null;
@@ -187,7 +187,7 @@ export async function deliver(env: Env, job: Job, existing?: ledger.Stored, noRe
 
 /** A create whose order was cancelled before it came (the cancel is accepted or under way) is
  * never sent: marked `cancelled`. True when it was. */
-async function cancelledBefore(env: Env, row: ledger.Stored): Promise<boolean> {
+export async function cancelledBefore(env: Env, row: ledger.Stored): Promise<boolean> {
   if (row.operation !== "createOrder" || !row.subject) return false;
   const cancel = await ledger.cancelOf(env.DB, row.target, row.subject);
   if (!cancel) return false;

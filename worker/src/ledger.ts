@@ -108,16 +108,21 @@ export function publicDelivery(s: Stored): Delivery & { inFlight?: InFlight } {
   return inflight ? { ...d, inFlight: inflight } : d;
 }
 
-/** Claims `(target, key)`: the new row (status `queued`, held by a new lease until
- * `leaseEnd`), or the existing one. */
-export async function claim(
-  db: D1Database,
-  d: { target: string; operation: string; key: string; subject: string | null; input: unknown; options: unknown },
-  now: string,
-  leaseEnd: string,
-): Promise<{ fresh: boolean; row: Stored }> {
-  const id = crypto.randomUUID();
-  const inserted = await db
+/** A delivery to claim: its target, operation, key, subject, order and options. */
+export interface ClaimOf {
+  target: string;
+  operation: string;
+  key: string;
+  subject: string | null;
+  input: unknown;
+  options: unknown;
+}
+
+/** The statement that claims `(target, key)` as delivery `id` (status `queued`, due at
+ * `leaseEnd`, held by a new lease): it answers the new row, or nothing when the key was claimed
+ * before. One statement, so that a page of claims is one D1 batch (src/sales.ts). */
+export function claimStatement(db: D1Database, d: ClaimOf, id: string, now: string, leaseEnd: string): D1PreparedStatement {
+  return db
     .prepare(
       `INSERT INTO deliveries (id, target, operation, key, status, attempts, input, options, created_at, updated_at, next_attempt_at, subject, lease)
      VALUES (?1, ?2, ?3, ?4, 'queued', 0, ?5, ?6, ?7, ?7, ?8, ?9, ?10) ON CONFLICT (target, key) DO NOTHING RETURNING *`,
@@ -133,8 +138,16 @@ export async function claim(
       leaseEnd,
       d.subject,
       crypto.randomUUID(),
-    )
-    .first<Row>();
+    );
+}
+
+/** A row a statement answered, as stored. */
+export const stored = (r: unknown): Stored => fromRow(r as Row);
+
+/** Claims `(target, key)`: the new row (status `queued`, held by a new lease until
+ * `leaseEnd`), or the existing one. */
+export async function claim(db: D1Database, d: ClaimOf, now: string, leaseEnd: string): Promise<{ fresh: boolean; row: Stored }> {
+  const inserted = await claimStatement(db, d, crypto.randomUUID(), now, leaseEnd).first<Row>();
   if (inserted) return { fresh: true, row: fromRow(inserted) };
   const existing = await byKey(db, d.target, d.key);
   if (!existing) throw new Error("delivery vanished while claiming");
