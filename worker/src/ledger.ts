@@ -179,14 +179,18 @@ export async function reopen(
  * before its request leaves; false when the lease is lost or the delivery is no longer
  * queued (a cancel got there first): then nothing may be sent. */
 export async function writeAhead(db: D1Database, row: Stored, inflight: InFlight, state?: unknown): Promise<boolean> {
-  const r = await db
+  const r = await writeAheadStatement(db, row, inflight, state).run();
+  return (r.meta.changes ?? 0) === 1;
+}
+
+/** `writeAhead`'s statement (it changes one row, or none when the lease is lost). */
+export function writeAheadStatement(db: D1Database, row: Stored, inflight: InFlight, state?: unknown): D1PreparedStatement {
+  return db
     .prepare(
       `UPDATE deliveries SET inflight = ?1, attempts = ?2, state = COALESCE(?3, state), updated_at = ?4
      WHERE id = ?5 AND lease = ?6 AND status = 'queued'`,
     )
-    .bind(JSON.stringify(inflight), inflight.n, state === undefined ? null : JSON.stringify(state), inflight.at, row.id, row.lease)
-    .run();
-  return (r.meta.changes ?? 0) === 1;
+    .bind(JSON.stringify(inflight), inflight.n, state === undefined ? null : JSON.stringify(state), inflight.at, row.id, row.lease);
 }
 
 /** Records an interrupted attempt (the one found in flight) in the attempt log and clears it;
@@ -214,9 +218,10 @@ export async function interrupted(db: D1Database, row: Stored, issues: Issue[], 
   return (upd?.meta.changes ?? 0) === 1;
 }
 
-/** Records an attempt and the delivery's new state, and lets the lease go (compare-and-set on
- * it: false when another holder or a cancel got there first, and nothing is written). */
-export async function settle(
+/** The statements that record an attempt and the delivery's new state, and let the lease go
+ * (compare-and-set on it: the second changes no row when another holder or a cancel got there
+ * first, and the first then writes nothing). */
+export function settleStatements(
   db: D1Database,
   row: Stored,
   attempt: Attempt,
@@ -229,8 +234,8 @@ export async function settle(
     state: unknown;
     nextAttemptAt: string | null;
   },
-): Promise<boolean> {
-  const [, upd] = await db.batch([
+): D1PreparedStatement[] {
+  return [
     db
       .prepare(
         `INSERT OR REPLACE INTO attempts (delivery_id, n, at, outcome, upstream_status, issues, requests, duration_ms, excerpt)
@@ -266,8 +271,7 @@ export async function settle(
         row.id,
         row.lease,
       ),
-  ]);
-  return (upd?.meta.changes ?? 0) === 1;
+  ];
 }
 
 /** Puts a held delivery back, due at `nextAttemptAt`, without an attempt (a cancel waiting
@@ -444,6 +448,19 @@ export async function lease(db: D1Database, id: string, nowMs: number, slackMs: 
     .bind(new Date(nowMs + leaseMs).toISOString(), id, new Date(nowMs + slackMs).toISOString(), crypto.randomUUID())
     .first<Row>();
   return r ? fromRow(r) : null;
+}
+
+/** `lease` of many deliveries in one statement (a queue batch): the rows leased, each with its
+ * own new lease. */
+export async function leaseMany(db: D1Database, ids: string[], nowMs: number, slackMs: number, leaseMs: number): Promise<Stored[]> {
+  if (ids.length === 0) return [];
+  const { results } = await db
+    .prepare(
+      `UPDATE deliveries SET next_attempt_at = ?1, lease = lower(hex(randomblob(16))) WHERE id IN (SELECT value FROM json_each(?2)) AND status = 'queued' AND (next_attempt_at IS NULL OR next_attempt_at <= ?3) RETURNING *`,
+    )
+    .bind(new Date(nowMs + leaseMs).toISOString(), JSON.stringify(ids), new Date(nowMs + slackMs).toISOString())
+    .all<Row>();
+  return results.map(fromRow);
 }
 
 /** Marks a still queued delivery dead (compare-and-set); false when it is not queued. */
