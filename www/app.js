@@ -1645,5 +1645,5 @@ await loadExample(EXAMPLES[0]);
 await loadOverview();
 await refreshDeliveries();
 // The backfill view (www/pulls.js).
-await initPulls($("pulls"), api);
+await initPulls($("pulls"), api, () => Boolean(token()));
 document.body.dataset.ready = "true";

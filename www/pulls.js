@@ -70,6 +70,7 @@ const WORDS = {
     alreadyRunning: "A run for this shop is already running: shown below.",
     notStarted: "The backfill did not start",
     unreadable: "The runs could not be read",
+    noToken: "No caller token: the shops and runs are shown once it is set.",
     pickShop: "choose a shop",
     refresh: "Refresh",
   },
@@ -137,6 +138,7 @@ const WORDS = {
     alreadyRunning: "Für diesen Shop läuft bereits ein Lauf: unten gezeigt.",
     notStarted: "Das Nachholen wurde nicht gestartet",
     unreadable: "Die Läufe konnten nicht gelesen werden",
+    noToken: "Kein Aufrufer-Token: Shops und Läufe erscheinen, sobald es gesetzt ist.",
     pickShop: "einen Shop wählen",
     refresh: "Aktualisieren",
   },
@@ -179,6 +181,7 @@ const issueText = (i) => (lang() === "de" ? i.messageDe || i.message : i.message
 
 /** The page's worker call (`{ status, data }`), the section, what the worker last answered. */
 let api = null;
+let tokenSet = () => true;
 let section = null;
 let overview = null;
 /** The run shown (GET /v1/pulls/{id}'s answer) and a note above it (`{ id, words }`). */
@@ -191,9 +194,11 @@ let following = 0;
 const form = {};
 
 /** Builds the view in `box` (the page's empty section) and reads the worker's shops and runs;
- * `call(method, path, body)` is the page's worker call. */
-export async function initPulls(box, call) {
+ * `call(method, path, body)` is the page's worker call, `hasToken()` whether it has a caller
+ * token to call with. */
+export async function initPulls(box, call, hasToken) {
   api = call;
+  tokenSet = hasToken;
   section = box;
   form.heading = h("h2", { id: "h-pulls" });
   form.hint = h("p", { className: "hint" });
@@ -246,6 +251,13 @@ export async function initPulls(box, call) {
 /** Reads GET /v1/pulls again and shows it; a running run is followed. */
 export async function loadPulls() {
   if (!api) return;
+  if (!tokenSet()) {
+    // Nothing to ask the worker without a token (the page's header asks for it).
+    overview = null;
+    form.unreadable = "token";
+    renderPulls();
+    return;
+  }
   let answer;
   try {
     answer = await api("GET", "/v1/pulls");
@@ -454,7 +466,13 @@ function renderRuns() {
   body.replaceChildren();
   const runs = overview?.runs ?? [];
   form.runsState.textContent =
-    form.unreadable !== null && form.unreadable !== undefined ? `${t.unreadable} (HTTP ${form.unreadable})` : runs.length ? "" : t.noRuns;
+    form.unreadable === "token"
+      ? t.noToken
+      : form.unreadable !== null && form.unreadable !== undefined
+        ? `${t.unreadable} (HTTP ${form.unreadable})`
+        : runs.length
+          ? ""
+          : t.noRuns;
   const cell = (column, ...content) => {
     const td = h("td", {}, ...content);
     td.dataset.label = t[column];

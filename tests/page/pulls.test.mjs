@@ -269,6 +269,26 @@ test("phone width: the view fits 375 px, the runs are cards with every column na
   }
 });
 
+test("without a caller token the view asks the worker nothing and says so (the header asks for the token, not refused)", async () => {
+  // A new tab: the token is kept per tab (sessionStorage), this one has none.
+  const tab = await page.context().newPage();
+  const asked = [];
+  tab.on("request", (r) => {
+    if (new URL(r.url()).pathname.startsWith("/v1/pulls")) asked.push(r.url());
+  });
+  tab.on("pageerror", (e) => pageErrors.push(String(e)));
+  try {
+    await tab.goto(system.url);
+    await tab.waitForSelector("body[data-ready=true]", { timeout: 30_000 });
+    assert.equal(await tab.textContent("#pull-runs-state"), "No caller token: the shops and runs are shown once it is set.");
+    assert.match(await tab.textContent("#token-state"), /no caller token/);
+    assert.equal(await tab.isDisabled("#pull-start"), true);
+    assert.deepEqual(asked, []);
+  } finally {
+    await tab.close();
+  }
+});
+
 test("no console error and no page error", () => {
   assert.deepEqual([consoleErrors, pageErrors], [[], []]);
 });
