@@ -125,7 +125,7 @@ const WORDS = {
       auth_failed: "Angehalten: der Shop hat den Zugang von kontor abgelehnt",
       failed: "Angehalten",
     },
-    took: (words) => `in ${words}`,
+    took: (words) => `· Dauer ${words}`,
     counts: (p) =>
       `${p.read} Bestellungen in ${p.pages} ${p.pages === 1 ? "Seite" : "Seiten"} gelesen: ${p.delivered} zugestellt, ${p.alreadyKnown} bereits bekannt (nicht erneut gesendet), ${p.refused} abgelehnt`,
     refusedHeading: (n) => `Abgelehnte Bestellungen (${n})`,

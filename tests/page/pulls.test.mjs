@@ -211,7 +211,7 @@ test("German: the view's words, statuses, kinds and times", async () => {
     assert.equal(await page.textContent("#pull-start"), "Nachholen starten");
     assert.match(await page.textContent(`#pull-shops li[data-shop="${SECOND}"]`), /noch nicht lesbar; es fehlt: SHOPIFY_ACCESS_TOKEN_ZWEI/);
     assert.match(await page.textContent(`#pull-shops li[data-platform="woocommerce"]`), /abgeglichen bis \d\d\.\d\d\.\d{4}, \d\d:\d\d/);
-    assert.match(await page.textContent("#pull-run .pull-summary"), /^Fertig .+ in \d+ (Sekunden?|Minuten?)$/);
+    assert.match(await page.textContent("#pull-run .pull-summary"), /^Fertig .+ · Dauer \d+ (Sekunden?|Minuten?)$/);
     assert.match(
       await page.textContent("#pull-run .pull-counts-text"),
       /^36 Bestellungen in 4 Seiten gelesen: \d+ zugestellt, \d+ bereits bekannt/,
