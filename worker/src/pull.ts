@@ -1,9 +1,9 @@
 // Orders pulled from the shops' own APIs (issue 24): a backfill from a date (a route), and the
 // reconciliation on the Cron Trigger from each shop's stored watermark less the overlap. The
 // requests and the reading of their answers are the package's (`pullRequest`,
-// `readPullPage`, …); each order goes through the webhooks' own path (`handlePulledOrder`:
-// the same mapping, catalogue check, keys and claims), so an order that came both ways is
-// delivered once. A run reads page after page on the delivery queue (message `{ pull: id }`),
+// `readPullPage`, …); each page goes through the webhooks' own path (`handlePulledOrders`,
+// src/sales.ts: the same mapping, catalogue check, keys and claims, its D1 work batched per
+// page), so an order that came both ways is delivered once. A run reads page after page on the delivery queue (message `{ pull: id }`),
 // its position in D1 after every page: resumable after a restart (the Cron Trigger sends a
 // message for a run nobody holds), cancellable between pages.
 import {

@@ -288,19 +288,25 @@ async function handleOrder(
   const t = topic(platform, headers, parsed);
   const kind = t === null ? "order" : shopEvent(platform, t);
   if (kind === null) return { httpStatus: 200, body: { platform, ignored: "topic", topic: t } };
-  const to = targets(env);
-  if ("issue" in to) return { httpStatus: 500, body: { platform, error: "worker_misconfigured", issues: [to.issue] } };
-  let first = 0;
-  if (to.targets.includes("geisenheim")) {
-    const f = firstInvoiceId(vars(env));
-    if (!f.ok) return { httpStatus: 500, body: { platform, error: "worker_misconfigured", issues: f.issues } };
-    first = f.id;
-  }
+  const setup = orderSetup(env, platform);
+  if ("httpStatus" in setup) return setup;
+  const { to, first } = setup;
   if (kind === "refund") return refundEvent(env, platform, shop, body, to.targets, first, event);
   if (kind !== "order") return stateEvent(env, platform, shop, body, parsed, kind, t ?? "", to.targets, first, event);
   const c = saleContext(env, platform, shop, single, to.targets, first);
   const [answer] = await takeSales(env, c, [{ body, parsed, event, topic: t }], (e) => oneSale(env, c, e));
   return answer!;
+}
+
+/** Where shop orders go (WEBHOOK_TARGETS) and Geisenheim's first id, or the 500 naming what
+ * to set. */
+function orderSetup(env: Env, platform: ShopPlatform): { to: { targets: string[] }; first: number } | WebhookAnswer {
+  const to = targets(env);
+  if ("issue" in to) return { httpStatus: 500, body: { platform, error: "worker_misconfigured", issues: [to.issue] } };
+  if (!to.targets.includes("geisenheim")) return { to, first: 0 };
+  const f = firstInvoiceId(vars(env));
+  if (!f.ok) return { httpStatus: 500, body: { platform, error: "worker_misconfigured", issues: f.issues } };
+  return { to, first: f.id };
 }
 
 /** Where the orders of a shop go (`takeSales`' context). */
@@ -327,15 +333,9 @@ export async function handlePulledOrders(
   orders: { body: string; parsed: unknown }[],
   event: string,
 ): Promise<WebhookAnswer[]> {
-  const to = targets(env);
-  if ("issue" in to) return orders.map(() => ({ httpStatus: 500, body: { platform, error: "worker_misconfigured", issues: [to.issue] } }));
-  let first = 0;
-  if (to.targets.includes("geisenheim")) {
-    const f = firstInvoiceId(vars(env));
-    if (!f.ok) return orders.map(() => ({ httpStatus: 500, body: { platform, error: "worker_misconfigured", issues: f.issues } }));
-    first = f.id;
-  }
-  const c = saleContext(env, platform, shop, single, to.targets, first);
+  const setup = orderSetup(env, platform);
+  if ("httpStatus" in setup) return orders.map(() => setup);
+  const c = saleContext(env, platform, shop, single, setup.to.targets, setup.first);
   return takeSales(
     env,
     c,
