@@ -129,9 +129,10 @@ async function answerFromLedger(env: Env, id: string, fallback: ledger.Stored, d
 
 /** A test's fault-injection point (KONTOR_FAULT_HOOK_URL, never set in production): the worker
  * says where it is (`claimed`, `inflight`: the attempt recorded and its request about to
- * leave, `answered`: the answer in, not yet recorded, `settled`), so that a test can stop it
- * there with kill -9. */
-async function faultPoint(env: Env, step: string, row: ledger.Stored, method = "", path = ""): Promise<void> {
+ * leave, `answered`: the answer in, not yet recorded, `settled`; src/sales.ts: `sale_ids`, a
+ * page's Geisenheim ids given and nothing claimed yet), so that a test can stop it there with
+ * kill -9. */
+export async function faultPoint(env: Env, step: string, row: { target: string; key: string }, method = "", path = ""): Promise<void> {
   const url = env.KONTOR_FAULT_HOOK_URL;
   if (typeof url !== "string" || url === "") return;
   try {

@@ -21,7 +21,7 @@ import {
   type ShopPlatform,
 } from "kontor";
 import type { Env } from "./env";
-import { refusal, subjectOf, cancelledBefore, type Job, type Queued } from "./deliver";
+import { refusal, subjectOf, cancelledBefore, faultPoint, type Job, type Queued } from "./deliver";
 import * as ledger from "./ledger";
 import * as shoporders from "./shoporders";
 
@@ -223,6 +223,7 @@ export async function takeSales(
     }
     sales.splice(0, sales.length, ...sales.filter((s) => !slow.includes(s.i)));
     records.length = 0;
+    if (sales[0]) await faultPoint(env, "sale_ids", { target: "geisenheim", key: sales[0].key });
   }
 
   // 3. Every claim, link, order and event of the page in one batch.

@@ -5,11 +5,17 @@
 // (KONTOR_COUNT_D1) stay a small fraction per order: one read, one id and one claim batch per
 // page, the deliveries leased, written ahead and settled per queue batch. One order missing
 // from the catalogue is refused on its page without holding up the others; one arriving by
-// webhook before the pull is not sent again.
+// webhook before the pull is not sent again. Killed (kill -9) after a page's ids were given and
+// before its deliveries were claimed, the worker resumes the page: each order once, with the id
+// it was given, no gap.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
-import { startWorker } from "./harness.mjs";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startWorker, workerLog } from "./harness.mjs";
 import { startGeisenheim } from "../../tests/standins/geisenheim.mjs";
 import { shopOrders, startWooCommerce } from "../../tests/standins/shops.mjs";
 
@@ -47,7 +53,12 @@ const orders = shopOrders("woocommerce", N, { from: BASE, skus: [SKU] }).map((o)
   shipping_lines: o.shipping_lines.map((l) => ({ ...l, method_id: "flat_rate", method_title: "DHL Paket" })),
   line_items: o.id === 1100 ? o.line_items.map((l) => ({ ...l, sku: "NOT-IN-CATALOGUE" })) : o.line_items,
 }));
-let geisenheim, woo, worker;
+let geisenheim, woo, worker, vars, hook;
+const state = mkdtempSync(join(tmpdir(), "kontor-backfill-batch-"));
+// The fault hook (KONTOR_FAULT_HOOK_URL): answers at once, except at `holdAt`, where it holds
+// the worker until the test kills it.
+let holdAt = null;
+let held = 0;
 const auth = { Authorization: `Bearer ${secrets.KONTOR_API_TOKEN}`, "Content-Type": "application/json" };
 async function call(method, path, body) {
   const res = await fetch(worker.url + path, { method, headers: auth, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -57,18 +68,26 @@ async function call(method, path, body) {
 before(async () => {
   geisenheim = await startGeisenheim({ username: secrets.GEISENHEIM_USERNAME, password: secrets.GEISENHEIM_PASSWORD });
   woo = await startWooCommerce({ key: secrets.WOOCOMMERCE_CONSUMER_KEY, secret: secrets.WOOCOMMERCE_CONSUMER_SECRET, orders });
-  worker = await startWorker({
-    secrets,
-    vars: {
-      GEISENHEIM_BASE_URL: geisenheim.url,
-      WEBHOOK_TARGETS: "geisenheim",
-      GEISENHEIM_FIRST_INVOICE_ID: String(FIRST),
-      WOOCOMMERCE_SHOPS: woo.url,
-      PULL_PAGE_SIZE: "100",
-      PULL_RECONCILE: "off",
-      KONTOR_COUNT_D1: "on",
-    },
+  hook = createServer((req, res) => {
+    if (new URL(req.url, "http://hook").searchParams.get("step") === holdAt) {
+      held++;
+      return;
+    }
+    res.writeHead(204).end();
   });
+  await new Promise((ok) => hook.listen(0, "127.0.0.1", ok));
+  vars = {
+    GEISENHEIM_BASE_URL: geisenheim.url,
+    WEBHOOK_TARGETS: "geisenheim",
+    GEISENHEIM_FIRST_INVOICE_ID: String(FIRST),
+    WOOCOMMERCE_SHOPS: woo.url,
+    PULL_PAGE_SIZE: "100",
+    PULL_LEASE_SECONDS: "2",
+    PULL_RECONCILE: "off",
+    KONTOR_COUNT_D1: "on",
+    KONTOR_FAULT_HOOK_URL: `http://127.0.0.1:${hook.address().port}/`,
+  };
+  worker = await startWorker({ secrets, vars, persist: state });
   const r = await call("PUT", "/v1/catalogue", catalogue);
   assert.equal(r.status, 200, JSON.stringify(r.json));
 });
@@ -76,6 +95,9 @@ before(async () => {
 after(async () => {
   await worker?.stop();
   await Promise.all([geisenheim, woo].map((s) => s?.close()));
+  hook?.closeAllConnections();
+  hook?.close();
+  rmSync(state, { recursive: true, force: true });
 });
 
 test("a backfill of 250 orders: each once at Geisenheim with its own id in order, the D1 work batched per page", async () => {
@@ -169,4 +191,72 @@ test("a backfill of 250 orders: each once at Geisenheim with its own id in order
   // D1 round trips for the whole run: pages, claims and the queue's attempts.
   const d1 = (await call("GET", "/v1/pulls")).json.d1RoundTrips - d1Before;
   assert.ok(d1 / N < 0.5, `${d1} D1 round trips for ${N} orders`);
+});
+
+test("kill -9 after a page's ids were given, before its claims: resumed, each order once with the id it was given, no gap", async () => {
+  const more = shopOrders("woocommerce", 150, { first: 4001, from: BASE + 86_400_000, skus: [SKU] }).map((o) => ({
+    ...o,
+    currency: "EUR",
+    shipping_lines: o.shipping_lines.map((l) => ({ ...l, method_id: "flat_rate", method_title: "DHL Paket" })),
+  }));
+  woo.state.orders.push(...more);
+  const postsBefore = geisenheim.requests.filter((r) => r.method === "POST").length;
+  // The next id of the sequence: after the ids the earlier test's orders took.
+  const next = Math.max(FIRST - 1, ...geisenheim.requests.filter((r) => r.method === "POST").map((r) => JSON.parse(r.body).id)) + 1;
+  holdAt = "sale_ids";
+  held = 0;
+  const started = await call("POST", "/v1/pulls", {
+    platform: "woocommerce",
+    shop: woo.url,
+    since: new Date(BASE + 86_400_000 - 60_000).toISOString(),
+  });
+  assert.equal(started.status, 202, JSON.stringify(started.json));
+  for (let i = 0; held === 0; i++) {
+    if (i > 300) assert.fail("the worker never reached the page's ids");
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
+  await worker.kill();
+  holdAt = null;
+  assert.equal(geisenheim.requests.filter((r) => r.method === "POST").length, postsBefore, "nothing sent before the claims");
+  worker = await startWorker({ secrets, vars, persist: state });
+  const mid = (await call("GET", `/v1/pulls/${started.json.id}`)).json;
+  assert.equal(mid.status, "running");
+  assert.equal(mid.progress.read, 0, "the page was not counted: it is read again");
+  // The Cron Trigger resumes the run nobody holds (its lease, 2 s, ran out 10 s ago): called
+  // until it says so, once.
+  for (let i = 0; ; i++) {
+    if (i > 60) assert.fail("the Cron Trigger never resumed the run");
+    const r = await fetch(`${worker.url}/__scheduled?cron=${encodeURIComponent("*/15 * * * *")}`);
+    assert.equal(r.status, 200);
+    if (/"resumed":[1-9]/.test(workerLog(worker.output()))) break;
+    await new Promise((ok) => setTimeout(ok, 1000));
+  }
+  const until = Date.now() + 120_000;
+  for (;;) {
+    const run = (await call("GET", `/v1/pulls/${started.json.id}`)).json;
+    const posts = geisenheim.requests.filter((r) => r.method === "POST" && r.answered === 200).length - postsBefore;
+    if (run.status === "done" && posts >= more.length) break;
+    if (Date.now() > until)
+      assert.fail(`after 120 s: run ${run.status} ${JSON.stringify(run.progress)}, Geisenheim holds ${posts} of ${more.length}`);
+    await new Promise((ok) => setTimeout(ok, 500));
+  }
+  await new Promise((ok) => setTimeout(ok, 1500));
+  const posts = geisenheim.requests.filter((r) => r.method === "POST").slice(postsBefore);
+  assert.ok(
+    posts.every((r) => r.answered === 200),
+    "Geisenheim refused none",
+  );
+  const ids = posts.map((r) => JSON.parse(r.body).id).sort((a, b) => a - b);
+  assert.equal(ids.length, more.length, "each order once");
+  // They follow the ids given before, without a gap.
+  assert.deepEqual(
+    ids,
+    Array.from({ length: more.length }, (_, i) => next + i),
+  );
+  const h = (await call("GET", `/v1/shop-orders/woocommerce/${encodeURIComponent(woo.url.toLowerCase())}/4001`)).json;
+  assert.deepEqual(
+    h.geisenheimIds.map((g) => g.id),
+    [next],
+    "4001 kept the id it was given before the kill",
+  );
 });
