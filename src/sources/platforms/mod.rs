@@ -233,8 +233,8 @@ pub fn from_shop_order(platform: &str, raw: &Value, catalogue: Option<&Catalogue
             issues.error(
                 "platform",
                 "unknown_platform",
-                format!("unknown shop platform `{other}`; known: {known}"),
-                format!("unbekannte Shop-Plattform `{other}`; bekannt: {known}"),
+                format!("unknown shop platform {other:?}; known: {known}"),
+                format!("unbekannte Shop-Plattform {other:?}; bekannt: {known}"),
             );
             None
         }
@@ -467,8 +467,8 @@ pub(crate) fn put_street(
             issues.warning(
                 format!("{path}.street"),
                 "unsplittable_street",
-                format!("`{shop_field}` ({line:?}) does not end in a house number: kept whole as the street"),
-                format!("`{shop_field}` ({line:?}) endet nicht mit einer Hausnummer: die Zeile bleibt ganz als Straße erhalten"),
+                format!("{line:?} (the shop's {shop_field}) does not end in a house number: kept whole as the street"),
+                format!("{line:?} ({shop_field} des Shops) endet nicht mit einer Hausnummer: die Zeile bleibt ganz als Straße erhalten"),
             );
         }
     }
@@ -488,8 +488,8 @@ pub(crate) fn require_place(
         if !out.contains_key(key) {
             missing(
                 &format!("{path}.{key}"),
-                format!("{platform} sent no `{shop}.{field}`: make it a required address field at checkout"),
-                format!("{platform} sendet kein `{shop}.{field}`: bitte im Checkout zum Pflichtfeld der Adresse machen"),
+                format!("{platform} sent no {shop}.{field}: make it a required address field at checkout"),
+                format!("{platform} sendet kein {shop}.{field}: bitte im Checkout zum Pflichtfeld der Adresse machen"),
                 issues,
             );
         }
@@ -501,8 +501,8 @@ pub(crate) fn second_line_warning(line: &str, path: &str, shop_field: &str, issu
     issues.warning(
         path,
         "second_address_line",
-        format!("`{shop_field}` ({line:?}) has no place in the canonical address and is not carried over"),
-        format!("`{shop_field}` ({line:?}) hat in der kanonischen Adresse keinen Platz und wird nicht übernommen"),
+        format!("{line:?} (the shop's {shop_field}) has no place in the canonical address and is not carried over"),
+        format!("{line:?} ({shop_field} des Shops) hat in der kanonischen Adresse keinen Platz und wird nicht übernommen"),
     );
 }
 
@@ -636,8 +636,9 @@ pub(crate) fn payment_of(
             issues.warning(
                 "payment.method",
                 "unknown_payment_method",
-                format!("`{field}` {text:?} is no payment method kontor knows: passed on as text, not guessed"),
-                format!("`{field}` {text:?} ist keine Zahlungsart, die kontor kennt: als Text weitergegeben, nicht geraten"),
+                format!("{text:?} (the shop's {field}) is no payment method kontor knows: passed on as text, not guessed"),
+                format!("{text:?} ({field} des Shops) ist keine Zahlungsart, die kontor kennt: als Text weitergegeben, nicht geraten"),
+
             );
             text
         }
