@@ -177,7 +177,12 @@ pub fn delivery_key(target: &str, operation: &str, input: &Value, header: Option
     let key = match header.map(str::trim) {
         Some(h) if !h.is_empty() => {
             if h.len() > 200 || !h.bytes().all(|b| b.is_ascii_graphic()) {
-                issues.error("Idempotency-Key", "invalid_idempotency_key", "the header must be 1 to 200 visible ASCII characters (a UUID)", "der Header muss 1 bis 200 sichtbare ASCII-Zeichen haben (eine UUID)");
+                issues.error(
+                    "Idempotency-Key",
+                    "invalid_idempotency_key",
+                    "the header must be 1 to 200 visible ASCII characters (a UUID)",
+                    "der Header muss 1 bis 200 sichtbare ASCII-Zeichen haben (eine UUID)",
+                );
             }
             Some(h.to_owned())
         }
@@ -202,7 +207,6 @@ pub fn delivery_key(target: &str, operation: &str, input: &Value, header: Option
                     field
                 };
                 issues.error(path, "missing_idempotency_key", if path.is_empty() { format!("no idempotency key: give {field} or an Idempotency-Key header") } else { "no idempotency key: give it here or as an Idempotency-Key header".to_owned() }, if path.is_empty() { format!("kein Idempotenzschlüssel: bitte {field} oder einen Idempotency-Key-Header angeben") } else { "kein Idempotenzschlüssel: bitte hier oder als Idempotency-Key-Header angeben".to_owned() });
-
             }
             match operation {
                 "cancelOrder" => text.map(|t| format!("cancel:{t}")),
@@ -1377,10 +1381,9 @@ mod tests {
                     code.to_owned()
                 )]
             );
-            assert!(issues
-                .iter()
-                .next()
-                .is_some_and(|i| i.message.contains("set GEISENHEIM_FIRST_INVOICE_ID")));
+            assert!(issues.iter().next().is_some_and(|i| i
+                .message
+                .contains("set it to the first id the worker may give")));
         }
     }
 

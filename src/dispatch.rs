@@ -101,7 +101,6 @@ pub fn check_order(document: &str, order: &Order, order_issues: Issues, options:
                 "unknown_target",
                 format!("no order document {document:?} to check against; known: {known}"),
                 format!("kein Bestelldokument {document:?} zum Prüfen; bekannt: {known}"),
-
             );
             issues
         }

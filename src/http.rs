@@ -259,7 +259,6 @@ pub fn check_base_url(url: &str, path: &str, issues: &mut Issues) -> Option<Stri
             "invalid_base_url",
             format!("{url:?} must be an https:// URL (http:// only for localhost)"),
             format!("{url:?} muss eine https://-URL sein (http:// nur für localhost)"),
-
         );
         return None;
     }

@@ -217,7 +217,6 @@ impl Issues {
             "unknown_operation",
             format!("{target} has no operation {name:?}; known: {known}"),
             format!("{target} kennt die Operation {name:?} nicht; bekannt: {known}"),
-
         );
     }
 }
@@ -233,7 +232,6 @@ pub fn for_people(path: &str, message: &str, message_de: &str) -> Option<String>
         // A path of one lower-case word (items, number, currency) is an ordinary word too.
         let word = path.chars().all(|c| c.is_ascii_lowercase());
         if !word && mentions(m, path) {
-
             return Some(format!("its own path in {m:?}"));
         }
     }
@@ -253,11 +251,9 @@ fn mentions(text: &str, path: &str) -> bool {
         };
         !before.is_some_and(|c| part(c) || c == '.' || c == ']') && !longer
     })
-
 }
 
 impl<'a> IntoIterator for &'a Issues {
-
     type Item = &'a Issue;
     type IntoIter = std::slice::Iter<'a, Issue>;
     fn into_iter(self) -> Self::IntoIter {

@@ -175,7 +175,9 @@ fn map_value(
                 bad_spec(
                     at,
                     &format!("{p:?} is no source path (write Address.Street or Items[0].Sku)"),
-                    &format!("{p:?} ist kein Quellpfad (Schreibweise Address.Street oder Items[0].Sku)"),
+                    &format!(
+                        "{p:?} ist kein Quellpfad (Schreibweise Address.Street oder Items[0].Sku)"
+                    ),
                     issues,
                 );
                 return None;
@@ -264,7 +266,6 @@ fn map_each(
                 at,
                 &format!("{path:?} is no source path"),
                 &format!("{path:?} ist kein Quellpfad"),
-
                 issues,
             );
             return None;
@@ -474,8 +475,7 @@ mod tests {
         let conv = issues
             .iter()
             .find(|i| i.code == "mapping_conversion_failed");
-        assert!(conv.is_some_and(|i| i.message.contains("the source's Amount is \"six\"")
-));
+        assert!(conv.is_some_and(|i| i.message.contains("the source's Amount is \"six\"")));
     }
 
     #[test]

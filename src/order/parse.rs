@@ -284,7 +284,10 @@ impl<'j, 'p> Reader<'j, 'p> {
             other => {
                 let other = other.unwrap_or(&Json::Null);
                 let (en, de) = if matches!(path, Path::Root) {
-                    ("the order must be an object", "die Bestellung muss ein Objekt sein")
+                    (
+                        "the order must be an object",
+                        "die Bestellung muss ein Objekt sein",
+                    )
                 } else {
                     ("must be an object", "muss ein Objekt sein")
                 };
@@ -646,7 +649,9 @@ pub(super) fn from_json(doc: &json::Doc<'_>) -> (Order, Issues) {
                 "currency",
                 "invalid_currency",
                 format!("{c:?} is no currency code; use an ISO 4217 code such as \"EUR\""),
-                format!("{c:?} ist kein Währungscode; bitte einen ISO-4217-Code wie \"EUR\" angeben"),
+                format!(
+                    "{c:?} ist kein Währungscode; bitte einen ISO-4217-Code wie \"EUR\" angeben"
+                ),
             );
         }
     }
@@ -907,14 +912,8 @@ fn read_item(r: &Reader<'_, '_>, issues: &mut Issues) -> Item {
             issues.error(
                 path,
                 "discount_exceeds_price",
-                format!(
-                    "{d} is larger than the unit price ({})",
-                    item.unit_price
-                ),
-                format!(
-                    "{d} ist größer als der Einzelpreis ({})",
-                    item.unit_price
-                ),
+                format!("{d} is larger than the unit price ({})", item.unit_price),
+                format!("{d} ist größer als der Einzelpreis ({})", item.unit_price),
             );
         }
     }
@@ -958,10 +957,7 @@ fn read_code(v: &Json<'_>, path: Path<'_>, issues: &mut Issues) -> Option<Code> 
             issues.error(
                 path,
                 "invalid_type",
-                format!(
-                    "must be a number or a string, not {}",
-                    other.type_name()
-                ),
+                format!("must be a number or a string, not {}", other.type_name()),
                 "muss eine Zahl oder ein Text sein",
             );
             None
@@ -981,7 +977,6 @@ fn read_product(r: &Reader<'_, '_>, issues: &mut Issues) -> Product {
             format!("{kind_text:?} is no product kind; use {PRODUCT_KIND_HINT}"),
             format!(
                 "{kind_text:?} ist keine Produktart; erlaubt: {}",
-
                 ProductKind::NAMES.join(", ")
             ),
         );

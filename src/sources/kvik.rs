@@ -34,7 +34,12 @@ fn base(config: &Config, allow_insecure: bool, issues: &mut Issues) -> Option<St
         }
         None if !issues.remove("config.baseUrl", "invalid_base_url") => {
             if !issues.iter().any(|i| i.path == "config.baseUrl") {
-                issues.error("config.baseUrl", "missing_base_url", "kvik.shop runs on the shop's domain: set it here (https://yourshop.com)", "kvik.shop läuft auf der Shop-Domain: bitte hier angeben (https://ihrshop.de)");
+                issues.error(
+                    "config.baseUrl",
+                    "missing_base_url",
+                    "kvik.shop runs on the shop's domain: set it here (https://yourshop.com)",
+                    "kvik.shop läuft auf der Shop-Domain: bitte hier angeben (https://ihrshop.de)",
+                );
             }
             return None;
         }
@@ -351,7 +356,6 @@ mod tests {
                 "http://127.0.0.1:8787",
                 false,
                 Some("set config.allowInsecure to true"),
-
             ),
         ] {
             let mut issues = Issues::new();

@@ -629,7 +629,6 @@ pub fn westarp_shipping_cost(
             "out_of_range",
             "must be a whole number of grams from 0",
             "muss eine ganze Grammzahl ab 0 sein",
-
         );
     } else if let Some(v) = read(&method, "method", true, &mut issues) {
         match westarp::shipping::ShippingMethod::from_value(&v)

@@ -168,14 +168,8 @@ impl Shop {
                 issues.error(
                     format!("config.{k}"),
                     "missing_credentials",
-                    format!(
-                        "required to read {} orders: {what}",
-                        p.label()
-                    ),
-                    format!(
-                        "nötig, um {}-Bestellungen zu lesen: {was}",
-                        p.label()
-                    ),
+                    format!("required to read {} orders: {what}", p.label()),
+                    format!("nötig, um {}-Bestellungen zu lesen: {was}", p.label()),
                 );
             }
             t
@@ -322,7 +316,6 @@ impl Position {
                 "invalid_value",
                 "is not a cursor Shopify gave",
                 "ist kein Cursor, den Shopify geliefert hat",
-
             );
         }
         Some(Position {

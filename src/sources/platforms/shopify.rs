@@ -73,10 +73,7 @@ pub(crate) fn map(o: &Value, life: &mut Life, issues: &mut Issues) -> Value {
         &mut out,
         when.as_deref().and_then(utc),
         "Shopify",
-        [
-            "processed_at or created_at",
-            "processed_at oder created_at",
-        ],
+        ["processed_at or created_at", "processed_at oder created_at"],
         when.as_deref(),
         ["", ""],
         issues,

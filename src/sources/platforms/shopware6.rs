@@ -300,12 +300,16 @@ fn address(
     }
     match text(a, "street") {
         Some(line) => put_street(&mut out, &line, path, &format!("{shop}.street"), issues),
-        None => missing(
-            &format!("{path}.street"),
-            format!("Shopware sent no {shop}.street"),
-            format!("Shopware sendet kein {shop}.street"),
-            issues,
-        ),
+        None => {
+            let at = format!("{path}.street");
+            let (sent, sent_de) = super::shop_field(&format!("{shop}.street"), &at);
+            missing(
+                &at,
+                format!("Shopware sent {sent}"),
+                format!("Shopware sendet {sent_de}"),
+                issues,
+            )
+        }
     }
     for key in ["additionalAddressLine1", "additionalAddressLine2"] {
         if let Some(l) = text(a, key) {
@@ -320,8 +324,9 @@ fn address(
         }
         None => missing(
             &format!("{path}.country"),
-            format!("Shopware sent no {shop}.country.iso: load the order with the association {shop}.country", shop = if shop.starts_with("deliveries") { "deliveries.shippingOrderAddress" } else { shop }),
-            format!("Shopware sendet kein {shop}.country.iso: bitte die Bestellung mit der Assoziation {shop}.country laden", shop = if shop.starts_with("deliveries") { "deliveries.shippingOrderAddress" } else { shop }),
+            format!("Shopware sent no {shop}.country.iso: load the order with the association country of {shop}", shop = if shop.starts_with("deliveries") { "deliveries.shippingOrderAddress" } else { shop }),
+            format!("Shopware sendet kein {shop}.country.iso: bitte die Bestellung mit der Assoziation country von {shop} laden", shop = if shop.starts_with("deliveries") { "deliveries.shippingOrderAddress" } else { shop }),
+
             issues,
         ),
     }
@@ -446,8 +451,9 @@ fn state(
             issues.warning(
                 "stateMachineState",
                 "missing_association",
-                "Shopware sent no state of the order or its transactions: no state is given; load the order with the associations stateMachineState and transactions.stateMachineState",
-                "Shopware sendet keinen Zustand der Bestellung oder ihrer Transaktionen: kein Zustand angegeben; bitte die Bestellung mit den Assoziationen stateMachineState und transactions.stateMachineState laden",
+                "Shopware sent no state of the order or its transactions: no state is given; load the order with the state associations (the order's and transactions.stateMachineState)",
+                "Shopware sendet keinen Zustand der Bestellung oder ihrer Transaktionen: kein Zustand angegeben; bitte die Bestellung mit den Zustands-Assoziationen laden (der Bestellung und transactions.stateMachineState)",
+
             );
         }
     }

@@ -648,7 +648,6 @@ fn missing(rules: &mut Rules<'_>, path: Path<'_>, field: &str, hint: &str) {
         "missing_field",
         format!("required by Geisenheim for this category ({field}): {hint}"),
         format!("für diese Kategorie bei Geisenheim Pflicht ({field})"),
-
     );
 }
 

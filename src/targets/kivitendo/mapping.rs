@@ -264,7 +264,6 @@ fn require_id(
             "missing_option",
             format!("kivitendo needs this option: {what}"),
             format!("kivitendo braucht diese Option: {what_de}"),
-
         );
     }
     value
@@ -505,7 +504,6 @@ pub fn build_order(order: &Order, order_issues: Issues, options: &Options) -> Bu
                         "missing_field",
                         "required for the shipping line: the items have several tax rates",
                         "Pflicht für die Versandposition: die Positionen haben mehrere Steuersätze",
-
                     );
                     None
                 }
@@ -785,7 +783,6 @@ pub fn build_category(input: &Value, _options: &Options) -> Built<Record> {
                 "invalid_type",
                 "must be a whole number",
                 "muss eine ganze Zahl sein",
-
             );
             None
         }

@@ -586,8 +586,12 @@ pub fn sync_step(
             );
         }
         if !options.shop_order_number {
-            issues.error("options.orderNumber", "invalid_value", "the sync finds orders by the shop's order number: must be \"shop\"", "der Abgleich sucht Bestellungen über die Shop-Bestellnummer: muss \"shop\" sein");
-
+            issues.error(
+                "options.orderNumber",
+                "invalid_value",
+                "the sync finds orders by the shop's order number: must be \"shop\"",
+                "der Abgleich sucht Bestellungen über die Shop-Bestellnummer: muss \"shop\" sein",
+            );
         }
         let mut check = options.clone();
         check.customer_id = Some(check.customer_id.unwrap_or(1));

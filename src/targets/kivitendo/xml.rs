@@ -168,8 +168,7 @@ fn valid_name(name: &str, at: usize) -> Result<&str, LexError> {
     if ok {
         Ok(name)
     } else {
-        Err((at, format!("{name:?} is not an element name")
-))
+        Err((at, format!("{name:?} is not an element name")))
     }
 }
 

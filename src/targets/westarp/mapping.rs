@@ -307,7 +307,12 @@ pub fn build_order(order: &Order, order_issues: Issues, options: &Options) -> Bu
     let shipping_method_name = match ship.and_then(|s| s.method_name.clone()) {
         Some(n) => n,
         None => {
-            issues.error("shipping.methodName", "missing_field", "required by Westarp: printed on the invoice, e.g. \"Standard-Versand\"", "Pflicht bei Westarp: steht auf der Rechnung, z. B. \"Standard-Versand\"");
+            issues.error(
+                "shipping.methodName",
+                "missing_field",
+                "required by Westarp: printed on the invoice, e.g. \"Standard-Versand\"",
+                "Pflicht bei Westarp: steht auf der Rechnung, z. B. \"Standard-Versand\"",
+            );
             String::new()
         }
     };
@@ -345,8 +350,12 @@ pub fn build_order(order: &Order, order_issues: Issues, options: &Options) -> Bu
         };
         if item.quantity < 0 {
             let p = path.key("quantity");
-            issues.error(p, "negative_quantity", "negative: Westarp orders take positive whole numbers (send returns another way)", "negativ: Westarp-Bestellungen brauchen positive ganze Zahlen");
-
+            issues.error(
+                p,
+                "negative_quantity",
+                "negative: Westarp orders take positive whole numbers (send returns another way)",
+                "negativ: Westarp-Bestellungen brauchen positive ganze Zahlen",
+            );
         }
         let discount_rate = if let Some(p) = item.discount_percent {
             Some(p)
