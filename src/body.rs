@@ -175,7 +175,6 @@ pub fn wants_text(options: &Value, issues: &mut Issues) -> bool {
                 "invalid_type",
                 format!("{other} is not allowed; write \"text\" (the request body as text) or \"object\""),
                 format!("{other} ist nicht erlaubt; bitte \"text\" (der Request-Body als Text) oder \"object\" angeben"),
-
             );
             false
         }

@@ -699,7 +699,6 @@ pub fn read_csv(text: &str, issues: &mut Issues) -> Catalogue {
             "missing_field",
             "the header row (line 1) has no column sku: name the columns, e.g. sku;kind;bottleSizeMl;quality;grapes",
             "die Kopfzeile (Zeile 1) hat keine Spalte sku: bitte die Spalten benennen, z. B. sku;kind;bottleSizeMl;quality;grapes",
-
         );
         return Catalogue::default();
     };

@@ -423,8 +423,7 @@ pub fn webhook_shop(platform: &str, claimed: Option<&str>, env: &Value) -> Webho
         } else {
             "https://weingut.example"
         };
-        issues.error(join("env", &list_var), "missing_configuration", format!("this worker takes {platform} webhooks from no shop: set this variable to the shops (e.g. {example}), each signing with {default_secret} or the secret named for it"), format!("dieser Worker nimmt von keinem {platform}-Shop Webhooks an: diese Variable auf die Shops setzen (z. B. {example})
-, die mit {default_secret} oder dem für sie genannten Secret signieren"));
+        issues.error(join("env", &list_var), "missing_configuration", format!("this worker takes {platform} webhooks from no shop: set this variable to the shops (e.g. {example}), each signing with {default_secret} or the secret named for it"), format!("dieser Worker nimmt von keinem {platform}-Shop Webhooks an: diese Variable auf die Shops setzen (z. B. {example}), die mit {default_secret} oder dem für sie genannten Secret signieren"));
     }
     let single = shops.len() == 1;
     let mut found = None;
@@ -464,9 +463,8 @@ pub fn first_invoice_id(env: &Value) -> (Option<u64>, Issues) {
         issues.error(
             join("env", name),
             if var(env, name).is_some() { "invalid_value" } else { "missing_configuration" },
-            format!("shop webhook orders go to Geisenheim (WEBHOOK_TARGETS), which needs a gapless invoice id the shops do not send: set it to the first id the worker may give (the id after the last one Geisenheim has from you, e.g. 1 for a new account)"),
-            format!("Bestellungen aus Shop-Webhooks gehen an Geisenheim (WEBHOOK_TARGETS), das eine lückenlose Rechnungs-ID braucht, die Shops nicht senden: bitte auf die erste ID setzen, die
- der Worker vergeben darf (die ID nach der letzten, die Geisenheim von Ihnen hat, z. B. 1 bei einem neuen Zugang)"),
+            "shop webhook orders go to Geisenheim (WEBHOOK_TARGETS), which needs a gapless invoice id the shops do not send: set it to the first id the worker may give (the id after the last one Geisenheim has from you, e.g. 1 for a new account)",
+            "Bestellungen aus Shop-Webhooks gehen an Geisenheim (WEBHOOK_TARGETS), das eine lückenlose Rechnungs-ID braucht, die Shops nicht senden: bitte auf die erste ID setzen, die der Worker vergeben darf (die ID nach der letzten, die Geisenheim von Ihnen hat, z. B. 1 bei einem neuen Zugang)",
         );
     }
     (id, issues)

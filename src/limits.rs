@@ -40,7 +40,6 @@ pub fn within(n: usize, max: usize, unit: (&str, &str), path: &str, issues: &mut
         format!("larger than {max} {en}: split it"),
         format!("größer als {max} {de}: bitte aufteilen"),
     );
-
     false
 }
 

@@ -677,7 +677,6 @@ pub fn kivitendo_category_documents(
                     "invalid_type",
                     "pass the getCategories answer, its data list or its interpreted tree",
                     "bitte die getCategories-Antwort, ihre data-Liste oder den ausgewerteten Baum übergeben",
-
                 );
             }
             Vec::new()

@@ -62,7 +62,6 @@ pub fn read_catalogue(text: JsValue, options: Option<JsValue>) -> JsValue {
                 "invalid_value",
                 format!("{other:?} is not allowed: use \"json\" or \"csv\" (or leave it out to detect)"),
                 format!("{other:?} ist nicht erlaubt: bitte \"json\" oder \"csv\" angeben (oder weglassen zum Erkennen)"),
-
             );
             None
         }

@@ -519,7 +519,6 @@ pub(crate) fn shop_field(field: &str, at: &str) -> (String, String) {
 }
 
 /// Warns about a second address line, which the canonical address has no field for.
-
 pub(crate) fn second_line_warning(line: &str, path: &str, shop_field: &str, issues: &mut Issues) {
     issues.warning(
         path,
@@ -661,7 +660,6 @@ pub(crate) fn payment_of(
                 "unknown_payment_method",
                 format!("{text:?} (the shop's {field}) is no payment method kontor knows: passed on as text, not guessed"),
                 format!("{text:?} ({field} des Shops) ist keine Zahlungsart, die kontor kennt: als Text weitergegeben, nicht geraten"),
-
             );
             text
         }

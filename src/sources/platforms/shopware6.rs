@@ -252,8 +252,7 @@ pub(crate) fn map(raw: &Value, life: &mut Life, issues: &mut Issues) -> Option<V
                     format!("lineItems[{i}]"),
                     "line_not_mapped",
                     format!("the line {label:?} of type {other:?} ({total}) has no place in the canonical order and is not carried over"),
-                    format!("die Position {label:?} vom Typ {other:?} ({total})
- hat keinen Platz in der kanonischen Bestellung und wird nicht übernommen"),
+                    format!("die Position {label:?} vom Typ {other:?} ({total}) hat keinen Platz in der kanonischen Bestellung und wird nicht übernommen"),
                 );
             }
         }
@@ -326,7 +325,6 @@ fn address(
             &format!("{path}.country"),
             format!("Shopware sent no {shop}.country.iso: load the order with the association country of {shop}", shop = if shop.starts_with("deliveries") { "deliveries.shippingOrderAddress" } else { shop }),
             format!("Shopware sendet kein {shop}.country.iso: bitte die Bestellung mit der Assoziation country von {shop} laden", shop = if shop.starts_with("deliveries") { "deliveries.shippingOrderAddress" } else { shop }),
-
             issues,
         ),
     }
@@ -453,7 +451,6 @@ fn state(
                 "missing_association",
                 "Shopware sent no state of the order or its transactions: no state is given; load the order with the state associations (the order's and transactions.stateMachineState)",
                 "Shopware sendet keinen Zustand der Bestellung oder ihrer Transaktionen: kein Zustand angegeben; bitte die Bestellung mit den Zustands-Assoziationen laden (der Bestellung und transactions.stateMachineState)",
-
             );
         }
     }

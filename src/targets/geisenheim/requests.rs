@@ -109,7 +109,6 @@ fn cancel_id(input: &Value, issues: &mut Issues) -> Option<u64> {
                 "missing_invoice_id",
                 "required for cancelling: the id used when the order was created (the order's invoiceId), a positive whole number",
                 "zum Stornieren nötig: die beim Anlegen verwendete ID (die invoiceId der Bestellung) als positive ganze Zahl",
-
             );
             None
         }

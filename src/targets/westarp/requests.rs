@@ -398,7 +398,6 @@ pub fn request(
                     "confirmation_required",
                     format!("deleting a book cancels every order of the title at once and delists it from shops, Amazon and wholesalers: to do it, repeat its id here: {id:?}"),
                     format!("Das Löschen eines Buches storniert sofort alle Bestellungen des Titels und nimmt ihn aus Shops, Amazon und den Barsortimenten: dazu hier die ID wiederholen: {id:?}"),
-
                 );
                 return None;
             }
