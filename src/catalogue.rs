@@ -720,8 +720,8 @@ pub fn read_csv(text: &str, issues: &mut Issues) -> Catalogue {
             issues.error(
                 &path,
                 "extra_fields",
-                format!("line {line} has {} fields, the header row {}: is a value with the separator unquoted?", record.len(), headers.len()),
-                format!("Zeile {line} hat {} Felder, die Kopfzeile {}: enthält ein Wert das Trennzeichen ohne Anführungszeichen?", record.len(), headers.len()),
+                format!("{} fields, the header row {}: is a value with the separator unquoted?", record.len(), headers.len()),
+                format!("{} Felder, die Kopfzeile {}: enthält ein Wert das Trennzeichen ohne Anführungszeichen?", record.len(), headers.len()),
             );
             continue;
         }
@@ -744,9 +744,7 @@ pub fn read_csv(text: &str, issues: &mut Issues) -> Catalogue {
                     issues.warning(header_path, "unknown_field", i.message, i.message_de);
                 }
             } else {
-                let msg = format!("line {line}: {}", i.message);
-                let msg_de = format!("Zeile {line}: {}", i.message_de);
-                issues.push(i.path, &i.code, i.severity, msg, msg_de);
+                issues.push(i.path, &i.code, i.severity, i.message, i.message_de);
             }
         }
         if let Some(e) = e {
@@ -761,8 +759,8 @@ fn csv_error(e: &csv::Error, issues: &mut Issues) {
     issues.error(
         format!("lines[{line}]"),
         "malformed_csv",
-        format!("line {line} cannot be read as CSV (is it UTF-8?)"),
-        format!("Zeile {line} lässt sich nicht als CSV lesen (ist sie UTF-8?)"),
+        "cannot be read as CSV (is it UTF-8?)",
+        "lässt sich nicht als CSV lesen (ist sie UTF-8?)",
     );
 }
 

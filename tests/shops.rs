@@ -340,7 +340,8 @@ fn every_bad_row_is_reported_with_its_line() {
     assert!(r
         .issues
         .iter()
-        .any(|i| i.message.starts_with("line 4: ") && i.message_de.starts_with("Zeile 4: ")));
+        .any(|i| i.path == "lines[4].bottleSizeMl"
+            && i.message.starts_with("\"0,7\" is not allowed: ")));
     let skus: Vec<&str> = r
         .catalogue
         .entries()
