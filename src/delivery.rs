@@ -145,7 +145,7 @@ pub fn worker_config(target: &str, env: &Value, options: &Value) -> WorkerConfig
             Some(value) => {
                 config.insert(v.key.into(), Value::String(value.into()));
             }
-            None if v.required => issues.error(join("env", name), "missing_configuration", format!("the worker has no {name}: set it (wrangler secret put {name}, or in .dev.vars)"), format!("dem Worker fehlt {name}: bitte setzen (wrangler secret put {name} oder in .dev.vars)")),
+            None if v.required => issues.error(join("env", name), "missing_configuration", format!("the worker has none: set it with wrangler secret put {name} (or in .dev.vars)"), format!("dem Worker fehlt dieser Wert: bitte mit wrangler secret put {name} setzen (oder in .dev.vars)")),
             None => {}
         }
     }

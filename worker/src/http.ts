@@ -90,8 +90,8 @@ export async function readBody(
         issue(
           "Content-Type",
           "unsupported_media_type",
-          "send the catalogue as JSON (Content-Type: application/json) or CSV (text/csv)",
-          "bitte den Katalog als JSON (Content-Type: application/json) oder CSV (text/csv) senden",
+          "send the catalogue as JSON (application/json) or CSV (text/csv)",
+          "bitte den Katalog als JSON (application/json) oder CSV (text/csv) senden",
         ),
       ]),
     };
@@ -102,8 +102,8 @@ export async function readBody(
         issue(
           "Content-Type",
           "unsupported_media_type",
-          "send JSON with Content-Type: application/json",
-          "bitte JSON mit Content-Type: application/json senden",
+          "send JSON (application/json)",
+          "bitte JSON senden (application/json)",
         ),
       ]),
     };
