@@ -103,7 +103,7 @@ async function handle(req: Request, env: Env): Promise<Response> {
         "Origin",
         "origin_not_allowed",
         "this origin is not in the worker's ALLOWED_ORIGINS",
-        "dieser Origin steht nicht in ALLOWED_ORIGINS des Workers",
+        "diese Herkunft steht nicht in ALLOWED_ORIGINS des Workers",
       ),
     ]);
   }
