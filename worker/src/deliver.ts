@@ -114,7 +114,7 @@ function notRetryable(d: ledger.Stored): Result {
 
 /** The upstream's own id of a job's order, which a cancel and its create share: Geisenheim's
  * invoice id (kontor's idempotency key without a header; a cancel's without its `cancel:`). */
-function subjectOf(job: Job): string | null {
+export function subjectOf(job: Job): string | null {
   if (job.target !== "geisenheim") return null;
   const k = deliveryKey(job.target, job.operation, job.input);
   return k.ok ? k.key.replace(/^cancel:/, "") : null;
@@ -187,7 +187,7 @@ export async function deliver(env: Env, job: Job, existing?: ledger.Stored, noRe
 
 /** A create whose order was cancelled before it came (the cancel is accepted or under way) is
  * never sent: marked `cancelled`. True when it was. */
-async function cancelledBefore(env: Env, row: ledger.Stored): Promise<boolean> {
+export async function cancelledBefore(env: Env, row: ledger.Stored): Promise<boolean> {
   if (row.operation !== "createOrder" || !row.subject) return false;
   const cancel = await ledger.cancelOf(env.DB, row.target, row.subject);
   if (!cancel) return false;
@@ -443,34 +443,106 @@ export async function attempt(
     } else {
       const res = await send(first);
       if (!res) return lost();
-      if (res.timedOut && whenPossiblySent(job.target, job.operation) === "uncertain") {
-        // No answer in time: the request may have arrived, and this target cannot be asked.
-        outcome = "uncertain";
-        issues = [...firstIssues, ...before, uncertainIssue(job.target, intVar(env, "UPSTREAM_TIMEOUT_SECONDS", 20))];
-      } else if (job.operation === "cancelOrder" && res.status === 404 && before.some((b) => b.code === "create_cancelled")) {
-        // Its create may have reached the target, and did not: cancelled before it arrived,
-        // nothing to cancel there.
-        outcome = "accepted";
-        issues = [
-          ...firstIssues,
-          ...before,
-          issue(
-            "",
-            "nothing_to_cancel",
-            `${job.target} does not have the order (404): its create never arrived and is cancelled, so nothing is left to cancel`,
-            `${job.target} hat die Bestellung nicht (404): ihre Anlage kam nie an und ist storniert, es bleibt nichts zu stornieren`,
-            "warning",
-          ),
-        ];
-      } else {
-        const meaning = interpretResponse(job.target as "geisenheim", job.operation, res.status, res.body);
-        outcome = meaning.outcome;
-        issues = [...firstIssues, ...before, ...meaning.issues];
-        data = meaning.data;
-      }
+      ({ outcome, issues, data } = meaningOf(env, job, res, [...firstIssues, ...before]));
     }
   }
   return finish(env, job, row, { n, outcome, issues, requests, upstreamStatus, answerBody, payload, state, data, started, requeue });
+}
+
+/** What the answer to a delivery's one request means (`before`: the issues found before it). */
+function meaningOf(
+  env: Env,
+  job: Job,
+  res: { status: number; body: string; timedOut?: boolean },
+  before: Issue[],
+): { outcome: Outcome | "uncertain"; issues: Issue[]; data?: unknown } {
+  if (res.timedOut && whenPossiblySent(job.target, job.operation) === "uncertain") {
+    // No answer in time: the request may have arrived, and this target cannot be asked.
+    return { outcome: "uncertain", issues: [...before, uncertainIssue(job.target, intVar(env, "UPSTREAM_TIMEOUT_SECONDS", 20))] };
+  }
+  if (job.operation === "cancelOrder" && res.status === 404 && before.some((b) => b.code === "create_cancelled")) {
+    // Its create may have reached the target, and did not: cancelled before it arrived,
+    // nothing to cancel there.
+    return {
+      outcome: "accepted",
+      issues: [
+        ...before,
+        issue(
+          "",
+          "nothing_to_cancel",
+          `${job.target} does not have the order (404): its create never arrived and is cancelled, so nothing is left to cancel`,
+          `${job.target} hat die Bestellung nicht (404): ihre Anlage kam nie an und ist storniert, es bleibt nichts zu stornieren`,
+          "warning",
+        ),
+      ],
+    };
+  }
+  const meaning = interpretResponse(job.target as "geisenheim", job.operation, res.status, res.body);
+  return { outcome: meaning.outcome, issues: [...before, ...meaning.issues], data: meaning.data };
+}
+
+/** Whether a leased delivery's attempt is one request and nothing else: a first create at a
+ * target whose create is one request (not kivitendo's sync), nothing in flight. Such attempts
+ * of a queue batch are made together (`attemptMany`). */
+export function isSimple(row: ledger.Stored): boolean {
+  return row.target !== "kivitendo" && row.operation === "createOrder" && row.attempts === 0 && !row.inflight;
+}
+
+/** The first attempts of `ready` simple deliveries (`isSimple`) at once, as `attempt` makes
+ * each, with their D1 work batched: every write-ahead in one batch before any request leaves,
+ * the requests at once, every settlement in one batch. Answers each delivery's status and
+ * when to try again, or null when its lease was lost (nothing sent). */
+export async function attemptMany(
+  env: Env,
+  ready: { row: ledger.Stored; job: Job; first: HttpRequest; firstIssues: Issue[] }[],
+): Promise<({ status: DeliveryStatus; retryInSeconds?: number } | null)[]> {
+  if (ready.length === 0) return [];
+  const at = iso(Date.now());
+  const wrote = await env.DB.batch(
+    ready.map(({ row, first }) => ledger.writeAheadStatement(env.DB, row, { n: 1, at, request: { method: first.method, url: first.url } })),
+  );
+  const sent = await Promise.all(
+    ready.map(async ({ row, job, first, firstIssues }, i) => {
+      if ((wrote[i]?.meta.changes ?? 0) !== 1) return null;
+      const started = Date.now();
+      const path = new URL(first.url).pathname;
+      await faultPoint(env, "inflight", row, first.method, path);
+      const res = await perform(env, first);
+      await faultPoint(env, "answered", row, first.method, path);
+      const meaning = meaningOf(env, job, res, firstIssues);
+      return settlement(env, job, row, {
+        n: 1,
+        ...meaning,
+        requests: [{ method: first.method, url: first.url, status: res.status }],
+        upstreamStatus: res.status,
+        answerBody: res.body,
+        payload: first.body === undefined ? undefined : JSON.parse(first.body),
+        started,
+        requeue: false,
+      });
+    }),
+  );
+  const held = sent.filter((x): x is Settlement => x !== null);
+  const results = held.length ? await env.DB.batch(held.flatMap((x) => x.statements)) : [];
+  const out: ({ status: DeliveryStatus; retryInSeconds?: number } | null)[] = [];
+  let k = 0;
+  for (const [i, x] of sent.entries()) {
+    if (!x) {
+      out.push(null);
+      continue;
+    }
+    const ok = (results[k * 2 + 1]?.meta.changes ?? 0) === 1;
+    k += 1;
+    if (!ok) {
+      console.log(JSON.stringify({ level: "warn", lostLease: ready[i]!.row.id, target: ready[i]!.row.target }));
+      out.push(null);
+      continue;
+    }
+    await faultPoint(env, "settled", ready[i]!.row);
+    if (x.settled.status === "dead" && env.DEAD_LETTERS) await env.DEAD_LETTERS.send({ id: ready[i]!.row.id, reason: "max_attempts" });
+    out.push({ status: x.settled.status, retryInSeconds: x.settled.retryInSeconds });
+  }
+  return out;
 }
 
 /** Why a delivery is `uncertain`, and what the operator does about it. */
@@ -492,31 +564,23 @@ function uncertainIssue(target: string, timeoutSeconds?: number): Issue {
 
 /** Records an attempt and settles its delivery (kontor's settleDelivery; `uncertain` stays
  * for the operator), queues it again or dead-letters it. */
-async function finish(
-  env: Env,
-  job: Job,
-  row: ledger.Stored,
-  a: {
-    n: number;
-    outcome: Outcome | "uncertain";
-    issues: Issue[];
-    requests: { method: string; url: string; status: number }[];
-    upstreamStatus: number | null;
-    answerBody: string | null;
-    payload: unknown;
-    state?: KivitendoSyncState;
-    data?: unknown;
-    started: number;
-    requeue: boolean;
-  },
-): Promise<Result & { retryInSeconds?: number }> {
+/** What an attempt ends with: how the delivery is settled, and the D1 statements that record
+ * it (the attempt's log entry, the delivery's row: `ledger.settleStatements`). */
+interface Settlement {
+  settled: { status: DeliveryStatus; httpStatus: number; upstreamId?: string; retryInSeconds?: number };
+  statements: D1PreparedStatement[];
+}
+
+/** An attempt's end as kontor settles it (settleDelivery), its issues and payload with the
+ * worker's secrets redacted. */
+function settlement(env: Env, _job: Job, row: ledger.Stored, a: AttemptEnd): Settlement {
   const v = vars(env);
   const settled: { status: DeliveryStatus; httpStatus: number; upstreamId?: string; retryInSeconds?: number } =
     a.outcome === "uncertain" ? { status: "uncertain", httpStatus: 202 } : settleDelivery(a.outcome, a.data ?? null, a.n, v);
   const end = Date.now();
   const nextAttemptAt = settled.retryInSeconds === undefined ? null : iso(end + settled.retryInSeconds * 1000);
   const safeIssues = redactSecrets(a.issues, v) as Issue[];
-  const ok = await ledger.settle(
+  const statements = ledger.settleStatements(
     env.DB,
     row,
     {
@@ -539,7 +603,28 @@ async function finish(
       nextAttemptAt,
     },
   );
-  if (!ok) {
+  return { settled, statements };
+}
+
+/** How an attempt ended, to be settled. */
+interface AttemptEnd {
+  n: number;
+  outcome: Outcome | "uncertain";
+  issues: Issue[];
+  requests: { method: string; url: string; status: number }[];
+  upstreamStatus: number | null;
+  answerBody: string | null;
+  payload: unknown;
+  state?: KivitendoSyncState;
+  data?: unknown;
+  started: number;
+  requeue: boolean;
+}
+
+async function finish(env: Env, job: Job, row: ledger.Stored, a: AttemptEnd): Promise<Result & { retryInSeconds?: number }> {
+  const { settled, statements } = settlement(env, job, row, a);
+  const results = await env.DB.batch(statements);
+  if ((results[1]?.meta.changes ?? 0) !== 1) {
     console.log(JSON.stringify({ level: "warn", lostLease: row.id, target: row.target }));
     return result(env, row, 409);
   }

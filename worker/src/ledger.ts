@@ -108,16 +108,21 @@ export function publicDelivery(s: Stored): Delivery & { inFlight?: InFlight } {
   return inflight ? { ...d, inFlight: inflight } : d;
 }
 
-/** Claims `(target, key)`: the new row (status `queued`, held by a new lease until
- * `leaseEnd`), or the existing one. */
-export async function claim(
-  db: D1Database,
-  d: { target: string; operation: string; key: string; subject: string | null; input: unknown; options: unknown },
-  now: string,
-  leaseEnd: string,
-): Promise<{ fresh: boolean; row: Stored }> {
-  const id = crypto.randomUUID();
-  const inserted = await db
+/** A delivery to claim: its target, operation, key, subject, order and options. */
+export interface ClaimOf {
+  target: string;
+  operation: string;
+  key: string;
+  subject: string | null;
+  input: unknown;
+  options: unknown;
+}
+
+/** The statement that claims `(target, key)` as delivery `id` (status `queued`, due at
+ * `leaseEnd`, held by a new lease): it answers the new row, or nothing when the key was claimed
+ * before. One statement, so that a page of claims is one D1 batch (src/sales.ts). */
+export function claimStatement(db: D1Database, d: ClaimOf, id: string, now: string, leaseEnd: string): D1PreparedStatement {
+  return db
     .prepare(
       `INSERT INTO deliveries (id, target, operation, key, status, attempts, input, options, created_at, updated_at, next_attempt_at, subject, lease)
      VALUES (?1, ?2, ?3, ?4, 'queued', 0, ?5, ?6, ?7, ?7, ?8, ?9, ?10) ON CONFLICT (target, key) DO NOTHING RETURNING *`,
@@ -133,8 +138,16 @@ export async function claim(
       leaseEnd,
       d.subject,
       crypto.randomUUID(),
-    )
-    .first<Row>();
+    );
+}
+
+/** A row a statement answered, as stored. */
+export const stored = (r: unknown): Stored => fromRow(r as Row);
+
+/** Claims `(target, key)`: the new row (status `queued`, held by a new lease until
+ * `leaseEnd`), or the existing one. */
+export async function claim(db: D1Database, d: ClaimOf, now: string, leaseEnd: string): Promise<{ fresh: boolean; row: Stored }> {
+  const inserted = await claimStatement(db, d, crypto.randomUUID(), now, leaseEnd).first<Row>();
   if (inserted) return { fresh: true, row: fromRow(inserted) };
   const existing = await byKey(db, d.target, d.key);
   if (!existing) throw new Error("delivery vanished while claiming");
@@ -166,14 +179,18 @@ export async function reopen(
  * before its request leaves; false when the lease is lost or the delivery is no longer
  * queued (a cancel got there first): then nothing may be sent. */
 export async function writeAhead(db: D1Database, row: Stored, inflight: InFlight, state?: unknown): Promise<boolean> {
-  const r = await db
+  const r = await writeAheadStatement(db, row, inflight, state).run();
+  return (r.meta.changes ?? 0) === 1;
+}
+
+/** `writeAhead`'s statement (it changes one row, or none when the lease is lost). */
+export function writeAheadStatement(db: D1Database, row: Stored, inflight: InFlight, state?: unknown): D1PreparedStatement {
+  return db
     .prepare(
       `UPDATE deliveries SET inflight = ?1, attempts = ?2, state = COALESCE(?3, state), updated_at = ?4
      WHERE id = ?5 AND lease = ?6 AND status = 'queued'`,
     )
-    .bind(JSON.stringify(inflight), inflight.n, state === undefined ? null : JSON.stringify(state), inflight.at, row.id, row.lease)
-    .run();
-  return (r.meta.changes ?? 0) === 1;
+    .bind(JSON.stringify(inflight), inflight.n, state === undefined ? null : JSON.stringify(state), inflight.at, row.id, row.lease);
 }
 
 /** Records an interrupted attempt (the one found in flight) in the attempt log and clears it;
@@ -201,9 +218,10 @@ export async function interrupted(db: D1Database, row: Stored, issues: Issue[], 
   return (upd?.meta.changes ?? 0) === 1;
 }
 
-/** Records an attempt and the delivery's new state, and lets the lease go (compare-and-set on
- * it: false when another holder or a cancel got there first, and nothing is written). */
-export async function settle(
+/** The statements that record an attempt and the delivery's new state, and let the lease go
+ * (compare-and-set on it: the second changes no row when another holder or a cancel got there
+ * first, and the first then writes nothing). */
+export function settleStatements(
   db: D1Database,
   row: Stored,
   attempt: Attempt,
@@ -216,8 +234,8 @@ export async function settle(
     state: unknown;
     nextAttemptAt: string | null;
   },
-): Promise<boolean> {
-  const [, upd] = await db.batch([
+): D1PreparedStatement[] {
+  return [
     db
       .prepare(
         `INSERT OR REPLACE INTO attempts (delivery_id, n, at, outcome, upstream_status, issues, requests, duration_ms, excerpt)
@@ -253,8 +271,7 @@ export async function settle(
         row.id,
         row.lease,
       ),
-  ]);
-  return (upd?.meta.changes ?? 0) === 1;
+  ];
 }
 
 /** Puts a held delivery back, due at `nextAttemptAt`, without an attempt (a cancel waiting
@@ -431,6 +448,19 @@ export async function lease(db: D1Database, id: string, nowMs: number, slackMs: 
     .bind(new Date(nowMs + leaseMs).toISOString(), id, new Date(nowMs + slackMs).toISOString(), crypto.randomUUID())
     .first<Row>();
   return r ? fromRow(r) : null;
+}
+
+/** `lease` of many deliveries in one statement (a queue batch): the rows leased, each with its
+ * own new lease. */
+export async function leaseMany(db: D1Database, ids: string[], nowMs: number, slackMs: number, leaseMs: number): Promise<Stored[]> {
+  if (ids.length === 0) return [];
+  const { results } = await db
+    .prepare(
+      `UPDATE deliveries SET next_attempt_at = ?1, lease = lower(hex(randomblob(16))) WHERE id IN (SELECT value FROM json_each(?2)) AND status = 'queued' AND (next_attempt_at IS NULL OR next_attempt_at <= ?3) RETURNING *`,
+    )
+    .bind(new Date(nowMs + leaseMs).toISOString(), JSON.stringify(ids), new Date(nowMs + slackMs).toISOString())
+    .all<Row>();
+  return results.map(fromRow);
 }
 
 /** Marks a still queued delivery dead (compare-and-set); false when it is not queued. */

@@ -1,9 +1,9 @@
 // Orders pulled from the shops' own APIs (issue 24): a backfill from a date (a route), and the
 // reconciliation on the Cron Trigger from each shop's stored watermark less the overlap. The
 // requests and the reading of their answers are the package's (`pullRequest`,
-// `readPullPage`, …); each order goes through the webhooks' own path (`handlePulledOrder`:
-// the same mapping, catalogue check, keys and claims), so an order that came both ways is
-// delivered once. A run reads page after page on the delivery queue (message `{ pull: id }`),
+// `readPullPage`, …); each page goes through the webhooks' own path (`handlePulledOrders`,
+// src/sales.ts: the same mapping, catalogue check, keys and claims, its D1 work batched per
+// page), so an order that came both ways is delivered once. A run reads page after page on the delivery queue (message `{ pull: id }`),
 // its position in D1 after every page: resumable after a restart (the Cron Trigger sends a
 // message for a run nobody holds), cancellable between pages.
 import {
@@ -26,7 +26,7 @@ import {
 } from "kontor";
 import { type Env, vars, intVar } from "./env";
 import { issue } from "./http";
-import { handlePulledOrder } from "./webhooks";
+import { handlePulledOrders } from "./webhooks";
 import * as shopware from "./shopware";
 
 /** The platforms orders are pulled from. */
@@ -37,8 +37,6 @@ export const PULL_PLATFORMS: PullPlatform[] = ["woocommerce", "shopify", "shopwa
 const leaseMs = (env: Env) => intVar(env, "PULL_LEASE_SECONDS", 120) * 1000;
 /** How long one queue message keeps reading pages before it hands on to the next. */
 const STEP_BUDGET_MS = 20_000;
-/** Orders of a page handled at once. */
-const CONCURRENCY = 8;
 /** A reconciliation without a watermark starts this far back (older orders: a backfill). */
 const FIRST_RECONCILE_HOURS = 24;
 
@@ -339,9 +337,9 @@ interface Counts {
   stop?: Issue[];
 }
 
-/** Hands a page's orders to the webhooks' path, `CONCURRENCY` at a time; orders the shop
- * orders show as sold in the same state with no new refund are known without it (one query
- * for the page). */
+/** Hands a page's orders to the webhooks' path at once (`handlePulledOrders`: its D1 work
+ * batched per page); orders the shop orders show as sold in the same state with no new refund
+ * are known without it (one query for the page). */
 async function deliverPage(env: Env, run: RunRow, t: PullTarget, orders: string[]): Promise<Counts> {
   const c: Counts = { read: orders.length, delivered: 0, known: 0, refused: 0, perTarget: {}, refusedRows: [] };
   const first = orders.map((text) => {
@@ -365,55 +363,62 @@ async function deliverPage(env: Env, run: RunRow, t: PullTarget, orders: string[
         .all<{ number: string; state: string | null; sold: number; refunds: string }>()
     : { results: [] };
   const known = new Map(results.map((r) => [r.number, r]));
-  const queue = [...first];
-  const work = async () => {
-    for (let o = queue.shift(); o; o = queue.shift()) {
-      const k = o.number === null ? undefined : known.get(o.number);
-      if (k && k.sold && k.state === o.state && o.refunds.every((id) => (JSON.parse(k.refunds) as string[]).includes(id))) {
-        c.known += 1;
-        continue;
-      }
-      let parsed: unknown = null;
-      try {
-        parsed = JSON.parse(o.text);
-      } catch {
-        /* the package read it */
-      }
-      const a = await handlePulledOrder(env, t.platform, t.shop, t.single, o.text, parsed, `pull:${run.id}`);
-      const body = a.body as {
-        error?: string;
-        number?: string;
-        missing?: string[];
-        issues?: Issue[];
-        deliveries?: { target: string; duplicate?: boolean }[];
-      };
-      if (a.httpStatus >= 500) {
-        c.stop = body.issues ?? [];
-        return;
-      }
-      if (a.httpStatus >= 400) {
-        c.refused += 1;
-        c.refusedRows.push({
-          number: String(body.number ?? o.number ?? "?"),
-          code: body.error ?? "refused",
-          missing: body.missing ?? [],
-          issues: (body.issues ?? []).filter((i) => i.severity === "error").slice(0, 20),
-        });
-        continue;
-      }
-      const ds = body.deliveries ?? [];
-      const fresh = ds.some((d) => !d.duplicate);
-      if (fresh) c.delivered += 1;
-      else c.known += 1;
-      for (const d of ds) {
-        const p = (c.perTarget[d.target] ??= { delivered: 0, known: 0 });
-        if (d.duplicate) p.known += 1;
-        else p.delivered += 1;
-      }
+  const todo = first.filter((o) => {
+    const k = o.number === null ? undefined : known.get(o.number);
+    const same = k && k.sold && k.state === o.state && o.refunds.every((id) => (JSON.parse(k.refunds) as string[]).includes(id));
+    if (same) c.known += 1;
+    return !same;
+  });
+  const answers = await handlePulledOrders(
+    env,
+    t.platform,
+    t.shop,
+    t.single,
+    todo.map((o) => ({ body: o.text, parsed: parse(o.text) })),
+    `pull:${run.id}`,
+  );
+  for (const [i, a] of answers.entries()) {
+    const o = todo[i]!;
+    const body = a.body as {
+      error?: string;
+      number?: string;
+      missing?: string[];
+      issues?: Issue[];
+      deliveries?: { target: string; duplicate?: boolean }[];
+    };
+    if (a.httpStatus >= 500) {
+      c.stop = body.issues ?? [];
+      return c;
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, first.length) }, work));
+    if (a.httpStatus >= 400) {
+      c.refused += 1;
+      c.refusedRows.push({
+        number: String(body.number ?? o.number ?? "?"),
+        code: body.error ?? "refused",
+        missing: body.missing ?? [],
+        issues: (body.issues ?? []).filter((i) => i.severity === "error").slice(0, 20),
+      });
+      continue;
+    }
+    const ds = body.deliveries ?? [];
+    if (ds.some((d) => !d.duplicate)) c.delivered += 1;
+    else c.known += 1;
+    for (const d of ds) {
+      const p = (c.perTarget[d.target] ??= { delivered: 0, known: 0 });
+      if (d.duplicate) p.known += 1;
+      else p.delivered += 1;
+    }
+  }
   return c;
+}
+
+/** JSON text parsed, or null (kontor's reading names what is wrong with it). */
+function parse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }
 
 /** One step of a run: reads pages until the budget is spent, a wait is asked for, or the run

@@ -4,50 +4,78 @@
 // to `kontor-deliveries-dead`, whose consumer records the full context. Queues' own
 // `max_retries` sends a message the consumer failed on each time there too.
 import { type Env, type DeliveryMessage, type DeadLetterMessage } from "./env";
-import { attempt, prepare, leaseMs } from "./deliver";
+import { attempt, attemptMany, isSimple, prepare, leaseMs, type Job } from "./deliver";
+import type { HttpRequest, Issue } from "kontor";
 import * as ledger from "./ledger";
 import { step } from "./pull";
 
 /** A message may arrive this early before its delivery's `nextAttemptAt`. */
 const SLACK_MS = 2_000;
 
-/** Consumes a batch of `kontor-deliveries`: every message at once, each on its own. */
+/** Consumes a batch of `kontor-deliveries`: every message at once, each on its own. The
+ * deliveries are leased in one D1 statement; their simple first attempts (`isSimple`: one
+ * request) are made together with their D1 work batched (`attemptMany`); any other attempt on
+ * its own (`attempt`). */
 export async function consumeDeliveries(batch: MessageBatch<DeliveryMessage>, env: Env): Promise<void> {
-  await Promise.all(
-    batch.messages.map(async (msg) => {
-      // A pull run's next step (src/pull.ts).
-      const pull = (msg.body as { pull?: unknown } | null)?.pull;
-      if (typeof pull === "string") {
-        await step(env, pull);
-        msg.ack();
-        return;
-      }
-      const id = msg.body?.id;
-      if (typeof id !== "string") {
-        msg.ack();
-        return;
-      }
-      const row = await ledger.lease(env.DB, id, Date.now(), SLACK_MS, leaseMs(env));
-      // Not queued any more, not yet due, or held by another attempt: this message is a
-      // duplicate (the ledger's recovery re-sends what it needs).
-      if (!row) {
-        msg.ack();
-        return;
-      }
-      const ready = prepare(env, row);
-      if ("issues" in ready) {
-        // The configuration changed under a queued delivery (a secret removed): it cannot be
-        // sent; dead, with the reason.
-        await ledger.markDead(env.DB, id, new Date().toISOString());
-        await env.DEAD_LETTERS?.send({ id, reason: "not_sendable" });
-        msg.ack();
-        return;
-      }
-      const r = await attempt(env, ready.job, row, ready.config, ready.first, ready.firstIssues, false);
-      if (r.body.status === "queued") msg.retry({ delaySeconds: r.retryInSeconds ?? 0 });
-      else msg.ack();
+  const work: Promise<void>[] = [];
+  const byId = new Map<string, Message<DeliveryMessage>[]>();
+  for (const msg of batch.messages) {
+    // A pull run's next step (src/pull.ts).
+    const pull = (msg.body as { pull?: unknown } | null)?.pull;
+    if (typeof pull === "string") {
+      work.push(step(env, pull).then(() => msg.ack()));
+      continue;
+    }
+    const id = msg.body?.id;
+    if (typeof id !== "string") {
+      msg.ack();
+      continue;
+    }
+    byId.set(id, [...(byId.get(id) ?? []), msg]);
+  }
+  const rows = await ledger.leaseMany(env.DB, [...byId.keys()], Date.now(), SLACK_MS, leaseMs(env));
+  const leased = new Map(rows.map((r) => [r.id, r]));
+  // Not queued any more, not yet due, or held by another attempt: this message is a duplicate
+  // (the ledger's recovery re-sends what it needs).
+  for (const [id, msgs] of byId) if (!leased.has(id)) for (const m of msgs) m.ack();
+  const simple: { row: ledger.Stored; job: Job; first: HttpRequest; firstIssues: Issue[]; msgs: Message<DeliveryMessage>[] }[] = [];
+  for (const row of rows) {
+    const msgs = byId.get(row.id) ?? [];
+    const ready = prepare(env, row);
+    if ("issues" in ready) {
+      // The configuration changed under a queued delivery (a secret removed): it cannot be
+      // sent; dead, with the reason.
+      work.push(
+        (async () => {
+          await ledger.markDead(env.DB, row.id, new Date().toISOString());
+          await env.DEAD_LETTERS?.send({ id: row.id, reason: "not_sendable" });
+          for (const m of msgs) m.ack();
+        })(),
+      );
+      continue;
+    }
+    if (isSimple(row)) {
+      simple.push({ row, ...ready, msgs });
+      continue;
+    }
+    work.push(
+      attempt(env, ready.job, row, ready.config, ready.first, ready.firstIssues, false).then((r) =>
+        settle(msgs, String(r.body.status), r.retryInSeconds),
+      ),
+    );
+  }
+  work.push(
+    attemptMany(env, simple).then((out) => {
+      for (const [i, r] of out.entries()) settle(simple[i]!.msgs, r?.status ?? "", r?.retryInSeconds);
     }),
   );
+  await Promise.all(work);
+}
+
+/** Acknowledges a delivery's messages, or retries one with kontor's backoff when the delivery is
+ * still queued (the others are duplicates). */
+function settle(msgs: Message<DeliveryMessage>[], status: string, retryInSeconds?: number): void {
+  msgs.forEach((m, i) => (status === "queued" && i === 0 ? m.retry({ delaySeconds: retryInSeconds ?? 0 }) : m.ack()));
 }
 
 /** Consumes a batch of `kontor-deliveries-dead`: marks each delivery dead (when Queues gave

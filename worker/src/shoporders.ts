@@ -44,7 +44,7 @@ const fromRow = (r: Row): ShopOrder => ({
 
 /** The statement that records (or updates) a shop order: its platform id and state; the order
  * is kept once set. */
-function upsert(
+export function upsert(
   db: D1Database,
   o: { platform: string; shop: string; number: string; orderId: string | null; state: string | null },
   now: string,
@@ -66,10 +66,42 @@ export async function touch(
   await upsert(db, o, now).run();
 }
 
+/** The statements that give each of `keys` of shop order `o` its Geisenheim id (after the
+ * sequence's start, `start`): a key that has one keeps it (retries, repeated events), a new key
+ * takes the sequence's next id, which then moves on by one. */
+export function idStatements(
+  db: D1Database,
+  o: { platform: string; shop: string; number: string },
+  keys: { key: string; booking: string }[],
+  now: string,
+): D1PreparedStatement[] {
+  return keys.flatMap((k) => [
+    db
+      .prepare(
+        `INSERT INTO geisenheim_ids (key, id, platform, shop, number, booking, at)
+        SELECT ?1, next, ?2, ?3, ?4, ?5, ?6 FROM sequences WHERE name = 'geisenheim' AND NOT EXISTS (SELECT 1 FROM geisenheim_ids WHERE key = ?1)`,
+      )
+      .bind(k.key, o.platform, o.shop, o.number, k.booking, now),
+    // Moves on only when this key has just taken `next`.
+    db
+      .prepare(
+        "UPDATE sequences SET next = next + 1 WHERE name = 'geisenheim' AND EXISTS (SELECT 1 FROM geisenheim_ids WHERE key = ?1 AND id = sequences.next)",
+      )
+      .bind(k.key),
+  ]);
+}
+
+/** The statement that starts the Geisenheim sequence at `first` (the first time only). */
+export const sequenceStart = (db: D1Database, first: number): D1PreparedStatement =>
+  db.prepare("INSERT INTO sequences (name, next) VALUES ('geisenheim', ?1) ON CONFLICT (name) DO NOTHING").bind(first);
+
+/** The statement that reads the Geisenheim ids of `keys` (rows `{ key, id }`). */
+export const idsOf = (db: D1Database, keys: string[]): D1PreparedStatement =>
+  db.prepare("SELECT key, id FROM geisenheim_ids WHERE key IN (SELECT value FROM json_each(?1))").bind(JSON.stringify(keys));
+
 /** Gives each of `keys` its Geisenheim id, in one D1 batch with the shop order's record (a
- * transaction): a key that has one keeps it (retries, repeated events), a new key takes the
- * sequence's next id, which then moves on by one. The sequence starts at `first` the first
- * time. Answers key → id. */
+ * transaction; `idStatements`). The sequence starts at `first` the first time. Answers
+ * key → id. */
 export async function assignIds(
   db: D1Database,
   o: { platform: string; shop: string; number: string; orderId: string | null; state: string | null },
@@ -77,33 +109,17 @@ export async function assignIds(
   first: number,
   now: string,
 ): Promise<Map<string, number>> {
-  const statements: D1PreparedStatement[] = [
+  const results = await db.batch([
     upsert(db, o, now),
-    db.prepare("INSERT INTO sequences (name, next) VALUES ('geisenheim', ?1) ON CONFLICT (name) DO NOTHING").bind(first),
-  ];
-  for (const k of keys) {
-    statements.push(
-      db
-        .prepare(
-          `INSERT INTO geisenheim_ids (key, id, platform, shop, number, booking, at)
-        SELECT ?1, next, ?2, ?3, ?4, ?5, ?6 FROM sequences WHERE name = 'geisenheim' AND NOT EXISTS (SELECT 1 FROM geisenheim_ids WHERE key = ?1)`,
-        )
-        .bind(k.key, o.platform, o.shop, o.number, k.booking, now),
-      // Moves on only when this key has just taken `next`.
-      db
-        .prepare(
-          "UPDATE sequences SET next = next + 1 WHERE name = 'geisenheim' AND EXISTS (SELECT 1 FROM geisenheim_ids WHERE key = ?1 AND id = sequences.next)",
-        )
-        .bind(k.key),
-    );
-  }
-  await db.batch(statements);
-  const ids = new Map<string, number>();
-  for (const k of keys) {
-    const r = await db.prepare("SELECT id FROM geisenheim_ids WHERE key = ?1").bind(k.key).first<{ id: number }>();
-    if (r) ids.set(k.key, r.id);
-  }
-  return ids;
+    sequenceStart(db, first),
+    ...idStatements(db, o, keys, now),
+    idsOf(
+      db,
+      keys.map((k) => k.key),
+    ),
+  ]);
+  const rows = (results.at(-1)?.results ?? []) as { key: string; id: number }[];
+  return new Map(rows.map((r) => [r.key, r.id]));
 }
 
 /** The Geisenheim ids of a shop order: the sale's and its return bookings', oldest first. */
@@ -120,14 +136,25 @@ export async function geisenheimIds(
   return results;
 }
 
-/** Stores the order as delivered (once: the first sale's order stays). */
-export async function setOrder(db: D1Database, platform: string, shop: string, number: string, order: unknown, now: string): Promise<void> {
-  await db
+/** The statement that stores the order as delivered (once: the first sale's order stays). */
+export function setOrderStatement(
+  db: D1Database,
+  platform: string,
+  shop: string,
+  number: string,
+  order: unknown,
+  now: string,
+): D1PreparedStatement {
+  return db
     .prepare(
       "UPDATE shop_orders SET order_json = COALESCE(order_json, ?1), updated_at = ?2 WHERE platform = ?3 AND shop = ?4 AND number = ?5",
     )
-    .bind(JSON.stringify(order), now, platform, shop, number)
-    .run();
+    .bind(JSON.stringify(order), now, platform, shop, number);
+}
+
+/** Stores the order as delivered (once: the first sale's order stays). */
+export async function setOrder(db: D1Database, platform: string, shop: string, number: string, order: unknown, now: string): Promise<void> {
+  await setOrderStatement(db, platform, shop, number, order, now).run();
 }
 
 /** Adds refund ids to those booked (a set: each once). */
@@ -167,6 +194,20 @@ export async function byOrderId(db: D1Database, platform: string, shop: string, 
   return r ? fromRow(r) : null;
 }
 
+/** The statement that records one event of a shop order's history (once per event and kind). */
+export function eventStatement(
+  db: D1Database,
+  o: { platform: string; shop: string; number: string },
+  e: { event: string; kind: string; detail: Record<string, unknown> },
+  now: string,
+): D1PreparedStatement {
+  return db
+    .prepare(
+      "INSERT INTO shop_order_events (platform, shop, number, event, kind, at, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
+    )
+    .bind(o.platform, o.shop, o.number, e.event, e.kind, now, JSON.stringify(e.detail));
+}
+
 /** Records one event of a shop order's history (once per event and kind). */
 export async function event(
   db: D1Database,
@@ -174,12 +215,21 @@ export async function event(
   e: { event: string; kind: string; detail: Record<string, unknown> },
   now: string,
 ): Promise<void> {
-  await db
+  await eventStatement(db, o, e, now).run();
+}
+
+/** The statement that links a delivery to its shop order (`role`: sale, return, cancel). */
+export function linkStatement(
+  db: D1Database,
+  o: { platform: string; shop: string; number: string },
+  deliveryId: string,
+  role: string,
+): D1PreparedStatement {
+  return db
     .prepare(
-      "INSERT INTO shop_order_events (platform, shop, number, event, kind, at, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
+      "INSERT INTO shop_order_deliveries (delivery_id, platform, shop, number, role) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
     )
-    .bind(o.platform, o.shop, o.number, e.event, e.kind, now, JSON.stringify(e.detail))
-    .run();
+    .bind(deliveryId, o.platform, o.shop, o.number, role);
 }
 
 /** Links a delivery to its shop order (`role`: sale, return, cancel). */
@@ -189,12 +239,7 @@ export async function link(
   deliveryId: string,
   role: string,
 ): Promise<void> {
-  await db
-    .prepare(
-      "INSERT INTO shop_order_deliveries (delivery_id, platform, shop, number, role) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
-    )
-    .bind(deliveryId, o.platform, o.shop, o.number, role)
-    .run();
+  await linkStatement(db, o, deliveryId, role).run();
 }
 
 /** A shop order's history: the order, its Geisenheim ids, its events and its deliveries (each

@@ -30,6 +30,7 @@ import * as shopware from "./shopware";
 import { macBytes, verifyHmac } from "./auth";
 import * as ledger from "./ledger";
 import { ORDER_TARGETS } from "./registry";
+import { takeSales, saleRefusal, skusOf, numberOf, NOT_A_SALE, type SaleContext, type SaleEvent } from "./sales";
 
 export const PLATFORMS: ShopPlatform[] = ["woocommerce", "shopware6", "shopify"];
 
@@ -43,9 +44,6 @@ const SIGNATURES: Record<ShopPlatform, { secret: string; header: string; encodin
   // Shopify: base64 HMAC-SHA256 of the body with the app's client secret.
   shopify: { secret: "SHOPIFY_WEBHOOK_SECRET", header: "X-Shopify-Hmac-Sha256", encoding: "base64" },
 };
-
-/** The states of a shop order that are no sale (kontor's fromShopOrder `state`). */
-const NOT_A_SALE = ["cancelled", "refunded", "failed"];
 
 /** A webhook's answer: its HTTP status and body. */
 export interface WebhookAnswer {
@@ -243,21 +241,6 @@ export async function handleWebhook(
   return answer;
 }
 
-/** A shop order read from the platform's own API (backfill, reconciliation: src/pull.ts): the
- * webhook's path for an order event (`body` the order's JSON text), with the same mapping,
- * catalogue check, keys, claims and order life; `event` names it in the order's history. */
-export async function handlePulledOrder(
-  env: Env,
-  platform: ShopPlatform,
-  shop: string,
-  single: boolean,
-  body: string,
-  parsed: unknown,
-  event: string,
-): Promise<WebhookAnswer> {
-  return handleOrder(env, platform, shop, single, new Headers(), body, parsed, event);
-}
-
 /** Who a shop order is: its platform, shop and number. */
 interface Who {
   platform: ShopPlatform;
@@ -305,28 +288,75 @@ async function handleOrder(
   const t = topic(platform, headers, parsed);
   const kind = t === null ? "order" : shopEvent(platform, t);
   if (kind === null) return { httpStatus: 200, body: { platform, ignored: "topic", topic: t } };
-  const to = targets(env);
-  if ("issue" in to) return { httpStatus: 500, body: { platform, error: "worker_misconfigured", issues: [to.issue] } };
-  let first = 0;
-  if (to.targets.includes("geisenheim")) {
-    const f = firstInvoiceId(vars(env));
-    if (!f.ok) return { httpStatus: 500, body: { platform, error: "worker_misconfigured", issues: f.issues } };
-    first = f.id;
-  }
+  const setup = orderSetup(env, platform);
+  if ("httpStatus" in setup) return setup;
+  const { to, first } = setup;
   if (kind === "refund") return refundEvent(env, platform, shop, body, to.targets, first, event);
   if (kind !== "order") return stateEvent(env, platform, shop, body, parsed, kind, t ?? "", to.targets, first, event);
+  const c = saleContext(env, platform, shop, single, to.targets, first);
+  const [answer] = await takeSales(env, c, [{ body, parsed, event, topic: t }], (e) => oneSale(env, c, e));
+  return answer!;
+}
 
+/** Where shop orders go (WEBHOOK_TARGETS) and Geisenheim's first id, or the 500 naming what
+ * to set. */
+function orderSetup(env: Env, platform: ShopPlatform): { to: { targets: string[] }; first: number } | WebhookAnswer {
+  const to = targets(env);
+  if ("issue" in to) return { httpStatus: 500, body: { platform, error: "worker_misconfigured", issues: [to.issue] } };
+  if (!to.targets.includes("geisenheim")) return { to, first: 0 };
+  const f = firstInvoiceId(vars(env));
+  if (!f.ok) return { httpStatus: 500, body: { platform, error: "worker_misconfigured", issues: f.issues } };
+  return { to, first: f.id };
+}
+
+/** Where the orders of a shop go (`takeSales`' context). */
+function saleContext(env: Env, platform: ShopPlatform, shop: string, single: boolean, targets: string[], first: number): SaleContext {
+  return {
+    platform,
+    shop,
+    single,
+    targets,
+    first,
+    orderId: (parsed) => platformOrderId(platform, parsed),
+    kivitendoOptions: (entries) => kivitendoOptions(env, entries),
+  };
+}
+
+/** Orders of one shop read from the platform's own API (backfill, reconciliation: src/pull.ts),
+ * a page at once: the webhooks' path for order events (`takeSales`, the same mapping, catalogue
+ * check, keys, claims and order life), its D1 work batched per page. */
+export async function handlePulledOrders(
+  env: Env,
+  platform: ShopPlatform,
+  shop: string,
+  single: boolean,
+  orders: { body: string; parsed: unknown }[],
+  event: string,
+): Promise<WebhookAnswer[]> {
+  const setup = orderSetup(env, platform);
+  if ("httpStatus" in setup) return orders.map(() => setup);
+  const c = saleContext(env, platform, shop, single, setup.to.targets, setup.first);
+  return takeSales(
+    env,
+    c,
+    orders.map((o) => ({ ...o, event, topic: null })),
+    (e) => oneSale(env, c, e),
+  );
+}
+
+/** One order event on its own (what `takeSales` does not batch: an order seen before, not a
+ * sale, arriving with refunds): mapped, completed from the catalogue and queued for each target
+ * under its shop's key, or its state and refunds applied to what was delivered. */
+async function oneSale(env: Env, c: SaleContext, e: SaleEvent): Promise<WebhookAnswer> {
+  const { platform, shop, single, first } = c;
+  const to = { targets: c.targets };
+  const { body, parsed, event, topic: t } = e;
   // Mapped once for its SKUs, then again with their catalogue entries (the raw text: Shopify's
   // ids exceed 2^53).
   const firstMap = fromShopOrder(platform, body);
-  const items = (firstMap.order as { items?: { sku?: unknown }[] } | undefined)?.items ?? [];
-  const entries = await catalogue.forSkus(
-    env.DB,
-    items.map((i) => (typeof i?.sku === "string" ? i.sku : "")),
-  );
+  const entries = await catalogue.forSkus(env.DB, skusOf(firstMap.order));
   const mapped = fromShopOrder(platform, body, { catalogue: entries });
-  const number =
-    typeof (mapped.order as { number?: unknown } | undefined)?.number === "string" ? (mapped.order as { number: string }).number : null;
+  const number = numberOf(mapped.order);
   const state = mapped.state;
   const now = new Date().toISOString();
   const orderId = platformOrderId(platform, parsed);
@@ -336,22 +366,8 @@ async function handleOrder(
     await shoporders.event(env.DB, who, { event, kind: "received", detail: { topic: t, state } }, now);
     return notASale(env, who, state, to.targets, mapped.issues, event);
   }
-  if (!mapped.valid || number === null)
-    return { httpStatus: 422, body: { platform, shop, number, error: "invalid_order", issues: mapped.issues } };
-  const missing = missingFromCatalogue(mapped.order, entries);
-  if (missing.missing.length > 0) {
-    return {
-      httpStatus: 422,
-      body: {
-        platform,
-        shop,
-        number,
-        error: "missing_from_catalogue",
-        missing: missing.missing,
-        issues: [...missing.issues, ...mapped.issues],
-      },
-    };
-  }
+  const refused = saleRefusal(c, mapped, entries);
+  if (refused || number === null) return refused!;
   const who = { platform, shop, number };
   const known = await shoporders.byNumber(env.DB, platform, shop, number);
   const kivitendo = kivitendoOptions(env, entries);

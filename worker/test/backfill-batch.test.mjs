@@ -1,0 +1,172 @@
+// A backfill's D1 work is batched per page (issue 24), in real workerd: 250 WooCommerce orders
+// (tests/standins/shops.mjs) pulled in pages of 100 to the Geisenheim stand-in
+// (tests/standins/geisenheim.mjs, which refuses an id it already has). Each order arrives once
+// with its own id from the gapless sequence, in the shop's order; the worker's D1 round trips
+// (KONTOR_COUNT_D1) stay a small fraction per order: one read, one id and one claim batch per
+// page, the deliveries leased, written ahead and settled per queue batch. One order missing
+// from the catalogue is refused on its page without holding up the others; one arriving by
+// webhook before the pull is not sent again.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
+import { startWorker } from "./harness.mjs";
+import { startGeisenheim } from "../../tests/standins/geisenheim.mjs";
+import { shopOrders, startWooCommerce } from "../../tests/standins/shops.mjs";
+
+const SKU = "WEIN-RIES-2023";
+const N = 250;
+const FIRST = 7000;
+const secrets = {
+  GEISENHEIM_USERNAME: "api@weingut.de",
+  GEISENHEIM_PASSWORD: "geisenheim-pw-31",
+  GEISENHEIM_RECIPIENT_SALT: "batch-salt-0123456789abcdef",
+  KONTOR_API_TOKEN: "caller-token-b47c",
+  WOOCOMMERCE_WEBHOOK_SECRET: "wc-secret-batch-9e",
+  WOOCOMMERCE_CONSUMER_KEY: "ck_batch_51",
+  WOOCOMMERCE_CONSUMER_SECRET: "cs_batch_73",
+};
+const catalogue = [
+  {
+    sku: SKU,
+    kind: "wine",
+    bottles: 1,
+    bottleSizeMl: 750,
+    quality: "Qualitätswein",
+    grapes: ["Riesling"],
+    wineType: "Weißwein",
+    taste: "trocken",
+    weightGrams: 1300,
+  },
+];
+const BASE = Math.floor(Date.now() / 60_000) * 60_000 - 3 * 86_400_000;
+// WooCommerce's sample order in euros, shipped by DHL (Geisenheim takes EUR and names the
+// carrier); order 1100 has a SKU the catalogue lacks.
+const orders = shopOrders("woocommerce", N, { from: BASE, skus: [SKU] }).map((o) => ({
+  ...o,
+  currency: "EUR",
+  shipping_lines: o.shipping_lines.map((l) => ({ ...l, method_id: "flat_rate", method_title: "DHL Paket" })),
+  line_items: o.id === 1100 ? o.line_items.map((l) => ({ ...l, sku: "NOT-IN-CATALOGUE" })) : o.line_items,
+}));
+let geisenheim, woo, worker;
+const auth = { Authorization: `Bearer ${secrets.KONTOR_API_TOKEN}`, "Content-Type": "application/json" };
+async function call(method, path, body) {
+  const res = await fetch(worker.url + path, { method, headers: auth, body: body === undefined ? undefined : JSON.stringify(body) });
+  return { status: res.status, json: await res.json() };
+}
+
+before(async () => {
+  geisenheim = await startGeisenheim({ username: secrets.GEISENHEIM_USERNAME, password: secrets.GEISENHEIM_PASSWORD });
+  woo = await startWooCommerce({ key: secrets.WOOCOMMERCE_CONSUMER_KEY, secret: secrets.WOOCOMMERCE_CONSUMER_SECRET, orders });
+  worker = await startWorker({
+    secrets,
+    vars: {
+      GEISENHEIM_BASE_URL: geisenheim.url,
+      WEBHOOK_TARGETS: "geisenheim",
+      GEISENHEIM_FIRST_INVOICE_ID: String(FIRST),
+      WOOCOMMERCE_SHOPS: woo.url,
+      PULL_PAGE_SIZE: "100",
+      PULL_RECONCILE: "off",
+      KONTOR_COUNT_D1: "on",
+    },
+  });
+  const r = await call("PUT", "/v1/catalogue", catalogue);
+  assert.equal(r.status, 200, JSON.stringify(r.json));
+});
+
+after(async () => {
+  await worker?.stop();
+  await Promise.all([geisenheim, woo].map((s) => s?.close()));
+});
+
+test("a backfill of 250 orders: each once at Geisenheim with its own id in order, the D1 work batched per page", async () => {
+  // Order 1003 comes by its webhook first: it has its id, and the pull does not send it again.
+  const o = orders.find((x) => x.id === 1003);
+  const body = JSON.stringify(o);
+  const hook = await fetch(`${worker.url}/v1/webhooks/woocommerce`, {
+    method: "POST",
+    body,
+    headers: {
+      "Content-Type": "application/json",
+      "X-WC-Webhook-Topic": "order.created",
+      "X-WC-Webhook-Delivery-ID": "7301",
+      "X-WC-Webhook-Source": `${woo.url}/`,
+      "X-WC-Webhook-Signature": createHmac("sha256", secrets.WOOCOMMERCE_WEBHOOK_SECRET).update(body).digest("base64"),
+    },
+  });
+  assert.equal(hook.status, 202, await hook.text());
+
+  const d1Before = (await call("GET", "/v1/pulls")).json.d1RoundTrips;
+  assert.equal(typeof d1Before, "number");
+  const started = await call("POST", "/v1/pulls", {
+    platform: "woocommerce",
+    shop: woo.url,
+    since: new Date(BASE - 86_400_000).toISOString(),
+  });
+  assert.equal(started.status, 202, JSON.stringify(started.json));
+  const until = Date.now() + 120_000;
+  let run;
+  for (;;) {
+    run = (await call("GET", `/v1/pulls/${started.json.id}`)).json;
+    const posts = geisenheim.requests.filter((r) => r.method === "POST" && r.answered === 200).length;
+    if (run.status !== "running" && posts >= N - 1) break;
+    if (Date.now() > until) assert.fail(`after 120 s: run ${run.status}, Geisenheim holds ${posts} of ${N - 1}`);
+    await new Promise((ok) => setTimeout(ok, 250));
+  }
+  assert.equal(run.status, "done", JSON.stringify(run));
+  assert.equal(run.progress.read, N);
+  assert.equal(run.progress.pages, 3);
+  assert.equal(run.progress.refused, 1);
+  assert.equal(run.progress.alreadyKnown, 1, "1003 came by webhook");
+  assert.equal(run.progress.delivered, N - 2);
+  assert.deepEqual(
+    run.refusedOrders.map((r) => [r.number, r.code]),
+    [["1100", "missing_from_catalogue"]],
+  );
+  await new Promise((ok) => setTimeout(ok, 1500));
+
+  // Each order once, each with its own id: the webhook's order first, then the pulled ones in
+  // the shop's order, gapless (1100, refused before it was given one, takes none).
+  const posts = geisenheim.requests.filter((r) => r.method === "POST");
+  assert.ok(
+    posts.every((r) => r.answered === 200),
+    "Geisenheim refused none",
+  );
+  const ids = posts.map((r) => JSON.parse(r.body).id);
+  assert.equal(ids.length, N - 1);
+  assert.equal(new Set(ids).size, N - 1, "no id twice");
+  assert.deepEqual(
+    [...ids].sort((a, b) => a - b),
+    Array.from({ length: N - 1 }, (_, i) => FIRST + i),
+  );
+  const idsOf = async (number) =>
+    (await call("GET", `/v1/shop-orders/woocommerce/${encodeURIComponent(woo.url.toLowerCase())}/${number}`)).json;
+  const h1003 = await idsOf(1003);
+  assert.deepEqual(
+    h1003.geisenheimIds.map((g) => g.id),
+    [FIRST],
+    "the webhook's order took the first id",
+  );
+  assert.equal(h1003.deliveries.length, 1, "and was not sent again");
+  for (const [number, id] of [
+    [1001, FIRST + 1],
+    [1002, FIRST + 2],
+    [1004, FIRST + 3],
+    [1250, FIRST + N - 2],
+  ]) {
+    const h = await idsOf(number);
+    assert.deepEqual(
+      h.geisenheimIds.map((g) => g.id),
+      [id],
+      `${number}: the ids follow the shop's order`,
+    );
+    assert.deepEqual(
+      h.deliveries.map((d) => d.status),
+      ["accepted"],
+    );
+  }
+  assert.equal((await idsOf(1100)).geisenheimIds?.length ?? 0, 0, "the refused order took no id");
+
+  // D1 round trips for the whole run: pages, claims and the queue's attempts.
+  const d1 = (await call("GET", "/v1/pulls")).json.d1RoundTrips - d1Before;
+  assert.ok(d1 / N < 0.5, `${d1} D1 round trips for ${N} orders`);
+});
