@@ -860,8 +860,8 @@ fn read_item(r: &Reader<'_, '_>, issues: &mut Issues) -> Item {
             issues.error(
                 path,
                 "zero_quantity",
-                "0: remove the line, or give a positive quantity (negative for a return)",
-                "0: Position entfernen oder Menge angeben (negativ für eine Retoure)",
+                "is 0: remove the line, or give a positive quantity (negative for a return)",
+                "ist 0: Position entfernen oder Menge angeben (negativ für eine Retoure)",
             );
         }
         Some(q) => item.quantity = q,
