@@ -6,6 +6,7 @@ import * as kontor from "kontor";
 import { init, targets, readCatalogue, missingFromCatalogue } from "kontor";
 import { parseTree, findNodeAtLocation, getLocation, modify, applyEdits } from "jsonc-parser";
 import { showHistory } from "./history.js";
+import { initPulls, renderPulls, loadPulls } from "./pulls.js";
 
 const $ = (id) => document.getElementById(id);
 const el = (tag, props = {}, ...children) => {
@@ -1160,6 +1161,7 @@ function wire() {
     renderForm(); // the field names at once
     renderOverview();
     refreshDeliveries();
+    renderPulls();
   });
   $("token").addEventListener("change", async () => {
     sessionStorage.setItem("kontor.token", $("token").value.trim());
@@ -1199,6 +1201,7 @@ async function reloadFromWorker() {
   await loadCatalogue();
   await loadOverview();
   await refreshDeliveries();
+  await loadPulls();
 }
 
 /** Only the actions the chosen target has: a kivitendo customer is a preview (the worker
@@ -1623,4 +1626,6 @@ await loadCatalogue();
 await loadExample(EXAMPLES[0]);
 await loadOverview();
 await refreshDeliveries();
+// The backfill view (www/pulls.js).
+await initPulls($("pulls"), api, () => Boolean(token()));
 document.body.dataset.ready = "true";

@@ -13,8 +13,9 @@ export const root = fileURLToPath(new URL("../../", import.meta.url));
 /** Where the page tests' screenshots go. */
 export const shots = join(root, ".build/screenshots");
 
-/** Starts the system with the worker variables `vars` and opens the page with its token. */
-export async function openAdminPage(vars) {
+/** Starts the system with the worker variables `vars` (and `startSystem`'s `options`, such as
+ * `demo`) and opens the page with its token. */
+export async function openAdminPage(vars, options = {}) {
   mkdirSync(shots, { recursive: true });
   mkdirSync(join(root, ".build/tmp"), { recursive: true });
   const state = mkdtempSync(join(root, ".build/tmp/page-state-"));
@@ -28,7 +29,7 @@ export async function openAdminPage(vars) {
     for (const dir of [profile, state]) rmSync(dir, { recursive: true, force: true });
   };
   try {
-    system = await startSystem({ port: 0, state, quiet: true, vars });
+    system = await startSystem({ ...options, port: 0, state, quiet: true, vars });
     browser = await chromium.launchPersistentContext(profile, {
       executablePath: "/usr/bin/chromium",
       headless: true,

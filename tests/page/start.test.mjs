@@ -30,7 +30,8 @@ test("npm start prints the address with the token, serves page and worker, and C
   try {
     const deadline = Date.now() + 120_000;
     let m;
-    while (!(m = /(http:\/\/127\.0\.0\.1:\d+)\/#token=([A-Za-z0-9_-]+)/.exec(out))) {
+    // Until the last line is printed.
+    while (!(m = /(http:\/\/127\.0\.0\.1:\d+)\/#token=([A-Za-z0-9_-]+)/.exec(out)) || !/local state: /.test(out)) {
       assert.ok(Date.now() < deadline && child.exitCode === null, `no address printed:\n${out}`);
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -44,6 +45,24 @@ test("npm start prints the address with the token, serves page and worker, and C
     const list = await fetch(`${url}/v1/deliveries`, { headers: { authorization: `Bearer ${token}` } });
     assert.equal(list.status, 200);
     assert.deepEqual((await list.json()).deliveries, []);
+    // The demo shops to backfill from: printed, configured in the worker, the demo wines in
+    // its catalogue (a fresh state).
+    const shops =
+      /WooCommerce (http:\/\/127\.0\.0\.1:\d+) \((\d+) orders\), Shopify kontor-demo\.myshopify\.com at (http:\/\/127\.0\.0\.1:\d+)/.exec(
+        out,
+      );
+    assert.ok(shops, out);
+    const auth = { headers: { authorization: `Bearer ${token}` } };
+    const pulls = await (await fetch(`${url}/v1/pulls`, auth)).json();
+    assert.deepEqual(
+      pulls.shops.map((s) => [s.platform, s.shop, s.configured]),
+      [
+        ["woocommerce", shops[1], true],
+        ["shopify", "kontor-demo.myshopify.com", true],
+      ],
+    );
+    assert.ok((await (await fetch(`${url}/v1/catalogue`, auth)).json()).catalogue.length > 0, "the demo catalogue");
+    stand.push(shops[1], shops[3]);
 
     child.kill("SIGINT");
     const { code } = await exited;

@@ -1,4 +1,4 @@
-// The shared part of the upstream stand-ins: an HTTP server on 127.0.0.1 (port 0) that records
+// The shared part of the upstream stand-ins: an HTTP server on 127.0.0.1 (port 0, or one asked for) that records
 // every request and lets a test force the next answers, fail at random (seeded) or lose the
 // answer of a request it has carried out.
 import { createServer } from "node:http";
@@ -15,8 +15,9 @@ export function seeded(seed) {
   };
 }
 
-/** Starts `handle(req, body) → { status, headers?, body? }` on 127.0.0.1. */
-export async function serve(handle) {
+/** Starts `handle(req, body) → { status, headers?, body? }` on 127.0.0.1, on `port` (0: a free
+ * one; a port in use rejects). */
+export async function serve(handle, { port: wanted = 0 } = {}) {
   const requests = [];
   const forced = [];
   const lost = [];
@@ -75,7 +76,10 @@ export async function serve(handle) {
       res.end(text);
     });
   });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(wanted, "127.0.0.1", resolve);
+  });
   const { port } = server.address();
   return {
     url: `http://127.0.0.1:${port}`,

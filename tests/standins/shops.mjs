@@ -100,8 +100,8 @@ function lister() {
   return { state: { orders: [], onList: null } };
 }
 
-/** WooCommerce. `key`/`secret`: the REST API key. */
-export async function startWooCommerce({ key = "ck_test", secret = "cs_test", orders = [] } = {}) {
+/** WooCommerce. `key`/`secret`: the REST API key; `port`: 0 for a free one. */
+export async function startWooCommerce({ key = "ck_test", secret = "cs_test", orders = [], port = 0 } = {}) {
   const { state } = lister();
   state.orders = orders;
   // The REST API key the shop accepts (a test revokes it by changing these).
@@ -116,7 +116,7 @@ export async function startWooCommerce({ key = "ck_test", secret = "cs_test", or
     return o;
   };
   const refuse = (status, code, message, params) => ({ status, body: { code, message, data: { status, ...(params ? { params } : {}) } } });
-  const standin = await serve((r) => {
+  const handle = (r) => {
     const url = new URL(r.url, "http://x");
     if (url.pathname !== "/wp-json/wc/v3/orders" || r.method !== "GET")
       return refuse(404, "rest_no_route", "No route was found matching the URL and request method.");
@@ -161,12 +161,20 @@ export async function startWooCommerce({ key = "ck_test", secret = "cs_test", or
       body: matching.slice((page - 1) * perPage, page * perPage),
       headers: { "X-WP-Total": String(total), "X-WP-TotalPages": String(Math.ceil(total / perPage)) },
     };
-  });
+  };
+  const standin = await serve(handle, { port });
   return { ...standin, state, key, secret };
 }
 
-/** Shopify. `token`: the Admin API access token; `bucket`: `{ size, perSecond }`. */
-export async function startShopify({ token = "shpat_test", orders = [], bucket = { size: 40, perSecond: 2 }, version = "2025-10" } = {}) {
+/** Shopify. `token`: the Admin API access token; `bucket`: `{ size, perSecond }`; `port`: 0 for a
+ * free one. */
+export async function startShopify({
+  token = "shpat_test",
+  orders = [],
+  bucket = { size: 40, perSecond: 2 },
+  version = "2025-10",
+  port = 0,
+} = {}) {
   const { state } = lister();
   state.orders = orders;
   state.token = token;
@@ -180,7 +188,7 @@ export async function startShopify({ token = "shpat_test", orders = [], bucket =
   let leakedAt = Date.now();
   let lists = 0;
   const cursors = new Map();
-  const standin = await serve((r) => {
+  const handle = (r) => {
     const url = new URL(r.url, "http://x");
     if ((r.headers["x-shopify-access-token"] ?? "") !== state.token)
       return { status: 401, body: { errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" } };
@@ -252,7 +260,8 @@ export async function startShopify({ token = "shpat_test", orders = [], bucket =
       headers.Link = `<https://${r.headers.host}${base}.json?limit=${limit}&page_info=${next}>; rel="next"`;
     }
     return { status: 200, body: { orders: page }, headers };
-  });
+  };
+  const standin = await serve(handle, { port });
   return { ...standin, state, token };
 }
 
