@@ -1627,5 +1627,10 @@ await loadExample(EXAMPLES[0]);
 await loadOverview();
 await refreshDeliveries();
 // The backfill view (www/pulls.js).
-await initPulls($("pulls"), api, () => Boolean(token()));
+await initPulls(
+  $("pulls"),
+  api,
+  () => Boolean(token()),
+  (issue) => issueText(issue),
+);
 document.body.dataset.ready = "true";

@@ -269,10 +269,7 @@ test("--lang de and KONTOR_LANG=de: German messages, rules and words", () => {
     people.stderr,
     /^error items\[0\]\.product\.bottleSizeMl \[invalid_number\]: must be a whole number between 1 and 1000000, not "big"$/m,
   );
-  assert.match(
-    people.stderr,
-    /^warning items\[0\]\.product\.bottleSizeMl \[missing_bottle_size\]: required for Geisenheim's size/m,
-  );
+  assert.match(people.stderr, /^warning items\[0\]\.product\.bottleSizeMl \[missing_bottle_size\]: required for Geisenheim's size/m);
   assert.match(people.stderr, /^kontor: 1 error in /m);
   assertUsage(run("validate", "examples/b2c_online_wine.json", "--lang", "fr"), /--lang \(or KONTOR_LANG\) must be en or de, not fr/);
   assertUsage(cli(["validate", "examples/b2c_online_wine.json"], { env: { KONTOR_LANG: "fr" } }), /must be en or de, not fr/);

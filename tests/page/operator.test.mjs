@@ -204,10 +204,7 @@ test("messages for people: each field said once, no markup characters, one bad v
     assert.doesNotMatch(e.text, /`/, e.text);
     assert.ok(!e.path || e.text.split(e.path).length <= 1, `the path printed in "${e.text}"`);
   }
-  assert.match(
-    entries.find((e) => e.path === "billingAddress.zip").text,
-    /^Billing address › Postcode: "ABC" is not a German postal code/,
-  );
+  assert.match(entries.find((e) => e.path === "billingAddress.zip").text, /^Billing address › Postcode: "ABC" is not a German postal code/);
   // The core's message as it is: plain text, the field's name once before it.
   assert.equal(await page.locator('#issues button[data-path="items[0].product.bottleSizeMl"] code').count(), 0);
   assert.equal(await page.locator('#issues button[data-path="items[0].product.bottleSizeMl"] .field-name').count(), 1);

@@ -99,12 +99,7 @@ export async function readBody(
   if (accept === "json" && !json) {
     return {
       refuse: problem(env, 415, "unsupported_media_type", [
-        issue(
-          "Content-Type",
-          "unsupported_media_type",
-          "send JSON (application/json)",
-          "bitte JSON senden (application/json)",
-        ),
+        issue("Content-Type", "unsupported_media_type", "send JSON (application/json)", "bitte JSON senden (application/json)"),
       ]),
     };
   }
