@@ -496,15 +496,12 @@ class Output {
     return this.lang === "de" ? de : en;
   }
 
-  /** An issue's line: `error items[0].sku [code]: message`, the message for people: the line
-   * names the field, so a message that opens with it says "This field" (the path is not said
-   * twice), and code spans are printed without their backticks. */
+  /** An issue's line: `error items[0].sku [code]: message`, the core's message as it is (it
+   * never repeats the path the line names). */
   issueLine(/** @type {kontor.Issue} */ i, /** @type {string} */ whole) {
     const severity = i.severity === "error" ? this.t("error", "Fehler") : this.t("warning", "Warnung");
-    let message = this.lang === "de" ? i.messageDe || i.message : i.message;
-    const own = `\`${i.path}\``;
-    if (i.path !== "" && message.startsWith(own)) message = this.t("This field", "Dieses Feld") + message.slice(own.length);
-    return `${severity} ${i.path === "" ? whole : i.path} [${i.code}]: ${message.replace(/`([^`]*)`/g, "$1")}`;
+    const message = this.lang === "de" ? i.messageDe || i.message : i.message;
+    return `${severity} ${i.path === "" ? whole : i.path} [${i.code}]: ${message}`;
   }
 
   /**

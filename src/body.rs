@@ -173,8 +173,8 @@ pub fn wants_text(options: &Value, issues: &mut Issues) -> bool {
             issues.error(
                 "options.as",
                 "invalid_type",
-                format!("`as` is {other}; write \"text\" (the request body as text) or \"object\""),
-                format!("`as` ist {other}; bitte \"text\" (der Request-Body als Text) oder \"object\" angeben"),
+                format!("{other} is not allowed; write \"text\" (the request body as text) or \"object\""),
+                format!("{other} ist nicht erlaubt; bitte \"text\" (der Request-Body als Text) oder \"object\" angeben"),
             );
             false
         }

@@ -400,8 +400,8 @@ fn not_an_entry(path: &str, issues: &mut Issues) {
     issues.error(
         path,
         "invalid_type",
-        format!("`{path}` must be an object such as {{ \"sku\": \"127/4\", \"kind\": \"wine\" }}"),
-        format!("`{path}` muss ein Objekt wie {{ \"sku\": \"127/4\", \"kind\": \"wine\" }} sein"),
+        "must be an object such as { \"sku\": \"127/4\", \"kind\": \"wine\" }",
+        "muss ein Objekt wie { \"sku\": \"127/4\", \"kind\": \"wine\" } sein",
     );
 }
 
@@ -466,8 +466,8 @@ fn entry<'a>(
         _ => issues.error(
             format!("{path}.sku"),
             "missing_field",
-            "every catalogue entry needs its `sku`, as the shop sends it",
-            "jeder Katalogeintrag braucht seine `sku` (Artikelnummer), wie der Shop sie sendet",
+            "required: every catalogue entry needs its SKU, as the shop sends it",
+            "Pflicht: jeder Katalogeintrag braucht seine Artikelnummer (SKU), wie der Shop sie sendet",
         ),
     }
     for (key, v) in fields {
@@ -479,11 +479,11 @@ fn entry<'a>(
                 format!("{path}.{key}"),
                 "unknown_field",
                 format!(
-                    "unknown catalogue field `{key}` is ignored; known: {}",
+                    "unknown catalogue field, ignored; known: {}",
                     FIELDS.join(", ")
                 ),
                 format!(
-                    "unbekanntes Katalogfeld `{key}` wird ignoriert; bekannt: {}",
+                    "unbekanntes Katalogfeld, wird ignoriert; bekannt: {}",
                     FIELDS.join(", ")
                 ),
             );
@@ -495,11 +495,11 @@ fn entry<'a>(
                 &at,
                 "invalid_value",
                 format!(
-                    "`{key}` is {}: {what}",
+                    "{} is not allowed: {what}",
                     crate::text::truncate(&v.to_string(), 60)
                 ),
                 format!(
-                    "`{key}` ist {}: {was}",
+                    "{} ist nicht erlaubt: {was}",
                     crate::text::truncate(&v.to_string(), 60)
                 ),
             )
@@ -697,8 +697,8 @@ pub fn read_csv(text: &str, issues: &mut Issues) -> Catalogue {
         issues.error(
             "lines[1]",
             "missing_field",
-            "the header row (line 1) has no `sku` column: name the columns, e.g. sku;kind;bottleSizeMl;quality;grapes",
-            "die Kopfzeile (Zeile 1) hat keine Spalte `sku`: bitte die Spalten benennen, z. B. sku;kind;bottleSizeMl;quality;grapes",
+            "the header row (line 1) has no column sku: name the columns, e.g. sku;kind;bottleSizeMl;quality;grapes",
+            "die Kopfzeile (Zeile 1) hat keine Spalte sku: bitte die Spalten benennen, z. B. sku;kind;bottleSizeMl;quality;grapes",
         );
         return Catalogue::default();
     };
@@ -720,8 +720,8 @@ pub fn read_csv(text: &str, issues: &mut Issues) -> Catalogue {
             issues.error(
                 &path,
                 "extra_fields",
-                format!("line {line} has {} fields, the header row {}: is a value with the separator unquoted?", record.len(), headers.len()),
-                format!("Zeile {line} hat {} Felder, die Kopfzeile {}: enthält ein Wert das Trennzeichen ohne Anführungszeichen?", record.len(), headers.len()),
+                format!("{} fields, the header row {}: is a value with the separator unquoted?", record.len(), headers.len()),
+                format!("{} Felder, die Kopfzeile {}: enthält ein Wert das Trennzeichen ohne Anführungszeichen?", record.len(), headers.len()),
             );
             continue;
         }
@@ -744,9 +744,7 @@ pub fn read_csv(text: &str, issues: &mut Issues) -> Catalogue {
                     issues.warning(header_path, "unknown_field", i.message, i.message_de);
                 }
             } else {
-                let msg = format!("line {line}: {}", i.message);
-                let msg_de = format!("Zeile {line}: {}", i.message_de);
-                issues.push(i.path, &i.code, i.severity, msg, msg_de);
+                issues.push(i.path, &i.code, i.severity, i.message, i.message_de);
             }
         }
         if let Some(e) = e {
@@ -761,8 +759,8 @@ fn csv_error(e: &csv::Error, issues: &mut Issues) {
     issues.error(
         format!("lines[{line}]"),
         "malformed_csv",
-        format!("line {line} cannot be read as CSV (is it UTF-8?)"),
-        format!("Zeile {line} lässt sich nicht als CSV lesen (ist sie UTF-8?)"),
+        "cannot be read as CSV (is it UTF-8?)",
+        "lässt sich nicht als CSV lesen (ist sie UTF-8?)",
     );
 }
 

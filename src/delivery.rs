@@ -92,8 +92,8 @@ pub fn worker_config(target: &str, env: &Value, options: &Value) -> WorkerConfig
         issues.error(
             "target",
             "unknown_target",
-            format!("unknown target `{target}`: use {first} or {last}"),
-            format!("unbekanntes Ziel `{target}`: {first} oder {last} verwenden"),
+            format!("unknown target {target:?}: use {first} or {last}"),
+            format!("unbekanntes Ziel {target:?}: {first} oder {last} verwenden"),
         );
     }
     let t = target.to_ascii_uppercase();
@@ -126,15 +126,15 @@ pub fn worker_config(target: &str, env: &Value, options: &Value) -> WorkerConfig
                         config.insert(k, v);
                     } else {
                         let list = allowed.join(", ");
-                        issues.error(join(&source, &k), "option_not_allowed", format!("`{k}` cannot be set in {source}; allowed: {list}. Base URLs and credentials come only from the worker's variables and secrets ({t}_BASE_URL, …)"), format!("`{k}` ist in {source} nicht erlaubt; erlaubt: {list}. Basis-URLs und Zugangsdaten kommen nur aus den Variablen und Secrets des Workers ({t}_BASE_URL, …)"));
+                        issues.error(join(&source, &k), "option_not_allowed", format!("cannot be set in {source}; allowed: {list}. Base URLs and credentials come only from the worker's variables and secrets ({t}_BASE_URL, …)"), format!("in {source} nicht erlaubt; erlaubt: {list}. Basis-URLs und Zugangsdaten kommen nur aus den Variablen und Secrets des Workers ({t}_BASE_URL, …)"));
                     }
                 }
             }
             _ => issues.error(
                 &source,
                 "invalid_type",
-                format!("{source} must be a JSON object"),
-                format!("{source} muss ein JSON-Objekt sein"),
+                "must be a JSON object",
+                "muss ein JSON-Objekt sein",
             ),
         }
     }
@@ -145,7 +145,7 @@ pub fn worker_config(target: &str, env: &Value, options: &Value) -> WorkerConfig
             Some(value) => {
                 config.insert(v.key.into(), Value::String(value.into()));
             }
-            None if v.required => issues.error(join("env", name), "missing_configuration", format!("the worker has no {name}: set it (`wrangler secret put {name}`, or in .dev.vars)"), format!("dem Worker fehlt {name}: bitte setzen (`wrangler secret put {name}` oder in .dev.vars)")),
+            None if v.required => issues.error(join("env", name), "missing_configuration", format!("the worker has none: set it with wrangler secret put {name} (or in .dev.vars)"), format!("dem Worker fehlt dieser Wert: bitte mit wrangler secret put {name} setzen (oder in .dev.vars)")),
             None => {}
         }
     }
@@ -177,7 +177,12 @@ pub fn delivery_key(target: &str, operation: &str, input: &Value, header: Option
     let key = match header.map(str::trim) {
         Some(h) if !h.is_empty() => {
             if h.len() > 200 || !h.bytes().all(|b| b.is_ascii_graphic()) {
-                issues.error("Idempotency-Key", "invalid_idempotency_key", "the Idempotency-Key header must be 1 to 200 visible ASCII characters (a UUID)", "der Idempotency-Key-Header muss 1 bis 200 sichtbare ASCII-Zeichen haben (eine UUID)");
+                issues.error(
+                    "Idempotency-Key",
+                    "invalid_idempotency_key",
+                    "the header must be 1 to 200 visible ASCII characters (a UUID)",
+                    "der Header muss 1 bis 200 sichtbare ASCII-Zeichen haben (eine UUID)",
+                );
             }
             Some(h.to_owned())
         }
@@ -201,7 +206,7 @@ pub fn delivery_key(target: &str, operation: &str, input: &Value, header: Option
                 } else {
                     field
                 };
-                issues.error(path, "missing_idempotency_key", format!("no idempotency key: give `{field}` or an Idempotency-Key header"), format!("kein Idempotenzschlüssel: bitte `{field}` oder einen Idempotency-Key-Header angeben"));
+                issues.error(path, "missing_idempotency_key", if path.is_empty() { format!("no idempotency key: give {field} or an Idempotency-Key header") } else { "no idempotency key: give it here or as an Idempotency-Key header".to_owned() }, if path.is_empty() { format!("kein Idempotenzschlüssel: bitte {field} oder einen Idempotency-Key-Header angeben") } else { "kein Idempotenzschlüssel: bitte hier oder als Idempotency-Key-Header angeben".to_owned() });
             }
             match operation {
                 "cancelOrder" => text.map(|t| format!("cancel:{t}")),
@@ -399,11 +404,11 @@ pub fn webhook_shop(platform: &str, claimed: Option<&str>, env: &Value) -> Webho
                 for (shop, secret) in m {
                     match secret.as_str() {
                         Some(n) if is_secret_name(n) => shops.push((norm(&shop), n.to_owned())),
-                        _ => issues.error(join("env", &list_var), "invalid_value", format!("{list_var} maps each shop to the NAME of a worker secret holding its webhook secret (a name with SECRET in it, e.g. {default_secret}_SHOP2)"), format!("{list_var} ordnet jedem Shop den NAMEN eines Worker-Secrets mit seinem Webhook-Secret zu (ein Name mit SECRET, z. B. {default_secret}_SHOP2)")),
+                        _ => issues.error(join("env", &list_var), "invalid_value", format!("must map each shop to the NAME of a worker secret holding its webhook secret (a name with SECRET in it, e.g. {default_secret}_SHOP2)"), format!("muss jedem Shop den NAMEN eines Worker-Secrets mit seinem Webhook-Secret zuordnen (ein Name mit SECRET, z. B. {default_secret}_SHOP2)")),
                     }
                 }
             }
-            _ => issues.error(join("env", &list_var), "invalid_value", format!("{list_var} is not a JSON object: write {{\"<shop>\": \"<secret name>\"}} or a comma-separated list of shops"), format!("{list_var} ist kein JSON-Objekt: {{\"<Shop>\": \"<Secret-Name>\"}} oder eine durch Kommas getrennte Liste von Shops schreiben")),
+            _ => issues.error(join("env", &list_var), "invalid_value", "not a JSON object: write {\"<shop>\": \"<secret name>\"} or a comma-separated list of shops", "kein JSON-Objekt: {\"<Shop>\": \"<Secret-Name>\"} oder eine durch Kommas getrennte Liste von Shops schreiben"),
         },
         Some(text) => {
             for shop in text.split(',').map(norm).filter(|s| !s.is_empty()) {
@@ -418,7 +423,7 @@ pub fn webhook_shop(platform: &str, claimed: Option<&str>, env: &Value) -> Webho
         } else {
             "https://weingut.example"
         };
-        issues.error(join("env", &list_var), "missing_configuration", format!("this worker takes {platform} webhooks from no shop: set {list_var} to the shops (e.g. {example}), each signing with {default_secret} or the secret named for it"), format!("dieser Worker nimmt von keinem {platform}-Shop Webhooks an: {list_var} auf die Shops setzen (z. B. {example}), die mit {default_secret} oder dem für sie genannten Secret signieren"));
+        issues.error(join("env", &list_var), "missing_configuration", format!("this worker takes {platform} webhooks from no shop: set this variable to the shops (e.g. {example}), each signing with {default_secret} or the secret named for it"), format!("dieser Worker nimmt von keinem {platform}-Shop Webhooks an: diese Variable auf die Shops setzen (z. B. {example}), die mit {default_secret} oder dem für sie genannten Secret signieren"));
     }
     let single = shops.len() == 1;
     let mut found = None;
@@ -458,8 +463,8 @@ pub fn first_invoice_id(env: &Value) -> (Option<u64>, Issues) {
         issues.error(
             join("env", name),
             if var(env, name).is_some() { "invalid_value" } else { "missing_configuration" },
-            format!("shop webhook orders go to Geisenheim (WEBHOOK_TARGETS), which needs a gapless invoice id the shops do not send: set {name} to the first id the worker may give (the id after the last one Geisenheim has from you, e.g. 1 for a new account)"),
-            format!("Bestellungen aus Shop-Webhooks gehen an Geisenheim (WEBHOOK_TARGETS), das eine lückenlose Rechnungs-ID braucht, die Shops nicht senden: {name} auf die erste ID setzen, die der Worker vergeben darf (die ID nach der letzten, die Geisenheim von Ihnen hat, z. B. 1 bei einem neuen Zugang)"),
+            "shop webhook orders go to Geisenheim (WEBHOOK_TARGETS), which needs a gapless invoice id the shops do not send: set it to the first id the worker may give (the id after the last one Geisenheim has from you, e.g. 1 for a new account)",
+            "Bestellungen aus Shop-Webhooks gehen an Geisenheim (WEBHOOK_TARGETS), das eine lückenlose Rechnungs-ID braucht, die Shops nicht senden: bitte auf die erste ID setzen, die der Worker vergeben darf (die ID nach der letzten, die Geisenheim von Ihnen hat, z. B. 1 bei einem neuen Zugang)",
         );
     }
     (id, issues)
@@ -1374,10 +1379,9 @@ mod tests {
                     code.to_owned()
                 )]
             );
-            assert!(issues
-                .iter()
-                .next()
-                .is_some_and(|i| i.message.contains("set GEISENHEIM_FIRST_INVOICE_ID")));
+            assert!(issues.iter().next().is_some_and(|i| i
+                .message
+                .contains("set it to the first id the worker may give")));
         }
     }
 

@@ -38,8 +38,8 @@ fn unknown_target(name: &str, issues: &mut Issues) {
     issues.error(
         "target",
         "unknown_target",
-        format!("unknown target `{name}`; known: {known}"),
-        format!("unbekanntes Ziel `{name}`; bekannt: {known}"),
+        format!("unknown target {name:?}; known: {known}"),
+        format!("unbekanntes Ziel {name:?}; bekannt: {known}"),
     );
 }
 
@@ -99,8 +99,8 @@ pub fn check_order(document: &str, order: &Order, order_issues: Issues, options:
             issues.error(
                 "options.target",
                 "unknown_target",
-                format!("no order document `{document}` to check against; known: {known}"),
-                format!("kein Bestelldokument `{document}` zum Prüfen; bekannt: {known}"),
+                format!("no order document {document:?} to check against; known: {known}"),
+                format!("kein Bestelldokument {document:?} zum Prüfen; bekannt: {known}"),
             );
             issues
         }

@@ -69,6 +69,8 @@ fn check_issues(issues: &Issues) {
     assert!(over <= 1, "{over} too_many_issues");
     for i in issues {
         assert!(!i.code.is_empty() && !i.message.is_empty() && !i.message_de.is_empty());
+        let fault = crate::issue::for_people(&i.path, &i.message, &i.message_de);
+        assert!(fault.is_none(), "{} [{}]: {fault:?}", i.path, i.code);
     }
 }
 

@@ -162,8 +162,8 @@ impl Config {
                 issues.error(
                     "config",
                     "invalid_type",
-                    "`config` must be an object",
-                    "`config` muss ein Objekt sein",
+                    "the configuration must be an object",
+                    "die Konfiguration muss ein Objekt sein",
                 );
             }
             return c;
@@ -186,8 +186,8 @@ impl Config {
                     _ => issues.error(
                         &path,
                         "invalid_environment",
-                        "`config.environment` must be \"production\" or \"staging\"",
-                        "`config.environment` muss \"production\" oder \"staging\" sein",
+                        "must be \"production\" or \"staging\"",
+                        "muss \"production\" oder \"staging\" sein",
                     ),
                 },
                 "baseUrl" => c.base_url = text().and_then(|u| check_base_url(&u, &path, issues)),
@@ -195,11 +195,11 @@ impl Config {
                 "password" => c.password = text(),
                 "token" => c.token = text(),
                 other if extra.contains(&other) => {}
-                other => issues.warning(
+                _ => issues.warning(
                     &path,
                     "unknown_field",
-                    format!("unknown configuration key `{other}` is ignored"),
-                    format!("unbekannter Konfigurationsschlüssel `{other}` wird ignoriert"),
+                    "unknown configuration key, ignored",
+                    "unbekannter Konfigurationsschlüssel, wird ignoriert",
                 ),
             }
         }
@@ -257,8 +257,8 @@ pub fn check_base_url(url: &str, path: &str, issues: &mut Issues) -> Option<Stri
         issues.error(
             path,
             "invalid_base_url",
-            format!("`{path}` ({url:?}) must be an https:// URL (http:// only for localhost)"),
-            format!("`{path}` ({url:?}) muss eine https://-URL sein (http:// nur für localhost)"),
+            format!("{url:?} must be an https:// URL (http:// only for localhost)"),
+            format!("{url:?} muss eine https://-URL sein (http:// nur für localhost)"),
         );
         return None;
     }

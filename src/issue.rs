@@ -118,6 +118,11 @@ impl Issues {
             return;
         }
         let path = path.to_string();
+        #[cfg(test)]
+        if let Some(fault) = for_people(&path, &message, &message_de) {
+            // Test builds only: every unit test that makes an issue checks its wording.
+            panic!("{path} [{code}]: {fault}");
+        }
         // A consequence stays as a hint (a warning): what the target needed there.
         let severity = if self.is_consequence(&path, code, severity) {
             Severity::Warning
@@ -210,10 +215,42 @@ impl Issues {
         self.error(
             "operation",
             "unknown_operation",
-            format!("{target} has no operation `{name}`; known: {known}"),
-            format!("{target} kennt die Operation `{name}` nicht; bekannt: {known}"),
+            format!("{target} has no operation {name:?}; known: {known}"),
+            format!("{target} kennt die Operation {name:?} nicht; bekannt: {known}"),
         );
     }
+}
+
+/// What makes a message not one written for people, or `None`: a message is read beside its
+/// path (the CLI's line, the page's field name), so it has no markup characters (backticks)
+/// and does not say its own path again. Used by the tests and the fuzz targets.
+pub fn for_people(path: &str, message: &str, message_de: &str) -> Option<String> {
+    for m in [message, message_de] {
+        if m.contains('`') {
+            return Some(format!("a backtick in {m:?}"));
+        }
+        // A path of one lower-case word (items, number, currency) is an ordinary word too.
+        let word = path.chars().all(|c| c.is_ascii_lowercase());
+        if !word && mentions(m, path) {
+            return Some(format!("its own path in {m:?}"));
+        }
+    }
+    None
+}
+
+/// True when `path` occurs in `text` as a whole (not as part of a longer key or path).
+fn mentions(text: &str, path: &str) -> bool {
+    let part = |c: char| c.is_alphanumeric() || c == '_';
+    text.match_indices(path).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let mut after = text[at + path.len()..].chars();
+        let longer = match after.next() {
+            Some('.') => after.next().is_some_and(part),
+            Some(c) => part(c) || c == '[',
+            None => false,
+        };
+        !before.is_some_and(|c| part(c) || c == '.' || c == ']') && !longer
+    })
 }
 
 impl<'a> IntoIterator for &'a Issues {

@@ -33,13 +33,12 @@ pub fn within(n: usize, max: usize, unit: (&str, &str), path: &str, issues: &mut
     if n <= max {
         return true;
     }
-    let label = if path.is_empty() { "input" } else { path };
     let (en, de) = unit;
     issues.error(
         path,
         "too_large",
-        format!("`{label}` is larger than {max} {en}: split it"),
-        format!("`{label}` ist größer als {max} {de}: bitte aufteilen"),
+        format!("larger than {max} {en}: split it"),
+        format!("größer als {max} {de}: bitte aufteilen"),
     );
     false
 }

@@ -257,7 +257,7 @@ fn shopware6_net_orders_promotions_and_the_webhook_body() {
     let i = m.issues.iter().find(|i| i.path == "billingAddress.country");
     assert!(
         i.is_some_and(|i| i.code == "missing_field"
-            && i.message.contains("association `billingAddress.country`")),
+            && i.message.contains("association country of billingAddress")),
         "{:?}",
         codes(&m)
     );
@@ -340,7 +340,8 @@ fn every_bad_row_is_reported_with_its_line() {
     assert!(r
         .issues
         .iter()
-        .any(|i| i.message.starts_with("line 4: ") && i.message_de.starts_with("Zeile 4: ")));
+        .any(|i| i.path == "lines[4].bottleSizeMl"
+            && i.message.starts_with("\"0,7\" is not allowed: ")));
     let skus: Vec<&str> = r
         .catalogue
         .entries()
@@ -685,21 +686,21 @@ fn an_unreadable_order_time_is_named_in_each_platform_words() {
             "woocommerce",
             "woocommerce_order.json",
             &["\"2017-03-22T16:28:02\"", "\"2017-03-22T19:28:02\""][..],
-            "`date_created_gmt` (soon)",
+            "date_created_gmt (soon)",
             ": pass the order as the REST API v3 sends it",
         ),
         (
             "shopware6",
             "shopware6_order.json",
             &["\"2020-04-09T06:23:56.000+00:00\""][..],
-            "`orderDateTime` (soon)",
+            "orderDateTime (soon)",
             "",
         ),
         (
             "shopify",
             "shopify_orders_create.json",
             &["\"2021-12-31T19:00:00-05:00\""][..],
-            "`processed_at` or `created_at` (soon)",
+            "processed_at or created_at (soon)",
             "",
         ),
     ] {

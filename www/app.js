@@ -135,8 +135,6 @@ const WORDS = {
     yes: "yes",
     no: "no",
     consequence: "consequence",
-    thisField: "this field",
-    thisFieldStart: "This field",
     tokenRefused:
       "The worker refused the caller token (npm start makes a new one each time it starts): open the address it printed last (…#token=…), or paste the new token below.",
     ledgerAnswer: (status, at) =>
@@ -299,8 +297,6 @@ const WORDS = {
     yes: "ja",
     no: "nein",
     consequence: "Folge",
-    thisField: "dieses Feld",
-    thisFieldStart: "Dieses Feld",
     tokenRefused:
       "Der Worker hat das Aufrufer-Token abgelehnt (npm start erzeugt bei jedem Start ein neues): bitte die zuletzt ausgegebene Adresse öffnen (…#token=…) oder das neue Token unten einfügen.",
     ledgerAnswer: (status, at) =>
@@ -462,29 +458,15 @@ function fieldName(path) {
   return words.join(" › ");
 }
 
-/** An issue's message for people: the field said once, by its name (the message's own
- * mention of its path replaced, else the name first), other `code` spans as code, no markup
- * characters. */
-function issueText(issue, consequence = false) {
+/** An issue for people: its field's name (its path where the order has no such field), then
+ * the core's message as it is (which never repeats the path); `atField`: the message alone,
+ * shown where the field already is. */
+function issueText(issue, atField = false) {
   const frag = document.createDocumentFragment();
-  const text = message(issue);
-  const parts = text.split(/`([^`]*)`/);
-  const name = fieldName(issue.path);
-  const mentioned = parts.some((p, i) => i % 2 === 1 && p === issue.path);
-  if (!mentioned && !consequence) {
-    if (name) frag.append(el("strong", { className: "field-name" }, name), ": ");
-    else if (issue.path) frag.append(el("code", { className: "path" }, issue.path), ": ");
-  }
-  parts.forEach((p, i) => {
-    if (i % 2 === 0) {
-      if (p) frag.append(p);
-      return;
-    }
-    const named = fieldName(p);
-    if (p === issue.path && consequence) frag.append(i === 1 && !parts[0] ? t("thisFieldStart") : t("thisField"));
-    else if (p === issue.path) frag.append(named ? el("strong", { className: "field-name" }, named) : el("code", { className: "path" }, p));
-    else frag.append(el("code", {}, p));
-  });
+  const name = atField ? null : fieldName(issue.path);
+  if (name) frag.append(el("strong", { className: "field-name" }, name), ": ");
+  else if (issue.path && !atField) frag.append(el("code", { className: "path" }, issue.path), ": ");
+  frag.append(message(issue));
   return frag;
 }
 
@@ -509,7 +491,7 @@ function issueContent(issue, atField = false) {
   const frag = document.createDocumentFragment();
   frag.append(el("span", { className: "message" }, issueText(issue, atField)));
   for (const c of issue.consequences ?? []) {
-    // The field is said once: a consequence calls it "this field".
+    // The field is said once: a consequence is its message alone.
     const text = el("span", {}, issueText(c, true));
     frag.append(el("small", { className: "consequence" }, `${t("consequence")}: `, text));
   }
@@ -1645,5 +1627,10 @@ await loadExample(EXAMPLES[0]);
 await loadOverview();
 await refreshDeliveries();
 // The backfill view (www/pulls.js).
-await initPulls($("pulls"), api, () => Boolean(token()));
+await initPulls(
+  $("pulls"),
+  api,
+  () => Boolean(token()),
+  (issue) => issueText(issue),
+);
 document.body.dataset.ready = "true";

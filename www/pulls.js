@@ -177,7 +177,9 @@ function estimate(ms) {
 }
 const statusWord = (s) => w().statuses[s] ?? s;
 const kindWord = (k) => w().kinds[k] ?? k;
-const issueText = (i) => (lang() === "de" ? i.messageDe || i.message : i.message);
+/** An issue as the page shows it: app.js's (the field's name, then the core's message, which
+ * never repeats its path); until then its path, then the message. */
+let issueText = (i) => `${i.path ? `${i.path}: ` : ""}${lang() === "de" ? i.messageDe || i.message : i.message}`;
 
 /** The page's worker call (`{ status, data }`), the section, what the worker last answered. */
 let api = null;
@@ -195,8 +197,9 @@ const form = {};
 
 /** Builds the view in `box` (the page's empty section) and reads the worker's shops and runs;
  * `call(method, path, body)` is the page's worker call, `hasToken()` whether it has a caller
- * token to call with. */
-export async function initPulls(box, call, hasToken) {
+ * token to call with, `showIssue(issue)` the page's way of showing an issue. */
+export async function initPulls(box, call, hasToken, showIssue = issueText) {
+  issueText = showIssue;
   api = call;
   tokenSet = hasToken;
   section = box;

@@ -104,8 +104,8 @@ fn map_into(
             if !set(out, target, v) {
                 bad_spec(
                     &at,
-                    &format!("`{full}` collides with another entry of the mapping"),
-                    &format!("`{full}` überschneidet sich mit einem anderen Eintrag der Zuordnung"),
+                    "collides with another entry of the mapping",
+                    "überschneidet sich mit einem anderen Eintrag der Zuordnung",
                     issues,
                 );
             }
@@ -135,8 +135,8 @@ fn map_value(
                 let shown = crate::text::truncate(&spec.to_string(), 60);
                 bad_spec(
                     at,
-                    &format!("{shown}: a spec object needs `from`, `value` or `each`"),
-                    &format!("{shown}: ein Zuordnungsobjekt braucht `from`, `value` oder `each`"),
+                    &format!("{shown}: a spec object needs from, value or each"),
+                    &format!("{shown}: ein Zuordnungsobjekt braucht from, value oder each"),
                     issues,
                 );
                 return None;
@@ -157,8 +157,8 @@ fn map_value(
     if paths.is_empty() {
         bad_spec(
             at,
-            "`from` must be a source path or a list of them",
-            "`from` muss ein Quellpfad oder eine Liste davon sein",
+            "from must be a source path or a list of them",
+            "from muss ein Quellpfad oder eine Liste davon sein",
             issues,
         );
         return None;
@@ -174,8 +174,10 @@ fn map_value(
             Err(()) => {
                 bad_spec(
                     at,
-                    &format!("`{p}` is no source path (write `Address.Street` or `Items[0].Sku`)"),
-                    &format!("`{p}` ist kein Quellpfad (Schreibweise `Address.Street` oder `Items[0].Sku`)"),
+                    &format!("{p:?} is no source path (write Address.Street or Items[0].Sku)"),
+                    &format!(
+                        "{p:?} ist kein Quellpfad (Schreibweise Address.Street oder Items[0].Sku)"
+                    ),
                     issues,
                 );
                 return None;
@@ -186,12 +188,12 @@ fn map_value(
         if let Some(d) = default {
             return budget.copy(d, issues);
         }
-        let list = paths.join("`, `");
+        let list = paths.join(", ");
         issues.warning(
             target,
             "mapping_source_missing",
-            format!("the source has no `{list}` (mapped to `{target}`)"),
-            format!("die Quelle enthält kein `{list}` (zugeordnet zu `{target}`)"),
+            format!("the source has no {list} (mapped here)"),
+            format!("die Quelle enthält kein {list} (hierher zugeordnet)"),
         );
         return None;
     };
@@ -202,7 +204,7 @@ fn map_value(
     match convert(value, name) {
         Ok(v) => Some(v),
         Err(Unknown) => {
-            bad_spec(at, &format!("unknown conversion `as: \"{name}\"`; known: string, integer, decimal, boolean, berlinTime, date"), &format!("unbekannte Umwandlung `as: \"{name}\"`; bekannt: string, integer, decimal, boolean, berlinTime, date"), issues);
+            bad_spec(at, &format!("unknown conversion as: {name:?}; known: string, integer, decimal, boolean, berlinTime, date"), &format!("unbekannte Umwandlung as: {name:?}; bekannt: string, integer, decimal, boolean, berlinTime, date"), issues);
             None
         }
         Err(Failed) => {
@@ -210,8 +212,8 @@ fn map_value(
             issues.error(
                 target,
                 "mapping_conversion_failed",
-                format!("`{path}` is {shown}, which cannot be read as {name} (mapped to `{target}`)"),
-                format!("`{path}` ist {shown} und lässt sich nicht als {name} lesen (zugeordnet zu `{target}`)"),
+                format!("the source's {path} is {shown}, which cannot be read as {name}"),
+                format!("{path} der Quelle ist {shown} und lässt sich nicht als {name} lesen"),
             );
             None
         }
@@ -219,8 +221,8 @@ fn map_value(
             issues.error(
                 target,
                 "mapping_conversion_failed",
-                format!("`{path}` is {value}, a time that does not exist in Germany (clocks jump from 02:00 to 03:00 on the last Sunday of March; mapped to `{target}`)"),
-                format!("`{path}` ist {value}, eine Uhrzeit, die es in Deutschland nicht gibt (die Uhr springt am letzten Märzsonntag von 02:00 auf 03:00; zugeordnet zu `{target}`)"),
+                format!("the source's {path} is {value}, a time that does not exist in Germany (clocks jump from 02:00 to 03:00 on the last Sunday of March)"),
+                format!("{path} der Quelle ist {value}, eine Uhrzeit, die es in Deutschland nicht gibt (die Uhr springt am letzten Märzsonntag von 02:00 auf 03:00)"),
             );
             None
         }
@@ -240,8 +242,8 @@ fn map_each(
     let (Some(path), Some(map)) = (each.as_str(), map) else {
         bad_spec(
             at,
-            "`each` needs a source path and `map` a non-empty object of fields",
-            "`each` braucht einen Quellpfad und `map` ein nicht leeres Objekt von Feldern",
+            "each needs a source path and map a non-empty object of fields",
+            "each braucht einen Quellpfad und map ein nicht leeres Objekt von Feldern",
             issues,
         );
         return None;
@@ -254,16 +256,16 @@ fn map_each(
             issues.warning(
                 target,
                 "mapping_source_missing",
-                format!("the source has no list `{path}` (mapped to `{target}`)"),
-                format!("die Quelle enthält keine Liste `{path}` (zugeordnet zu `{target}`)"),
+                format!("the source has no list {path} (mapped here)"),
+                format!("die Quelle enthält keine Liste {path} (hierher zugeordnet)"),
             );
             return None;
         }
         Err(()) => {
             bad_spec(
                 at,
-                &format!("`{path}` is no source path"),
-                &format!("`{path}` ist kein Quellpfad"),
+                &format!("{path:?} is no source path"),
+                &format!("{path:?} ist kein Quellpfad"),
                 issues,
             );
             return None;
@@ -473,7 +475,7 @@ mod tests {
         let conv = issues
             .iter()
             .find(|i| i.code == "mapping_conversion_failed");
-        assert!(conv.is_some_and(|i| i.message.contains("`Amount` is \"six\"")));
+        assert!(conv.is_some_and(|i| i.message.contains("the source's Amount is \"six\"")));
     }
 
     #[test]

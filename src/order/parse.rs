@@ -83,21 +83,16 @@ pub fn malformed_json(e: &serde_json::Error, path: &str, issues: &mut Issues) {
     };
     let detail = e.to_string();
     let detail = detail.split(" at line").next().unwrap_or("");
-    let label = if path.is_empty() {
-        String::new()
-    } else {
-        format!("`{path}`: ")
-    };
     issues.error(
         path,
         "malformed_json",
         format!(
-            "{label}{what} at line {} column {}: {detail}",
+            "{what} at line {} column {}: {detail}",
             e.line(),
             e.column()
         ),
         format!(
-            "{label}ungültiges JSON in Zeile {} Spalte {}: {detail}",
+            "ungültiges JSON in Zeile {} Spalte {}: {detail}",
             e.line(),
             e.column()
         ),
@@ -246,8 +241,8 @@ fn missing(path: Path<'_>, hint: &str, issues: &mut Issues) {
     issues.error(
         path,
         "missing_field",
-        format!("`{path}` is required: {hint}"),
-        format!("Pflichtfeld `{path}` fehlt"),
+        format!("required: {hint}"),
+        "Pflichtfeld fehlt".to_owned(),
     );
 }
 
@@ -255,8 +250,8 @@ fn wrong_type(path: Path<'_>, expected: &str, got: &Json<'_>, issues: &mut Issue
     issues.error(
         path,
         "invalid_type",
-        format!("`{path}` must be {expected}, not {}", got.type_name()),
-        format!("`{path}` hat den falschen Typ (erwartet: {expected})"),
+        format!("must be {expected}, not {}", got.type_name()),
+        format!("falscher Typ (erwartet: {expected})"),
     );
 }
 
@@ -280,24 +275,27 @@ impl<'j, 'p> Reader<'j, 'p> {
                     issues.error(
                         path,
                         "missing_field",
-                        format!("`{path}` is required: add an object here"),
-                        format!("`{path}` fehlt: bitte ein Objekt angeben"),
+                        "required: add an object here",
+                        "fehlt: bitte ein Objekt angeben",
                     );
                 }
                 None
             }
             other => {
                 let other = other.unwrap_or(&Json::Null);
-                let shown = if matches!(path, Path::Root) {
-                    "the order".to_owned()
+                let (en, de) = if matches!(path, Path::Root) {
+                    (
+                        "the order must be an object",
+                        "die Bestellung muss ein Objekt sein",
+                    )
                 } else {
-                    format!("`{path}`")
+                    ("must be an object", "muss ein Objekt sein")
                 };
                 issues.error(
                     path,
                     "invalid_type",
-                    format!("{shown} must be an object, not {}", other.type_name()),
-                    format!("{shown} muss ein Objekt sein"),
+                    format!("{en}, not {}", other.type_name()),
+                    de,
                 );
                 None
             }
@@ -332,12 +330,12 @@ impl<'j, 'p> Reader<'j, 'p> {
             let path = self.path.key(key);
             let (en, de) = match near {
                 Some((_, k)) => (
-                    format!("unknown field `{key}` is ignored; did you mean `{k}`?"),
-                    format!("unbekanntes Feld `{key}` wird ignoriert; gemeint ist wohl `{k}`"),
+                    format!("unknown field, ignored; did you mean {k}?"),
+                    format!("unbekanntes Feld, wird ignoriert; gemeint ist wohl {k}"),
                 ),
                 None => (
-                    format!("unknown field `{key}` is ignored"),
-                    format!("unbekanntes Feld `{key}` wird ignoriert"),
+                    "unknown field, ignored".to_owned(),
+                    "unbekanntes Feld, wird ignoriert".to_owned(),
                 ),
             };
             issues.warning(path, "unknown_field", en, de);
@@ -376,8 +374,8 @@ impl<'j, 'p> Reader<'j, 'p> {
                 issues.error(
                     path,
                     "too_long",
-                    format!("`{path}` has {len} characters; at most {max} are allowed"),
-                    format!("`{path}` hat {len} Zeichen; erlaubt sind höchstens {max}"),
+                    format!("{len} characters; at most {max} are allowed"),
+                    format!("{len} Zeichen; erlaubt sind höchstens {max}"),
                 );
                 return None;
             }
@@ -387,8 +385,8 @@ impl<'j, 'p> Reader<'j, 'p> {
             issues.error(
                 path,
                 "control_character",
-                format!("`{path}` contains control characters; remove them"),
-                format!("`{path}` enthält Steuerzeichen; bitte entfernen"),
+                "contains control characters; remove them",
+                "enthält Steuerzeichen; bitte entfernen",
             );
             return None;
         }
@@ -450,8 +448,8 @@ impl<'j, 'p> Reader<'j, 'p> {
                 issues.error(
                     path,
                     "out_of_range",
-                    format!("`{path}` is {n}; it must be between {min} and {max}"),
-                    format!("`{path}` ist {n}; erlaubt ist {min} bis {max}"),
+                    format!("{n} is out of range; it must be between {min} and {max}"),
+                    format!("{n} liegt außerhalb des Bereichs; erlaubt ist {min} bis {max}"),
                 );
                 None
             }
@@ -461,8 +459,8 @@ impl<'j, 'p> Reader<'j, 'p> {
                 issues.error(
                     path,
                     "invalid_number",
-                    format!("`{path}` must be a whole number between {min} and {max}, not {shown}"),
-                    format!("`{path}` muss eine ganze Zahl zwischen {min} und {max} sein, nicht {shown}"),
+                    format!("must be a whole number between {min} and {max}, not {shown}"),
+                    format!("muss eine ganze Zahl zwischen {min} und {max} sein, nicht {shown}"),
                 );
                 None
             }
@@ -485,8 +483,8 @@ impl<'j, 'p> Reader<'j, 'p> {
                 issues.error(
                     path,
                     "out_of_range",
-                    format!("`{path}` is {d}; it must be between {min} and {max}"),
-                    format!("`{path}` ist {d}; erlaubt ist {min} bis {max}"),
+                    format!("{d} is out of range; it must be between {min} and {max}"),
+                    format!("{d} liegt außerhalb des Bereichs; erlaubt ist {min} bis {max}"),
                 );
                 None
             }
@@ -495,8 +493,8 @@ impl<'j, 'p> Reader<'j, 'p> {
                 issues.error(
                     path,
                     "out_of_range",
-                    format!("`{path}` ({s}) is out of range; it must be between {min} and {max}"),
-                    format!("`{path}` ({s}) liegt außerhalb von {min} bis {max}"),
+                    format!("{s} is out of range; it must be between {min} and {max}"),
+                    format!("{s} liegt außerhalb von {min} bis {max}"),
                 );
                 None
             }
@@ -505,10 +503,8 @@ impl<'j, 'p> Reader<'j, 'p> {
                 issues.error(
                     path,
                     "invalid_amount",
-                    format!("`{path}`: {e}"),
-                    format!(
-                        "`{path}` ist kein Betrag; bitte als Zahl oder Text wie \"7.50\" angeben"
-                    ),
+                    e.to_string(),
+                    "kein Betrag; bitte als Zahl oder Text wie \"7.50\" angeben",
                 );
                 None
             }
@@ -544,10 +540,8 @@ impl<'j, 'p> Reader<'j, 'p> {
                 issues.error(
                     path,
                     "invalid_date",
-                    format!("`{path}` is {s:?}; write a date as YYYY-MM-DD, e.g. 2024-04-04"),
-                    format!(
-                        "`{path}` ist {s:?}; Datum bitte als JJJJ-MM-TT angeben, z. B. 2024-04-04"
-                    ),
+                    format!("{s:?} is no date; write it as YYYY-MM-DD, e.g. 2024-04-04"),
+                    format!("{s:?} ist kein Datum; bitte als JJJJ-MM-TT angeben, z. B. 2024-04-04"),
                 );
                 None
             }
@@ -562,8 +556,8 @@ impl<'j, 'p> Reader<'j, 'p> {
             issues.error(
                 path,
                 "invalid_gender",
-                format!("`{path}` is {s:?}; use \"m\", \"f\" or \"x\""),
-                format!("`{path}` ist {s:?}; erlaubt sind \"m\", \"f\" oder \"x\""),
+                format!("{s:?} is not allowed; use \"m\", \"f\" or \"x\""),
+                format!("{s:?} ist nicht erlaubt; erlaubt sind \"m\", \"f\" oder \"x\""),
             );
         }
         g
@@ -623,15 +617,15 @@ pub(super) fn from_json(doc: &json::Doc<'_>) -> (Order, Issues) {
             Some(t) if t.unix_seconds() < time::BERLIN_RULES_FROM => issues.error(
                 "orderedAt",
                 "invalid_datetime",
-                format!("`orderedAt` is {s:?}, before 1950: kontor does not know Germany's calendar rules of that time"),
-                format!("`orderedAt` ist {s:?}, vor 1950: kontor kennt die deutschen Zeitregeln dieser Zeit nicht"),
+                format!("{s:?} is before 1950: kontor does not know Germany's calendar rules of that time"),
+                format!("{s:?} liegt vor 1950: kontor kennt die deutschen Zeitregeln dieser Zeit nicht"),
             ),
             Some(t) => order.ordered_at = Some(t),
             None => issues.error(
                 "orderedAt",
                 "invalid_datetime",
-                format!("`orderedAt` is {s:?}; write an RFC 3339 time such as 2024-04-04T09:06:27Z"),
-                format!("`orderedAt` ist {s:?}; bitte als RFC-3339-Zeit angeben, z. B. 2024-04-04T09:06:27Z"),
+                format!("{s:?} is no time; write an RFC 3339 time such as 2024-04-04T09:06:27Z"),
+                format!("{s:?} ist keine Zeitangabe; bitte als RFC-3339-Zeit angeben, z. B. 2024-04-04T09:06:27Z"),
             ),
         },
         None => {
@@ -654,8 +648,10 @@ pub(super) fn from_json(doc: &json::Doc<'_>) -> (Order, Issues) {
             issues.error(
                 "currency",
                 "invalid_currency",
-                format!("`currency` is {c:?}; use an ISO 4217 code such as \"EUR\""),
-                format!("`currency` ist {c:?}; bitte einen ISO-4217-Code wie \"EUR\" angeben"),
+                format!("{c:?} is no currency code; use an ISO 4217 code such as \"EUR\""),
+                format!(
+                    "{c:?} ist kein Währungscode; bitte einen ISO-4217-Code wie \"EUR\" angeben"
+                ),
             );
         }
     }
@@ -712,7 +708,7 @@ pub(super) fn from_json(doc: &json::Doc<'_>) -> (Order, Issues) {
                 issues.error(
                     "items",
                     "no_items",
-                    "the order has no items: add at least one line",
+                    "the order has no lines: add at least one",
                     "die Bestellung hat keine Positionen: mindestens eine angeben",
                 );
             }
@@ -720,7 +716,7 @@ pub(super) fn from_json(doc: &json::Doc<'_>) -> (Order, Issues) {
                 issues.error(
                     "items",
                     "too_many_items",
-                    format!("the order has {} items; at most {MAX_ITEMS} are allowed: split it", items.len()),
+                    format!("the order has {} lines; at most {MAX_ITEMS} are allowed: split it", items.len()),
                     format!("die Bestellung hat {} Positionen; höchstens {MAX_ITEMS} sind erlaubt: bitte aufteilen", items.len()),
                 );
             }
@@ -785,8 +781,8 @@ fn check_email(path: Path<'_>, e: &str, issues: &mut Issues) {
         issues.warning(
             path,
             "invalid_email",
-            format!("`{path}` ({e:?}) does not look like an e-mail address"),
-            format!("`{path}` ({e:?}) sieht nicht wie eine E-Mail-Adresse aus"),
+            format!("{e:?} does not look like an e-mail address"),
+            format!("{e:?} sieht nicht wie eine E-Mail-Adresse aus"),
         );
     }
 }
@@ -807,8 +803,8 @@ fn read_address(r: &Reader<'_, '_>, issues: &mut Issues) -> Address {
                 issues.warning(
                     path,
                     "unknown_country",
-                    format!("`{path}` ({country_raw:?}) is no known country; it is passed on as given. Use an ISO code such as \"DE\""),
-                    format!("`{path}` ({country_raw:?}) ist kein bekanntes Land und wird unverändert übernommen. Bitte einen ISO-Code wie \"DE\" angeben"),
+                    format!("{country_raw:?} is no known country; it is passed on as given. Use an ISO code such as \"DE\""),
+                    format!("{country_raw:?} ist kein bekanntes Land und wird unverändert übernommen. Bitte einen ISO-Code wie \"DE\" angeben"),
                 );
             }
             (country_raw.into_owned(), false)
@@ -823,8 +819,8 @@ fn read_address(r: &Reader<'_, '_>, issues: &mut Issues) -> Address {
         issues.warning(
             path,
             "invalid_zip",
-            format!("`{path}` ({zip:?}) is not a German postal code of five digits"),
-            format!("`{path}` ({zip:?}) ist keine fünfstellige deutsche Postleitzahl"),
+            format!("{zip:?} is not a German postal code of five digits"),
+            format!("{zip:?} ist keine fünfstellige deutsche Postleitzahl"),
         );
     }
     let email = r.opt_str("email", 254, issues);
@@ -864,8 +860,8 @@ fn read_item(r: &Reader<'_, '_>, issues: &mut Issues) -> Item {
             issues.error(
                 path,
                 "zero_quantity",
-                format!("`{path}` is 0: remove the line, or give a positive quantity (negative for a return)"),
-                format!("`{path}` ist 0: Position entfernen oder Menge angeben (negativ für eine Retoure)"),
+                "is 0: remove the line, or give a positive quantity (negative for a return)",
+                "ist 0: Position entfernen oder Menge angeben (negativ für eine Retoure)",
             );
         }
         Some(q) => item.quantity = q,
@@ -906,8 +902,8 @@ fn read_item(r: &Reader<'_, '_>, issues: &mut Issues) -> Item {
         issues.error(
             path,
             "conflicting_discount",
-            format!("`{path}` and `discountPercent` are both given: keep one"),
-            format!("`{path}` und `discountPercent` sind beide angegeben: nur eines verwenden"),
+            "given together with discountPercent: keep one",
+            "zusammen mit discountPercent angegeben: nur eines verwenden",
         );
     }
     if let Some(d) = item.discount {
@@ -916,14 +912,8 @@ fn read_item(r: &Reader<'_, '_>, issues: &mut Issues) -> Item {
             issues.error(
                 path,
                 "discount_exceeds_price",
-                format!(
-                    "`{path}` ({d}) is larger than the unit price ({})",
-                    item.unit_price
-                ),
-                format!(
-                    "`{path}` ({d}) ist größer als der Einzelpreis ({})",
-                    item.unit_price
-                ),
+                format!("{d} is larger than the unit price ({})", item.unit_price),
+                format!("{d} ist größer als der Einzelpreis ({})", item.unit_price),
             );
         }
     }
@@ -946,8 +936,8 @@ fn read_code(v: &Json<'_>, path: Path<'_>, issues: &mut Issues) -> Option<Code> 
             issues.error(
                 path,
                 "invalid_code",
-                format!("`{path}` must be a whole number or a name"),
-                format!("`{path}` muss eine ganze Zahl oder ein Name sein"),
+                "must be a whole number or a name",
+                "muss eine ganze Zahl oder ein Name sein",
             );
             None
         }
@@ -956,8 +946,8 @@ fn read_code(v: &Json<'_>, path: Path<'_>, issues: &mut Issues) -> Option<Code> 
             issues.error(
                 path,
                 "too_long",
-                format!("`{path}` is longer than 100 characters"),
-                format!("`{path}` ist länger als 100 Zeichen"),
+                "longer than 100 characters",
+                "länger als 100 Zeichen",
             );
             None
         }
@@ -967,11 +957,8 @@ fn read_code(v: &Json<'_>, path: Path<'_>, issues: &mut Issues) -> Option<Code> 
             issues.error(
                 path,
                 "invalid_type",
-                format!(
-                    "`{path}` must be a number or a string, not {}",
-                    other.type_name()
-                ),
-                format!("`{path}` muss eine Zahl oder ein Text sein"),
+                format!("must be a number or a string, not {}", other.type_name()),
+                "muss eine Zahl oder ein Text sein",
             );
             None
         }
@@ -987,9 +974,9 @@ fn read_product(r: &Reader<'_, '_>, issues: &mut Issues) -> Product {
         issues.error(
             path,
             "unknown_product_kind",
-            format!("`{path}` is {kind_text:?}; use {PRODUCT_KIND_HINT}"),
+            format!("{kind_text:?} is no product kind; use {PRODUCT_KIND_HINT}"),
             format!(
-                "`{path}` ist {kind_text:?}; erlaubt: {}",
+                "{kind_text:?} ist keine Produktart; erlaubt: {}",
                 ProductKind::NAMES.join(", ")
             ),
         );
@@ -1087,7 +1074,7 @@ mod tests {
             .filter(|i| i.code == "unknown_field")
             .collect();
         assert_eq!(unknown.len(), 2, "{:?}", issues.path_codes());
-        assert!(unknown[0].message.contains("did you mean `number`?"));
+        assert!(unknown[0].message.contains("did you mean number?"));
         assert!(!unknown[1].message.contains("did you mean"));
     }
     use serde_json::json;
@@ -1181,7 +1168,7 @@ mod tests {
         let (_, issues) = from_value(&json!({"numbr": "1"}));
         let w = issues.iter().find(|i| i.code == "unknown_field").unwrap();
         assert_eq!(w.path, "numbr");
-        assert!(w.message.contains("`number`"));
+        assert!(w.message.contains("did you mean number?"));
     }
 
     #[test]

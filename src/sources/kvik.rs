@@ -34,7 +34,12 @@ fn base(config: &Config, allow_insecure: bool, issues: &mut Issues) -> Option<St
         }
         None if !issues.remove("config.baseUrl", "invalid_base_url") => {
             if !issues.iter().any(|i| i.path == "config.baseUrl") {
-                issues.error("config.baseUrl", "missing_base_url", "kvik.shop runs on the shop's domain: set `config.baseUrl` (https://yourshop.com)", "kvik.shop läuft auf der Shop-Domain: bitte `config.baseUrl` setzen (https://ihrshop.de)");
+                issues.error(
+                    "config.baseUrl",
+                    "missing_base_url",
+                    "kvik.shop runs on the shop's domain: set it here (https://yourshop.com)",
+                    "kvik.shop läuft auf der Shop-Domain: bitte hier angeben (https://ihrshop.de)",
+                );
             }
             return None;
         }
@@ -42,13 +47,13 @@ fn base(config: &Config, allow_insecure: bool, issues: &mut Issues) -> Option<St
     }
     let (hint, hint_de) = if loopback {
         (
-            " (for a local mock on a loopback host, set `config.allowInsecure: true`)",
-            " (für einen lokalen Mock auf Loopback `config.allowInsecure: true` setzen)",
+            " (for a local mock on a loopback host, set config.allowInsecure to true)",
+            " (für einen lokalen Mock auf Loopback config.allowInsecure auf true setzen)",
         )
     } else if allow_insecure {
         (
-            " (`allowInsecure` applies to loopback hosts only)",
-            " (`allowInsecure` gilt nur für Loopback-Hosts)",
+            " (config.allowInsecure applies to loopback hosts only)",
+            " (config.allowInsecure gilt nur für Loopback-Hosts)",
         )
     } else {
         ("", "")
@@ -67,7 +72,7 @@ fn auth(config: &Config, issues: &mut Issues) -> Option<String> {
         (Some(t), _, _) => Some(format!("Bearer {t}")),
         (None, Some(u), Some(p)) => Some(http::basic_auth(u, p)),
         _ => {
-            issues.error("config.token", "missing_credentials", "kvik.shop sends credentials when the module is activated: set `config.token` (or username and password)", "kvik.shop verschickt Zugangsdaten bei Aktivierung des Moduls: bitte `config.token` (oder Nutzername und Passwort) setzen");
+            issues.error("config.token", "missing_credentials", "kvik.shop sends credentials when the module is activated: set the token here (or config.username and config.password)", "kvik.shop verschickt Zugangsdaten bei Aktivierung des Moduls: bitte hier das Token angeben (oder config.username und config.password)");
             None
         }
     }
@@ -95,8 +100,8 @@ pub fn request(
             issues.error(
                 format!("input.{k}"),
                 "missing_field",
-                format!("`{k}` is required for {operation}"),
-                format!("`{k}` ist für {operation} Pflicht"),
+                format!("required for {operation}"),
+                format!("für {operation} Pflicht"),
             );
         }
         v
@@ -132,8 +137,8 @@ pub fn request(
                 issues.error(
                     "input.changes",
                     "missing_field",
-                    "`changes` (an object) is required: the fields of the order to change",
-                    "`changes` (ein Objekt) ist Pflicht: die zu ändernden Felder der Bestellung",
+                    "required (an object): the fields of the order to change",
+                    "Pflicht (ein Objekt): die zu ändernden Felder der Bestellung",
                 );
             }
             (
@@ -182,7 +187,7 @@ pub fn interpret(status: u16, body: &str) -> Interpreted {
     let mut issues = Issues::new();
     let outcome = match status {
         400 => {
-            issues.error("", "upstream_rejected", "kvik.shop answered 400: the request lacks `Accept-Encoding: gzip` (kontor always sends it; check proxies) or its data is invalid", "kvik.shop hat 400 geantwortet: der Anfrage fehlt `Accept-Encoding: gzip` (kontor sendet ihn immer; Proxys prüfen) oder die Daten sind ungültig");
+            issues.error("", "upstream_rejected", "kvik.shop answered 400: the request lacks the header Accept-Encoding: gzip (kontor always sends it; check proxies) or its data is invalid", "kvik.shop hat 400 geantwortet: der Anfrage fehlt der Header Accept-Encoding: gzip (kontor sendet ihn immer; Proxys prüfen) oder die Daten sind ungültig");
             Outcome::Rejected
         }
         403 => {
@@ -350,7 +355,7 @@ mod tests {
             (
                 "http://127.0.0.1:8787",
                 false,
-                Some("set `config.allowInsecure: true`"),
+                Some("set config.allowInsecure to true"),
             ),
         ] {
             let mut issues = Issues::new();

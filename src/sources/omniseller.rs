@@ -68,8 +68,8 @@ fn base(config: &Config, issues: &mut Issues) -> Option<String> {
         issues.error(
             "config.baseUrl",
             "missing_base_url",
-            "OmniSeller runs in the shop: set `config.baseUrl` to the shop's address",
-            "OmniSeller läuft im Shop: bitte `config.baseUrl` auf die Shop-Adresse setzen",
+            "OmniSeller runs in the shop: set this to the shop's address",
+            "OmniSeller läuft im Shop: bitte hier die Shop-Adresse angeben",
         );
     }
     config.base_url.clone()
@@ -95,8 +95,8 @@ pub fn token_request(config: &Config, issues: &mut Issues) -> Option<Request> {
         issues.error(
             "config.username",
             "missing_credentials",
-            "OmniSeller needs `config.username` (apiuser) and `config.password` (apipass)",
-            "OmniSeller braucht `config.username` (apiuser) und `config.password` (apipass)",
+            "OmniSeller needs a user name (apiuser) here and config.password (apipass)",
+            "OmniSeller braucht hier einen Benutzernamen (apiuser) und config.password (apipass)",
         );
     }
     Some(post(
@@ -148,8 +148,8 @@ impl Session {
             issues.error(
                 "token.timeLeft",
                 "implausible_expiry",
-                format!("OmniSeller's token answer says `timeLeft` {}: a token lives from 1 second to a day (the wiki: 900); request a new one", t.and_then(|t| t.get("timeLeft")).map(Value::to_string).unwrap_or_default()),
-                format!("die Token-Antwort von OmniSeller nennt `timeLeft` {}: ein Token gilt 1 Sekunde bis einen Tag (laut Wiki 900); bitte ein neues anfordern", t.and_then(|t| t.get("timeLeft")).map(Value::to_string).unwrap_or_default()),
+                format!("OmniSeller's token answer says {}: a token lives from 1 second to a day (the wiki: 900); request a new one", t.and_then(|t| t.get("timeLeft")).map(Value::to_string).unwrap_or_default()),
+                format!("die Token-Antwort von OmniSeller nennt {}: ein Token gilt 1 Sekunde bis einen Tag (laut Wiki 900); bitte ein neues anfordern", t.and_then(|t| t.get("timeLeft")).map(Value::to_string).unwrap_or_default()),
             );
             return None;
         };
@@ -220,8 +220,8 @@ impl Session {
                 issues.error(
                     "config.session",
                     "missing_session",
-                    "OmniSeller calls need `config.session` ({ token, expiresAt }): request one with the operation requestToken and pass the `data` of its interpreted answer",
-                    "OmniSeller-Aufrufe brauchen `config.session` ({ token, expiresAt }): mit der Operation requestToken anfordern und `data` der ausgewerteten Antwort übergeben",
+                    "OmniSeller calls need a session ({ token, expiresAt }): request one with the operation requestToken and pass the data of its interpreted answer",
+                    "OmniSeller-Aufrufe brauchen eine Sitzung ({ token, expiresAt }): mit der Operation requestToken anfordern und data der ausgewerteten Antwort übergeben",
                 );
                 None
             }
@@ -269,15 +269,15 @@ pub fn request(
                 issues.error(
                     "input.id",
                     "invalid_type",
-                    "getOrder needs the order's `ID` as text (the hex value from getOrderIds, e.g. \"6132af04…\"), not the numeric `DisplayID`",
-                    "getOrder braucht die `ID` der Bestellung als Text (den Hex-Wert aus getOrderIds, z. B. \"6132af04…\"), nicht die numerische `DisplayID`",
+                    "getOrder needs the order's ID as text (the hex value from getOrderIds, e.g. \"6132af04…\"), not the numeric DisplayID",
+                    "getOrder braucht die ID der Bestellung als Text (den Hex-Wert aus getOrderIds, z. B. \"6132af04…\"), nicht die numerische DisplayID",
                 );
             } else if id.is_none() {
                 issues.error(
                     "input.id",
                     "missing_field",
-                    "getOrder needs the order's `ID` (as listed by getOrderIds): pass it as text or { id }",
-                    "getOrder braucht die `ID` der Bestellung (wie von getOrderIds geliefert): als Text oder { id } übergeben",
+                    "getOrder needs the order's ID (as listed by getOrderIds): pass it as text or { id }",
+                    "getOrder braucht die ID der Bestellung (wie von getOrderIds geliefert): als Text oder { id } übergeben",
                 );
             }
             (Function::Order, id.unwrap_or_default())
@@ -292,8 +292,8 @@ pub fn request(
                 issues.error(
                     "config.stockFunction",
                     "missing_option",
-                    "the wiki gives no number for the stock function: set `config.stockFunction` to the number your HTKService4 uses",
-                    "das Wiki nennt keine Nummer für die Bestandsfunktion: bitte `config.stockFunction` auf die Nummer Ihres HTKService4 setzen",
+                    "the wiki gives no number for the stock function: set this to the number your HTKService4 uses",
+                    "das Wiki nennt keine Nummer für die Bestandsfunktion: bitte hier die Nummer Ihres HTKService4 angeben",
                 );
             }
             let data = match input {
@@ -405,8 +405,8 @@ pub fn order_data<'a>(raw: &'a Value, issues: &mut Issues) -> Option<&'a Value> 
     issues.error(
         "order",
         "missing_order",
-        "OmniSeller's answer holds no order object (GetOrder answered empty `data`: is the order's ID right?)",
-        "Die Antwort von OmniSeller enthält kein Bestellobjekt (GetOrder lieferte leeres `data`: stimmt die ID der Bestellung?)",
+        "OmniSeller's answer holds no order object (GetOrder answered empty data: is the order's ID right?)",
+        "Die Antwort von OmniSeller enthält kein Bestellobjekt (GetOrder lieferte leeres data: stimmt die ID der Bestellung?)",
     );
     None
 }
@@ -675,8 +675,8 @@ pub fn kivitendo_category_documents(
                 issues.error(
                     "categories",
                     "invalid_type",
-                    "pass the getCategories answer, its `data` list or its interpreted tree",
-                    "bitte die getCategories-Antwort, ihre `data`-Liste oder den ausgewerteten Baum übergeben",
+                    "pass the getCategories answer, its data list or its interpreted tree",
+                    "bitte die getCategories-Antwort, ihre data-Liste oder den ausgewerteten Baum übergeben",
                 );
             }
             Vec::new()

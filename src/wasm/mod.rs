@@ -46,14 +46,19 @@ fn read(v: &JsValue, path: &str, required: bool, issues: &mut Issues) -> Option<
 
 /// The JSON text of a JS value: a string as it is, anything else through `JSON.stringify`.
 fn read_text(v: &JsValue, path: &str, required: bool, issues: &mut Issues) -> Option<String> {
-    let label = if path.is_empty() { "order" } else { path };
+    // The path names the input; the whole input (the order) is named in the message.
+    let (label, label_de) = if path.is_empty() {
+        ("the order: ", "die Bestellung: ")
+    } else {
+        ("", "")
+    };
     if v.is_undefined() || v.is_null() {
         if required {
             issues.error(
                 path,
                 "missing_input",
-                format!("`{label}` is missing: pass an object or a JSON string"),
-                format!("`{label}` fehlt: bitte ein Objekt oder einen JSON-Text übergeben"),
+                format!("{label}missing: pass an object or a JSON string"),
+                format!("{label_de}fehlt: bitte ein Objekt oder einen JSON-Text übergeben"),
             );
         }
         return None;
@@ -73,8 +78,8 @@ fn read_text(v: &JsValue, path: &str, required: bool, issues: &mut Issues) -> Op
         issues.error(
             path,
             "invalid_input",
-            format!("`{label}` cannot be read as JSON (a cycle, a BigInt or a function?)"),
-            format!("`{label}` lässt sich nicht als JSON lesen (Zyklus, BigInt oder Funktion?)"),
+            format!("{label}cannot be read as JSON (a cycle, a BigInt or a function?)"),
+            format!("{label_de}lässt sich nicht als JSON lesen (Zyklus, BigInt oder Funktion?)"),
         );
         return None;
     };
@@ -282,8 +287,8 @@ pub fn build_order(document: &str, order: JsValue, options: Option<JsValue>) -> 
         issues.error(
             "document",
             "unknown_target",
-            format!("no order document `{document}`; known: {known}"),
-            format!("kein Bestelldokument `{document}`; bekannt: {known}"),
+            format!("no order document {document:?}; known: {known}"),
+            format!("kein Bestelldokument {document:?}; bekannt: {known}"),
         );
         return body::write_body(&crate::body::Body::new(None, issues));
     };
@@ -622,8 +627,8 @@ pub fn westarp_shipping_cost(
         issues.error(
             "weightGrams",
             "out_of_range",
-            "`weightGrams` must be a whole number of grams from 0",
-            "`weightGrams` muss eine ganze Grammzahl ab 0 sein",
+            "must be a whole number of grams from 0",
+            "muss eine ganze Grammzahl ab 0 sein",
         );
     } else if let Some(v) = read(&method, "method", true, &mut issues) {
         match westarp::shipping::ShippingMethod::from_value(&v)

@@ -60,8 +60,8 @@ pub fn read_catalogue(text: JsValue, options: Option<JsValue>) -> JsValue {
             issues.error(
                 "options.format",
                 "invalid_value",
-                format!("`options.format` is {other:?}: use \"json\" or \"csv\" (or leave it out to detect)"),
-                format!("`options.format` ist {other:?}: bitte \"json\" oder \"csv\" angeben (oder weglassen zum Erkennen)"),
+                format!("{other:?} is not allowed: use \"json\" or \"csv\" (or leave it out to detect)"),
+                format!("{other:?} ist nicht erlaubt: bitte \"json\" oder \"csv\" angeben (oder weglassen zum Erkennen)"),
             );
             None
         }

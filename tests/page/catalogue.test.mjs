@@ -42,7 +42,7 @@ test("a CSV with a bad row shows it by line as you type and is refused by the wo
     .getByLabel("Catalogue (CSV or JSON)")
     .fill("Artikelnummer;kind;Liter;quality\n2021-RI-TR;wine;0,75;Qualitätswein\n2020-SB-GG;bubbles;0,75;\n");
   await page.waitForSelector('#catalogue-issues li[data-path="lines[3].kind"]');
-  assert.match(await page.textContent("#catalogue-issues"), /line 3/);
+  assert.match(await page.textContent("#catalogue-issues"), /lines\[3\]\.kind: "bubbles" is not allowed: use one of wine/);
   await page.getByRole("button", { name: "Save the catalogue" }).click();
   await page.waitForFunction(() => /not saved/.test(document.getElementById("catalogue-state").textContent));
   assert.deepEqual(await stored(), []);

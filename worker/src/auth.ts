@@ -80,7 +80,7 @@ export function signatureBase(t: number, r: Signed): Uint8Array {
  * and not used before (it is used up by this check). */
 export async function checkSignature(env: Env, header: string | null, r: Signed, nowSeconds: number): Promise<string | null> {
   const key = secret(env, "KONTOR_HMAC_SECRET");
-  if (header === null) return "send Authorization: Bearer <token> or X-Kontor-Signature";
+  if (header === null) return "send a bearer token (Bearer <token>) or X-Kontor-Signature";
   if (key === null) return "this worker accepts no signatures (no KONTOR_HMAC_SECRET)";
   const m = /^t=(\d{1,12}),v1=([0-9a-fA-F]{64})$/.exec(header.trim());
   if (!m) return "X-Kontor-Signature must read t=<unix seconds>,v1=<64 hex digits>";

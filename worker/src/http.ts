@@ -90,8 +90,8 @@ export async function readBody(
         issue(
           "Content-Type",
           "unsupported_media_type",
-          "send the catalogue as JSON (Content-Type: application/json) or CSV (text/csv)",
-          "bitte den Katalog als JSON (Content-Type: application/json) oder CSV (text/csv) senden",
+          "send the catalogue as JSON (application/json) or CSV (text/csv)",
+          "bitte den Katalog als JSON (application/json) oder CSV (text/csv) senden",
         ),
       ]),
     };
@@ -99,12 +99,7 @@ export async function readBody(
   if (accept === "json" && !json) {
     return {
       refuse: problem(env, 415, "unsupported_media_type", [
-        issue(
-          "Content-Type",
-          "unsupported_media_type",
-          "send JSON with Content-Type: application/json",
-          "bitte JSON mit Content-Type: application/json senden",
-        ),
+        issue("Content-Type", "unsupported_media_type", "send JSON (application/json)", "bitte JSON senden (application/json)"),
       ]),
     };
   }

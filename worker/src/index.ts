@@ -54,7 +54,7 @@ async function asCaller(
           "Authorization",
           "unauthorized",
           why,
-          "Aufrufer nicht angemeldet: Authorization: Bearer <Token> oder X-Kontor-Signature senden",
+          "Aufrufer nicht angemeldet: ein Bearer-Token (Bearer <Token>) oder X-Kontor-Signature senden",
         ),
       ],
       { "WWW-Authenticate": 'Bearer realm="kontor"' },
@@ -62,7 +62,7 @@ async function asCaller(
   const bearer = await checkBearer(env, req);
   if (bearer === "bad") return unauthorized("the bearer token is not this worker's KONTOR_API_TOKEN");
   const signature = req.headers.get("X-Kontor-Signature");
-  if (bearer === "none" && signature === null) return unauthorized("send Authorization: Bearer <token> or X-Kontor-Signature: t=…,v1=…");
+  if (bearer === "none" && signature === null) return unauthorized("send a bearer token (Bearer <token>) or X-Kontor-Signature: t=…,v1=…");
 
   let text = "";
   let type = "";
@@ -103,7 +103,7 @@ async function handle(req: Request, env: Env): Promise<Response> {
         "Origin",
         "origin_not_allowed",
         "this origin is not in the worker's ALLOWED_ORIGINS",
-        "dieser Origin steht nicht in ALLOWED_ORIGINS des Workers",
+        "diese Herkunft steht nicht in ALLOWED_ORIGINS des Workers",
       ),
     ]);
   }

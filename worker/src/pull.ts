@@ -260,8 +260,8 @@ export async function startRun(
           issue(
             "since",
             "invalid_value",
-            "`since` is the date (2026-01-01) or time (RFC 3339) to read the shop's orders from",
-            "`since` ist das Datum (2026-01-01) oder die Zeit (RFC 3339), ab der die Bestellungen des Shops gelesen werden",
+            "must be the date (2026-01-01) or time (RFC 3339) to read the shop's orders from",
+            "muss das Datum (2026-01-01) oder die Zeit (RFC 3339) sein, ab der die Bestellungen des Shops gelesen werden",
           ),
         ],
       };

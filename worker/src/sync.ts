@@ -39,8 +39,8 @@ function syncPlan(env: Env): { ok: true; plan: Plan } | { ok: false; issues: Iss
       issue(
         "env.SYNC_SOURCE",
         source ? "invalid_value" : "missing_configuration",
-        "set SYNC_SOURCE to omniseller or kvik: the shop side the sync reads new orders from",
-        "SYNC_SOURCE auf omniseller oder kvik setzen: die Shop-Seite, aus der der Abgleich neue Bestellungen liest",
+        "set it to omniseller or kvik: the shop side the sync reads new orders from",
+        "bitte auf omniseller oder kvik setzen: die Shop-Seite, aus der der Abgleich neue Bestellungen liest",
       ),
     );
   }
@@ -53,8 +53,8 @@ function syncPlan(env: Env): { ok: true; plan: Plan } | { ok: false; issues: Iss
       issue(
         "env.SYNC_TARGETS",
         "invalid_value",
-        `SYNC_TARGETS must list distinct targets of ${ORDER_TARGETS.join(", ")} (comma-separated)`,
-        `SYNC_TARGETS muss verschiedene Ziele aus ${ORDER_TARGETS.join(", ")} nennen (durch Kommas getrennt)`,
+        `must list distinct targets of ${ORDER_TARGETS.join(", ")} (comma-separated)`,
+        `muss verschiedene Ziele aus ${ORDER_TARGETS.join(", ")} nennen (durch Kommas getrennt)`,
       ),
     );
   }
@@ -82,8 +82,8 @@ function syncPlan(env: Env): { ok: true; plan: Plan } | { ok: false; issues: Iss
         issue(
           `env.${name}`,
           "missing_configuration",
-          `the sync reads from ${source} but the worker has no ${name}: set it (\`wrangler secret put ${name}\`, or in .dev.vars / vars)`,
-          `der Abgleich liest aus ${source}, aber dem Worker fehlt ${name}: bitte setzen (\`wrangler secret put ${name}\` oder in .dev.vars / vars)`,
+          `the sync reads from ${source} but the worker has none: set it with wrangler secret put ${name} (or in .dev.vars / vars)`,
+          `der Abgleich liest aus ${source}, aber dem Worker fehlt dieser Wert: bitte mit wrangler secret put ${name} setzen (oder in .dev.vars / vars)`,
         ),
       );
   }
@@ -104,8 +104,8 @@ function syncPlan(env: Env): { ok: true; plan: Plan } | { ok: false; issues: Iss
         issue(
           `env.${mappingVar}`,
           "invalid_type",
-          `${mappingVar} must be a JSON object: the field-path table`,
-          `${mappingVar} muss ein JSON-Objekt sein: die Feldpfad-Tabelle`,
+          "must be a JSON object: the field-path table",
+          "muss ein JSON-Objekt sein: die Feldpfad-Tabelle",
         ),
       );
   } else if (source === "omniseller") {
@@ -113,8 +113,8 @@ function syncPlan(env: Env): { ok: true; plan: Plan } | { ok: false; issues: Iss
       issue(
         `env.${mappingVar}`,
         "missing_configuration",
-        `OmniSeller's order format is not documented: set ${mappingVar} to your field-path table`,
-        `Das Bestellformat von OmniSeller ist nicht dokumentiert: bitte ${mappingVar} auf Ihre Feldpfad-Tabelle setzen`,
+        "OmniSeller's order format is not documented: set it to your field-path table",
+        "Das Bestellformat von OmniSeller ist nicht dokumentiert: bitte auf Ihre Feldpfad-Tabelle setzen",
       ),
     );
   }

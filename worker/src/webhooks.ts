@@ -114,16 +114,16 @@ export async function checkShopSignature(
   if (header === null)
     return {
       status: 401,
-      why: `no ${s.header} header: ${platform} signs every webhook; send it from the shop's webhook settings`,
+      why: `missing: ${platform} signs every webhook; send it from the shop's webhook settings`,
       code: "invalid_signature",
     };
   const mac = macBytes(header, s.encoding);
-  if (mac === null) return { status: 401, why: `${s.header} must be the ${s.encoding} HMAC-SHA256 of the body`, code: "invalid_signature" };
+  if (mac === null) return { status: 401, why: `must be the ${s.encoding} HMAC-SHA256 of the body`, code: "invalid_signature" };
   return (await verifyHmac(key, mac, bytes))
     ? { shop, single }
     : {
         status: 401,
-        why: `${s.header} does not match the body: the shop signs with another secret than this worker's for it`,
+        why: "does not match the body: the shop signs with another secret than this worker's for it",
         code: "invalid_signature",
       };
 }
@@ -150,8 +150,8 @@ function targets(env: Env): { targets: string[] } | { issue: Issue } {
       issue: issue(
         "env.WEBHOOK_TARGETS",
         list.length ? "invalid_value" : "missing_configuration",
-        `set WEBHOOK_TARGETS to distinct targets of ${ORDER_TARGETS.join(", ")} (comma-separated): where shop webhook orders go`,
-        `WEBHOOK_TARGETS auf verschiedene Ziele aus ${ORDER_TARGETS.join(", ")} setzen (durch Kommas getrennt): wohin Bestellungen aus Shop-Webhooks gehen`,
+        `set it to distinct targets of ${ORDER_TARGETS.join(", ")} (comma-separated): where shop webhook orders go`,
+        `bitte auf verschiedene Ziele aus ${ORDER_TARGETS.join(", ")} setzen (durch Kommas getrennt): wohin Bestellungen aus Shop-Webhooks gehen`,
       ),
     };
   }
@@ -201,7 +201,7 @@ export async function handleWebhook(
             ? `dieser Worker ist für ${platform}-Webhooks nicht eingerichtet: ${checked.why}`
             : checked.code === "unknown_shop"
               ? "der Webhook kommt von keinem eingerichteten Shop: den Shop in der Konfiguration des Workers eintragen"
-              : `die Signatur (${SIGNATURES[platform].header}) passt nicht zum Inhalt: bitte das Secret im Shop und im Worker vergleichen`,
+              : "die Signatur passt nicht zum Inhalt: bitte das Secret im Shop und im Worker vergleichen",
         ),
       ]),
     };

@@ -334,6 +334,7 @@ export async function openapiChecker(doc = openapiDocument()) {
         if (body !== undefined) {
           const v = validator(entry.schema);
           if (!v(body)) problems.push(`${where}: ${ajv.errorsText(v.errors, { separator: "; " })}\n  body: ${text.slice(0, 600)}`);
+          for (const fault of notForPeople(body)) problems.push(`${where}: ${fault}`);
         }
       }
     }
@@ -348,6 +349,38 @@ export async function openapiChecker(doc = openapiDocument()) {
       return checked;
     },
   };
+}
+
+/** What is not written for people among the issues anywhere in an answer's body: a message
+ * (English or German) with a backtick, or one that says its own path again (a path of one
+ * lower-case word, such as `items`, is an ordinary word too). The core's rule
+ * (`kontor::issue::for_people`), for the worker's own issues and the core's it passes on. */
+export function notForPeople(body) {
+  const faults = [];
+  const mentions = (text, path) => {
+    const part = (c) => c !== undefined && /[\p{L}\p{N}_]/u.test(c);
+    for (let at = text.indexOf(path); at !== -1; at = text.indexOf(path, at + 1)) {
+      const before = text[at - 1];
+      const [next, then] = [text[at + path.length], text[at + path.length + 1]];
+      const longer = next === "." ? part(then) : part(next) || next === "[";
+      if (!(part(before) || before === "." || before === "]") && !longer) return true;
+    }
+    return false;
+  };
+  const walk = (v) => {
+    if (Array.isArray(v)) return v.forEach(walk);
+    if (!v || typeof v !== "object") return;
+    if (typeof v.path === "string" && typeof v.code === "string" && typeof v.message === "string") {
+      for (const m of [v.message, v.messageDe ?? ""]) {
+        if (m.includes("`")) faults.push(`a backtick in the message of ${v.path} [${v.code}]: ${m}`);
+        else if (v.path !== "" && !/^[a-z]+$/.test(v.path) && mentions(m, v.path))
+          faults.push(`the message of ${v.path} [${v.code}] says its path again: ${m}`);
+      }
+    }
+    Object.values(v).forEach(walk);
+  };
+  walk(body);
+  return faults;
 }
 
 /** With `KONTOR_OPENAPI_RECORD=<file>`, every answer a test receives from a worker started here

@@ -233,8 +233,8 @@ pub fn from_shop_order(platform: &str, raw: &Value, catalogue: Option<&Catalogue
             issues.error(
                 "platform",
                 "unknown_platform",
-                format!("unknown shop platform `{other}`; known: {known}"),
-                format!("unbekannte Shop-Plattform `{other}`; bekannt: {known}"),
+                format!("unknown shop platform {other:?}; known: {known}"),
+                format!("unbekannte Shop-Plattform {other:?}; bekannt: {known}"),
             );
             None
         }
@@ -464,11 +464,21 @@ pub(crate) fn put_street(
         }
         Err(_) => {
             out.insert("street".into(), Value::String(line.trim().to_owned()));
+            let at = format!("{path}.street");
+            // The shop's field, where its name is not the path's.
+            let (shop, shop_de) = if shop_field == at {
+                (String::new(), String::new())
+            } else {
+                (
+                    format!(" (the shop's {shop_field})"),
+                    format!(" ({shop_field} des Shops)"),
+                )
+            };
             issues.warning(
-                format!("{path}.street"),
+                at,
                 "unsplittable_street",
-                format!("`{shop_field}` ({line:?}) does not end in a house number: kept whole as the street"),
-                format!("`{shop_field}` ({line:?}) endet nicht mit einer Hausnummer: die Zeile bleibt ganz als Straße erhalten"),
+                format!("{line:?}{shop} does not end in a house number: kept whole as the street"),
+                format!("{line:?}{shop_de} endet nicht mit einer Hausnummer: die Zeile bleibt ganz als Straße erhalten"),
             );
         }
     }
@@ -486,13 +496,25 @@ pub(crate) fn require_place(
 ) {
     for (key, field) in ["zip", "city", "country"].into_iter().zip(fields) {
         if !out.contains_key(key) {
+            let at = format!("{path}.{key}");
+            let (sent, sent_de) = shop_field(&format!("{shop}.{field}"), &at);
             missing(
-                &format!("{path}.{key}"),
-                format!("{platform} sent no `{shop}.{field}`: make it a required address field at checkout"),
-                format!("{platform} sendet kein `{shop}.{field}`: bitte im Checkout zum Pflichtfeld der Adresse machen"),
+                &at,
+                format!("{platform} sent {sent}: make it a required address field at checkout"),
+                format!("{platform} sendet {sent_de}: bitte im Checkout zum Pflichtfeld der Adresse machen"),
                 issues,
             );
         }
+    }
+}
+
+/// "no `field`" for a shop's field that did not come, or "none" where its name is the
+/// issue's path (`at`): a message does not say its own path.
+pub(crate) fn shop_field(field: &str, at: &str) -> (String, String) {
+    if field == at {
+        ("none".to_owned(), "nichts".to_owned())
+    } else {
+        (format!("no {field}"), format!("kein {field}"))
     }
 }
 
@@ -501,8 +523,8 @@ pub(crate) fn second_line_warning(line: &str, path: &str, shop_field: &str, issu
     issues.warning(
         path,
         "second_address_line",
-        format!("`{shop_field}` ({line:?}) has no place in the canonical address and is not carried over"),
-        format!("`{shop_field}` ({line:?}) hat in der kanonischen Adresse keinen Platz und wird nicht übernommen"),
+        format!("{line:?} (the shop's {shop_field}) has no place in the canonical address and is not carried over"),
+        format!("{line:?} ({shop_field} des Shops) hat in der kanonischen Adresse keinen Platz und wird nicht übernommen"),
     );
 }
 
@@ -636,8 +658,8 @@ pub(crate) fn payment_of(
             issues.warning(
                 "payment.method",
                 "unknown_payment_method",
-                format!("`{field}` {text:?} is no payment method kontor knows: passed on as text, not guessed"),
-                format!("`{field}` {text:?} ist keine Zahlungsart, die kontor kennt: als Text weitergegeben, nicht geraten"),
+                format!("{text:?} (the shop's {field}) is no payment method kontor knows: passed on as text, not guessed"),
+                format!("{text:?} ({field} des Shops) ist keine Zahlungsart, die kontor kennt: als Text weitergegeben, nicht geraten"),
             );
             text
         }

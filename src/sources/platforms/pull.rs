@@ -148,11 +148,11 @@ impl Shop {
                 "platform",
                 "unknown_platform",
                 format!(
-                    "orders are pulled from {}, not `{platform}`",
+                    "orders are pulled from {}, not {platform:?}",
                     PLATFORMS.join(", ")
                 ),
                 format!(
-                    "Bestellungen werden aus {} abgerufen, nicht aus `{platform}`",
+                    "Bestellungen werden aus {} abgerufen, nicht aus {platform:?}",
                     PLATFORMS.join(", ")
                 ),
             );
@@ -168,14 +168,8 @@ impl Shop {
                 issues.error(
                     format!("config.{k}"),
                     "missing_credentials",
-                    format!(
-                        "`config.{k}` is required to read {} orders: {what}",
-                        p.label()
-                    ),
-                    format!(
-                        "`config.{k}` ist nötig, um {}-Bestellungen zu lesen: {was}",
-                        p.label()
-                    ),
+                    format!("required to read {} orders: {what}", p.label()),
+                    format!("nötig, um {}-Bestellungen zu lesen: {was}", p.label()),
                 );
             }
             t
@@ -186,8 +180,8 @@ impl Shop {
                 issues.error(
                     "config.baseUrl",
                     "missing_base_url",
-                    "`config.baseUrl` is required: the shop's address (https://…)",
-                    "`config.baseUrl` ist Pflicht: die Adresse des Shops (https://…)",
+                    "required: the shop's address (https://…)",
+                    "Pflicht: die Adresse des Shops (https://…)",
                 );
                 None
             }
@@ -214,8 +208,8 @@ impl Shop {
             issues.error(
                 "config.apiVersion",
                 "invalid_value",
-                "`config.apiVersion` is a Shopify API version such as 2025-10",
-                "`config.apiVersion` ist eine Shopify-API-Version wie 2025-10",
+                "must be a Shopify API version such as 2025-10",
+                "muss eine Shopify-API-Version wie 2025-10 sein",
             );
             return None;
         }
@@ -228,8 +222,8 @@ impl Shop {
                     issues.error(
                         "config.pageSize",
                         "invalid_value",
-                        format!("`config.pageSize` is a whole number from 1 to {max}"),
-                        format!("`config.pageSize` ist eine ganze Zahl von 1 bis {max}"),
+                        format!("must be a whole number from 1 to {max}"),
+                        format!("muss eine ganze Zahl von 1 bis {max} sein"),
                     );
                     return None;
                 }
@@ -295,8 +289,8 @@ impl Position {
             issues.error(
                 "position.since",
                 "invalid_value",
-                "`position.since` is an RFC 3339 time (2026-01-01T00:00:00Z)",
-                "`position.since` ist eine RFC-3339-Zeit (2026-01-01T00:00:00Z)",
+                "must be an RFC 3339 time (2026-01-01T00:00:00Z)",
+                "muss eine RFC-3339-Zeit sein (2026-01-01T00:00:00Z)",
             );
         }
         let page = match v.get("page") {
@@ -307,8 +301,8 @@ impl Position {
             issues.error(
                 "position.page",
                 "invalid_value",
-                "`position.page` is a page number from 1",
-                "`position.page` ist eine Seitennummer ab 1",
+                "must be a page number from 1",
+                "muss eine Seitennummer ab 1 sein",
             );
         }
         let page_info = match v.get("pageInfo") {
@@ -320,8 +314,8 @@ impl Position {
             issues.error(
                 "position.pageInfo",
                 "invalid_value",
-                "`position.pageInfo` is not a cursor Shopify gave",
-                "`position.pageInfo` ist kein Cursor, den Shopify geliefert hat",
+                "is not a cursor Shopify gave",
+                "ist kein Cursor, den Shopify geliefert hat",
             );
         }
         Some(Position {

@@ -63,8 +63,8 @@ pub(crate) fn map(o: &Value, life: &mut Life, issues: &mut Issues) -> Value {
         }
         None => missing(
             "number",
-            "Shopify sent no `order_number` (nor `name` or `id`): pass the webhook's body as it is".into(),
-            "Shopify sendet keine `order_number` (auch kein `name` und keine `id`): bitte den Webhook-Inhalt unverändert übergeben".into(),
+            "Shopify sent no order_number (nor name or id): pass the webhook's body as it is".into(),
+            "Shopify sendet keine order_number (auch kein name und keine id): bitte den Webhook-Inhalt unverändert übergeben".into(),
             issues,
         ),
     }
@@ -73,10 +73,7 @@ pub(crate) fn map(o: &Value, life: &mut Life, issues: &mut Issues) -> Value {
         &mut out,
         when.as_deref().and_then(utc),
         "Shopify",
-        [
-            "`processed_at` or `created_at`",
-            "`processed_at` oder `created_at`",
-        ],
+        ["processed_at or created_at", "processed_at oder created_at"],
         when.as_deref(),
         ["", ""],
         issues,
@@ -99,8 +96,8 @@ pub(crate) fn map(o: &Value, life: &mut Life, issues: &mut Issues) -> Value {
         issues.warning(
             "",
             "test_order",
-            "Shopify marks this as a test order (`test: true`)",
-            "Shopify kennzeichnet dies als Testbestellung (`test: true`)",
+            "Shopify marks this as a test order (test: true)",
+            "Shopify kennzeichnet dies als Testbestellung (test: true)",
         );
     }
     let local = text(o, "source_name").is_some_and(|s| s == "pos");
@@ -115,8 +112,8 @@ pub(crate) fn map(o: &Value, life: &mut Life, issues: &mut Issues) -> Value {
             issues.warning(
                 "pricesIncludeTax",
                 "missing_field",
-                "Shopify sent no `taxes_included`: net prices are assumed (Settings → Taxes and duties)",
-                "Shopify sendet kein `taxes_included`: Nettopreise werden angenommen (Einstellungen → Steuern und Zölle)",
+                "Shopify sent no taxes_included: net prices are assumed (Settings → Taxes and duties)",
+                "Shopify sendet kein taxes_included: Nettopreise werden angenommen (Einstellungen → Steuern und Zölle)",
             );
             false
         }
@@ -185,8 +182,8 @@ pub(crate) fn map(o: &Value, life: &mut Life, issues: &mut Issues) -> Value {
         None => {
             missing(
                 "billingAddress",
-                "Shopify sent no `billing_address`: require a billing address at checkout (Settings → Checkout)".into(),
-                "Shopify sendet keine `billing_address`: bitte im Checkout eine Rechnungsadresse verlangen (Einstellungen → Checkout)".into(),
+                "Shopify sent no billing_address: require a billing address at checkout (Settings → Checkout)".into(),
+                "Shopify sendet keine billing_address: bitte im Checkout eine Rechnungsadresse verlangen (Einstellungen → Checkout)".into(),
                 issues,
             );
             Map::new()
@@ -223,8 +220,8 @@ pub(crate) fn map(o: &Value, life: &mut Life, issues: &mut Issues) -> Value {
         None => issues.warning(
             "payment",
             "missing_field",
-            "Shopify sent no `payment_gateway_names`: the order has no payment method",
-            "Shopify sendet keine `payment_gateway_names`: die Bestellung hat keine Zahlungsart",
+            "Shopify sent no payment_gateway_names: the order has no payment method",
+            "Shopify sendet keine payment_gateway_names: die Bestellung hat keine Zahlungsart",
         ),
     }
     shipping(o, &mut out, issues);
@@ -276,8 +273,8 @@ pub(crate) fn map(o: &Value, life: &mut Life, issues: &mut Issues) -> Value {
                 _ => issues.error(
                     format!("items[{}]", items.len()),
                     "missing_field",
-                    format!("`{shop}` has no `line_item` or no positive `quantity`: the return cannot be mapped"),
-                    format!("`{shop}` hat kein `line_item` oder keine positive `quantity`: die Retoure lässt sich nicht übernehmen"),
+                    format!("{shop} has no line_item or no positive quantity: the return cannot be mapped"),
+                    format!("{shop} hat kein line_item oder keine positive quantity: die Retoure lässt sich nicht übernehmen"),
                 ),
             }
         }
@@ -286,8 +283,8 @@ pub(crate) fn map(o: &Value, life: &mut Life, issues: &mut Issues) -> Value {
     if items.is_empty() {
         missing(
             "items",
-            "Shopify sent no `line_items`".into(),
-            "Shopify sendet keine `line_items`".into(),
+            "Shopify sent no line_items".into(),
+            "Shopify sendet keine line_items".into(),
             issues,
         );
     }
@@ -369,8 +366,8 @@ fn address(
         Some(line) => put_street(&mut out, &line, path, &format!("{shop}.address1"), issues),
         None => missing(
             &format!("{path}.street"),
-            format!("Shopify sent no `{shop}.address1`"),
-            format!("Shopify sendet kein `{shop}.address1`"),
+            format!("Shopify sent no {shop}.address1"),
+            format!("Shopify sendet kein {shop}.address1"),
             issues,
         ),
     }
@@ -412,8 +409,8 @@ fn no_rate_warning(path: &str, shop: &str, issues: &mut Issues) {
     issues.warning(
         path,
         "missing_tax_rate",
-        format!("`{shop}` is taxable but Shopify sent no `tax_lines`: 0 % is used (Settings → Taxes and duties)"),
-        format!("`{shop}` ist steuerpflichtig, aber Shopify sendet keine `tax_lines`: 0 % wird verwendet (Einstellungen → Steuern und Zölle)"),
+        format!("{shop} is taxable but Shopify sent no tax_lines: 0 % is used (Settings → Taxes and duties)"),
+        format!("{shop} ist steuerpflichtig, aber Shopify sendet keine tax_lines: 0 % wird verwendet (Einstellungen → Steuern und Zölle)"),
     );
 }
 
@@ -471,8 +468,8 @@ fn item(l: &Value, quantity: Option<i64>, at: usize, shop: &str, issues: &mut Is
         }
         None => missing(
             &format!("{path}.sku"),
-            format!("Shopify sent no SKU for `{shop}` ({:?}): give the variant a SKU (Products → the product → Variants → SKU)", name.as_deref().unwrap_or("")),
-            format!("Shopify sendet keine Artikelnummer für `{shop}` ({:?}): bitte der Variante eine Artikelnummer (SKU) geben (Produkte → Produkt → Varianten → SKU)", name.as_deref().unwrap_or("")),
+            format!("Shopify sent no SKU for {shop} ({:?}): give the variant a SKU (Products → the product → Variants → SKU)", name.as_deref().unwrap_or("")),
+            format!("Shopify sendet keine Artikelnummer für {shop} ({:?}): bitte der Variante eine Artikelnummer (SKU) geben (Produkte → Produkt → Varianten → SKU)", name.as_deref().unwrap_or("")),
             issues,
         ),
     }
@@ -486,8 +483,8 @@ fn item(l: &Value, quantity: Option<i64>, at: usize, shop: &str, issues: &mut Is
         }
         None => missing(
             &format!("{path}.unitPrice"),
-            format!("Shopify sent no `{shop}.price`"),
-            format!("Shopify sendet kein `{shop}.price`"),
+            format!("Shopify sent no {shop}.price"),
+            format!("Shopify sendet kein {shop}.price"),
             issues,
         ),
     }
@@ -508,7 +505,7 @@ fn item(l: &Value, quantity: Option<i64>, at: usize, shop: &str, issues: &mut Is
         if rounded {
             rounded_warning(
                 &format!("{path}.discount"),
-                &format!("`{shop}.discount_allocations`"),
+                &format!("{shop}.discount_allocations"),
                 issues,
             );
         }

@@ -83,8 +83,8 @@ pub(crate) fn map(raw: &Value, life: &mut Life, issues: &mut Issues) -> Option<V
         issues.error(
             "order",
             "missing_order",
-            "no Shopware order entity (with `orderNumber`) found: pass the order, the API's `{ data }` answer or the webhook's body",
-            "keine Shopware-Bestellung (mit `orderNumber`) gefunden: bitte die Bestellung, die API-Antwort `{ data }` oder den Inhalt des Webhooks übergeben",
+            "no Shopware order entity (with orderNumber) found: pass the order, the API's { data } answer or the webhook's body",
+            "keine Shopware-Bestellung (mit orderNumber) gefunden: bitte die Bestellung, die API-Antwort { data } oder den Inhalt des Webhooks übergeben",
         );
         return None;
     };
@@ -95,8 +95,8 @@ pub(crate) fn map(raw: &Value, life: &mut Life, issues: &mut Issues) -> Option<V
         }
         None => missing(
             "number",
-            "Shopware sent no `orderNumber`".into(),
-            "Shopware sendet keine `orderNumber`".into(),
+            "Shopware sent no orderNumber".into(),
+            "Shopware sendet keine orderNumber".into(),
             issues,
         ),
     }
@@ -105,7 +105,7 @@ pub(crate) fn map(raw: &Value, life: &mut Life, issues: &mut Issues) -> Option<V
         &mut out,
         when.as_deref().and_then(utc),
         "Shopware",
-        ["`orderDateTime`", "`orderDateTime`"],
+        ["orderDateTime", "orderDateTime"],
         when.as_deref(),
         ["", ""],
         issues,
@@ -120,8 +120,8 @@ pub(crate) fn map(raw: &Value, life: &mut Life, issues: &mut Issues) -> Option<V
         None => issues.warning(
             "currency",
             "missing_association",
-            "Shopware sent no `currency.isoCode`: EUR is assumed; load the order with the association `currency`",
-            "Shopware sendet kein `currency.isoCode`: EUR wird angenommen; bitte die Bestellung mit der Assoziation `currency` laden",
+            "Shopware sent no currency.isoCode: EUR is assumed; load the order with the association currency",
+            "Shopware sendet kein currency.isoCode: EUR wird angenommen; bitte die Bestellung mit der Assoziation currency laden",
         ),
     }
     let status = o.get("price").and_then(|p| text(p, "taxStatus"));
@@ -133,8 +133,8 @@ pub(crate) fn map(raw: &Value, life: &mut Life, issues: &mut Issues) -> Option<V
             issues.warning(
                 "pricesIncludeTax",
                 "missing_field",
-                format!("Shopware sent no known `price.taxStatus` ({}): gross prices are assumed (Shopware's default for customers)", other.unwrap_or("absent")),
-                format!("Shopware sendet keinen bekannten `price.taxStatus` ({}): Bruttopreise werden angenommen (Shopwares Vorgabe für Endkunden)", other.unwrap_or("fehlt")),
+                format!("Shopware sent no known price.taxStatus ({}): gross prices are assumed (Shopware's default for customers)", other.unwrap_or("absent")),
+                format!("Shopware sendet keinen bekannten price.taxStatus ({}): Bruttopreise werden angenommen (Shopwares Vorgabe für Endkunden)", other.unwrap_or("fehlt")),
             );
             (true, false)
         }
@@ -168,8 +168,8 @@ pub(crate) fn map(raw: &Value, life: &mut Life, issues: &mut Issues) -> Option<V
         issues.warning(
             "customer.email",
             "missing_association",
-            "Shopware sent no `orderCustomer.email`: load the order with the association `orderCustomer`",
-            "Shopware sendet kein `orderCustomer.email`: bitte die Bestellung mit der Assoziation `orderCustomer` laden",
+            "Shopware sent no orderCustomer.email: load the order with the association orderCustomer",
+            "Shopware sendet kein orderCustomer.email: bitte die Bestellung mit der Assoziation orderCustomer laden",
         );
     }
     let customer_name = super::name_of(
@@ -199,8 +199,8 @@ pub(crate) fn map(raw: &Value, life: &mut Life, issues: &mut Issues) -> Option<V
         None => {
             missing(
                 "billingAddress",
-                "Shopware sent no `billingAddress`: load the order with the associations `billingAddress.country` (or `addresses.country`)".into(),
-                "Shopware sendet keine `billingAddress`: bitte die Bestellung mit den Assoziationen `billingAddress.country` (oder `addresses.country`) laden".into(),
+                "Shopware sent no billing address: load the order with the associations billingAddress.country (or addresses.country)".into(),
+                "Shopware sendet keine Rechnungsadresse: bitte die Bestellung mit den Assoziationen billingAddress.country (oder addresses.country) laden".into(),
                 issues,
             );
             Map::new()
@@ -251,8 +251,8 @@ pub(crate) fn map(raw: &Value, life: &mut Life, issues: &mut Issues) -> Option<V
                 issues.warning(
                     format!("lineItems[{i}]"),
                     "line_not_mapped",
-                    format!("the line {label:?} of type `{other}` ({total}) has no place in the canonical order and is not carried over"),
-                    format!("die Position {label:?} vom Typ `{other}` ({total}) hat keinen Platz in der kanonischen Bestellung und wird nicht übernommen"),
+                    format!("the line {label:?} of type {other:?} ({total}) has no place in the canonical order and is not carried over"),
+                    format!("die Position {label:?} vom Typ {other:?} ({total}) hat keinen Platz in der kanonischen Bestellung und wird nicht übernommen"),
                 );
             }
         }
@@ -263,8 +263,8 @@ pub(crate) fn map(raw: &Value, life: &mut Life, issues: &mut Issues) -> Option<V
     if items.is_empty() {
         missing(
             "items",
-            "Shopware sent no product `lineItems`: load the order with the association `lineItems`".into(),
-            "Shopware sendet keine Produkt-`lineItems`: bitte die Bestellung mit der Assoziation `lineItems` laden".into(),
+            "Shopware sent no product lineItems: load the order with the association lineItems".into(),
+            "Shopware sendet keine Produkt-lineItems: bitte die Bestellung mit der Assoziation lineItems laden".into(),
             issues,
         );
     }
@@ -299,12 +299,16 @@ fn address(
     }
     match text(a, "street") {
         Some(line) => put_street(&mut out, &line, path, &format!("{shop}.street"), issues),
-        None => missing(
-            &format!("{path}.street"),
-            format!("Shopware sent no `{shop}.street`"),
-            format!("Shopware sendet kein `{shop}.street`"),
-            issues,
-        ),
+        None => {
+            let at = format!("{path}.street");
+            let (sent, sent_de) = super::shop_field(&format!("{shop}.street"), &at);
+            missing(
+                &at,
+                format!("Shopware sent {sent}"),
+                format!("Shopware sendet {sent_de}"),
+                issues,
+            )
+        }
     }
     for key in ["additionalAddressLine1", "additionalAddressLine2"] {
         if let Some(l) = text(a, key) {
@@ -319,8 +323,8 @@ fn address(
         }
         None => missing(
             &format!("{path}.country"),
-            format!("Shopware sent no `{shop}.country.iso`: load the order with the association `{shop}.country`", shop = if shop.starts_with("deliveries") { "deliveries.shippingOrderAddress" } else { shop }),
-            format!("Shopware sendet kein `{shop}.country.iso`: bitte die Bestellung mit der Assoziation `{shop}.country` laden", shop = if shop.starts_with("deliveries") { "deliveries.shippingOrderAddress" } else { shop }),
+            format!("Shopware sent no {shop}.country.iso: load the order with the association country of {shop}", shop = if shop.starts_with("deliveries") { "deliveries.shippingOrderAddress" } else { shop }),
+            format!("Shopware sendet kein {shop}.country.iso: bitte die Bestellung mit der Assoziation country von {shop} laden", shop = if shop.starts_with("deliveries") { "deliveries.shippingOrderAddress" } else { shop }),
             issues,
         ),
     }
@@ -428,8 +432,8 @@ fn state(
             issues.warning(
                 "data.event",
                 "ambiguous_transaction_event",
-                format!("Shopware's event says a payment entered `{s}` but not which of the order's {count} transactions (Shopware cancels a superseded transaction when the payment method changes): the order's own state is used; the API's `transactions.stateMachineState` says which"),
-                format!("Shopwares Ereignis sagt, dass eine Zahlung `{s}` erreicht hat, aber nicht, welche der {count} Transaktionen der Bestellung (Shopware storniert eine ersetzte Transaktion, wenn die Zahlungsart wechselt): der eigene Zustand der Bestellung gilt; welche, sagt `transactions.stateMachineState` der API"),
+                format!("Shopware's event says a payment entered the state {s:?} but not which of the order's {count} transactions (Shopware cancels a superseded transaction when the payment method changes): the order's own state is used; the API's transactions.stateMachineState says which"),
+                format!("Shopwares Ereignis sagt, dass eine Zahlung den Zustand {s:?} erreicht hat, aber nicht, welche der {count} Transaktionen der Bestellung (Shopware storniert eine ersetzte Transaktion, wenn die Zahlungsart wechselt): der eigene Zustand der Bestellung gilt; welche, sagt transactions.stateMachineState der API"),
             );
         } else {
             return life.set(state, "data.event", &s, "Shopware", issues);
@@ -445,8 +449,8 @@ fn state(
             issues.warning(
                 "stateMachineState",
                 "missing_association",
-                "Shopware sent no state of the order or its transactions: no state is given; load the order with the associations `stateMachineState` and `transactions.stateMachineState`",
-                "Shopware sendet keinen Zustand der Bestellung oder ihrer Transaktionen: kein Zustand angegeben; bitte die Bestellung mit den Assoziationen `stateMachineState` und `transactions.stateMachineState` laden",
+                "Shopware sent no state of the order or its transactions: no state is given; load the order with the state associations (the order's and transactions.stateMachineState)",
+                "Shopware sendet keinen Zustand der Bestellung oder ihrer Transaktionen: kein Zustand angegeben; bitte die Bestellung mit den Zustands-Assoziationen laden (der Bestellung und transactions.stateMachineState)",
             );
         }
     }
@@ -460,8 +464,8 @@ fn payment(t: Option<&Value>, out: &mut Map<String, Value>, issues: &mut Issues)
         issues.warning(
             "payment",
             "missing_association",
-            "Shopware sent no `transactions[].paymentMethod`: load the order with the association `transactions.paymentMethod`",
-            "Shopware sendet keine `transactions[].paymentMethod`: bitte die Bestellung mit der Assoziation `transactions.paymentMethod` laden",
+            "Shopware sent no transactions[].paymentMethod: load the order with the association transactions.paymentMethod",
+            "Shopware sendet keine transactions[].paymentMethod: bitte die Bestellung mit der Assoziation transactions.paymentMethod laden",
         );
         return;
     };
@@ -493,9 +497,9 @@ fn rate_of(price: &Value, path: &str, shop: &str, issues: &mut Issues) -> Option
         issues.warning(
             path,
             "several_tax_rates",
-            format!("`{shop}` is split over several tax rates (`calculatedTaxes`, `taxRules`): the first is used"),
+            format!("{shop} is split over several tax rates (calculatedTaxes, taxRules): the first is used"),
             format!(
-                "`{shop}` ist auf mehrere Steuersätze aufgeteilt (`calculatedTaxes`, `taxRules`): der erste wird verwendet"
+                "{shop} ist auf mehrere Steuersätze aufgeteilt (calculatedTaxes, taxRules): der erste wird verwendet"
             ),
         );
     }
@@ -572,8 +576,8 @@ fn item(l: &Value, i: usize, at: usize, tax_free: bool, issues: &mut Issues) -> 
         }
         None => missing(
             &format!("{path}.sku"),
-            format!("Shopware sent no `{shop}.payload.productNumber` ({:?}): custom lines have none; give the product a product number", label.as_deref().unwrap_or("")),
-            format!("Shopware sendet keine `{shop}.payload.productNumber` ({:?}): freie Positionen haben keine; bitte dem Produkt eine Produktnummer geben", label.as_deref().unwrap_or("")),
+            format!("Shopware sent no {shop}.payload.productNumber ({:?}): custom lines have none; give the product a product number", label.as_deref().unwrap_or("")),
+            format!("Shopware sendet keine {shop}.payload.productNumber ({:?}): freie Positionen haben keine; bitte dem Produkt eine Produktnummer geben", label.as_deref().unwrap_or("")),
             issues,
         ),
     }
@@ -593,8 +597,8 @@ fn item(l: &Value, i: usize, at: usize, tax_free: bool, issues: &mut Issues) -> 
         }
         None => missing(
             &format!("{path}.unitPrice"),
-            format!("Shopware sent no `{shop}.unitPrice`"),
-            format!("Shopware sendet kein `{shop}.unitPrice`"),
+            format!("Shopware sent no {shop}.unitPrice"),
+            format!("Shopware sendet kein {shop}.unitPrice"),
             issues,
         ),
     }
@@ -628,8 +632,8 @@ fn item(l: &Value, i: usize, at: usize, tax_free: bool, issues: &mut Issues) -> 
         }
         None => missing(
             &format!("{path}.taxRate"),
-            format!("Shopware sent no `{shop}.price.calculatedTaxes`"),
-            format!("Shopware sendet keine `{shop}.price.calculatedTaxes`"),
+            format!("Shopware sent no {shop}.price.calculatedTaxes"),
+            format!("Shopware sendet keine {shop}.price.calculatedTaxes"),
             issues,
         ),
     }
@@ -650,8 +654,8 @@ fn promotion(p: &Value, i: usize, items: &mut [Value], issues: &mut Issues) {
             issues.error(
                 format!("lineItems[{i}]"),
                 "order_level_discount",
-                format!("the promotion {label:?} ({v} % up to {max}) was capped by its `payload.maxValue`: it is a discount on the whole order that kontor does not spread over the lines by guessing"),
-                format!("die Aktion {label:?} ({v} % bis {max}) wurde durch ihren `payload.maxValue` begrenzt: sie ist ein Rabatt auf die ganze Bestellung, den kontor nicht nach Gutdünken auf die Positionen verteilt"),
+                format!("the promotion {label:?} ({v} % up to {max}) was capped by its payload.maxValue: it is a discount on the whole order that kontor does not spread over the lines by guessing"),
+                format!("die Aktion {label:?} ({v} % bis {max}) wurde durch ihren payload.maxValue begrenzt: sie ist ein Rabatt auf die ganze Bestellung, den kontor nicht nach Gutdünken auf die Positionen verteilt"),
             );
         }
         (Some("percentage"), "cart", Some(v)) if v > Decimal::ZERO && v <= Decimal::ONE_HUNDRED => {

@@ -63,8 +63,8 @@ pub(crate) fn map(o: &Value, life: &mut Life, issues: &mut Issues) -> Value {
         }
         None => missing(
             "number",
-            "WooCommerce sent no `number` (nor `id`): pass the order object as the API or the webhook sends it".into(),
-            "WooCommerce sendet keine `number` (und keine `id`): bitte das Bestellobjekt so übergeben, wie API oder Webhook es senden".into(),
+            "WooCommerce sent no number (nor id): pass the order object as the API or the webhook sends it".into(),
+            "WooCommerce sendet keine number (und keine id): bitte das Bestellobjekt so übergeben, wie API oder Webhook es senden".into(),
             issues,
         ),
     }
@@ -87,8 +87,8 @@ pub(crate) fn map(o: &Value, life: &mut Life, issues: &mut Issues) -> Value {
             issues.warning(
                 "pricesIncludeTax",
                 "missing_field",
-                "WooCommerce sent no `prices_include_tax`: net prices are assumed (WooCommerce → Settings → Tax)",
-                "WooCommerce sendet kein `prices_include_tax`: Nettopreise werden angenommen (WooCommerce → Einstellungen → Steuer)",
+                "WooCommerce sent no prices_include_tax: net prices are assumed (WooCommerce → Settings → Tax)",
+                "WooCommerce sendet kein prices_include_tax: Nettopreise werden angenommen (WooCommerce → Einstellungen → Steuer)",
             );
             false
         }
@@ -138,8 +138,8 @@ pub(crate) fn map(o: &Value, life: &mut Life, issues: &mut Issues) -> Value {
         None => issues.warning(
             "payment",
             "missing_field",
-            "WooCommerce sent no `payment_method` (a free order, or one entered by hand): the order has no payment method",
-            "WooCommerce sendet keine `payment_method` (eine kostenlose oder von Hand angelegte Bestellung): die Bestellung hat keine Zahlungsart",
+            "WooCommerce sent no payment_method (a free order, or one entered by hand): the order has no payment method",
+            "WooCommerce sendet keine payment_method (eine kostenlose oder von Hand angelegte Bestellung): die Bestellung hat keine Zahlungsart",
         ),
     }
     let rates = tax_rates(o);
@@ -156,8 +156,8 @@ pub(crate) fn map(o: &Value, life: &mut Life, issues: &mut Issues) -> Value {
     if items.is_empty() {
         missing(
             "items",
-            "WooCommerce sent no `line_items`".into(),
-            "WooCommerce sendet keine `line_items`".into(),
+            "WooCommerce sent no line_items".into(),
+            "WooCommerce sendet keine line_items".into(),
             issues,
         );
     }
@@ -229,8 +229,8 @@ fn ordered_at(o: &Value, out: &mut Map<String, Value>, issues: &mut Issues) {
                 issues.warning(
                     "orderedAt",
                     "assumed_time_zone",
-                    format!("WooCommerce sent only `date_created` ({l}), in the site's time zone: it is read as German time"),
-                    format!("WooCommerce sendet nur `date_created` ({l}) in der Zeitzone der Website: sie wird als deutsche Zeit gelesen"),
+                    format!("WooCommerce sent only date_created ({l}), in the site's time zone: it is read as German time"),
+                    format!("WooCommerce sendet nur date_created ({l}) in der Zeitzone der Website: sie wird als deutsche Zeit gelesen"),
                 );
             }
             t
@@ -241,7 +241,7 @@ fn ordered_at(o: &Value, out: &mut Map<String, Value>, issues: &mut Issues) {
         out,
         at,
         "WooCommerce",
-        ["`date_created_gmt`", "`date_created_gmt`"],
+        ["date_created_gmt", "date_created_gmt"],
         gmt.as_deref(),
         [
             ": pass the order as the REST API v3 sends it",
@@ -278,8 +278,8 @@ fn address(
         Some(line) => put_street(&mut out, &line, path, &format!("{shop}.address_1"), issues),
         None => missing(
             &format!("{path}.street"),
-            format!("WooCommerce sent no `{shop}.address_1`: make the street a required checkout field"),
-            format!("WooCommerce sendet kein `{shop}.address_1`: bitte die Straße im Checkout zum Pflichtfeld machen"),
+            format!("WooCommerce sent no {shop}.address_1: make the street a required checkout field"),
+            format!("WooCommerce sendet kein {shop}.address_1: bitte die Straße im Checkout zum Pflichtfeld machen"),
             issues,
         ),
     }
@@ -408,8 +408,8 @@ fn item(l: &Value, i: usize, gross: bool, rates: &[(u64, Decimal)], issues: &mut
     let Some(subtotal) = subtotal else {
         missing(
             &format!("{path}.unitPrice"),
-            format!("WooCommerce sent no `line_items[{i}].subtotal`"),
-            format!("WooCommerce sendet kein `line_items[{i}].subtotal`"),
+            format!("WooCommerce sent no line_items[{i}].subtotal"),
+            format!("WooCommerce sendet kein line_items[{i}].subtotal"),
             issues,
         );
         return Value::Object(out);

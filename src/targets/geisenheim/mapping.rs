@@ -145,8 +145,8 @@ impl Options {
                 _ => issues.error(
                     "options.recipientSalt",
                     "invalid_type",
-                    "`recipientSalt` must be a non-empty string",
-                    "`recipientSalt` muss ein nicht leerer Text sein",
+                    "must be a non-empty string",
+                    "muss ein nicht leerer Text sein",
                 ),
             }
         }
@@ -157,8 +157,8 @@ impl Options {
                 _ => issues.error(
                     "options.strict",
                     "invalid_type",
-                    "`strict` must be true or false",
-                    "`strict` muss true oder false sein",
+                    "must be true or false",
+                    "muss true oder false sein",
                 ),
             }
         }
@@ -200,8 +200,8 @@ impl Rules<'_> {
         self.issues.warning(
             path,
             "not_applicable",
-            format!("`{path}` is not sent to Geisenheim: {why}"),
-            format!("`{path}` wird nicht an Geisenheim übertragen: {why_de}"),
+            format!("not sent to Geisenheim: {why}"),
+            format!("wird nicht an Geisenheim übertragen: {why_de}"),
         );
     }
 }
@@ -258,8 +258,8 @@ fn map_order(order: &Order, options: &Options, rules: &mut Rules<'_>) -> Option<
         rules.issues.error(
             "invoiceId",
             "missing_invoice_id",
-            "Geisenheim needs `invoiceId`: the sequential database id of the invoice (not the invoice number), without gaps",
-            "Geisenheim braucht `invoiceId`: die fortlaufende Datenbank-ID der Rechnung (nicht die Rechnungsnummer), ohne Lücken",
+            "required by Geisenheim: the sequential database id of the invoice (not the invoice number), without gaps",
+            "Pflicht bei Geisenheim: die fortlaufende Datenbank-ID der Rechnung (nicht die Rechnungsnummer), ohne Lücken",
         );
     }
     let date = order.invoice_date.map(crate::order::time::format_date);
@@ -290,8 +290,8 @@ fn map_recipient(order: &Order, options: &Options, rules: &mut Rules<'_>) -> Rec
                 rules.issues.warning(
                     "options.recipientSalt",
                     "weak_recipient_salt",
-                    "`recipientSalt` is shorter than 16 characters: use a long random secret",
-                    "`recipientSalt` ist kürzer als 16 Zeichen: bitte ein langes zufälliges Geheimnis verwenden",
+                    "shorter than 16 characters: use a long random secret",
+                    "kürzer als 16 Zeichen: bitte ein langes zufälliges Geheimnis verwenden",
                 );
             }
             s.as_str()
@@ -300,8 +300,8 @@ fn map_recipient(order: &Order, options: &Options, rules: &mut Rules<'_>) -> Rec
             rules.issues.warning(
                 "options.recipientSalt",
                 "missing_recipient_salt",
-                "no `recipientSalt` configured: recipient ids use kontor's public default salt, so they could be linked to e-mail addresses. Set a secret salt (and keep it)",
-                "kein `recipientSalt` gesetzt: Empfänger-IDs nutzen kontors öffentliches Standard-Salz und könnten E-Mail-Adressen zugeordnet werden. Bitte ein geheimes Salz setzen (und beibehalten)",
+                "not configured: recipient ids use kontor's public default salt, so they could be linked to e-mail addresses. Set a secret salt (and keep it)",
+                "nicht gesetzt: Empfänger-IDs nutzen kontors öffentliches Standard-Salz und könnten E-Mail-Adressen zugeordnet werden. Bitte ein geheimes Salz setzen (und beibehalten)",
             );
             DEFAULT_SALT
         }
@@ -314,8 +314,8 @@ fn map_recipient(order: &Order, options: &Options, rules: &mut Rules<'_>) -> Rec
         rules.issues.warning(
             "customer",
             "anonymous_recipient",
-            "the customer has neither `id` nor `email`: the recipient id is derived from the order number, so this order counts as a new customer",
-            "der Kunde hat weder `id` noch `email`: die Empfänger-ID wird aus der Bestellnummer gebildet, die Bestellung zählt als Neukunde",
+            "the customer has neither id nor email: the recipient id is derived from the order number, so this order counts as a new customer",
+            "der Kunde hat weder id noch email: die Empfänger-ID wird aus der Bestellnummer gebildet, die Bestellung zählt als Neukunde",
         );
         format!("order:{}", order.number)
     };
@@ -375,8 +375,8 @@ fn map_recipient(order: &Order, options: &Options, rules: &mut Rules<'_>) -> Rec
                 rules.issues.error(
                     "shipping.carrier",
                     "missing_carrier",
-                    "online orders need `shipping.carrier` for Geisenheim's `delivery`: DHL, DPD, GLS, own_delivery, pickup or free text",
-                    "Onlinebestellungen brauchen `shipping.carrier` für Geisenheims `delivery`: DHL, DPD, GLS, own_delivery, pickup oder freier Text",
+                    "required for online orders (Geisenheim's delivery): DHL, DPD, GLS, own_delivery, pickup or free text",
+                    "Pflicht bei Onlinebestellungen (Geisenheims delivery): DHL, DPD, GLS, own_delivery, pickup oder freier Text",
                 );
                 None
             }
@@ -484,8 +484,8 @@ fn map_item(item: &Item, path: Path<'_>, gross_prices: bool, rules: &mut Rules<'
             rules.issues.warning(
                 pp,
                 "missing_product",
-                format!("`{pp}` is missing: the line is sent as category 9 (other); add `product.kind` for wines"),
-                format!("`{pp}` fehlt: die Position wird als Kategorie 9 (Sonstiges) übertragen; für Weine `product.kind` angeben"),
+                "missing: the line is sent as category 9 (other); add product.kind for wines",
+                "fehlt: die Position wird als Kategorie 9 (Sonstiges) übertragen; für Weine product.kind angeben",
             );
             (ProductCategory::Other, 1)
         }
@@ -530,19 +530,15 @@ fn map_item(item: &Item, path: Path<'_>, gross_prices: bool, rules: &mut Rules<'
             rules.issues.warning(
                 path,
                 "missing_bottle_size",
-                format!("`{path}` is missing; `size` is left out for this category 9 line"),
-                format!("`{path}` fehlt; `size` entfällt für diese Position der Kategorie 9"),
+                "missing; Geisenheim's size is left out for this category 9 line",
+                "fehlt; Geisenheims size entfällt für diese Position der Kategorie 9",
             );
         } else {
             rules.issues.error(
                 path,
                 "missing_bottle_size",
-                format!(
-                    "`{path}` is required for Geisenheim's `size`: the bottle size in ml, e.g. 750"
-                ),
-                format!(
-                    "`{path}` ist Pflicht für Geisenheims `size`: Flaschengröße in ml, z. B. 750"
-                ),
+                "required for Geisenheim's size: the bottle size in ml, e.g. 750",
+                "Pflicht für Geisenheims size: Flaschengröße in ml, z. B. 750",
             );
         }
     }
@@ -650,8 +646,8 @@ fn missing(rules: &mut Rules<'_>, path: Path<'_>, field: &str, hint: &str) {
     rules.issues.error(
         path,
         "missing_field",
-        format!("`{path}` is required by Geisenheim for this category (`{field}`): {hint}"),
-        format!("`{path}` ist für diese Kategorie bei Geisenheim Pflicht (`{field}`)"),
+        format!("required by Geisenheim for this category ({field}): {hint}"),
+        format!("für diese Kategorie bei Geisenheim Pflicht ({field})"),
     );
 }
 

@@ -33,16 +33,16 @@ fn headers(config: &Config, issues: &mut Issues) -> Option<Vec<(String, String)>
         issues.error(
             "config.username",
             "missing_credentials",
-            "Geisenheim needs `config.username` (the API user from the portal's backend, usually an e-mail address)",
-            "Geisenheim braucht `config.username` (API-Nutzer aus dem Portal-Backend, meist eine E-Mail-Adresse)",
+            "required by Geisenheim: the API user from the portal's backend, usually an e-mail address",
+            "Pflicht bei Geisenheim: der API-Nutzer aus dem Portal-Backend, meist eine E-Mail-Adresse",
         );
     }
     if pass.is_none() {
         issues.error(
             "config.password",
             "missing_credentials",
-            "Geisenheim needs `config.password` (generated when the API is activated in the portal's backend)",
-            "Geisenheim braucht `config.password` (wird bei Aktivierung der API im Portal-Backend erzeugt)",
+            "required by Geisenheim: generated when the API is activated in the portal's backend",
+            "Pflicht bei Geisenheim: wird bei Aktivierung der API im Portal-Backend erzeugt",
         );
     }
     Some(vec![
@@ -107,8 +107,8 @@ fn cancel_id(input: &Value, issues: &mut Issues) -> Option<u64> {
             issues.error(
                 "input.id",
                 "missing_invoice_id",
-                "cancelling needs the `id` used when the order was created (the order's `invoiceId`), a positive whole number",
-                "zum Stornieren wird die beim Anlegen verwendete `id` (die `invoiceId` der Bestellung) als positive ganze Zahl benötigt",
+                "required for cancelling: the id used when the order was created (the order's invoiceId), a positive whole number",
+                "zum Stornieren nötig: die beim Anlegen verwendete ID (die invoiceId der Bestellung) als positive ganze Zahl",
             );
             None
         }

@@ -121,8 +121,8 @@ impl Options {
             issues.error(
                 path,
                 "unknown_unit",
-                format!("kivitendo has no unit {unit:?} (`options.units`)"),
-                format!("kivitendo kennt die Einheit {unit:?} nicht (`options.units`)"),
+                format!("kivitendo has no unit {unit:?} (options.units)"),
+                format!("kivitendo kennt die Einheit {unit:?} nicht (options.units)"),
             );
         }
     }
@@ -146,10 +146,8 @@ impl Options {
                 issues.error(
                     &path,
                     "invalid_id",
-                    format!("`{path}` must be a positive whole number (a kivitendo database id)"),
-                    format!(
-                        "`{path}` muss eine positive ganze Zahl sein (eine kivitendo-Datenbank-ID)"
-                    ),
+                    "must be a positive whole number (a kivitendo database id)",
+                    "muss eine positive ganze Zahl sein (eine kivitendo-Datenbank-ID)",
                 )
             };
             let slot = match key.as_str() {
@@ -186,8 +184,8 @@ impl Options {
                     None => issues.error(
                         &path,
                         "invalid_type",
-                        "`options.productIds` must be an object { sku: productId }",
-                        "`options.productIds` muss ein Objekt { Artikelnummer: Produkt-ID } sein",
+                        "must be an object { sku: productId }",
+                        "muss ein Objekt { Artikelnummer: Produkt-ID } sein",
                     ),
                 },
                 "recordType" => match val.as_str().map(str::trim) {
@@ -195,8 +193,8 @@ impl Options {
                     _ => issues.error(
                         &path,
                         "invalid_value",
-                        "`options.recordType`: one of kivitendo's seven (docs/targets/kivitendo.md)",
-                        "`options.recordType`: einer der sieben kivitendos (docs/targets/kivitendo.md)",
+                        "must be one of kivitendo's seven record types (docs/targets/kivitendo.md)",
+                        "muss einer der sieben Belegtypen kivitendos sein (docs/targets/kivitendo.md)",
                     ),
                 },
                 // A list of texts; entries longer than 20 characters match no unit.
@@ -204,8 +202,8 @@ impl Options {
                 "units" => issues.error(
                     &path,
                     "invalid_type",
-                    "`options.units`: a list of the client's unit names",
-                    "`options.units`: eine Liste der Einheiten des Mandanten",
+                    "must be a list of the client's unit names",
+                    "muss eine Liste der Einheiten des Mandanten sein",
                 ),
                 "customerNumber" => match val.as_str() {
                     Some("shop") => o.shop_customer_number = true,
@@ -213,8 +211,8 @@ impl Options {
                     _ => issues.error(
                         &path,
                         "invalid_value",
-                        "`options.customerNumber` must be \"shop\" or \"none\"",
-                        "`options.customerNumber` muss \"shop\" oder \"none\" sein",
+                        "must be \"shop\" or \"none\"",
+                        "muss \"shop\" oder \"none\" sein",
                     ),
                 },
                 "legacyFirstNameTag" => match val.as_bool() {
@@ -222,8 +220,8 @@ impl Options {
                     None => issues.error(
                         &path,
                         "invalid_type",
-                        "`options.legacyFirstNameTag` must be true or false",
-                        "`options.legacyFirstNameTag` muss true oder false sein",
+                        "must be true or false",
+                        "muss true oder false sein",
                     ),
                 },
                 "orderNumber" => match val.as_str() {
@@ -232,8 +230,8 @@ impl Options {
                     _ => issues.error(
                         &path,
                         "invalid_value",
-                        "`options.orderNumber` must be \"shop\" or \"kivitendo\"",
-                        "`options.orderNumber` muss \"shop\" oder \"kivitendo\" sein",
+                        "must be \"shop\" or \"kivitendo\"",
+                        "muss \"shop\" oder \"kivitendo\" sein",
                     ),
                 },
                 "format" => match val.as_str() {
@@ -242,8 +240,8 @@ impl Options {
                     _ => issues.error(
                         &path,
                         "invalid_value",
-                        "`options.format` must be \"xml\" or \"json\"",
-                        "`options.format` muss \"xml\" oder \"json\" sein",
+                        "must be \"xml\" or \"json\"",
+                        "muss \"xml\" oder \"json\" sein",
                     ),
                 },
                 _ => {}
@@ -264,8 +262,8 @@ fn require_id(
         issues.error(
             format!("options.{key}"),
             "missing_option",
-            format!("kivitendo needs `options.{key}`: {what}"),
-            format!("kivitendo braucht `options.{key}`: {what_de}"),
+            format!("kivitendo needs this option: {what}"),
+            format!("kivitendo braucht diese Option: {what_de}"),
         );
     }
     value
@@ -343,8 +341,8 @@ pub fn build_customer(order: &Order, order_issues: Issues, options: &Options) ->
         issues.error(
             "customer.company",
             "missing_name",
-            "kivitendo needs a customer name: `customer.company`, `firstName`/`lastName` or `billingAddress.name`",
-            "kivitendo braucht einen Kundennamen: `customer.company`, `firstName`/`lastName` oder `billingAddress.name`",
+            "kivitendo needs a customer name: a company here, customer.firstName/lastName or billingAddress.name",
+            "kivitendo braucht einen Kundennamen: eine Firma hier, customer.firstName/lastName oder billingAddress.name",
         );
     }
     let (taxzone, currency) = taxzone_and_currency(options, &mut issues);
@@ -388,8 +386,8 @@ pub fn build_customer(order: &Order, order_issues: Issues, options: &Options) ->
         issues.error(
             "customer.id",
             "missing_field",
-            "`customerNumber: \"shop\"` needs `customer.id`",
-            "`customerNumber: \"shop\"` braucht `customer.id`",
+            "required by the option customerNumber: \"shop\"",
+            "Pflicht bei der Option customerNumber: \"shop\"",
         );
     }
     let fields = FieldsBuilder::new()
@@ -456,11 +454,11 @@ pub fn build_order(order: &Order, order_issues: Issues, options: &Options) -> Bu
                 p,
                 "missing_product_id",
                 format!(
-                    "no kivitendo product id for SKU {:?} in `options.productIds`",
+                    "no kivitendo product id for SKU {:?} in options.productIds",
                     item.sku
                 ),
                 format!(
-                    "keine kivitendo-Produkt-ID für Artikelnummer {:?} in `options.productIds`",
+                    "keine kivitendo-Produkt-ID für Artikelnummer {:?} in options.productIds",
                     item.sku
                 ),
             );
@@ -504,8 +502,8 @@ pub fn build_order(order: &Order, order_issues: Issues, options: &Options) -> Bu
                     issues.error(
                         "shipping.taxRate",
                         "missing_field",
-                        "the shipping line needs `shipping.taxRate` (the items have several rates)",
-                        "die Versandposition braucht `shipping.taxRate` (die Positionen haben mehrere Sätze)",
+                        "required for the shipping line: the items have several tax rates",
+                        "Pflicht für die Versandposition: die Positionen haben mehrere Steuersätze",
                     );
                     None
                 }
@@ -653,8 +651,8 @@ pub fn build_product(input: &Value, options: &Options) -> Built<Record> {
             issues.error(
                 k,
                 "missing_field",
-                format!("`{k}` is required by kivitendo: {hint}"),
-                format!("`{k}` ist bei kivitendo Pflicht"),
+                format!("required by kivitendo: {hint}"),
+                "bei kivitendo Pflicht".to_owned(),
             );
         }
         v
@@ -667,8 +665,8 @@ pub fn build_product(input: &Value, options: &Options) -> Built<Record> {
                 issues.error(
                     k,
                     "invalid_amount",
-                    format!("`{k}` must be a decimal amount such as 7.50"),
-                    format!("`{k}` muss ein Betrag wie 7.50 sein"),
+                    "must be a decimal amount such as 7.50",
+                    "muss ein Betrag wie 7.50 sein",
                 );
                 None
             }
@@ -682,8 +680,8 @@ pub fn build_product(input: &Value, options: &Options) -> Built<Record> {
                 issues.error(
                     k,
                     "invalid_id",
-                    format!("`{k}` must be a positive whole number"),
-                    format!("`{k}` muss eine positive ganze Zahl sein"),
+                    "must be a positive whole number",
+                    "muss eine positive ganze Zahl sein",
                 );
                 None
             }
@@ -707,8 +705,8 @@ pub fn build_product(input: &Value, options: &Options) -> Built<Record> {
         issues.error(
             "taxGroupId",
             "missing_field",
-            "`taxGroupId` is required: the booking group (buchungsgruppen_id)",
-            "`taxGroupId` ist Pflicht: die Buchungsgruppe (buchungsgruppen_id)",
+            "required: the booking group (buchungsgruppen_id)",
+            "Pflicht: die Buchungsgruppe (buchungsgruppen_id)",
         );
     }
     let part_type = required(
@@ -721,8 +719,8 @@ pub fn build_product(input: &Value, options: &Options) -> Built<Record> {
             issues.error(
                 "partType",
                 "invalid_value",
-                format!("`partType` is {t:?}; use part, service, assembly or assortment"),
-                format!("`partType` ist {t:?}; erlaubt: part, service, assembly, assortment"),
+                format!("{t:?} is no part type; use part, service, assembly or assortment"),
+                format!("{t:?} ist keine Artikelart; erlaubt: part, service, assembly, assortment"),
             );
         }
     }
@@ -764,8 +762,8 @@ pub fn build_category(input: &Value, _options: &Options) -> Built<Record> {
         issues.error(
             "name",
             "missing_field",
-            "`name` is required: the category's name",
-            "`name` ist Pflicht: der Name der Warengruppe",
+            "required: the category's name",
+            "Pflicht: der Name der Warengruppe",
         );
     }
     let sortkey = match input.get("sortkey") {
@@ -774,8 +772,8 @@ pub fn build_category(input: &Value, _options: &Options) -> Built<Record> {
             issues.error(
                 "sortkey",
                 "missing_field",
-                "`sortkey` is required by kivitendo's database (a whole number)",
-                "`sortkey` ist in kivitendos Datenbank Pflicht (ganze Zahl)",
+                "required by kivitendo's database (a whole number)",
+                "in kivitendos Datenbank Pflicht (ganze Zahl)",
             );
             None
         }
@@ -783,8 +781,8 @@ pub fn build_category(input: &Value, _options: &Options) -> Built<Record> {
             issues.error(
                 "sortkey",
                 "invalid_type",
-                "`sortkey` must be a whole number",
-                "`sortkey` muss eine ganze Zahl sein",
+                "must be a whole number",
+                "muss eine ganze Zahl sein",
             );
             None
         }

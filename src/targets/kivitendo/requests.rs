@@ -39,8 +39,8 @@ fn api_root(config: &Config, issues: &mut Issues) -> Option<String> {
             issues.error(
                 "config.baseUrl",
                 "missing_base_url",
-                "set `config.baseUrl`, your kivitendo (https://erp.example.com)",
-                "bitte `config.baseUrl` setzen, Ihr kivitendo (https://erp.example.com)",
+                "required: your kivitendo's address (https://erp.example.com)",
+                "Pflicht: die Adresse Ihres kivitendo (https://erp.example.com)",
             );
             None
         }
@@ -54,8 +54,8 @@ fn auth(config: &Config, issues: &mut Issues) -> Option<String> {
             issues.error(
                 "config.username",
                 "missing_credentials",
-                "kivitendo's API needs `config.username` and `config.password` (HTTP Basic)",
-                "kivitendos API braucht `config.username` und `config.password` (HTTP Basic)",
+                "kivitendo's API needs a user name here and config.password (HTTP Basic)",
+                "kivitendos API braucht hier einen Benutzernamen und config.password (HTTP Basic)",
             );
             None
         }
@@ -134,8 +134,8 @@ fn lookup<'a>(
             issues.error(
                 "input.createdSince",
                 "invalid_datetime",
-                format!("`createdSince` is {since:?}; use 2024-04-04, 2024-04-04 09:00 or an RFC 3339 time"),
-                format!("`createdSince` ist {since:?}; bitte 2024-04-04, 2024-04-04 09:00 oder eine RFC-3339-Zeit angeben"),
+                format!("{since:?} is no time; use 2024-04-04, 2024-04-04 09:00 or an RFC 3339 time"),
+                format!("{since:?} ist keine Zeitangabe; bitte 2024-04-04, 2024-04-04 09:00 oder eine RFC-3339-Zeit angeben"),
             );
             return None;
         }
@@ -144,8 +144,8 @@ fn lookup<'a>(
     issues.error(
         "input",
         "missing_field",
-        format!("give `{{ {key} }}` or `{{ createdSince }}` to look up"),
-        format!("zum Suchen `{{ {key} }}` oder `{{ createdSince }}` angeben"),
+        format!("give {{ {key} }} or {{ createdSince }} to look up"),
+        format!("zum Suchen {{ {key} }} oder {{ createdSince }} angeben"),
     );
     None
 }
@@ -201,8 +201,8 @@ pub fn request(
                 issues.error(
                     "options.customerId",
                     "missing_option",
-                    "updating needs `options.customerId`",
-                    "zum Ändern wird `options.customerId` benötigt",
+                    "required for updating",
+                    "zum Ändern nötig",
                 );
             }
             let built = build_customer(&order, Issues::new(), options);
@@ -581,12 +581,17 @@ pub fn sync_step(
             issues.error(
                 "customer.email",
                 "missing_field",
-                "the sync finds customers by e-mail: give `customer.email`",
-                "der Abgleich sucht Kunden per E-Mail: bitte `customer.email` angeben",
+                "required: the sync finds customers by e-mail",
+                "Pflicht: der Abgleich sucht Kunden per E-Mail",
             );
         }
         if !options.shop_order_number {
-            issues.error("options.orderNumber", "invalid_value", "the sync finds orders by the shop's order number: `options.orderNumber` must be \"shop\"", "der Abgleich sucht Bestellungen über die Shop-Bestellnummer: `options.orderNumber` muss \"shop\" sein");
+            issues.error(
+                "options.orderNumber",
+                "invalid_value",
+                "the sync finds orders by the shop's order number: must be \"shop\"",
+                "der Abgleich sucht Bestellungen über die Shop-Bestellnummer: muss \"shop\" sein",
+            );
         }
         let mut check = options.clone();
         check.customer_id = Some(check.customer_id.unwrap_or(1));

@@ -168,7 +168,7 @@ fn valid_name(name: &str, at: usize) -> Result<&str, LexError> {
     if ok {
         Ok(name)
     } else {
-        Err((at, format!("`{name}` is not an element name")))
+        Err((at, format!("{name:?} is not an element name")))
     }
 }
 
@@ -184,16 +184,16 @@ const UNKNOWN_ENTITY_HINT: &str = "(only &lt; &gt; &amp; &quot; &apos; and &#…
 fn describe(e: &quick_xml::Error, stack: &[Frame]) -> String {
     use quick_xml::errors::{IllFormedError as I, SyntaxError as S};
     match e {
-        quick_xml::Error::Syntax(S::UnclosedComment) => "comment `<!--` is not closed".into(),
-        quick_xml::Error::Syntax(S::UnclosedCData) => "`<![CDATA[` is not closed".into(),
-        quick_xml::Error::Syntax(S::UnclosedPI | S::UnclosedXmlDecl) => "`<?` is not closed".into(),
+        quick_xml::Error::Syntax(S::UnclosedComment) => "comment <!-- is not closed".into(),
+        quick_xml::Error::Syntax(S::UnclosedCData) => "<![CDATA[ is not closed".into(),
+        quick_xml::Error::Syntax(S::UnclosedPI | S::UnclosedXmlDecl) => "<? is not closed".into(),
         quick_xml::Error::Syntax(
             S::UnclosedTag
             | S::UnclosedSingleQuotedAttributeValue
             | S::UnclosedDoubleQuotedAttributeValue,
-        ) => "a tag is not closed with `>`".into(),
+        ) => "a tag is not closed (its > is missing)".into(),
         quick_xml::Error::IllFormed(I::MismatchedEndTag { expected, found }) => {
-            format!("`</{found}>` does not close `<{expected}>`")
+            format!("</{found}> does not close <{expected}>")
         }
         quick_xml::Error::IllFormed(I::UnmatchedEndTag(_)) => {
             "closing tag without an opening one".into()
@@ -203,7 +203,7 @@ fn describe(e: &quick_xml::Error, stack: &[Frame]) -> String {
             format!("unexpected end of document: <{name}> is not closed")
         }
         quick_xml::Error::IllFormed(I::UnclosedReference) | quick_xml::Error::Escape(_) => {
-            format!("unknown entity or a bare `&` {UNKNOWN_ENTITY_HINT}")
+            format!("unknown entity or a bare & {UNKNOWN_ENTITY_HINT}")
         }
         other => other.to_string(),
     }
@@ -345,7 +345,7 @@ pub fn to_json(xml: &str) -> Result<(String, Value), XmlError> {
                         let shown: String = name.chars().take(12).collect();
                         return Err(err((
                             at,
-                            format!("unknown entity `&{shown};` {UNKNOWN_ENTITY_HINT}"),
+                            format!("unknown entity &{shown}; {UNKNOWN_ENTITY_HINT}"),
                         )));
                     }
                 }
@@ -421,7 +421,7 @@ fn frame(
             (
                 at,
                 format!(
-                    "malformed attribute in `<{}>`: write name=\"value\" ({e})",
+                    "malformed attribute in <{}>: write name=\"value\" ({e})",
                     f.name
                 ),
             )
@@ -577,7 +577,7 @@ mod tests {
     fn malformed_documents_are_errors_with_their_place() {
         for (xml, line, column, says) in [
             ("<a>\n  <b></c>\n</a>", 2, 6, "does not close"),
-            ("<a>&nbsp;</a>", 1, 4, "unknown entity `&nbsp;`"),
+            ("<a>&nbsp;</a>", 1, 4, "unknown entity &nbsp;"),
             ("<a>fish & chips</a>", 1, 9, "unknown entity"),
             ("<a>&#0;</a>", 1, 4, "unknown entity"),
             ("<a b=c/>", 1, 1, "malformed attribute"),

@@ -153,11 +153,11 @@ impl Options {
                     "options.type",
                     "invalid_value",
                     format!(
-                        "`options.type` is {t:?}; use one of {}",
+                        "{t:?} is no order type; use one of {}",
                         ORDER_TYPES.join(", ")
                     ),
                     format!(
-                        "`options.type` ist {t:?}; erlaubt: {}",
+                        "{t:?} ist keine Auftragsart; erlaubt: {}",
                         ORDER_TYPES.join(", ")
                     ),
                 );
@@ -212,8 +212,8 @@ fn address(a: &Address, path: Path<'_>, order: &Order, issues: &mut Issues) -> W
             issues.error(
                 p,
                 "missing_name",
-                format!("Westarp needs a name for `{path}`: give `company` or `name` (or the customer's names)"),
-                format!("Westarp braucht einen Namen für `{path}`: `company` oder `name` (oder die Namen des Kunden) angeben"),
+                "Westarp needs a name for this address: give it here or the address's company (or the customer's names)",
+                "Westarp braucht einen Namen für diese Adresse: hier oder als Firma der Adresse angeben (oder die Namen des Kunden)",
             );
             (String::new(), None)
         }
@@ -228,8 +228,8 @@ fn address(a: &Address, path: Path<'_>, order: &Order, issues: &mut Issues) -> W
                     issues.error(
                         p,
                         "unsplittable_street",
-                        format!("`{p}`: {e}"),
-                        format!("`{p}`: Straße und Hausnummer lassen sich nicht trennen; bitte `houseNumber` getrennt angeben"),
+                        e.to_string(),
+                        "Straße und Hausnummer lassen sich nicht trennen; bitte houseNumber getrennt angeben".to_owned(),
                     );
                 }
                 (a.street.clone(), String::new())
@@ -287,8 +287,8 @@ pub fn build_order(order: &Order, order_issues: Issues, options: &Options) -> Bu
                 issues.error(
                     "payment.method",
                     "unmapped_payment_method",
-                    format!("no Westarp payment method id for {:?}: add it to `options.paymentMethodIds` (1, 3, 6, 8 or 9; 3 is bank transfer)", m.as_str()),
-                    format!("keine Westarp-Zahlungsart-ID für {:?}: in `options.paymentMethodIds` ergänzen (1, 3, 6, 8 oder 9; 3 ist Überweisung)", m.as_str()),
+                    format!("no Westarp payment method id for {:?}: add it to options.paymentMethodIds (1, 3, 6, 8 or 9; 3 is bank transfer)", m.as_str()),
+                    format!("keine Westarp-Zahlungsart-ID für {:?}: in options.paymentMethodIds ergänzen (1, 3, 6, 8 oder 9; 3 ist Überweisung)", m.as_str()),
                 );
                 0
             }
@@ -297,8 +297,8 @@ pub fn build_order(order: &Order, order_issues: Issues, options: &Options) -> Bu
             issues.error(
                 "payment.method",
                 "missing_field",
-                "Westarp needs `payment.method`",
-                "Westarp braucht `payment.method`",
+                "required by Westarp",
+                "Pflicht bei Westarp",
             );
             0
         }
@@ -307,7 +307,12 @@ pub fn build_order(order: &Order, order_issues: Issues, options: &Options) -> Bu
     let shipping_method_name = match ship.and_then(|s| s.method_name.clone()) {
         Some(n) => n,
         None => {
-            issues.error("shipping.methodName", "missing_field", "Westarp needs `shipping.methodName` (printed on the invoice, e.g. \"Standard-Versand\")", "Westarp braucht `shipping.methodName` (steht auf der Rechnung, z. B. \"Standard-Versand\")");
+            issues.error(
+                "shipping.methodName",
+                "missing_field",
+                "required by Westarp: printed on the invoice, e.g. \"Standard-Versand\"",
+                "Pflicht bei Westarp: steht auf der Rechnung, z. B. \"Standard-Versand\"",
+            );
             String::new()
         }
     };
@@ -317,8 +322,8 @@ pub fn build_order(order: &Order, order_issues: Issues, options: &Options) -> Bu
             issues.error(
                 "shipping.cost",
                 "missing_field",
-                "Westarp needs `shipping.cost` (0 for free shipping)",
-                "Westarp braucht `shipping.cost` (0 bei kostenlosem Versand)",
+                "required by Westarp (0 for free shipping)",
+                "Pflicht bei Westarp (0 bei kostenlosem Versand)",
             );
             Decimal::ZERO
         }
@@ -337,15 +342,20 @@ pub fn build_order(order: &Order, order_issues: Issues, options: &Options) -> Bu
                 issues.error(
                     isbn_path,
                     "invalid_isbn",
-                    format!("`{isbn_path}`: {e}; Westarp orders books by ISBN (give `isbn`)"),
-                    format!("`{isbn_path}`: keine gültige ISBN; Westarp bestellt Bücher per ISBN (`isbn` angeben)"),
+                    format!("{e}; Westarp orders books by ISBN (give the item's isbn)"),
+                    "keine gültige ISBN; Westarp bestellt Bücher per ISBN (isbn der Position angeben)".to_owned(),
                 );
                 String::new()
             }
         };
         if item.quantity < 0 {
             let p = path.key("quantity");
-            issues.error(p, "negative_quantity", format!("`{p}` is negative: Westarp orders take positive whole numbers (send returns another way)"), format!("`{p}` ist negativ: Westarp-Bestellungen brauchen positive ganze Zahlen"));
+            issues.error(
+                p,
+                "negative_quantity",
+                "negative: Westarp orders take positive whole numbers (send returns another way)",
+                "negativ: Westarp-Bestellungen brauchen positive ganze Zahlen",
+            );
         }
         let discount_rate = if let Some(p) = item.discount_percent {
             Some(p)

@@ -145,8 +145,8 @@ fn auth(config: &Config, issues: &mut Issues) -> Option<(String, String)> {
             issues.error(
                 "config.baseUrl",
                 "missing_base_url",
-                "Westarp's document names no base URL: set `config.baseUrl` (with any version prefix)",
-                "Westarps Dokumentation nennt keine Basis-URL: bitte `config.baseUrl` setzen (mit Versionspräfix)",
+                "Westarp's document names no base URL: set it here (with any version prefix)",
+                "Westarps Dokumentation nennt keine Basis-URL: bitte hier angeben (mit Versionspräfix)",
             );
             None
         }
@@ -157,8 +157,8 @@ fn auth(config: &Config, issues: &mut Issues) -> Option<(String, String)> {
             issues.error(
                 "config.token",
                 "missing_credentials",
-                "Westarp needs `config.token`: an API key from app.booxboo.de (Einstellungen → API Schlüssel)",
-                "Westarp braucht `config.token`: einen API-Schlüssel aus app.booxboo.de (Einstellungen → API Schlüssel)",
+                "required by Westarp: an API key from app.booxboo.de (Einstellungen → API Schlüssel)",
+                "Pflicht bei Westarp: ein API-Schlüssel aus app.booxboo.de (Einstellungen → API Schlüssel)",
             );
             None
         }
@@ -211,8 +211,8 @@ fn filters(input: &Value, keys: &[&str], issues: &mut Issues) -> Vec<(&'static s
                 issues.error(
                     format!("input.{key}"),
                     "invalid_type",
-                    format!("`{key}` must be a text or a number"),
-                    format!("`{key}` muss Text oder Zahl sein"),
+                    "must be a text or a number",
+                    "muss Text oder Zahl sein",
                 );
                 continue;
             }
@@ -250,8 +250,8 @@ fn id_of(input: &Value, issues: &mut Issues) -> Option<String> {
         issues.error(
             "input.id",
             "missing_field",
-            "give the record's `id` (a text such as \"78.154\")",
-            "bitte die `id` des Datensatzes angeben (Text wie \"78.154\")",
+            "required: the record's id (a text such as \"78.154\")",
+            "Pflicht: die ID des Datensatzes (Text wie \"78.154\")",
         );
     }
     id
@@ -281,8 +281,8 @@ fn book_body(input: &Value, create: bool, issues: &mut Issues) -> Option<String>
                 issues.error(
                     format!("input.{key}"),
                     "missing_field",
-                    format!("`{key}` is required to create a book"),
-                    format!("`{key}` ist zum Anlegen eines Buches Pflicht"),
+                    "required to create a book",
+                    "zum Anlegen eines Buches Pflicht",
                 );
             }
         }
@@ -313,8 +313,8 @@ fn book_body(input: &Value, create: bool, issues: &mut Issues) -> Option<String>
                 issues.error(
                     format!("input.{key}"),
                     "invalid_isbn",
-                    format!("`{key}`: {e}"),
-                    format!("`{key}`: keine gültige ISBN"),
+                    e.to_string(),
+                    "keine gültige ISBN".to_owned(),
                 );
             }
         }
@@ -396,8 +396,8 @@ pub fn request(
                 issues.error(
                     "input.confirmDeletion",
                     "confirmation_required",
-                    format!("deleting a book cancels every order of the title at once and delists it from shops, Amazon and wholesalers: to do it, repeat its id as `confirmDeletion: {id:?}`"),
-                    format!("Das Löschen eines Buches storniert sofort alle Bestellungen des Titels und nimmt ihn aus Shops, Amazon und den Barsortimenten: dazu die ID als `confirmDeletion: {id:?}` wiederholen"),
+                    format!("deleting a book cancels every order of the title at once and delists it from shops, Amazon and wholesalers: to do it, repeat its id here: {id:?}"),
+                    format!("Das Löschen eines Buches storniert sofort alle Bestellungen des Titels und nimmt ihn aus Shops, Amazon und den Barsortimenten: dazu hier die ID wiederholen: {id:?}"),
                 );
                 return None;
             }

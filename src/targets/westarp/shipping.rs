@@ -65,7 +65,7 @@ impl ShippingMethod {
             Some("fixed" | "fix") => ShippingType::Fixed,
             Some("linear") => ShippingType::Linear,
             Some(other) => ShippingType::Other(other.to_owned()),
-            None => return Err(ShippingError::Invalid("`type` is missing".into())),
+            None => return Err(ShippingError::Invalid("type is missing".into())),
         };
         let amount = |v: &Value| -> Result<Decimal, ShippingError> {
             money::from_value(v)

@@ -22,27 +22,18 @@ async function list({ env, url }: Context): Promise<Response> {
       issue(
         "since",
         "invalid_value",
-        "since must be a time such as 2026-12-04T08:00:00Z (RFC 3339)",
-        "since muss eine Zeit wie 2026-12-04T08:00:00Z sein (RFC 3339)",
+        "must be a time such as 2026-12-04T08:00:00Z (RFC 3339)",
+        "muss eine Zeit wie 2026-12-04T08:00:00Z sein (RFC 3339)",
       ),
     );
   if (status !== undefined && !(STATUSES as string[]).includes(status))
-    bad.push(
-      issue("status", "invalid_value", `status must be one of ${STATUSES.join(", ")}`, `status muss einer von ${STATUSES.join(", ")} sein`),
-    );
+    bad.push(issue("status", "invalid_value", `must be one of ${STATUSES.join(", ")}`, `muss einer von ${STATUSES.join(", ")} sein`));
   if (target !== undefined && !ORDER_TARGETS.includes(target))
     bad.push(
-      issue(
-        "target",
-        "invalid_value",
-        `target must be one of ${ORDER_TARGETS.join(", ")}`,
-        `target muss eines von ${ORDER_TARGETS.join(", ")} sein`,
-      ),
+      issue("target", "invalid_value", `must be one of ${ORDER_TARGETS.join(", ")}`, `muss eines von ${ORDER_TARGETS.join(", ")} sein`),
     );
   if (!Number.isInteger(limit) || limit < 1 || limit > 200)
-    bad.push(
-      issue("limit", "invalid_value", "limit must be a whole number from 1 to 200", "limit muss eine ganze Zahl von 1 bis 200 sein"),
-    );
+    bad.push(issue("limit", "invalid_value", "must be a whole number from 1 to 200", "muss eine ganze Zahl von 1 bis 200 sein"));
   if (bad.length) return problem(env, 422, "invalid_request", bad);
   // The ledger's times are ISO UTC text: the bound is compared as the same text.
   const from = since === undefined ? undefined : new Date(since).toISOString();

@@ -76,8 +76,8 @@ async function toTargets({ env, req, body }: Context): Promise<Response> {
       issue(
         "targets",
         "invalid_targets",
-        `\`targets\` must list distinct targets of ${ORDER_TARGETS.join(", ")}`,
-        `\`targets\` muss verschiedene Ziele aus ${ORDER_TARGETS.join(", ")} nennen`,
+        `must list distinct targets of ${ORDER_TARGETS.join(", ")}`,
+        `muss verschiedene Ziele aus ${ORDER_TARGETS.join(", ")} nennen`,
       ),
     ]);
   }

@@ -34,8 +34,8 @@ async function start({ env, body }: Context): Promise<Response> {
       issue(
         "platform",
         "invalid_value",
-        `platform is one of ${pull.PULL_PLATFORMS.join(", ")}`,
-        `platform ist eines von ${pull.PULL_PLATFORMS.join(", ")}`,
+        `must be one of ${pull.PULL_PLATFORMS.join(", ")}`,
+        `muss eines von ${pull.PULL_PLATFORMS.join(", ")} sein`,
       ),
     );
   if (typeof b.shop !== "string" || !b.shop.trim())
@@ -43,8 +43,8 @@ async function start({ env, body }: Context): Promise<Response> {
       issue(
         "shop",
         "missing_field",
-        "shop names the shop (WooCommerce: its URL, Shopify: its myshopify.com domain, Shopware: its shop id)",
-        "shop nennt den Shop (WooCommerce: seine URL, Shopify: seine myshopify.com-Domain, Shopware: seine Shop-ID)",
+        "required: the shop (WooCommerce: its URL, Shopify: its myshopify.com domain, Shopware: its shop id)",
+        "Pflicht: der Shop (WooCommerce: seine URL, Shopify: seine myshopify.com-Domain, Shopware: seine Shop-ID)",
       ),
     );
   if (typeof b.since !== "string")
@@ -52,8 +52,8 @@ async function start({ env, body }: Context): Promise<Response> {
       issue(
         "since",
         "missing_field",
-        "since is the date (2026-01-01) or time to read the shop's orders from",
-        "since ist das Datum (2026-01-01) oder die Zeit, ab der die Bestellungen gelesen werden",
+        "required: the date (2026-01-01) or time to read the shop's orders from",
+        "Pflicht: das Datum (2026-01-01) oder die Zeit, ab der die Bestellungen gelesen werden",
       ),
     );
   if (bad.length) return problem(env, 422, "invalid_request", bad);
