@@ -47,16 +47,18 @@ const secrets = {
 const basic = `Basic ${Buffer.from(`${secrets.GEISENHEIM_USERNAME}:${secrets.GEISENHEIM_PASSWORD}`).toString("base64")}`;
 const kontorPkg = await import(join(root, "pkg/index.node.mjs"));
 
-/** RSS in KB of a process group (wrangler, workerd and their helpers). */
+/** RSS in KB of a process group (wrangler, workerd and their helpers), and of its workerd
+ * processes alone. */
 function rss(pgid) {
   try {
-    return execFileSync("ps", ["-eo", "pgid=,rss="], { encoding: "utf8" })
+    const rows = execFileSync("ps", ["-eo", "pgid=,rss=,comm="], { encoding: "utf8" })
       .split("\n")
-      .map((l) => l.trim().split(/\s+/).map(Number))
-      .filter(([g]) => g === pgid)
-      .reduce((s, [, r]) => s + r, 0);
+      .map((l) => l.trim().split(/\s+/))
+      .filter(([g]) => Number(g) === pgid);
+    const sum = (rs) => rs.reduce((s, [, r]) => s + Number(r), 0);
+    return { all: sum(rows), workerd: sum(rows.filter((r) => r[2] === "workerd")) };
   } catch {
-    return 0;
+    return { all: 0, workerd: 0 };
   }
 }
 function sampler(pgid) {
@@ -71,6 +73,14 @@ function sampler(pgid) {
     },
   };
 }
+/** The size in KB of a folder (the local D1's files). */
+const du = (dir) => {
+  try {
+    return Number(execFileSync("du", ["-sk", dir], { encoding: "utf8" }).split(/\s/)[0]);
+  } catch {
+    return 0;
+  }
+};
 const mb = (kb) => `${(kb / 1024).toFixed(0)} MB`;
 
 /** The bare worker: GET every page of the shop, POST each order's body to Geisenheim. */
@@ -216,6 +226,7 @@ const started = await (
 await untilHolds(geisK, N, "kontor");
 const kontorSeconds = (Date.now() - t0) / 1000;
 const kontorMem = mem.stop();
+const d1Size = du(kontor.persist);
 const overview = await (await fetch(`${kontor.url}/v1/pulls`, { headers: auth })).json();
 const run = overview.runs.find((r) => r.id === started.id);
 const d1 = (overview.d1RoundTrips ?? 0) - d1Before;
@@ -255,11 +266,15 @@ console.log(
 console.log(`  bare:   ${bareSeconds.toFixed(1)} s, ${bps.toFixed(0)} orders/s (delivered ${bareAnswer.delivered})`);
 console.log(`  kontor / bare: ${(kps / bps).toFixed(2)} (the issue asks for at least 0.5)`);
 console.log(`  D1 round trips: ${d1} in all, ${(d1 / N).toFixed(2)} per order (pull, webhook path and queue consumer)`);
+const peak = (xs, k) => Math.max(...xs.map((x) => x[k]));
 console.log(
-  `  memory (RSS of wrangler + workerd): kontor ${mb(kontorMem[0])} at the start, ${mb(Math.max(...kontorMem))} peak, ${mb(kontorMem.at(-1))} at the end; bare ${mb(bareMem[0])}, ${mb(Math.max(...bareMem))}, ${mb(bareMem.at(-1))}`,
+  `  memory (RSS of wrangler + workerd): kontor ${mb(kontorMem[0].all)} at the start, ${mb(peak(kontorMem, "all"))} peak, ${mb(kontorMem.at(-1).all)} at the end; bare ${mb(bareMem[0].all)}, ${mb(peak(bareMem, "all"))}, ${mb(bareMem.at(-1).all)}`,
+);
+console.log(
+  `  of that workerd: kontor ${mb(kontorMem[0].workerd)} → ${mb(kontorMem.at(-1).workerd)}, bare ${mb(bareMem[0].workerd)} → ${mb(bareMem.at(-1).workerd)}; the local D1's files at the end: ${mb(d1Size)}`,
 );
 const q = Math.floor(kontorMem.length / 4);
 if (q > 0)
   console.log(
-    `  kontor RSS by quarter of the run: ${[0, 1, 2, 3].map((i) => mb(Math.max(...kontorMem.slice(i * q, (i + 1) * q)))).join(", ")}`,
+    `  kontor RSS by quarter of the run: ${[0, 1, 2, 3].map((i) => mb(peak(kontorMem.slice(i * q, (i + 1) * q), "all"))).join(", ")}`,
   );
