@@ -5,7 +5,8 @@ export interface DeliveryMessage {
   id: string;
 }
 
-/** The next step of a pull run (src/pull.ts), on the same queue. */
+/** The next step of a pull run (src/pull.ts), on the queue of pulls (`kontor-pulls`; on the
+ * delivery queue when a worker has no PULLS binding). */
 export interface PullMessage {
   pull: string;
 }
@@ -25,6 +26,8 @@ export interface Env {
   DELIVERIES?: Queue<DeliveryMessage | PullMessage>;
   /** Dead deliveries, whose consumer records their full context. */
   DEAD_LETTERS?: Queue<DeadLetterMessage>;
+  /** The steps of pull runs (consumer: src/queue.ts). */
+  PULLS?: Queue<PullMessage>;
   [name: string]: unknown;
 }
 

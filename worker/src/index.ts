@@ -148,7 +148,8 @@ export default {
     return res;
   },
 
-  /** Both queues: attempts of queued deliveries, and dead letters. */
+  /** The queues: attempts of queued deliveries, dead letters, and the steps of pull runs (a
+   * pull message on the delivery queue is taken there too). */
   async queue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
     env = counted(env);
     if (batch.queue.endsWith("-dead")) await consumeDeadLetters(batch as MessageBatch<DeadLetterMessage>, env);

@@ -3,8 +3,9 @@
 // requests and the reading of their answers are the package's (`pullRequest`,
 // `readPullPage`, …); each page goes through the webhooks' own path (`handlePulledOrders`,
 // src/sales.ts: the same mapping, catalogue check, keys and claims, its D1 work batched per
-// page), so an order that came both ways is delivered once. A run reads page after page on the delivery queue (message `{ pull: id }`),
-// its position in D1 after every page: resumable after a restart (the Cron Trigger sends a
+// page), so an order that came both ways is delivered once. A run reads page after page on
+// the queue of pulls (`kontor-pulls`, message `{ pull: id }`), its position in D1 after every
+// page: resumable after a restart (the Cron Trigger sends a
 // message for a run nobody holds), cancellable between pages.
 import {
   pullStart,
@@ -17,7 +18,6 @@ import {
   pullLater,
   pullEstimateMs,
   pullWatermark,
-  fromShopOrder,
   type PullPlatform,
   type PullShop,
   type PullPosition,
@@ -292,9 +292,11 @@ async function shopifyTotal(env: Env, t: PullTarget, position: PullPosition): Pr
   return readPullCount(res.status, res.body) ?? null;
 }
 
-/** Puts a run's next step on the queue (after `delayMs`); without the queue it runs now. */
+/** Puts a run's next step on the queue of pulls (after `delayMs`): `kontor-pulls`, else the
+ * delivery queue. */
 async function hand(env: Env, id: string, delayMs: number): Promise<void> {
-  if (env.DELIVERIES) await env.DELIVERIES.send({ pull: id }, { delaySeconds: Math.ceil(delayMs / 1000) });
+  const queue = env.PULLS ?? env.DELIVERIES;
+  if (queue) await queue.send({ pull: id }, { delaySeconds: Math.ceil(delayMs / 1000) });
 }
 
 /** Cancels a running run (between pages: a page being read finishes). */
@@ -338,48 +340,21 @@ interface Counts {
 }
 
 /** Hands a page's orders to the webhooks' path at once (`handlePulledOrders`: its D1 work
- * batched per page); orders the shop orders show as sold in the same state with no new refund
- * are known without it (one query for the page). */
+ * batched per page; orders kontor saw as sold in the same state with no new refund are
+ * answered `known`), and counts what became of them. */
 async function deliverPage(env: Env, run: RunRow, t: PullTarget, orders: string[]): Promise<Counts> {
   const c: Counts = { read: orders.length, delivered: 0, known: 0, refused: 0, perTarget: {}, refusedRows: [] };
-  const first = orders.map((text) => {
-    const m = fromShopOrder(t.platform, text);
-    const number =
-      typeof (m.order as { number?: unknown } | undefined)?.number === "string" ? (m.order as { number: string }).number : null;
-    return {
-      text,
-      number,
-      state: m.state ?? null,
-      refunds: (m.refunds ?? []).map((r) => r.id).filter((x): x is string => typeof x === "string"),
-    };
-  });
-  const numbers = first.map((f) => f.number).filter((n): n is string => n !== null);
-  const { results } = numbers.length
-    ? await env.DB.prepare(
-        `SELECT number, state, order_json IS NOT NULL AS sold, refunds FROM shop_orders
-    WHERE platform = ?1 AND shop = ?2 AND number IN (SELECT value FROM json_each(?3))`,
-      )
-        .bind(t.platform, t.shop, JSON.stringify(numbers))
-        .all<{ number: string; state: string | null; sold: number; refunds: string }>()
-    : { results: [] };
-  const known = new Map(results.map((r) => [r.number, r]));
-  const todo = first.filter((o) => {
-    const k = o.number === null ? undefined : known.get(o.number);
-    const same = k && k.sold && k.state === o.state && o.refunds.every((id) => (JSON.parse(k.refunds) as string[]).includes(id));
-    if (same) c.known += 1;
-    return !same;
-  });
   const answers = await handlePulledOrders(
     env,
     t.platform,
     t.shop,
     t.single,
-    todo.map((o) => ({ body: o.text, parsed: parse(o.text) })),
+    orders.map((text) => ({ body: text, parsed: parse(text) })),
     `pull:${run.id}`,
   );
-  for (const [i, a] of answers.entries()) {
-    const o = todo[i]!;
+  for (const a of answers) {
     const body = a.body as {
+      known?: boolean;
       error?: string;
       number?: string;
       missing?: string[];
@@ -393,7 +368,7 @@ async function deliverPage(env: Env, run: RunRow, t: PullTarget, orders: string[
     if (a.httpStatus >= 400) {
       c.refused += 1;
       c.refusedRows.push({
-        number: String(body.number ?? o.number ?? "?"),
+        number: String(body.number ?? "?"),
         code: body.error ?? "refused",
         missing: body.missing ?? [],
         issues: (body.issues ?? []).filter((i) => i.severity === "error").slice(0, 20),
@@ -401,7 +376,8 @@ async function deliverPage(env: Env, run: RunRow, t: PullTarget, orders: string[
       continue;
     }
     const ds = body.deliveries ?? [];
-    if (ds.some((d) => !d.duplicate)) c.delivered += 1;
+    if (body.known) c.known += 1;
+    else if (ds.some((d) => !d.duplicate)) c.delivered += 1;
     else c.known += 1;
     for (const d of ds) {
       const p = (c.perTarget[d.target] ??= { delivered: 0, known: 0 });

@@ -335,7 +335,7 @@ export async function handlePulledOrders(
 ): Promise<WebhookAnswer[]> {
   const setup = orderSetup(env, platform);
   if ("httpStatus" in setup) return orders.map(() => setup);
-  const c = saleContext(env, platform, shop, single, setup.to.targets, setup.first);
+  const c = { ...saleContext(env, platform, shop, single, setup.to.targets, setup.first), skipKnown: true };
   return takeSales(
     env,
     c,
