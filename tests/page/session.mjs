@@ -2,6 +2,7 @@
 // worker in workerd with the upstream stand-ins, the page as its assets) on a fresh state
 // folder, and headless Chromium on a fresh profile with the page open and ready. It records
 // the page's errors and every response body it received (for the secret scans).
+import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -49,4 +50,19 @@ export async function openAdminPage(vars, options = {}) {
     await close();
     throw e;
   }
+}
+
+/** A table's first row at phone width, as cards: each cell shown, fitting its card, wrapping
+ * between words only (`overflow-wrap` not `anywhere`); answers the cells' labels. */
+export async function cardLabels(page, table) {
+  const cells = await page.$$eval(`${table} tbody tr:first-child td`, (l) =>
+    l.map((td) => ({
+      shown: getComputedStyle(td).display !== "none",
+      label: td.dataset.label ?? null,
+      wrap: getComputedStyle(td).overflowWrap,
+      fits: td.scrollWidth <= td.clientWidth + 1,
+    })),
+  );
+  for (const c of cells) assert.ok(c.shown && c.fits && c.wrap !== "anywhere", JSON.stringify(c));
+  return cells.map((c) => c.label);
 }
