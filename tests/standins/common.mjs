@@ -72,8 +72,13 @@ export async function serve(handle, { port: wanted = 0 } = {}) {
       const text =
         answer.raw ?? (typeof answer.body === "string" ? answer.body : answer.body === undefined ? "" : JSON.stringify(answer.body));
       const type = answer.type ?? (typeof answer.body === "string" ? "text/plain; charset=utf-8" : "application/json");
-      res.writeHead(answer.status, text.length ? { "Content-Type": type, ...answer.headers } : { ...answer.headers });
-      res.end(text);
+      const send = () => {
+        res.writeHead(answer.status, text.length ? { "Content-Type": type, ...answer.headers } : { ...answer.headers });
+        res.end(text);
+      };
+      // `delayMs`: a slow upstream (the answer as it is, that much later).
+      if (answer.delayMs) setTimeout(send, answer.delayMs);
+      else send();
     });
   });
   await new Promise((resolve, reject) => {

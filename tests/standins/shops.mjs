@@ -160,6 +160,8 @@ export async function startWooCommerce({ key = "ck_test", secret = "cs_test", or
       status: 200,
       body: matching.slice((page - 1) * perPage, page * perPage),
       headers: { "X-WP-Total": String(total), "X-WP-TotalPages": String(Math.ceil(total / perPage)) },
+      // `state.listDelayMs`: a slow shop (a test's window between pages).
+      delayMs: state.listDelayMs ?? 0,
     };
   };
   const standin = await serve(handle, { port });
