@@ -10,12 +10,10 @@
 // ratio, D1 round trips per order (KONTOR_COUNT_D1, the worker's count), and the memory (RSS)
 // of each worker's process group sampled every second (start, peak, end).
 // Usage: node benches/backfill.mjs [N=10000]
-import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startWorker, quietEnv, freePort } from "../worker/test/harness.mjs";
+import { startWorker, startBareWorker } from "../worker/test/harness.mjs";
 import { startGeisenheim } from "../tests/standins/geisenheim.mjs";
 import { shopOrders, startWooCommerce } from "../tests/standins/shops.mjs";
 
@@ -83,12 +81,11 @@ const du = (dir) => {
 };
 const mb = (kb) => `${(kb / 1024).toFixed(0)} MB`;
 
-/** The bare worker: GET every page of the shop, POST each order's body to Geisenheim. */
-async function startBare(shop, upstream, template) {
-  const dir = mkdtempSync(join(tmpdir(), "kontor-bare-pull-"));
-  // One page a request (`?page=N`): the driver asks page after page, as kontor's steps read them.
-  writeFileSync(
-    join(dir, "bare.mjs"),
+/** The bare worker: GET every page of the shop, POST each order's body to Geisenheim. One page
+ * a request (`?page=N`): the driver asks page after page, as kontor's steps read them. */
+function startBare(shop, upstream, template) {
+  return startBareWorker(
+    "bare-pull",
     `export default { async fetch(req, env) {
     const page = Number(new URL(req.url).searchParams.get("page") ?? 1);
     const auth = "Basic " + btoa(env.KEY + ":" + env.SECRET);
@@ -103,71 +100,16 @@ async function startBare(shop, upstream, template) {
     await Promise.all(Array.from({ length: 8 }, work));
     return new Response(JSON.stringify({ delivered: n, pages: Number(res.headers.get("X-WP-TotalPages")) }), { headers: { "Content-Type": "application/json" } });
   } };\n`,
+    {
+      SHOP: shop,
+      UPSTREAM: upstream,
+      AUTH: basic,
+      KEY: secrets.WOOCOMMERCE_CONSUMER_KEY,
+      SECRET: secrets.WOOCOMMERCE_CONSUMER_SECRET,
+      TEMPLATE: JSON.stringify(template),
+    },
+    (url) => fetch(`${url}/ready`, { method: "HEAD" }),
   );
-  writeFileSync(
-    join(dir, "wrangler.json"),
-    JSON.stringify({
-      name: "bare-pull",
-      main: "bare.mjs",
-      compatibility_date: "2026-04-01",
-      vars: {
-        SHOP: shop,
-        UPSTREAM: upstream,
-        AUTH: basic,
-        KEY: secrets.WOOCOMMERCE_CONSUMER_KEY,
-        SECRET: secrets.WOOCOMMERCE_CONSUMER_SECRET,
-        TEMPLATE: JSON.stringify(template),
-      },
-    }),
-  );
-  const port = await freePort();
-  const wrangler = join(root, "worker/node_modules/wrangler/bin/wrangler.js");
-  const child = spawn(
-    process.execPath,
-    [
-      wrangler,
-      "dev",
-      "--config",
-      join(dir, "wrangler.json"),
-      "--ip",
-      "127.0.0.1",
-      "--port",
-      String(port),
-      "--persist-to",
-      join(dir, "state"),
-      "--show-interactive-dev-session=false",
-      "--inspector-port",
-      String(await freePort()),
-    ],
-    { cwd: dir, env: quietEnv, stdio: "ignore", detached: true },
-  );
-  const url = `http://127.0.0.1:${port}`;
-  const stop = async () => {
-    if (child.exitCode === null) {
-      const e = new Promise((r) => child.once("exit", r));
-      try {
-        process.kill(-child.pid, "SIGTERM");
-      } catch {
-        /* gone */
-      }
-      await e;
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
-  for (let i = 0; ; i++) {
-    try {
-      await fetch(`${url}/ready`, { method: "HEAD" });
-      break;
-    } catch {
-      /* not yet */
-    }
-    if (i > 400) {
-      await stop();
-      throw new Error("bare worker did not start");
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return { url, stop, pgid: child.pid };
 }
 
 // WooCommerce's sample order, in euros and shipped by DHL (Geisenheim takes EUR and names the carrier).

@@ -7,12 +7,10 @@
 // Prints orders per second (N orders, C at a time) and the per-order latency (sequential:
 // median and p95); the added latency is kontor's median minus the bare worker's.
 // Usage: node benches/worker_throughput.mjs [N=400] [C=8]
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startWorker, quietEnv, freePort } from "../worker/test/harness.mjs";
+import { startWorker, startBareWorker } from "../worker/test/harness.mjs";
 import { startGeisenheim } from "../tests/standins/geisenheim.mjs";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
@@ -30,67 +28,16 @@ const secrets = {
 const basic = `Basic ${Buffer.from(`${secrets.GEISENHEIM_USERNAME}:${secrets.GEISENHEIM_PASSWORD}`).toString("base64")}`;
 
 /** The bare forwarding worker: the body as it came, to UPSTREAM with Basic auth. */
-async function startBare(upstream) {
-  const dir = mkdtempSync(join(tmpdir(), "kontor-bare-"));
-  writeFileSync(
-    join(dir, "bare.mjs"),
+function startBare(upstream) {
+  return startBareWorker(
+    "bare",
     `export default { async fetch(req, env) {
     const res = await fetch(env.UPSTREAM + "/erp/orders", { method: "POST", headers: { "Content-Type": "application/json", Authorization: env.AUTH }, body: await req.text() });
     return new Response(await res.text(), { status: res.status, headers: { "Content-Type": "application/json" } });
   } };\n`,
+    { UPSTREAM: upstream, AUTH: basic },
+    (url) => fetch(url, { method: "POST", body: "{}" }),
   );
-  writeFileSync(
-    join(dir, "wrangler.json"),
-    JSON.stringify({ name: "bare", main: "bare.mjs", compatibility_date: "2026-04-01", vars: { UPSTREAM: upstream, AUTH: basic } }),
-  );
-  const port = await freePort();
-  const wrangler = join(root, "worker/node_modules/wrangler/bin/wrangler.js");
-  const child = spawn(
-    process.execPath,
-    [
-      wrangler,
-      "dev",
-      "--config",
-      join(dir, "wrangler.json"),
-      "--ip",
-      "127.0.0.1",
-      "--port",
-      String(port),
-      "--persist-to",
-      join(dir, "state"),
-      "--show-interactive-dev-session=false",
-      "--inspector-port",
-      String(await freePort()),
-    ],
-    { cwd: dir, env: quietEnv, stdio: "ignore", detached: true },
-  );
-  const url = `http://127.0.0.1:${port}`;
-  const stop = async () => {
-    if (child.exitCode === null) {
-      const e = new Promise((r) => child.once("exit", r));
-      try {
-        process.kill(-child.pid, "SIGTERM");
-      } catch {
-        /* gone */
-      }
-      await e;
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
-  for (let i = 0; ; i++) {
-    try {
-      await fetch(url, { method: "POST", body: "{}" });
-      break;
-    } catch {
-      /* not yet */
-    }
-    if (i > 400) {
-      await stop();
-      throw new Error("bare worker did not start");
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return { url, stop };
 }
 
 const standin = await startGeisenheim({ username: secrets.GEISENHEIM_USERNAME, password: secrets.GEISENHEIM_PASSWORD });

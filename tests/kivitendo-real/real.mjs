@@ -9,6 +9,7 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { stopGroup } from "../process.mjs";
 
 const run = promisify(execFile);
 export const repo = fileURLToPath(new URL("../../", import.meta.url));
@@ -144,23 +145,7 @@ export async function startPlugin(databaseUrl, name) {
     output += d;
   });
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((r) => child.once("exit", r));
-      try {
-        process.kill(-child.pid, "SIGTERM");
-      } catch {
-        /* gone */
-      }
-      const t = setTimeout(() => {
-        try {
-          process.kill(-child.pid, "SIGKILL");
-        } catch {
-          /* gone */
-        }
-      }, 5000);
-      await exited;
-      clearTimeout(t);
-    }
+    await stopGroup(child);
     rmSync(runDir, { recursive: true, force: true });
   };
   const baseUrl = `http://127.0.0.1:${port}`;

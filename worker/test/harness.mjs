@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { stopGroup } from "../../tests/process.mjs";
 
 const workerDir = fileURLToPath(new URL("../", import.meta.url));
 const wrangler = join(workerDir, "node_modules", "wrangler", "bin", "wrangler.js");
@@ -121,37 +122,13 @@ async function startWorkerOnce({ vars = {}, secrets = {}, port: wanted, persist:
   };
   const stop = async () => {
     keepLog();
-    if (child.exitCode === null) {
-      const exited = new Promise((r) => child.once("exit", r));
-      try {
-        process.kill(-child.pid, "SIGTERM");
-      } catch {
-        /* gone */
-      }
-      const t = setTimeout(() => {
-        try {
-          process.kill(-child.pid, "SIGKILL");
-        } catch {
-          /* gone */
-        }
-      }, 5000);
-      await exited;
-      clearTimeout(t);
-    }
+    await stopGroup(child);
     rmSync(dir, { recursive: true, force: true });
   };
   /** kill -9 of wrangler and workerd (the process group) at once: no shutdown of any kind. */
   const kill = async () => {
     keepLog();
-    if (child.exitCode === null) {
-      const exited = new Promise((r) => child.once("exit", r));
-      try {
-        process.kill(-child.pid, "SIGKILL");
-      } catch {
-        /* gone */
-      }
-      await exited;
-    }
+    await stopGroup(child, 0);
     rmSync(dir, { recursive: true, force: true });
   };
   const url = `http://127.0.0.1:${port}`;
@@ -430,3 +407,51 @@ if (recordTo) {
 export const recordWorker = (url) => {
   if (recordTo) recordedWorkers.add(new URL(url).origin);
 };
+
+/** A bare worker for the benchmarks (no kontor): `script` (an ES module's text) with `vars`, in
+ * `wrangler dev` on a fresh folder, once `ready(url)` resolves without throwing. Returns
+ * `{ url, stop, pgid }`. */
+export async function startBareWorker(name, script, vars, ready) {
+  const dir = mkdtempSync(join(tmpdir(), `kontor-${name}-`));
+  writeFileSync(join(dir, "bare.mjs"), script);
+  writeFileSync(join(dir, "wrangler.json"), JSON.stringify({ name, main: "bare.mjs", compatibility_date: "2026-04-01", vars }));
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [
+      wrangler,
+      "dev",
+      "--config",
+      join(dir, "wrangler.json"),
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--persist-to",
+      join(dir, "state"),
+      "--show-interactive-dev-session=false",
+      "--inspector-port",
+      String(await freePort()),
+    ],
+    { cwd: dir, env: quietEnv, stdio: "ignore", detached: true },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    await stopGroup(child);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  for (let i = 0; ; i++) {
+    try {
+      await ready(url);
+      break;
+    } catch {
+      /* not yet */
+    }
+    if (i > 400) {
+      await stop();
+      throw new Error(`${name} did not start`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return { url, stop, pgid: child.pid };
+}
