@@ -7,9 +7,12 @@
 //     Geisenheim stand-in, with a body built once by kontor and its id replaced: no checks, no
 //     ledger, no queue.
 // Prints orders per second for each (from the start until Geisenheim holds every order), the
-// ratio, D1 round trips per order (KONTOR_COUNT_D1, the worker's count), and the memory (RSS)
-// of each worker's process group sampled every second (start, peak, end).
-// Usage: node benches/backfill.mjs [N=10000]
+// ratio, D1 round trips per order (KONTOR_COUNT_D1, the worker's count), the memory (RSS) of
+// each worker's process group sampled every second (start, peak, end, by quarter), and the
+// JavaScript heap of kontor's isolate by quarter (read through its DevTools inspector).
+// Neither worker records its subrequests for DevTools (worker/test/harness.mjs devEnv): the
+// bare one runs without the inspector, kontor's with its network recording switched off.
+// Usage: npm run bench:backfill [-- N=10000] (Node's WebSocket: --experimental-websocket)
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -59,14 +62,15 @@ function rss(pgid) {
     return { all: 0, workerd: 0 };
   }
 }
-function sampler(pgid) {
+function sampler(pgid, heap = async () => 0) {
   const samples = [];
-  const t = setInterval(() => samples.push(rss(pgid)), 1000);
-  samples.push(rss(pgid));
+  const sample = async () => samples.push({ ...rss(pgid), heap: await heap() });
+  const t = setInterval(sample, 1000);
+  sample();
   return {
-    stop() {
+    async stop() {
       clearInterval(t);
-      samples.push(rss(pgid));
+      await sample();
       return samples;
     },
   };
@@ -79,7 +83,61 @@ const du = (dir) => {
     return 0;
   }
 };
-const mb = (kb) => `${(kb / 1024).toFixed(0)} MB`;
+const mb = (kb) => `${(kb / 1024).toFixed(kb < 10240 ? 1 : 0)} MB`;
+
+/** The DevTools inspector of a worker started with `devtools`: its network recording switched
+ * off (wrangler switches it on for a DevTools window), and `heap()`, the isolate's JavaScript
+ * heap in use (KB). */
+async function inspect(port) {
+  const [target] = await (await fetch(`http://127.0.0.1:${port}/json`)).json();
+  // Node's WebSocket (undici) takes headers: the inspector proxy wants an Origin of this machine.
+  const ws = new WebSocket(target.webSocketDebuggerUrl, { headers: { Origin: "http://127.0.0.1" } });
+  await new Promise((resolve, reject) => {
+    ws.onopen = resolve;
+    ws.onerror = reject;
+  });
+  let next = 0;
+  let context;
+  const waiting = new Map();
+  ws.onmessage = (m) => {
+    const { id, result, method, params } = JSON.parse(String(m.data));
+    if (method === "Runtime.executionContextCreated") context = params.context.id;
+    waiting.get(id)?.(result);
+    waiting.delete(id);
+  };
+  const call = (method, params = {}) =>
+    new Promise((resolve) => {
+      const id = ++next;
+      waiting.set(id, resolve);
+      setTimeout(() => waiting.delete(id) && resolve(undefined), 5000);
+      ws.send(JSON.stringify({ id, method, params }));
+    });
+  await call("Network.disable");
+  await call("Runtime.enable");
+  return {
+    heap: async () => ((await call("Runtime.getHeapUsage"))?.usedSize ?? 0) / 1024,
+    /** The isolate's WebAssembly memories (kontor's module), KB: they only ever grow, so this is
+     * their peak. */
+    wasm: async () => {
+      const proto = await call("Runtime.evaluate", { expression: "WebAssembly.Memory.prototype", contextId: context });
+      const all = await call("Runtime.queryObjects", { prototypeObjectId: proto?.result?.objectId });
+      const sizes = await call("Runtime.callFunctionOn", {
+        objectId: all?.objects?.objectId,
+        functionDeclaration: "function () { return this.map((m) => m.buffer.byteLength); }",
+        returnByValue: true,
+      });
+      return (sizes?.result?.value ?? []).reduce((a, b) => a + b, 0) / 1024;
+    },
+    /** The heap in use just after a full collection (V8 collects before it queries objects),
+     * KB. */
+    live: async () => {
+      const proto = await call("Runtime.evaluate", { expression: "Object.prototype", contextId: context });
+      await call("Runtime.queryObjects", { prototypeObjectId: proto?.result?.objectId });
+      return ((await call("Runtime.getHeapUsage"))?.usedSize ?? 0) / 1024;
+    },
+    close: () => ws.close(),
+  };
+}
 
 /** The bare worker: GET every page of the shop, POST each order's body to Geisenheim. One page
  * a request (`?page=N`): the driver asks page after page, as kontor's steps read them. */
@@ -124,10 +182,14 @@ if (!mapped.valid) throw new Error(`the bench order is not valid: ${JSON.stringi
 const built = kontorPkg.toGeisenheim({ ...mapped.order, invoiceId: 1 }, { recipientSalt: secrets.GEISENHEIM_RECIPIENT_SALT });
 if (!built.ok) throw new Error(`Geisenheim refuses the bench order: ${JSON.stringify(built.issues)}`);
 
-async function untilHolds(standin, n, what) {
+/** Waits until `standin` holds `n` orders; `quarter(i)` is awaited as the i-th quarter of them
+ * (1 to 4) is in. */
+async function untilHolds(standin, n, what, quarter = async () => {}) {
   const t0 = Date.now();
+  let next = 1;
   for (;;) {
     const got = standin.requests.filter((r) => r.method === "POST" && r.answered === 200).length;
+    while (next <= 4 && got >= (n * next) / 4) await quarter(next++);
     if (got >= n) return;
     if (Date.now() - t0 > 30 * 60_000) throw new Error(`${what}: ${got} of ${n} after 30 min`);
     await new Promise((r) => setTimeout(r, 200));
@@ -142,6 +204,7 @@ const shopK = await startWooCommerce({
 });
 const geisK = await startGeisenheim({ username: secrets.GEISENHEIM_USERNAME, password: secrets.GEISENHEIM_PASSWORD });
 const kontor = await startWorker({
+  devtools: true,
   secrets,
   vars: {
     GEISENHEIM_BASE_URL: geisK.url,
@@ -156,7 +219,8 @@ const kontor = await startWorker({
 const auth = { Authorization: `Bearer ${secrets.KONTOR_API_TOKEN}`, "Content-Type": "application/json" };
 await fetch(`${kontor.url}/v1/catalogue`, { method: "PUT", headers: auth, body: JSON.stringify(catalogue) });
 const d1Before = (await (await fetch(`${kontor.url}/v1/pulls`, { headers: auth })).json()).d1RoundTrips ?? 0;
-let mem = sampler(kontor.pgid);
+const devtools = await inspect(kontor.inspector);
+let mem = sampler(kontor.pgid, devtools.heap);
 let t0 = Date.now();
 const started = await (
   await fetch(`${kontor.url}/v1/pulls`, {
@@ -165,9 +229,12 @@ const started = await (
     body: JSON.stringify({ platform: "woocommerce", shop: shopK.url, since: "2026-01-01" }),
   })
 ).json();
-await untilHolds(geisK, N, "kontor");
+// The live heap and the Wasm memory as each quarter of the orders is in.
+const live = [{ heap: await devtools.live(), wasm: await devtools.wasm() }];
+await untilHolds(geisK, N, "kontor", async () => live.push({ heap: await devtools.live(), wasm: await devtools.wasm() }));
 const kontorSeconds = (Date.now() - t0) / 1000;
-const kontorMem = mem.stop();
+const kontorMem = await mem.stop();
+devtools.close();
 const d1Size = du(kontor.persist);
 const overview = await (await fetch(`${kontor.url}/v1/pulls`, { headers: auth })).json();
 const run = overview.runs.find((r) => r.id === started.id);
@@ -194,7 +261,7 @@ for (let page = 1; ; page++) {
 }
 await untilHolds(geisB, N, "bare");
 const bareSeconds = (Date.now() - t0) / 1000;
-const bareMem = mem.stop();
+const bareMem = await mem.stop();
 await bare.stop();
 await shopB.close();
 await geisB.close();
@@ -215,8 +282,12 @@ console.log(
 console.log(
   `  of that workerd: kontor ${mb(kontorMem[0].workerd)} → ${mb(kontorMem.at(-1).workerd)}, bare ${mb(bareMem[0].workerd)} → ${mb(bareMem.at(-1).workerd)}; the local D1's files at the end: ${mb(d1Size)}`,
 );
-const q = Math.floor(kontorMem.length / 4);
-if (q > 0)
-  console.log(
-    `  kontor RSS by quarter of the run: ${[0, 1, 2, 3].map((i) => mb(peak(kontorMem.slice(i * q, (i + 1) * q), "all"))).join(", ")}`,
-  );
+/** The peak of `k` in each quarter of `xs`. */
+const quarters = (xs, k) => {
+  const q = Math.max(1, Math.floor(xs.length / 4));
+  return [0, 1, 2, 3].map((i) => mb(peak(xs.slice(i * q, i === 3 ? xs.length : (i + 1) * q), k))).join(", ");
+};
+console.log(`  RSS, the peak of each quarter of the run: kontor ${quarters(kontorMem, "all")}; bare ${quarters(bareMem, "all")}`);
+console.log(
+  `  kontor's isolate: JavaScript heap in use, the peak of each quarter: ${quarters(kontorMem, "heap")}; after a full collection, at the start and as each quarter of the orders was in: ${live.map((x) => mb(x.heap)).join(", ")}; its WebAssembly memory at the same points: ${live.map((x) => mb(x.wasm)).join(", ")}`,
+);

@@ -27,9 +27,15 @@ function statement(s: D1PreparedStatement): D1PreparedStatement {
   return p;
 }
 
+/** The counted `env` of each `env` object: the same object each time (the worker reads its
+ * variables once per `env` object: src/env.ts `vars`). */
+const wrapped = new WeakMap<Env, Env>();
+
 /** `env` with its D1 binding counted, when KONTOR_COUNT_D1 is `on`. */
 export function counted(env: Env): Env {
   if (env.KONTOR_COUNT_D1 !== "on" || !env.DB) return env;
+  const known = wrapped.get(env);
+  if (known) return known;
   const db = env.DB;
   const DB = new Proxy(db, {
     get(t, k) {
@@ -49,5 +55,7 @@ export function counted(env: Env): Env {
       return (v as (...x: unknown[]) => unknown).bind(t);
     },
   });
-  return { ...env, DB };
+  const out = { ...env, DB };
+  wrapped.set(env, out);
+  return out;
 }

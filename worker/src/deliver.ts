@@ -52,7 +52,7 @@ export const leaseMs = (env: Env) => (intVar(env, "UPSTREAM_TIMEOUT_SECONDS", 20
 
 /** An upstream answer for the attempt log: at most 500 characters, every secret and
  * credential key redacted (kontor's redactSecrets, on the parsed JSON where it is JSON). */
-function excerpt(body: string, v: Record<string, string>): string {
+function excerpt(body: string, v: Readonly<Record<string, string>>): string {
   let value: unknown = body;
   try {
     const parsed: unknown = JSON.parse(body);
@@ -580,7 +580,9 @@ function settlement(env: Env, _job: Job, row: ledger.Stored, a: AttemptEnd): Set
     a.outcome === "uncertain" ? { status: "uncertain", httpStatus: 202 } : settleDelivery(a.outcome, a.data ?? null, a.n, v);
   const end = Date.now();
   const nextAttemptAt = settled.retryInSeconds === undefined ? null : iso(end + settled.retryInSeconds * 1000);
-  const safeIssues = redactSecrets(a.issues, v) as Issue[];
+  // The issues and the payload (both kontor's) without any secret, in one call.
+  const safe = redactSecrets({ issues: a.issues, payload: a.payload ?? null }, v) as { issues: Issue[]; payload: unknown };
+  const safeIssues = safe.issues;
   const statements = ledger.settleStatements(
     env.DB,
     row,
@@ -599,7 +601,7 @@ function settlement(env: Env, _job: Job, row: ledger.Stored, a: AttemptEnd): Set
       upstreamStatus: a.upstreamStatus,
       upstreamId: settled.upstreamId ?? null,
       issues: safeIssues,
-      payload: (redactSecrets({ payload: a.payload ?? null }, v) as { payload: unknown }).payload,
+      payload: safe.payload,
       state: a.state,
       nextAttemptAt,
     },
@@ -645,7 +647,7 @@ async function finish(env: Env, job: Job, row: ledger.Stored, a: AttemptEnd): Pr
 /** A job's configuration and first request (kontor's workerConfig, request or
  * kivitendoSync), or the issues that stop it. */
 function build(env: Env, job: Job): { config: RequestConfig; first: HttpRequest; firstIssues: Issue[] } | { issues: Issue[] } {
-  const cfg = workerConfig(job.target, vars(env), (job.options ?? undefined) as object | undefined);
+  const cfg = configOf(env, job.target, (job.options ?? undefined) as object | undefined);
   if (!cfg.ok) return { issues: cfg.issues };
   if (job.target === "kivitendo") {
     const step = kivitendoSync(job.input as Order, cfg.config);
@@ -653,6 +655,18 @@ function build(env: Env, job: Job): { config: RequestConfig; first: HttpRequest;
   }
   const built = request(job.target as "geisenheim", job.operation, job.input as never, cfg.config);
   return built.ok ? { config: cfg.config, first: built.request, firstIssues: built.issues } : { issues: built.issues };
+}
+
+/** kontor's workerConfig of a target without caller options, once per `env` object (its
+ * variables do not change in an isolate's life); with options, each time. */
+const configs = new WeakMap<Env, Map<string, ReturnType<typeof workerConfig>>>();
+function configOf(env: Env, target: string, options: object | undefined): ReturnType<typeof workerConfig> {
+  if (options !== undefined) return workerConfig(target, vars(env), options);
+  let known = configs.get(env);
+  if (!known) configs.set(env, (known = new Map()));
+  let cfg = known.get(target);
+  if (!cfg) known.set(target, (cfg = workerConfig(target, vars(env), undefined)));
+  return cfg;
 }
 
 /** What a stored delivery's next attempt needs: its job, configuration and first request

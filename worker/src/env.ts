@@ -31,10 +31,18 @@ export interface Env {
   [name: string]: unknown;
 }
 
-/** The variables and secrets only, as plain strings: what kontor's worker exports read. */
-export function vars(env: Env): Record<string, string> {
+/** `vars` of each `env` object seen (an isolate keeps its env for its life). */
+const varsOf = new WeakMap<Env, Readonly<Record<string, string>>>();
+
+/** The variables and secrets only, as plain strings: what kontor's worker exports read. Read
+ * once per `env` object (frozen: callers share it). */
+export function vars(env: Env): Readonly<Record<string, string>> {
+  const known = varsOf.get(env);
+  if (known) return known;
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (typeof v === "string") out[k] = v;
+  Object.freeze(out);
+  varsOf.set(env, out);
   return out;
 }
 

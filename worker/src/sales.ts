@@ -109,6 +109,8 @@ interface Sale {
   issues: Issue[];
   key: string;
   jobs: Job[];
+  /** Each job's delivery key. */
+  keys: string[];
   claims: { job: Job; id: string; key: string; subject: string | null }[];
 }
 
@@ -203,12 +205,16 @@ export async function takeSales(
       answers[i] = { httpStatus: refused.httpStatus, body: { platform, shop, number, ...refused.body } };
       continue;
     }
-    const badKey = jobs.map((j) => deliveryKey(j.target, j.operation, j.input, j.idempotencyKey ?? undefined)).find((k) => !k.ok);
+    // Each job's delivery key: the shop order's key given as its idempotency key, so the same
+    // once the Geisenheim id is in.
+    const keyed = jobs.map((j) => deliveryKey(j.target, j.operation, j.input, j.idempotencyKey ?? undefined));
+    const badKey = keyed.find((k) => !k.ok);
     if (badKey && !badKey.ok) {
       answers[i] = { httpStatus: 422, body: { platform, shop, number, error: "invalid_request", issues: badKey.issues } };
       continue;
     }
-    sales.push({ i, number, orderId: c.orderId(e.parsed), state, order, issues: mapped.issues, key, jobs, claims: [] });
+    const keys = keyed.map((k) => (k.ok ? k.key : ""));
+    sales.push({ i, number, orderId: c.orderId(e.parsed), state, order, issues: mapped.issues, key, jobs, keys, claims: [] });
   }
   // A configuration that refuses one order refuses them all: answered as such, nothing stored.
   const now = new Date().toISOString();
@@ -247,16 +253,14 @@ export async function takeSales(
   const claimAt: number[] = [];
   for (const s of sales) {
     const who = { platform, shop, number: s.number };
-    for (const job of s.jobs) {
-      const k = deliveryKey(job.target, job.operation, job.input, job.idempotencyKey ?? undefined);
-      if (!k.ok) continue;
-      const claim = { job, id: crypto.randomUUID(), key: k.key, subject: subjectOf(job) };
+    for (const [j, job] of s.jobs.entries()) {
+      const claim = { job, id: crypto.randomUUID(), key: s.keys[j]!, subject: subjectOf(job) };
       s.claims.push(claim);
       claimAt.push(statements.length);
       statements.push(
         ledger.claimStatement(
           env.DB,
-          { target: job.target, operation: job.operation, key: k.key, subject: claim.subject, input: job.input, options: job.options },
+          { target: job.target, operation: job.operation, key: claim.key, subject: claim.subject, input: job.input, options: job.options },
           claim.id,
           now,
           now,
