@@ -536,9 +536,13 @@ async function release(env: Env, id: string, delayMs: number): Promise<void> {
 export async function reconcile(env: Env): Promise<{ started: number; resumed: number; skipped: string[] }> {
   const out = { started: 0, resumed: 0, skipped: [] as string[] };
   const now = Date.now();
-  // Held by nobody: its lease (or the wait its message was sent for) ran out 10 s ago.
-  const { results: stale } = await env.DB.prepare("SELECT id FROM pull_runs WHERE status = 'running' AND busy_until < ?1")
-    .bind(now - 10_000)
+  // Held by nobody: its lease (or the wait its message was sent for) ran out 10 s ago. Taken in
+  // the same statement (held from now, by the message sent here): a Cron Trigger again within
+  // 10 s sends no second message for it.
+  const { results: stale } = await env.DB.prepare(
+    "UPDATE pull_runs SET busy_until = ?2 WHERE status = 'running' AND busy_until < ?1 RETURNING id",
+  )
+    .bind(now - 10_000, now)
     .all<{ id: string }>();
   for (const s of stale) {
     await hand(env, s.id, 0);
