@@ -363,3 +363,25 @@ fn requests_and_answers_give_messages_for_people() {
     assert!(codes.len() >= 5, "{codes:?}");
     seen.finish(30);
 }
+
+/// The lineage rules the builders' `explain` gives (the admin page shows them beside each
+/// payload field, the CLI prints them) are read as plain text too: no backticks.
+#[test]
+fn lineage_rules_are_plain_text() {
+    let mut bad = Vec::new();
+    for (target, document) in registry::documents() {
+        for rule in document.lineage.iter().flat_map(|t| t.iter()) {
+            for text in [rule.rule, rule.rule_de] {
+                if text.contains('`') {
+                    bad.push(format!(
+                        "{} {} {}: {text}",
+                        target.name(),
+                        document.name,
+                        rule.field
+                    ));
+                }
+            }
+        }
+    }
+    assert!(bad.is_empty(), "rules with backticks:\n{}", bad.join("\n"));
+}

@@ -74,6 +74,12 @@ test("a payload field shows the order fields it was made from and the rule", asy
   assert.match(lineage, /items\[0\]\.unitPrice/);
   assert.match(lineage, /items\[0\]\.product\.bottles/);
   assert.match(lineage, /gross price of one bottle after discount.*§2\.1/);
+  // Each field's rule as plain text (the recipient's names the salt option).
+  await page.click('#fields button[data-field="recipient.id"]');
+  const recipient = await page.textContent("#lineage");
+  assert.match(recipient, /HMAC-SHA256 with recipientSalt of the customer id/);
+  assert.doesNotMatch(recipient, /`/);
+  await page.click('#fields button[data-field="items[0].price"]');
   await page.click('#lineage button:has-text("items[0].unitPrice")');
   const selected = await page.evaluate(() => {
     const e = document.getElementById("order");
