@@ -148,7 +148,7 @@ async function inspect(port) {
 function startBare(shop, upstream, template, floor) {
   return startBareWorker(
     floor ? "bare-floor" : "bare-pull",
-    `import { fromShopOrder, toGeisenheim } from ${JSON.stringify(join(root, "pkg/index.workerd.mjs"))};
+    `${floor ? `import { fromShopOrder, toGeisenheim } from ${JSON.stringify(join(root, "pkg/index.workerd.mjs"))};` : ""}
 export default { async fetch(req, env) {
     if (req.method === "HEAD") return new Response(null);
     const page = Number(new URL(req.url).searchParams.get("page") ?? 1);
@@ -158,7 +158,7 @@ export default { async fetch(req, env) {
     const res = await fetch(env.SHOP + "/wp-json/wc/v3/orders?modified_after=2026-01-01T00:00:00&dates_are_gmt=true&orderby=id&order=asc&per_page=100&page=" + page, { headers: { Authorization: auth } });
     const orders = await res.json();
     const body = (o) => {
-      if (env.FLOOR !== "on") return JSON.stringify({ ...template, id: o.id });
+      if (${!floor}) return JSON.stringify({ ...template, id: o.id });
       const mapped = fromShopOrder("woocommerce", JSON.stringify(o), { catalogue });
       return toGeisenheim({ ...mapped.order, invoiceId: o.id }, { recipientSalt: env.SALT, as: "text" }).body;
     };
@@ -179,7 +179,6 @@ export default { async fetch(req, env) {
       TEMPLATE: JSON.stringify(template),
       CATALOGUE: JSON.stringify(catalogue),
       SALT: secrets.GEISENHEIM_RECIPIENT_SALT,
-      FLOOR: floor ? "on" : "off",
     },
     (url) => fetch(url, { method: "HEAD" }),
   );
