@@ -19,24 +19,12 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startWorker, startBareWorker } from "../worker/test/harness.mjs";
 import { startGeisenheim } from "../tests/standins/geisenheim.mjs";
-import { shopOrders, startWooCommerce } from "../tests/standins/shops.mjs";
+import { inEurosByDhl, shopOrders, startWooCommerce, wineEntry } from "../tests/standins/shops.mjs";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 const N = Number(process.argv[2] ?? 10_000);
 const SKU = "WEIN-RIES-2023";
-const catalogue = [
-  {
-    sku: SKU,
-    kind: "wine",
-    bottles: 1,
-    bottleSizeMl: 750,
-    quality: "Qualitätswein",
-    grapes: ["Riesling"],
-    wineType: "Weißwein",
-    taste: "trocken",
-    weightGrams: 1300,
-  },
-];
+const catalogue = [wineEntry(SKU)];
 const secrets = {
   GEISENHEIM_USERNAME: "api@test.de",
   GEISENHEIM_PASSWORD: "bench-pw-1",
@@ -185,11 +173,7 @@ export default { async fetch(req, env) {
 }
 
 // WooCommerce's sample order, in euros and shipped by DHL (Geisenheim takes EUR and names the carrier).
-const orders = shopOrders("woocommerce", N, { skus: [SKU], stepMs: 1000 }).map((o) => ({
-  ...o,
-  currency: "EUR",
-  shipping_lines: o.shipping_lines.map((l) => ({ ...l, method_id: "flat_rate", method_title: "DHL Paket" })),
-}));
+const orders = inEurosByDhl(shopOrders("woocommerce", N, { skus: [SKU], stepMs: 1000 }));
 // The body kontor builds for the first order: the bare worker's template.
 const mapped = kontorPkg.fromShopOrder("woocommerce", orders[0], { catalogue });
 if (!mapped.valid) throw new Error(`the bench order is not valid: ${JSON.stringify(mapped.issues)}`);

@@ -28,6 +28,29 @@ const fixture = (p) => JSON.parse(readFileSync(new URL(`../fixtures/shops/${p}`,
 const iso = (ms) => new Date(ms).toISOString();
 const wooTime = (ms) => iso(ms).slice(0, 19); // WooCommerce's `_gmt` form: no zone, seconds
 
+/** A catalogue entry of one bottle of Riesling for `sku`: every fact Geisenheim needs of a wine
+ * (the seeded orders' SKU by default). */
+export const wineEntry = (sku = "WEIN-RIES-2023") => ({
+  sku,
+  kind: "wine",
+  bottles: 1,
+  bottleSizeMl: 750,
+  quality: "Qualitätswein",
+  grapes: ["Riesling"],
+  wineType: "Weißwein",
+  taste: "trocken",
+  weightGrams: 1300,
+});
+
+/** WooCommerce orders as Geisenheim takes them: in euros and shipped by DHL (its carrier is
+ * named; the REST reference's sample is in dollars with a flat rate no carrier is named by). */
+export const inEurosByDhl = (orders) =>
+  orders.map((o) => ({
+    ...o,
+    currency: "EUR",
+    shipping_lines: o.shipping_lines.map((l) => ({ ...l, method_id: "flat_rate", method_title: "DHL Paket" })),
+  }));
+
 /** `count` orders of `platform` built from the corpus' sample order, numbered from `first`,
  * created `stepMs` apart from `from` (ms), each line's SKU taken in turn from `skus`. */
 export function shopOrders(

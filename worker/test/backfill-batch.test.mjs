@@ -10,14 +10,13 @@
 // it was given, no gap.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { createHmac } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startWorker, workerLog } from "./harness.mjs";
+import { startWorker, workerLog, wooWebhookHeaders } from "./harness.mjs";
 import { startGeisenheim } from "../../tests/standins/geisenheim.mjs";
-import { shopOrders, startWooCommerce } from "../../tests/standins/shops.mjs";
+import { inEurosByDhl, shopOrders, startWooCommerce, wineEntry } from "../../tests/standins/shops.mjs";
 
 const SKU = "WEIN-RIES-2023";
 const N = 250;
@@ -31,28 +30,13 @@ const secrets = {
   WOOCOMMERCE_CONSUMER_KEY: "ck_batch_51",
   WOOCOMMERCE_CONSUMER_SECRET: "cs_batch_73",
 };
-const catalogue = [
-  {
-    sku: SKU,
-    kind: "wine",
-    bottles: 1,
-    bottleSizeMl: 750,
-    quality: "Qualitätswein",
-    grapes: ["Riesling"],
-    wineType: "Weißwein",
-    taste: "trocken",
-    weightGrams: 1300,
-  },
-];
+const catalogue = [wineEntry(SKU)];
 const BASE = Math.floor(Date.now() / 60_000) * 60_000 - 3 * 86_400_000;
 // WooCommerce's sample order in euros, shipped by DHL (Geisenheim takes EUR and names the
 // carrier); order 1100 has a SKU the catalogue lacks.
-const orders = shopOrders("woocommerce", N, { from: BASE, skus: [SKU] }).map((o) => ({
-  ...o,
-  currency: "EUR",
-  shipping_lines: o.shipping_lines.map((l) => ({ ...l, method_id: "flat_rate", method_title: "DHL Paket" })),
-  line_items: o.id === 1100 ? o.line_items.map((l) => ({ ...l, sku: "NOT-IN-CATALOGUE" })) : o.line_items,
-}));
+const orders = inEurosByDhl(shopOrders("woocommerce", N, { from: BASE, skus: [SKU] })).map((o) =>
+  o.id === 1100 ? { ...o, line_items: o.line_items.map((l) => ({ ...l, sku: "NOT-IN-CATALOGUE" })) } : o,
+);
 let geisenheim, woo, worker, vars, hook;
 const state = mkdtempSync(join(tmpdir(), "kontor-backfill-batch-"));
 // The fault hook (KONTOR_FAULT_HOOK_URL): answers at once, except at `holdAt`, where it holds
@@ -107,13 +91,7 @@ test("a backfill of 250 orders: each once at Geisenheim with its own id in order
   const hook = await fetch(`${worker.url}/v1/webhooks/woocommerce`, {
     method: "POST",
     body,
-    headers: {
-      "Content-Type": "application/json",
-      "X-WC-Webhook-Topic": "order.created",
-      "X-WC-Webhook-Delivery-ID": "7301",
-      "X-WC-Webhook-Source": `${woo.url}/`,
-      "X-WC-Webhook-Signature": createHmac("sha256", secrets.WOOCOMMERCE_WEBHOOK_SECRET).update(body).digest("base64"),
-    },
+    headers: wooWebhookHeaders(body, { secret: secrets.WOOCOMMERCE_WEBHOOK_SECRET, source: `${woo.url}/`, delivery: "7301" }),
   });
   assert.equal(hook.status, 202, await hook.text());
 
@@ -194,11 +172,7 @@ test("a backfill of 250 orders: each once at Geisenheim with its own id in order
 });
 
 test("kill -9 after a page's ids were given, before its claims: resumed, each order once with the id it was given, no gap", async () => {
-  const more = shopOrders("woocommerce", 150, { first: 4001, from: BASE + 86_400_000, skus: [SKU] }).map((o) => ({
-    ...o,
-    currency: "EUR",
-    shipping_lines: o.shipping_lines.map((l) => ({ ...l, method_id: "flat_rate", method_title: "DHL Paket" })),
-  }));
+  const more = inEurosByDhl(shopOrders("woocommerce", 150, { first: 4001, from: BASE + 86_400_000, skus: [SKU] }));
   woo.state.orders.push(...more);
   const postsBefore = geisenheim.requests.filter((r) => r.method === "POST").length;
   // The next id of the sequence: after the ids the earlier test's orders took.

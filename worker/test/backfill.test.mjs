@@ -11,7 +11,7 @@ import { createHmac } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startWorker, storedState } from "./harness.mjs";
+import { startWorker, storedState, wooWebhookHeaders } from "./harness.mjs";
 import { startKivitendo } from "../../tests/standins/kivitendo.mjs";
 import { shopOrders, startWooCommerce, startShopify, startShopware } from "../../tests/standins/shops.mjs";
 
@@ -123,13 +123,7 @@ test("WooCommerce backfill: every page, an order changed between pages and one a
       fetch(`${worker.url}/v1/webhooks/woocommerce`, {
         method: "POST",
         body,
-        headers: {
-          "Content-Type": "application/json",
-          "X-WC-Webhook-Topic": "order.created",
-          "X-WC-Webhook-Delivery-ID": "9001",
-          "X-WC-Webhook-Source": `${woo.url}/`,
-          "X-WC-Webhook-Signature": createHmac("sha256", secrets.WOOCOMMERCE_WEBHOOK_SECRET).update(body).digest("base64"),
-        },
+        headers: wooWebhookHeaders(body, { secret: secrets.WOOCOMMERCE_WEBHOOK_SECRET, source: `${woo.url}/`, delivery: "9001" }),
       }).then(async (res) => ({ status: res.status, json: await res.json() })),
     );
   };

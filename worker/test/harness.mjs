@@ -3,6 +3,7 @@
 // migrations applied, and secrets from a `.dev.vars` beside the generated configuration.
 // Only loopback addresses; wrangler makes no outside connection.
 import { spawn, execFile } from "node:child_process";
+import { createHmac } from "node:crypto";
 import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync, rmSync } from "node:fs";
 import assert from "node:assert/strict";
 import { createServer } from "node:net";
@@ -190,6 +191,17 @@ export const workerLog = (output) =>
     .split("\n")
     .filter((l) => l.trimStart().startsWith("{"))
     .join("\n");
+
+/** The headers of WooCommerce's webhook for `body` (its JSON text): `topic`, the delivery id
+ * `delivery`, the shop's address `source`, signed as WooCommerce signs (HMAC-SHA256 of the
+ * body with the webhook's `secret`, base64). */
+export const wooWebhookHeaders = (body, { secret, source, delivery, topic = "order.created" }) => ({
+  "Content-Type": "application/json",
+  "X-WC-Webhook-Topic": topic,
+  "X-WC-Webhook-Delivery-ID": delivery,
+  "X-WC-Webhook-Source": source,
+  "X-WC-Webhook-Signature": createHmac("sha256", secret).update(body).digest("base64"),
+});
 
 /** HTTP Basic values of `user:password` pairs, as a secret scan must also look for them. */
 export const basicValues = (...pairs) => pairs.map(([u, p]) => Buffer.from(`${u}:${p}`).toString("base64"));

@@ -11,7 +11,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import { startWorker, openapiChecker, openapiDocument } from "./harness.mjs";
+import { startWorker, openapiChecker, openapiDocument, wooWebhookHeaders } from "./harness.mjs";
 import { startGeisenheim } from "../../tests/standins/geisenheim.mjs";
 import { startKivitendo } from "../../tests/standins/kivitendo.mjs";
 import { startWestarp } from "../../tests/standins/westarp.mjs";
@@ -470,13 +470,8 @@ test("sync: a run (200), the shop unavailable (502), 405; unconfigured (500)", a
   assert.equal((await call("PUT", "/v1/overview", {})).status, 405);
 });
 
-const wooHeaders = (body, { event, topic = "order.created", secret = secrets.WOOCOMMERCE_WEBHOOK_SECRET } = {}) => ({
-  "Content-Type": "application/json",
-  "X-WC-Webhook-Topic": topic,
-  "X-WC-Webhook-Delivery-ID": event,
-  "X-WC-Webhook-Source": "https://shop.example.com/",
-  "X-WC-Webhook-Signature": createHmac("sha256", secret).update(body).digest("base64"),
-});
+const wooHeaders = (body, { event, topic = "order.created", secret = secrets.WOOCOMMERCE_WEBHOOK_SECRET } = {}) =>
+  wooWebhookHeaders(body, { secret, topic, delivery: event, source: "https://shop.example.com/" });
 const shopifyHeaders = (body, event) => ({
   "Content-Type": "application/json",
   "X-Shopify-Topic": "orders/create",
