@@ -32,13 +32,18 @@ export async function all(db: D1Database): Promise<{ catalogue: CatalogueEntry[]
   return { catalogue: results.map((r) => JSON.parse(r.entry) as CatalogueEntry), updatedAt: results[0]?.updated_at ?? null };
 }
 
+/** The statement reading the stored entries of `skus` (each SKU trimmed, as kontor looks them
+ * up), in upload order: rows of `sku` and `entry` (JSON text). */
+export function forSkusStatement(db: D1Database, skus: string[]): D1PreparedStatement {
+  const wanted = [...new Set(skus.map((s) => s.trim()).filter(Boolean))];
+  return db
+    .prepare("SELECT sku, entry FROM catalogue WHERE sku IN (SELECT value FROM json_each(?1)) ORDER BY position")
+    .bind(JSON.stringify(wanted));
+}
+
 /** The stored entries of `skus` (each SKU trimmed, as kontor looks them up). */
 export async function forSkus(db: D1Database, skus: string[]): Promise<CatalogueEntry[]> {
-  const wanted = [...new Set(skus.map((s) => s.trim()).filter(Boolean))];
-  if (wanted.length === 0) return [];
-  const { results } = await db
-    .prepare("SELECT entry FROM catalogue WHERE sku IN (SELECT value FROM json_each(?1)) ORDER BY position")
-    .bind(JSON.stringify(wanted))
-    .all<{ entry: string }>();
+  if (!skus.some((s) => s.trim())) return [];
+  const { results } = await forSkusStatement(db, skus).all<{ entry: string }>();
   return results.map((r) => JSON.parse(r.entry) as CatalogueEntry);
 }

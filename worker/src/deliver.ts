@@ -274,7 +274,6 @@ export async function attempt(
   firstIssues: Issue[],
   requeue = true,
 ): Promise<Result & { retryInSeconds?: number }> {
-  const v = vars(env);
   const started = Date.now();
   const requests: { method: string; url: string; status: number }[] = [];
   let outcome: Outcome | "uncertain";
@@ -511,7 +510,7 @@ export async function attemptMany(
       const res = await perform(env, first);
       await faultPoint(env, "answered", row, first.method, path);
       const meaning = meaningOf(env, job, res, firstIssues);
-      return settlement(env, job, row, {
+      return settlement(env, row, {
         n: 1,
         ...meaning,
         requests: [{ method: first.method, url: first.url, status: res.status }],
@@ -574,7 +573,7 @@ interface Settlement {
 
 /** An attempt's end as kontor settles it (settleDelivery), its issues and payload with the
  * worker's secrets redacted. */
-function settlement(env: Env, _job: Job, row: ledger.Stored, a: AttemptEnd): Settlement {
+function settlement(env: Env, row: ledger.Stored, a: AttemptEnd): Settlement {
   const v = vars(env);
   const settled: { status: DeliveryStatus; httpStatus: number; upstreamId?: string; retryInSeconds?: number } =
     a.outcome === "uncertain" ? { status: "uncertain", httpStatus: 202 } : settleDelivery(a.outcome, a.data ?? null, a.n, v);
@@ -625,7 +624,7 @@ interface AttemptEnd {
 }
 
 async function finish(env: Env, job: Job, row: ledger.Stored, a: AttemptEnd): Promise<Result & { retryInSeconds?: number }> {
-  const { settled, statements } = settlement(env, job, row, a);
+  const { settled, statements } = settlement(env, row, a);
   const results = await env.DB.batch(statements);
   if ((results[1]?.meta.changes ?? 0) !== 1) {
     console.log(JSON.stringify({ level: "warn", lostLease: row.id, target: row.target }));

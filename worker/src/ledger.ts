@@ -437,21 +437,10 @@ export async function list(
   return results.map((r) => publicDelivery(fromRow(r)));
 }
 
-/** Takes a queued delivery for one attempt when it is due (within `slackMs`) and no other
- * attempt holds it: compare-and-set of `next_attempt_at` to the lease's end. Null when the
- * delivery is not queued, not due, or held (a duplicate or early message). */
-export async function lease(db: D1Database, id: string, nowMs: number, slackMs: number, leaseMs: number): Promise<Stored | null> {
-  const r = await db
-    .prepare(
-      `UPDATE deliveries SET next_attempt_at = ?1, lease = ?4 WHERE id = ?2 AND status = 'queued' AND (next_attempt_at IS NULL OR next_attempt_at <= ?3) RETURNING *`,
-    )
-    .bind(new Date(nowMs + leaseMs).toISOString(), id, new Date(nowMs + slackMs).toISOString(), crypto.randomUUID())
-    .first<Row>();
-  return r ? fromRow(r) : null;
-}
-
-/** `lease` of many deliveries in one statement (a queue batch): the rows leased, each with its
- * own new lease. */
+/** Takes queued deliveries (a queue batch) for one attempt each when due (within `slackMs`)
+ * and no other attempt holds them: compare-and-set of `next_attempt_at` to the lease's end, in
+ * one statement, each with its own new lease. The rows leased: a delivery not queued, not due
+ * or held (a duplicate or early message) is not among them. */
 export async function leaseMany(db: D1Database, ids: string[], nowMs: number, slackMs: number, leaseMs: number): Promise<Stored[]> {
   if (ids.length === 0) return [];
   const { results } = await db

@@ -349,7 +349,6 @@ export async function handlePulledOrders(
  * under its shop's key, or its state and refunds applied to what was delivered. */
 async function oneSale(env: Env, c: SaleContext, e: SaleEvent): Promise<WebhookAnswer> {
   const { platform, shop, single, first } = c;
-  const to = { targets: c.targets };
   const { body, parsed, event, topic: t } = e;
   // Mapped once for its SKUs, then again with their catalogue entries (the raw text: Shopify's
   // ids exceed 2^53).
@@ -364,7 +363,7 @@ async function oneSale(env: Env, c: SaleContext, e: SaleEvent): Promise<WebhookA
     const who = { platform, shop, number };
     await shoporders.touch(env.DB, { ...who, orderId, state }, now);
     await shoporders.event(env.DB, who, { event, kind: "received", detail: { topic: t, state } }, now);
-    return notASale(env, who, state, to.targets, mapped.issues, event);
+    return notASale(env, who, state, c.targets, mapped.issues, event);
   }
   const refused = saleRefusal(c, mapped, entries);
   if (refused || number === null) return refused!;
@@ -374,7 +373,7 @@ async function oneSale(env: Env, c: SaleContext, e: SaleEvent): Promise<WebhookA
   // Keyed by platform, shop and order number; a delivery made before keys named the shop
   // (`platform:number`) still counts when the platform has this one shop.
   const key = shopOrderKey(platform, shop, number);
-  const jobs: Job[] = to.targets.map((target) => ({
+  const jobs: Job[] = c.targets.map((target) => ({
     target,
     operation: "createOrder" as const,
     input: mapped.order,
@@ -431,7 +430,7 @@ async function oneSale(env: Env, c: SaleContext, e: SaleEvent): Promise<WebhookA
   // The order was delivered before: its new refunds are corrections.
   const bookings = refundBookings(known.order, refunds, known.refunds, false);
   if (bookings.length === 0) return { httpStatus: fresh ? 202 : 200, body: { platform, shop, number, deliveries, issues: mapped.issues } };
-  const corrected = await applyRefunds(env, who, known.order, bookings, to.targets, first, event);
+  const corrected = await applyRefunds(env, who, known.order, bookings, c.targets, first, event);
   return { httpStatus: corrected.httpStatus, headers: corrected.headers, body: { ...corrected.body, deliveries, issues: mapped.issues } };
 }
 
