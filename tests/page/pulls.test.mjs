@@ -13,7 +13,7 @@ import { cardLabels, openAdminPage, shots } from "./session.mjs";
 import { DEMO_CATALOGUE, DEMO_MISSING_SKU } from "../../scripts/start.mjs";
 
 const SECOND = "weinhaus-zwei.myshopify.com";
-let session, system, page, pageErrors, woo, kivitendo;
+let session, system, page, pageErrors, received, woo, kivitendo;
 /** A screenshot of the backfill view into .build/screenshots/. */
 const shot = (name) => page.locator("#pulls").screenshot({ path: join(shots, `${name}.png`) });
 const consoleErrors = [];
@@ -29,7 +29,7 @@ before(async () => {
     },
     { demo: true },
   );
-  ({ system, page, pageErrors } = session);
+  ({ system, page, pageErrors, received } = session);
   ({ woocommerce: woo, kivitendo } = system.standins);
   page.on("console", (m) => {
     if (m.type() === "error") consoleErrors.push(m.text());
@@ -258,14 +258,17 @@ test("phone width: the view fits 375 px, the runs are cards with every column na
   }
 });
 
-test("without a caller token the view asks the worker nothing and says so (the header asks for the token, not refused)", async () => {
+test("without a caller token the page asks the worker nothing and says so (the header asks for the token, not refused)", async () => {
   // A new tab: the token is kept per tab (sessionStorage), this one has none.
   const tab = await page.context().newPage();
   const asked = [];
   tab.on("request", (r) => {
-    if (new URL(r.url()).pathname.startsWith("/v1/pulls")) asked.push(r.url());
+    if (new URL(r.url()).pathname.startsWith("/v1/")) asked.push(r.url());
   });
   tab.on("pageerror", (e) => pageErrors.push(String(e)));
+  tab.on("console", (m) => {
+    if (m.type() === "error") consoleErrors.push(m.text());
+  });
   try {
     await tab.goto(system.url);
     await tab.waitForSelector("body[data-ready=true]", { timeout: 30_000 });
@@ -275,6 +278,25 @@ test("without a caller token the view asks the worker nothing and says so (the h
     assert.deepEqual(asked, []);
   } finally {
     await tab.close();
+  }
+});
+
+test("no shop or upstream credential reaches the page: shops, runs, refused orders", async () => {
+  const { KONTOR_API_TOKEN, ...upstream } = system.secrets; // the caller token is the page's own
+  assert.equal(KONTOR_API_TOKEN, system.token);
+  for (const name of ["WOOCOMMERCE_CONSUMER_KEY", "WOOCOMMERCE_CONSUMER_SECRET", "SHOPIFY_ACCESS_TOKEN"])
+    assert.ok(upstream[name], `${name} is set: the shops can be read`);
+  const seen = {
+    html: await page.content(),
+    storage: await page.evaluate(() => JSON.stringify({ ...sessionStorage, ...localStorage })),
+    responses: received.join("\n"),
+  };
+  assert.ok(
+    received.some((r) => /\/v1\/pulls\n[^]*"shops"/.test(r)) && received.some((r) => /\/v1\/pulls\/[^/\s]+\n[^]*"refused"/.test(r)),
+    "the shops' and a run's answers were seen",
+  );
+  for (const [where, text] of Object.entries(seen)) {
+    for (const [name, value] of Object.entries(upstream)) assert.ok(!text.includes(value), `${name} reached the page (${where})`);
   }
 });
 
