@@ -103,13 +103,14 @@ test("a backfill of 250 orders: each once at Geisenheim with its own id in order
     since: new Date(BASE - 86_400_000).toISOString(),
   });
   assert.equal(started.status, 202, JSON.stringify(started.json));
+  // Waited for at Geisenheim (the worker is not asked meanwhile: its D1 count is the run's own).
   const until = Date.now() + 120_000;
   let run;
   for (;;) {
-    run = (await call("GET", `/v1/pulls/${started.json.id}`)).json;
     const posts = geisenheim.requests.filter((r) => r.method === "POST" && r.answered === 200).length;
-    if (run.status !== "running" && posts >= N - 1) break;
-    if (Date.now() > until) assert.fail(`after 120 s: run ${run.status}, Geisenheim holds ${posts} of ${N - 1}`);
+    if (posts >= N - 1) run = (await call("GET", `/v1/pulls/${started.json.id}`)).json;
+    if (run && run.status !== "running") break;
+    if (Date.now() > until) assert.fail(`after 120 s: run ${run?.status}, Geisenheim holds ${posts} of ${N - 1}`);
     await new Promise((ok) => setTimeout(ok, 250));
   }
   assert.equal(run.status, "done", JSON.stringify(run));
@@ -168,7 +169,10 @@ test("a backfill of 250 orders: each once at Geisenheim with its own id in order
 
   // D1 round trips for the whole run: pages, claims and the queue's attempts.
   const d1 = (await call("GET", "/v1/pulls")).json.d1RoundTrips - d1Before;
-  assert.ok(d1 / N < 0.5, `${d1} D1 round trips for ${N} orders`);
+  // Measured: 62 (the start, 3 pages of a few batches each, the queue's batches of leases,
+  // write-aheads and settlements, the webhook's order, the reads of the run); one round trip more
+  // per order for any step would be 300 and more, the first version made 14 per order.
+  assert.ok(d1 <= 90, `${d1} D1 round trips for ${N} orders`);
 });
 
 test("kill -9 after a page's ids were given, before its claims: resumed, each order once with the id it was given, no gap", async () => {
