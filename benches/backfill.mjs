@@ -158,17 +158,14 @@ export default { async fetch(req, env) {
     await Promise.all(Array.from({ length: 8 }, work));
     return new Response(JSON.stringify({ delivered: n, pages: Number(res.headers.get("X-WP-TotalPages")) }), { headers: { "Content-Type": "application/json" } });
   } };\n`,
+    { SHOP: shop, UPSTREAM: upstream, TEMPLATE: JSON.stringify(template), CATALOGUE: JSON.stringify(catalogue) },
+    (url) => fetch(url, { method: "HEAD" }),
     {
-      SHOP: shop,
-      UPSTREAM: upstream,
       AUTH: basic,
       KEY: secrets.WOOCOMMERCE_CONSUMER_KEY,
       SECRET: secrets.WOOCOMMERCE_CONSUMER_SECRET,
-      TEMPLATE: JSON.stringify(template),
-      CATALOGUE: JSON.stringify(catalogue),
       SALT: secrets.GEISENHEIM_RECIPIENT_SALT,
     },
-    (url) => fetch(url, { method: "HEAD" }),
   );
 }
 

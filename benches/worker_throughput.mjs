@@ -35,8 +35,9 @@ function startBare(upstream) {
     const res = await fetch(env.UPSTREAM + "/erp/orders", { method: "POST", headers: { "Content-Type": "application/json", Authorization: env.AUTH }, body: await req.text() });
     return new Response(await res.text(), { status: res.status, headers: { "Content-Type": "application/json" } });
   } };\n`,
-    { UPSTREAM: upstream, AUTH: basic },
+    { UPSTREAM: upstream },
     (url) => fetch(url, { method: "POST", body: "{}" }),
+    { AUTH: basic },
   );
 }
 

@@ -314,7 +314,6 @@ fn requests_and_answers_give_messages_for_people() {
         json!({"baseUrl": "https://shop.example.com", "username": "u", "password": "p", "token": "t", "session": {"token": "t", "expiresAt": 1}}),
         json!({"baseUrl": "http://127.0.0.1:8787", "token": "t"}),
     ];
-    let mut codes = Vec::new();
     for api in Api::all() {
         let ops = api.requests().map_or(&[][..], |r| r.operations);
         for op in ops.iter().copied().chain(["noSuchOperation"]) {
@@ -341,7 +340,6 @@ fn requests_and_answers_give_messages_for_people() {
                 }
             }
         }
-        codes.push(api.name());
     }
     let answers = files(&root().join("tests/fixtures"), ".json")
         .into_iter()
@@ -360,7 +358,6 @@ fn requests_and_answers_give_messages_for_people() {
     }
     let r = dispatch::request("nowhere", "x", "{}", &json!({}), 0);
     seen.check(&r.issues);
-    assert!(codes.len() >= 5, "{codes:?}");
     seen.finish(30);
 }
 
@@ -369,8 +366,10 @@ fn requests_and_answers_give_messages_for_people() {
 #[test]
 fn lineage_rules_are_plain_text() {
     let mut bad = Vec::new();
+    let mut rules = 0;
     for (target, document) in registry::documents() {
         for rule in document.lineage.iter().flat_map(|t| t.iter()) {
+            rules += 1;
             for text in [rule.rule, rule.rule_de] {
                 if text.contains('`') {
                     bad.push(format!(
@@ -383,5 +382,7 @@ fn lineage_rules_are_plain_text() {
             }
         }
     }
+    // Every document's table: Geisenheim's, kivitendo's and Westarp's rules.
+    assert!(rules >= 60, "only {rules} rules read");
     assert!(bad.is_empty(), "rules with backticks:\n{}", bad.join("\n"));
 }

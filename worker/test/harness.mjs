@@ -25,11 +25,17 @@ export const quietEnv = {
   CI: "true",
 };
 
+/** Secrets as `.dev.vars` text: a line `NAME="value"` each. */
+const devVars = (secrets) =>
+  Object.entries(secrets)
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+    .join("\n") + "\n";
+
 /** `wrangler dev`'s environment, without its DevTools inspector unless `devtools`. With the
  * inspector, wrangler asks workerd to record every subrequest of the worker (Network.enable:
  * URLs, headers and bodies, D1's and Queues' included) for a DevTools window that is never
- * opened: measured on the backfill benchmark, a bare worker made 541 instead of 2,654 POSTs a
- * second and its processes grew by 700 MB instead of 50. Wrangler has no switch for it; it
+ * opened: on the backfill benchmark it slowed both workers several times over and made their
+ * processes grow by hundreds of MB (docs/performance.md). Wrangler has no switch for it; it
  * leaves the inspector out inside VS Code's JavaScript debug terminal, which it recognises by
  * this variable. */
 export const devEnv = (devtools = false) => (devtools ? quietEnv : { ...quietEnv, VSCODE_INSPECTOR_OPTIONS: "{}" });
@@ -77,12 +83,7 @@ async function startWorkerOnce({ vars = {}, secrets = {}, port: wanted, persist:
   config.vars = { ...config.vars, ...vars };
   delete config.$schema;
   writeFileSync(join(dir, "wrangler.json"), JSON.stringify(config, null, 2));
-  writeFileSync(
-    join(dir, ".dev.vars"),
-    Object.entries(secrets)
-      .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
-      .join("\n") + "\n",
-  );
+  writeFileSync(join(dir, ".dev.vars"), devVars(secrets));
   const persist = keep ?? join(dir, "state");
   const configPath = join(dir, "wrangler.json");
   try {
@@ -431,13 +432,15 @@ export const recordWorker = (url) => {
   if (recordTo) recordedWorkers.add(new URL(url).origin);
 };
 
-/** A bare worker for the benchmarks (no kontor): `script` (an ES module's text) with `vars`, in
- * `wrangler dev` on a fresh folder, once `ready(url)` resolves without throwing. Returns
- * `{ url, stop, pgid }`. */
-export async function startBareWorker(name, script, vars, ready) {
+/** A bare worker for the benchmarks (no kontor): `script` (an ES module's text) with `vars` and
+ * `secrets` (in `.dev.vars`, as `startWorker` keeps them: wrangler lists variables' values, not
+ * secrets'), in `wrangler dev` on a fresh folder, once `ready(url)` resolves without throwing.
+ * Returns `{ url, stop, pgid }`. */
+export async function startBareWorker(name, script, vars, ready, secrets = {}) {
   const dir = mkdtempSync(join(tmpdir(), `kontor-${name}-`));
   writeFileSync(join(dir, "bare.mjs"), script);
   writeFileSync(join(dir, "wrangler.json"), JSON.stringify({ name, main: "bare.mjs", compatibility_date: "2026-04-01", vars }));
+  writeFileSync(join(dir, ".dev.vars"), devVars(secrets));
   const port = await freePort();
   const child = spawn(
     process.execPath,
