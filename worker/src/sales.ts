@@ -308,8 +308,11 @@ export async function takeSales(
         deliveries.push({ target: claim.job.target, id: row.id, key: row.key, status: "queued" });
         continue;
       }
+      // Never none (the claim gave way to a row of its key); as `enqueue`, an error, not a delivery
+      // left out of the answer.
       const other = await ledger.byKey(env.DB, claim.job.target, claim.key);
-      if (other) deliveries.push({ target: claim.job.target, id: other.id, key: other.key, status: other.status, duplicate: true });
+      if (!other) throw new Error(`the claim of ${claim.job.target} ${claim.key} found no delivery of its key`);
+      deliveries.push({ target: claim.job.target, id: other.id, key: other.key, status: other.status, duplicate: true });
     }
     answers[s.i] = {
       httpStatus: deliveries.some((d) => !d.duplicate) ? 202 : 200,
