@@ -337,11 +337,9 @@ fn every_bad_row_is_reported_with_its_line() {
             ("lines[7]".into(), "extra_fields".into()),
         ]
     );
-    assert!(r
-        .issues
-        .iter()
-        .any(|i| i.path == "lines[4].bottleSizeMl"
-            && i.message.starts_with("\"0,7\" is not allowed: ")));
+    assert!(r.issues.iter().any(|i| i.path == "lines[4].bottleSizeMl"
+        && i.message.starts_with("\"0,7\" is not allowed: ")
+        && i.message_de.starts_with("\"0,7\" ")));
     let skus: Vec<&str> = r
         .catalogue
         .entries()

@@ -6,6 +6,7 @@ import { spawn, spawnSync, execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { DEMO_CATALOGUE, DEMO_MISSING_SKU } from "../../scripts/start.mjs";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 /** The work tree's changes as git lists them (ignored files left out). */
@@ -61,7 +62,14 @@ test("npm start prints the address with the token, serves page and worker, and C
         ["shopify", "kontor-demo.myshopify.com", true],
       ],
     );
-    assert.ok((await (await fetch(`${url}/v1/catalogue`, auth)).json()).catalogue.length > 0, "the demo catalogue");
+    assert.equal(shops[2], "36", "the demo WooCommerce shop's orders");
+    // The demo wines, all but one of the shops' SKUs (README: the backfill refuses its orders).
+    const catalogue = (await (await fetch(`${url}/v1/catalogue`, auth)).json()).catalogue;
+    assert.deepEqual(
+      catalogue.map((e) => e.sku),
+      DEMO_CATALOGUE.map((e) => e.sku),
+    );
+    assert.ok(!catalogue.some((e) => e.sku === DEMO_MISSING_SKU), "one SKU of the demo orders is not in it");
     stand.push(shops[1], shops[3]);
 
     child.kill("SIGINT");

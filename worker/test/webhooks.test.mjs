@@ -198,7 +198,7 @@ test("catalogue: a CSV with bad rows is refused with every bad row's line, nothi
     r.json.issues.map((i) => i.path),
     ["lines[3].kind", "lines[4].Liter"],
   );
-  assert.match(r.json.issues[0].message, /^"[^"]*" is not allowed: use one of wine/);
+  assert.match(r.json.issues[0].message, /^"nonsense" is not allowed: use one of wine/);
   assert.deepEqual((await call("GET", "/v1/catalogue")).json.catalogue, []);
   const xml = await call("PUT", "/v1/catalogue", "<catalogue/>", "application/xml");
   assert.equal(xml.status, 415);
