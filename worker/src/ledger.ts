@@ -295,15 +295,28 @@ export async function createOf(db: D1Database, target: string, subject: string):
   return r ? fromRow(r) : null;
 }
 
+/** The statuses of a cancel that stands: done, or still to be done. */
+const LIVE_CANCEL = "('accepted', 'queued')";
+
 /** The cancel of `subject` at `target` that is accepted or under way, or null. */
 export async function cancelOf(db: D1Database, target: string, subject: string): Promise<Stored | null> {
   const r = await db
     .prepare(
-      "SELECT * FROM deliveries WHERE target = ?1 AND subject = ?2 AND operation = 'cancelOrder' AND status IN ('accepted', 'queued') LIMIT 1",
+      `SELECT * FROM deliveries WHERE target = ?1 AND subject = ?2 AND operation = 'cancelOrder' AND status IN ${LIVE_CANCEL} LIMIT 1`,
     )
     .bind(target, subject)
     .first<Row>();
   return r ? fromRow(r) : null;
+}
+
+/** `cancelOf` for many subjects in one statement (to batch): rows of `target` and `subject`
+ * for each a cancel names. */
+export function cancelsOfStatement(db: D1Database, subjects: string[]): D1PreparedStatement {
+  return db
+    .prepare(
+      `SELECT DISTINCT target, subject FROM deliveries WHERE operation = 'cancelOrder' AND status IN ${LIVE_CANCEL} AND subject IN (SELECT value FROM json_each(?1))`,
+    )
+    .bind(JSON.stringify(subjects));
 }
 
 /** Marks a create `cancelled` (compare-and-set on the status seen, and only when no live

@@ -6,8 +6,10 @@
 //   1. one batch reads the page's catalogue entries, the shop orders and the deliveries of the
 //      page's keys;
 //   2. one batch gives the new sales their Geisenheim ids (with their shop orders' records);
-//   3. one batch claims every delivery and records each order, its links and its event;
-//   4. the claimed deliveries go to the queue in batches (`sendBatch`).
+//   3. one batch claims every delivery and records each order, its links and its event, and
+//      reads which of the orders a cancel already names;
+//   4. the claimed deliveries go to the queue at once (`sendBatch`, 100 a call), but a create a
+//      cancel names, which is never sent while the cancel stands.
 // An order that is not simply a new sale (seen before, not a sale, arriving with refunds, a
 // delivery under an older key) takes the one-order path (`one`), which handles its whole life.
 import {
@@ -124,6 +126,13 @@ async function inTurns<T, R>(xs: T[], f: (x: T) => Promise<R>, n: number): Promi
   };
   await Promise.all(Array.from({ length: Math.min(n, xs.length) }, work));
   return out;
+}
+
+/** Sends a message for each of `rows` to the delivery queue, 100 a call (Queues' most). */
+async function queueAll(env: Env, rows: ledger.Stored[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 100) {
+    await env.DELIVERIES!.sendBatch(rows.slice(i, i + 100).map((r) => ({ body: { id: r.id } })));
+  }
 }
 
 /** Takes `events` of one shop: the answer to each, in order. `one` takes an event the batched
@@ -292,20 +301,42 @@ export async function takeSales(
       shoporders.setOrderStatement(env.DB, platform, shop, s.number, s.order, now),
     );
   }
+  // And, read in the same batch, which of the page's orders a cancel already names.
+  const subjects = [...new Set(sales.flatMap((s) => s.claims.map((c) => c.subject)).filter((x): x is string => x !== null))];
+  if (subjects.length) statements.push(ledger.cancelsOfStatement(env.DB, subjects));
   const results = statements.length ? await env.DB.batch(statements) : [];
+  const named = new Set(
+    (subjects.length ? ((results.at(-1)?.results ?? []) as { target: string; subject: string }[]) : []).map(
+      (r) => `${r.target} ${r.subject}`,
+    ),
+  );
+
+  // 4. The new deliveries to the queue at once, right after their claims: all but a create whose
+  // order a cancel already names, which is never sent while the cancel stands (`cancelledBefore`).
+  const rows = claimAt.map((at) => (results[at]?.results?.[0] ? ledger.stored(results[at]!.results[0]) : null));
+  const fresh = rows.filter((r): r is ledger.Stored => r !== null);
+  const held = fresh.filter((r) => r.subject !== null && named.has(`${r.target} ${r.subject}`));
+  await queueAll(
+    env,
+    fresh.filter((r) => !held.includes(r)),
+  );
+  const cancelled = new Set<string>();
+  const late: ledger.Stored[] = [];
+  for (const row of held) {
+    if (await cancelledBefore(env, row)) cancelled.add(row.id);
+    else late.push(row);
+  }
+  await queueAll(env, late);
 
   // What each claim answered: a new row, or (a webhook of the same order got there first) the
   // row it made.
-  const rows = claimAt.map((at) => (results[at]?.results?.[0] ? ledger.stored(results[at]!.results[0]) : null));
   let n = 0;
-  const fresh: ledger.Stored[] = [];
   for (const s of sales) {
     const deliveries: Queued[] = [];
     for (const claim of s.claims) {
       const row = rows[n++];
       if (row) {
-        fresh.push(row);
-        deliveries.push({ target: claim.job.target, id: row.id, key: row.key, status: "queued" });
+        deliveries.push({ target: claim.job.target, id: row.id, key: row.key, status: cancelled.has(row.id) ? "cancelled" : "queued" });
         continue;
       }
       // Never none (the claim gave way to a row of its key); as `enqueue`, an error, not a delivery
@@ -318,35 +349,6 @@ export async function takeSales(
       httpStatus: deliveries.some((d) => !d.duplicate) ? 202 : 200,
       body: { platform, shop, number: s.number, deliveries, issues: s.issues },
     };
-  }
-
-  // A create whose order a cancel already named is never sent (only when a cancel exists).
-  const subjects = fresh.map((r) => r.subject).filter((x): x is string => x !== null);
-  const cancels = subjects.length
-    ? new Set(
-        (
-          await env.DB.prepare(
-            "SELECT subject FROM deliveries WHERE operation = 'cancelOrder' AND status IN ('accepted', 'queued') AND subject IN (SELECT value FROM json_each(?1))",
-          )
-            .bind(JSON.stringify(subjects))
-            .all<{ subject: string }>()
-        ).results.map((r) => r.subject),
-      )
-    : new Set<string>();
-  const send: string[] = [];
-  for (const row of fresh) {
-    if (row.subject !== null && cancels.has(row.subject) && (await cancelledBefore(env, row))) {
-      for (const a of answers) {
-        const d = (a?.body.deliveries as Queued[] | undefined)?.find((x) => x.id === row.id);
-        if (d) d.status = "cancelled";
-      }
-      continue;
-    }
-    send.push(row.id);
-  }
-  // 4. The queue in batches (Queues takes at most 100 messages a call).
-  for (let i = 0; i < send.length; i += 100) {
-    await env.DELIVERIES.sendBatch(send.slice(i, i + 100).map((id) => ({ body: { id } })));
   }
 
   // The rest, one by one.
