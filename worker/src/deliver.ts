@@ -490,8 +490,9 @@ export function isSimple(row: ledger.Stored): boolean {
 
 /** The first attempts of `ready` simple deliveries (`isSimple`) at once, as `attempt` makes
  * each, with their D1 work batched: every write-ahead in one batch before any request leaves,
- * the requests at once, every settlement in one batch. Answers each delivery's status and
- * when to try again, or null when its lease was lost (nothing sent). */
+ * the requests at once, each settlement as its answer is in, grouped with the others that came
+ * meanwhile (`groupCommit`). Answers each delivery's status and when to try again, or null when
+ * its lease was lost (nothing sent). */
 export async function attemptMany(
   env: Env,
   ready: { row: ledger.Stored; job: Job; first: HttpRequest; firstIssues: Issue[] }[],
@@ -501,7 +502,8 @@ export async function attemptMany(
   const wrote = await env.DB.batch(
     ready.map(({ row, first }) => ledger.writeAheadStatement(env.DB, row, { n: 1, at, request: { method: first.method, url: first.url } })),
   );
-  const sent = await Promise.all(
+  const settle = groupCommit(env.DB);
+  return Promise.all(
     ready.map(async ({ row, job, first, firstIssues }, i) => {
       if ((wrote[i]?.meta.changes ?? 0) !== 1) return null;
       const started = Date.now();
@@ -510,7 +512,7 @@ export async function attemptMany(
       const res = await perform(env, first);
       await faultPoint(env, "answered", row, first.method, path);
       const meaning = meaningOf(env, job, res, firstIssues);
-      return settlement(env, row, {
+      const x = settlement(env, row, {
         n: 1,
         ...meaning,
         requests: [{ method: first.method, url: first.url, status: res.status }],
@@ -520,29 +522,51 @@ export async function attemptMany(
         started,
         requeue: false,
       });
+      // Recorded as soon as it is in: with the answers that came in while the group before was
+      // written, not after the slowest request of the batch.
+      const results = await settle(x.statements);
+      if ((results[1]?.meta.changes ?? 0) !== 1) {
+        console.log(JSON.stringify({ level: "warn", lostLease: row.id, target: row.target }));
+        return null;
+      }
+      await faultPoint(env, "settled", row);
+      if (x.settled.status === "dead" && env.DEAD_LETTERS) await env.DEAD_LETTERS.send({ id: row.id, reason: "max_attempts" });
+      return { status: x.settled.status, retryInSeconds: x.settled.retryInSeconds };
     }),
   );
-  const held = sent.filter((x): x is Settlement => x !== null);
-  const results = held.length ? await env.DB.batch(held.flatMap((x) => x.statements)) : [];
-  const out: ({ status: DeliveryStatus; retryInSeconds?: number } | null)[] = [];
-  let k = 0;
-  for (const [i, x] of sent.entries()) {
-    if (!x) {
-      out.push(null);
-      continue;
+}
+
+/** Group commit of D1 statements: the groups given within `gatherMs` of the first are written in
+ * one batch, and those given while a batch is out in the next. Each caller gets its own group's
+ * results (a failed batch fails each of its groups). */
+function groupCommit(db: D1Database, gatherMs = 10): (statements: D1PreparedStatement[]) => Promise<D1Result[]> {
+  let waiting: { statements: D1PreparedStatement[]; done: (r: D1Result[]) => void; failed: (e: unknown) => void }[] = [];
+  let writing = false;
+  const write = async () => {
+    while (waiting.length > 0) {
+      const groups = waiting;
+      waiting = [];
+      try {
+        const results = await db.batch(groups.flatMap((g) => g.statements));
+        let at = 0;
+        for (const g of groups) {
+          g.done(results.slice(at, at + g.statements.length));
+          at += g.statements.length;
+        }
+      } catch (e) {
+        for (const g of groups) g.failed(e);
+      }
     }
-    const ok = (results[k * 2 + 1]?.meta.changes ?? 0) === 1;
-    k += 1;
-    if (!ok) {
-      console.log(JSON.stringify({ level: "warn", lostLease: ready[i]!.row.id, target: ready[i]!.row.target }));
-      out.push(null);
-      continue;
-    }
-    await faultPoint(env, "settled", ready[i]!.row);
-    if (x.settled.status === "dead" && env.DEAD_LETTERS) await env.DEAD_LETTERS.send({ id: ready[i]!.row.id, reason: "max_attempts" });
-    out.push({ status: x.settled.status, retryInSeconds: x.settled.retryInSeconds });
-  }
-  return out;
+    writing = false;
+  };
+  return (statements) =>
+    new Promise((done, failed) => {
+      waiting.push({ statements, done, failed });
+      if (!writing) {
+        writing = true;
+        setTimeout(() => void write(), gatherMs);
+      }
+    });
 }
 
 /** Why a delivery is `uncertain`, and what the operator does about it. */

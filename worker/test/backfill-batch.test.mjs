@@ -169,7 +169,7 @@ test("a backfill of 250 orders: each once at Geisenheim with its own id in order
 
   // D1 round trips for the whole run: pages, claims and the queue's attempts.
   const d1 = (await call("GET", "/v1/pulls")).json.d1RoundTrips - d1Before;
-  // Measured: 62 (the start, 3 pages of a few batches each, the queue's batches of leases,
+  // Measured: 70 (the start, 3 pages of a few batches each, the queue's batches of leases,
   // write-aheads and settlements, the webhook's order, the reads of the run); one round trip more
   // per order for any step would be 300 and more, the first version made 14 per order.
   assert.ok(d1 <= 90, `${d1} D1 round trips for ${N} orders`);
@@ -247,4 +247,34 @@ test("kill -9 after a page's ids were given, before its claims: resumed, each or
     "4001 kept the id it was given before the kill",
   );
   assert.equal(resumed(), 1, "the two Cron Triggers sent one message for the run");
+});
+
+test("kill -9 while one request of a queue batch hangs: the answers already in are recorded, only the hanging one is left to recovery", async () => {
+  const from = BASE + 2 * 86_400_000;
+  const more = inEurosByDhl(shopOrders("woocommerce", 20, { first: 6001, from, skus: [SKU] }));
+  woo.state.orders.push(...more);
+  const before = geisenheim.requests.length;
+  // The first of their POSTs is never answered (Geisenheim's timeout is 20 s): the batch's
+  // other answers come in meanwhile.
+  geisenheim.respondNext({ hang: true }, (r) => r.method === "POST");
+  const started = await call("POST", "/v1/pulls", { platform: "woocommerce", shop: woo.url, since: new Date(from - 60_000).toISOString() });
+  assert.equal(started.status, 202, JSON.stringify(started.json));
+  const answered = () => geisenheim.requests.slice(before).filter((r) => r.method === "POST" && r.answered === 200).length;
+  for (let i = 0; answered() < more.length - 1; i++) {
+    if (i > 600) assert.fail(`Geisenheim answered ${answered()} of ${more.length - 1}`);
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
+  // Time for their records (a few milliseconds), far less than the hanging request's timeout.
+  await new Promise((ok) => setTimeout(ok, 1000));
+  await worker.kill();
+  worker = await startWorker({ secrets, vars, persist: state });
+  const { deliveries } = (await call("GET", "/v1/deliveries?target=geisenheim&limit=200")).json;
+  const ours = deliveries.filter((d) => more.some((o) => d.key.endsWith(`:${o.number}`)));
+  assert.equal(ours.length, more.length, JSON.stringify(ours.map((d) => d.key)));
+  const statuses = ours.map((d) => d.status).sort();
+  assert.deepEqual(
+    statuses,
+    [...Array(more.length - 1).fill("accepted"), "queued"],
+    "each answer in is recorded; the hanging one waits for recovery",
+  );
 });
